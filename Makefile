@@ -1,0 +1,57 @@
+# embeddb: build, test, benchmark, fuzz.  Needs only Go (and ../shared for the
+# tests that use real data; they skip with a message when it is absent).
+
+GO        ?= go
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+PKGS      := ./...
+FUZZTIME  ?= 30s
+BENCH     ?= .
+BENCHTIME ?= 1x
+COUNT     ?= 1
+
+.PHONY: all build test test-short bench lint fuzz golden cover walkthrough compare torture clean
+
+all: lint test build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/embeddb ./cmd/embeddb
+
+# The whole test suite, as CI runs it.
+test:
+	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+
+test-short:
+	$(GO) test -short -count=1 $(PKGS)
+
+# Benchmarks; compare runs with benchstat (go run golang.org/x/perf/cmd/benchstat).
+bench:
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 2h $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+# Runs every fuzz target for FUZZTIME each.
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+# Rewrites golden files; review the diff.
+golden:
+	$(GO) test -count=1 $(PKGS) -args -update
+
+cover:
+	$(GO) test -count=1 -coverprofile=cover.out $(PKGS)
+	$(GO) tool cover -func=cover.out | tail -1
+
+# The seed's walkthrough: train on testdata/train-data.txt and query it.
+walkthrough:
+	$(GO) run ./cmd/embeddb -f testdata/walkthrough.sql
+
+clean:
+	rm -rf bin cover.out
