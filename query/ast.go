@@ -1,0 +1,701 @@
+package query
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Position is a place in the source text of a query.
+//
+// Offset counts bytes; Line and Column start at 1 and Column counts runes
+// (Unicode code points), so a caret drawn under the Column-th character of
+// the line points at the spot in any editor that shows code points. The zero
+// Position is invalid and means "unknown".
+type Position struct {
+	Offset int // byte offset from the start of the source, starting at 0
+	Line   int // line number, starting at 1
+	Column int // column in runes, starting at 1
+}
+
+// String returns "line:column", the form error messages use.
+func (p Position) String() string {
+	return strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Column)
+}
+
+// IsValid reports whether the position is known (Line > 0).
+func (p Position) IsValid() bool { return p.Line > 0 }
+
+// Node is any node of the syntax tree. Every node carries a Pos field that
+// Position returns; String prints the node as canonical SQL that parses back
+// to an equal node (positions aside).
+type Node interface {
+	// Position returns the node's Pos: the place to point at when reporting
+	// a problem with it. That is its first token, except for *Binary, *In
+	// and *Like, whose Pos is their operator.
+	Position() Position
+	String() string
+}
+
+// Statement is one statement of a script: *Select, *Explain, *Train,
+// *Import, *Export, *CreateTable, *Insert, *Delete, *DropTable,
+// *AlterTable, *CreateIndex, *DropIndex, *Set, *ShowTables, *Describe,
+// *Evaluate, *CheckDatabase, *Backup or *Vacuum. The set is closed: no
+// type outside this package implements it.
+type Statement interface {
+	Node
+	// Span returns the statement's extent in the source: pos is its first
+	// token and end is just past its last token (the terminating ';' is
+	// not part of the statement), so src[pos.Offset:end.Offset] is the
+	// statement's text.
+	Span() (pos, end Position)
+	// NumParams returns how many ? parameters the statement has; they
+	// are numbered 1..NumParams() in order of appearance.
+	NumParams() int
+	stmtNode()
+}
+
+// Expr is an expression: *NumberLit, *StringLit, *BoolLit, *NullLit,
+// *VectorLit, *Ident, *Param, *Call, *Unary, *Binary, *In or *Like. The set
+// is closed: no type outside this package implements it.
+type Expr interface {
+	Node
+	exprNode()
+}
+
+// Op is the operator of a *Unary or *Binary expression.
+type Op int
+
+// The operators, from the loosest binding to the tightest: OR; AND; NOT;
+// the comparisons (and LIKE and IN, which have nodes of their own); + and
+// -; * and /; unary minus.
+const (
+	OpOr  Op = iota + 1 // a OR b
+	OpAnd               // a AND b
+	OpNot               // NOT a (unary)
+	OpEq                // a = b
+	OpNe                // a <> b, also written a != b
+	OpLt                // a < b
+	OpLe                // a <= b
+	OpGt                // a > b
+	OpGe                // a >= b
+	OpAdd               // a + b
+	OpSub               // a - b
+	OpMul               // a * b
+	OpDiv               // a / b
+	OpNeg               // -a (unary)
+)
+
+// String returns the operator as it is printed in SQL ("AND", "<>", "-"...).
+// OpSub and OpNeg both print as "-".
+func (op Op) String() string {
+	switch op {
+	case OpOr:
+		return "OR"
+	case OpAnd:
+		return "AND"
+	case OpNot:
+		return "NOT"
+	case OpEq:
+		return "="
+	case OpNe:
+		return "<>"
+	case OpLt:
+		return "<"
+	case OpLe:
+		return "<="
+	case OpGt:
+		return ">"
+	case OpGe:
+		return ">="
+	case OpAdd:
+		return "+"
+	case OpSub, OpNeg:
+		return "-"
+	case OpMul:
+		return "*"
+	case OpDiv:
+		return "/"
+	}
+	return fmt.Sprintf("Op(%d)", int(op))
+}
+
+// ---------------------------------------------------------------------------
+// Statements
+
+// Select is a query:
+//
+//	SELECT items [FROM table] [WHERE cond] [ORDER BY key [ASC|DESC], ...]
+//	[LIMIT n] [OFFSET n]
+type Select struct {
+	Pos, End Position
+	Items    []SelectItem // at least one
+	From     *TableName   // nil when there is no FROM (SELECT 1 + 1)
+	Where    Expr         // nil when there is no WHERE
+	OrderBy  []OrderItem  // empty when there is no ORDER BY
+	Limit    Expr         // nil when there is no LIMIT
+	Offset   Expr         // nil when there is no OFFSET
+}
+
+// SelectItem is one item of a SELECT list: either * or an expression with
+// an optional alias.
+type SelectItem struct {
+	Pos   Position
+	Star  bool   // the item is *; Expr is nil and Alias is ""
+	Expr  Expr   // nil when Star
+	Alias string // the name after AS, as written (case-sensitive); "" if none
+}
+
+// OrderItem is one key of an ORDER BY clause.
+type OrderItem struct {
+	Pos  Position
+	Expr Expr
+	Desc bool // DESC was given; ASC, the default, is not recorded
+}
+
+// Explain is EXPLAIN stmt: the executor describes how it would run Stmt
+// (for instance whether it uses the index or an exact scan). The grammar
+// accepts only SELECT after EXPLAIN for now, so Stmt is a *Select.
+type Explain struct {
+	Pos, End Position
+	Stmt     Statement
+}
+
+// Train is TRAIN table FROM file, ... [WITH (options)]: train a Word2Vec
+// table from text files. Options carry the trainer's parameters by gensim's
+// names (vector_size, window, min_count, sg, update...); the grammar does
+// not check them.
+type Train struct {
+	Pos, End Position
+	Table    *TableName
+	Files    []Expr // at least one; each a *StringLit or a *Param
+	Options  []Option
+}
+
+// Import is IMPORT table FROM file [WITH (options)]: load an embedding
+// matrix (word2vec, GloVe, fastText .vec, safetensors...) into a new table.
+type Import struct {
+	Pos, End Position
+	Table    *TableName
+	File     Expr // a *StringLit or a *Param
+	Options  []Option
+}
+
+// Export is EXPORT table TO file [WITH (options)]: write a table's vectors
+// to a file.
+type Export struct {
+	Pos, End Position
+	Table    *TableName
+	File     Expr // a *StringLit or a *Param
+	Options  []Option
+}
+
+// CreateTable is CREATE TABLE [IF NOT EXISTS] table (options), for instance
+// CREATE TABLE pets (dim = 3). The grammar requires at least one option and
+// leaves their meaning to the executor.
+type CreateTable struct {
+	Pos, End    Position
+	IfNotExists bool
+	Table       *TableName
+	Options     []Option // at least one
+}
+
+// Insert is INSERT [OR REPLACE] INTO table [(columns)] VALUES (row), ...
+type Insert struct {
+	Pos, End  Position
+	OrReplace bool
+	Table     *TableName
+	Columns   []*Ident // empty when no column list was given
+	Rows      []Row    // at least one
+}
+
+// Row is one parenthesised row of values of an INSERT.
+type Row struct {
+	Pos    Position
+	Values []Expr // at least one
+}
+
+// Delete is DELETE FROM table [WHERE cond].
+type Delete struct {
+	Pos, End Position
+	Table    *TableName
+	Where    Expr // nil when there is no WHERE: delete every row
+}
+
+// DropTable is DROP TABLE [IF EXISTS] table.
+type DropTable struct {
+	Pos, End Position
+	IfExists bool
+	Table    *TableName
+}
+
+// AlterTable is ALTER TABLE table RENAME TO new_name, the one form of ALTER
+// TABLE so far.
+type AlterTable struct {
+	Pos, End Position
+	Table    *TableName
+	NewName  *TableName
+}
+
+// CreateIndex is CREATE INDEX [IF NOT EXISTS] ON table [USING method]
+// [WITH (options)], for instance CREATE INDEX ON w2v USING hnsw WITH (m = 16).
+type CreateIndex struct {
+	Pos, End    Position
+	IfNotExists bool
+	Table       *TableName
+	Method      string // lower-cased method name ("hnsw"); "" when USING is absent
+	Options     []Option
+}
+
+// DropIndex is DROP INDEX [IF EXISTS] ON table.
+type DropIndex struct {
+	Pos, End Position
+	IfExists bool
+	Table    *TableName
+}
+
+// Set is SET name = value, for instance SET ef_search = 64 or
+// SET exact = on. Name is lower-cased unless it was written as a quoted
+// identifier. A reserved word used as the value (on) becomes an *Ident
+// holding its lower-case spelling; other bare words keep their case, so
+// executors should compare such values case-insensitively.
+type Set struct {
+	Pos, End Position
+	Name     string
+	Value    Expr
+}
+
+// ShowTables is SHOW TABLES.
+type ShowTables struct {
+	Pos, End Position
+}
+
+// Describe is DESCRIBE table.
+type Describe struct {
+	Pos, End Position
+	Table    *TableName
+}
+
+// Evaluate is EVALUATE table WITH (options), for instance
+// EVALUATE w2v WITH (analogies = 'questions-words.txt').
+type Evaluate struct {
+	Pos, End Position
+	Table    *TableName
+	Options  []Option // at least one
+}
+
+// CheckDatabase is CHECK DATABASE: verify the integrity of the file.
+type CheckDatabase struct {
+	Pos, End Position
+}
+
+// Backup is BACKUP TO file: write a consistent copy of the database.
+type Backup struct {
+	Pos, End Position
+	File     Expr // a *StringLit or a *Param
+}
+
+// Vacuum is VACUUM [INTO file]: compact the database, in place or into a
+// new file.
+type Vacuum struct {
+	Pos, End Position
+	Into     Expr // nil when there is no INTO; else a *StringLit or a *Param
+}
+
+// ---------------------------------------------------------------------------
+// Parts of statements
+
+// TableName names a table. Name is case-sensitive: it is the identifier as
+// written, or the content of a quoted identifier ("My Table").
+type TableName struct {
+	Pos  Position
+	Name string
+}
+
+// Option is one name = value pair of a WITH (...) list or of CREATE TABLE's
+// parenthesised list. Option names are case-insensitive: Name is lower-cased
+// unless it was written as a quoted identifier. The value is any
+// expression; a reserved word written as the value becomes an *Ident with
+// its lower-case spelling, as in Set.
+type Option struct {
+	Pos   Position
+	Name  string
+	Value Expr
+}
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+// NumberLit is a number. A unary minus written before a number is folded
+// into it, so -2 is a NumberLit with Text "-2"; parsed numbers are otherwise
+// non-negative. An integer that does not fit in an int64 becomes a float.
+type NumberLit struct {
+	Pos   Position
+	Text  string  // the literal as written (with the folded sign, if any)
+	IsInt bool    // the literal is an integer that fits in an int64
+	Int   int64   // the value when IsInt
+	Float float64 // the value, also set (rounded) when IsInt
+}
+
+// StringLit is a string in single quotes. Value is its content, with each
+// doubled quote inside it turned back into one.
+type StringLit struct {
+	Pos   Position
+	Value string
+}
+
+// BoolLit is TRUE or FALSE.
+type BoolLit struct {
+	Pos   Position
+	Value bool
+}
+
+// NullLit is NULL.
+type NullLit struct {
+	Pos Position
+}
+
+// VectorLit is a vector literal such as [0.1, -2, 3e-4]. Its elements are
+// expressions; in the common case each is a *NumberLit.
+type VectorLit struct {
+	Pos   Position
+	Elems []Expr
+}
+
+// Ident is a bare word: a column (id, word, count, vector) or a value such
+// as on in SET exact = on. Name is case-sensitive, as written or quoted.
+type Ident struct {
+	Pos  Position
+	Name string
+}
+
+// Param is a ? positional parameter. Index counts from 1 in order of
+// appearance within the statement.
+type Param struct {
+	Pos   Position
+	Index int
+}
+
+// Call is a function call such as NEAREST('python', 5) or COUNT(*). Name is
+// upper-cased and is one of [Functions]; which functions exist, and with
+// which arguments, is the executor's business.
+type Call struct {
+	Pos  Position
+	Name string
+	Args []Expr
+	Star bool // the argument list is * (COUNT(*)); Args is empty
+}
+
+// Unary is a prefix operation: -X (OpNeg) or NOT X (OpNot). A unary plus
+// is accepted and dropped.
+type Unary struct {
+	Pos Position
+	Op  Op
+	X   Expr
+}
+
+// Binary is a binary operation L Op R. Pos is the operator's position.
+type Binary struct {
+	Pos  Position
+	Op   Op
+	L, R Expr
+}
+
+// In is X [NOT] IN (list). Pos is the position of IN (or of NOT).
+type In struct {
+	Pos  Position
+	X    Expr
+	List []Expr // at least one
+	Not  bool
+}
+
+// Like is X [NOT] LIKE pattern. Pos is the position of LIKE (or of NOT).
+type Like struct {
+	Pos     Position
+	X       Expr
+	Pattern Expr
+	Not     bool
+}
+
+// ---------------------------------------------------------------------------
+// Interface plumbing
+
+// Position returns x.Pos.
+func (x *Select) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Explain) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Train) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Import) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Export) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *CreateTable) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Insert) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Delete) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *DropTable) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *AlterTable) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *CreateIndex) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *DropIndex) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Set) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *ShowTables) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Describe) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Evaluate) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *CheckDatabase) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Backup) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Vacuum) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *SelectItem) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *OrderItem) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Row) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *TableName) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Option) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *NumberLit) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *StringLit) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *BoolLit) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *NullLit) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *VectorLit) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Ident) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Param) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Call) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Unary) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Binary) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *In) Position() Position { return x.Pos }
+
+// Position returns x.Pos.
+func (x *Like) Position() Position { return x.Pos }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Select) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Explain) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Train) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Import) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Export) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *CreateTable) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Insert) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Delete) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *DropTable) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *AlterTable) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *CreateIndex) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *DropIndex) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Set) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *ShowTables) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Describe) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Evaluate) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *CheckDatabase) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Backup) Span() (pos, end Position) { return x.Pos, x.End }
+
+// Span returns the statement's extent; see [Statement].
+func (x *Vacuum) Span() (pos, end Position) { return x.Pos, x.End }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Select) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Explain) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Train) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Import) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Export) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *CreateTable) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Insert) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Delete) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *DropTable) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *AlterTable) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *CreateIndex) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *DropIndex) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Set) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *ShowTables) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Describe) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Evaluate) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *CheckDatabase) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Backup) NumParams() int { return countParams(x) }
+
+// NumParams returns the number of ? parameters; see [Statement].
+func (x *Vacuum) NumParams() int { return countParams(x) }
+
+func (*Select) stmtNode()        {}
+func (*Explain) stmtNode()       {}
+func (*Train) stmtNode()         {}
+func (*Import) stmtNode()        {}
+func (*Export) stmtNode()        {}
+func (*CreateTable) stmtNode()   {}
+func (*Insert) stmtNode()        {}
+func (*Delete) stmtNode()        {}
+func (*DropTable) stmtNode()     {}
+func (*AlterTable) stmtNode()    {}
+func (*CreateIndex) stmtNode()   {}
+func (*DropIndex) stmtNode()     {}
+func (*Set) stmtNode()           {}
+func (*ShowTables) stmtNode()    {}
+func (*Describe) stmtNode()      {}
+func (*Evaluate) stmtNode()      {}
+func (*CheckDatabase) stmtNode() {}
+func (*Backup) stmtNode()        {}
+func (*Vacuum) stmtNode()        {}
+
+func (*NumberLit) exprNode() {}
+func (*StringLit) exprNode() {}
+func (*BoolLit) exprNode()   {}
+func (*NullLit) exprNode()   {}
+func (*VectorLit) exprNode() {}
+func (*Ident) exprNode()     {}
+func (*Param) exprNode()     {}
+func (*Call) exprNode()      {}
+func (*Unary) exprNode()     {}
+func (*Binary) exprNode()    {}
+func (*In) exprNode()        {}
+func (*Like) exprNode()      {}
+
+// Float32 returns the number rounded to float32 once, from its text when it
+// has one (so that 0.1 gives exactly float32(0.1) without double rounding),
+// else from Float. Vectors are stored as float32, so executors should use
+// it for vector elements.
+func (x *NumberLit) Float32() float32 {
+	if x.Text != "" {
+		if f, err := strconv.ParseFloat(x.Text, 32); err == nil {
+			return float32(f)
+		}
+	}
+	return float32(x.Float)
+}
+
+// countParams returns the highest ? parameter index under n, which is the
+// number of parameters since they are numbered 1, 2, ... in order.
+func countParams(n Node) int {
+	max := 0
+	Walk(n, func(n Node) bool {
+		if p, ok := n.(*Param); ok && p.Index > max {
+			max = p.Index
+		}
+		return true
+	})
+	return max
+}

@@ -1,0 +1,579 @@
+package query
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// QuoteIdent returns name as the language writes it: bare when it is a
+// valid identifier and not a reserved word, else in double quotes with
+// embedded double quotes doubled ("My Table", "select"). Executors can use it
+// to name tables and columns in messages.
+func QuoteIdent(name string) string {
+	if isBareWord(name) && !isReserved(name) {
+		return name
+	}
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// QuoteString returns s as a string literal: in single quotes, with
+// embedded single quotes doubled. Backslashes have no special meaning.
+func QuoteString(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
+// optionName prints an option or setting name. Any lower-case word is
+// accepted bare in that position, reserved words included (limit = 10).
+func optionName(name string) string {
+	if isBareWord(name) && strings.ToLower(name) == name {
+		return name
+	}
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// Precedence levels, loosest first; see Op.
+const (
+	precOr = iota + 1
+	precAnd
+	precNot
+	precCmp
+	precAdd
+	precMul
+	precNeg
+	precPrimary
+)
+
+func (op Op) prec() int {
+	switch op {
+	case OpOr:
+		return precOr
+	case OpAnd:
+		return precAnd
+	case OpNot:
+		return precNot
+	case OpEq, OpNe, OpLt, OpLe, OpGt, OpGe:
+		return precCmp
+	case OpAdd, OpSub:
+		return precAdd
+	case OpMul, OpDiv:
+		return precMul
+	case OpNeg:
+		return precNeg
+	}
+	return precPrimary
+}
+
+// exprPrec returns how tightly e binds when printed.
+func exprPrec(e Expr) int {
+	switch x := e.(type) {
+	case *Binary:
+		return x.Op.prec()
+	case *Unary:
+		return x.Op.prec()
+	case *In, *Like:
+		return precCmp
+	case *NumberLit:
+		if x.negative() {
+			return precNeg // prints with a leading minus, like -x
+		}
+	}
+	return precPrimary
+}
+
+func (x *NumberLit) negative() bool {
+	if x.IsInt {
+		return x.Int < 0
+	}
+	return math.Signbit(x.Float)
+}
+
+// printer accumulates SQL text.
+type printer struct {
+	strings.Builder
+}
+
+// expr writes e, in parentheses when it binds more loosely than min.
+func (p *printer) expr(e Expr, min int) {
+	if e == nil || isNilNode(e) {
+		p.WriteString("<nil>")
+		return
+	}
+	if exprPrec(e) < min {
+		p.WriteByte('(')
+		p.expr(e, 0)
+		p.WriteByte(')')
+		return
+	}
+	switch x := e.(type) {
+	case *NumberLit:
+		p.WriteString(formatNumber(x))
+	case *StringLit:
+		p.WriteString(QuoteString(x.Value))
+	case *BoolLit:
+		if x.Value {
+			p.WriteString("TRUE")
+		} else {
+			p.WriteString("FALSE")
+		}
+	case *NullLit:
+		p.WriteString("NULL")
+	case *VectorLit:
+		p.WriteByte('[')
+		p.list(x.Elems)
+		p.WriteByte(']')
+	case *Ident:
+		p.WriteString(QuoteIdent(x.Name))
+	case *Param:
+		p.WriteByte('?')
+	case *Call:
+		p.WriteString(x.Name)
+		p.WriteByte('(')
+		if x.Star {
+			p.WriteByte('*')
+		} else {
+			p.list(x.Args)
+		}
+		p.WriteByte(')')
+	case *Unary:
+		if x.Op == OpNot {
+			p.WriteString("NOT ")
+			p.expr(x.X, precNot)
+		} else {
+			// Operands that print with a leading sign get parentheses:
+			// "--" would start a comment.
+			p.WriteString(x.Op.String())
+			p.expr(x.X, precPrimary)
+		}
+	case *Binary:
+		prec := x.Op.prec()
+		p.expr(x.L, prec)
+		p.WriteByte(' ')
+		p.WriteString(x.Op.String())
+		p.WriteByte(' ')
+		p.expr(x.R, prec+1) // left-associative: a - (b - c) keeps its parentheses
+	case *In:
+		p.expr(x.X, precCmp)
+		if x.Not {
+			p.WriteString(" NOT")
+		}
+		p.WriteString(" IN (")
+		p.list(x.List)
+		p.WriteByte(')')
+	case *Like:
+		p.expr(x.X, precCmp)
+		if x.Not {
+			p.WriteString(" NOT")
+		}
+		p.WriteString(" LIKE ")
+		p.expr(x.Pattern, precCmp+1)
+	}
+}
+
+func (p *printer) list(es []Expr) {
+	for i, e := range es {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		p.expr(e, 0)
+	}
+}
+
+func (p *printer) table(t *TableName) {
+	if t == nil {
+		p.WriteString("<nil>")
+		return
+	}
+	p.WriteString(QuoteIdent(t.Name))
+}
+
+// value writes an option or SET value: a reserved word that the grammar
+// turned into an *Ident (on, in SET exact = on) goes back bare.
+func (p *printer) value(e Expr) {
+	if id, ok := e.(*Ident); ok && id != nil && isBareValueWord(id.Name) {
+		p.WriteString(id.Name)
+		return
+	}
+	p.expr(e, 0)
+}
+
+// isBareValueWord reports whether name is a lower-case reserved word that
+// the grammar accepts bare as an option value: one that cannot begin an
+// expression.
+func isBareValueWord(name string) bool {
+	if strings.ToLower(name) != name || !isReserved(name) {
+		return false
+	}
+	switch name {
+	case "not", "true", "false", "null":
+		return false
+	}
+	return true
+}
+
+func (p *printer) option(o *Option) {
+	p.WriteString(optionName(o.Name))
+	p.WriteString(" = ")
+	p.value(o.Value)
+}
+
+func (p *printer) options(opts []Option) {
+	p.WriteByte('(')
+	for i := range opts {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		p.option(&opts[i])
+	}
+	p.WriteByte(')')
+}
+
+func (p *printer) with(opts []Option) {
+	if len(opts) > 0 {
+		p.WriteString(" WITH ")
+		p.options(opts)
+	}
+}
+
+func (p *printer) selectItem(it *SelectItem) {
+	if it.Star {
+		p.WriteByte('*')
+		return
+	}
+	p.expr(it.Expr, 0)
+	if it.Alias != "" {
+		p.WriteString(" AS ")
+		p.WriteString(QuoteIdent(it.Alias))
+	}
+}
+
+func (p *printer) orderItem(it *OrderItem) {
+	p.expr(it.Expr, 0)
+	if it.Desc {
+		p.WriteString(" DESC")
+	}
+}
+
+func (p *printer) row(r *Row) {
+	p.WriteByte('(')
+	p.list(r.Values)
+	p.WriteByte(')')
+}
+
+func (p *printer) stmt(s Statement) {
+	if s == nil || isNilNode(s) {
+		p.WriteString("<nil>")
+		return
+	}
+	switch x := s.(type) {
+	case *Select:
+		p.WriteString("SELECT ")
+		for i := range x.Items {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.selectItem(&x.Items[i])
+		}
+		if x.From != nil {
+			p.WriteString(" FROM ")
+			p.table(x.From)
+		}
+		if x.Where != nil {
+			p.WriteString(" WHERE ")
+			p.expr(x.Where, 0)
+		}
+		for i := range x.OrderBy {
+			if i == 0 {
+				p.WriteString(" ORDER BY ")
+			} else {
+				p.WriteString(", ")
+			}
+			p.orderItem(&x.OrderBy[i])
+		}
+		if x.Limit != nil {
+			p.WriteString(" LIMIT ")
+			p.expr(x.Limit, 0)
+		}
+		if x.Offset != nil {
+			p.WriteString(" OFFSET ")
+			p.expr(x.Offset, 0)
+		}
+	case *Explain:
+		p.WriteString("EXPLAIN ")
+		p.stmt(x.Stmt)
+	case *Train:
+		p.WriteString("TRAIN ")
+		p.table(x.Table)
+		p.WriteString(" FROM ")
+		p.list(x.Files)
+		p.with(x.Options)
+	case *Import:
+		p.WriteString("IMPORT ")
+		p.table(x.Table)
+		p.WriteString(" FROM ")
+		p.expr(x.File, 0)
+		p.with(x.Options)
+	case *Export:
+		p.WriteString("EXPORT ")
+		p.table(x.Table)
+		p.WriteString(" TO ")
+		p.expr(x.File, 0)
+		p.with(x.Options)
+	case *CreateTable:
+		p.WriteString("CREATE TABLE ")
+		if x.IfNotExists {
+			p.WriteString("IF NOT EXISTS ")
+		}
+		p.table(x.Table)
+		p.WriteByte(' ')
+		p.options(x.Options)
+	case *Insert:
+		p.WriteString("INSERT ")
+		if x.OrReplace {
+			p.WriteString("OR REPLACE ")
+		}
+		p.WriteString("INTO ")
+		p.table(x.Table)
+		if len(x.Columns) > 0 {
+			p.WriteString(" (")
+			for i, c := range x.Columns {
+				if i > 0 {
+					p.WriteString(", ")
+				}
+				p.expr(c, 0)
+			}
+			p.WriteByte(')')
+		}
+		p.WriteString(" VALUES ")
+		for i := range x.Rows {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.row(&x.Rows[i])
+		}
+	case *Delete:
+		p.WriteString("DELETE FROM ")
+		p.table(x.Table)
+		if x.Where != nil {
+			p.WriteString(" WHERE ")
+			p.expr(x.Where, 0)
+		}
+	case *DropTable:
+		p.WriteString("DROP TABLE ")
+		if x.IfExists {
+			p.WriteString("IF EXISTS ")
+		}
+		p.table(x.Table)
+	case *AlterTable:
+		p.WriteString("ALTER TABLE ")
+		p.table(x.Table)
+		p.WriteString(" RENAME TO ")
+		p.table(x.NewName)
+	case *CreateIndex:
+		p.WriteString("CREATE INDEX ")
+		if x.IfNotExists {
+			p.WriteString("IF NOT EXISTS ")
+		}
+		p.WriteString("ON ")
+		p.table(x.Table)
+		if x.Method != "" {
+			p.WriteString(" USING ")
+			p.WriteString(QuoteIdent(x.Method))
+		}
+		p.with(x.Options)
+	case *DropIndex:
+		p.WriteString("DROP INDEX ")
+		if x.IfExists {
+			p.WriteString("IF EXISTS ")
+		}
+		p.WriteString("ON ")
+		p.table(x.Table)
+	case *Set:
+		p.WriteString("SET ")
+		p.WriteString(optionName(x.Name))
+		p.WriteString(" = ")
+		p.value(x.Value)
+	case *ShowTables:
+		p.WriteString("SHOW TABLES")
+	case *Describe:
+		p.WriteString("DESCRIBE ")
+		p.table(x.Table)
+	case *Evaluate:
+		p.WriteString("EVALUATE ")
+		p.table(x.Table)
+		p.WriteString(" WITH ")
+		p.options(x.Options)
+	case *CheckDatabase:
+		p.WriteString("CHECK DATABASE")
+	case *Backup:
+		p.WriteString("BACKUP TO ")
+		p.expr(x.File, 0)
+	case *Vacuum:
+		p.WriteString("VACUUM")
+		if x.Into != nil {
+			p.WriteString(" INTO ")
+			p.expr(x.Into, 0)
+		}
+	}
+}
+
+// formatNumber prints a number in the shortest form that reads back to the
+// same value: integers in decimal, floats in the shortest round-trip form
+// with ".0" added where it would otherwise read back as an integer.
+func formatNumber(x *NumberLit) string {
+	if x.IsInt {
+		return strconv.FormatInt(x.Int, 10)
+	}
+	s := strconv.FormatFloat(x.Float, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eIN") { // I and N: ±Inf and NaN
+		s += ".0"
+	}
+	return s
+}
+
+func exprString(e Expr) string {
+	var p printer
+	p.expr(e, 0)
+	return p.String()
+}
+
+func stmtString(s Statement) string {
+	var p printer
+	p.stmt(s)
+	return p.String()
+}
+
+// Format prints statements as a script: each statement's canonical text
+// followed by ";" and a newline.
+func Format(stmts []Statement) string {
+	var p printer
+	for _, s := range stmts {
+		p.stmt(s)
+		p.WriteString(";\n")
+	}
+	return p.String()
+}
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Select) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Explain) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Train) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Import) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Export) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *CreateTable) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Insert) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Delete) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *DropTable) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *AlterTable) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *CreateIndex) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *DropIndex) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Set) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *ShowTables) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Describe) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Evaluate) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *CheckDatabase) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Backup) String() string { return stmtString(x) }
+
+// String returns the statement as canonical SQL, without a trailing ';'.
+func (x *Vacuum) String() string { return stmtString(x) }
+
+// String returns the item as SQL: * or the expression and its alias.
+func (x *SelectItem) String() string {
+	var p printer
+	p.selectItem(x)
+	return p.String()
+}
+
+// String returns the ORDER BY key as SQL, with DESC when descending.
+func (x *OrderItem) String() string {
+	var p printer
+	p.orderItem(x)
+	return p.String()
+}
+
+// String returns the row as SQL: its values in parentheses.
+func (x *Row) String() string {
+	var p printer
+	p.row(x)
+	return p.String()
+}
+
+// String returns the table name, quoted if needed (see [QuoteIdent]).
+func (x *TableName) String() string { return QuoteIdent(x.Name) }
+
+// String returns the option as SQL: name = value.
+func (x *Option) String() string {
+	var p printer
+	p.option(x)
+	return p.String()
+}
+
+// String returns the expression as canonical SQL.
+func (x *NumberLit) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *StringLit) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *BoolLit) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *NullLit) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *VectorLit) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *Ident) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *Param) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *Call) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *Unary) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *Binary) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *In) String() string { return exprString(x) }
+
+// String returns the expression as canonical SQL.
+func (x *Like) String() string { return exprString(x) }

@@ -1,0 +1,139 @@
+package query
+
+import "reflect"
+
+// Walk traverses the tree rooted at n in depth-first order, in the order the
+// nodes appear in the source. It calls fn for each node; if fn returns
+// false, Walk skips that node's children. Nil children (an absent WHERE, for
+// instance) are not visited. Parts of statements (*SelectItem, *OrderItem,
+// *Row, *TableName, *Option) are visited as nodes too, through pointers into
+// their parent's slices, so fn may modify them in place.
+func Walk(n Node, fn func(Node) bool) {
+	if n == nil || isNilNode(n) || !fn(n) {
+		return
+	}
+	switch x := n.(type) {
+	case *Select:
+		for i := range x.Items {
+			Walk(&x.Items[i], fn)
+		}
+		walkTable(x.From, fn)
+		walkExpr(x.Where, fn)
+		for i := range x.OrderBy {
+			Walk(&x.OrderBy[i], fn)
+		}
+		walkExpr(x.Limit, fn)
+		walkExpr(x.Offset, fn)
+	case *SelectItem:
+		walkExpr(x.Expr, fn)
+	case *OrderItem:
+		walkExpr(x.Expr, fn)
+	case *Explain:
+		if x.Stmt != nil {
+			Walk(x.Stmt, fn)
+		}
+	case *Train:
+		walkTable(x.Table, fn)
+		for _, f := range x.Files {
+			walkExpr(f, fn)
+		}
+		walkOptions(x.Options, fn)
+	case *Import:
+		walkTable(x.Table, fn)
+		walkExpr(x.File, fn)
+		walkOptions(x.Options, fn)
+	case *Export:
+		walkTable(x.Table, fn)
+		walkExpr(x.File, fn)
+		walkOptions(x.Options, fn)
+	case *CreateTable:
+		walkTable(x.Table, fn)
+		walkOptions(x.Options, fn)
+	case *Insert:
+		walkTable(x.Table, fn)
+		for _, c := range x.Columns {
+			if c != nil {
+				Walk(c, fn)
+			}
+		}
+		for i := range x.Rows {
+			Walk(&x.Rows[i], fn)
+		}
+	case *Row:
+		for _, v := range x.Values {
+			walkExpr(v, fn)
+		}
+	case *Delete:
+		walkTable(x.Table, fn)
+		walkExpr(x.Where, fn)
+	case *DropTable:
+		walkTable(x.Table, fn)
+	case *AlterTable:
+		walkTable(x.Table, fn)
+		walkTable(x.NewName, fn)
+	case *CreateIndex:
+		walkTable(x.Table, fn)
+		walkOptions(x.Options, fn)
+	case *DropIndex:
+		walkTable(x.Table, fn)
+	case *Set:
+		walkExpr(x.Value, fn)
+	case *Describe:
+		walkTable(x.Table, fn)
+	case *Evaluate:
+		walkTable(x.Table, fn)
+		walkOptions(x.Options, fn)
+	case *Backup:
+		walkExpr(x.File, fn)
+	case *Vacuum:
+		walkExpr(x.Into, fn)
+	case *Option:
+		walkExpr(x.Value, fn)
+	case *VectorLit:
+		for _, e := range x.Elems {
+			walkExpr(e, fn)
+		}
+	case *Call:
+		for _, a := range x.Args {
+			walkExpr(a, fn)
+		}
+	case *Unary:
+		walkExpr(x.X, fn)
+	case *Binary:
+		walkExpr(x.L, fn)
+		walkExpr(x.R, fn)
+	case *In:
+		walkExpr(x.X, fn)
+		for _, e := range x.List {
+			walkExpr(e, fn)
+		}
+	case *Like:
+		walkExpr(x.X, fn)
+		walkExpr(x.Pattern, fn)
+	}
+}
+
+func walkExpr(e Expr, fn func(Node) bool) {
+	if e != nil {
+		Walk(e, fn)
+	}
+}
+
+func walkTable(t *TableName, fn func(Node) bool) {
+	if t != nil {
+		Walk(t, fn)
+	}
+}
+
+func walkOptions(opts []Option, fn func(Node) bool) {
+	for i := range opts {
+		Walk(&opts[i], fn)
+	}
+}
+
+// isNilNode reports whether n is an interface holding a nil pointer, which
+// a hand-built tree may contain; Walk skips such nodes rather than crash.
+func isNilNode(n Node) bool {
+	v := reflect.ValueOf(n)
+	return v.Kind() == reflect.Pointer && v.IsNil()
+}
