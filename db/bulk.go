@@ -1,0 +1,445 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// bulkFlush is how many bytes of rows a BulkWriter buffers before it writes
+// them in a transaction of their own.
+var bulkFlush = 64 << 20
+
+// BulkOptions configures BulkLoad. The zero value creates a new table and
+// fails if the name is taken.
+type BulkOptions struct {
+	// Replace lets the load replace an existing table of the same name; the
+	// old table stays visible, unchanged, until Commit swaps them atomically.
+	Replace bool
+
+	// Duplicates says what to do with a word that appears twice: "error"
+	// (zero value) fails the load; "first" keeps the first row and skips
+	// later ones, as gensim's load_word2vec_format does.
+	Duplicates string
+}
+
+// BulkWriter loads a whole table: millions of rows, written over several
+// transactions under a hidden id, and published atomically by Commit. Until
+// then no reader sees the table; if the load fails, is aborted, its context
+// is cancelled or the process dies, nothing of it remains (the next Open
+// removes what a dead process left).
+//
+// A BulkWriter is not safe for concurrent use. Rows get ids 0, 1, 2, ... in
+// the order they are appended (skipped duplicates take no id).
+type BulkWriter struct {
+	ctx  context.Context
+	db   *DB
+	name string
+	opts BulkOptions
+	meta *tableMeta
+	id   uint64 // the hidden table id
+	old  uint64 // the id of the table being replaced, or 0
+
+	next     uint32     // id of the next row
+	chunk    []byte     // the vector chunk being filled
+	rowChunk []rowEntry // the words and counts of its rows
+	chunkNo  uint32     // its number
+	chunks   [][]byte   // full vector chunks not yet written
+	rowBufs  [][]byte   // their encoded row chunks
+	chunkNs  []uint32   // their numbers
+	pending  int        // bytes buffered
+
+	words    map[string]uint32 // every named row so far
+	skipped  int64
+	blobs    map[string]string // role -> blob name written
+	vecBuf   []float32
+	finished bool
+	err      error
+}
+
+// BulkLoad starts loading a table named name with the given spec.
+func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *BulkOptions) (*BulkWriter, error) {
+	var o BulkOptions
+	if opts != nil {
+		o = *opts
+	}
+	switch o.Duplicates {
+	case "", "error", "first":
+	default:
+		return nil, fmt.Errorf("db: bulk load: unknown duplicates policy %q (want error or first)", o.Duplicates)
+	}
+	if err := validName("table name", name); err != nil {
+		return nil, err
+	}
+	meta, err := spec.meta(now())
+	if err != nil {
+		return nil, err
+	}
+	w := &BulkWriter{
+		ctx: ctx, db: d, name: name, opts: o, meta: meta,
+		words: make(map[string]uint32),
+		blobs: make(map[string]string),
+	}
+	err = d.update(ctx, func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketCatalog).Get([]byte(name)); v != nil {
+			if !o.Replace {
+				return fmt.Errorf("%w: %q", ErrTableExists, name)
+			}
+			w.old = beUint64(v)
+		}
+		t, err := newTableBucket(tx, meta)
+		if err != nil {
+			return err
+		}
+		w.id = t.id
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load table %q: %w", name, err)
+	}
+	return w, nil
+}
+
+// Dim returns the dimension of the table being loaded.
+func (w *BulkWriter) Dim() int { return w.meta.Dim }
+
+// Rows returns how many rows have been appended (duplicates skipped aside).
+func (w *BulkWriter) Rows() int64 { return int64(w.next) }
+
+// Skipped returns how many duplicate rows were skipped.
+func (w *BulkWriter) Skipped() int64 { return w.skipped }
+
+// Append adds rows: words[i] with counts[i] (counts may be nil: all zero)
+// and the vector vecs[i*Dim:(i+1)*Dim]. A word may be empty for a row that
+// has only an id (the padding rows of a language model's matrix).
+func (w *BulkWriter) Append(words []string, counts []int64, vecs []float32) error {
+	if err := w.check(words, counts); err != nil {
+		return err
+	}
+	if len(vecs) != len(words)*w.meta.Dim {
+		got := len(vecs)
+		if len(words) > 0 {
+			got /= len(words)
+		}
+		return w.fail(&DimensionError{Table: w.name, Want: w.meta.Dim, Got: got})
+	}
+	rb := w.meta.rowBytes()
+	for i, word := range words {
+		v := vecs[i*w.meta.Dim : (i+1)*w.meta.Dim]
+		if err := checkFinite(v); err != nil {
+			return w.fail(fmt.Errorf("row %d (%q): %w", w.next, word, err))
+		}
+		if !w.addWord(word) {
+			if w.err != nil {
+				return w.err
+			}
+			continue
+		}
+		encodeVector(w.slot(rb), v, w.meta.Elem)
+		if err := w.addRow(word, counts, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AppendRaw is Append for vectors already encoded in the table's element
+// type, little-endian, row after row: raw holds len(words) rows. It lets an
+// import keep a file's bfloat16 or float16 bytes as they are.
+func (w *BulkWriter) AppendRaw(words []string, counts []int64, raw []byte) error {
+	rb := w.meta.rowBytes()
+	if err := w.check(words, counts); err != nil {
+		return err
+	}
+	if len(raw) != len(words)*rb {
+		return w.fail(fmt.Errorf("db: bulk load: %d bytes of vectors for %d rows of %d bytes", len(raw), len(words), rb))
+	}
+	for i, word := range words {
+		row := raw[i*rb : (i+1)*rb]
+		if !w.addWord(word) {
+			if w.err != nil {
+				return w.err
+			}
+			continue
+		}
+		if w.meta.Elem == Float32 {
+			// Validate through a decoded copy; the other types cannot hold
+			// values a float32 check would reject differently.
+			if cap(w.vecBuf) < w.meta.Dim {
+				w.vecBuf = make([]float32, w.meta.Dim)
+			}
+			decodeVector(w.vecBuf[:w.meta.Dim], row, Float32)
+			if err := checkFinite(w.vecBuf[:w.meta.Dim]); err != nil {
+				return w.fail(fmt.Errorf("row %d (%q): %w", w.next, word, err))
+			}
+		}
+		copy(w.slot(rb), row)
+		if err := w.addRow(word, counts, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *BulkWriter) check(words []string, counts []int64) error {
+	if w.finished {
+		return ErrBulkDone
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if err := w.ctx.Err(); err != nil {
+		return w.fail(err)
+	}
+	if counts != nil && len(counts) != len(words) {
+		return w.fail(fmt.Errorf("db: bulk load: %d counts for %d words", len(counts), len(words)))
+	}
+	return nil
+}
+
+// addWord records word; it returns false for a duplicate to be skipped.
+func (w *BulkWriter) addWord(word string) bool {
+	if word == "" {
+		return true
+	}
+	if prev, dup := w.words[word]; dup {
+		if w.opts.Duplicates == "first" {
+			w.skipped++
+			return false
+		}
+		w.fail(fmt.Errorf("%w: %q at rows %d and %d", ErrWordExists, word, prev, w.next))
+		return false
+	}
+	if err := validName("word", word); err != nil {
+		w.fail(fmt.Errorf("row %d: %w", w.next, err))
+		return false
+	}
+	w.words[word] = w.next
+	return true
+}
+
+// slot returns the bytes of the next row in the current chunk.
+func (w *BulkWriter) slot(rb int) []byte {
+	if w.chunk == nil {
+		w.chunk = make([]byte, 0, w.meta.ChunkRows*rb)
+	}
+	n := len(w.chunk)
+	w.chunk = w.chunk[:n+rb]
+	return w.chunk[n : n+rb]
+}
+
+func (w *BulkWriter) addRow(word string, counts []int64, i int) error {
+	if w.err != nil {
+		return w.err
+	}
+	var count int64
+	if counts != nil {
+		count = counts[i]
+		if count < 0 {
+			return w.fail(fmt.Errorf("db: row %d (%q): negative count %d", w.next, word, count))
+		}
+	}
+	w.rowChunk = append(w.rowChunk, rowEntry{live: true, count: count, word: word})
+	w.next++
+	if len(w.chunk) == cap(w.chunk) {
+		w.endChunk()
+	}
+	if w.next == 0 {
+		return w.fail(fmt.Errorf("db: table %q: more than 2^32 rows", w.name))
+	}
+	if w.pending >= bulkFlush {
+		return w.flush()
+	}
+	return nil
+}
+
+// endChunk moves the chunk being filled to the ones waiting to be written.
+func (w *BulkWriter) endChunk() {
+	rows := encodeRowChunk(w.rowChunk)
+	w.chunks = append(w.chunks, w.chunk)
+	w.rowBufs = append(w.rowBufs, rows)
+	w.chunkNs = append(w.chunkNs, w.chunkNo)
+	w.pending += len(w.chunk) + len(rows)
+	w.chunk, w.rowChunk = nil, w.rowChunk[:0]
+	w.chunkNo++
+}
+
+func (w *BulkWriter) fail(err error) error {
+	if w.err == nil {
+		w.err = err
+	}
+	return w.err
+}
+
+// flush writes the buffered rows and full chunks in one transaction.
+func (w *BulkWriter) flush() error {
+	chunks, rowBufs, nums := w.chunks, w.rowBufs, w.chunkNs
+	w.chunks, w.rowBufs, w.chunkNs, w.pending = nil, nil, nil, 0
+	err := w.db.update(w.ctx, func(tx *bolt.Tx) error {
+		t, err := openTableID(tx, w.id)
+		if err != nil {
+			return err
+		}
+		rows, vec := t.b.Bucket(bucketRows), t.b.Bucket(bucketVec)
+		// Chunks arrive in order: fill pages completely.
+		rows.FillPercent, vec.FillPercent = 1, 1
+		for i, c := range chunks {
+			if err := rows.Put(u32key(nums[i]), rowBufs[i]); err != nil {
+				return err
+			}
+			if err := vec.Put(u32key(nums[i]), c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return w.fail(err)
+	}
+	return nil
+}
+
+// SetBlob stores data under role ("tokenizer", "state") with the table. It
+// is written at once, in its own transactions, and published with the table.
+func (w *BulkWriter) SetBlob(role string, data io.Reader) error {
+	if w.finished {
+		return ErrBulkDone
+	}
+	if w.err != nil {
+		return w.err
+	}
+	name := newBlobName(role)
+	bw := newBlobWriter(w.ctx, w.db, w.id, name)
+	if _, err := io.Copy(bw, data); err != nil {
+		return w.fail(fmt.Errorf("store %s: %w", role, err))
+	}
+	if err := bw.Close(); err != nil {
+		return w.fail(fmt.Errorf("store %s: %w", role, err))
+	}
+	w.blobs[role] = name
+	return nil
+}
+
+// Commit writes what remains and publishes the table. If the load replaces
+// a table, the old one is dropped in the same transaction. On error nothing
+// is published and the partial table is removed.
+func (w *BulkWriter) Commit() (*TableInfo, error) {
+	if w.finished {
+		return nil, ErrBulkDone
+	}
+	if w.err == nil {
+		w.commit()
+	}
+	if w.err != nil {
+		w.Abort()
+		return nil, fmt.Errorf("load table %q: %w", w.name, w.err)
+	}
+	w.finished = true
+	w.db.invalidate(w.old)
+	return w.meta.info(w.name), nil
+}
+
+func (w *BulkWriter) commit() {
+	if w.chunk != nil {
+		w.endChunk()
+	}
+	if w.flush() != nil {
+		return
+	}
+	// Words go in last, sorted, so each transaction appends to the right
+	// edge of the B+tree and pages are filled completely.
+	type entry struct {
+		word string
+		id   uint32
+	}
+	entries := make([]entry, 0, len(w.words))
+	for word, id := range w.words {
+		entries = append(entries, entry{word, id})
+	}
+	w.words = nil
+	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.word, b.word) })
+	const perTx = 200_000
+	for len(entries) > 0 {
+		n := min(perTx, len(entries))
+		batch := entries[:n]
+		entries = entries[n:]
+		err := w.db.update(w.ctx, func(tx *bolt.Tx) error {
+			t, err := openTableID(tx, w.id)
+			if err != nil {
+				return err
+			}
+			words := t.b.Bucket(bucketWords)
+			words.FillPercent = 1
+			for _, e := range batch {
+				if err := words.Put([]byte(e.word), u32key(e.id)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			w.fail(err)
+			return
+		}
+	}
+	err := w.db.update(w.ctx, func(tx *bolt.Tx) error {
+		cat := tx.Bucket(bucketCatalog)
+		cur := cat.Get([]byte(w.name))
+		switch {
+		case cur != nil && !w.opts.Replace:
+			return fmt.Errorf("%w: %q (created while loading)", ErrTableExists, w.name)
+		case w.opts.Replace && w.old != 0 && (cur == nil || beUint64(cur) != w.old):
+			return fmt.Errorf("db: table %q changed while loading; nothing replaced", w.name)
+		}
+		t, err := openTableID(tx, w.id)
+		if err != nil {
+			return err
+		}
+		t.meta.Rows = int64(w.next)
+		t.meta.NextID = w.next
+		if len(w.blobs) > 0 {
+			t.meta.Blobs = w.blobs
+		}
+		w.meta = t.meta
+		if err := t.save(); err != nil {
+			return err
+		}
+		if cur != nil {
+			if err := dropTableID(tx, beUint64(cur)); err != nil {
+				return err
+			}
+		}
+		return publish(tx, w.name, w.id)
+	})
+	if err != nil {
+		w.fail(err)
+	}
+}
+
+// Abort abandons the load and removes what it wrote. It is safe to call
+// after Commit (it does nothing then) and more than once.
+func (w *BulkWriter) Abort() error {
+	if w.finished {
+		return nil
+	}
+	w.finished = true
+	if w.err == nil {
+		w.err = errors.New("db: bulk load aborted")
+	}
+	// Clean up even if the load's own context was cancelled.
+	err := w.db.update(context.WithoutCancel(w.ctx), func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketTables).Bucket(u64key(w.id)) == nil {
+			return nil
+		}
+		return dropTableID(tx, w.id)
+	})
+	if errors.Is(err, ErrClosed) {
+		return nil // the next Open removes it
+	}
+	return err
+}

@@ -1,0 +1,214 @@
+package db
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// DB is an open embeddb database file. It is safe for concurrent use by
+// multiple goroutines: reads run concurrently with each other and with one
+// writer.
+type DB struct {
+	bolt *bolt.DB
+	opts Options
+	path string
+
+	mu     sync.Mutex // guards closed and cache
+	closed bool
+	cache  map[uint64]*tableCache
+	metas  map[uint64]cachedMeta
+	byName map[string]namedMeta
+
+	settings settings // SET values, for the executor
+}
+
+// Open opens the database file at path, creating it if it does not exist
+// (unless opts.ReadOnly). A nil opts means the defaults.
+//
+// A file that is not an embeddb database, or was written by a newer
+// version, is refused with ErrNotDatabase or ErrVersion and left untouched.
+// If another process holds the file, Open waits up to opts.Timeout and then
+// returns ErrLocked. A writable Open removes what interrupted writes left
+// behind (tables that were never published).
+func Open(path string, opts *Options) (*DB, error) {
+	o := opts.withDefaults()
+	if o.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+	}
+	timeout := o.Timeout
+	if timeout < 0 {
+		timeout = time.Nanosecond // bbolt treats 0 as wait forever
+	}
+	bopts := &bolt.Options{
+		Timeout:         timeout,
+		ReadOnly:        o.ReadOnly,
+		NoSync:          o.NoSync,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: o.MmapSize,
+	}
+	bdb, err := openBolt(path, bopts)
+	if err != nil {
+		switch {
+		case errors.Is(err, berrors.ErrTimeout):
+			return nil, fmt.Errorf("open %s: %w", path, ErrLocked)
+		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
+			errors.Is(err, berrors.ErrVersionMismatch):
+			return nil, fmt.Errorf("open %s: %w (%v)", path, ErrNotDatabase, err)
+		}
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	d := &DB{bolt: bdb, opts: o, path: path, cache: make(map[uint64]*tableCache),
+		metas: make(map[uint64]cachedMeta), byName: make(map[string]namedMeta)}
+	d.settings.init()
+	if err := d.init(); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return d, nil
+}
+
+// openBolt opens the file with bbolt, turning a panic on a damaged file
+// into ErrCorrupt.
+func openBolt(path string, opts *bolt.Options) (bdb *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			bdb, err = nil, fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}()
+	return bolt.Open(path, 0o644, opts)
+}
+
+// init checks that the file is ours (or empty, and makes it ours), and
+// removes unpublished tables.
+func (d *DB) init() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}()
+	fresh := false
+	err = d.bolt.View(func(tx *bolt.Tx) error {
+		root := tx.Bucket(bucketRoot)
+		if root == nil {
+			empty := true
+			tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+			if !empty {
+				return ErrNotDatabase
+			}
+			fresh = true
+			return nil
+		}
+		v := root.Get(keyFormat)
+		if len(v) != 4 {
+			return fmt.Errorf("%w: no format version", ErrCorrupt)
+		}
+		if ver := binary.BigEndian.Uint32(v); ver > formatVersion {
+			return fmt.Errorf("%w: file has format %d, this embeddb reads up to %d", ErrVersion, ver, formatVersion)
+		}
+		if tx.Bucket(bucketCatalog) == nil || tx.Bucket(bucketTables) == nil {
+			return fmt.Errorf("%w: missing catalog", ErrCorrupt)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if d.opts.ReadOnly {
+		if fresh {
+			return fmt.Errorf("%w: the file is empty", ErrNotDatabase)
+		}
+		return nil
+	}
+	return d.bolt.Update(func(tx *bolt.Tx) error {
+		if fresh {
+			root, err := tx.CreateBucket(bucketRoot)
+			if err != nil {
+				return err
+			}
+			if err := root.Put(keyFormat, u32key(formatVersion)); err != nil {
+				return err
+			}
+			if err := root.Put(keyCreated, []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(bucketCatalog); err != nil {
+				return err
+			}
+			_, err = tx.CreateBucket(bucketTables)
+			return err
+		}
+		for _, id := range orphans(tx) {
+			if err := dropTableID(tx, id); err != nil {
+				return err
+			}
+		}
+		return cleanBlobs(tx)
+	})
+}
+
+// Path returns the file the database was opened from.
+func (d *DB) Path() string { return d.path }
+
+// ReadOnly reports whether the database was opened read-only.
+func (d *DB) ReadOnly() bool { return d.opts.ReadOnly }
+
+// Close closes the database. It is safe to call more than once; later calls
+// return nil. Transactions still running are waited for.
+func (d *DB) Close() error {
+	d.mu.Lock()
+	if d.closed {
+		d.mu.Unlock()
+		return nil
+	}
+	d.closed = true
+	d.cache, d.metas, d.byName = nil, nil, nil
+	d.mu.Unlock()
+	return d.bolt.Close()
+}
+
+func (d *DB) isClosed() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.closed
+}
+
+// view runs fn in a read transaction.
+func (d *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if d.isClosed() {
+		return ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.bolt.View(fn)
+}
+
+// update runs fn in a write transaction.
+func (d *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if d.isClosed() {
+		return ErrClosed
+	}
+	if d.opts.ReadOnly {
+		return ErrReadOnly
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return d.bolt.Update(func(tx *bolt.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		// A cancelled statement leaves nothing behind.
+		return ctx.Err()
+	})
+}

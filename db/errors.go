@@ -1,0 +1,84 @@
+package db
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Errors returned when opening a database file.
+var (
+	// ErrLocked is returned by Open when another process holds the file
+	// (a writer excludes everyone; readers exclude writers) for longer than
+	// Options.Timeout.
+	ErrLocked = errors.New("db: database is locked by another process")
+
+	// ErrNotDatabase is returned by Open for a file that is not an embeddb
+	// database: not a bbolt file at all, or a bbolt file of another program.
+	// The file is left untouched.
+	ErrNotDatabase = errors.New("db: not an embeddb database")
+
+	// ErrVersion is returned by Open for a database written by a newer,
+	// incompatible version of embeddb. The file is left untouched.
+	ErrVersion = errors.New("db: unsupported database format version")
+
+	// ErrCorrupt is returned when the file's structure is damaged.
+	ErrCorrupt = errors.New("db: database file is corrupt")
+
+	// ErrClosed is returned by every method called after Close.
+	ErrClosed = errors.New("db: database is closed")
+
+	// ErrReadOnly is returned by writes to a database opened read-only.
+	ErrReadOnly = errors.New("db: database is read-only")
+)
+
+// Errors returned by table and row operations. Match them with errors.Is:
+// the returned errors wrap them with the table or word concerned.
+var (
+	// ErrNoTable means the named table does not exist.
+	ErrNoTable = errors.New("db: no such table")
+
+	// ErrTableExists means a table of that name already exists.
+	ErrTableExists = errors.New("db: table already exists")
+
+	// ErrNoWord means the word (or row id) is not in the table.
+	ErrNoWord = errors.New("db: word not in vocabulary")
+
+	// ErrWordExists means an insert would duplicate a word of the table.
+	ErrWordExists = errors.New("db: word already in table")
+
+	// ErrInvalidName means a table name or word is empty, too long or not
+	// valid UTF-8.
+	ErrInvalidName = errors.New("db: invalid name")
+
+	// ErrInvalidVector means a vector holds NaN or an infinity.
+	ErrInvalidVector = errors.New("db: invalid vector")
+
+	// ErrBulkDone is returned by a BulkWriter used after Commit or Abort.
+	ErrBulkDone = errors.New("db: bulk load already finished")
+
+	// ErrNoIndex means the table has no index to drop or use.
+	ErrNoIndex = errors.New("db: table has no index")
+
+	// ErrNoTokenizer means the table has no tokenizer, so TOKENS, EMBED and
+	// text lookups by token cannot work.
+	ErrNoTokenizer = errors.New("db: table has no tokenizer")
+
+	// ErrTooLarge means an operation would need more memory than
+	// Options.MemoryLimit allows.
+	ErrTooLarge = errors.New("db: operation exceeds the memory limit")
+)
+
+// DimensionError reports a vector whose length is not the table's dimension.
+type DimensionError struct {
+	Table string // the table, if known
+	Want  int    // the table's dimension
+	Got   int    // the length of the vector given
+}
+
+// Error implements error.
+func (e *DimensionError) Error() string {
+	if e.Table != "" {
+		return fmt.Sprintf("db: table %q has dimension %d, got a vector of length %d", e.Table, e.Want, e.Got)
+	}
+	return fmt.Sprintf("db: dimension mismatch: want %d, got %d", e.Want, e.Got)
+}
