@@ -1,0 +1,193 @@
+package vecfile
+
+import (
+	"errors"
+	"math"
+	"strconv"
+)
+
+// parseFloat32 parses a decimal number as gensim does: numpy.float32(s),
+// which parses s as a Python float (a correctly rounded float64) and then
+// rounds that to float32. Rounding twice differs from rounding the decimal
+// straight to float32 on rare inputs, and reading must match NumPy, so this
+// does the same. The syntax is Python's float(): an optional sign, digits
+// with an optional point and exponent, underscores between digits, and
+// "inf", "infinity" or "nan" in any case. Python's non-ASCII digits are not
+// accepted.
+//
+// Common numbers take a fast path (exact when the digits fit in 53 bits and
+// the power of ten is at most 22: Clinger's fast path); the rest go to
+// strconv.ParseFloat.
+func parseFloat32(s []byte) (float32, bool) {
+	i := 0
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	var mant uint64
+	nd, exp := 0, 0
+	digits, dot := false, false
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= '0' && c <= '9' {
+			digits = true
+			if nd == 0 && c == '0' {
+				if dot {
+					exp--
+				}
+				continue
+			}
+			if nd >= 19 {
+				return parseFloat32Slow(s)
+			}
+			mant = mant*10 + uint64(c-'0')
+			nd++
+			if dot {
+				exp--
+			}
+			continue
+		}
+		if c == '.' && !dot {
+			dot = true
+			continue
+		}
+		break
+	}
+	if !digits {
+		return parseFloat32Slow(s)
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		eneg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			eneg = s[i] == '-'
+			i++
+		}
+		if i == len(s) {
+			return 0, false
+		}
+		e := 0
+		for ; i < len(s); i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				return parseFloat32Slow(s)
+			}
+			if e < 100000 {
+				e = e*10 + int(c-'0')
+			}
+		}
+		if eneg {
+			e = -e
+		}
+		exp += e
+	}
+	if i != len(s) {
+		return parseFloat32Slow(s)
+	}
+	var f float64
+	switch {
+	case mant == 0:
+		f = 0
+	case mant > 1<<53 || exp > 22 || exp < -22:
+		return parseFloat32Slow(s)
+	case exp >= 0:
+		f = float64(mant) * pow10[exp]
+	default:
+		f = float64(mant) / pow10[-exp]
+	}
+	if neg {
+		f = -f
+	}
+	return float32(f), true
+}
+
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// parseFloat32Slow handles what the fast path does not: long or extreme
+// numbers, specials, underscores, and syntax errors. It accepts exactly what
+// Python's float() accepts (in ASCII).
+func parseFloat32Slow(s []byte) (float32, bool) {
+	if len(s) == 0 || len(s) > 1<<16 {
+		return 0, false
+	}
+	body := s
+	neg := false
+	if body[0] == '+' || body[0] == '-' {
+		neg = body[0] == '-'
+		body = body[1:]
+	}
+	switch lower(body) {
+	case "inf", "infinity":
+		if neg {
+			return float32(math.Inf(-1)), true
+		}
+		return float32(math.Inf(1)), true
+	case "nan":
+		if neg {
+			return math.Float32frombits(0xffc00000), true
+		}
+		return math.Float32frombits(0x7fc00000), true
+	}
+	// strconv accepts hexadecimal floats and looser underscores; Python's
+	// float() does not. Check the decimal syntax, dropping valid underscores.
+	clean := make([]byte, 0, len(s))
+	if neg {
+		clean = append(clean, '-')
+	}
+	digits, dot, exp := false, false, false
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits = true
+			clean = append(clean, c)
+		case c == '_':
+			if i == 0 || i+1 == len(body) || !isDigit(body[i-1]) || !isDigit(body[i+1]) {
+				return 0, false
+			}
+		case c == '.' && !dot && !exp:
+			dot = true
+			clean = append(clean, c)
+		case (c == 'e' || c == 'E') && digits && !exp:
+			exp = true
+			clean = append(clean, c)
+			if i+1 < len(body) && (body[i+1] == '+' || body[i+1] == '-') {
+				i++
+				clean = append(clean, body[i])
+			}
+			if i+1 == len(body) || !isDigit(body[i+1]) {
+				return 0, false
+			}
+		default:
+			return 0, false
+		}
+	}
+	if !digits {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(string(clean), 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	return float32(f), true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// lower returns s in ASCII lower case if it is short, for matching "nan" and
+// "infinity"; longer inputs return "".
+func lower(s []byte) string {
+	if len(s) > 8 {
+		return ""
+	}
+	var b [8]byte
+	for i, c := range s {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return string(b[:len(s)])
+}
