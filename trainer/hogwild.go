@@ -1,0 +1,201 @@
+package trainer
+
+// This file holds the one deliberate data race of the package: the Hogwild updates.
+//
+// Like the word2vec C tool and gensim, the training goroutines read and write the shared
+// weight matrices (syn0, syn1neg, syn1) without any lock. Two goroutines may update the
+// same row at the same time; one update can then be partly lost or read half-done. That is
+// the Hogwild! scheme (Recht et al. 2011): with many rows and sparse updates, collisions are
+// rare and harmless to the quality of the result, and locking would cost far more than it
+// saves. Nothing else is shared without synchronisation: counters are atomics, the corpus
+// blocks travel over channels, and each worker has its own random state and scratch space.
+//
+// The race detector would rightly flag these accesses, so the package's -race tests train
+// with Workers = 1, and the multi-worker tests skip themselves under -race (race_test.go).
+
+import "math"
+
+const (
+	expTableSize = 1000
+	maxExp       = 6
+)
+
+// expTable is the sigmoid on [-maxExp, maxExp), computed as gensim computes it in float32.
+var expTable = func() [expTableSize]float32 {
+	var t [expTableSize]float32
+	for i := range t {
+		x := (float32(i)/float32(expTableSize)*2 - 1) * maxExp
+		e := float32(math.Exp(float64(x)))
+		t[i] = e / (e + 1)
+	}
+	return t
+}()
+
+// gradient returns (label - sigmoid(f))·alpha, or 0 when f is outside (-maxExp, maxExp),
+// as gensim does.
+func gradient(f, label, alpha float32) float32 {
+	if f <= -maxExp || f >= maxExp {
+		return 0
+	}
+	return (label - expTable[int((float64(f)+maxExp)*(expTableSize/maxExp/2.0))]) * alpha
+}
+
+// lcgMul and lcgAdd are the word2vec C tool's (and gensim's) linear congruential generator.
+const (
+	lcgMul  = 25214903917
+	lcgAdd  = 11
+	lcgMask = 1<<48 - 1
+)
+
+// randUint32 is gensim's random_int32: 32 random bits, then one LCG step.
+func (w *worker) randUint32() uint32 {
+	r := uint32(w.rnd >> 16)
+	w.rnd = (w.rnd*lcgMul + lcgAdd) & lcgMask
+	return r
+}
+
+// negative draws a noise word from the unigram^ns_exponent table (gensim's bisect_left on
+// cum_table), then advances the generator.
+func (w *worker) negative() int32 {
+	v := w.voc
+	x := uint32((w.rnd >> 16) % uint64(v.cumMax))
+	w.rnd = (w.rnd*lcgMul + lcgAdd) & lcgMask
+	b := x >> guideShift
+	lo, hi := w.guide[b], w.guide[b+1]
+	cum := v.cum
+	for hi > lo {
+		mid := (lo + hi) >> 1
+		if cum[mid] >= x {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return int32(lo)
+}
+
+// trainSentence trains on one sentence of vocabulary indexes (already down-sampled).
+func (w *worker) trainSentence(sent []int32, alpha float32) {
+	o := &w.net.opts
+	window := o.Window
+	for i, word := range sent {
+		b := 0
+		if o.ShrinkWindows {
+			b = int(w.randUint32() % uint32(window))
+		}
+		j := max(i-window+b, 0)
+		k := min(i+window+1-b, len(sent))
+		if o.SkipGram {
+			for c := j; c < k; c++ {
+				if c != i {
+					w.sgPair(word, sent[c], alpha)
+				}
+			}
+		} else {
+			w.ctx = w.ctx[:0]
+			w.ctx = append(w.ctx, sent[j:i]...)
+			w.ctx = append(w.ctx, sent[i+1:k]...)
+			if len(w.ctx) > 0 {
+				w.cbow(word, w.ctx, alpha)
+			}
+		}
+	}
+}
+
+// sgPair trains skip-gram on one (center, context) pair: the context word's input vector
+// predicts the center word, as in gensim.
+func (w *worker) sgPair(center, context int32, alpha float32) {
+	n := w.net
+	st := n.stride
+	l1 := n.syn0[int(context)*st : int(context)*st+st]
+	if w.net.opts.HS {
+		w.hsTargets(center)
+		w.fit(l1, n.syn1, alpha)
+		axpy(1, w.work, l1, st)
+	}
+	if w.net.opts.Negative > 0 {
+		w.negTargets(center)
+		w.fit(l1, n.syn1neg, alpha)
+		axpy(1, w.work, l1, st)
+	}
+}
+
+// cbow trains CBOW for one center word from the context words ctx.
+func (w *worker) cbow(center int32, ctx []int32, alpha float32) {
+	n := w.net
+	st := n.stride
+	inv := 1 / float32(len(ctx))
+	scale := float32(1)
+	if w.net.opts.CBOWMean {
+		scale = inv
+	}
+	for pass := 0; pass < 2; pass++ {
+		switch {
+		case pass == 0 && w.net.opts.HS:
+			w.hsTargets(center)
+		case pass == 1 && w.net.opts.Negative > 0:
+			w.negTargets(center)
+		default:
+			continue
+		}
+		sumRows(n.syn0, st, ctx, scale, w.neu1)
+		m := n.syn1
+		if pass == 1 {
+			m = n.syn1neg
+		}
+		w.fit(w.neu1, m, alpha)
+		if !w.net.opts.CBOWMean {
+			for i := range w.work {
+				w.work[i] *= inv
+			}
+		}
+		addRows(n.syn0, st, ctx, w.work)
+	}
+}
+
+// negTargets fills w.targets and w.labels with the center word (label 1) and the noise
+// words (label 0; a draw equal to the center word is skipped, as in gensim).
+func (w *worker) negTargets(center int32) {
+	w.targets = append(w.targets[:0], center)
+	w.labels = append(w.labels[:0], 1)
+	for d := 0; d < w.net.opts.Negative; d++ {
+		t := w.negative()
+		if t == center {
+			continue
+		}
+		w.targets = append(w.targets, t)
+		w.labels = append(w.labels, 0)
+	}
+}
+
+// hsTargets fills w.targets and w.labels with the center word's Huffman path.
+func (w *worker) hsTargets(center int32) {
+	v := w.voc
+	lo, hi := v.codeOff[center], v.codeOff[center+1]
+	w.targets = append(w.targets[:0], v.points[lo:hi]...)
+	w.labels = w.labels[:0]
+	for _, c := range v.codes[lo:hi] {
+		w.labels = append(w.labels, float32(1-c))
+	}
+}
+
+// fit scores l1 against the target rows of m, then sets w.work to the gradient for l1 and
+// updates the target rows (the output-layer half of gensim's fast_sentence_* routines).
+// All dot products are taken before any row is updated.
+func (w *worker) fit(l1, m []float32, alpha float32) {
+	st := w.net.stride
+	k := len(w.targets)
+	w.dots = w.dots[:k]
+	dotRows(l1, m, st, w.targets, w.dots)
+	live := w.live[:0]
+	g := w.g[:0]
+	for t := 0; t < k; t++ {
+		if gt := gradient(w.dots[t], w.labels[t], alpha); gt != 0 {
+			live = append(live, w.targets[t])
+			g = append(g, gt)
+		}
+	}
+	w.live, w.g = live, g
+	clear(w.work)
+	updateRows(l1, m, st, live, g, w.work)
+}

@@ -1,0 +1,299 @@
+#include "textflag.h"
+
+// Vector kernels for the Word2Vec training loops, AVX2 + FMA. Row lengths (stride) are
+// multiples of 8 float32s, so no loop needs a tail. See kernels.go for the semantics.
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET
+
+// func dotRowsAVX2(x, m *float32, stride int, idx *int32, k int, out *float32)
+TEXT ·dotRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), SI
+	MOVQ m+8(FP), DI
+	MOVQ stride+16(FP), R12
+	SHLQ $2, R12
+	MOVQ idx+24(FP), BX
+	MOVQ k+32(FP), CX
+	MOVQ out+40(FP), R13
+
+dr_group4:
+	CMPQ CX, $4
+	JLT  dr_single
+	MOVLQSX 0(BX), R8
+	MOVLQSX 4(BX), R9
+	MOVLQSX 8(BX), R10
+	MOVLQSX 12(BX), R11
+	IMULQ R12, R8
+	IMULQ R12, R9
+	IMULQ R12, R10
+	IMULQ R12, R11
+	ADDQ DI, R8
+	ADDQ DI, R9
+	ADDQ DI, R10
+	ADDQ DI, R11
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ AX, AX
+
+dr_loop4:
+	VMOVUPS (SI)(AX*1), Y4
+	VFMADD231PS (R8)(AX*1), Y4, Y0
+	VFMADD231PS (R9)(AX*1), Y4, Y1
+	VFMADD231PS (R10)(AX*1), Y4, Y2
+	VFMADD231PS (R11)(AX*1), Y4, Y3
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  dr_loop4
+	VHADDPS Y1, Y0, Y0
+	VHADDPS Y3, Y2, Y2
+	VHADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VMOVUPS X0, (R13)
+	ADDQ $16, BX
+	ADDQ $16, R13
+	SUBQ $4, CX
+	JMP  dr_group4
+
+dr_single:
+	TESTQ CX, CX
+	JZ    dr_done
+	MOVLQSX 0(BX), R8
+	IMULQ R12, R8
+	ADDQ  DI, R8
+	VXORPS Y0, Y0, Y0
+	XORQ  AX, AX
+
+dr_loop1:
+	VMOVUPS (SI)(AX*1), Y4
+	VFMADD231PS (R8)(AX*1), Y4, Y0
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  dr_loop1
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VMOVSS X0, (R13)
+	ADDQ $4, BX
+	ADDQ $4, R13
+	DECQ CX
+	JMP  dr_single
+
+dr_done:
+	VZEROUPPER
+	RET
+
+// func updateRowsAVX2(x, m *float32, stride int, idx *int32, grad *float32, k int, w *float32)
+TEXT ·updateRowsAVX2(SB), NOSPLIT, $0-56
+	MOVQ x+0(FP), SI
+	MOVQ m+8(FP), DI
+	MOVQ stride+16(FP), R12
+	SHLQ $2, R12
+	MOVQ idx+24(FP), BX
+	MOVQ grad+32(FP), DX
+	MOVQ k+40(FP), CX
+	MOVQ w+48(FP), R13
+
+ur_group4:
+	CMPQ CX, $4
+	JLT  ur_single
+	MOVLQSX 0(BX), R8
+	MOVLQSX 4(BX), R9
+	MOVLQSX 8(BX), R10
+	MOVLQSX 12(BX), R11
+	IMULQ R12, R8
+	IMULQ R12, R9
+	IMULQ R12, R10
+	IMULQ R12, R11
+	ADDQ DI, R8
+	ADDQ DI, R9
+	ADDQ DI, R10
+	ADDQ DI, R11
+	VBROADCASTSS 0(DX), Y8
+	VBROADCASTSS 4(DX), Y9
+	VBROADCASTSS 8(DX), Y10
+	VBROADCASTSS 12(DX), Y11
+	XORQ AX, AX
+
+ur_loop4:
+	VMOVUPS (SI)(AX*1), Y4
+	VMOVUPS (R13)(AX*1), Y5
+	VMOVUPS (R8)(AX*1), Y6
+	VFMADD231PS Y6, Y8, Y5
+	VFMADD231PS Y4, Y8, Y6
+	VMOVUPS Y6, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y7
+	VFMADD231PS Y7, Y9, Y5
+	VFMADD231PS Y4, Y9, Y7
+	VMOVUPS Y7, (R9)(AX*1)
+	VMOVUPS (R10)(AX*1), Y12
+	VFMADD231PS Y12, Y10, Y5
+	VFMADD231PS Y4, Y10, Y12
+	VMOVUPS Y12, (R10)(AX*1)
+	VMOVUPS (R11)(AX*1), Y13
+	VFMADD231PS Y13, Y11, Y5
+	VFMADD231PS Y4, Y11, Y13
+	VMOVUPS Y13, (R11)(AX*1)
+	VMOVUPS Y5, (R13)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  ur_loop4
+	ADDQ $16, BX
+	ADDQ $16, DX
+	SUBQ $4, CX
+	JMP  ur_group4
+
+ur_single:
+	TESTQ CX, CX
+	JZ    ur_done
+	MOVLQSX 0(BX), R8
+	IMULQ R12, R8
+	ADDQ  DI, R8
+	VBROADCASTSS 0(DX), Y8
+	XORQ  AX, AX
+
+ur_loop1:
+	VMOVUPS (SI)(AX*1), Y4
+	VMOVUPS (R13)(AX*1), Y5
+	VMOVUPS (R8)(AX*1), Y6
+	VFMADD231PS Y6, Y8, Y5
+	VFMADD231PS Y4, Y8, Y6
+	VMOVUPS Y6, (R8)(AX*1)
+	VMOVUPS Y5, (R13)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  ur_loop1
+	ADDQ $4, BX
+	ADDQ $4, DX
+	DECQ CX
+	JMP  ur_single
+
+ur_done:
+	VZEROUPPER
+	RET
+
+// func sumRowsAVX2(m *float32, stride int, idx *int32, k int, scale float32, out *float32)
+TEXT ·sumRowsAVX2(SB), NOSPLIT, $0-48
+	MOVQ m+0(FP), DI
+	MOVQ stride+8(FP), R12
+	SHLQ $2, R12
+	MOVQ idx+16(FP), BX
+	MOVQ k+24(FP), CX
+	VBROADCASTSS scale+32(FP), Y8
+	MOVQ out+40(FP), R13
+
+	// out = first row
+	MOVLQSX 0(BX), R8
+	IMULQ R12, R8
+	ADDQ  DI, R8
+	XORQ  AX, AX
+
+sr_copy:
+	VMOVUPS (R8)(AX*1), Y0
+	VMOVUPS Y0, (R13)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  sr_copy
+	ADDQ $4, BX
+	DECQ CX
+
+sr_row:
+	TESTQ CX, CX
+	JZ    sr_scale
+	MOVLQSX 0(BX), R8
+	IMULQ R12, R8
+	ADDQ  DI, R8
+	XORQ  AX, AX
+
+sr_add:
+	VMOVUPS (R13)(AX*1), Y0
+	VADDPS  (R8)(AX*1), Y0, Y0
+	VMOVUPS Y0, (R13)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  sr_add
+	ADDQ $4, BX
+	DECQ CX
+	JMP  sr_row
+
+sr_scale:
+	XORQ AX, AX
+
+sr_mul:
+	VMULPS  (R13)(AX*1), Y8, Y0
+	VMOVUPS Y0, (R13)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  sr_mul
+	VZEROUPPER
+	RET
+
+// func addRowsAVX2(m *float32, stride int, idx *int32, k int, v *float32)
+TEXT ·addRowsAVX2(SB), NOSPLIT, $0-40
+	MOVQ m+0(FP), DI
+	MOVQ stride+8(FP), R12
+	SHLQ $2, R12
+	MOVQ idx+16(FP), BX
+	MOVQ k+24(FP), CX
+	MOVQ v+32(FP), SI
+
+ar_row:
+	TESTQ CX, CX
+	JZ    ar_done
+	MOVLQSX 0(BX), R8
+	IMULQ R12, R8
+	ADDQ  DI, R8
+	XORQ  AX, AX
+
+ar_add:
+	VMOVUPS (R8)(AX*1), Y0
+	VADDPS  (SI)(AX*1), Y0, Y0
+	VMOVUPS Y0, (R8)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  ar_add
+	ADDQ $4, BX
+	DECQ CX
+	JMP  ar_row
+
+ar_done:
+	VZEROUPPER
+	RET
+
+// func axpyAVX2(a float32, x, y *float32, n int)
+TEXT ·axpyAVX2(SB), NOSPLIT, $0-32
+	VBROADCASTSS a+0(FP), Y8
+	MOVQ x+8(FP), SI
+	MOVQ y+16(FP), DI
+	MOVQ n+24(FP), R12
+	SHLQ $2, R12
+	XORQ AX, AX
+
+ax_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VFMADD231PS (SI)(AX*1), Y8, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  ax_loop
+	VZEROUPPER
+	RET

@@ -1,0 +1,313 @@
+package trainer
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"sync/atomic"
+	"time"
+)
+
+// Model is a trained Word2Vec model: the vocabulary in descending count order (new words of
+// continued training are appended after the old ones, as gensim does), the input vectors
+// (gensim's wv) and the output layers needed to continue training.
+type Model struct {
+	// Words is the vocabulary; row i of Vectors is Words[i]'s vector.
+	Words []string
+	// Counts is each word's count in the corpora trained on.
+	Counts []int64
+	// Vectors holds len(Words) rows of Dim float32s, row-major.
+	Vectors []float32
+	// Dim is the vector size.
+	Dim int
+	// Options are the options of the last training (Progress cleared).
+	Options Options
+	// Stats describe the last training run.
+	Stats Stats
+
+	syn1neg []float32 // negative-sampling output layer, len(Words)×Dim, or nil
+	syn1    []float32 // hierarchical-softmax output layer (inner nodes), or nil
+}
+
+// KeyedVectors returns the model's words and vectors for evaluation. It shares memory with m.
+func (m *Model) KeyedVectors() *KeyedVectors {
+	return &KeyedVectors{Words: m.Words, Vectors: m.Vectors, Dim: m.Dim}
+}
+
+// Trainable reports whether m has the output layers that continued training needs.
+func (m *Model) Trainable() bool { return m.syn1neg != nil || m.syn1 != nil }
+
+// Update continues training m on more text, as gensim's build_vocab(corpus, update=True)
+// followed by train(...): counts of known words grow, words new to the model that reach
+// min_count are appended with fresh random vectors (and zero output weights), the
+// negative-sampling table and the Huffman tree are rebuilt from the new counts, and the
+// learning rate decays again from opts.Alpha to opts.MinAlpha over the new corpus.
+// opts.VectorSize must equal m.Dim. m changes only when Update succeeds.
+func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
+	if !m.Trainable() {
+		return ErrNotTrainable
+	}
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	if opts.VectorSize != m.Dim {
+		return fmt.Errorf("%w: vector_size %d, but the model has %d", ErrDimension, opts.VectorSize, m.Dim)
+	}
+	if err := m.check(); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	var counted atomic.Int64
+	rv, st, err := scanVocab(ctx, c, &opts, &counted)
+	if err != nil {
+		return err
+	}
+	oldN := len(m.Words)
+	v := &vocab{
+		words:  append([]string(nil), m.Words...),
+		counts: append([]int64(nil), m.Counts...),
+		index:  make(map[string]int32, oldN),
+	}
+	for i, w := range v.words {
+		v.index[w] = int32(i)
+	}
+	minCount := effectiveMinCount(rv.counts, &opts)
+	var retainTotal int64
+	for i, w := range rv.words {
+		cnt := rv.counts[i]
+		if cnt < minCount {
+			continue
+		}
+		retainTotal += cnt
+		if _, ok := v.index[w]; !ok {
+			v.index[w] = int32(len(v.words))
+			v.words = append(v.words, w)
+			v.counts = append(v.counts, 0)
+		}
+	}
+	v.sampleInt = make([]uint32, len(v.words))
+	for i, w := range v.words {
+		cnt := rv.get(w)
+		v.counts[i] += cnt
+		// Retained words get gensim's threshold from their count in the new corpus; the
+		// others (absent from it, or rarer than min_count there) are never or almost never
+		// down-sampled by that formula either.
+		v.sampleInt[i] = sampleInt(cnt, retainTotal, opts.Sample)
+	}
+	v.finish(&opts)
+
+	n := newNet(v, opts)
+	n.syn0 = pad(m.Vectors, n.n, n.dim, n.stride)
+	n.initRows(opts.Seed, oldN)
+	if n.syn1neg != nil && m.syn1neg != nil {
+		n.syn1neg = pad(m.syn1neg, n.n, n.dim, n.stride)
+	}
+	if n.syn1 != nil && m.syn1 != nil {
+		n.syn1 = pad(m.syn1, n.n, n.dim, n.stride)
+	}
+	n.totalRawWords = st.rawWords
+	stats := Stats{Sentences: st.sentences, RawWords: st.rawWords, VocabSeconds: time.Since(t0).Seconds()}
+	for i, w := range v.words {
+		if c := rv.get(w); c >= minCount || i >= oldN {
+			stats.RetainedWords += c
+		}
+	}
+	if err := n.train(ctx, c, &stats); err != nil {
+		return err
+	}
+	nm := n.model(stats)
+	if nm.syn1neg == nil && opts.Negative == 0 {
+		nm.syn1neg = m.syn1neg // keep a layer this run did not use (gensim keeps it too)
+	}
+	if nm.syn1 == nil && !opts.HS {
+		nm.syn1 = m.syn1
+	}
+	if nm.syn1neg != nil && len(nm.syn1neg) != len(nm.Vectors) || nm.syn1 != nil && len(nm.syn1) != len(nm.Vectors) {
+		// A kept, unused layer does not cover the new words: pad it with zero rows.
+		if nm.syn1neg != nil {
+			nm.syn1neg = append(nm.syn1neg, make([]float32, len(nm.Vectors)-len(nm.syn1neg))...)
+		}
+		if nm.syn1 != nil {
+			nm.syn1 = append(nm.syn1, make([]float32, len(nm.Vectors)-len(nm.syn1))...)
+		}
+	}
+	*m = *nm
+	return nil
+}
+
+// check verifies that m's slices agree with each other.
+func (m *Model) check() error {
+	n := len(m.Words)
+	switch {
+	case m.Dim < 1:
+		return fmt.Errorf("%w: dimension %d", ErrDimension, m.Dim)
+	case len(m.Counts) != n:
+		return fmt.Errorf("%w: %d words but %d counts", ErrDimension, n, len(m.Counts))
+	case len(m.Vectors) != n*m.Dim:
+		return fmt.Errorf("%w: %d words × %d dimensions need %d values, got %d", ErrDimension, n, m.Dim, n*m.Dim, len(m.Vectors))
+	case m.syn1neg != nil && len(m.syn1neg) != n*m.Dim, m.syn1 != nil && len(m.syn1) != n*m.Dim:
+		return fmt.Errorf("%w: output layer size", ErrDimension)
+	}
+	return nil
+}
+
+// State format: see WriteState.
+const (
+	stateMagic   = "EMBW2VST"
+	stateVersion = 1
+	maxStateMeta = 1 << 20
+)
+
+type stateMeta struct {
+	Options Options `json:"options"`
+	Stats   Stats   `json:"stats"`
+}
+
+// WriteState writes what continued training needs beyond the words, counts and vectors
+// (which the caller stores itself): the options, the statistics and the output layers.
+// Format (version 1, little-endian): "EMBW2VST", uint32 version, uint32 flags (1 = syn1neg,
+// 2 = syn1), uint64 rows, uint32 dim, uint32 length + JSON {options, stats}, the layers as
+// float32 rows×dim each, then the CRC-32 (IEEE) of all preceding bytes.
+func (m *Model) WriteState(w io.Writer) error {
+	if err := m.check(); err != nil {
+		return err
+	}
+	meta, err := json.Marshal(stateMeta{Options: m.Options, Stats: m.Stats})
+	if err != nil {
+		return fmt.Errorf("write state: %w", err)
+	}
+	crc := crc32.NewIEEE()
+	bw := bufio.NewWriterSize(io.MultiWriter(w, crc), 1<<16)
+	var flags uint32
+	if m.syn1neg != nil {
+		flags |= 1
+	}
+	if m.syn1 != nil {
+		flags |= 2
+	}
+	hdr := make([]byte, 0, 32)
+	hdr = append(hdr, stateMagic...)
+	hdr = binary.LittleEndian.AppendUint32(hdr, stateVersion)
+	hdr = binary.LittleEndian.AppendUint32(hdr, flags)
+	hdr = binary.LittleEndian.AppendUint64(hdr, uint64(len(m.Words)))
+	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(m.Dim))
+	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(len(meta)))
+	bw.Write(hdr)
+	bw.Write(meta)
+	var b [4]byte
+	for _, layer := range [][]float32{m.syn1neg, m.syn1} {
+		for _, f := range layer {
+			binary.LittleEndian.PutUint32(b[:], math.Float32bits(f))
+			bw.Write(b[:])
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write state: %w", err)
+	}
+	binary.LittleEndian.PutUint32(b[:], crc.Sum32())
+	if _, err := w.Write(b[:]); err != nil {
+		return fmt.Errorf("write state: %w", err)
+	}
+	return nil
+}
+
+// Restore rebuilds a trainable model from the words, counts and vectors stored by the
+// caller and a state written by [Model.WriteState]. The slices are used, not copied. It
+// never panics: a truncated, corrupt or mismatched state gives an error wrapping
+// [ErrCorruptState] (or [ErrStateVersion]).
+func Restore(words []string, counts []int64, vectors []float32, state io.Reader) (*Model, error) {
+	corrupt := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrCorruptState, fmt.Sprintf(format, args...))
+	}
+	crc := crc32.NewIEEE()
+	r := io.TeeReader(bufio.NewReaderSize(state, 1<<16), crc)
+	hdr := make([]byte, 32)
+	if _, err := io.ReadFull(r, hdr); err != nil {
+		return nil, corrupt("header: %v", err)
+	}
+	if string(hdr[:8]) != stateMagic {
+		return nil, corrupt("not a training state (bad magic)")
+	}
+	if v := binary.LittleEndian.Uint32(hdr[8:]); v != stateVersion {
+		return nil, fmt.Errorf("%w: %d (this build reads %d)", ErrStateVersion, v, stateVersion)
+	}
+	flags := binary.LittleEndian.Uint32(hdr[12:])
+	rows := binary.LittleEndian.Uint64(hdr[16:])
+	dim := binary.LittleEndian.Uint32(hdr[24:])
+	metaLen := binary.LittleEndian.Uint32(hdr[28:])
+	switch {
+	case flags&^3 != 0 || flags == 0:
+		return nil, corrupt("flags %#x", flags)
+	case rows != uint64(len(words)):
+		return nil, corrupt("state has %d rows, the vocabulary %d words", rows, len(words))
+	case len(counts) != len(words):
+		return nil, corrupt("%d words but %d counts", len(words), len(counts))
+	case dim < 1 || dim > maxVectorSize || uint64(len(vectors)) != rows*uint64(dim):
+		return nil, corrupt("dimension %d does not match %d vectors values for %d words", dim, len(vectors), len(words))
+	case metaLen > maxStateMeta:
+		return nil, corrupt("metadata length %d", metaLen)
+	}
+	metaBuf := make([]byte, metaLen)
+	if _, err := io.ReadFull(r, metaBuf); err != nil {
+		return nil, corrupt("metadata: %v", err)
+	}
+	var meta stateMeta
+	if err := json.Unmarshal(metaBuf, &meta); err != nil {
+		return nil, corrupt("metadata: %v", err)
+	}
+	if err := meta.Options.Validate(); err != nil {
+		return nil, corrupt("options: %v", err)
+	}
+	if meta.Options.VectorSize != int(dim) {
+		return nil, corrupt("options say vector_size %d, header %d", meta.Options.VectorSize, dim)
+	}
+	m := &Model{Words: words, Counts: counts, Vectors: vectors, Dim: int(dim), Options: meta.Options, Stats: meta.Stats}
+	readLayer := func() ([]float32, error) {
+		out := make([]float32, len(vectors))
+		buf := make([]byte, 4*min(len(out), 1<<14))
+		for off := 0; off < len(out); {
+			k := min(len(out)-off, len(buf)/4)
+			if _, err := io.ReadFull(r, buf[:4*k]); err != nil {
+				return nil, corrupt("layer: %v", err)
+			}
+			for i := 0; i < k; i++ {
+				out[off+i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:]))
+			}
+			off += k
+		}
+		return out, nil
+	}
+	var err error
+	if flags&1 != 0 {
+		if m.syn1neg, err = readLayer(); err != nil {
+			return nil, err
+		}
+	}
+	if flags&2 != 0 {
+		if m.syn1, err = readLayer(); err != nil {
+			return nil, err
+		}
+	}
+	want := crc.Sum32()
+	var b [4]byte
+	if _, err := io.ReadFull(r, b[:]); err != nil {
+		return nil, corrupt("checksum: %v", err)
+	}
+	if binary.LittleEndian.Uint32(b[:]) != want {
+		return nil, corrupt("checksum mismatch")
+	}
+	for _, c := range counts {
+		if c < 0 {
+			return nil, corrupt("negative count %d", c)
+		}
+	}
+	if len(words) == 0 {
+		return nil, corrupt("empty vocabulary")
+	}
+	return m, nil
+}

@@ -1,0 +1,417 @@
+package trainer
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options are the training parameters. Field names follow gensim's Word2Vec parameters
+// (the gensim name is given in each comment); [DefaultOptions] returns gensim's defaults.
+// The zero value is not usable: start from DefaultOptions.
+type Options struct {
+	// VectorSize is the dimension of the word vectors (vector_size, default 100).
+	VectorSize int
+	// Window is the maximum distance between the current and a predicted word (window, default 5).
+	Window int
+	// MinCount drops words with a total count below it (min_count, default 5; 0 behaves as 1).
+	MinCount int
+	// MaxVocabSize bounds the number of distinct words kept while counting: when the count table
+	// grows past it, the rarest words are pruned as gensim does (max_vocab_size; 0 = no limit).
+	MaxVocabSize int
+	// MaxFinalVocab raises the effective min_count so that at most this many words are kept
+	// (max_final_vocab; 0 = no limit).
+	MaxFinalVocab int
+	// Sample is the threshold for down-sampling frequent words (sample, default 1e-3; 0 = off;
+	// values >= 1 are an absolute count, as in gensim).
+	Sample float64
+	// Workers is the number of training goroutines (workers, default 3).
+	Workers int
+	// SkipGram selects skip-gram; false is CBOW (sg, default 0 = CBOW).
+	SkipGram bool
+	// HS enables hierarchical softmax (hs, default 0).
+	HS bool
+	// Negative is the number of noise words for negative sampling; 0 disables it (negative, default 5).
+	Negative int
+	// NSExponent shapes the negative-sampling distribution: count^NSExponent (ns_exponent, default 0.75).
+	NSExponent float64
+	// CBOWMean averages the context vectors in CBOW; false sums them (cbow_mean, default 1).
+	CBOWMean bool
+	// Alpha is the initial learning rate (alpha, default 0.025).
+	Alpha float64
+	// MinAlpha is the learning rate reached at the end of the last epoch (min_alpha, default 0.0001).
+	MinAlpha float64
+	// Epochs is the number of passes over the corpus (epochs, default 5).
+	Epochs int
+	// Seed seeds every random choice (seed, default 1). With Workers = 1 the result is
+	// bit-for-bit reproducible.
+	Seed int64
+	// ShrinkWindows draws each word's effective window uniformly from 1..Window, as word2vec and
+	// gensim do (shrink_windows, default true).
+	ShrinkWindows bool
+	// MaxSentenceLength splits longer lines into sentences of at most this many tokens, as gensim's
+	// LineSentence does (max_sentence_length, default 10000).
+	MaxSentenceLength int
+	// Deacc strips accents while tokenizing, as simple_preprocess(deacc=True) (deacc, default false).
+	Deacc bool
+
+	// Progress, when not nil, is called about every ProgressInterval during training, always
+	// from the same goroutine and never concurrently with itself. It must not block for long.
+	Progress func(Progress) `json:"-"`
+	// ProgressInterval is the time between Progress calls (0 = 250ms).
+	ProgressInterval time.Duration `json:"-"`
+}
+
+// Progress is a snapshot of a running training, given to [Options.Progress].
+type Progress struct {
+	// Phase is "vocabulary" during the counting pass and "training" afterwards.
+	Phase string
+	// Epoch is the current epoch, from 1 (0 during the vocabulary pass).
+	Epoch int
+	// Epochs is the number of epochs.
+	Epochs int
+	// Words is the number of raw words processed so far (all epochs; counting words in the
+	// vocabulary phase).
+	Words int64
+	// TotalWords is the number of raw words to process in all epochs (0 while unknown).
+	TotalWords int64
+	// WordsPerSec is the training speed so far, in raw words per second.
+	WordsPerSec float64
+	// Alpha is the current learning rate.
+	Alpha float64
+	// Elapsed is the time since the phase started.
+	Elapsed time.Duration
+	// ETA is the estimated time left (0 while unknown).
+	ETA time.Duration
+}
+
+// DefaultOptions returns gensim's Word2Vec defaults, as a fresh value.
+func DefaultOptions() Options {
+	return Options{
+		VectorSize:        100,
+		Window:            5,
+		MinCount:          5,
+		Sample:            1e-3,
+		Workers:           3,
+		Negative:          5,
+		NSExponent:        0.75,
+		CBOWMean:          true,
+		Alpha:             0.025,
+		MinAlpha:          0.0001,
+		Epochs:            5,
+		Seed:              1,
+		ShrinkWindows:     true,
+		MaxSentenceLength: 10000,
+	}
+}
+
+// Limits that keep allocations sane for any input.
+const (
+	maxVectorSize = 10000
+	maxWindow     = 10000
+	maxWorkers    = 1024
+	maxNegative   = 1000
+	maxEpochs     = 100000
+)
+
+// OptionError reports a parameter value that is out of range or of the wrong type.
+// It wraps [ErrInvalidOption].
+type OptionError struct {
+	// Param is the gensim name of the parameter ("" for a constraint between parameters).
+	Param string
+	// Msg says what is wrong, e.g. "vector_size must be at least 1, got 0".
+	Msg string
+}
+
+// Error returns "trainer: " followed by Msg.
+func (e *OptionError) Error() string { return "trainer: " + e.Msg }
+
+// Unwrap returns ErrInvalidOption.
+func (e *OptionError) Unwrap() error { return ErrInvalidOption }
+
+func invalid(name, format string, args ...any) error {
+	return &OptionError{Param: name, Msg: fmt.Sprintf(format, args...)}
+}
+
+func checkRange(name string, v, lo, hi int) error {
+	if v < lo {
+		return invalid(name, "%s must be at least %d, got %d", name, lo, v)
+	}
+	if v > hi {
+		return invalid(name, "%s must be at most %d, got %d", name, hi, v)
+	}
+	return nil
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// Validate reports the first parameter that is out of range, naming it as gensim does.
+// The error is an [*OptionError] wrapping [ErrInvalidOption].
+func (o *Options) Validate() error {
+	for _, c := range []struct {
+		name      string
+		v, lo, hi int
+	}{
+		{"vector_size", o.VectorSize, 1, maxVectorSize},
+		{"window", o.Window, 1, maxWindow},
+		{"min_count", o.MinCount, 0, math.MaxInt32},
+		{"max_vocab_size", o.MaxVocabSize, 0, math.MaxInt32},
+		{"max_final_vocab", o.MaxFinalVocab, 0, math.MaxInt32},
+		{"workers", o.Workers, 1, maxWorkers},
+		{"negative", o.Negative, 0, maxNegative},
+		{"epochs", o.Epochs, 1, maxEpochs},
+		{"max_sentence_length", o.MaxSentenceLength, 1, math.MaxInt32},
+	} {
+		if err := checkRange(c.name, c.v, c.lo, c.hi); err != nil {
+			return err
+		}
+	}
+	switch {
+	case !finite(o.Sample) || o.Sample < 0:
+		return invalid("sample", "sample must be a number >= 0, got %v", o.Sample)
+	case !finite(o.NSExponent):
+		return invalid("ns_exponent", "ns_exponent must be a finite number, got %v", o.NSExponent)
+	case !finite(o.Alpha) || o.Alpha <= 0:
+		return invalid("alpha", "alpha must be a number > 0, got %v", o.Alpha)
+	case !finite(o.MinAlpha) || o.MinAlpha < 0:
+		return invalid("min_alpha", "min_alpha must be a number >= 0, got %v", o.MinAlpha)
+	case o.MinAlpha > o.Alpha:
+		return invalid("", "min_alpha (%v) must not exceed alpha (%v)", o.MinAlpha, o.Alpha)
+	case !o.HS && o.Negative == 0:
+		return invalid("", "hs=0 and negative=0 leave nothing to train: set hs=1 or negative > 0")
+	case o.ProgressInterval < 0:
+		return invalid("", "progress interval must not be negative, got %v", o.ProgressInterval)
+	}
+	return nil
+}
+
+type paramKind int
+
+const (
+	kindInt paramKind = iota
+	kindFloat
+	kindBool
+)
+
+type param struct {
+	name string
+	kind paramKind
+	get  func(o *Options) any
+	set  func(o *Options, v any)
+}
+
+// params lists every parameter by gensim name, in gensim's constructor order.
+var params = []param{
+	{"vector_size", kindInt, func(o *Options) any { return int64(o.VectorSize) }, func(o *Options, v any) { o.VectorSize = int(v.(int64)) }},
+	{"alpha", kindFloat, func(o *Options) any { return o.Alpha }, func(o *Options, v any) { o.Alpha = v.(float64) }},
+	{"window", kindInt, func(o *Options) any { return int64(o.Window) }, func(o *Options, v any) { o.Window = int(v.(int64)) }},
+	{"min_count", kindInt, func(o *Options) any { return int64(o.MinCount) }, func(o *Options, v any) { o.MinCount = int(v.(int64)) }},
+	{"max_vocab_size", kindInt, func(o *Options) any { return int64(o.MaxVocabSize) }, func(o *Options, v any) { o.MaxVocabSize = int(v.(int64)) }},
+	{"sample", kindFloat, func(o *Options) any { return o.Sample }, func(o *Options, v any) { o.Sample = v.(float64) }},
+	{"seed", kindInt, func(o *Options) any { return o.Seed }, func(o *Options, v any) { o.Seed = v.(int64) }},
+	{"workers", kindInt, func(o *Options) any { return int64(o.Workers) }, func(o *Options, v any) { o.Workers = int(v.(int64)) }},
+	{"min_alpha", kindFloat, func(o *Options) any { return o.MinAlpha }, func(o *Options, v any) { o.MinAlpha = v.(float64) }},
+	{"sg", kindInt, func(o *Options) any { return b2i(o.SkipGram) }, func(o *Options, v any) { o.SkipGram = v.(int64) != 0 }},
+	{"hs", kindInt, func(o *Options) any { return b2i(o.HS) }, func(o *Options, v any) { o.HS = v.(int64) != 0 }},
+	{"negative", kindInt, func(o *Options) any { return int64(o.Negative) }, func(o *Options, v any) { o.Negative = int(v.(int64)) }},
+	{"ns_exponent", kindFloat, func(o *Options) any { return o.NSExponent }, func(o *Options, v any) { o.NSExponent = v.(float64) }},
+	{"cbow_mean", kindInt, func(o *Options) any { return b2i(o.CBOWMean) }, func(o *Options, v any) { o.CBOWMean = v.(int64) != 0 }},
+	{"epochs", kindInt, func(o *Options) any { return int64(o.Epochs) }, func(o *Options, v any) { o.Epochs = int(v.(int64)) }},
+	{"max_final_vocab", kindInt, func(o *Options) any { return int64(o.MaxFinalVocab) }, func(o *Options, v any) { o.MaxFinalVocab = int(v.(int64)) }},
+	{"shrink_windows", kindBool, func(o *Options) any { return o.ShrinkWindows }, func(o *Options, v any) { o.ShrinkWindows = v.(bool) }},
+	{"max_sentence_length", kindInt, func(o *Options) any { return int64(o.MaxSentenceLength) }, func(o *Options, v any) { o.MaxSentenceLength = int(v.(int64)) }},
+	{"deacc", kindBool, func(o *Options) any { return o.Deacc }, func(o *Options, v any) { o.Deacc = v.(bool) }},
+}
+
+// 0/1 parameters given as ints in gensim.
+var binaryInts = map[string]bool{"sg": true, "hs": true, "cbow_mean": true}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ParamNames returns every parameter name [Options.Set] accepts, in gensim's order.
+func ParamNames() []string {
+	names := make([]string, len(params))
+	for i, p := range params {
+		names[i] = p.name
+	}
+	return names
+}
+
+// Params returns every parameter by gensim name: int64 for integers (sg, hs and cbow_mean
+// are 0 or 1, as in gensim), float64 for reals and bool for shrink_windows and deacc.
+// Zero max_vocab_size and max_final_vocab mean "no limit" (gensim's None).
+func (o *Options) Params() map[string]any {
+	m := make(map[string]any, len(params))
+	for _, p := range params {
+		m[p.name] = p.get(o)
+	}
+	return m
+}
+
+// Set sets one parameter by its gensim name. value may be an int64, int, float64, bool or
+// string (parsed); integers are accepted for floats and 0/1 for booleans, and a float with
+// an integral value for an integer. The value is checked as Validate would check it. A nil
+// value for max_vocab_size or max_final_vocab means no limit (gensim's None).
+func (o *Options) Set(name string, value any) error {
+	key := strings.ToLower(strings.TrimSpace(name))
+	if key == "size" { // gensim 3's name
+		key = "vector_size"
+	}
+	if key == "iter" {
+		key = "epochs"
+	}
+	var p *param
+	for i := range params {
+		if params[i].name == key {
+			p = &params[i]
+			break
+		}
+	}
+	if p == nil {
+		if s := suggest(key); s != "" {
+			return fmt.Errorf("%w %q (did you mean %s?)", ErrUnknownParameter, name, s)
+		}
+		return fmt.Errorf("%w %q (known: %s)", ErrUnknownParameter, name, strings.Join(ParamNames(), ", "))
+	}
+	if value == nil && (key == "max_vocab_size" || key == "max_final_vocab") {
+		value = int64(0)
+	}
+	v, err := convert(p, value)
+	if err != nil {
+		return err
+	}
+	trial := *o
+	p.set(&trial, v)
+	if err := trial.Validate(); err != nil {
+		var oe *OptionError
+		if errors.As(err, &oe) && oe.Param == p.name {
+			return err
+		}
+	}
+	p.set(o, v)
+	return nil
+}
+
+func convert(p *param, value any) (any, error) {
+	bad := func() error {
+		want := map[paramKind]string{kindInt: "an integer", kindFloat: "a number", kindBool: "a boolean"}[p.kind]
+		if binaryInts[p.name] {
+			want = "0 or 1"
+		}
+		return invalid(p.name, "%s must be %s, got %v (%T)", p.name, want, value, value)
+	}
+	switch v := value.(type) {
+	case int:
+		value = int64(v)
+	case int32:
+		value = int64(v)
+	case float32:
+		value = float64(v)
+	case string:
+		s := strings.TrimSpace(v)
+		switch {
+		case p.kind == kindBool && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")):
+			value = strings.EqualFold(s, "true")
+		default:
+			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+				value = i
+			} else if f, err := strconv.ParseFloat(s, 64); err == nil {
+				value = f
+			} else {
+				return nil, bad()
+			}
+		}
+	}
+	switch p.kind {
+	case kindInt:
+		switch v := value.(type) {
+		case int64:
+			if binaryInts[p.name] && v != 0 && v != 1 {
+				return nil, bad()
+			}
+			if p.name != "seed" && (v > math.MaxInt32 || v < math.MinInt32) {
+				return nil, invalid(p.name, "%s out of range, got %d", p.name, v)
+			}
+			return v, nil
+		case float64:
+			if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
+				return nil, bad()
+			}
+			return convert(p, int64(v))
+		case bool:
+			if binaryInts[p.name] {
+				return b2i(v), nil
+			}
+		}
+	case kindFloat:
+		switch v := value.(type) {
+		case float64:
+			return v, nil
+		case int64:
+			return float64(v), nil
+		}
+	case kindBool:
+		switch v := value.(type) {
+		case bool:
+			return v, nil
+		case int64:
+			if v == 0 || v == 1 {
+				return v == 1, nil
+			}
+		}
+	}
+	return nil, bad()
+}
+
+// suggest returns the known parameter name closest to key, or "".
+func suggest(key string) string {
+	squash := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "_", ""), "-", "") }
+	type cand struct {
+		name string
+		d    int
+	}
+	var cs []cand
+	for _, p := range params {
+		if squash(p.name) == squash(key) {
+			return p.name
+		}
+		d := levenshtein(key, p.name)
+		if d <= 2 || (len(key) >= 4 && strings.HasPrefix(p.name, key)) {
+			cs = append(cs, cand{p.name, d})
+		}
+	}
+	if len(cs) == 0 {
+		return ""
+	}
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].d < cs[j].d })
+	return cs[0].name
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,426 @@
+package trainer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Stats describe a training run.
+type Stats struct {
+	// Sentences is the number of non-empty sentences in the corpus (one pass).
+	Sentences int64
+	// RawWords is the number of tokens in the corpus (one pass), before any filtering.
+	RawWords int64
+	// RetainedWords is the number of tokens whose word is in the vocabulary (one pass).
+	RetainedWords int64
+	// EffectiveWords is the number of tokens actually trained on, over all epochs, after
+	// frequent-word down-sampling.
+	EffectiveWords int64
+	// VocabSeconds is the time the counting pass took.
+	VocabSeconds float64
+	// Seconds is the time the training passes took (the vocabulary pass excluded).
+	Seconds float64
+	// WordsPerSec is RawWords·Epochs/Seconds, the figure gensim and the peers report.
+	WordsPerSec float64
+}
+
+// guideShift sets the resolution of the table that narrows the negative-sampling search:
+// one entry per 2^guideShift values of the 31-bit draw.
+const guideShift = 15
+
+// net holds the weight matrices while training, rows padded to stride float32s.
+type net struct {
+	dim, stride   int
+	syn0          []float32
+	syn1neg, syn1 []float32
+	n             int
+	hasNeg, hasHS bool
+	guide         []int32
+	vocab         *vocab
+	opts          Options
+	processed     atomic.Int64 // raw words done, all epochs
+	effective     atomic.Int64 // words trained on, all epochs
+	totalRawWords int64        // raw words per epoch
+	stop          atomic.Bool
+}
+
+func strideFor(dim int) int { return (dim + 7) &^ 7 }
+
+func newNet(v *vocab, o Options) *net {
+	n := &net{dim: o.VectorSize, stride: strideFor(o.VectorSize), n: v.size(), vocab: v, opts: o}
+	n.syn0 = make([]float32, n.n*n.stride)
+	if o.Negative > 0 {
+		n.syn1neg = make([]float32, n.n*n.stride)
+	}
+	if o.HS {
+		n.syn1 = make([]float32, n.n*n.stride)
+	}
+	return n
+}
+
+// initRows gives rows from..n-1 of syn0 gensim's random start: uniform in [-1/dim, 1/dim).
+func (n *net) initRows(seed int64, from int) {
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
+	// Advance past the rows already initialised so continued training gives new words the
+	// values a fresh run would have given them.
+	for i := 0; i < from*n.dim; i++ {
+		rng.Float32()
+	}
+	inv := 1 / float32(n.dim)
+	for r := from; r < n.n; r++ {
+		row := n.syn0[r*n.stride : r*n.stride+n.dim]
+		for i := range row {
+			row[i] = (rng.Float32()*2 - 1) * inv
+		}
+	}
+}
+
+// buildGuide precomputes, for each bucket b, bisect_left(cum, b<<guideShift).
+func (n *net) buildGuide() {
+	v := n.vocab
+	if len(v.cum) == 0 {
+		return
+	}
+	nb := int(v.cumMax>>guideShift) + 2
+	n.guide = make([]int32, nb)
+	i := 0
+	for b := range n.guide {
+		x := uint64(b) << guideShift
+		for i < len(v.cum) && uint64(v.cum[i]) < x {
+			i++
+		}
+		n.guide[b] = int32(i)
+	}
+}
+
+// worker is one training goroutine's private state and scratch space.
+type worker struct {
+	net   *net
+	voc   *vocab
+	guide []int32
+	rnd   uint64
+
+	tok     lineTokenizer
+	sent    []int32
+	ctx     []int32
+	targets []int32
+	labels  []float32
+	dots    []float32
+	live    []int32
+	g       []float32
+	neu1    []float32
+	work    []float32
+}
+
+func (n *net) newWorker(id int) *worker {
+	seed := uint64(n.opts.Seed)*0x9e3779b97f4a7c15 + uint64(id)*0xbf58476d1ce4e5b9 + 1
+	seed ^= seed >> 31
+	w := &worker{
+		net: n, voc: n.vocab, guide: n.guide,
+		rnd:  seed & lcgMask,
+		neu1: make([]float32, n.stride),
+		work: make([]float32, n.stride),
+	}
+	k := n.opts.Negative + 1
+	if n.opts.HS {
+		k = max(k, 64)
+	}
+	w.targets = make([]int32, 0, k)
+	w.labels = make([]float32, 0, k)
+	w.dots = make([]float32, k)
+	w.live = make([]int32, 0, k)
+	w.g = make([]float32, 0, k)
+	return w
+}
+
+// alphaAt is the learning rate after done raw words out of total (linear decay over all
+// epochs, as gensim and the C tool).
+func (n *net) alphaAt(done int64) float32 {
+	total := float64(n.totalRawWords) * float64(n.opts.Epochs)
+	p := 0.0
+	if total > 0 {
+		p = float64(done) / total
+	}
+	a := n.opts.Alpha - (n.opts.Alpha-n.opts.MinAlpha)*p
+	return float32(max(a, n.opts.MinAlpha))
+}
+
+// block is a run of whole lines of the corpus.
+type block struct {
+	buf []byte
+}
+
+// publishEvery is how many raw words a worker processes between updates of the shared
+// word count (and so of its learning rate), as the C tool's 10,000.
+const publishEvery = 10000
+
+// run trains all epochs: one goroutine reads the corpus into blocks of lines, the workers
+// tokenize and train them.
+func (n *net) run(ctx context.Context, c Corpus) error {
+	n.buildGuide()
+	workers := n.opts.Workers
+	blocks := make(chan []byte, 2*workers)
+	free := make(chan []byte, 4*workers)
+	get := func() []byte {
+		select {
+		case b := <-free:
+			return b[:0]
+		default:
+			return make([]byte, 0, chunkSize)
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stopWatch := context.AfterFunc(ctx, func() { n.stop.Store(true) })
+	defer stopWatch()
+
+	var readErr error
+	go func() {
+		defer close(blocks)
+		for e := 0; e < n.opts.Epochs; e++ {
+			err := c.Each(ctx, func(r io.Reader) error {
+				return readChunks(ctx, r, get, func(b []byte) error {
+					select {
+					case blocks <- b:
+						return nil
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+				})
+			})
+			if err != nil {
+				readErr = err
+				cancel()
+				return
+			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	for id := 0; id < workers; id++ {
+		w := n.newWorker(id)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range blocks {
+				if !n.stop.Load() {
+					w.trainBlock(b)
+				}
+				select {
+				case free <- b:
+				default:
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if readErr != nil {
+		if errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded) {
+			if err := context.Cause(ctx); err != nil && ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+		return readErr
+	}
+	return ctx.Err()
+}
+
+// trainBlock tokenizes and trains every line of b.
+func (w *worker) trainBlock(b []byte) {
+	n := w.net
+	v := w.voc
+	maxLen := n.opts.MaxSentenceLength
+	sample := n.opts.Sample != 0
+	var pending, effective int64
+	alpha := n.alphaAt(n.processed.Load())
+	forEachLine(b, func(line []byte) {
+		if n.stop.Load() {
+			return
+		}
+		toks := w.tok.Tokens(line)
+		for len(toks) > 0 {
+			piece := toks[:min(len(toks), maxLen)]
+			toks = toks[len(piece):]
+			sent := w.sent[:0]
+			for _, t := range piece {
+				id, ok := v.index[string(t)]
+				if !ok {
+					continue
+				}
+				if sample && v.sampleInt[id] < w.randUint32() {
+					continue
+				}
+				sent = append(sent, id)
+			}
+			w.sent = sent
+			w.trainSentence(sent, alpha)
+			effective += int64(len(sent))
+			pending += int64(len(piece))
+			if pending >= publishEvery {
+				alpha = n.alphaAt(n.processed.Add(pending))
+				pending = 0
+			}
+		}
+	})
+	n.processed.Add(pending)
+	n.effective.Add(effective)
+}
+
+// progressReporter calls Options.Progress from one goroutine.
+type progressReporter struct {
+	fn    func(Progress)
+	every time.Duration
+	stopc chan struct{}
+	done  chan struct{}
+}
+
+func startProgress(o *Options, snap func() Progress) *progressReporter {
+	if o.Progress == nil {
+		return nil
+	}
+	p := &progressReporter{fn: o.Progress, every: o.ProgressInterval, stopc: make(chan struct{}), done: make(chan struct{})}
+	if p.every <= 0 {
+		p.every = 250 * time.Millisecond
+	}
+	go func() {
+		defer close(p.done)
+		t := time.NewTicker(p.every)
+		defer t.Stop()
+		for {
+			select {
+			case <-p.stopc:
+				return
+			case <-t.C:
+				p.fn(snap())
+			}
+		}
+	}()
+	return p
+}
+
+// stop ends the reporter and waits for it, so Progress is never called after it returns.
+func (p *progressReporter) stop() {
+	if p == nil {
+		return
+	}
+	close(p.stopc)
+	<-p.done
+}
+
+// Train counts the vocabulary of c, then trains Word2Vec on it for opts.Epochs passes, as
+// gensim's Word2Vec(corpus_file=..., **params) does. It returns ctx.Err() promptly when ctx
+// is cancelled, and then no model.
+func Train(ctx context.Context, c Corpus, opts Options) (*Model, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	t0 := time.Now()
+	var counted atomic.Int64
+	rep := startProgress(&opts, func() Progress {
+		el := time.Since(t0)
+		w := counted.Load()
+		return Progress{Phase: "vocabulary", Epochs: opts.Epochs, Words: w, Elapsed: el,
+			WordsPerSec: float64(w) / max(el.Seconds(), 1e-9), Alpha: opts.Alpha}
+	})
+	rv, st, err := scanVocab(ctx, c, &opts, &counted)
+	rep.stop()
+	if err != nil {
+		return nil, err
+	}
+	v := buildVocab(rv, &opts)
+	rv = nil
+	if v.size() == 0 {
+		return nil, ErrEmptyVocabulary
+	}
+	stats := Stats{Sentences: st.sentences, RawWords: st.rawWords}
+	for _, c := range v.counts {
+		stats.RetainedWords += c
+	}
+	stats.VocabSeconds = time.Since(t0).Seconds()
+
+	n := newNet(v, opts)
+	n.initRows(opts.Seed, 0)
+	n.totalRawWords = st.rawWords
+	if err := n.train(ctx, c, &stats); err != nil {
+		return nil, err
+	}
+	return n.model(stats), nil
+}
+
+// train runs the epochs with progress reports and fills the timing fields of stats.
+func (n *net) train(ctx context.Context, c Corpus, stats *Stats) error {
+	t1 := time.Now()
+	total := n.totalRawWords * int64(n.opts.Epochs)
+	rep := startProgress(&n.opts, func() Progress {
+		el := time.Since(t1)
+		done := n.processed.Load()
+		p := Progress{Phase: "training", Epochs: n.opts.Epochs, Words: done, TotalWords: total,
+			Elapsed: el, Alpha: float64(n.alphaAt(done))}
+		if n.totalRawWords > 0 {
+			p.Epoch = min(int(done/n.totalRawWords)+1, n.opts.Epochs)
+		}
+		if s := el.Seconds(); s > 0 {
+			p.WordsPerSec = float64(done) / s
+		}
+		if done > 0 && total > done {
+			p.ETA = time.Duration(float64(el) * float64(total-done) / float64(done))
+		}
+		return p
+	})
+	err := n.run(ctx, c)
+	rep.stop()
+	if err != nil {
+		return err
+	}
+	stats.Seconds = time.Since(t1).Seconds()
+	stats.EffectiveWords = n.effective.Load()
+	if stats.Seconds > 0 {
+		stats.WordsPerSec = float64(stats.RawWords) * float64(n.opts.Epochs) / stats.Seconds
+	}
+	return nil
+}
+
+// unpad copies the first dim values of every row of m (stride apart) into a dense matrix.
+func unpad(m []float32, rows, dim, stride int) []float32 {
+	if m == nil {
+		return nil
+	}
+	if dim == stride {
+		return append([]float32(nil), m[:rows*dim]...)
+	}
+	out := make([]float32, rows*dim)
+	for r := 0; r < rows; r++ {
+		copy(out[r*dim:(r+1)*dim], m[r*stride:r*stride+dim])
+	}
+	return out
+}
+
+// pad is the inverse of unpad; rows beyond the dense matrix stay zero.
+func pad(dense []float32, rows, dim, stride int) []float32 {
+	out := make([]float32, rows*stride)
+	for r := 0; r < len(dense)/dim && r < rows; r++ {
+		copy(out[r*stride:r*stride+dim], dense[r*dim:(r+1)*dim])
+	}
+	return out
+}
+
+func (n *net) model(stats Stats) *Model {
+	o := n.opts
+	o.Progress = nil
+	m := &Model{
+		Words:   n.vocab.words,
+		Counts:  n.vocab.counts,
+		Dim:     n.dim,
+		Vectors: unpad(n.syn0, n.n, n.dim, n.stride),
+		Options: o,
+		Stats:   stats,
+		syn1neg: unpad(n.syn1neg, n.n, n.dim, n.stride),
+		syn1:    unpad(n.syn1, n.n, n.dim, n.stride),
+	}
+	return m
+}
