@@ -585,6 +585,11 @@ func (h *HNSW) add(ctx context.Context, ids []uint32, vecs []float32, progress f
 		seen[id] = struct{}{}
 	}
 	seen = nil
+	if len(h.slotOf) == 0 && len(h.ids) > 0 {
+		// Every row is deleted: start a fresh graph rather than hang new
+		// rows off routing nodes that can never be returned.
+		h.clearGraph()
+	}
 	if uint64(len(h.ids))+uint64(len(ids)) > math.MaxUint32 {
 		h.mu.Unlock()
 		return fmt.Errorf("hnsw add: index would exceed 2^32 slots: %w", ErrInvalidOption)
@@ -618,6 +623,14 @@ func (h *HNSW) add(ctx context.Context, ids []uint32, vecs []float32, progress f
 		}
 	}
 	return nil
+}
+
+// clearGraph drops every node; the caller holds the write lock and has
+// checked that no row is live.
+func (h *HNSW) clearGraph() {
+	h.vecs, h.ids, h.levels, h.deleted = nil, nil, nil, nil
+	h.links0, h.upperOff, h.upper = nil, nil, nil
+	h.nDeleted, h.entry, h.top = 0, 0, -1
 }
 
 // grow returns s with room for n more elements: exactly n more when s is
