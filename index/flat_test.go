@@ -67,7 +67,7 @@ func readWordVectors(tb testing.TB, path string) *wordVectors {
 }
 
 type goldenQuery struct {
-	Metric   string  `json:"metric"`
+	Metric   string   `json:"metric"`
 	Positive []string `json:"positive"`
 	Negative []string `json:"negative"`
 	TopN     int      `json:"topn"`
