@@ -67,8 +67,15 @@ func scanVocab(ctx context.Context, c Corpus, o *Options, words *atomic.Int64) (
 	var st scanStats
 	minReduce := int64(1)
 	var tk lineTokenizer
-	buf := make([]byte, 0, chunkSize)
-	get := func() []byte { return buf }
+	var free [][]byte // consumed blocks, for reuse
+	get := func() []byte {
+		if k := len(free); k > 0 {
+			b := free[k-1]
+			free = free[:k-1]
+			return b[:0]
+		}
+		return make([]byte, 0, chunkSize)
+	}
 	maxLen := o.MaxSentenceLength
 	err := c.Each(ctx, func(r io.Reader) error {
 		return readChunks(ctx, r, get, func(block []byte) error {
@@ -91,7 +98,7 @@ func scanVocab(ctx context.Context, c Corpus, o *Options, words *atomic.Int64) (
 			})
 			st.rawWords += n
 			words.Add(n)
-			buf = block // the block is consumed: reuse its memory
+			free = append(free, block)
 			return ctx.Err()
 		})
 	})
@@ -325,7 +332,7 @@ func numpyArgsort(keys []int64) []int {
 	if n < 2 {
 		return idx
 	}
-	const smallQuicksort = 16
+	const smallQuicksort = 15
 	less := func(a, b int64) bool { return a < b }
 	type span struct{ l, r, depth int }
 	var stack []span

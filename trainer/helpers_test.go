@@ -1,0 +1,40 @@
+package trainer
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// sharedDir locates ../shared beside the repository (EMBEDDB_SHARED overrides it), or skips.
+func sharedDir(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("EMBEDDB_SHARED")
+	if dir == "" {
+		_, file, _, _ := runtime.Caller(0)
+		dir = filepath.Join(filepath.Dir(file), "..", "..", "shared")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "testdata")); err != nil {
+		tb.Skipf("shared test data not found at %s (set EMBEDDB_SHARED): %v", dir, err)
+	}
+	return dir
+}
+
+func sharedFile(tb testing.TB, rel string) string {
+	tb.Helper()
+	p := filepath.Join(sharedDir(tb), "testdata", rel)
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("shared test file missing: %v", err)
+	}
+	return p
+}
+
+// skipMultiWorkerUnderRace skips tests that train with several workers when the race
+// detector is on: the Hogwild updates (hogwild.go) race on purpose.
+func skipMultiWorkerUnderRace(tb testing.TB) {
+	tb.Helper()
+	if raceEnabled {
+		tb.Skip("multi-worker training races on the weights by design (Hogwild, see hogwild.go); run without -race")
+	}
+}
