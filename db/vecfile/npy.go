@@ -88,7 +88,7 @@ func (r *Reader) openNPY(head []byte, fromFile bool) error {
 		return errAt(r.path, 10, ErrLayout,
 			"NPY array is in Fortran (column-major) order; save it with numpy.save(path, numpy.ascontiguousarray(a))")
 	}
-	if err := r.checkMatrix(rows, dim, kind.size, dataOff, r.size-dataOff, 10); err != nil {
+	if err := r.checkMatrix(rows, dim, kind.size, dataOff, r.size-dataOff, 10, ErrTruncated); err != nil {
 		return err
 	}
 	if r.opts.Limit > 0 {
@@ -114,8 +114,9 @@ func (r *Reader) openNPY(head []byte, fromFile bool) error {
 }
 
 // checkMatrix checks that a rows × dim matrix of size-byte elements fits in
-// the avail bytes at dataOff, without overflowing.
-func (r *Reader) checkMatrix(rows, dim int64, size int, dataOff, avail, hdrOff int64) error {
+// the avail bytes at dataOff, without overflowing; short is the error when
+// it does not.
+func (r *Reader) checkMatrix(rows, dim int64, size int, dataOff, avail, hdrOff int64, short error) error {
 	if rows < 0 || dim < 0 {
 		return errAt(r.path, hdrOff, ErrShape, "negative shape (%d, %d)", rows, dim)
 	}
@@ -127,8 +128,12 @@ func (r *Reader) checkMatrix(rows, dim int64, size int, dataOff, avail, hdrOff i
 	}
 	hi, n := bits.Mul64(uint64(rows), uint64(dim)*uint64(size))
 	if hi != 0 || n > math.MaxInt64 || int64(n) > avail {
-		return errAt(r.path, dataOff, ErrTruncated, "a (%d, %d) matrix needs %d·%d·%d bytes, the file has %d",
-			rows, dim, rows, dim, size, avail)
+		where := "the file has"
+		if short == ErrLayout {
+			where = "its data_offsets hold"
+		}
+		return errAt(r.path, dataOff, short, "a (%d, %d) matrix needs %d·%d·%d bytes, %s %d",
+			rows, dim, rows, dim, size, where, avail)
 	}
 	return nil
 }

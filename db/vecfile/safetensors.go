@@ -175,7 +175,7 @@ func (r *Reader) useTensor(st *stFile, name string) error {
 	}
 	rows, dim := t.Shape[0], t.Shape[1]
 	span := t.DataOffsets[1] - t.DataOffsets[0]
-	if err := r.checkMatrix(rows, dim, k.kind.size, at, span, 8); err != nil {
+	if err := r.checkMatrix(rows, dim, k.kind.size, at, span, 8, ErrLayout); err != nil {
 		return err
 	}
 	if span != rows*dim*int64(k.kind.size) {

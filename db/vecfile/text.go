@@ -240,8 +240,8 @@ func (ts *textSource) parseLine(r *Reader, t *task, ln []byte, line int, off int
 		if err := ts.parseSpaced(r, t, ln, line, off); err == nil {
 			return nil
 		}
-		return errLine(r.path, line, off, ErrDimension, "found %d values, want %d%s",
-			countFields(ln[sp+1:]), dim, ts.dimSource())
+		return errLine(r.path, line, off, ErrDimension, "found %s, want %d%s",
+			values(countFields(ln[sp+1:])), dim, ts.dimSource())
 	}
 	rowBytes := 4 * dim
 	n := len(t.data)
@@ -270,8 +270,8 @@ func (ts *textSource) parseLine(r *Reader, t *task, ln []byte, line int, off int
 			if err := ts.parseSpaced(r, t, ln, line, off); err == nil {
 				return nil
 			}
-			return errLine(r.path, line, off, ErrDimension, "found %d values, want %d%s",
-				dim+countFields(ln[p:]), dim, ts.dimSource())
+			return errLine(r.path, line, off, ErrDimension, "found %s, want %d%s",
+				values(dim+countFields(ln[p:])), dim, ts.dimSource())
 		}
 		f, ok := parseFloat32(ln[p:q])
 		if !ok {
@@ -291,7 +291,7 @@ func (ts *textSource) parseLine(r *Reader, t *task, ln []byte, line int, off int
 	}
 	if count != dim {
 		t.data = t.data[:n]
-		return errLine(r.path, line, off, ErrDimension, "found %d values, want %d%s", count, dim, ts.dimSource())
+		return errLine(r.path, line, off, ErrDimension, "found %s, want %d%s", values(count), dim, ts.dimSource())
 	}
 	if nonFinite > 0 {
 		if t.ffirst < 0 {
@@ -373,6 +373,14 @@ func countFields(b []byte) int {
 		in = !sep
 	}
 	return n
+}
+
+// values says "1 value" or "n values".
+func values(n int) string {
+	if n == 1 {
+		return "1 value"
+	}
+	return strconv.Itoa(n) + " values"
 }
 
 // clip shortens b for an error message.
