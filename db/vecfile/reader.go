@@ -16,12 +16,15 @@ import (
 // Limits that keep a hostile or broken file from making a reader allocate
 // what the file does not hold.
 const (
-	maxDim     = 1 << 24   // elements in a row
-	maxLine    = 256 << 20 // bytes in a text line
-	maxWord    = 1 << 20   // bytes in a word2vec binary word or an NPY words-file line
-	batchBytes = 4 << 20   // target size of a batch's input
-	headBytes  = 1 << 20   // bytes read to detect a format or find a text header
+	maxDim    = 1 << 24   // elements in a row
+	maxLine   = 256 << 20 // bytes in a text line
+	maxWord   = 1 << 20   // bytes in a word2vec binary word or an NPY words-file line
+	headBytes = 1 << 20   // bytes read to detect a format or find a text header
 )
+
+// batchBytes is the target size of a batch's input; tests lower it to cross
+// many batch boundaries with small files.
+var batchBytes = 4 << 20
 
 // Batch is a run of consecutive rows handed to the callback of
 // [Reader.Read].

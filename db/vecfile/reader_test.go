@@ -610,7 +610,9 @@ func TestRead_Progress(t *testing.T) {
 	}
 }
 
-func itoa3(i int) string { return string(rune('0'+i/1000%10)) + string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)) }
+func itoa3(i int) string {
+	return string(rune('0'+i/1000%10)) + string(rune('0'+i/100%10)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10))
+}
 
 func TestRead_CallbackErrorAndCancel(t *testing.T) {
 	in := []byte("3 1\na 1\nb 2\nc 3\n")
