@@ -1,0 +1,457 @@
+package tokenize
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxTokenID bounds the ids a tokenizer.json may use, so that a corrupt file
+// cannot make the id table huge. The largest real vocabularies are a few
+// hundred thousand tokens.
+const maxTokenID = 1 << 24
+
+// LoadBPE reads a Hugging Face tokenizer.json and returns its byte-level BPE
+// tokenizer. See [ParseBPE] for what is supported.
+func LoadBPE(r io.Reader) (*BPE, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read tokenizer.json: %w", err)
+	}
+	return ParseBPE(data)
+}
+
+// ParseBPE parses the contents of a Hugging Face tokenizer.json.
+//
+// Supported: model type "BPE" (vocab, merges as ["a","b"] pairs or "a b"
+// strings, unk_token, fuse_unk, byte_fallback, ignore_merges, dropout null
+// or 0); normalizer null, NFC, NFD, NFKC, NFKD or a Sequence of them;
+// pre_tokenizer ByteLevel (use_regex with the GPT-2 pattern, add_prefix_space)
+// or a Sequence of Split steps (the Qwen or GPT-2 pattern, behavior
+// "Isolated", not inverted) ending in ByteLevel; decoder ByteLevel or null;
+// added_tokens with all their flags. The post_processor, truncation and
+// padding are ignored: [BPE.Encode] never adds special tokens, like
+// Hugging Face's encode(text, add_special_tokens=False).
+//
+// Anything else is refused with an error wrapping [ErrUnsupported]; an
+// inconsistent file gets one wrapping [ErrMalformed]. ParseBPE never panics.
+func ParseBPE(data []byte) (*BPE, error) {
+	var f fileJSON
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	b := &BPE{unkID: -1}
+	if err := b.loadModel(f.Model); err != nil {
+		return nil, err
+	}
+	if err := b.loadNormalizer(f.Normalizer, "normalizer"); err != nil {
+		return nil, err
+	}
+	if err := b.loadPreTokenizer(f.PreTokenizer); err != nil {
+		return nil, err
+	}
+	if err := b.loadDecoder(f.Decoder); err != nil {
+		return nil, err
+	}
+	if err := b.loadAddedTokens(f.AddedTokens); err != nil {
+		return nil, err
+	}
+	b.cache.m = make(map[string][]int32)
+	return b, nil
+}
+
+type fileJSON struct {
+	AddedTokens  []addedTokenJSON `json:"added_tokens"`
+	Normalizer   json.RawMessage  `json:"normalizer"`
+	PreTokenizer json.RawMessage  `json:"pre_tokenizer"`
+	Decoder      json.RawMessage  `json:"decoder"`
+	Model        *modelJSON       `json:"model"`
+}
+
+type modelJSON struct {
+	Type                    *string          `json:"type"`
+	Dropout                 *float64         `json:"dropout"`
+	UnkToken                *string          `json:"unk_token"`
+	ContinuingSubwordPrefix *string          `json:"continuing_subword_prefix"`
+	EndOfWordSuffix         *string          `json:"end_of_word_suffix"`
+	FuseUnk                 bool             `json:"fuse_unk"`
+	ByteFallback            bool             `json:"byte_fallback"`
+	IgnoreMerges            bool             `json:"ignore_merges"`
+	Vocab                   map[string]int64 `json:"vocab"`
+	Merges                  json.RawMessage  `json:"merges"`
+}
+
+type addedTokenJSON struct {
+	ID         *int64 `json:"id"`
+	Content    string `json:"content"`
+	SingleWord bool   `json:"single_word"`
+	Lstrip     bool   `json:"lstrip"`
+	Rstrip     bool   `json:"rstrip"`
+	Normalized *bool  `json:"normalized"`
+	Special    bool   `json:"special"`
+}
+
+// typed reads the "type" field of a component, "null" for JSON null.
+func typed(raw json.RawMessage, what string) (string, map[string]json.RawMessage, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "null", nil, nil
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return "", nil, fmt.Errorf("%w: %s: %w", ErrMalformed, what, err)
+	}
+	var typ string
+	if t, ok := obj["type"]; !ok {
+		return "", nil, fmt.Errorf("%w: %s has no type", ErrMalformed, what)
+	} else if err := json.Unmarshal(t, &typ); err != nil {
+		return "", nil, fmt.Errorf("%w: %s type: %w", ErrMalformed, what, err)
+	}
+	return typ, obj, nil
+}
+
+// field decodes obj[key] into v if present; it reports whether it was.
+func field(obj map[string]json.RawMessage, key string, v any, what string) (bool, error) {
+	raw, ok := obj[key]
+	if !ok || string(bytes.TrimSpace(raw)) == "null" {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return false, fmt.Errorf("%w: %s %s: %w", ErrMalformed, what, key, err)
+	}
+	return true, nil
+}
+
+func (b *BPE) loadModel(m *modelJSON) error {
+	if m == nil {
+		return fmt.Errorf("%w: no model", ErrMalformed)
+	}
+	if m.Type != nil && *m.Type != "BPE" {
+		return fmt.Errorf("%w model type %q: only BPE is supported", ErrUnsupported, *m.Type)
+	}
+	if m.Vocab == nil || m.Merges == nil {
+		return fmt.Errorf("%w: model has no vocab or no merges", ErrMalformed)
+	}
+	if m.Dropout != nil && *m.Dropout != 0 {
+		return fmt.Errorf("%w model dropout %v: only deterministic BPE is supported", ErrUnsupported, *m.Dropout)
+	}
+	if m.ContinuingSubwordPrefix != nil && *m.ContinuingSubwordPrefix != "" {
+		return fmt.Errorf("%w model continuing_subword_prefix %q", ErrUnsupported, *m.ContinuingSubwordPrefix)
+	}
+	if m.EndOfWordSuffix != nil && *m.EndOfWordSuffix != "" {
+		return fmt.Errorf("%w model end_of_word_suffix %q", ErrUnsupported, *m.EndOfWordSuffix)
+	}
+	b.fuseUnk, b.byteFallback, b.ignoreMerges = m.FuseUnk, m.ByteFallback, m.IgnoreMerges
+
+	b.vocab = make(map[string]int32, len(m.Vocab))
+	maxID := int64(-1)
+	for tok, id := range m.Vocab {
+		if id < 0 || id >= maxTokenID {
+			return fmt.Errorf("%w: vocab token %q has id %d, want 0 <= id < %d", ErrMalformed, tok, id, maxTokenID)
+		}
+		b.vocab[tok] = int32(id)
+		maxID = max(maxID, id)
+	}
+	b.modelSize = len(m.Vocab)
+	b.maxID = int32(maxID)
+
+	for c := 0; c < 256; c++ {
+		b.byteID[c] = -1
+		if id, ok := b.vocab[byteCharStr[c]]; ok {
+			b.byteID[c] = id
+		}
+		b.fallbackID[c] = -1
+		if id, ok := b.vocab[fmt.Sprintf("<0x%02X>", c)]; ok {
+			b.fallbackID[c] = id
+		}
+	}
+	if m.UnkToken != nil {
+		id, ok := b.vocab[*m.UnkToken]
+		if !ok {
+			return fmt.Errorf("%w: unk_token %q is not in the vocab", ErrMalformed, *m.UnkToken)
+		}
+		b.unkID = id
+	}
+	return b.loadMerges(m.Merges)
+}
+
+// loadMerges reads merges stored as ["a","b"] pairs or as "a b" strings.
+// A later duplicate of a pair replaces the earlier one's rank, as in
+// Hugging Face tokenizers.
+func (b *BPE) loadMerges(raw json.RawMessage) error {
+	var pairs [][]string
+	var lines []string
+	trimmed := bytes.TrimLeft(bytes.TrimSpace(raw), "[ \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '"' {
+		if err := json.Unmarshal(raw, &lines); err != nil {
+			return fmt.Errorf("%w: merges: %w", ErrMalformed, err)
+		}
+		pairs = make([][]string, len(lines))
+		for i, l := range lines {
+			a, c, ok := strings.Cut(l, " ")
+			if !ok || strings.Contains(c, " ") {
+				return fmt.Errorf("%w: merge %d is %q, want two tokens separated by one space", ErrMalformed, i, l)
+			}
+			pairs[i] = []string{a, c}
+		}
+	} else if err := json.Unmarshal(raw, &pairs); err != nil {
+		return fmt.Errorf("%w: merges: %w", ErrMalformed, err)
+	}
+	b.merges = make(map[uint64]mergeRule, len(pairs))
+	var sb strings.Builder
+	for rank, p := range pairs {
+		if len(p) != 2 {
+			return fmt.Errorf("%w: merge %d has %d tokens, want 2", ErrMalformed, rank, len(p))
+		}
+		a, ok := b.vocab[p[0]]
+		if !ok {
+			return fmt.Errorf("%w: merge %d: token %q is not in the vocab", ErrMalformed, rank, p[0])
+		}
+		c, ok := b.vocab[p[1]]
+		if !ok {
+			return fmt.Errorf("%w: merge %d: token %q is not in the vocab", ErrMalformed, rank, p[1])
+		}
+		sb.Reset()
+		sb.WriteString(p[0])
+		sb.WriteString(p[1])
+		n, ok := b.vocab[sb.String()]
+		if !ok {
+			return fmt.Errorf("%w: merge %d: merged token %q is not in the vocab", ErrMalformed, rank, sb.String())
+		}
+		b.merges[pairKey(a, c)] = mergeRule{rank: int32(rank), id: n}
+	}
+	return nil
+}
+
+func (b *BPE) loadNormalizer(raw json.RawMessage, what string) error {
+	typ, obj, err := typed(raw, what)
+	if err != nil {
+		return err
+	}
+	switch typ {
+	case "null":
+	case "NFC":
+		b.norms = append(b.norms, norm.NFC)
+	case "NFD":
+		b.norms = append(b.norms, norm.NFD)
+	case "NFKC":
+		b.norms = append(b.norms, norm.NFKC)
+	case "NFKD":
+		b.norms = append(b.norms, norm.NFKD)
+	case "Sequence":
+		var list []json.RawMessage
+		if _, err := field(obj, "normalizers", &list, what); err != nil {
+			return err
+		}
+		for i, n := range list {
+			if err := b.loadNormalizer(n, fmt.Sprintf("%s[%d]", what, i)); err != nil {
+				return err
+			}
+		}
+	default:
+		return fmt.Errorf("%w %s type %q", ErrUnsupported, what, typ)
+	}
+	return nil
+}
+
+func (b *BPE) loadPreTokenizer(raw json.RawMessage) error {
+	typ, obj, err := typed(raw, "pre_tokenizer")
+	if err != nil {
+		return err
+	}
+	list := []json.RawMessage{raw}
+	if typ == "Sequence" {
+		list = nil
+		if _, err := field(obj, "pretokenizers", &list, "pre_tokenizer"); err != nil {
+			return err
+		}
+	}
+	for i, step := range list {
+		what := "pre_tokenizer"
+		if typ == "Sequence" {
+			what = fmt.Sprintf("pre_tokenizer[%d]", i)
+		}
+		if b.byteLevel {
+			return fmt.Errorf("%w %s after ByteLevel", ErrUnsupported, what)
+		}
+		if err := b.loadPreStep(step, what); err != nil {
+			return err
+		}
+	}
+	if !b.byteLevel {
+		return fmt.Errorf("%w pre_tokenizer without ByteLevel: only byte-level BPE is supported", ErrUnsupported)
+	}
+	return nil
+}
+
+func (b *BPE) loadPreStep(raw json.RawMessage, what string) error {
+	typ, obj, err := typed(raw, what)
+	if err != nil {
+		return err
+	}
+	switch typ {
+	case "Split":
+		var pat struct {
+			Regex  *string `json:"Regex"`
+			String *string `json:"String"`
+		}
+		if ok, err := field(obj, "pattern", &pat, what); err != nil {
+			return err
+		} else if !ok {
+			return fmt.Errorf("%w: %s Split has no pattern", ErrMalformed, what)
+		}
+		var behavior string
+		var invert bool
+		if _, err := field(obj, "behavior", &behavior, what); err != nil {
+			return err
+		}
+		if _, err := field(obj, "invert", &invert, what); err != nil {
+			return err
+		}
+		if behavior != "Isolated" || invert {
+			return fmt.Errorf("%w %s Split behavior %q (invert %v): only Isolated is supported", ErrUnsupported, what, behavior, invert)
+		}
+		switch {
+		case pat.Regex != nil && *pat.Regex == qwenPattern:
+			b.steps = append(b.steps, preStep{split: qwenNext})
+		case pat.Regex != nil && *pat.Regex == gpt2Pattern:
+			b.steps = append(b.steps, preStep{split: gpt2Next})
+		case pat.Regex != nil:
+			return fmt.Errorf("%w %s Split regex %q: only the Qwen and GPT-2 patterns are supported", ErrUnsupported, what, *pat.Regex)
+		default:
+			return fmt.Errorf("%w %s Split with a string pattern", ErrUnsupported, what)
+		}
+	case "ByteLevel":
+		// Hugging Face's defaults: add_prefix_space true, use_regex true.
+		addPrefix, useRegex := true, true
+		if _, err := field(obj, "add_prefix_space", &addPrefix, what); err != nil {
+			return err
+		}
+		if _, err := field(obj, "use_regex", &useRegex, what); err != nil {
+			return err
+		}
+		st := preStep{prefixSpace: addPrefix}
+		if useRegex {
+			st.split = gpt2Next
+		}
+		b.steps = append(b.steps, st)
+		b.byteLevel = true
+	default:
+		return fmt.Errorf("%w %s type %q", ErrUnsupported, what, typ)
+	}
+	return nil
+}
+
+func (b *BPE) loadDecoder(raw json.RawMessage) error {
+	typ, _, err := typed(raw, "decoder")
+	if err != nil {
+		return err
+	}
+	switch typ {
+	case "ByteLevel":
+		b.byteDecoder = true
+	case "null":
+		b.byteDecoder = false
+	default:
+		return fmt.Errorf("%w decoder type %q", ErrUnsupported, typ)
+	}
+	return nil
+}
+
+// loadAddedTokens registers the added tokens the way Hugging Face does when
+// it loads a tokenizer.json: a token already in the vocabulary keeps that
+// id, a new one gets the next free id after the vocabulary (the id written
+// in the file is only checked, with a warning, by Hugging Face).
+func (b *BPE) loadAddedTokens(list []addedTokenJSON) error {
+	b.addedByContent = make(map[string]int32)
+	b.addedByID = make(map[int32]*addedToken)
+	var specials, classic []*addedToken
+	isSpecial := make(map[string]bool)
+	for i, t := range list {
+		if t.ID == nil {
+			return fmt.Errorf("%w: added token %d has no id", ErrMalformed, i)
+		}
+		if t.Content == "" {
+			continue
+		}
+		if !validUTF8(t.Content) {
+			return fmt.Errorf("%w: added token %d is not valid UTF-8", ErrMalformed, i)
+		}
+		tok := &addedToken{
+			content: t.Content, special: t.Special, singleWord: t.SingleWord,
+			lstrip: t.Lstrip, rstrip: t.Rstrip, normalized: !t.Special,
+		}
+		if t.Normalized != nil {
+			tok.normalized = *t.Normalized
+		}
+		if tok.special && !isSpecial[tok.content] {
+			specials = append(specials, tok)
+			isSpecial[tok.content] = true
+		}
+		dup := false
+		for _, old := range b.addedByID {
+			if *old == *tok {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		id, ok := b.tokenID(tok.content)
+		if !ok {
+			id = int32(b.modelSize)
+			if len(b.addedByContent) > 0 {
+				m := int32(-1)
+				for _, v := range b.addedByContent {
+					m = max(m, v)
+				}
+				if m >= int32(b.modelSize) || b.modelSize == 0 {
+					id = m + 1
+				}
+			}
+		}
+		if id >= maxTokenID {
+			return fmt.Errorf("%w: added token %q would get id %d", ErrMalformed, tok.content, id)
+		}
+		b.addedByContent[tok.content] = id
+		b.addedByID[id] = tok
+		b.maxID = max(b.maxID, id)
+		if !isSpecial[tok.content] {
+			classic = append(classic, tok)
+		}
+	}
+	for _, tok := range slices.Concat(specials, classic) {
+		id, _ := b.tokenID(tok.content)
+		if tok.normalized {
+			b.addedNorm.add(tok, b.normalize(tok.content), id)
+		} else {
+			b.addedRaw.add(tok, tok.content, id)
+		}
+	}
+
+	// The id table: every id's text, added tokens first as in Hugging Face.
+	n := int(b.maxID) + 1
+	if n > 4*(len(b.vocab)+len(b.addedByID))+1024 {
+		return fmt.Errorf("%w: ids are too sparse: largest id %d for %d tokens", ErrMalformed, b.maxID, len(b.vocab)+len(b.addedByID))
+	}
+	b.idText = make([]string, n)
+	b.idKnown = make([]bool, n)
+	for tok, id := range b.vocab {
+		// Two tokens with one id: keep the smaller, so lookups are stable.
+		if !b.idKnown[id] || tok < b.idText[id] {
+			b.idText[id] = tok
+		}
+		b.idKnown[id] = true
+	}
+	for id, tok := range b.addedByID {
+		b.idText[id] = tok.content
+		b.idKnown[id] = true
+	}
+	return nil
+}
