@@ -100,18 +100,21 @@ func FormatError(src string, err error) string {
 
 // describeToken names a token for an error message: 'WHERE', '(',
 // string 'abc', end of input.
-func describeToken(t token) string {
-	switch t.kind {
+func describeToken(t lexer.Token) string {
+	switch t.Type {
 	case lexer.EOF:
+		if t.Value == ";" {
+			return "';'"
+		}
 		return "end of input"
 	case tokString:
-		return "string " + truncate(t.text)
+		return "string " + truncate(t.Value)
 	case tokQIdent:
-		return "quoted identifier " + truncate(t.text)
+		return "quoted identifier " + truncate(t.Value)
 	case tokParam:
 		return "parameter ?"
 	}
-	return quoteToken(t.text)
+	return quoteToken(t.Value)
 }
 
 // quoteToken puts source text in single quotes for a message, cut short

@@ -89,38 +89,59 @@ func Keywords() []string { return slices.Clone(reservedWords) }
 // fresh copy.
 func Functions() []string { return slices.Clone(functionNames) }
 
-// upperASCII returns the ASCII upper case of s and whether s is pure ASCII
-// and short enough to be a keyword; keywords are matched on ASCII only so
-// that no Unicode case folding ("ſelect") turns a word into a keyword.
-func upperASCII(s string) (string, bool) {
-	if len(s) > 10 {
-		return "", false
+// maxKeywordLen is the length of the longest keyword or function name.
+const maxKeywordLen = 10
+
+// wordKind classifies a word as a keyword, a function name or an
+// identifier. Keywords are matched on ASCII only, so that no Unicode case
+// folding ("ſelect") turns a word into a keyword; the lookup does not
+// allocate.
+func wordKind(word string) lexer.TokenType {
+	if len(word) > maxKeywordLen {
+		return tokIdent
 	}
-	var buf [10]byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	var buf [maxKeywordLen]byte
+	for i := 0; i < len(word); i++ {
+		c := word[i]
 		if c >= utf8.RuneSelf {
-			return "", false
+			return tokIdent
 		}
 		if 'a' <= c && c <= 'z' {
 			c -= 'a' - 'A'
 		}
 		buf[i] = c
 	}
-	return string(buf[:len(s)]), true
+	switch {
+	case reservedSet[string(buf[:len(word)])]:
+		return tokKeyword
+	case functionSet[string(buf[:len(word)])]:
+		return tokFunc
+	}
+	return tokIdent
+}
+
+// upperASCII returns s with its ASCII letters in upper case (s itself when
+// there are none in lower case).
+func upperASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'a' <= b[j] && b[j] <= 'z' {
+					b[j] -= 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 // isReserved reports whether word is a reserved word, in any case.
-func isReserved(word string) bool {
-	u, ok := upperASCII(word)
-	return ok && reservedSet[u]
-}
+func isReserved(word string) bool { return wordKind(word) == tokKeyword }
 
 // isFunction reports whether word is a function name, in any case.
-func isFunction(word string) bool {
-	u, ok := upperASCII(word)
-	return ok && functionSet[u]
-}
+func isFunction(word string) bool { return wordKind(word) == tokFunc }
 
 func isIdentStart(r rune) bool {
 	return r == '_' || unicode.IsLetter(r)
@@ -151,8 +172,8 @@ func isBareWord(s string) bool {
 type token struct {
 	kind lexer.TokenType
 	text string // the source text, quotes included
-	pos  Position
-	end  int // byte offset just past the token
+	pos    Position
+	endPos Position // just past the token
 }
 
 // scanner splits source text into tokens, skipping blanks and comments.
@@ -242,17 +263,17 @@ func (s *scanner) skip() *lexError {
 // kind lexer.EOF at the end position.
 func (s *scanner) scan() (token, *lexError) {
 	if err := s.skip(); err != nil {
-		return token{kind: lexer.EOF, pos: s.pos(), end: s.off}, err
+		return token{kind: lexer.EOF, pos: s.pos(), endPos: s.pos()}, err
 	}
 	start := s.pos()
 	if s.off >= len(s.src) {
-		return token{kind: lexer.EOF, pos: start, end: s.off}, nil
+		return token{kind: lexer.EOF, pos: start, endPos: start}, nil
 	}
 	rest := s.src[s.off:]
 	c := rest[0]
 	emit := func(kind lexer.TokenType, n int) (token, *lexError) {
 		s.advance(n)
-		return token{kind: kind, text: rest[:n], pos: start, end: s.off}, nil
+		return token{kind: kind, text: rest[:n], pos: start, endPos: s.pos()}, nil
 	}
 	fail := func(n int, fatal bool, msg string) (token, *lexError) {
 		s.advance(n)
@@ -320,16 +341,7 @@ func (s *scanner) scan() (token, *lexError) {
 			}
 			n += w
 		}
-		word := rest[:n]
-		kind := tokIdent
-		if u, ok := upperASCII(word); ok {
-			if reservedSet[u] {
-				kind = tokKeyword
-			} else if functionSet[u] {
-				kind = tokFunc
-			}
-		}
-		return emit(kind, n)
+		return emit(wordKind(rest[:n]), n)
 	}
 	msg := "unexpected character " + quoteRune(r, rest[:w])
 	switch r {
@@ -425,8 +437,8 @@ func Split(src string) (complete []string, rest string) {
 			break
 		}
 		if tok.kind == tokPunct && tok.text == ";" {
-			complete = append(complete, src[start:tok.end])
-			start = tok.end
+			complete = append(complete, src[start:tok.endPos.Offset])
+			start = tok.endPos.Offset
 		}
 	}
 	return complete, src[start:]

@@ -1,0 +1,330 @@
+package query
+
+import (
+	"io"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// This file is the grammar, as participle structs. They are a parse tree
+// only: parse.go converts them into the syntax tree of ast.go, so that
+// participle's types never leave the package.
+//
+// The parser runs with participle.UseLookahead(0): a branch that has
+// consumed a token is committed, so the grammar is LL(1) (every alternative
+// begins with a distinct token) and an error is reported where the input
+// goes wrong, not where the parser last backtracked to. Every alternative
+// consumes at least one token.
+//
+// Literals ("SELECT", "(") match tokens by value, case-insensitively for
+// Keyword and Func tokens. String and QIdent tokens keep their quotes, so
+// they never match a literal.
+
+type gRoot struct {
+	Stmt gStmt `parser:"@@"`
+}
+
+// gStmt is the union of the statements, one per leading keyword.
+type gStmt interface{ gstmt() }
+
+type gSelect struct {
+	Pos     lexer.Position
+	Items   []*gSelectItem `parser:"'SELECT' @@ (',' @@)*"`
+	From    *gTableName    `parser:"('FROM' @@)?"`
+	Where   Expr         `parser:"('WHERE' @@)?"`
+	OrderBy []*gOrderItem  `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
+	Limit   Expr         `parser:"('LIMIT' @@)?"`
+	Offset  Expr         `parser:"('OFFSET' @@)?"`
+}
+
+type gSelectItem struct {
+	Pos   lexer.Position
+	Star  bool    `parser:"  @'*'"`
+	Expr  Expr  `parser:"| @@"`
+	Alias *gAlias `parser:"  ('AS' @@)?"`
+}
+
+type gOrderItem struct {
+	Pos  lexer.Position
+	Expr Expr `parser:"@@"`
+	Dir  string `parser:"@('ASC' | 'DESC')?"`
+}
+
+type gExplain struct {
+	Pos  lexer.Position
+	Stmt *gSelect `parser:"'EXPLAIN' @@"`
+}
+
+type gTrain struct {
+	Pos     lexer.Position
+	Table   *gTableName `parser:"'TRAIN' @@"`
+	Files   []*gFile    `parser:"'FROM' @@ (',' @@)*"`
+	Options []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
+}
+
+type gImport struct {
+	Pos     lexer.Position
+	Table   *gTableName `parser:"'IMPORT' @@"`
+	File    *gFile      `parser:"'FROM' @@"`
+	Options []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
+}
+
+type gExport struct {
+	Pos     lexer.Position
+	Table   *gTableName `parser:"'EXPORT' @@"`
+	File    *gFile      `parser:"'TO' @@"`
+	Options []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
+}
+
+type gCreate struct {
+	Pos   lexer.Position
+	Table *gCreateTable `parser:"'CREATE' ( @@"`
+	Index *gCreateIndex `parser:"         | @@ )"`
+}
+
+type gCreateTable struct {
+	Pos         lexer.Position
+	IfNotExists bool        `parser:"'TABLE' @('IF' 'NOT' 'EXISTS')?"`
+	Table       *gTableName `parser:"@@"`
+	Options     []*gOption  `parser:"'(' @@ (',' @@)* ')'"`
+}
+
+type gCreateIndex struct {
+	Pos         lexer.Position
+	IfNotExists bool        `parser:"'INDEX' @('IF' 'NOT' 'EXISTS')?"`
+	Table       *gTableName `parser:"'ON' @@"`
+	Method      *gMethod    `parser:"('USING' @@)?"`
+	Options     []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
+}
+
+type gInsert struct {
+	Pos       lexer.Position
+	OrReplace bool        `parser:"'INSERT' @('OR' 'REPLACE')?"`
+	Table     *gTableName `parser:"'INTO' @@"`
+	Columns   []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
+	Rows      []*gRow     `parser:"'VALUES' @@ (',' @@)*"`
+}
+
+type gRow struct {
+	Pos    lexer.Position
+	Values []Expr `parser:"'(' @@ (',' @@)* ')'"`
+}
+
+type gDelete struct {
+	Pos   lexer.Position
+	Table *gTableName `parser:"'DELETE' 'FROM' @@"`
+	Where Expr      `parser:"('WHERE' @@)?"`
+}
+
+type gDrop struct {
+	Pos   lexer.Position
+	Table *gDropTable `parser:"'DROP' ( @@"`
+	Index *gDropIndex `parser:"       | @@ )"`
+}
+
+type gDropTable struct {
+	Pos      lexer.Position
+	IfExists bool        `parser:"'TABLE' @('IF' 'EXISTS')?"`
+	Table    *gTableName `parser:"@@"`
+}
+
+type gDropIndex struct {
+	Pos      lexer.Position
+	IfExists bool        `parser:"'INDEX' @('IF' 'EXISTS')?"`
+	Table    *gTableName `parser:"'ON' @@"`
+}
+
+type gAlter struct {
+	Pos     lexer.Position
+	Table   *gTableName `parser:"'ALTER' 'TABLE' @@"`
+	NewName *gTableName `parser:"'RENAME' 'TO' @@"`
+}
+
+type gSet struct {
+	Pos     lexer.Position
+	Setting *gSetting `parser:"'SET' @@"`
+}
+
+type gShow struct {
+	Pos    lexer.Position
+	Tables bool `parser:"'SHOW' @'TABLES'"`
+}
+
+type gDescribe struct {
+	Pos   lexer.Position
+	Table *gTableName `parser:"'DESCRIBE' @@"`
+}
+
+type gEvaluate struct {
+	Pos     lexer.Position
+	Table   *gTableName `parser:"'EVALUATE' @@"`
+	Options []*gOption  `parser:"'WITH' '(' @@ (',' @@)* ')'"`
+}
+
+type gCheck struct {
+	Pos      lexer.Position
+	Database bool `parser:"'CHECK' @'DATABASE'"`
+}
+
+type gBackup struct {
+	Pos  lexer.Position
+	File *gFile `parser:"'BACKUP' 'TO' @@"`
+}
+
+type gVacuum struct {
+	Pos    lexer.Position
+	Vacuum bool   `parser:"@'VACUUM'"`
+	Into   *gFile `parser:"('INTO' @@)?"`
+}
+
+func (*gSelect) gstmt()   {}
+func (*gExplain) gstmt()  {}
+func (*gTrain) gstmt()    {}
+func (*gImport) gstmt()   {}
+func (*gExport) gstmt()   {}
+func (*gCreate) gstmt()   {}
+func (*gInsert) gstmt()   {}
+func (*gDelete) gstmt()   {}
+func (*gDrop) gstmt()     {}
+func (*gAlter) gstmt()    {}
+func (*gSet) gstmt()      {}
+func (*gShow) gstmt()     {}
+func (*gDescribe) gstmt() {}
+func (*gEvaluate) gstmt() {}
+func (*gCheck) gstmt()    {}
+func (*gBackup) gstmt()   {}
+func (*gVacuum) gstmt()   {}
+
+// Names. They are distinct types only so that an error can say which name
+// was expected ("expected table name").
+
+type gTableName struct {
+	Pos  lexer.Position
+	Name string `parser:"@(Ident | QIdent | Func)"`
+}
+
+type gColumn struct {
+	Pos  lexer.Position
+	Name string `parser:"@(Ident | QIdent | Func)"`
+}
+
+type gAlias struct {
+	Pos  lexer.Position
+	Name string `parser:"@(Ident | QIdent | Func)"`
+}
+
+type gMethod struct {
+	Pos  lexer.Position
+	Name string `parser:"@(Ident | QIdent | Func)"`
+}
+
+type gFile struct {
+	Pos    lexer.Position
+	String string `parser:"  @String"`
+	Param  bool   `parser:"| @'?'"`
+}
+
+// gOption is name = value; any word may name an option (limit = 10). The
+// value is an expression, or a reserved word used as a bare value
+// (exact = on).
+type gOption struct {
+	Pos   lexer.Position
+	Name  string `parser:"@(Ident | Keyword | Func | QIdent) '='"`
+	Value Expr   `parser:"( @@"`
+	Word  *gWord `parser:"| @@ )"`
+}
+
+type gSetting struct {
+	Pos   lexer.Position
+	Name  string `parser:"@(Ident | Keyword | Func | QIdent) ('=' | 'TO')"`
+	Value Expr   `parser:"( @@"`
+	Word  *gWord `parser:"| @@ )"`
+}
+
+// gWord is a reserved word written as an option's value.
+type gWord struct {
+	Pos  lexer.Position
+	Word string `parser:"@Keyword"`
+}
+
+// lexDef hands participle the tokens our scanner made; see tokenLexer.
+type lexDef struct{ symbols map[string]lexer.TokenType }
+
+func (d *lexDef) Symbols() map[string]lexer.TokenType { return d.symbols }
+
+func (d *lexDef) Lex(string, io.Reader) (lexer.Lexer, error) {
+	// Never called: the parser is always fed through ParseFromLexer.
+	panic("query: lexDef.Lex called")
+}
+
+// tokenLexer replays scanned tokens to participle, then EOF.
+type tokenLexer struct {
+	toks []lexer.Token
+	eof  lexer.Token
+	i    int
+}
+
+func (l *tokenLexer) Next() (lexer.Token, error) {
+	if l.i < len(l.toks) {
+		l.i++
+		return l.toks[l.i-1], nil
+	}
+	return l.eof, nil
+}
+
+var (
+	parser = participle.MustBuild[gRoot](
+		participle.Lexer(&lexDef{symbols: tokenSymbols}),
+		participle.CaseInsensitive("Keyword", "Func"),
+		participle.ParseTypeWith(parseExprTokens),
+		participle.Union[gStmt](
+			&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
+			&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
+			&gSet{}, &gShow{}, &gDescribe{}, &gEvaluate{}, &gCheck{},
+			&gBackup{}, &gVacuum{},
+		),
+		participle.UseLookahead(0),
+	)
+
+	// stmtParsers parse each statement with its own production, chosen by
+	// the leading keyword, rather than trying the union's members in turn.
+	stmtParsers = map[string]func(*lexer.PeekingLexer) (gStmt, error){
+		"SELECT":   production[gSelect](parser),
+		"EXPLAIN":  production[gExplain](parser),
+		"TRAIN":    production[gTrain](parser),
+		"IMPORT":   production[gImport](parser),
+		"EXPORT":   production[gExport](parser),
+		"CREATE":   production[gCreate](parser),
+		"INSERT":   production[gInsert](parser),
+		"DELETE":   production[gDelete](parser),
+		"DROP":     production[gDrop](parser),
+		"ALTER":    production[gAlter](parser),
+		"SET":      production[gSet](parser),
+		"SHOW":     production[gShow](parser),
+		"DESCRIBE": production[gDescribe](parser),
+		"EVALUATE": production[gEvaluate](parser),
+		"CHECK":    production[gCheck](parser),
+		"BACKUP":   production[gBackup](parser),
+		"VACUUM":   production[gVacuum](parser),
+	}
+
+	// productions maps each grammar production's name, as participle's
+	// EBNF spells it, to its body, for error messages.
+	productions = parseEBNF(parser.String())
+)
+
+// production returns a parse function for the statement production P.
+func production[P any, PP interface {
+	*P
+	gStmt
+}](p *participle.Parser[gRoot]) func(*lexer.PeekingLexer) (gStmt, error) {
+	pp, err := participle.ParserForProduction[P](p)
+	if err != nil {
+		panic(err)
+	}
+	return func(lex *lexer.PeekingLexer) (gStmt, error) {
+		v, err := pp.ParseFromLexer(lex)
+		return PP(v), err
+	}
+}
