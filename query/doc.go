@@ -112,7 +112,7 @@
 // A keyword can be used as a name by quoting it ("index"); function names
 // need no quoting outside a call, which is why the columns count and vector
 // can be written bare. Strings have no backslash escapes: 'C:\data\x.txt'
-// means what it shows, and a quote inside a string is doubled ('it''s').
+// means what it shows, and a quote inside a string is written twice.
 // Numbers carry no sign; a minus sign is an operator of the grammar, so
 // a-1 is a minus 1. Comments run from -- to the end of the line, or from
 // /* to */ (not nested). A ? is a positional parameter, numbered from 1 in

@@ -32,22 +32,22 @@ type gSelect struct {
 	Pos     lexer.Position
 	Items   []*gSelectItem `parser:"'SELECT' @@ (',' @@)*"`
 	From    *gTableName    `parser:"('FROM' @@)?"`
-	Where   Expr         `parser:"('WHERE' @@)?"`
+	Where   Expr           `parser:"('WHERE' @@)?"`
 	OrderBy []*gOrderItem  `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
-	Limit   Expr         `parser:"('LIMIT' @@)?"`
-	Offset  Expr         `parser:"('OFFSET' @@)?"`
+	Limit   Expr           `parser:"('LIMIT' @@)?"`
+	Offset  Expr           `parser:"('OFFSET' @@)?"`
 }
 
 type gSelectItem struct {
 	Pos   lexer.Position
 	Star  bool    `parser:"  @'*'"`
-	Expr  Expr  `parser:"| @@"`
+	Expr  Expr    `parser:"| @@"`
 	Alias *gAlias `parser:"  ('AS' @@)?"`
 }
 
 type gOrderItem struct {
 	Pos  lexer.Position
-	Expr Expr `parser:"@@"`
+	Expr Expr   `parser:"@@"`
 	Dir  string `parser:"@('ASC' | 'DESC')?"`
 }
 
@@ -114,7 +114,7 @@ type gRow struct {
 type gDelete struct {
 	Pos   lexer.Position
 	Table *gTableName `parser:"'DELETE' 'FROM' @@"`
-	Where Expr      `parser:"('WHERE' @@)?"`
+	Where Expr        `parser:"('WHERE' @@)?"`
 }
 
 type gDrop struct {

@@ -170,8 +170,8 @@ func isBareWord(s string) bool {
 
 // token is a lexed token: its type, its source text and where it is.
 type token struct {
-	kind lexer.TokenType
-	text string // the source text, quotes included
+	kind   lexer.TokenType
+	text   string // the source text, quotes included
 	pos    Position
 	endPos Position // just past the token
 }

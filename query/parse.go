@@ -507,8 +507,6 @@ func setSpan(s Statement, pos, end Position) {
 // ---------------------------------------------------------------------------
 // From the grammar's parse tree to the syntax tree.
 
-
-
 func convertStmt(g gStmt) Statement {
 	switch x := g.(type) {
 	case *gSelect:
