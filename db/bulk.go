@@ -54,12 +54,14 @@ type BulkWriter struct {
 	chunkNs  []uint32   // their numbers
 	pending  int        // bytes buffered
 
-	words    map[string]uint32 // every named row so far
-	skipped  int64
-	blobs    map[string]string // role -> blob name written
-	vecBuf   []float32
-	finished bool
-	err      error
+	words     map[string]uint32 // every named row so far
+	skipped   int64
+	blobs     map[string]string // role -> blob name written
+	blobSizes map[string]int64
+	index     *IndexInfo
+	vecBuf    []float32
+	finished  bool
+	err       error
 }
 
 // BulkLoad starts loading a table named name with the given spec.
@@ -83,7 +85,7 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 	w := &BulkWriter{
 		ctx: ctx, db: d, name: name, opts: o, meta: meta,
 		words: make(map[string]uint32),
-		blobs: make(map[string]string),
+		blobs: make(map[string]string), blobSizes: make(map[string]int64),
 	}
 	err = d.update(ctx, func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketCatalog).Get([]byte(name)); v != nil {
@@ -307,6 +309,14 @@ func (w *BulkWriter) flush() error {
 // SetBlob stores data under role ("tokenizer", "state") with the table. It
 // is written at once, in its own transactions, and published with the table.
 func (w *BulkWriter) SetBlob(role string, data io.Reader) error {
+	return w.WriteBlob(role, func(dst io.Writer) error {
+		_, err := io.Copy(dst, data)
+		return err
+	})
+}
+
+// WriteBlob is SetBlob for data that fn writes.
+func (w *BulkWriter) WriteBlob(role string, fn func(io.Writer) error) error {
 	if w.finished {
 		return ErrBulkDone
 	}
@@ -315,15 +325,19 @@ func (w *BulkWriter) SetBlob(role string, data io.Reader) error {
 	}
 	name := newBlobName(role)
 	bw := newBlobWriter(w.ctx, w.db, w.id, name)
-	if _, err := io.Copy(bw, data); err != nil {
+	if err := fn(bw); err != nil {
 		return w.fail(fmt.Errorf("store %s: %w", role, err))
 	}
 	if err := bw.Close(); err != nil {
 		return w.fail(fmt.Errorf("store %s: %w", role, err))
 	}
 	w.blobs[role] = name
+	w.blobSizes[role] = bw.size
 	return nil
 }
+
+// setIndex records, for Commit, the index saved with WriteBlob("index").
+func (w *BulkWriter) setIndex(ix *IndexInfo) { w.index = ix }
 
 // Commit writes what remains and publishes the table. If the load replaces
 // a table, the old one is dropped in the same transaction. On error nothing
@@ -404,6 +418,10 @@ func (w *BulkWriter) commit() {
 		t.meta.NextID = w.next
 		if len(w.blobs) > 0 {
 			t.meta.Blobs = w.blobs
+		}
+		if w.index != nil {
+			w.index.Bytes = w.blobSizes[blobIndex]
+			t.meta.Index = w.index
 		}
 		w.meta = t.meta
 		if err := t.save(); err != nil {

@@ -1,37 +1,142 @@
 package db
 
 import (
+	"context"
 	"encoding/binary"
+	"fmt"
+	"sync"
 	"time"
 
+	"github.com/embeddb/embeddb/index"
 	bolt "go.etcd.io/bbolt"
 )
 
-// tableCache holds what queries derive from a table and keep between
-// statements: an exact-search matrix, the loaded index, the tokenizer. It
-// belongs to one version of one table; any change to the table makes a new
-// version, and the next query builds afresh.
+// tableCache holds what queries derive from one version of one table and
+// keep between statements: the matrix for exact search. Any change to the
+// table makes a new version, and the next query builds afresh. Caches that
+// depend only on an immutable blob (the saved index graph, the tokenizer)
+// are kept by blob name instead, so they survive changes to the rows.
 type tableCache struct {
 	id  uint64
 	ver uint64
-	// Filled lazily by the executor; see exec.go.
-	vals map[string]any
+
+	mu      sync.Mutex
+	flat    *index.Flat
+	flatErr error
 }
 
-// cached returns the cache of table id at version ver, creating an empty
-// one if there is none or it is stale.
-func (d *DB) cached(id, ver uint64) *tableCache {
+// cached returns the cache of table t at its current version, creating an
+// empty one if there is none or it is stale.
+func (d *DB) cached(t *table) *tableCache {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.cache == nil {
-		return &tableCache{id: id, ver: ver, vals: make(map[string]any)}
-	}
-	c := d.cache[id]
-	if c == nil || c.ver != ver {
-		c = &tableCache{id: id, ver: ver, vals: make(map[string]any)}
-		d.cache[id] = c
+	c := d.cache[t.id]
+	if c == nil || c.ver != t.ver {
+		c = &tableCache{id: t.id, ver: t.ver}
+		if d.cache != nil {
+			d.cache[t.id] = c
+		}
 	}
 	return c
+}
+
+// flat returns the exact-search index of every live row of t, building it
+// on first use. ctx cancels the build.
+func (d *DB) flat(ctx context.Context, t *table) (*index.Flat, error) {
+	c := d.cached(t)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.flat != nil || c.flatErr != nil {
+		return c.flat, c.flatErr
+	}
+	need := int64(t.meta.Rows) * int64(t.meta.Dim*4+16)
+	if lim := d.opts.MemoryLimit; lim > 0 && need > lim {
+		return nil, fmt.Errorf("%w: an exact search of %s needs about %d MB (limit %d MB); create an index",
+			ErrTooLarge, t.name, need>>20, lim>>20)
+	}
+	metric, err := index.ParseMetric(t.meta.Metric)
+	if err != nil {
+		return nil, err
+	}
+	f, err := index.NewFlat(t.meta.Dim, metric)
+	if err != nil {
+		return nil, err
+	}
+	err = t.forEachLiveChunk(func(ids []uint32, vecs []float32) error {
+		return f.Add(ctx, ids, vecs)
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			c.flatErr = err // a real failure: don't retry at every query
+		}
+		return nil, err
+	}
+	c.flat = f
+	return f, nil
+}
+
+// hnswEntry is a loaded index graph and the blob it came from.
+type hnswEntry struct {
+	blob string
+	h    *index.HNSW
+}
+
+// hnsw returns the saved index of t, loading it on first use.
+func (d *DB) hnsw(t *table) (*index.HNSW, error) {
+	blob := t.meta.Blobs[blobIndex]
+	if blob == "" {
+		return nil, fmt.Errorf("%w: %q", ErrNoIndex, t.name)
+	}
+	d.loadMu.Lock()
+	defer d.loadMu.Unlock()
+	d.mu.Lock()
+	ent, ok := d.graphs[t.id]
+	d.mu.Unlock()
+	if ok && ent.blob == blob {
+		return ent.h, nil
+	}
+	r, ok := t.openBlob(blobIndex)
+	if !ok {
+		return nil, fmt.Errorf("%w: table %q: index data is missing", ErrCorrupt, t.name)
+	}
+	h, err := index.ReadHNSW(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: table %q: saved index: %v", ErrCorrupt, t.name, err)
+	}
+	d.mu.Lock()
+	if d.graphs != nil {
+		d.graphs[t.id] = hnswEntry{blob: blob, h: h}
+	}
+	d.mu.Unlock()
+	return h, nil
+}
+
+// forEachLiveChunk calls fn with the live rows of each chunk: their ids and
+// vectors. Both slices are reused between calls.
+func (t *table) forEachLiveChunk(fn func(ids []uint32, vecs []float32) error) error {
+	rows := t.b.Bucket(bucketRows)
+	dim := t.meta.Dim
+	ids := make([]uint32, 0, t.meta.ChunkRows)
+	live := make([]float32, 0, t.meta.ChunkRows*dim)
+	return t.forEachChunk(func(first uint32, vecs []float32) error {
+		b := rows.Get(u32key(first / uint32(t.meta.ChunkRows)))
+		ids, live = ids[:0], live[:0]
+		n := len(vecs) / dim
+		for i := 0; i < n; i++ {
+			_, _, ok, bad := rowChunkSlot(b, i)
+			if bad {
+				return fmt.Errorf("%w: table %q: bad row chunk", ErrCorrupt, t.name)
+			}
+			if ok {
+				ids = append(ids, first+uint32(i))
+				live = append(live, vecs[i*dim:(i+1)*dim]...)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		return fn(ids, live)
+	})
 }
 
 // openTableCached opens a table for reading, reusing the decoded metadata
@@ -98,12 +203,13 @@ type namedMeta struct {
 	cachedMeta
 }
 
-// invalidate drops the cache of table id.
+// invalidate drops the caches of table id.
 func (d *DB) invalidate(id uint64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.cache, id)
 	delete(d.metas, id)
+	clear(d.byName)
 }
 
 func beUint64(b []byte) uint64 {

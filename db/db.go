@@ -21,13 +21,21 @@ type DB struct {
 	opts Options
 	path string
 
+	// gate is held shared by every transaction and exclusively by Vacuum
+	// while it swaps the file.
+	gate sync.RWMutex
+
 	mu     sync.Mutex // guards closed and cache
 	closed bool
 	cache  map[uint64]*tableCache
 	metas  map[uint64]cachedMeta
 	byName map[string]namedMeta
+	graphs map[uint64]hnswEntry  // loaded index graphs, by table id
+	toks   map[uint64]tokEntry   // loaded tokenizers, by table id
+	loadMu sync.Mutex            // one graph or tokenizer load at a time
 
-	settings settings // SET values, for the executor
+	settings settings   // SET values, for the executor
+	parses   parseCache // recently parsed SQL
 }
 
 // Open opens the database file at path, creating it if it does not exist
@@ -68,7 +76,8 @@ func Open(path string, opts *Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	d := &DB{bolt: bdb, opts: o, path: path, cache: make(map[uint64]*tableCache),
-		metas: make(map[uint64]cachedMeta), byName: make(map[string]namedMeta)}
+		metas: make(map[uint64]cachedMeta), byName: make(map[string]namedMeta),
+		graphs: make(map[uint64]hnswEntry), toks: make(map[uint64]tokEntry)}
 	d.settings.init()
 	if err := d.init(); err != nil {
 		bdb.Close()
@@ -171,8 +180,10 @@ func (d *DB) Close() error {
 		return nil
 	}
 	d.closed = true
-	d.cache, d.metas, d.byName = nil, nil, nil
+	d.cache, d.metas, d.byName, d.graphs, d.toks = nil, nil, nil, nil, nil
 	d.mu.Unlock()
+	d.gate.Lock()
+	defer d.gate.Unlock()
 	return d.bolt.Close()
 }
 
@@ -190,6 +201,8 @@ func (d *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	d.gate.RLock()
+	defer d.gate.RUnlock()
 	return d.bolt.View(fn)
 }
 
@@ -204,6 +217,8 @@ func (d *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	d.gate.RLock()
+	defer d.gate.RUnlock()
 	return d.bolt.Update(func(tx *bolt.Tx) error {
 		if err := fn(tx); err != nil {
 			return err

@@ -324,9 +324,9 @@ func TestDB_Rows(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := []db.Row{
-				{ID: 1, Word: "b", Count: 9, Vector: []float32{2, 4}},
 				{ID: 2, Word: "c", Count: 1, Vector: []float32{-4, 8}},
-				{ID: 3, Word: "a", Count: 0, Vector: []float32{16, 32}},
+				{ID: 3, Word: "b", Count: 9, Vector: []float32{2, 4}},
+				{ID: 4, Word: "a", Count: 0, Vector: []float32{16, 32}},
 			}
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("rows = %+v, want %+v", got, want)
@@ -339,8 +339,8 @@ func TestDB_Rows(t *testing.T) {
 				t.Fatalf("LookupID(deleted) = %v, want ErrNoWord", err)
 			}
 			info, _ := d.Table(ctx, "t")
-			if info.Rows != 3 || info.NextID != 4 {
-				t.Fatalf("Rows, NextID = %d, %d, want 3, 4", info.Rows, info.NextID)
+			if info.Rows != 3 || info.NextID != 5 {
+				t.Fatalf("Rows, NextID = %d, %d, want 3, 5", info.Rows, info.NextID)
 			}
 		})
 	}

@@ -168,8 +168,10 @@ func (t *table) setRow(id uint32, word string, count int64, v []float32) error {
 	return nil
 }
 
-// insert adds or replaces a row. With replace, an existing word keeps its id
-// and gets the new count and vector; without, it is an error.
+// insert adds or replaces a row. With replace, an existing row of the word
+// is deleted and the new one added with a new id, as sqlite's REPLACE does:
+// a saved index then never holds a stale vector under a live id. Without
+// replace, an existing word is an error.
 func (t *table) insert(word string, count int64, v []float32, replace bool) (uint32, error) {
 	if err := validName("word", word); err != nil {
 		return 0, err
@@ -183,20 +185,22 @@ func (t *table) insert(word string, count int64, v []float32, replace bool) (uin
 	if count < 0 {
 		return 0, fmt.Errorf("db: word %q: count must not be negative, got %d", word, count)
 	}
-	id, exists := t.wordID(word)
-	switch {
-	case exists && !replace:
-		return 0, fmt.Errorf("%w: %q in table %q", ErrWordExists, word, t.name)
-	case !exists:
-		if t.meta.NextID == math.MaxUint32 {
-			return 0, fmt.Errorf("db: table %q is full", t.name)
+	if old, exists := t.wordID(word); exists {
+		if !replace {
+			return 0, fmt.Errorf("%w: %q in table %q", ErrWordExists, word, t.name)
 		}
-		id = t.meta.NextID
-		t.meta.NextID++
-		t.meta.Rows++
-		if err := t.b.Bucket(bucketWords).Put([]byte(word), u32key(id)); err != nil {
+		if _, err := t.deleteID(old); err != nil {
 			return 0, err
 		}
+	}
+	if t.meta.NextID == math.MaxUint32 {
+		return 0, fmt.Errorf("db: table %q is full", t.name)
+	}
+	id := t.meta.NextID
+	t.meta.NextID++
+	t.meta.Rows++
+	if err := t.b.Bucket(bucketWords).Put([]byte(word), u32key(id)); err != nil {
+		return 0, err
 	}
 	t.dirty = true
 	return id, t.setRow(id, word, count, v)
@@ -214,6 +218,11 @@ func (t *table) deleteID(id uint32) (bool, error) {
 		}
 	}
 	t.meta.Rows--
+	if ix := t.meta.Index; ix != nil && id < ix.Upto {
+		cp := *ix // the meta may be shared with readers' caches: copy before changing
+		cp.Deleted++
+		t.meta.Index = &cp
+	}
 	t.dirty = true
 	return true, t.setRow(id, "", 0, nil)
 }

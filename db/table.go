@@ -52,6 +52,9 @@ type IndexInfo struct {
 	Upto   uint32         // rows with ids below Upto were indexed; later ones are searched exactly
 	Built  time.Time
 	Bytes  int64 // size of the saved graph
+	// Deleted counts indexed rows deleted since the build; searches filter
+	// them out while it is not zero.
+	Deleted int64
 }
 
 // tableMeta is the JSON stored under a table's "info" key.

@@ -180,8 +180,8 @@ func (tx *Tx) Insert(name string, rows ...Row) error {
 	return tx.insert(name, rows, false)
 }
 
-// Replace adds rows, overwriting the count and vector of words already in
-// the table (they keep their ids).
+// Replace adds rows; a word already in the table loses its old row, and the
+// new one gets a new id (as with sqlite's REPLACE).
 func (tx *Tx) Replace(name string, rows ...Row) error {
 	return tx.insert(name, rows, true)
 }

@@ -1,0 +1,365 @@
+package db
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/query"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Check verifies the database file: bbolt's own page structure, and
+// embeddb's invariants (catalog and table buckets, row counts, words and
+// rows agreeing, vectors present, saved indexes and tokenizers readable
+// and matching their tables). It returns one line per problem found; none
+// means the database is sound.
+func (d *DB) Check(ctx context.Context) ([]string, error) {
+	var problems []string
+	err := d.view(ctx, func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			problems = append(problems, "bbolt: "+err.Error())
+		}
+		problems = append(problems, checkTables(ctx, tx)...)
+		return ctx.Err()
+	})
+	return problems, err
+}
+
+func checkTables(ctx context.Context, tx *bolt.Tx) (problems []string) {
+	report := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	defer func() {
+		if r := recover(); r != nil {
+			report("checking stopped: %v", r)
+		}
+	}()
+	root := tx.Bucket(bucketRoot)
+	if root == nil || len(root.Get(keyFormat)) != 4 {
+		report("missing embeddb header")
+		return
+	}
+	if tx.Bucket(bucketCatalog) == nil || tx.Bucket(bucketTables) == nil {
+		report("missing catalog")
+		return
+	}
+	for _, id := range orphans(tx) {
+		report("table id %d has no catalog entry (an interrupted write; the next writable open removes it)", id)
+	}
+	names, _ := catalog(tx)
+	for _, name := range names {
+		if ctx.Err() != nil {
+			return
+		}
+		t, err := openTable(tx, name)
+		if err != nil {
+			report("table %q: %v", name, err)
+			continue
+		}
+		problems = append(problems, checkTable(t)...)
+	}
+	return problems
+}
+
+func checkTable(t *table) (problems []string) {
+	report := func(format string, a ...any) {
+		problems = append(problems, fmt.Sprintf("table %q: ", t.name)+fmt.Sprintf(format, a...))
+	}
+	for _, b := range [][]byte{bucketWords, bucketRows, bucketVec, bucketBlob} {
+		if t.b.Bucket(b) == nil {
+			report("missing %s bucket", b)
+			return
+		}
+	}
+	if want := rowsPerChunk(t.meta.rowBytes()); t.meta.ChunkRows != want && t.meta.ChunkRows < 1 {
+		report("chunk of %d rows", t.meta.ChunkRows)
+	}
+	var live int64
+	named := map[string]uint32{}
+	rb := t.meta.rowBytes()
+	vec := t.b.Bucket(bucketVec)
+	c := t.b.Bucket(bucketRows).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(k) != 4 {
+			report("row chunk key of %d bytes", len(k))
+			continue
+		}
+		chunk := binary.BigEndian.Uint32(k)
+		entries, ok := decodeRowChunk(v)
+		if !ok {
+			report("row chunk %d is malformed", chunk)
+			continue
+		}
+		if len(entries) > t.meta.ChunkRows {
+			report("row chunk %d holds %d rows, more than %d", chunk, len(entries), t.meta.ChunkRows)
+		}
+		vecs := vec.Get(k)
+		for i, e := range entries {
+			if !e.live {
+				continue
+			}
+			id := chunk*uint32(t.meta.ChunkRows) + uint32(i)
+			live++
+			if id >= t.meta.NextID {
+				report("row %d is beyond next id %d", id, t.meta.NextID)
+			}
+			if len(vecs) < (i+1)*rb {
+				report("row %d has no vector", id)
+			}
+			if e.word != "" {
+				if prev, dup := named[e.word]; dup {
+					report("word %q is in rows %d and %d", e.word, prev, id)
+				}
+				named[e.word] = id
+				if got, ok := t.wordID(e.word); !ok || got != id {
+					report("word %q of row %d is not indexed to it", e.word, id)
+				}
+			}
+		}
+	}
+	if live != t.meta.Rows {
+		report("holds %d rows, its info says %d", live, t.meta.Rows)
+	}
+	wc := t.b.Bucket(bucketWords).Cursor()
+	var words int
+	for k, v := wc.First(); k != nil; k, v = wc.Next() {
+		words++
+		if len(v) != 4 {
+			report("word %q has a malformed id", k)
+			continue
+		}
+		if id := binary.BigEndian.Uint32(v); named[string(k)] != id {
+			if _, ok := named[string(k)]; !ok {
+				report("word %q points to row %d, which does not hold it", k, id)
+			}
+		}
+	}
+	if words != len(named) {
+		report("%d words indexed, %d named rows", words, len(named))
+	}
+	for role, name := range t.meta.Blobs {
+		if t.b.Bucket(bucketBlob).Bucket([]byte(name)) == nil {
+			report("its %s (%s) is missing", role, name)
+		}
+	}
+	if ix := t.meta.Index; ix != nil {
+		r, ok := t.openBlob(blobIndex)
+		if !ok {
+			report("has an index but no saved graph")
+		} else if h, err := index.ReadHNSW(r); err != nil {
+			report("saved index: %v", err)
+		} else {
+			if h.Dim() != t.meta.Dim {
+				report("index has dimension %d, the table %d", h.Dim(), t.meta.Dim)
+			}
+			missing := 0
+			t.forEachRow(0, false, func(row Row) error {
+				if row.ID < ix.Upto && !h.Contains(row.ID) {
+					missing++
+				}
+				return nil
+			})
+			if missing > 0 {
+				report("%d indexed rows are missing from the index", missing)
+			}
+		}
+	}
+	if t.meta.Blobs[blobTokenizer] != "" {
+		if r, ok := t.openBlob(blobTokenizer); ok {
+			b := make([]byte, 0, t.blobSize(blobTokenizer))
+			buf := make([]byte, 64<<10)
+			for {
+				n, err := r.Read(buf)
+				b = append(b, buf[:n]...)
+				if err != nil {
+					break
+				}
+			}
+			if _, err := loadTokenizer(b); err != nil {
+				report("tokenizer: %v", err)
+			}
+		}
+	}
+	return problems
+}
+
+// check runs CHECK DATABASE.
+func (e *env) check(s *query.CheckDatabase) (*Rows, error) {
+	problems, err := e.d.Check(e.ctx)
+	if err != nil {
+		return nil, at(s, err)
+	}
+	if len(problems) == 0 {
+		return message("check", "ok"), nil
+	}
+	rows := make([][]any, len(problems))
+	for i, p := range problems {
+		rows[i] = []any{p}
+	}
+	return newRows([]string{"check"}, rows), nil
+}
+
+// Backup writes a consistent copy of the database to path while reads and
+// writes go on (it reads one snapshot). The copy appears at path only when
+// complete.
+func (d *DB) Backup(ctx context.Context, path string) (int64, error) {
+	var n int64
+	err := d.view(ctx, func(tx *bolt.Tx) error {
+		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		n, err = tx.WriteTo(&ctxWriter{ctx: ctx, w: tmp})
+		if err == nil {
+			err = tmp.Sync()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		return os.Rename(tmp.Name(), path)
+	})
+	return n, err
+}
+
+// ctxWriter stops a long copy when its context is cancelled.
+type ctxWriter struct {
+	ctx context.Context
+	w   *os.File
+}
+
+func (c *ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// backup runs BACKUP TO 'file'.
+func (e *env) backup(s *query.Backup) (*Rows, error) {
+	path, err := e.stringArg(s.File, "the backup file")
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	n, err := e.d.Backup(e.ctx, path)
+	if err != nil {
+		return nil, errAt(s.File, err, "backup to %s: %v", path, err)
+	}
+	return newRows([]string{"file", "bytes", "seconds"}, [][]any{{path, n, roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// VacuumInto writes a compacted copy of the database to path: the space of
+// dropped tables and deleted rows is not copied.
+func (d *DB) VacuumInto(ctx context.Context, path string) (int64, error) {
+	if _, err := os.Stat(path); err == nil {
+		return 0, fmt.Errorf("vacuum into %s: file exists", path)
+	}
+	tmp := path + ".tmp"
+	os.Remove(tmp)
+	dst, err := bolt.Open(tmp, 0o644, &bolt.Options{FreelistType: bolt.FreelistMapType, NoSync: true})
+	if err != nil {
+		return 0, err
+	}
+	err = d.view(ctx, func(*bolt.Tx) error { return nil }) // closed check
+	if err == nil {
+		err = bolt.Compact(dst, d.bolt, 64<<20)
+	}
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, err
+	}
+	st, err := os.Stat(tmp)
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), os.Rename(tmp, path)
+}
+
+// vacuum runs VACUUM INTO 'file' (and VACUUM, which compacts the file in
+// place).
+func (e *env) vacuum(s *query.Vacuum) (*Rows, error) {
+	start := time.Now()
+	if s.Into == nil {
+		before, after, err := e.d.Vacuum(e.ctx)
+		if err != nil {
+			return nil, at(s, err)
+		}
+		return newRows([]string{"bytes_before", "bytes_after", "seconds"}, [][]any{{before, after, roundTo(time.Since(start).Seconds(), 3)}}), nil
+	}
+	path, err := e.stringArg(s.Into, "the file to vacuum into")
+	if err != nil {
+		return nil, err
+	}
+	n, err := e.d.VacuumInto(e.ctx, path)
+	if err != nil {
+		return nil, errAt(s.Into, err, "vacuum into %s: %v", path, err)
+	}
+	return newRows([]string{"file", "bytes", "seconds"}, [][]any{{path, n, roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// Vacuum compacts the database file in place: it writes a compacted copy
+// and swaps it in. Statements wait while it runs.
+func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
+	if d.opts.ReadOnly {
+		return 0, 0, ErrReadOnly
+	}
+	st, err := os.Stat(d.path)
+	if err != nil {
+		return 0, 0, err
+	}
+	before = st.Size()
+	tmp := d.path + ".vacuum"
+	os.Remove(tmp)
+	if _, err := d.VacuumInto(ctx, tmp); err != nil {
+		return 0, 0, err
+	}
+	d.gate.Lock()
+	defer d.gate.Unlock()
+	// Nothing runs now. Writes made between the copy and here would be lost
+	// by the swap: copy again, now that nothing can write.
+	os.Remove(tmp)
+	dst, err := bolt.Open(tmp, 0o644, &bolt.Options{FreelistType: bolt.FreelistMapType, NoSync: true})
+	if err != nil {
+		return 0, 0, err
+	}
+	err = bolt.Compact(dst, d.bolt, 64<<20)
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return 0, 0, err
+	}
+	if err := d.bolt.Close(); err != nil {
+		return 0, 0, err
+	}
+	if err := os.Rename(tmp, d.path); err != nil {
+		return 0, 0, err
+	}
+	bdb, err := openBolt(d.path, &bolt.Options{Timeout: d.opts.Timeout, NoSync: d.opts.NoSync,
+		FreelistType: bolt.FreelistMapType, InitialMmapSize: d.opts.MmapSize})
+	if err != nil {
+		return 0, 0, fmt.Errorf("reopen after vacuum: %w", err)
+	}
+	d.bolt = bdb
+	if st, err := os.Stat(d.path); err == nil {
+		after = st.Size()
+	}
+	return before, after, nil
+}

@@ -1,0 +1,372 @@
+package db
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/embeddb/embeddb/db/vecfile"
+	"github.com/embeddb/embeddb/internal/half"
+	"github.com/embeddb/embeddb/query"
+)
+
+var importOptions = []string{"format", "binary", "limit", "unicode_errors", "duplicates", "tensor",
+	"tokenizer", "words", "type", "metric", "replace"}
+
+// importStmt runs IMPORT t FROM 'file' WITH (...): load a matrix made by
+// another tool into a new table, atomically.
+func (e *env) importStmt(s *query.Import) (*Rows, error) {
+	path, err := e.stringArg(s.File, "the file to import")
+	if err != nil {
+		return nil, err
+	}
+	vals, nodes, err := e.options(s.Options)
+	if err != nil {
+		return nil, err
+	}
+	var ropts vecfile.ReadOptions
+	var tokPath, metric string
+	var elem *ElemType
+	var replace bool
+	for name, v := range vals {
+		o := nodes[name]
+		bad := func(want string) error { return errAt(&o, nil, "%s must be %s, found %v", name, want, v) }
+		str, isStr := v.(string)
+		switch name {
+		case "format":
+			f, err := vecfile.ParseFormat(str)
+			if !isStr || err != nil {
+				return nil, bad("word2vec, glove, fasttext, npy or safetensors")
+			}
+			ropts.Format = f
+		case "binary":
+			b, err := parseBool(v)
+			if err != nil {
+				return nil, bad("true or false")
+			}
+			ropts.Binary = b
+		case "limit":
+			n, ok := toInt(v)
+			if !ok || n < 0 || n > 1<<40 {
+				return nil, bad("a non-negative integer")
+			}
+			ropts.Limit = int(n)
+		case "unicode_errors":
+			if !isStr || (str != "strict" && str != "replace" && str != "ignore") {
+				return nil, bad("'strict', 'replace' or 'ignore'")
+			}
+			ropts.UnicodeErrors = str
+		case "duplicates":
+			d, err := vecfile.ParseDuplicates(str)
+			if !isStr || err != nil {
+				return nil, bad("'error' or 'skip'")
+			}
+			ropts.Duplicates = d
+		case "tensor":
+			if !isStr {
+				return nil, bad("a tensor name")
+			}
+			ropts.Tensor = str
+		case "tokenizer":
+			if !isStr {
+				return nil, bad("the path of a tokenizer.json")
+			}
+			tokPath = str
+		case "words":
+			if !isStr {
+				return nil, bad("the path of a words file")
+			}
+			ropts.WordsPath = str
+		case "type":
+			t, err := ParseElemType(str)
+			if !isStr || err != nil {
+				return nil, bad("float32, float16 or bfloat16")
+			}
+			elem = &t
+		case "metric":
+			if _, err := validMetric(strings.ToLower(str)); !isStr || err != nil {
+				return nil, bad("cosine, dot or euclidean")
+			}
+			metric = strings.ToLower(str)
+		case "replace":
+			b, err := parseBool(v)
+			if err != nil {
+				return nil, bad("true or false")
+			}
+			replace = b
+		default:
+			return nil, unknownOption(o, "IMPORT", importOptions)
+		}
+	}
+	ropts.Progress = nil
+	start := time.Now()
+	r, err := vecfile.Open(path, ropts)
+	if err != nil {
+		return nil, fileError(s.File, path, err)
+	}
+	defer r.Close()
+	hdr := r.Header()
+
+	var tok *bpeTokenizer
+	var tokBytes []byte
+	if tokPath != "" {
+		tokBytes, err = os.ReadFile(tokPath)
+		if err != nil {
+			return nil, errAt(nodes["tokenizer"].Value, err, "cannot read tokenizer: %v", err)
+		}
+		tok, err = loadTokenizer(tokBytes)
+		if err != nil {
+			return nil, errAt(nodes["tokenizer"].Value, err, "%s: %v", tokPath, err)
+		}
+	}
+
+	fileElem := fromFileDType(hdr.DType)
+	spec := TableSpec{Dim: hdr.Dim, Elem: fileElem, Metric: metric, Kind: "imported",
+		Provenance: map[string]any{"source": "import", "file": path, "format": hdr.Format.String()}}
+	if elem != nil {
+		spec.Elem = *elem
+	}
+	if ropts.Tensor != "" {
+		spec.Provenance["tensor"] = ropts.Tensor
+	}
+	if tokPath != "" {
+		spec.Provenance["tokenizer"] = tokPath
+	}
+	if ropts.Limit > 0 {
+		spec.Provenance["limit"] = int64(ropts.Limit)
+	}
+	w, err := e.d.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: replace})
+	if errors.Is(err, ErrTableExists) {
+		return nil, errAt(s.Table, ErrTableExists, "table %q already exists (IMPORT ... WITH (replace = true) replaces it)", s.Table.Name)
+	}
+	if err != nil {
+		return nil, at(s.Table, err)
+	}
+	defer w.Abort()
+
+	prog := newThrottle(e.ctx)
+	st, _ := os.Stat(path)
+	var total int64
+	if st != nil && !st.IsDir() {
+		total = st.Size()
+	}
+	var vecs []float32
+	var words []string
+	err = r.Read(e.ctx, func(b *vecfile.Batch) error {
+		n := len(b.Data) / (hdr.Dim * hdr.DType.Size())
+		words = b.Words
+		if words == nil {
+			words = words[:0]
+			words = make([]string, n)
+			if tok != nil {
+				for i := range words {
+					words[i] = tok.tokenText(b.Start + i)
+				}
+			}
+		}
+		if spec.Elem == fileElem {
+			if err := w.AppendRaw(words, nil, b.Data); err != nil {
+				return err
+			}
+		} else {
+			if cap(vecs) < n*hdr.Dim {
+				vecs = make([]float32, n*hdr.Dim)
+			}
+			vecs = vecs[:n*hdr.Dim]
+			decodeVector(vecs, b.Data, fileElem)
+			if err := w.Append(words, nil, vecs); err != nil {
+				return err
+			}
+		}
+		p := Progress{Op: "import", Table: s.Table.Name, Phase: "reading", Done: w.Rows(), Unit: "rows"}
+		if hdr.Rows > 0 {
+			p.Total = int64(hdr.Rows)
+		}
+		if el := time.Since(start).Seconds(); el > 0 {
+			p.Rate = float64(p.Done) / el
+			if p.Total > 0 && p.Rate > 0 {
+				p.ETA = time.Duration(float64(p.Total-p.Done) / p.Rate * float64(time.Second))
+			}
+		}
+		prog.report(p, false)
+		return nil
+	})
+	_ = total
+	if err != nil {
+		return nil, fileError(s.File, path, err)
+	}
+	if tokBytes != nil {
+		if err := w.SetBlob(blobTokenizer, strings.NewReader(string(tokBytes))); err != nil {
+			return nil, at(s, err)
+		}
+	}
+	rst := r.Stats()
+	info, err := w.Commit()
+	if err != nil {
+		return nil, fileError(s.File, path, err)
+	}
+	prog.report(Progress{Op: "import", Table: s.Table.Name, Phase: "done", Done: info.Rows, Total: info.Rows, Unit: "rows"}, true)
+	return newRows([]string{"table", "rows", "dim", "type", "format", "skipped", "seconds"}, [][]any{{
+		s.Table.Name, info.Rows, int64(info.Dim), info.Elem.String(), hdr.Format.String(), rst.Duplicates,
+		roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// fileError positions an error about a file at the statement's file
+// argument; the message names the file (and line or offset, which
+// vecfile's errors carry).
+func fileError(n query.Node, path string, err error) error {
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		return err
+	}
+	msg := err.Error()
+	var fe *vecfile.FormatError
+	if !errors.As(err, &fe) && !strings.Contains(msg, path) {
+		msg = path + ": " + msg
+	}
+	return errAt(n, err, "%s", trimPrefix(msg, "vecfile: "))
+}
+
+func fromFileDType(t vecfile.DType) ElemType {
+	switch t {
+	case vecfile.Float16:
+		return Float16
+	case vecfile.BFloat16:
+		return BFloat16
+	}
+	return Float32
+}
+
+func toFileDType(t ElemType) vecfile.DType {
+	switch t {
+	case Float16:
+		return vecfile.Float16
+	case BFloat16:
+		return vecfile.BFloat16
+	}
+	return vecfile.Float32
+}
+
+var exportOptions = []string{"format", "binary", "type", "words", "tensor"}
+
+// exportStmt runs EXPORT t TO 'file' WITH (...): write the table's rows, in
+// id order, for other tools. The file appears only when complete.
+func (e *env) exportStmt(s *query.Export) (*Rows, error) {
+	path, err := e.stringArg(s.File, "the file to export to")
+	if err != nil {
+		return nil, err
+	}
+	vals, nodes, err := e.options(s.Options)
+	if err != nil {
+		return nil, err
+	}
+	var wopts vecfile.WriteOptions
+	var dtype *vecfile.DType
+	for name, v := range vals {
+		o := nodes[name]
+		bad := func(want string) error { return errAt(&o, nil, "%s must be %s, found %v", name, want, v) }
+		str, isStr := v.(string)
+		switch name {
+		case "format":
+			f, err := vecfile.ParseFormat(str)
+			if !isStr || err != nil {
+				return nil, bad("word2vec, glove, fasttext, npy or safetensors")
+			}
+			wopts.Format = f
+		case "binary":
+			b, err := parseBool(v)
+			if err != nil {
+				return nil, bad("true or false")
+			}
+			wopts.Binary = b
+		case "type":
+			t, err := ParseElemType(str)
+			if !isStr || err != nil {
+				return nil, bad("float32, float16 or bfloat16")
+			}
+			ft := toFileDType(t)
+			dtype = &ft
+		case "words":
+			if !isStr {
+				return nil, bad("the path of the words file")
+			}
+			wopts.WordsPath = str
+		case "tensor":
+			if !isStr {
+				return nil, bad("a tensor name")
+			}
+			wopts.Tensor = str
+		default:
+			return nil, unknownOption(o, "EXPORT", exportOptions)
+		}
+	}
+	start := time.Now()
+	var rows int64
+	var format vecfile.Format
+	err = e.d.View(e.ctx, func(tx *Tx) error {
+		t, err := e.table(tx.tx, s.Table)
+		if err != nil {
+			return err
+		}
+		wopts.DType = vecfile.Float32
+		if dtype != nil {
+			wopts.DType = *dtype
+		} else if wopts.Format == vecfile.NPY || wopts.Format == vecfile.Safetensors ||
+			strings.HasSuffix(path, ".npy") || strings.HasSuffix(path, ".safetensors") {
+			wopts.DType = toFileDType(t.meta.Elem)
+			if wopts.DType == vecfile.BFloat16 && (wopts.Format == vecfile.NPY || strings.HasSuffix(path, ".npy")) {
+				wopts.DType = vecfile.Float32 // NumPy has no bfloat16
+			}
+		}
+		fw, err := vecfile.Create(path, int(t.meta.Rows), t.meta.Dim, wopts)
+		if err != nil {
+			return fileError(s.File, path, err)
+		}
+		defer fw.Abort()
+		format = fw.Format()
+		prog := newThrottle(e.ctx)
+		const batch = 4096
+		words := make([]string, 0, batch)
+		vecs := make([]float32, 0, batch*t.meta.Dim)
+		flush := func() error {
+			if len(words) == 0 {
+				return nil
+			}
+			if err := fw.Write(words, vecs); err != nil {
+				return err
+			}
+			rows += int64(len(words))
+			words, vecs = words[:0], vecs[:0]
+			prog.report(Progress{Op: "export", Table: t.name, Phase: "writing", Done: rows, Total: t.meta.Rows, Unit: "rows"}, false)
+			return nil
+		}
+		err = t.forEachRow(0, true, func(r Row) error {
+			words = append(words, r.Word)
+			vecs = append(vecs, r.Vector...)
+			if len(words) == batch {
+				return flush()
+			}
+			return nil
+		})
+		if err == nil {
+			err = flush()
+		}
+		if err == nil {
+			err = fw.Close()
+		}
+		if err != nil {
+			return fileError(s.File, path, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newRows([]string{"table", "file", "rows", "format", "seconds"}, [][]any{{
+		s.Table.Name, path, rows, format.String(), roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+var _ = half.Float16ToFloat32
+var _ = fmt.Sprint

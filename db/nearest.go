@@ -1,0 +1,322 @@
+package db
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/query"
+)
+
+// term is one key of a NEAREST query written as a sum of words: weight ×
+// the vector of a word (or of a row, for TOKEN(n)).
+type term struct {
+	weight float64
+	key    query.Expr // *StringLit, a string *Param, VECTOR(...) or TOKEN(...)
+}
+
+// linearTerms recognises a NEAREST argument that is a weighted sum of table
+// rows — 'king', VECTOR('king') - VECTOR('man') + VECTOR('woman'),
+// TOKEN(108386), 2 * VECTOR('a') — so it can be answered as gensim's
+// most_similar(positive, negative) is: from the unit vectors of the rows,
+// leaving the rows themselves out of the answer. ok is false for anything
+// else (a vector literal, arithmetic with other vectors).
+func (s *scope) linearTerms(x query.Expr, weight float64, out []term) ([]term, bool) {
+	switch x := x.(type) {
+	case *query.StringLit:
+		return append(out, term{weight, x}), true
+	case *query.Param:
+		v, err := s.e.param(x)
+		if _, isStr := v.(string); err == nil && isStr {
+			return append(out, term{weight, x}), true
+		}
+	case *query.Call:
+		if (x.Name == "VECTOR" || x.Name == "TOKEN") && len(x.Args) == 1 && !x.Star {
+			if x.Name == "VECTOR" {
+				// VECTOR of a word is a key; VECTOR of a vector expression
+				// is that expression.
+				if inner, ok := s.linearTerms(x.Args[0], weight, out); ok {
+					return inner, true
+				}
+				return out, false
+			}
+			return append(out, term{weight, x}), true
+		}
+	case *query.Unary:
+		if x.Op == query.OpNeg {
+			return s.linearTerms(x.X, -weight, out)
+		}
+	case *query.Binary:
+		switch x.Op {
+		case query.OpAdd, query.OpSub:
+			out, ok := s.linearTerms(x.L, weight, out)
+			if !ok {
+				return out, false
+			}
+			if x.Op == query.OpSub {
+				return s.linearTerms(x.R, -weight, out)
+			}
+			return s.linearTerms(x.R, weight, out)
+		case query.OpMul, query.OpDiv:
+			if f, ok := s.constNumber(x.R); ok {
+				if x.Op == query.OpDiv {
+					if f == 0 {
+						return out, false
+					}
+					f = 1 / f
+				}
+				return s.linearTerms(x.L, weight*f, out)
+			}
+			if f, ok := s.constNumber(x.L); ok && x.Op == query.OpMul {
+				return s.linearTerms(x.R, weight*f, out)
+			}
+		}
+	}
+	return out, false
+}
+
+// constNumber evaluates x if it is a number that needs no row.
+func (s *scope) constNumber(x query.Expr) (float64, bool) {
+	switch x.(type) {
+	case *query.NumberLit, *query.Param, *query.Unary:
+	default:
+		return 0, false
+	}
+	v, err := (&scope{e: s.e}).eval(x)
+	if err != nil {
+		return 0, false
+	}
+	return toFloat(v)
+}
+
+// nearestQuery turns NEAREST's first argument into a query vector and the
+// rows to leave out of the answer.
+func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
+	if terms, ok := s.linearTerms(x, 1, nil); ok {
+		var exclude []uint32
+		var sum []float64
+		for _, tm := range terms {
+			var id uint32
+			var vec []float32
+			var err error
+			switch k := tm.key.(type) {
+			case *query.Call: // TOKEN(n)
+				id, vec, err = s.tokenRow(k)
+			default:
+				var v any
+				v, err = s.eval(k)
+				if err == nil {
+					id, vec, err = s.wordRow(k, v.(string))
+				}
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if !slices.Contains(exclude, id) {
+				exclude = append(exclude, id)
+			}
+			if s.t.meta.Metric == "cosine" {
+				// gensim: the mean of the weighted unit vectors.
+				if index.Norm(vec) == 0 {
+					continue
+				}
+				vec, err = index.Normalize(vec)
+				if err != nil {
+					return nil, nil, at(tm.key, err)
+				}
+			}
+			if sum == nil {
+				sum = make([]float64, len(vec))
+			}
+			for i, f := range vec {
+				sum[i] += tm.weight * float64(f)
+			}
+		}
+		q := make([]float32, s.t.meta.Dim)
+		var norm float64
+		for i, f := range sum {
+			q[i] = float32(f / float64(len(terms)))
+			norm += f * f
+		}
+		if norm == 0 && s.t.meta.Metric != "euclidean" {
+			return nil, nil, errAt(x, nil, "the query vector is zero: nothing is near it")
+		}
+		return q, exclude, nil
+	}
+	q, err := s.vectorOf(x)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(q) != s.t.meta.Dim {
+		return nil, nil, errAt(x, &DimensionError{Table: s.t.name, Want: s.t.meta.Dim, Got: len(q)},
+			"%s has dimension %d, the query vector has length %d", s.t.name, s.t.meta.Dim, len(q))
+	}
+	return q, nil, nil
+}
+
+// nearest runs SELECT NEAREST(x, k) FROM t [WHERE cond]: rows (word,
+// similarity), best first, without the query's own words.
+func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
+	if err := arity(call, 1, 2); err != nil {
+		return nil, err
+	}
+	k := int64(10) // gensim's topn
+	if len(call.Args) == 2 {
+		v, err := s.eval(call.Args[1])
+		if err != nil {
+			return nil, err
+		}
+		n, ok := toInt(v)
+		if !ok || n < 1 {
+			return nil, errAt(call.Args[1], nil, "NEAREST's count must be a positive integer, found %v", v)
+		}
+		k = min(n, math.MaxInt32)
+	}
+	q, exclude, err := s.nearestQuery(call.Args[0])
+	if err != nil {
+		return nil, err
+	}
+	opts := index.SearchOptions{Exclude: exclude}
+	var filterErr error
+	if where != nil {
+		row := &scope{e: s.e, t: s.t, row: &rowRef{}}
+		opts.Filter = func(id uint32) bool {
+			if filterErr != nil {
+				return false
+			}
+			word, count, live, err := s.t.rowMeta(id)
+			if err != nil || !live {
+				filterErr = err
+				return false
+			}
+			*row.row = rowRef{id: id, word: word, count: count}
+			ok, err := row.truthy(where)
+			if err != nil {
+				filterErr = err
+			}
+			return ok
+		}
+	}
+	res, err := s.e.search(s.t, q, int(k), opts)
+	if err == nil {
+		err = filterErr
+	}
+	if err != nil {
+		return nil, at(call, err)
+	}
+	rows := make([][]any, 0, len(res))
+	for _, r := range res {
+		word, _, _, err := s.t.rowMeta(r.ID)
+		if err != nil {
+			return nil, at(call, err)
+		}
+		rows = append(rows, []any{word, r.Score})
+	}
+	return rows, nil
+}
+
+// search finds the k rows of t nearest to q: through the table's index
+// unless there is none or SET exact = on, otherwise by an exact scan.
+func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
+	if t.meta.Index == nil || e.d.settings.exact() {
+		f, err := e.d.flat(e.ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		return f.Search(e.ctx, q, k, opts)
+	}
+	h, err := e.d.hnsw(t)
+	if err != nil {
+		return nil, err
+	}
+	if ef := e.d.settings.efSearch(); ef > 0 {
+		opts.EfSearch = ef
+	}
+	// Rows deleted since the index was built are filtered out; rows added
+	// since (ids from Upto on) are searched exactly and merged in.
+	upto := t.meta.Index.Upto
+	if t.meta.Index.Deleted > 0 {
+		inner := opts.Filter
+		opts.Filter = func(id uint32) bool {
+			if _, _, live, err := t.rowMeta(id); err != nil || !live {
+				return false
+			}
+			return inner == nil || inner(id)
+		}
+	}
+	res, err := h.Search(e.ctx, q, k, opts)
+	if err != nil {
+		return nil, err
+	}
+	if t.meta.NextID <= upto {
+		return res, nil
+	}
+	delta, err := e.deltaSearch(t, upto, q, k, opts)
+	if err != nil {
+		return nil, err
+	}
+	res = append(res, delta...)
+	slices.SortFunc(res, func(a, b index.Result) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return int(a.ID) - int(b.ID)
+	})
+	return res[:min(k, len(res))], nil
+}
+
+// deltaSearch searches exactly the rows of t with ids from upto on: those
+// added after its index was built.
+func (e *env) deltaSearch(t *table, upto uint32, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
+	metric, err := index.ParseMetric(t.meta.Metric)
+	if err != nil {
+		return nil, err
+	}
+	f, err := index.NewFlat(t.meta.Dim, metric)
+	if err != nil {
+		return nil, err
+	}
+	var ids []uint32
+	var vecs []float32
+	err = t.forEachRow(upto, true, func(r Row) error {
+		ids = append(ids, r.ID)
+		vecs = append(vecs, r.Vector...)
+		if len(ids) == 4096 {
+			err := f.Add(e.ctx, ids, vecs)
+			ids, vecs = ids[:0], vecs[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil && len(ids) > 0 {
+		err = f.Add(e.ctx, ids, vecs)
+	}
+	if err != nil {
+		return nil, err
+	}
+	opts.EfSearch = 0
+	return f.Search(e.ctx, q, k, opts)
+}
+
+// checkTableFunc reports whether the select list is one call of a function
+// that returns rows.
+func tableFunc(s *query.Select) (*query.Call, bool) {
+	if len(s.Items) != 1 || s.Items[0].Star {
+		return nil, false
+	}
+	c, ok := s.Items[0].Expr.(*query.Call)
+	if !ok {
+		return nil, false
+	}
+	switch c.Name {
+	case "NEAREST", "TOKENS", "EMBED":
+		return c, true
+	}
+	return nil, false
+}
+
+var _ = fmt.Sprint
