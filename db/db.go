@@ -30,9 +30,9 @@ type DB struct {
 	cache  map[uint64]*tableCache
 	metas  map[uint64]cachedMeta
 	byName map[string]namedMeta
-	graphs map[uint64]hnswEntry  // loaded index graphs, by table id
-	toks   map[uint64]tokEntry   // loaded tokenizers, by table id
-	loadMu sync.Mutex            // one graph or tokenizer load at a time
+	graphs map[uint64]hnswEntry // loaded index graphs, by table id
+	toks   map[uint64]tokEntry  // loaded tokenizers, by table id
+	loadMu sync.Mutex           // one graph or tokenizer load at a time
 
 	settings settings   // SET values, for the executor
 	parses   parseCache // recently parsed SQL
