@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -371,4 +372,23 @@ func (d *DB) Lookup(ctx context.Context, name, word string) (r Row, err error) {
 func (d *DB) LookupID(ctx context.Context, name string, id uint32) (r Row, err error) {
 	err = d.View(ctx, func(tx *Tx) error { r, err = tx.LookupID(name, id); return err })
 	return r, err
+}
+
+// WordsWithPrefix returns up to limit words of a table that start with
+// prefix, in byte order: what a shell offers to complete.
+func (d *DB) WordsWithPrefix(ctx context.Context, name, prefix string, limit int) ([]string, error) {
+	var out []string
+	err := d.View(ctx, func(tx *Tx) error {
+		t, err := tx.table(name)
+		if err != nil {
+			return err
+		}
+		c := t.b.Bucket(bucketWords).Cursor()
+		p := []byte(prefix)
+		for k, _ := c.Seek(p); k != nil && len(out) < limit && bytes.HasPrefix(k, p); k, _ = c.Next() {
+			out = append(out, string(k))
+		}
+		return nil
+	})
+	return out, err
 }
