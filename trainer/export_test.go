@@ -7,3 +7,5 @@ import "testing"
 func RaceEnabledForTest() bool { return raceEnabled }
 
 func SharedFileForTest(t testing.TB, rel string) string { return sharedFile(t, rel) }
+
+func SharedDirForTest(t testing.TB) string { return sharedDir(t) }

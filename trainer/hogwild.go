@@ -58,7 +58,9 @@ func (w *worker) randUint32() uint32 {
 // cum_table), then advances the generator.
 func (w *worker) negative() int32 {
 	v := w.voc
-	x := uint32((w.rnd >> 16) % uint64(v.cumMax))
+	// gensim takes (next_random >> 16) % cum_table[-1]; a multiply-shift maps the same 32
+	// random bits onto [0, cumMax) just as uniformly, without a 64-bit division.
+	x := uint32((uint64(uint32(w.rnd>>16)) * uint64(v.cumMax)) >> 32)
 	w.rnd = (w.rnd*lcgMul + lcgAdd) & lcgMask
 	b := x >> guideShift
 	lo, hi := w.guide[b], w.guide[b+1]
@@ -85,39 +87,84 @@ func (w *worker) trainSentence(sent []int32, alpha float32) {
 		}
 		j := max(i-window+b, 0)
 		k := min(i+window+1-b, len(sent))
+		w.ctx = w.ctx[:0]
+		w.ctx = append(w.ctx, sent[j:i]...)
+		w.ctx = append(w.ctx, sent[i+1:k]...)
+		if len(w.ctx) == 0 {
+			continue
+		}
 		if o.SkipGram {
-			for c := j; c < k; c++ {
-				if c != i {
-					w.sgPair(word, sent[c], alpha)
+			if o.HS {
+				for _, c := range w.ctx {
+					w.sgPairHS(word, c, alpha)
 				}
 			}
-		} else {
-			w.ctx = w.ctx[:0]
-			w.ctx = append(w.ctx, sent[j:i]...)
-			w.ctx = append(w.ctx, sent[i+1:k]...)
-			if len(w.ctx) > 0 {
-				w.cbow(word, w.ctx, alpha)
+			if o.Negative > 0 {
+				w.sgWindowNeg(word, w.ctx, alpha)
 			}
+		} else {
+			w.cbow(word, w.ctx, alpha)
 		}
 	}
 }
 
-// sgPair trains skip-gram on one (center, context) pair: the context word's input vector
-// predicts the center word, as in gensim.
-func (w *worker) sgPair(center, context int32, alpha float32) {
+// sgPairHS trains skip-gram with hierarchical softmax on one (center, context) pair: the
+// context word's input vector predicts the center word's Huffman path, as in gensim.
+func (w *worker) sgPairHS(center, context int32, alpha float32) {
 	n := w.net
 	st := n.stride
 	l1 := n.syn0[int(context)*st : int(context)*st+st]
-	if w.net.opts.HS {
-		w.hsTargets(center)
-		w.fit(l1, n.syn1, alpha)
-		axpy(1, w.work, l1, st)
+	w.hsTargets(center)
+	w.fit(l1, n.syn1, alpha)
+	axpy(1, w.work, l1, st)
+}
+
+// sgWindowNeg trains skip-gram with negative sampling for one center word and all its
+// context words at once, sharing one draw of noise words across the window (Ji et al. 2016,
+// "Parallelizing Word2Vec in Shared and Distributed Memory"). gensim draws fresh noise words
+// for every (center, context) pair; sharing them turns 2·window separate vector updates into
+// three small matrix products over rows that stay in cache, which is what makes this loop
+// fast. Each context word still predicts the center word against Negative noise words, with
+// gensim's gradients; all scores are taken before any row is updated.
+func (w *worker) sgWindowNeg(center int32, ctx []int32, alpha float32) {
+	n := w.net
+	st := n.stride
+	w.negTargets(center)
+	tg := w.targets
+	nt, nc := len(tg), len(ctx)
+	dots := grow(&w.mdots, nc*nt)
+	g := grow(&w.gm, nc*nt)
+	gT := grow(&w.gT, nc*nt)
+	for j, c := range ctx {
+		dotRows(n.syn0[int(c)*st:], n.syn1neg, st, tg, dots[j*nt:(j+1)*nt])
 	}
-	if w.net.opts.Negative > 0 {
-		w.negTargets(center)
-		w.fit(l1, n.syn1neg, alpha)
-		axpy(1, w.work, l1, st)
+	for j := 0; j < nc; j++ {
+		for t := 0; t < nt; t++ {
+			gt := gradient(dots[j*nt+t], w.labels[t], alpha)
+			g[j*nt+t] = gt
+			gT[t*nc+j] = gt
+		}
 	}
+	works := grow(&w.works, nc*st)
+	clear(works)
+	for j := 0; j < nc; j++ {
+		gemvAdd(n.syn1neg, st, tg, g[j*nt:(j+1)*nt], works[j*st:(j+1)*st])
+	}
+	for t, r := range tg {
+		gemvAdd(n.syn0, st, ctx, gT[t*nc:(t+1)*nc], n.syn1neg[int(r)*st:int(r)*st+st])
+	}
+	for j, c := range ctx {
+		axpy(1, works[j*st:(j+1)*st], n.syn0[int(c)*st:], st)
+	}
+}
+
+// grow returns (*s)[:n], reallocating when the capacity is short.
+func grow(s *[]float32, n int) []float32 {
+	if cap(*s) < n {
+		*s = make([]float32, n)
+	}
+	*s = (*s)[:n]
+	return *s
 }
 
 // cbow trains CBOW for one center word from the context words ctx.

@@ -110,3 +110,22 @@ func dotGo(a, b []float32) float32 {
 	}
 	return (s0 + s1) + (s2 + s3)
 }
+
+// gemvAdd sets out += Σ_t g[t]·m[idx[t]]. out must not alias a row of m.
+func gemvAdd(m []float32, stride int, idx []int32, g []float32, out []float32) {
+	if len(idx) == 0 {
+		return
+	}
+	if useAVX2 {
+		gemvAddAVX2(&m[0], stride, &idx[0], &g[0], len(idx), &out[0])
+		return
+	}
+	out = out[:stride]
+	for t, r := range idx {
+		row := m[int(r)*stride : int(r)*stride+stride]
+		gt := g[t]
+		for i, v := range row {
+			out[i] += gt * v
+		}
+	}
+}

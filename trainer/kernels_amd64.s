@@ -297,3 +297,74 @@ ax_loop:
 	JLT  ax_loop
 	VZEROUPPER
 	RET
+
+// func gemvAddAVX2(m *float32, stride int, idx *int32, grad *float32, k int, out *float32)
+TEXT ·gemvAddAVX2(SB), NOSPLIT, $0-48
+	MOVQ m+0(FP), DI
+	MOVQ stride+8(FP), R12
+	SHLQ $2, R12
+	MOVQ idx+16(FP), BX
+	MOVQ grad+24(FP), DX
+	MOVQ k+32(FP), CX
+	MOVQ out+40(FP), R13
+
+gv_group4:
+	CMPQ CX, $4
+	JLT  gv_single
+	MOVLQSX 0(BX), R8
+	MOVLQSX 4(BX), R9
+	MOVLQSX 8(BX), R10
+	MOVLQSX 12(BX), R11
+	IMULQ R12, R8
+	IMULQ R12, R9
+	IMULQ R12, R10
+	IMULQ R12, R11
+	ADDQ DI, R8
+	ADDQ DI, R9
+	ADDQ DI, R10
+	ADDQ DI, R11
+	VBROADCASTSS 0(DX), Y8
+	VBROADCASTSS 4(DX), Y9
+	VBROADCASTSS 8(DX), Y10
+	VBROADCASTSS 12(DX), Y11
+	XORQ AX, AX
+
+gv_loop4:
+	VMOVUPS (R13)(AX*1), Y0
+	VFMADD231PS (R8)(AX*1), Y8, Y0
+	VFMADD231PS (R9)(AX*1), Y9, Y0
+	VFMADD231PS (R10)(AX*1), Y10, Y0
+	VFMADD231PS (R11)(AX*1), Y11, Y0
+	VMOVUPS Y0, (R13)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  gv_loop4
+	ADDQ $16, BX
+	ADDQ $16, DX
+	SUBQ $4, CX
+	JMP  gv_group4
+
+gv_single:
+	TESTQ CX, CX
+	JZ    gv_done
+	MOVLQSX 0(BX), R8
+	IMULQ R12, R8
+	ADDQ  DI, R8
+	VBROADCASTSS 0(DX), Y8
+	XORQ  AX, AX
+
+gv_loop1:
+	VMOVUPS (R13)(AX*1), Y0
+	VFMADD231PS (R8)(AX*1), Y8, Y0
+	VMOVUPS Y0, (R13)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  gv_loop1
+	ADDQ $4, BX
+	ADDQ $4, DX
+	DECQ CX
+	JMP  gv_single
+
+gv_done:
+	VZEROUPPER
+	RET

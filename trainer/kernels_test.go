@@ -44,7 +44,7 @@ func TestKernels_AsmMatchesGo(t *testing.T) {
 			}
 			idx[k-1] = idx[0] // a repeated row
 			g := randSlice(r, k)
-			run := func(asm bool) (dots, m2, work, sum, added, ax []float32) {
+			run := func(asm bool) (dots, m2, work, sum, added, ax, gv []float32) {
 				saved := useAVX2
 				useAVX2 = asm
 				defer func() { useAVX2 = saved }()
@@ -59,13 +59,15 @@ func TestKernels_AsmMatchesGo(t *testing.T) {
 				addRows(added, stride, idx, x)
 				ax = append([]float32(nil), x...)
 				axpy(0.25, m[:stride], ax, stride)
+				gv = append([]float32(nil), x...)
+				gemvAdd(m, stride, idx, g, gv)
 				return
 			}
-			d1, m1, w1, s1, a1, x1 := run(true)
-			d2, m2, w2, s2, a2, x2 := run(false)
+			d1, m1, w1, s1, a1, x1, g1 := run(true)
+			d2, m2, w2, s2, a2, x2, g2 := run(false)
 			for name, pair := range map[string][2][]float32{
 				"dotRows": {d1, d2}, "updateRows.m": {m1, m2}, "updateRows.work": {w1, w2},
-				"sumRows": {s1, s2}, "addRows": {a1, a2}, "axpy": {x1, x2},
+				"sumRows": {s1, s2}, "addRows": {a1, a2}, "axpy": {x1, x2}, "gemvAdd": {g1, g2},
 			} {
 				if !closeSlices(pair[0], pair[1], 1e-4) {
 					t.Errorf("stride %d k %d: %s asm = %v, want %v", stride, k, name, pair[0][:min(4, len(pair[0]))], pair[1][:min(4, len(pair[1]))])

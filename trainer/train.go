@@ -115,6 +115,9 @@ type worker struct {
 	g       []float32
 	neu1    []float32
 	work    []float32
+	mdots   []float32 // context × target scores (sgWindowNeg)
+	gm, gT  []float32 // their gradients, and transposed
+	works   []float32 // one gradient row per context word
 }
 
 func (n *net) newWorker(id int) *worker {

@@ -86,14 +86,16 @@ type modelJSON struct {
 	Merges                  json.RawMessage  `json:"merges"`
 }
 
+// addedTokenJSON is one entry of added_tokens; every field is required, as
+// in Hugging Face.
 type addedTokenJSON struct {
-	ID         *int64 `json:"id"`
-	Content    string `json:"content"`
-	SingleWord bool   `json:"single_word"`
-	Lstrip     bool   `json:"lstrip"`
-	Rstrip     bool   `json:"rstrip"`
-	Normalized *bool  `json:"normalized"`
-	Special    bool   `json:"special"`
+	ID         *int64  `json:"id"`
+	Content    *string `json:"content"`
+	SingleWord *bool   `json:"single_word"`
+	Lstrip     *bool   `json:"lstrip"`
+	Rstrip     *bool   `json:"rstrip"`
+	Normalized *bool   `json:"normalized"`
+	Special    *bool   `json:"special"`
 }
 
 // typed reads the "type" field of a component, "null" for JSON null.
@@ -186,7 +188,10 @@ func (b *BPE) loadModel(m *modelJSON) error {
 func (b *BPE) loadMerges(raw json.RawMessage) error {
 	var pairs [][]string
 	var lines []string
-	trimmed := bytes.TrimLeft(bytes.TrimSpace(raw), "[ \t\r\n")
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		trimmed = bytes.TrimSpace(trimmed[1:])
+	}
 	if len(trimmed) > 0 && trimmed[0] == '"' {
 		if err := json.Unmarshal(raw, &lines); err != nil {
 			return fmt.Errorf("%w: merges: %w", ErrMalformed, err)
@@ -327,10 +332,19 @@ func (b *BPE) loadPreStep(raw json.RawMessage, what string) error {
 			return fmt.Errorf("%w %s Split with a string pattern", ErrUnsupported, what)
 		}
 	case "ByteLevel":
-		// Hugging Face's defaults: add_prefix_space true, use_regex true.
-		addPrefix, useRegex := true, true
-		if _, err := field(obj, "add_prefix_space", &addPrefix, what); err != nil {
-			return err
+		// As in Hugging Face: add_prefix_space and trim_offsets are
+		// required, use_regex defaults to true.
+		var addPrefix, trim bool
+		useRegex := true
+		for _, f := range []struct {
+			key string
+			v   *bool
+		}{{"add_prefix_space", &addPrefix}, {"trim_offsets", &trim}} {
+			if ok, err := field(obj, f.key, f.v, what); err != nil {
+				return err
+			} else if !ok {
+				return fmt.Errorf("%w: %s ByteLevel has no %s", ErrMalformed, what, f.key)
+			}
 		}
 		if _, err := field(obj, "use_regex", &useRegex, what); err != nil {
 			return err
@@ -373,21 +387,16 @@ func (b *BPE) loadAddedTokens(list []addedTokenJSON) error {
 	var specials, classic []*addedToken
 	isSpecial := make(map[string]bool)
 	for i, t := range list {
-		if t.ID == nil {
-			return fmt.Errorf("%w: added token %d has no id", ErrMalformed, i)
+		if t.ID == nil || t.Content == nil || t.SingleWord == nil || t.Lstrip == nil ||
+			t.Rstrip == nil || t.Normalized == nil || t.Special == nil {
+			return fmt.Errorf("%w: added token %d lacks one of id, content, single_word, lstrip, rstrip, normalized, special", ErrMalformed, i)
 		}
-		if t.Content == "" {
+		if *t.Content == "" {
 			continue
 		}
-		if !validUTF8(t.Content) {
-			return fmt.Errorf("%w: added token %d is not valid UTF-8", ErrMalformed, i)
-		}
 		tok := &addedToken{
-			content: t.Content, special: t.Special, singleWord: t.SingleWord,
-			lstrip: t.Lstrip, rstrip: t.Rstrip, normalized: !t.Special,
-		}
-		if t.Normalized != nil {
-			tok.normalized = *t.Normalized
+			content: *t.Content, special: *t.Special, singleWord: *t.SingleWord,
+			lstrip: *t.Lstrip, rstrip: *t.Rstrip, normalized: *t.Normalized,
 		}
 		if tok.special && !isSpecial[tok.content] {
 			specials = append(specials, tok)
@@ -429,9 +438,9 @@ func (b *BPE) loadAddedTokens(list []addedTokenJSON) error {
 	for _, tok := range slices.Concat(specials, classic) {
 		id, _ := b.tokenID(tok.content)
 		if tok.normalized {
-			b.addedNorm.add(tok, b.normalize(tok.content), id)
+			b.addedNorm.add(b.normalize(tok.content), id)
 		} else {
-			b.addedRaw.add(tok, tok.content, id)
+			b.addedRaw.add(tok.content, id)
 		}
 	}
 

@@ -1,0 +1,235 @@
+package tokenize
+
+import (
+	"strings"
+	"sync"
+)
+
+// mergeRule is one merge: its rank (lower merges first) and the merged id.
+type mergeRule struct {
+	rank int32
+	id   int32
+}
+
+func pairKey(left, right int32) uint64 {
+	return uint64(uint32(left))<<32 | uint64(uint32(right))
+}
+
+// Bounds of the per-word merge cache. Pieces of Qwen's Chinese text can be
+// long, and a long piece is rarely seen twice.
+const (
+	cacheMaxEntries = 1 << 16
+	cacheMaxKey     = 256
+)
+
+// wordCache maps a pre-tokenized piece to its ids. When full it is emptied,
+// which keeps it bounded and lets it follow the text.
+type wordCache struct {
+	mu sync.RWMutex
+	m  map[string][]int32
+}
+
+func (c *wordCache) get(k string) ([]int32, bool) {
+	c.mu.RLock()
+	v, ok := c.m[k]
+	c.mu.RUnlock()
+	return v, ok
+}
+
+func (c *wordCache) put(k string, v []int32) {
+	c.mu.Lock()
+	if len(c.m) >= cacheMaxEntries {
+		clear(c.m)
+	}
+	c.m[strings.Clone(k)] = v // k points into the caller's text
+	c.mu.Unlock()
+}
+
+// symbol is one symbol of a word being merged, in a linked list over the
+// symbols slice. size 0 marks a symbol merged into its left neighbour.
+type symbol struct {
+	id         int32
+	prev, next int32
+	size       int32
+}
+
+// mergeCand is a candidate merge of symbols[pos] with its right neighbour.
+type mergeCand struct {
+	rank, pos, id int32
+}
+
+func (a mergeCand) less(b mergeCand) bool {
+	return a.rank < b.rank || (a.rank == b.rank && a.pos < b.pos)
+}
+
+// mergeScratch holds the buffers of one encode call.
+type mergeScratch struct {
+	syms   []symbol
+	heap   []mergeCand
+	buf    []byte
+	spans1 []span
+	spans2 []span
+}
+
+func (b *BPE) getScratch() *mergeScratch {
+	if sc, ok := b.scratch.Get().(*mergeScratch); ok {
+		return sc
+	}
+	return new(mergeScratch)
+}
+
+// word returns the ids of one pre-tokenized piece (raw bytes, before the
+// byte-level mapping). The result may be shared: do not modify it.
+func (b *BPE) word(sc *mergeScratch, piece string) []int32 {
+	if ids, ok := b.cache.get(piece); ok {
+		return ids
+	}
+	ids := b.mergeWord(sc, piece)
+	if len(piece) < cacheMaxKey {
+		b.cache.put(piece, ids)
+	}
+	return ids
+}
+
+// mergeWord is Hugging Face's BPE::merge_word and Word::merge_all: start
+// from one symbol per byte and apply merges, lowest rank first and leftmost
+// first among equals, until none applies.
+func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
+	if b.ignoreMerges {
+		sc.buf = sc.buf[:0]
+		for i := 0; i < len(piece); i++ {
+			sc.buf = append(sc.buf, byteCharStr[piece[i]]...)
+		}
+		if id, ok := b.vocab[string(sc.buf)]; ok {
+			return []int32{id}
+		}
+	}
+	syms := sc.syms[:0]
+	add := func(id int32) {
+		n := int32(len(syms))
+		if n > 0 {
+			syms[n-1].next = n
+		}
+		syms = append(syms, symbol{id: id, prev: n - 1, next: -1, size: 1})
+	}
+	unk, unkPending := int32(-1), false
+	for i := 0; i < len(piece); i++ {
+		c := piece[i]
+		if id := b.byteID[c]; id >= 0 {
+			if unkPending {
+				add(unk)
+				unkPending = false
+			}
+			add(id)
+			continue
+		}
+		if b.byteFallback {
+			// Hugging Face looks up the UTF-8 bytes of the byte-level
+			// character, and does not flush a pending unk first.
+			s := byteCharStr[c]
+			ok := true
+			for k := 0; k < len(s); k++ {
+				ok = ok && b.fallbackID[s[k]] >= 0
+			}
+			if ok {
+				for k := 0; k < len(s); k++ {
+					add(b.fallbackID[s[k]])
+				}
+				continue
+			}
+		}
+		if b.unkID >= 0 {
+			if unkPending && !b.fuseUnk {
+				add(unk)
+			}
+			unk, unkPending = b.unkID, true
+		}
+	}
+	if unkPending {
+		add(unk)
+	}
+
+	h := sc.heap[:0]
+	for i := 0; i+1 < len(syms); i++ {
+		if m, ok := b.merges[pairKey(syms[i].id, syms[i+1].id)]; ok {
+			h = heapPush(h, mergeCand{m.rank, int32(i), m.id})
+		}
+	}
+	for len(h) > 0 {
+		var top mergeCand
+		top, h = heapPop(h)
+		cur := &syms[top.pos]
+		if cur.size == 0 || cur.next < 0 {
+			continue
+		}
+		nextPos := cur.next
+		right := syms[nextPos]
+		if m, ok := b.merges[pairKey(cur.id, right.id)]; !ok || m.id != top.id {
+			continue // stale: a neighbour has changed
+		}
+		cur.id = top.id
+		cur.size += right.size
+		cur.next = right.next
+		syms[nextPos].size = 0
+		if right.next >= 0 {
+			syms[right.next].prev = top.pos
+		}
+		if cur.prev >= 0 {
+			p := syms[cur.prev]
+			if m, ok := b.merges[pairKey(p.id, cur.id)]; ok {
+				h = heapPush(h, mergeCand{m.rank, cur.prev, m.id})
+			}
+		}
+		if cur.next >= 0 {
+			if m, ok := b.merges[pairKey(cur.id, syms[cur.next].id)]; ok {
+				h = heapPush(h, mergeCand{m.rank, top.pos, m.id})
+			}
+		}
+	}
+	ids := make([]int32, 0, len(syms))
+	for _, s := range syms {
+		if s.size != 0 {
+			ids = append(ids, s.id)
+		}
+	}
+	sc.syms, sc.heap = syms, h
+	return ids
+}
+
+func heapPush(h []mergeCand, c mergeCand) []mergeCand {
+	h = append(h, c)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h[i].less(h[p]) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+	return h
+}
+
+func heapPop(h []mergeCand) (mergeCand, []mergeCand) {
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && h[r].less(h[l]) {
+			m = r
+		}
+		if !h[m].less(h[i]) {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	return top, h
+}
