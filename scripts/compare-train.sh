@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# compare-train.sh: train skip-gram and CBOW with embeddb, gensim and fastText in ONE run, on
+# the same tokenized corpus with the same parameters, and print one table of training
+# words/s, peak RSS, analogy accuracy (questions-words, restrict_vocab 30000) and WordSim-353
+# Spearman, all measured by the shared peer scripts (../shared/peers), so every figure is
+# computed the same way for every tool (gensim evaluates all the vectors).
+#
+# usage: scripts/compare-train.sh
+# env:   EMBEDDB_SHARED  shared folder (default <repo>/../shared)
+#        WORK            scratch folder (default /tmp/embeddb-compare)
+#        CORPUS_INPUT    raw corpus for prep_corpus.py (default $EMBEDDB_SHARED/testdata/corpus/wikipedia)
+#        TOOLS           default "embeddb gensim fasttext"
+#        MODELS          default "sg cbow"
+#        RUNS            rounds (default 1); the table shows medians
+#        WORKERS         threads for every tool (default 2)
+#        QUIET_MAX_WAIT  seconds run_timed.py waits for an idle machine before each run (default 120)
+#
+# Parameters (the peers'): vector_size 100, window 5, negative 5, sample 1e-3, min_count 5,
+# epochs 5. embeddb trains with trainer/internal/cmd/w2vtrain (the embeddb command cannot
+# TRAIN yet); gensim with peers/gensim_train.py --mode file (its fastest mode); fastText with
+# -minn 0 -maxn 0 (plain word2vec). Words/s = corpus tokens × epochs / training seconds, as
+# run_timed.py computes it for every tool (vocabulary pass and output excluded).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+SHARED="${EMBEDDB_SHARED:-$REPO/../shared}"
+PEERS="$SHARED/peers"
+PY="${PY:-/usr/bin/python3}"
+FASTTEXT="${FASTTEXT:-/usr/bin/fasttext}"
+WORK="${WORK:-/tmp/embeddb-compare}"
+CORPUS_INPUT="${CORPUS_INPUT:-$SHARED/testdata/corpus/wikipedia}"
+TOOLS="${TOOLS:-embeddb gensim fasttext}"
+MODELS="${MODELS:-sg cbow}"
+RUNS="${RUNS:-1}"
+WORKERS="${WORKERS:-2}"
+export QUIET_MAX_WAIT="${QUIET_MAX_WAIT:-120}"
+
+for f in prep_corpus.py run_timed.py quality.py gensim_train.py; do
+  [ -f "$PEERS/$f" ] || { echo "missing $PEERS/$f (set EMBEDDB_SHARED)" >&2; exit 1; }
+done
+mkdir -p "$WORK/models" "$WORK/logs"
+TOK="$WORK/corpus.tok"
+STATS="$WORK/corpus.stats.json"
+JSONL="$WORK/train.jsonl"
+QJSONL="$WORK/quality.jsonl"
+
+echo "== tokenizing $CORPUS_INPUT (gensim simple_preprocess, once for every tool)"
+if [ ! -s "$TOK" ] || [ ! -s "$STATS" ]; then
+  "$PY" "$PEERS/prep_corpus.py" "$TOK" "$STATS" "$CORPUS_INPUT" > "$WORK/logs/prep.log"
+fi
+WORDS=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['tokens'])" "$STATS")
+echo "   $WORDS tokens"
+
+echo "== building embeddb's trainer"
+(cd "$REPO" && go build -o "$WORK/w2vtrain" ./trainer/internal/cmd/w2vtrain)
+
+: > "$JSONL"
+rm -f "$WORK"/models/*.txt
+for r in $(seq 1 "$RUNS"); do
+  for m in $MODELS; do
+    if [ "$m" = sg ]; then sg=1; ftm=skipgram; else sg=0; ftm=cbow; fi
+    for tool in $TOOLS; do
+      name="$tool-$m-r$r"
+      case "$tool" in
+        embeddb) cmd=("$WORK/w2vtrain" -out "$WORK/models/$name.txt"
+                   -param sg=$sg -param vector_size=100 -param window=5 -param negative=5
+                   -param sample=0.001 -param min_count=5 -param epochs=5 -param workers=$WORKERS "$TOK") ;;
+        gensim)  cmd=("$PY" "$PEERS/gensim_train.py" --mode file --sg $sg --tok "$TOK"
+                   --out "$WORK/models/$name.txt" --workers $WORKERS) ;;
+        fasttext) cmd=("$FASTTEXT" $ftm -input "$TOK" -output "$WORK/models/$name"
+                   -minn 0 -maxn 0 -dim 100 -ws 5 -neg 5 -t 1e-3 -minCount 5 -epoch 5 -thread $WORKERS) ;;
+        *) echo "unknown tool $tool" >&2; exit 1 ;;
+      esac
+      echo "== $name"
+      rc=0
+      "$PY" "$PEERS/run_timed.py" --tool "$tool" --model "$m" --run "$r" --words "$WORDS" --epochs 5 \
+        --jsonl "$JSONL" --log "$WORK/logs/$name.log" -- "${cmd[@]}" || rc=$?
+      # exit 3 = other processes used the CPU meanwhile: the record is kept, flagged.
+      [ $rc = 0 ] || [ $rc = 3 ] || { echo "$name failed (rc=$rc), see $WORK/logs/$name.log" >&2; exit 1; }
+      if [ "$tool" = fasttext ]; then
+        mv -f "$WORK/models/$name.vec" "$WORK/models/$name.txt"; rm -f "$WORK/models/$name.bin"
+      fi
+    done
+  done
+done
+
+echo "== evaluating every model with gensim (quality.py)"
+"$PY" "$PEERS/quality.py" "$QJSONL" "$SHARED/testdata/eval/questions-words.txt" \
+  "$SHARED/testdata/eval/wordsim353.tsv" "$WORK"/models/*.txt > "$WORK/logs/quality.log"
+
+"$PY" - "$JSONL" "$QJSONL" "$STATS" <<'PYEOF'
+import json, statistics, sys
+train = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+qual = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+stats = json.load(open(sys.argv[3]))
+med = lambda xs: statistics.median(xs) if xs else None
+print(f"\ncorpus: {stats['tokens']:,} tokens, {stats['sentences']:,} sentences, vocabulary {stats['vocab_min_count_5']:,} at min_count 5")
+print("vector_size 100, window 5, negative 5, sample 1e-3, min_count 5, epochs 5; same threads for every tool\n")
+hdr = f"| {'model':5} | {'tool':8} | {'words/s':>10} | {'vs gensim':>9} | {'peak RSS MB':>11} | {'analogy acc':>11} | {'WS-353 rho':>10} | {'other cores':>11} |"
+print(hdr)
+print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
+models = []
+for r in train:
+    if r["model"] not in models:
+        models.append(r["model"])
+tools = []
+for r in train:
+    if r["tool"] not in tools:
+        tools.append(r["tool"])
+for m in models:
+    gw = med([r["words_per_s"] for r in train if r["tool"] == "gensim" and r["model"] == m and r.get("words_per_s")])
+    for t in tools:
+        rs = [r for r in train if r["tool"] == t and r["model"] == m]
+        qs = [q for q in qual if q["tool"] == t and q["model"] == m]
+        if not rs:
+            continue
+        w = med([r["words_per_s"] for r in rs if r.get("words_per_s")])
+        rss = med([r["max_rss_kb"] / 1024 for r in rs])
+        acc = med([q["analogy_acc"] for q in qs])
+        ws = med([q.get("ws353_spearman") for q in qs if q.get("ws353_spearman") is not None])
+        oc = max(r["other_cores"] for r in rs)
+        ratio = f"{w / gw:.2f}x" if w and gw else "-"
+        f = lambda x, p: ("-" if x is None else format(x, p))
+        print(f"| {m:5} | {t:8} | {f(w, ',.0f'):>10} | {ratio:>9} | {f(rss, '.0f'):>11} | {f(acc, '.4f'):>11} | {f(ws, '.4f'):>10} | {oc:>11.2f} |")
+print("\nother cores: CPU that other processes used during the run (0 = quiet machine); runs above 0.05 are disturbed.")
+PYEOF

@@ -1,0 +1,4 @@
+package tokenize
+
+// LossyString exposes lossyString to the external tests.
+var LossyString = lossyString
