@@ -12,7 +12,9 @@
 //   bpe.golden.jsonl       {"tokenizer", "text", "ids", "tokens"} encodings of
 //                          hand-picked and random texts with each tokenizer
 //                          ("qwen" is ../shared/testdata/qwen/tokenizer.json),
-//                          and {"tokenizer", "decode", "text"} decodings.
+//                          and {"tokenizer", "decode", "text"} decodings;
+//   pretokenize.golden.jsonl  {"pretokenizer", "text", "pieces"}: the pieces of
+//                          Qwen's pre-tokenizer and of GPT-2's ByteLevel.
 // Random texts come from a seeded generator, so a rerun gives the same file.
 'use strict';
 const fs = require('fs');
@@ -220,6 +222,36 @@ function randomTexts(seed, count) {
   return out;
 }
 
+// Texts of code points drawn from ranges of every kind: ASCII, Latin, marks,
+// spaces, digits of many scripts, CJK, emoji, private use, unassigned.
+const RANGES = [
+  [0x20, 0x7e], [0x20, 0x7e], [0x09, 0x0d], [0x1c, 0x20], [0x80, 0xff], [0x100, 0x24f], [0x250, 0x2ff],
+  [0x300, 0x36f], [0x370, 0x3ff], [0x400, 0x4ff], [0x590, 0x6ff], [0x900, 0x97f], [0xe00, 0xe7f],
+  [0x1000, 0x109f], [0x1100, 0x11ff], [0x1680, 0x1680], [0x1800, 0x18af], [0x1e00, 0x1eff], [0x2000, 0x206f],
+  [0x2070, 0x209f], [0x20a0, 0x20cf], [0x2100, 0x218f], [0x2190, 0x23ff], [0x2460, 0x24ff], [0x2e80, 0x2fdf],
+  [0x3000, 0x303f], [0x3040, 0x30ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf], [0xac00, 0xd7a3],
+  [0xe000, 0xf8ff], [0xf900, 0xfaff], [0xfb00, 0xfb4f], [0xfe00, 0xfe6f], [0xff00, 0xffef], [0xfff0, 0xffff],
+  [0x10000, 0x1007f], [0x10400, 0x1044f], [0x1d400, 0x1d7ff], [0x1f000, 0x1faff], [0x20000, 0x2a6df],
+  [0x30000, 0x3134f], [0x31350, 0x323af], [0xe0000, 0xe007f], [0xf0000, 0xf00ff], [0x10fff0, 0x10ffff],
+  [0x11f00, 0x11f5f], [0x1e4d0, 0x1e4ff], [0x0cf3, 0x0cf3], [0x2028, 0x2029], [0x85, 0x85], [0xa0, 0xa0],
+];
+function randomCodePointTexts(seed, count) {
+  const r = rng(seed);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const n = Math.floor(r() * 40);
+    let s = '';
+    for (let k = 0; k < n; k++) {
+      const [lo, hi] = RANGES[Math.floor(r() * RANGES.length)];
+      const cp = lo + Math.floor(r() * (hi - lo + 1));
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      s += String.fromCodePoint(cp);
+    }
+    out.push(s);
+  }
+  return out;
+}
+
 async function main() {
   fs.mkdirSync(path.join(here, 'bpe'), {recursive: true});
   const tokenizers = {};
@@ -243,7 +275,7 @@ async function main() {
     const r = rng(1000 + seed);
     const size = tok.getVocabSize(true);
     const decodes = [];
-    for (const text of FIXED.slice(0, 40)) {
+    for (const text of FIXED) {
       const ids = (await tok.encode(text, null, {addSpecialTokens: false})).getIds();
       decodes.push(ids);
       if (ids.length > 0) decodes.push([ids[Math.floor(r() * ids.length)]]);
@@ -261,6 +293,19 @@ async function main() {
   }
   fs.writeFileSync(path.join(here, 'bpe.golden.jsonl'), lines.join('\n') + '\n');
   console.log('wrote', lines.length, 'golden lines');
+
+  // The split patterns alone, on texts of random code points: the pieces of
+  // Qwen's pre-tokenizer and of GPT-2's ByteLevel(use_regex=true).
+  const pre = [];
+  const pretok = {qwen: tokenizers.qwen.getPreTokenizer(), gpt2: tokenizers.tiny_gpt2.getPreTokenizer()};
+  const texts = FIXED.concat(randomTexts(77, 200), randomCodePointTexts(78, 400));
+  for (const [name, p] of Object.entries(pretok)) {
+    for (const text of texts) {
+      pre.push(JSON.stringify({pretokenizer: name, text, pieces: p.preTokenizeString(text).map((x) => x[0])}));
+    }
+  }
+  fs.writeFileSync(path.join(here, 'pretokenize.golden.jsonl'), pre.join('\n') + '\n');
+  console.log('wrote', pre.length, 'pretokenize lines');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
