@@ -56,7 +56,9 @@ func (bs *binarySource) rowEnd(t *task, i int) int64 {
 }
 
 func (bs *binarySource) stage(r *Reader) stage {
-	br := bufio.NewReaderSize(io.NewSectionReader(r.ra, r.dataStart, r.size-r.dataStart), maxWord)
+	// The buffer bounds a word's length; a small file needs no more than itself.
+	bufSize := int(min(int64(maxWord), r.size-r.dataStart+1))
+	br := bufio.NewReaderSize(io.NewSectionReader(r.ra, r.dataStart, r.size-r.dataStart), bufSize)
 	off := r.dataStart
 	left := r.hdr.Rows
 	rowBytes := 4 * bs.dim

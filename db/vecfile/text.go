@@ -142,7 +142,10 @@ func (ts *textSource) stage(r *Reader) stage {
 			return false, err
 		}
 		t.off, t.line = off-int64(len(carry)), line
-		want := max(batchBytes, 2*len(carry))
+		// A batch of batchBytes, or the rest of a smaller file (plus one
+		// byte, so that reading hits the end), or room for a long line.
+		want := int(min(int64(batchBytes), r.size-off+1)) + len(carry)
+		want = max(want, 2*len(carry))
 		if cap(t.buf) < want {
 			t.buf = make([]byte, 0, want)
 		}
