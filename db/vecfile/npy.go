@@ -102,14 +102,20 @@ func (r *Reader) openNPY(head []byte, fromFile bool) error {
 	if wp == "" && fromFile {
 		wp = strings.TrimSuffix(r.path, ".npy") + ".words.txt"
 	}
-	if wp != "" && wp != "-" {
-		f, err := os.Open(wp)
-		if err != nil {
-			return fmt.Errorf("words of %s (one per line; set words to another file, or '-' for none): %w", r.path, err)
-		}
-		src.words, src.wordPath = f, wp
-		r.closers = append(r.closers, f)
+	return r.openWords(src, wp)
+}
+
+// openWords opens the words file of a matrix, if there is one.
+func (r *Reader) openWords(src *rawSource, path string) error {
+	if path == "" || path == "-" {
+		return nil
 	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("words of %s (one per line; set words to another file, or '-' for none): %w", r.path, err)
+	}
+	src.words, src.wordPath = f, path
+	r.closers = append(r.closers, f)
 	return nil
 }
 

@@ -69,11 +69,13 @@ type ReadOptions struct {
 	// Tensor names the safetensors tensor to read (for example
 	// "model.embed_tokens.weight"). Empty means the file's only 2-D tensor.
 	Tensor string
-	// WordsPath is the words file of an NPY matrix, one word per line. When
-	// empty, [Open] uses the .npy path with ".npy" replaced by ".words.txt"
-	// (vectors.npy → vectors.words.txt) and fails if that file does not
-	// exist; [NewReader] reads no words (Batch.Words is nil). A path of "-"
-	// means no words file for Open too.
+	// WordsPath is the words file of an NPY or safetensors matrix, one word
+	// per line (UTF-8, "\n" or "\r\n" line ends, exactly one line per row).
+	// For NPY, when empty, [Open] uses the .npy path with ".npy" replaced by
+	// ".words.txt" (vectors.npy → vectors.words.txt) and fails if that file
+	// does not exist, while [NewReader] reads no words; "-" means no words
+	// file. Safetensors files have words only when WordsPath names a file.
+	// Without words, Batch.Words is nil.
 	WordsPath string
 	// Workers is the number of goroutines that parse text files; zero means
 	// GOMAXPROCS.

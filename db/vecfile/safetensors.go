@@ -187,8 +187,9 @@ func (r *Reader) useTensor(st *stFile, name string) error {
 	}
 	r.hdr = Header{Format: Safetensors, Rows: int(rows), Dim: int(dim), DType: k.dt}
 	r.dataStart = at
-	r.src = &rawSource{kind: k.kind, dim: int(dim), dataOff: at, path: r.path}
-	return nil
+	src := &rawSource{kind: k.kind, dim: int(dim), dataOff: at, path: r.path}
+	r.src = src
+	return r.openWords(src, r.opts.WordsPath)
 }
 
 // stIndex is a sharded checkpoint's model.safetensors.index.json.
