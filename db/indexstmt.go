@@ -50,13 +50,27 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	for name := range vals {
-		known := false
-		for _, k := range indexOptions {
-			known = known || k == name
+	for name, v := range vals {
+		o := nodes[name]
+		lo, hi := 0, 0
+		switch name {
+		case "m":
+			lo, hi = index.MinM, index.MaxM
+		case "ef_construction":
+			lo, hi = index.MinEfConstruction, index.MaxEfConstruction
+		case "ef_search":
+			lo, hi = index.MinEfSearch, index.MaxEfSearch
+		default:
+			return nil, unknownOption(o, "CREATE INDEX", indexOptions)
 		}
-		if !known {
-			return nil, unknownOption(nodes[name], "CREATE INDEX", indexOptions)
+		if n, ok := toInt(v); !ok || n < int64(lo) || n > int64(hi) {
+			return nil, errAt(&o, nil, "%s must be an integer from %d to %d, found %v", name, lo, hi, v)
+		}
+	}
+	if m, ok := vals["m"]; ok {
+		if ef, ok := vals["ef_construction"]; ok && toInt64(ef) < 2*toInt64(m) {
+			o := nodes["ef_construction"]
+			return nil, errAt(&o, nil, "ef_construction must be at least 2 × m = %d, found %v", 2*toInt64(m), ef)
 		}
 	}
 	// Snapshot the rows.

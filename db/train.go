@@ -43,11 +43,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 			continue
 		}
 		if err := opts.Set(o.Name, v); err != nil {
-			var oe *trainer.OptionError
-			if errors.As(err, &oe) || errors.Is(err, trainer.ErrInvalidOption) {
-				return nil, errAt(o, err, "%s", trimPrefix(err.Error(), "trainer: "))
-			}
-			return nil, at(o, err)
+			return nil, errAt(o, err, "%s", trimPrefix(err.Error(), "trainer: "))
 		}
 	}
 	files := make([]string, len(s.Files))
@@ -132,6 +128,9 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		model, err = trainer.Train(e.ctx, corpus, opts)
 	} else {
 		err = model.Update(e.ctx, corpus, opts)
+	}
+	if errors.Is(err, trainer.ErrEmptyVocabulary) {
+		return nil, errAt(s, err, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
 	}
 	if err != nil {
 		if errors.Is(err, trainer.ErrInvalidOption) {

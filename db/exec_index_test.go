@@ -1,0 +1,101 @@
+package db_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/embeddb/embeddb/db"
+)
+
+// TestExec_IndexWithChanges builds an index, then inserts, replaces and
+// deletes rows: NEAREST through the index must still see every live row
+// (new ones by the exact scan of the ids past the build) and never a
+// deleted or replaced one; CHECK DATABASE stays ok; EXPLAIN says which
+// path runs.
+func TestExec_IndexWithChanges(t *testing.T) {
+	ctx := context.Background()
+	d := MustOpenDB(t)
+	const dim, n = 16, 600
+	rng := rand.New(rand.NewPCG(3, 4))
+	vec := func() string {
+		parts := make([]string, dim)
+		for i := range parts {
+			parts[i] = fmt.Sprintf("%.4f", rng.Float64()*2-1)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	mustExec(t, d, fmt.Sprintf("CREATE TABLE t (dim = %d)", dim))
+	var sb strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		fmt.Fprintf(&sb, "('w%d', %s)", i, vec())
+	}
+	mustExec(t, d, "INSERT INTO t VALUES "+sb.String())
+	mustExec(t, d, "CREATE INDEX ON t USING hnsw WITH (m = 8, ef_construction = 64)")
+	mustExec(t, d, "SET ef_search = 600") // exhaustive on 600 rows: results must equal the exact ones
+
+	// Changes after the build.
+	mustExec(t, d, "INSERT INTO t VALUES ('new1', "+vec()+"), ('new2', "+vec()+")")
+	mustExec(t, d, "INSERT OR REPLACE INTO t VALUES ('w7', "+vec()+")")
+	mustExec(t, d, "DELETE FROM t WHERE word IN ('w1', 'w2', 'w3')")
+
+	plan := mustExec(t, d, "EXPLAIN SELECT NEAREST('w0', 10) FROM t").Rows
+	if !strings.Contains(fmt.Sprint(plan), "hnsw index") || !strings.Contains(fmt.Sprint(plan), "exact scan of the ids added") {
+		t.Fatalf("EXPLAIN = %v", plan)
+	}
+	for _, q := range []string{"w0", "new1", "w7", "w100", "w599"} {
+		viaIndex := mustExec(t, d, "SELECT NEAREST(?, 20) FROM t", q).Rows
+		mustExec(t, d, "SET exact = on")
+		exact := mustExec(t, d, "SELECT NEAREST(?, 20) FROM t", q).Rows
+		mustExec(t, d, "SET exact = off")
+		if fmt.Sprint(viaIndex) != fmt.Sprint(exact) {
+			t.Errorf("NEAREST(%s): index %v\nexact %v", q, viaIndex, exact)
+		}
+		for _, r := range viaIndex {
+			if w := r[0].(string); w == "w1" || w == "w2" || w == "w3" {
+				t.Errorf("NEAREST(%s) returned deleted row %s", q, w)
+			}
+		}
+	}
+	if probs, err := d.Check(ctx); err != nil || len(probs) != 0 {
+		t.Fatalf("Check = %v, %v", probs, err)
+	}
+	// Reopening loads the saved graph rather than rebuilding it.
+	info, err := d.Table(ctx, "t")
+	if err != nil || info.Index == nil || info.Index.Upto != n || info.Index.Deleted == 0 {
+		t.Fatalf("index info = %+v, %v", info.Index, err)
+	}
+	mustExec(t, d, "DROP INDEX ON t")
+	if info, _ := d.Table(ctx, "t"); info.Index != nil || info.Rows != n-3+2 {
+		t.Fatalf("after DROP INDEX: %+v", info)
+	}
+}
+
+func TestExec_IndexPersists(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/p.db"
+	d, err := db.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, d, "IMPORT v FROM 'testdata/vectors.txt'; CREATE INDEX ON v USING hnsw")
+	before := mustExec(t, d, "SELECT NEAREST('w010', 5) FROM v").Rows
+	d.Close()
+	d, err = db.Open(path, &db.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	after := mustExec(t, d, "SELECT NEAREST('w010', 5) FROM v").Rows
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Fatalf("after reopening: %v, before: %v", after, before)
+	}
+	if info, _ := d.Table(ctx, "v"); info.Index == nil || info.Index.Bytes == 0 {
+		t.Fatalf("index info after reopening: %+v", info.Index)
+	}
+}
