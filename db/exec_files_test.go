@@ -41,6 +41,7 @@ func TestExec_ExportImport(t *testing.T) {
 		{"v.vec", "(format = 'fasttext')"},
 		{"v.glove", "(format = 'glove')"},
 		{"v.npy", "(format = 'npy')"},
+		{"v.safetensors", "(format = 'safetensors', words = '" + filepath.Join(dir, "st.words.txt") + "')"},
 	} {
 		path := filepath.Join(dir, c.file)
 		res := mustExec(t, d, "EXPORT v TO '"+path+"' WITH "+c.with)

@@ -280,10 +280,10 @@ func TestExec_FailedStatementsChangeNothing(t *testing.T) {
 	d := MustOpenDB(t)
 	mustExec(t, d, "CREATE TABLE t (dim = 2); INSERT INTO t VALUES ('a', [1, 2])")
 	for _, sql := range []string{
-		"INSERT INTO t VALUES ('b', [1, 2]), ('c', [1, 2, 3])",    // second row too long
-		"INSERT INTO t VALUES ('b', [1, 2]), ('a', [3, 4])",       // duplicate
+		"INSERT INTO t VALUES ('b', [1, 2]), ('c', [1, 2, 3])",             // second row too long
+		"INSERT INTO t VALUES ('b', [1, 2]), ('a', [3, 4])",                // duplicate
 		"DELETE FROM t WHERE word = 'a' AND SIMILARITY(vector, 'zzz') > 0", // unknown word
-		"TRAIN t FROM '../testdata/train-data.txt' WITH (min_count = 1)",  // exists
+		"TRAIN t FROM '../testdata/train-data.txt' WITH (min_count = 1)",   // exists
 		"TRAIN u FROM '../testdata/train-data.txt' WITH (vector_size = 0)", // bad parameter
 		"IMPORT u FROM 'testdata/nope.txt'",
 		"CREATE INDEX ON t USING ivfflat",
