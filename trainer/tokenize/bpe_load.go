@@ -270,7 +270,10 @@ func (b *BPE) loadPreTokenizer(raw json.RawMessage) error {
 		return err
 	}
 	list := []json.RawMessage{raw}
-	if typ == "Sequence" {
+	switch typ {
+	case "null":
+		list = nil
+	case "Sequence":
 		list = nil
 		if _, err := field(obj, "pretokenizers", &list, "pre_tokenizer"); err != nil {
 			return err

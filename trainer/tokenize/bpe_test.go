@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -214,4 +216,312 @@ func TestBPE_Golden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tinyJSON returns testdata/bpe/<name>.json decoded, for tests that change it.
+func tinyJSON(t *testing.T, name string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "bpe", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestParseBPE_Errors(t *testing.T) {
+	byteLevel := map[string]any{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": false, "use_regex": false}
+	tests := []struct {
+		name   string
+		change func(m, model map[string]any)
+		raw    string // used instead of the changed file when set
+		want   error
+		msg    string // exact message, when set
+	}{
+		{name: "Metaspace", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": true}
+		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported pre_tokenizer type "Metaspace"`},
+		{name: "WordPiece", change: func(_, model map[string]any) { model["type"] = "WordPiece" },
+			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported model type "WordPiece": only BPE is supported`},
+		{name: "Lowercase", change: func(m, _ map[string]any) {
+			m["normalizer"] = map[string]any{"type": "Sequence", "normalizers": []any{map[string]any{"type": "NFC"}, map[string]any{"type": "Lowercase"}}}
+		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported normalizer[1] type "Lowercase"`},
+		{name: "DecoderMetaspace", change: func(m, _ map[string]any) { m["decoder"] = map[string]any{"type": "Metaspace"} },
+			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported decoder type "Metaspace"`},
+		{name: "OtherRegex", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{
+				map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `\p{N}{1,3}`}, "behavior": "Isolated", "invert": false}, byteLevel}}
+		}, want: tokenize.ErrUnsupported},
+		{name: "SplitRemoved", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{
+				map[string]any{"type": "Split", "pattern": map[string]any{"String": " "}, "behavior": "Removed", "invert": false}, byteLevel}}
+		}, want: tokenize.ErrUnsupported},
+		{name: "Whitespace", change: func(m, _ map[string]any) { m["pre_tokenizer"] = map[string]any{"type": "Whitespace"} },
+			want: tokenize.ErrUnsupported},
+		{name: "NoPreTokenizer", change: func(m, _ map[string]any) { m["pre_tokenizer"] = nil },
+			want: tokenize.ErrUnsupported, msg: "tokenize: unsupported pre_tokenizer without ByteLevel: only byte-level BPE is supported"},
+		{name: "SplitAfterByteLevel", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{byteLevel, byteLevel}}
+		}, want: tokenize.ErrUnsupported},
+		{name: "Dropout", change: func(_, model map[string]any) { model["dropout"] = 0.1 }, want: tokenize.ErrUnsupported},
+		{name: "Prefix", change: func(_, model map[string]any) { model["continuing_subword_prefix"] = "##" }, want: tokenize.ErrUnsupported},
+		{name: "MergeOOV", change: func(_, model map[string]any) { model["merges"] = []any{"Ġ zzz"} },
+			want: tokenize.ErrMalformed, msg: `tokenize: malformed tokenizer.json: merge 0: token "zzz" is not in the vocab`},
+		{name: "MergedOOV", change: func(_, model map[string]any) { model["merges"] = []any{"Ġ <|endoftext|>"} },
+			want: tokenize.ErrMalformed},
+		{name: "MergeThreeParts", change: func(_, model map[string]any) { model["merges"] = []any{"Ġ Ġ Ġ"} }, want: tokenize.ErrMalformed},
+		{name: "MergeOnePart", change: func(_, model map[string]any) { model["merges"] = []any{"ĠĠ"} }, want: tokenize.ErrMalformed},
+		{name: "MergePairOfThree", change: func(_, model map[string]any) { model["merges"] = []any{[]any{"Ġ", "Ġ", "Ġ"}} }, want: tokenize.ErrMalformed},
+		{name: "MergesNotList", change: func(_, model map[string]any) { model["merges"] = 3 }, want: tokenize.ErrMalformed},
+		{name: "NegativeID", change: func(_, model map[string]any) { model["vocab"].(map[string]any)["Ġ"] = -1 }, want: tokenize.ErrMalformed},
+		{name: "HugeID", change: func(_, model map[string]any) { model["vocab"].(map[string]any)["zz"] = 1 << 30 }, want: tokenize.ErrMalformed},
+		{name: "SparseIDs", change: func(_, model map[string]any) { model["vocab"].(map[string]any)["zz"] = 5_000_000 }, want: tokenize.ErrMalformed},
+		{name: "FractionalID", change: func(_, model map[string]any) { model["vocab"].(map[string]any)["zz"] = 1.5 }, want: tokenize.ErrMalformed},
+		{name: "NoVocab", change: func(_, model map[string]any) { delete(model, "vocab") }, want: tokenize.ErrMalformed},
+		{name: "NoModel", change: func(m, _ map[string]any) { delete(m, "model") }, want: tokenize.ErrMalformed},
+		{name: "UnkMissing", change: func(_, model map[string]any) { model["unk_token"] = "<nope>" }, want: tokenize.ErrMalformed},
+		{name: "AddedTokenFields", change: func(m, _ map[string]any) {
+			m["added_tokens"] = []any{map[string]any{"id": 5000, "content": "<x>", "special": true}}
+		}, want: tokenize.ErrMalformed},
+		{name: "ByteLevelNoTrim", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "ByteLevel", "add_prefix_space": false}
+		}, want: tokenize.ErrMalformed, msg: "tokenize: malformed tokenizer.json: pre_tokenizer ByteLevel has no trim_offsets"},
+		{name: "NoType", change: func(m, _ map[string]any) { m["normalizer"] = map[string]any{"x": 1} }, want: tokenize.ErrMalformed},
+		{name: "NotJSON", raw: `{"model": `, want: tokenize.ErrMalformed},
+		{name: "Array", raw: `[]`, want: tokenize.ErrMalformed},
+		{name: "Empty", raw: ``, want: tokenize.ErrMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := []byte(tt.raw)
+			if tt.change != nil {
+				m := tinyJSON(t, "tiny_gpt2")
+				model, _ := m["model"].(map[string]any)
+				tt.change(m, model)
+				data = mustJSON(t, m)
+			}
+			b, err := tokenize.ParseBPE(data)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("ParseBPE() = %v, %v; want error %v", b, err, tt.want)
+			}
+			if tt.msg != "" && err.Error() != tt.msg {
+				t.Errorf("ParseBPE() error %q, want %q", err, tt.msg)
+			}
+		})
+	}
+}
+
+// TestParseBPE_Lenient covers what Hugging Face accepts too.
+func TestParseBPE_Lenient(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(m, model map[string]any)
+	}{
+		{"NoModelType", func(_, model map[string]any) { delete(model, "type") }},
+		{"NoDecoder", func(m, _ map[string]any) { delete(m, "decoder") }},
+		{"NoNormalizer", func(m, _ map[string]any) { delete(m, "normalizer") }},
+		{"NoAddedTokens", func(m, _ map[string]any) { delete(m, "added_tokens") }},
+		{"DropoutZero", func(_, model map[string]any) { model["dropout"] = 0.0 }},
+		{"NoUseRegex", func(m, _ map[string]any) { delete(m["pre_tokenizer"].(map[string]any), "use_regex") }},
+		{"DuplicateMerge", func(_, model map[string]any) {
+			model["merges"] = append(model["merges"].([]any), model["merges"].([]any)[0])
+		}},
+	}
+	want := tinyBPE(t, "tiny_gpt2").EncodeIDs("Hello world, it's 2024!")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := tinyJSON(t, "tiny_gpt2")
+			model, _ := m["model"].(map[string]any)
+			tt.change(m, model)
+			b, err := tokenize.ParseBPE(mustJSON(t, m))
+			if err != nil {
+				t.Fatalf("ParseBPE() error %v", err)
+			}
+			got := b.EncodeIDs("Hello world, it's 2024!")
+			if tt.name == "DuplicateMerge" {
+				return // the first merge now ranks last: ids may differ
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("EncodeIDs = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestBPE_NoDecoder: without a decoder, Hugging Face joins the tokens with
+// spaces.
+func TestBPE_NoDecoder(t *testing.T) {
+	m := tinyJSON(t, "tiny_gpt2")
+	m["decoder"] = nil
+	b, err := tokenize.ParseBPE(mustJSON(t, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := b.EncodeIDs("Hi there")
+	got, err := b.Decode(ids)
+	if want := "H i Ġthere"; err != nil || got != want {
+		t.Errorf("Decode(%v) = %q, %v; want %q", ids, got, err, want)
+	}
+}
+
+// TestBPE_Concurrent encodes from several goroutines at once (run with
+// -race) and checks the results against a sequential run.
+func TestBPE_Concurrent(t *testing.T) {
+	b := tinyBPE(t, "tiny_qwen")
+	texts := []string{"Hello, world!", "我爱自然语言处理。", "<|im_start|>user\nHi<|im_end|>", "def f(x):\n    return x\n", "naïve café ΟΔΟΣ 😀"}
+	for i := 0; i < 50; i++ {
+		texts = append(texts, strings.Repeat("word"+string(rune('a'+i%26)), i%7+1)+" "+string(rune(0x4e00+i)))
+	}
+	want := make([][]int, len(texts))
+	for i, s := range texts {
+		want[i] = b.EncodeIDs(s)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 8*len(texts))
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for k := range texts {
+				i := (k + g*7) % len(texts)
+				if got := b.EncodeIDs(texts[i]); !slices.Equal(got, want[i]) {
+					errs <- fmt.Sprintf("goroutine %d: EncodeIDs(%q) = %v, want %v", g, texts[i], got, want[i])
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+// FuzzLoadBPE feeds arbitrary bytes to ParseBPE: it must never panic, an
+// error must wrap ErrMalformed or ErrUnsupported, and a tokenizer it accepts
+// must encode and decode without panicking.
+func FuzzLoadBPE(f *testing.F) {
+	small := `{"added_tokens":[{"id":6,"content":"<s>","single_word":false,"lstrip":true,"rstrip":false,"normalized":false,"special":true}],` +
+		`"normalizer":{"type":"NFC"},"pre_tokenizer":{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true},` +
+		`"decoder":{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true},` +
+		`"model":{"type":"BPE","dropout":null,"unk_token":"u","fuse_unk":true,"byte_fallback":true,"ignore_merges":true,` +
+		`"vocab":{"u":0,"a":1,"b":2,"ab":3,"Ġ":4,"Ġab":5,"<0x41>":7},"merges":["a b","Ġ ab"]}}`
+	f.Add([]byte(small))
+	f.Add([]byte(strings.Replace(small, `"a b","Ġ ab"`, `["a","b"],["Ġ","ab"]`, 1)))
+	f.Add([]byte(`{"model":{"vocab":{},"merges":[]},"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"` +
+		strings.ReplaceAll(strings.ReplaceAll(`(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`, `\`, `\\`), `"`, `\"`) +
+		`"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":false,"use_regex":false}]}}`))
+	data, err := os.ReadFile(filepath.Join("testdata", "bpe", "tiny_unk.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := tokenize.ParseBPE(data)
+		if err != nil {
+			if !errors.Is(err, tokenize.ErrMalformed) && !errors.Is(err, tokenize.ErrUnsupported) {
+				t.Fatalf("ParseBPE error %v wraps neither ErrMalformed nor ErrUnsupported", err)
+			}
+			return
+		}
+		for _, s := range []string{"", "ab ab", "Hello, world! <s> x", "你好 \xff\xfe", " \n\t 'll 42"} {
+			ids := b.EncodeIDs(s)
+			for _, id := range ids {
+				if id < 0 || id >= b.VocabSize() {
+					t.Fatalf("EncodeIDs(%q) gave id %d outside [0, %d)", s, id, b.VocabSize())
+				}
+			}
+			if _, err := b.Decode(ids); err != nil {
+				t.Fatalf("Decode(EncodeIDs(%q)) error %v", s, err)
+			}
+		}
+		for id := -1; id <= b.VocabSize() && id < 64; id++ {
+			if tok, ok := b.IDToToken(id); ok {
+				if got, ok := b.TokenToID(tok); !ok {
+					t.Fatalf("TokenToID(IDToToken(%d) = %q) not found (got %d)", id, tok, got)
+				}
+			}
+		}
+	})
+}
+
+// roundTrips reports whether Hugging Face itself gives back NFC(s) when
+// decoding the encoding of s, given the added tokens of b. It does not when
+// an added token matched in the raw text strips whitespace (lstrip/rstrip)
+// or decodes to other text than its content (a content in the byte-level
+// alphabet, such as "ĠĠcustom"), or when the text next to it would combine
+// with it under NFC: the normalizer runs on the pieces between added tokens,
+// not on the whole text.
+func roundTrips(b *tokenize.BPE, s string) bool {
+	nfc := norm.NFC.String(s)
+	for id, content := range b.AddedTokens() {
+		if !strings.Contains(s, content) && !strings.Contains(nfc, content) {
+			continue
+		}
+		if dec, err := b.Decode([]int{id}); err != nil || dec != content {
+			return false
+		}
+		if got := b.Encode(content); len(got) != 1 || got[0].Text != content {
+			return false // lstrip, rstrip or single_word at work
+		}
+		if !norm.NFC.IsNormalString(content) || !norm.NFC.PropertiesString(content).BoundaryBefore() {
+			return false
+		}
+		for rest := s; ; {
+			i := strings.Index(rest, content)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(content):]
+			if rest != "" && !norm.NFC.PropertiesString(rest).BoundaryBefore() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// FuzzBPE_RoundTrip checks Decode(Encode(s)) == NFC(s) on the small
+// Qwen-like tokenizer and, when ../shared is present, on Qwen's own. Invalid
+// UTF-8 is first replaced as Encode documents. Inputs for which Hugging Face
+// does not round-trip either (see roundTrips) are skipped.
+func FuzzBPE_RoundTrip(f *testing.F) {
+	for _, s := range []string{"", "Hi, 你好~", "Hello  world\n\n", "cafe\u0301", "<|im_start|>user\nhi<|im_end|>",
+		"<think>x</think>", "'s 'LL ſ", "\xff\xfe", "emoji 👨‍👩‍👧", "\u3000\u00a0\u2028", "a<|endoftext|>\u0338"} {
+		f.Add(s)
+	}
+	tokenizers := []*tokenize.BPE{tinyBPE(f, "tiny_qwen")}
+	if dir := os.Getenv("EMBEDDB_SHARED"); dir != "" || sharedExists() {
+		tokenizers = append(tokenizers, qwenBPE(f))
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := norm.NFC.String(tokenize.LossyString([]byte(s)))
+		for _, b := range tokenizers {
+			if !roundTrips(b, tokenize.LossyString([]byte(s))) {
+				continue
+			}
+			ids := b.EncodeIDs(s)
+			got, err := b.Decode(ids)
+			if err != nil || got != want {
+				t.Fatalf("Decode(EncodeIDs(%q)) = %q, %v; want %q (ids %v)", s, got, err, want, ids)
+			}
+		}
+	})
+}
+
+func sharedExists() bool {
+	_, err := os.Stat(filepath.Join("..", "..", "..", "shared", "testdata", "qwen", "tokenizer.json"))
+	return err == nil
 }
