@@ -11,13 +11,15 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/embeddb/embeddb/trainer/tokenize"
 )
 
 // sentencesOf returns the sentences the trainer sees in c (tokens joined by spaces).
 func sentencesOf(t *testing.T, c Corpus, maxLen int) []string {
 	t.Helper()
 	var out []string
-	var tk lineTokenizer
+	var tk tokenize.Simple
 	err := c.Each(context.Background(), func(r io.Reader) error {
 		return readChunks(context.Background(), r, func() []byte { return make([]byte, 0, chunkSize) }, func(b []byte) error {
 			forEachLine(b, func(line []byte) {
@@ -120,7 +122,7 @@ func TestTokenizer(t *testing.T) {
 		{"x1y2z3 foo9bar", []string{"foo", "bar"}},
 		{"bad\xffbyte", []string{"badbyte"}},
 	}
-	var tk lineTokenizer
+	var tk tokenize.Simple
 	for _, tt := range tests {
 		var got []string
 		for _, b := range tk.Tokens([]byte(tt.in)) {

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/embeddb/embeddb/trainer/tokenize"
 )
 
 // Stats describe a training run.
@@ -105,7 +107,7 @@ type worker struct {
 	guide []int32
 	rnd   uint64
 
-	tok     lineTokenizer
+	tok     tokenize.Simple
 	sent    []int32
 	ctx     []int32
 	targets []int32
@@ -126,6 +128,7 @@ func (n *net) newWorker(id int) *worker {
 	w := &worker{
 		net: n, voc: n.vocab, guide: n.guide,
 		rnd:  seed & lcgMask,
+		tok:  tokenize.Simple{Deacc: n.opts.Deacc},
 		neu1: make([]float32, n.stride),
 		work: make([]float32, n.stride),
 	}

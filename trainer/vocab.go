@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"sync/atomic"
+
+	"github.com/embeddb/embeddb/trainer/tokenize"
 )
 
 // rawVocab counts words in order of first appearance, like the Python dict gensim counts in.
@@ -66,7 +68,7 @@ func scanVocab(ctx context.Context, c Corpus, o *Options, words *atomic.Int64) (
 	rv := newRawVocab()
 	var st scanStats
 	minReduce := int64(1)
-	var tk lineTokenizer
+	tk := tokenize.Simple{Deacc: o.Deacc}
 	var free [][]byte // consumed blocks, for reuse
 	get := func() []byte {
 		if k := len(free); k > 0 {
