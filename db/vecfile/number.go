@@ -19,43 +19,57 @@ import (
 // the power of ten is at most 22: Clinger's fast path); the rest go to
 // strconv.ParseFloat.
 func parseFloat32(s []byte) (float32, bool) {
+	if f, n, ok := scanFloat32(s); ok && n == len(s) {
+		return f, true
+	}
+	return parseFloat32Slow(s)
+}
+
+// scanFloat32 parses the plain decimal number at the start of s on the fast
+// path and returns its value and length. ok is false when the number needs
+// the slow path (or is not one); the caller must also check that the number
+// ends where the token ends.
+func scanFloat32(s []byte) (f32 float32, n int, ok bool) {
 	i := 0
 	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		neg = s[0] == '-'
 		i++
 	}
+	// Digits go into mant from the first non-zero one on; nd counts them and
+	// exp is the power of ten that scales mant.
 	var mant uint64
 	nd, exp := 0, 0
-	digits, dot := false, false
+	start := i
 	for ; i < len(s); i++ {
-		c := s[i]
-		if c >= '0' && c <= '9' {
-			digits = true
-			if nd == 0 && c == '0' {
-				if dot {
-					exp--
-				}
-				continue
-			}
-			if nd >= 19 {
-				return parseFloat32Slow(s)
-			}
-			mant = mant*10 + uint64(c-'0')
+		c := s[i] - '0'
+		if c > 9 {
+			break
+		}
+		mant = mant*10 + uint64(c)
+		if nd > 0 || c != 0 {
 			nd++
-			if dot {
-				exp--
-			}
-			continue
 		}
-		if c == '.' && !dot {
-			dot = true
-			continue
-		}
-		break
 	}
-	if !digits {
-		return parseFloat32Slow(s)
+	digits := i - start
+	if i < len(s) && s[i] == '.' {
+		i++
+		frac := i
+		for ; i < len(s); i++ {
+			c := s[i] - '0'
+			if c > 9 {
+				break
+			}
+			mant = mant*10 + uint64(c)
+			if nd > 0 || c != 0 {
+				nd++
+			}
+		}
+		exp = frac - i
+		digits += i - frac
+	}
+	if digits == 0 || nd > 19 {
+		return 0, i, false
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
@@ -64,33 +78,31 @@ func parseFloat32(s []byte) (float32, bool) {
 			eneg = s[i] == '-'
 			i++
 		}
-		if i == len(s) {
-			return 0, false
-		}
+		estart := i
 		e := 0
 		for ; i < len(s); i++ {
-			c := s[i]
-			if c < '0' || c > '9' {
-				return parseFloat32Slow(s)
+			c := s[i] - '0'
+			if c > 9 {
+				break
 			}
 			if e < 100000 {
-				e = e*10 + int(c-'0')
+				e = e*10 + int(c)
 			}
+		}
+		if i == estart {
+			return 0, i, false
 		}
 		if eneg {
 			e = -e
 		}
 		exp += e
 	}
-	if i != len(s) {
-		return parseFloat32Slow(s)
-	}
 	var f float64
 	switch {
 	case mant == 0:
 		f = 0
 	case mant > 1<<53 || exp > 22 || exp < -22:
-		return parseFloat32Slow(s)
+		return 0, i, false
 	case exp >= 0:
 		f = float64(mant) * pow10[exp]
 	default:
@@ -99,7 +111,7 @@ func parseFloat32(s []byte) (float32, bool) {
 	if neg {
 		f = -f
 	}
-	return float32(f), true
+	return float32(f), i, true
 }
 
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,

@@ -114,3 +114,22 @@ func TestDecodeUTF8(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkParseFloat32(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var toks [][]byte
+	var n int64
+	for range 4096 {
+		s := strconv.FormatFloat(float64(float32(rng.NormFloat64())), 'g', -1, 32)
+		toks = append(toks, []byte(s))
+		n += int64(len(s) + 1)
+	}
+	b.SetBytes(n / int64(len(toks)))
+	b.ResetTimer()
+	var sink float32
+	for i := range b.N {
+		f, _ := parseFloat32(toks[i%len(toks)])
+		sink += f
+	}
+	_ = sink
+}

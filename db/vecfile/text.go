@@ -264,9 +264,13 @@ func (ts *textSource) parseLine(r *Reader, t *task, ln []byte, line int, off int
 		if p == len(ln) {
 			break
 		}
-		q := p
-		for q < len(ln) && ln[q] != ' ' && ln[q] != '\t' {
-			q++
+		f, flen, ok := scanFloat32(ln[p:])
+		q := p + flen
+		if !ok || q < len(ln) && ln[q] != ' ' && ln[q] != '\t' {
+			for q < len(ln) && ln[q] != ' ' && ln[q] != '\t' {
+				q++
+			}
+			f, ok = parseFloat32Slow(ln[p:q])
 		}
 		if count == dim {
 			t.data = t.data[:n]
@@ -276,7 +280,6 @@ func (ts *textSource) parseLine(r *Reader, t *task, ln []byte, line int, off int
 			return errLine(r.path, line, off, ErrDimension, "found %s, want %d%s",
 				values(dim+countFields(ln[p:])), dim, ts.dimSource())
 		}
-		f, ok := parseFloat32(ln[p:q])
 		if !ok {
 			t.data = t.data[:n]
 			if err := ts.parseSpaced(r, t, ln, line, off); err == nil {
