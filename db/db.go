@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -100,13 +101,8 @@ func openBolt(path string, opts *bolt.Options) (bdb *bolt.DB, err error) {
 // init checks that the file is ours (or empty, and makes it ours), and
 // removes unpublished tables.
 func (d *DB) init() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: %v", ErrCorrupt, r)
-		}
-	}()
 	fresh := false
-	err = d.bolt.View(func(tx *bolt.Tx) error {
+	err = d.run(false, func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketRoot)
 		if root == nil {
 			empty := true
@@ -138,7 +134,7 @@ func (d *DB) init() (err error) {
 		}
 		return nil
 	}
-	return d.bolt.Update(func(tx *bolt.Tx) error {
+	return d.run(true, func(tx *bolt.Tx) error {
 		if fresh {
 			root, err := tx.CreateBucket(bucketRoot)
 			if err != nil {
@@ -203,7 +199,7 @@ func (d *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	}
 	d.gate.RLock()
 	defer d.gate.RUnlock()
-	return d.bolt.View(fn)
+	return d.run(false, fn)
 }
 
 // update runs fn in a write transaction.
@@ -219,11 +215,35 @@ func (d *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	}
 	d.gate.RLock()
 	defer d.gate.RUnlock()
-	return d.bolt.Update(func(tx *bolt.Tx) error {
+	return d.run(true, func(tx *bolt.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
 		// A cancelled statement leaves nothing behind.
 		return ctx.Err()
 	})
+}
+
+// run runs fn in a transaction, committing a writable one if fn succeeds.
+// bbolt panics (or faults) on some damaged pages rather than returning an
+// error: run turns that into ErrCorrupt and rolls the transaction back, so
+// a damaged file gives an error and leaves the process and the database
+// handle usable.
+func (d *DB) run(writable bool, fn func(*bolt.Tx) error) (err error) {
+	old := debug.SetPanicOnFault(true)
+	defer debug.SetPanicOnFault(old)
+	tx, err := d.bolt.Begin(writable)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+		tx.Rollback() // after a Commit, a harmless ErrTxClosed
+	}()
+	if err = fn(tx); err != nil || !writable {
+		return err
+	}
+	return tx.Commit()
 }
