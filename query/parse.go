@@ -106,12 +106,14 @@ func ParseExpr(src string) (Expr, error) {
 // lexical error (or nesting too deep), the chunk stops there, its final EOF
 // token stands at the error, and lexErr holds it: it is reported unless
 // the parser fails earlier, since TRAIN t FROM a.txt is better told
-// "expected file name" than "unexpected character '.'".
+// "expected file name" than "unexpected character '.'". An unterminated
+// string, identifier or comment is reported in any case.
 type chunk struct {
 	lex       *lexer.PeekingLexer
 	toks      []lexer.Token // the statement's tokens, then an EOF token
 	semicolon bool          // a ';' ended the chunk; the EOF token's Value is ";"
 	lexErr    *Error
+	lexFatal  bool     // lexErr is an unterminated string, identifier or comment
 	end       Position // just past the last token
 	params    []int    // byte offsets of the ? tokens, in order
 }
@@ -163,9 +165,16 @@ func (l *chunkLexer) Next() (lexer.Token, error) {
 	t, lerr := l.sc.scan()
 	switch {
 	case lerr != nil:
+		l.c.lexFatal = lerr.fatal
 		return l.stop(lerr.err.Pos, "", lerr.err)
 	case t.kind == lexer.EOF:
-		return l.stop(t.pos, "", nil)
+		// "found end of input" points just past the last token, not
+		// at trailing blanks and comments.
+		at := t.pos
+		if l.n > 0 {
+			at = l.c.end
+		}
+		return l.stop(at, "", nil)
 	case t.kind == tokPunct && t.text == ";":
 		l.c.semicolon = true
 		return l.stop(t.pos, ";", nil)
@@ -260,6 +269,11 @@ func unknownStatement(t lexer.Token) *Error {
 // convertError turns a parse error into an *Error that says what was
 // expected and what was found.
 func (c *chunk) convertError(err error) error {
+	if c.lexFatal {
+		// An unterminated string explains errors before it: in
+		// SELECT 'it's', the parser stumbles on s.
+		return c.lexErr
+	}
 	var qe *Error
 	if errors.As(err, &qe) {
 		// From the expression parser: worded already.

@@ -140,10 +140,16 @@ func (p *printer) expr(e Expr, min int) {
 			p.WriteString("NOT ")
 			p.expr(x.X, precNot)
 		} else {
-			// Operands that print with a leading sign get parentheses:
-			// "--" would start a comment.
 			p.WriteString(x.Op.String())
-			p.expr(x.X, precPrimary)
+			if exprPrec(x.X) == precNeg {
+				// -a or -1: a space, as "--" would start a comment.
+				// Not parentheses, which would nest deeper than the
+				// source did.
+				p.WriteByte(' ')
+				p.expr(x.X, precNeg)
+			} else {
+				p.expr(x.X, precPrimary)
+			}
 		}
 	case *Binary:
 		prec := x.Op.prec()

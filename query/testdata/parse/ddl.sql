@@ -1,0 +1,10 @@
+CREATE TABLE pets (dim = 3);
+CREATE TABLE IF NOT EXISTS "My Pets" (dim = 3, element = 'bf16');
+DROP TABLE pets;
+DROP TABLE IF EXISTS pets;
+ALTER TABLE pets RENAME TO animals;
+CREATE INDEX ON w2v;
+CREATE INDEX IF NOT EXISTS ON w2v USING HNSW WITH (m = 16, ef_construction = 200, metric = 'cosine');
+DROP INDEX ON w2v;
+DROP INDEX IF EXISTS ON w2v;
+DESCRIBE "My Pets";

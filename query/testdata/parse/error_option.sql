@@ -1,0 +1,2 @@
+IMPORT glove FROM 'glove.6B.100d.txt'
+  WITH (format 'glove');

@@ -1,0 +1,2 @@
+SELECT word FROM w2v WHERE word = 'it's';
+SELECT 2;

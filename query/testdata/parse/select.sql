@@ -1,0 +1,14 @@
+SELECT 1 + 1;
+SELECT * FROM w2v;
+SELECT *, word FROM w2v LIMIT 3 OFFSET 6;
+SELECT word AS w, count AS "Count of it", vector FROM w2v WHERE id >= 10 AND id < 20;
+SELECT word FROM w2v ORDER BY count DESC, word ASC, id;
+SELECT word FROM w2v WHERE word IN ('a', 'b', 'c') OR word NOT IN ('d');
+SELECT word FROM w2v WHERE word NOT LIKE '%ing' AND NOT (count = 0 OR count <> 1 OR count != 2);
+SELECT NEAREST([0.1, -0.2, 3e-4], 10) AS n FROM w2v;
+SELECT COSINE(VECTOR('a'), VECTOR('b')), DOT(VECTOR('a'), VECTOR('b')), DISTANCE(VECTOR('a'), VECTOR('b')) FROM w2v;
+SELECT NORM(VECTOR('a')), DIM(VECTOR('a')), TOKEN(42), COUNT(*) FROM qwen;
+select nearest('python', 5) from w2v where word like 'p%' limit 5;
+SELECT Nearest(Vector('king') * 2 / 3) FROM W2V;
+SELECT 2 * count FROM w2v LIMIT -1;
+EXPLAIN SELECT NEAREST('python', 5) FROM w2v;
