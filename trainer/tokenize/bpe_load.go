@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -41,8 +40,8 @@ func LoadBPE(r io.Reader) (*BPE, error) {
 // Anything else is refused with an error wrapping [ErrUnsupported]; an
 // inconsistent file gets one wrapping [ErrMalformed]. ParseBPE never panics.
 func ParseBPE(data []byte) (*BPE, error) {
-	var f fileJSON
-	if err := json.Unmarshal(data, &f); err != nil {
+	f, err := parseFile(data)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	b := &BPE{unkID: -1}
@@ -65,25 +64,211 @@ func ParseBPE(data []byte) (*BPE, error) {
 	return b, nil
 }
 
+// fileJSON is the part of tokenizer.json that matters here.
 type fileJSON struct {
-	AddedTokens  []addedTokenJSON `json:"added_tokens"`
-	Normalizer   json.RawMessage  `json:"normalizer"`
-	PreTokenizer json.RawMessage  `json:"pre_tokenizer"`
-	Decoder      json.RawMessage  `json:"decoder"`
-	Model        *modelJSON       `json:"model"`
+	AddedTokens  []addedTokenJSON
+	Normalizer   json.RawMessage
+	PreTokenizer json.RawMessage
+	Decoder      json.RawMessage
+	Model        *modelJSON
 }
 
+// modelJSON is tokenizer.json's model. The vocabulary and the merges are
+// read by jsonScanner: vocabKeys[i] has id vocabIDs[i]; merge k is
+// merges[2k], merges[2k+1].
 type modelJSON struct {
-	Type                    *string          `json:"type"`
-	Dropout                 *float64         `json:"dropout"`
-	UnkToken                *string          `json:"unk_token"`
-	ContinuingSubwordPrefix *string          `json:"continuing_subword_prefix"`
-	EndOfWordSuffix         *string          `json:"end_of_word_suffix"`
-	FuseUnk                 bool             `json:"fuse_unk"`
-	ByteFallback            bool             `json:"byte_fallback"`
-	IgnoreMerges            bool             `json:"ignore_merges"`
-	Vocab                   map[string]int64 `json:"vocab"`
-	Merges                  json.RawMessage  `json:"merges"`
+	Type                    *string  `json:"type"`
+	Dropout                 *float64 `json:"dropout"`
+	UnkToken                *string  `json:"unk_token"`
+	ContinuingSubwordPrefix *string  `json:"continuing_subword_prefix"`
+	EndOfWordSuffix         *string  `json:"end_of_word_suffix"`
+	FuseUnk                 bool     `json:"fuse_unk"`
+	ByteFallback            bool     `json:"byte_fallback"`
+	IgnoreMerges            bool     `json:"ignore_merges"`
+
+	hasVocab, hasMerges bool
+	vocabKeys           []string
+	vocabIDs            []int64
+	merges              []string
+}
+
+// parseFile reads tokenizer.json with jsonScanner; see jsonscan.go.
+func parseFile(data []byte) (*fileJSON, error) {
+	s := &jsonScanner{data: data}
+	f := &fileJSON{}
+	err := s.object(func(key string) error {
+		if key == "model" {
+			if s.isNull() {
+				f.Model = nil
+				return nil
+			}
+			f.Model = &modelJSON{}
+			return s.model(f.Model)
+		}
+		raw, err := s.skip(0)
+		if err != nil {
+			return err
+		}
+		switch key {
+		case "added_tokens":
+			f.AddedTokens = nil
+			if err := json.Unmarshal(raw, &f.AddedTokens); err != nil {
+				return fmt.Errorf("added_tokens: %w", err)
+			}
+		case "normalizer":
+			f.Normalizer = raw
+		case "pre_tokenizer":
+			f.PreTokenizer = raw
+		case "decoder":
+			f.Decoder = raw
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.ws(); s.pos != len(data) {
+		return nil, s.fail("data after the top-level object")
+	}
+	return f, nil
+}
+
+// model reads the model object.
+func (s *jsonScanner) model(m *modelJSON) error {
+	var keys, merges arena
+	err := s.object(func(key string) error {
+		switch key {
+		case "vocab":
+			keys, m.vocabIDs, m.hasVocab = arena{}, nil, false
+			if s.isNull() {
+				return nil
+			}
+			m.hasVocab = true
+			return s.vocab(&keys, &m.vocabIDs)
+		case "merges":
+			merges, m.hasMerges = arena{}, false
+			if s.isNull() {
+				return nil
+			}
+			m.hasMerges = true
+			return s.merges(&merges)
+		}
+		raw, err := s.skip(0)
+		if err != nil {
+			return err
+		}
+		var v any
+		switch key {
+		case "type":
+			v = &m.Type
+		case "dropout":
+			v = &m.Dropout
+		case "unk_token":
+			v = &m.UnkToken
+		case "continuing_subword_prefix":
+			v = &m.ContinuingSubwordPrefix
+		case "end_of_word_suffix":
+			v = &m.EndOfWordSuffix
+		case "fuse_unk":
+			v = &m.FuseUnk
+		case "byte_fallback":
+			v = &m.ByteFallback
+		case "ignore_merges":
+			v = &m.IgnoreMerges
+		default:
+			return nil
+		}
+		if err := json.Unmarshal(raw, v); err != nil {
+			return fmt.Errorf("model %s: %w", key, err)
+		}
+		return nil
+	})
+	m.vocabKeys = keys.strings()
+	m.merges = merges.strings()
+	return err
+}
+
+// vocab reads {"token": id, ...}.
+func (s *jsonScanner) vocab(keys *arena, ids *[]int64) error {
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if s.peek() == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		if err := keys.add(s); err != nil {
+			return err
+		}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		id, err := s.integer()
+		if err != nil {
+			return fmt.Errorf("vocab: %w", err)
+		}
+		*ids = append(*ids, id)
+		switch s.peek() {
+		case ',':
+			s.pos++
+		case '}':
+			s.pos++
+			return nil
+		default:
+			return s.fail("want ',' or '}'")
+		}
+	}
+}
+
+// merges reads merges as ["a b", ...] or [["a", "b"], ...], two strings
+// per merge into a.
+func (s *jsonScanner) merges(a *arena) error {
+	k := 0
+	return s.array(func() error {
+		defer func() { k++ }()
+		if s.peek() == '"' {
+			start := len(a.buf)
+			var err error
+			if a.buf, err = s.str(a.buf); err != nil {
+				return err
+			}
+			line := a.buf[start:]
+			sp := -1
+			for i, c := range line {
+				if c == ' ' {
+					if sp >= 0 {
+						sp = -2
+						break
+					}
+					sp = i
+				}
+			}
+			if sp < 0 {
+				return fmt.Errorf("merge %d is %q, want two tokens separated by one space", k, line)
+			}
+			// "a b" -> "ab" with a boundary: drop the space.
+			copy(line[sp:], line[sp+1:])
+			a.buf = a.buf[:len(a.buf)-1]
+			a.ends = append(a.ends, start+sp, len(a.buf))
+			return nil
+		}
+		n := 0
+		err := s.array(func() error {
+			n++
+			if n > 2 {
+				return fmt.Errorf("merge %d has more than 2 tokens", k)
+			}
+			if s.peek() != '"' {
+				return s.fail(fmt.Sprintf("merge %d: want a string", k))
+			}
+			return a.add(s)
+		})
+		if err == nil && n != 2 {
+			err = fmt.Errorf("merge %d has %d tokens, want 2", k, n)
+		}
+		return err
+	})
 }
 
 // addedTokenJSON is one entry of added_tokens; every field is required, as
@@ -136,7 +321,7 @@ func (b *BPE) loadModel(m *modelJSON) error {
 	if m.Type != nil && *m.Type != "BPE" {
 		return fmt.Errorf("%w model type %q: only BPE is supported", ErrUnsupported, *m.Type)
 	}
-	if m.Vocab == nil || m.Merges == nil {
+	if !m.hasVocab || !m.hasMerges {
 		return fmt.Errorf("%w: model has no vocab or no merges", ErrMalformed)
 	}
 	if m.Dropout != nil && *m.Dropout != 0 {
@@ -150,17 +335,19 @@ func (b *BPE) loadModel(m *modelJSON) error {
 	}
 	b.fuseUnk, b.byteFallback, b.ignoreMerges = m.FuseUnk, m.ByteFallback, m.IgnoreMerges
 
-	b.vocab = make(map[string]int32, len(m.Vocab))
-	maxID := int64(-1)
-	for tok, id := range m.Vocab {
+	b.vocab = make(map[string]int32, len(m.vocabKeys))
+	for i, tok := range m.vocabKeys {
+		id := m.vocabIDs[i]
 		if id < 0 || id >= maxTokenID {
 			return fmt.Errorf("%w: vocab token %q has id %d, want 0 <= id < %d", ErrMalformed, tok, id, maxTokenID)
 		}
-		b.vocab[tok] = int32(id)
-		maxID = max(maxID, id)
+		b.vocab[tok] = int32(id) // a later duplicate wins, as in encoding/json
 	}
-	b.modelSize = len(m.Vocab)
-	b.maxID = int32(maxID)
+	b.maxID = -1
+	for _, id := range b.vocab {
+		b.maxID = max(b.maxID, id)
+	}
+	b.modelSize = len(b.vocab)
 
 	for c := 0; c < 256; c++ {
 		b.byteID[c] = -1
@@ -179,54 +366,29 @@ func (b *BPE) loadModel(m *modelJSON) error {
 		}
 		b.unkID = id
 	}
-	return b.loadMerges(m.Merges)
+	return b.loadMerges(m.merges)
 }
 
-// loadMerges reads merges stored as ["a","b"] pairs or as "a b" strings.
-// A later duplicate of a pair replaces the earlier one's rank, as in
-// Hugging Face tokenizers.
-func (b *BPE) loadMerges(raw json.RawMessage) error {
-	var pairs [][]string
-	var lines []string
-	trimmed := bytes.TrimSpace(raw)
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		trimmed = bytes.TrimSpace(trimmed[1:])
-	}
-	if len(trimmed) > 0 && trimmed[0] == '"' {
-		if err := json.Unmarshal(raw, &lines); err != nil {
-			return fmt.Errorf("%w: merges: %w", ErrMalformed, err)
-		}
-		pairs = make([][]string, len(lines))
-		for i, l := range lines {
-			a, c, ok := strings.Cut(l, " ")
-			if !ok || strings.Contains(c, " ") {
-				return fmt.Errorf("%w: merge %d is %q, want two tokens separated by one space", ErrMalformed, i, l)
-			}
-			pairs[i] = []string{a, c}
-		}
-	} else if err := json.Unmarshal(raw, &pairs); err != nil {
-		return fmt.Errorf("%w: merges: %w", ErrMalformed, err)
-	}
-	b.merges = make(map[uint64]mergeRule, len(pairs))
-	var sb strings.Builder
-	for rank, p := range pairs {
-		if len(p) != 2 {
-			return fmt.Errorf("%w: merge %d has %d tokens, want 2", ErrMalformed, rank, len(p))
-		}
-		a, ok := b.vocab[p[0]]
+// loadMerges resolves the merges (two strings each) to ids. A later
+// duplicate of a pair replaces the earlier one's rank, as in Hugging Face
+// tokenizers.
+func (b *BPE) loadMerges(merges []string) error {
+	b.merges = make(map[uint64]mergeRule, len(merges)/2)
+	var buf []byte
+	for rank := 0; 2*rank+1 < len(merges); rank++ {
+		l, r := merges[2*rank], merges[2*rank+1]
+		a, ok := b.vocab[l]
 		if !ok {
-			return fmt.Errorf("%w: merge %d: token %q is not in the vocab", ErrMalformed, rank, p[0])
+			return fmt.Errorf("%w: merge %d: token %q is not in the vocab", ErrMalformed, rank, l)
 		}
-		c, ok := b.vocab[p[1]]
+		c, ok := b.vocab[r]
 		if !ok {
-			return fmt.Errorf("%w: merge %d: token %q is not in the vocab", ErrMalformed, rank, p[1])
+			return fmt.Errorf("%w: merge %d: token %q is not in the vocab", ErrMalformed, rank, r)
 		}
-		sb.Reset()
-		sb.WriteString(p[0])
-		sb.WriteString(p[1])
-		n, ok := b.vocab[sb.String()]
+		buf = append(append(buf[:0], l...), r...)
+		n, ok := b.vocab[string(buf)]
 		if !ok {
-			return fmt.Errorf("%w: merge %d: merged token %q is not in the vocab", ErrMalformed, rank, sb.String())
+			return fmt.Errorf("%w: merge %d: merged token %q is not in the vocab", ErrMalformed, rank, buf)
 		}
 		b.merges[pairKey(a, c)] = mergeRule{rank: int32(rank), id: n}
 	}
