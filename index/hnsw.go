@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -144,6 +145,25 @@ func (h *HNSW) dist(a, b []float32) float32 {
 	return -dotKernel(a, b)
 }
 
+// distBatch fills sr.dists with the distances from q to the slots in
+// sr.fresh, in one call to the SIMD kernel.
+func (h *HNSW) distBatch(sr *searcher, q []float32) []float32 {
+	n := len(sr.fresh)
+	if cap(sr.dists) < n {
+		sr.dists = make([]float32, n, max(n, 2*h.m0+1))
+	}
+	d := sr.dists[:n]
+	if h.l2 {
+		l2Batch(q, h.vecs, sr.fresh, d)
+		return d
+	}
+	dotBatch(q, h.vecs, sr.fresh, d)
+	for i := range d {
+		d[i] = -d[i]
+	}
+	return d
+}
+
 func (h *HNSW) isDeleted(s uint32) bool { return h.deleted[s>>6]&(1<<(s&63)) != 0 }
 
 // block returns the neighbour list of slot s on layer l: its count, then
@@ -176,6 +196,8 @@ type searcher struct {
 	sel     []node
 	keep    []node
 	tmp     []node
+	fresh   []uint32  // unvisited neighbours of the node being expanded
+	dists   []float32 // their distances
 }
 
 func (h *HNSW) getSearcher(n int) *searcher {
@@ -224,10 +246,10 @@ func (h *HNSW) accepts(a *acceptor, s uint32) bool {
 func (h *HNSW) greedy(lk *locks, s *searcher, q []float32, cur node, l int) node {
 	for changed := true; changed; {
 		changed = false
-		nb := h.neighbours(lk, s, cur.s, l)
-		for _, x := range nb {
-			if d := h.dist(q, h.vec(x)); d < cur.d {
-				cur = node{d, x}
+		s.fresh = append(s.fresh[:0], h.neighbours(lk, s, cur.s, l)...)
+		for i, d := range h.distBatch(s, q) {
+			if d < cur.d {
+				cur = node{d, s.fresh[i]}
 				changed = true
 			}
 		}
@@ -278,19 +300,18 @@ func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node
 			}
 		}
 		b := links[int(c.s)*stride : int(c.s)*stride+stride]
-		nb := b[1 : 1+b[0]]
-		for i, x := range nb {
-			if vis[x] == epoch {
-				continue
+		s.fresh = s.fresh[:0]
+		for _, x := range b[1 : 1+b[0]] {
+			if vis[x] != epoch {
+				vis[x] = epoch
+				s.fresh = append(s.fresh, x)
 			}
-			vis[x] = epoch
-			if i+1 < len(nb) {
-				prefetchVec(h.vec(nb[i+1]))
-			}
-			d := h.dist(q, h.vec(x))
+		}
+		for i, d := range h.distBatch(s, q) {
+			x := s.fresh[i]
 			if len(s.res) < ef || d < lower {
 				s.cand.push(node{d, x})
-				if h.accepts(acc, x) {
+				if acc.all || h.accepts(acc, x) {
 					s.res.pushBounded(node{d, x}, ef)
 					lower = s.res[0].d
 				}
@@ -324,12 +345,15 @@ func (h *HNSW) searchBuild(lk *locks, s *searcher, q []float32, ep node, ef, l i
 			break
 		}
 		s.cand.pop()
+		s.fresh = s.fresh[:0]
 		for _, x := range h.neighbours(lk, s, c.s, l) {
-			if vis[x] == epoch {
-				continue
+			if vis[x] != epoch {
+				vis[x] = epoch
+				s.fresh = append(s.fresh, x)
 			}
-			vis[x] = epoch
-			d := h.dist(q, h.vec(x))
+		}
+		for i, d := range h.distBatch(s, q) {
+			x := s.fresh[i]
 			if len(s.res) < ef || d < lower {
 				s.cand.push(node{d, x})
 				if !h.isDeleted(x) {
@@ -525,9 +549,17 @@ func (h *HNSW) Search(ctx context.Context, q []float32, k int, opts SearchOption
 	if ef == 0 {
 		ef = h.opts.EfSearch
 	}
-	ef = max(ef, k)
 	acc := acceptor{ex: newExcluder(opts.Exclude), filter: opts.Filter}
-	acc.all = h.nDeleted == 0 && acc.ex.empty() && acc.filter == nil
+	// A short exclusion list (the query words) is applied after the search,
+	// which then looks for k more results, as gensim's most_similar asks for
+	// topn + len(words): the graph walk keeps its fast path.
+	kk := k
+	post := len(opts.Exclude) <= 16 && h.nDeleted == 0 && opts.Filter == nil
+	if post {
+		kk = k + len(opts.Exclude)
+		acc.all = true
+	}
+	ef = max(ef, kk)
 
 	s := h.getSearcher(len(h.ids))
 	defer h.putSearcher(s)
@@ -538,7 +570,7 @@ func (h *HNSW) Search(ctx context.Context, q []float32, k int, opts SearchOption
 	if err := h.searchBase(ctx, s, q, cur, ef, &acc); err != nil {
 		return nil, fmt.Errorf("hnsw search: %w", err)
 	}
-	for len(s.res) > k {
+	for len(s.res) > kk {
 		s.res.pop()
 	}
 	out := make([]Result, len(s.res))
@@ -550,8 +582,11 @@ func (h *HNSW) Search(ctx context.Context, q []float32, k int, opts SearchOption
 		}
 		out[i] = Result{ID: h.ids[n.s], Score: sc}
 	}
+	if post && !acc.ex.empty() {
+		out = slices.DeleteFunc(out, func(r Result) bool { return acc.ex.has(r.ID) })
+	}
 	sortResults(out) // equal scores: smaller id first
-	return out, nil
+	return out[:min(k, len(out))], nil
 }
 
 // Add adds rows: ids[i] has the vector vecs[i*Dim():(i+1)*Dim()]. It checks

@@ -13,6 +13,12 @@ func xgetbv() (eax, edx uint32)
 //go:noescape
 func prefetch(p *float32)
 
+//go:noescape
+func dotBatchAVX2(q []float32, base []float32, idx []uint32, dim int, out []float32)
+
+//go:noescape
+func l2BatchAVX2(q []float32, base []float32, idx []uint32, dim int, out []float32)
+
 // hasAVX2 reports whether the CPU and the OS support AVX2 with FMA.
 var hasAVX2 = detectAVX2()
 
@@ -57,5 +63,44 @@ func l2Kernel(a, b []float32) float32 {
 func prefetchVec(v []float32) {
 	if len(v) > 0 {
 		prefetch(&v[0])
+	}
+}
+
+// dotBatch stores in out[i] the dot product of q with row idx[i] of base.
+// The rows must be in range: the graph's invariants guarantee it.
+func dotBatch(q, base []float32, idx []uint32, out []float32) {
+	if len(idx) == 0 {
+		return
+	}
+	if hasAVX2 && len(q) >= 8 {
+		checkRows(len(q), base, idx, out)
+		dotBatchAVX2(q, base, idx, len(q), out)
+		return
+	}
+	dotBatchGeneric(q, base, idx, out)
+}
+
+// l2Batch stores in out[i] the squared L2 distance of q and row idx[i].
+func l2Batch(q, base []float32, idx []uint32, out []float32) {
+	if len(idx) == 0 {
+		return
+	}
+	if hasAVX2 && len(q) >= 8 {
+		checkRows(len(q), base, idx, out)
+		l2BatchAVX2(q, base, idx, len(q), out)
+		return
+	}
+	l2BatchGeneric(q, base, idx, out)
+}
+
+// checkRows panics if a row index is out of range, so that a broken
+// invariant can never make the assembly read outside base.
+func checkRows(dim int, base []float32, idx []uint32, out []float32) {
+	rows := uint32(len(base) / dim)
+	_ = out[len(idx)-1]
+	for _, x := range idx {
+		if x >= rows {
+			panic("index: internal error: row out of range")
+		}
 	}
 }

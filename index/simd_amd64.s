@@ -172,3 +172,220 @@ TEXT ·prefetch(SB), NOSPLIT, $0-8
 	PREFETCHT0 (AX)
 	PREFETCHT0 64(AX)
 	RET
+
+// func dotBatchAVX2(q []float32, base []float32, idx []uint32, dim int, out []float32)
+// out[i] = dot(q, base[idx[i]*dim:][:dim]) for i < len(idx). The caller
+// guarantees len(q) == dim, len(out) >= len(idx) and every row in range.
+// While computing row i it prefetches row i+1.
+TEXT ·dotBatchAVX2(SB), NOSPLIT, $0-104
+	MOVQ q_base+0(FP), SI
+	MOVQ base_base+24(FP), DI
+	MOVQ idx_base+48(FP), R8
+	MOVQ idx_len+56(FP), R9
+	MOVQ dim+72(FP), R10
+	MOVQ out_base+80(FP), R11
+	MOVQ R10, R12
+	SHLQ $2, R12
+	TESTQ R9, R9
+	JE   dbdone
+
+dbrow:
+	MOVL  (R8), AX
+	IMULQ R12, AX
+	LEAQ  (DI)(AX*1), BX
+	CMPQ  R9, $1
+	JE    dbnopf
+	MOVL  4(R8), DX
+	IMULQ R12, DX
+	LEAQ  (DI)(DX*1), DX
+	PREFETCHT0 (DX)
+	PREFETCHT0 64(DX)
+	PREFETCHT0 128(DX)
+	PREFETCHT0 192(DX)
+	PREFETCHT0 256(DX)
+	PREFETCHT0 320(DX)
+	PREFETCHT0 384(DX)
+
+dbnopf:
+	MOVQ SI, CX
+	MOVQ R10, DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+db32:
+	CMPQ DX, $32
+	JL   db8
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	VMOVUPS 64(CX), Y6
+	VMOVUPS 96(CX), Y7
+	VFMADD231PS (BX), Y4, Y0
+	VFMADD231PS 32(BX), Y5, Y1
+	VFMADD231PS 64(BX), Y6, Y2
+	VFMADD231PS 96(BX), Y7, Y3
+	ADDQ $128, CX
+	ADDQ $128, BX
+	SUBQ $32, DX
+	JMP  db32
+
+db8:
+	CMPQ DX, $8
+	JL   dbreduce
+	VMOVUPS (CX), Y4
+	VFMADD231PS (BX), Y4, Y0
+	ADDQ $32, CX
+	ADDQ $32, BX
+	SUBQ $8, DX
+	JMP  db8
+
+dbreduce:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	CMPQ DX, $4
+	JL   dbhsum
+	VMOVUPS (CX), X4
+	VFMADD231PS (BX), X4, X0
+	ADDQ $16, CX
+	ADDQ $16, BX
+	SUBQ $4, DX
+
+dbhsum:
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	TESTQ DX, DX
+	JE   dbstore
+
+db1:
+	VMOVSS (CX), X4
+	VFMADD231SS (BX), X4, X0
+	ADDQ $4, CX
+	ADDQ $4, BX
+	DECQ DX
+	JNZ  db1
+
+dbstore:
+	MOVSS X0, (R11)
+	ADDQ $4, R11
+	ADDQ $4, R8
+	DECQ R9
+	JNZ  dbrow
+
+dbdone:
+	VZEROUPPER
+	RET
+
+// func l2BatchAVX2(q []float32, base []float32, idx []uint32, dim int, out []float32)
+// out[i] = squared L2 distance of q and row idx[i]; as dotBatchAVX2.
+TEXT ·l2BatchAVX2(SB), NOSPLIT, $0-104
+	MOVQ q_base+0(FP), SI
+	MOVQ base_base+24(FP), DI
+	MOVQ idx_base+48(FP), R8
+	MOVQ idx_len+56(FP), R9
+	MOVQ dim+72(FP), R10
+	MOVQ out_base+80(FP), R11
+	MOVQ R10, R12
+	SHLQ $2, R12
+	TESTQ R9, R9
+	JE   lbdone
+
+lbrow:
+	MOVL  (R8), AX
+	IMULQ R12, AX
+	LEAQ  (DI)(AX*1), BX
+	CMPQ  R9, $1
+	JE    lbnopf
+	MOVL  4(R8), DX
+	IMULQ R12, DX
+	LEAQ  (DI)(DX*1), DX
+	PREFETCHT0 (DX)
+	PREFETCHT0 64(DX)
+	PREFETCHT0 128(DX)
+	PREFETCHT0 192(DX)
+	PREFETCHT0 256(DX)
+	PREFETCHT0 320(DX)
+	PREFETCHT0 384(DX)
+
+lbnopf:
+	MOVQ SI, CX
+	MOVQ R10, DX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+lb32:
+	CMPQ DX, $32
+	JL   lb8
+	VMOVUPS (CX), Y4
+	VMOVUPS 32(CX), Y5
+	VMOVUPS 64(CX), Y6
+	VMOVUPS 96(CX), Y7
+	VSUBPS (BX), Y4, Y4
+	VSUBPS 32(BX), Y5, Y5
+	VSUBPS 64(BX), Y6, Y6
+	VSUBPS 96(BX), Y7, Y7
+	VFMADD231PS Y4, Y4, Y0
+	VFMADD231PS Y5, Y5, Y1
+	VFMADD231PS Y6, Y6, Y2
+	VFMADD231PS Y7, Y7, Y3
+	ADDQ $128, CX
+	ADDQ $128, BX
+	SUBQ $32, DX
+	JMP  lb32
+
+lb8:
+	CMPQ DX, $8
+	JL   lbreduce
+	VMOVUPS (CX), Y4
+	VSUBPS (BX), Y4, Y4
+	VFMADD231PS Y4, Y4, Y0
+	ADDQ $32, CX
+	ADDQ $32, BX
+	SUBQ $8, DX
+	JMP  lb8
+
+lbreduce:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	CMPQ DX, $4
+	JL   lbhsum
+	VMOVUPS (CX), X4
+	VSUBPS (BX), X4, X4
+	VFMADD231PS X4, X4, X0
+	ADDQ $16, CX
+	ADDQ $16, BX
+	SUBQ $4, DX
+
+lbhsum:
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	TESTQ DX, DX
+	JE   lbstore
+
+lb1:
+	VMOVSS (CX), X4
+	VSUBSS (BX), X4, X4
+	VFMADD231SS X4, X4, X0
+	ADDQ $4, CX
+	ADDQ $4, BX
+	DECQ DX
+	JNZ  lb1
+
+lbstore:
+	MOVSS X0, (R11)
+	ADDQ $4, R11
+	ADDQ $4, R8
+	DECQ R9
+	JNZ  lbrow
+
+lbdone:
+	VZEROUPPER
+	RET

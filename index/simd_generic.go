@@ -36,3 +36,17 @@ func l2Generic(a, b []float32) float32 {
 	}
 	return (s0 + s1) + (s2 + s3)
 }
+
+func dotBatchGeneric(q, base []float32, idx []uint32, out []float32) {
+	dim := len(q)
+	for i, x := range idx {
+		out[i] = dotKernel(q, base[int(x)*dim:int(x)*dim+dim])
+	}
+}
+
+func l2BatchGeneric(q, base []float32, idx []uint32, out []float32) {
+	dim := len(q)
+	for i, x := range idx {
+		out[i] = l2Kernel(q, base[int(x)*dim:int(x)*dim+dim])
+	}
+}
