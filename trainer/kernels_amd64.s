@@ -74,6 +74,36 @@ dr_loop4:
 	JMP  dr_group4
 
 dr_single:
+	CMPQ CX, $2
+	JLT  dr_one
+	MOVLQSX 0(BX), R8
+	MOVLQSX 4(BX), R9
+	IMULQ R12, R8
+	IMULQ R12, R9
+	ADDQ DI, R8
+	ADDQ DI, R9
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	XORQ AX, AX
+
+dr_loop2:
+	VMOVUPS (SI)(AX*1), Y4
+	VFMADD231PS (R8)(AX*1), Y4, Y0
+	VFMADD231PS (R9)(AX*1), Y4, Y1
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  dr_loop2
+	VHADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VMOVLPS X0, (R13)
+	ADDQ $8, BX
+	ADDQ $8, R13
+	SUBQ $2, CX
+	JMP  dr_single
+
+dr_one:
 	TESTQ CX, CX
 	JZ    dr_done
 	MOVLQSX 0(BX), R8
@@ -96,7 +126,7 @@ dr_loop1:
 	ADDQ $4, BX
 	ADDQ $4, R13
 	DECQ CX
-	JMP  dr_single
+	JMP  dr_one
 
 dr_done:
 	VZEROUPPER
@@ -192,29 +222,56 @@ ur_done:
 	RET
 
 // func sumRowsAVX2(m *float32, stride int, idx *int32, k int, scale float32, out *float32)
+// out = scale * sum of the rows, four rows per pass over out.
 TEXT ·sumRowsAVX2(SB), NOSPLIT, $0-48
 	MOVQ m+0(FP), DI
 	MOVQ stride+8(FP), R12
 	SHLQ $2, R12
 	MOVQ idx+16(FP), BX
 	MOVQ k+24(FP), CX
-	VBROADCASTSS scale+32(FP), Y8
 	MOVQ out+40(FP), R13
 
-	// out = first row
-	MOVLQSX 0(BX), R8
-	IMULQ R12, R8
-	ADDQ  DI, R8
-	XORQ  AX, AX
+	// out = 0
+	VXORPS Y0, Y0, Y0
+	XORQ AX, AX
 
-sr_copy:
-	VMOVUPS (R8)(AX*1), Y0
+sr_zero:
 	VMOVUPS Y0, (R13)(AX*1)
 	ADDQ $32, AX
 	CMPQ AX, R12
-	JLT  sr_copy
-	ADDQ $4, BX
-	DECQ CX
+	JLT  sr_zero
+
+sr_group4:
+	CMPQ CX, $4
+	JLT  sr_row
+	MOVLQSX 0(BX), R8
+	MOVLQSX 4(BX), R9
+	MOVLQSX 8(BX), R10
+	MOVLQSX 12(BX), R11
+	IMULQ R12, R8
+	IMULQ R12, R9
+	IMULQ R12, R10
+	IMULQ R12, R11
+	ADDQ DI, R8
+	ADDQ DI, R9
+	ADDQ DI, R10
+	ADDQ DI, R11
+	XORQ AX, AX
+
+sr_loop4:
+	VMOVUPS (R8)(AX*1), Y0
+	VADDPS  (R9)(AX*1), Y0, Y0
+	VMOVUPS (R10)(AX*1), Y1
+	VADDPS  (R11)(AX*1), Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	VADDPS  (R13)(AX*1), Y0, Y0
+	VMOVUPS Y0, (R13)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  sr_loop4
+	ADDQ $16, BX
+	SUBQ $4, CX
+	JMP  sr_group4
 
 sr_row:
 	TESTQ CX, CX
@@ -236,6 +293,10 @@ sr_add:
 	JMP  sr_row
 
 sr_scale:
+	MOVL scale+32(FP), AX
+	CMPL AX, $0x3f800000 // scale == 1: done
+	JEQ  sr_done
+	VBROADCASTSS scale+32(FP), Y8
 	XORQ AX, AX
 
 sr_mul:
@@ -244,6 +305,8 @@ sr_mul:
 	ADDQ $32, AX
 	CMPQ AX, R12
 	JLT  sr_mul
+
+sr_done:
 	VZEROUPPER
 	RET
 
@@ -255,6 +318,40 @@ TEXT ·addRowsAVX2(SB), NOSPLIT, $0-40
 	MOVQ idx+16(FP), BX
 	MOVQ k+24(FP), CX
 	MOVQ v+32(FP), SI
+
+ar_group4:
+	CMPQ CX, $4
+	JLT  ar_row
+	MOVLQSX 0(BX), R8
+	MOVLQSX 4(BX), R9
+	MOVLQSX 8(BX), R10
+	MOVLQSX 12(BX), R11
+	IMULQ R12, R8
+	IMULQ R12, R9
+	IMULQ R12, R10
+	IMULQ R12, R11
+	ADDQ DI, R8
+	ADDQ DI, R9
+	ADDQ DI, R10
+	ADDQ DI, R11
+	XORQ AX, AX
+
+ar_loop4:
+	VMOVUPS (SI)(AX*1), Y4
+	VADDPS  (R8)(AX*1), Y4, Y0
+	VMOVUPS Y0, (R8)(AX*1)
+	VADDPS  (R9)(AX*1), Y4, Y1
+	VMOVUPS Y1, (R9)(AX*1)
+	VADDPS  (R10)(AX*1), Y4, Y2
+	VMOVUPS Y2, (R10)(AX*1)
+	VADDPS  (R11)(AX*1), Y4, Y3
+	VMOVUPS Y3, (R11)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, R12
+	JLT  ar_loop4
+	ADDQ $16, BX
+	SUBQ $4, CX
+	JMP  ar_group4
 
 ar_row:
 	TESTQ CX, CX
