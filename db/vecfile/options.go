@@ -52,8 +52,8 @@ type ReadOptions struct {
 	Format Format
 	// Binary turns Word2VecText into Word2VecBinary, for statements that say
 	// format = 'word2vec', binary = true as gensim's
-	// load_word2vec_format(binary=True) does. It is an error with any other
-	// format except FormatAuto, where it is a hint.
+	// load_word2vec_format(binary=True) does; with FormatAuto it means
+	// Word2VecBinary too. It is an error with any other format.
 	Binary bool
 	// Limit reads at most this many rows of the file, as gensim's limit does
 	// (rows left out as duplicates count towards it). Zero means all rows.
