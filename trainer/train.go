@@ -2,7 +2,6 @@ package trainer
 
 import (
 	"context"
-	"errors"
 	"io"
 	"math/rand/v2"
 	"sync"
@@ -180,6 +179,7 @@ func (n *net) run(ctx context.Context, c Corpus) error {
 			return make([]byte, 0, chunkSize)
 		}
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stopWatch := context.AfterFunc(ctx, func() { n.stop.Store(true) })
@@ -225,15 +225,10 @@ func (n *net) run(ctx context.Context, c Corpus) error {
 		}()
 	}
 	wg.Wait()
-	if readErr != nil {
-		if errors.Is(readErr, context.Canceled) || errors.Is(readErr, context.DeadlineExceeded) {
-			if err := context.Cause(ctx); err != nil && ctx.Err() != nil {
-				return ctx.Err()
-			}
-		}
-		return readErr
+	if err := parent.Err(); err != nil {
+		return err // cancelled by the caller
 	}
-	return ctx.Err()
+	return readErr
 }
 
 // trainBlock tokenizes and trains every line of b.

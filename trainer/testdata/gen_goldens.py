@@ -9,8 +9,11 @@ Writes, next to this script:
                  simple_preprocess(line), for several parameter sets, plus a continued-training
                  vocabulary (build_vocab(update=True)).
   eval.json      gensim's evaluate_word_analogies / evaluate_word_pairs on vectors-small.txt.gz.
-vectors-small.txt.gz must exist (made by `go test -run TestWriteSmallVectors -args -update`
-from a trained model); this script only evaluates it.
+vectors-small.txt.gz is an input, not an output: the 3,000 most frequent rows, first 50
+dimensions, of a skip-gram model that trainer/internal/cmd/w2vtrain trained (sg=1, workers=2,
+gensim's other defaults) on the peers' tokenized Wikipedia corpus (peers/prep_corpus.py),
+written as word2vec text with '%.6g' numbers and gzipped. Any word2vec text file will do in its
+place: the golden only records what gensim computes on whatever vectors are there.
 """
 import gzip, json, os, sys
 

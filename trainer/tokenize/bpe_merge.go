@@ -53,9 +53,14 @@ type symbol struct {
 	size       int32
 }
 
-// mergeCand is a candidate merge of symbols[pos] with its right neighbour.
+// mergeCand is a candidate merge of symbols[pos] (id left) with its right
+// neighbour (id right) into id. It is stale when either symbol has changed
+// since: the pair's ids no longer match. (Hugging Face instead looks the
+// current pair up again and compares the merged id; the two tests agree,
+// since a symbol only grows, and a grown pair spells a longer token.)
 type mergeCand struct {
 	rank, pos, id int32
+	left, right   int32
 }
 
 func (a mergeCand) less(b mergeCand) bool {
@@ -152,7 +157,7 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 	h := sc.heap[:0]
 	for i := 0; i+1 < len(syms); i++ {
 		if m, ok := b.merges[pairKey(syms[i].id, syms[i+1].id)]; ok {
-			h = heapPush(h, mergeCand{m.rank, int32(i), m.id})
+			h = heapPush(h, mergeCand{m.rank, int32(i), m.id, syms[i].id, syms[i+1].id})
 		}
 	}
 	for len(h) > 0 {
@@ -164,8 +169,8 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 		}
 		nextPos := cur.next
 		right := syms[nextPos]
-		if m, ok := b.merges[pairKey(cur.id, right.id)]; !ok || m.id != top.id {
-			continue // stale: a neighbour has changed
+		if cur.id != top.left || right.id != top.right {
+			continue // stale: a symbol has changed
 		}
 		cur.id = top.id
 		cur.size += right.size
@@ -177,12 +182,12 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 		if cur.prev >= 0 {
 			p := syms[cur.prev]
 			if m, ok := b.merges[pairKey(p.id, cur.id)]; ok {
-				h = heapPush(h, mergeCand{m.rank, cur.prev, m.id})
+				h = heapPush(h, mergeCand{m.rank, cur.prev, m.id, p.id, cur.id})
 			}
 		}
 		if cur.next >= 0 {
 			if m, ok := b.merges[pairKey(cur.id, syms[cur.next].id)]; ok {
-				h = heapPush(h, mergeCand{m.rank, top.pos, m.id})
+				h = heapPush(h, mergeCand{m.rank, top.pos, m.id, cur.id, syms[cur.next].id})
 			}
 		}
 	}
