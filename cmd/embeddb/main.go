@@ -1,15 +1,10 @@
-// Command embeddb is the embeddb shell: a REPL, a batch-script runner and a
-// one-shot query tool for embeddb database files.
 package main
 
 import (
-	"fmt"
+	"context"
 	"os"
 )
 
-var version = "dev"
-
 func main() {
-	fmt.Fprintln(os.Stderr, "embeddb", version, ": not built yet")
-	os.Exit(1)
+	os.Exit(Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}.Run(context.Background(), os.Args[1:]))
 }

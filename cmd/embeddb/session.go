@@ -1,0 +1,470 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/term"
+
+	"github.com/embeddb/embeddb/db"
+	"github.com/embeddb/embeddb/query"
+)
+
+// session is one run of the shell: the open database, the output settings
+// (which dot-commands change) and what has happened so far.
+type session struct {
+	db   *db.DB
+	out  *bufio.Writer // standard output; flushed after every statement
+	errw io.Writer     // standard error
+
+	mode      outputMode
+	header    bool // column names are printed; meaningful when headerSet
+	headerSet bool // -header, -noheader or .header chose; else table mode has them, csv and tsv not
+	timer     bool // .timer on: print each statement's run time
+	bail      bool // stop a script at its first error
+
+	// interactive is set in the REPL: table mode shortens vectors to fit
+	// the screen.
+	interactive bool
+	progress    bool // draw progress bars on errw (it is a terminal)
+	// screen is standard output when it is a terminal: tables wider than
+	// it are printed record by record.
+	screen *os.File
+
+	failed    bool   // some statement or command failed
+	outFailed bool   // writing standard output failed (reported once)
+	quit      bool   // .quit was given
+	depth     int    // .read nesting
+	lastTable string // the table the last statement used, for completion
+	pending   string // the unfinished input before the prompt, for completion
+
+	mu          sync.Mutex
+	cancelStmt  context.CancelFunc // cancels the running statement
+	interrupted bool               // Ctrl-C since the input began
+}
+
+// maxReadDepth bounds .read nesting, so that a script that reads itself
+// fails instead of exhausting the stack.
+const maxReadDepth = 16
+
+// lineReader gives the shell its input a line at a time: the REPL's line
+// editor, or a script. readLine returns a line without its end of line,
+// io.EOF at the end of the input, and errAborted when the user pressed
+// Ctrl-C at the prompt.
+type lineReader interface {
+	readLine(prompt string) (string, error)
+}
+
+// errAborted is returned by a lineReader when the user cancels the line
+// being typed (Ctrl-C at the prompt).
+var errAborted = errors.New("input aborted")
+
+// scriptReader reads a script (a file, standard input, an argument) a line
+// at a time, however long its lines.
+type scriptReader struct{ r *bufio.Reader }
+
+func newScriptReader(r io.Reader) scriptReader {
+	return scriptReader{r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+func (s scriptReader) readLine(string) (string, error) {
+	line, err := s.r.ReadString('\n')
+	if err != nil && (err != io.EOF || line == "") {
+		return "", err
+	}
+	line = strings.TrimSuffix(line, "\n")
+	return strings.TrimSuffix(line, "\r"), nil
+}
+
+// source describes where input comes from.
+type source struct {
+	// name is the script's name in messages ("train.sql:3:14: ..."); ""
+	// for the REPL and for SQL given as an argument.
+	name string
+	// relative makes line numbers count from the start of each input, as
+	// the REPL wants, rather than from the start of the script.
+	relative bool
+	// prompt and more are the prompts for a new input and for the
+	// continuation of an unfinished statement.
+	prompt, more string
+	// history, if not nil, receives each complete input.
+	history func(entry string)
+	// typed is set for the REPL's own input: an unfinished statement at
+	// its end is dropped rather than run, and errors, interrupts and
+	// scripts that stop do not end it (only .quit and Ctrl-D do).
+	typed bool
+}
+
+// run reads statements and dot-commands from in and runs them until the
+// end of the input. A statement may span lines and ends at a ';' outside
+// strings and comments; a dot-command is a line of its own that starts
+// with '.'. In a script, the last statement's ';' may be left out. run
+// reports whether the caller should stop too: after .quit, an interrupt,
+// or an error when bailing.
+func (s *session) run(ctx context.Context, in lineReader, src source) (stop bool) {
+	var (
+		text     string   // the input since the last blank point, from a line start
+		consumed int      // text[:consumed] has been run
+		textLine int      // the line number of text's first line
+		lineNo   int      // lines read
+		entry    []string // the lines of the current input, for the history
+	)
+	for {
+		pend := text[consumed:]
+		blank := query.Blank(pend)
+		prompt := src.prompt
+		if !blank {
+			prompt = src.more
+		}
+		s.flush()
+		s.pending = pend
+		line, err := in.readLine(prompt)
+		if src.typed {
+			s.takeInterrupt() // a Ctrl-C that came too late for the last statement
+		}
+		if errors.Is(err, errAborted) {
+			text, consumed, entry = "", 0, entry[:0]
+			continue
+		}
+		if err != nil {
+			if err != io.EOF {
+				s.failed = true
+				s.printf(s.errw, "%sread: %v\n", locPrefix(src.name, lineNo+1, 0), err)
+				return true
+			}
+			if !blank && !src.typed {
+				// The last statement of a script need not end with ';'.
+				return s.runPiece(ctx, pieceLoc{name: src.name, text: text, off: consumed, line: textLine}, pend)
+			}
+			return false
+		}
+		if ctx.Err() != nil {
+			return true
+		}
+		lineNo++
+		if blank {
+			text, consumed, entry = "", 0, entry[:0]
+			textLine = lineNo
+			if src.relative {
+				textLine = 1
+			}
+			if isDotCommand(line) {
+				if src.history != nil {
+					src.history(strings.TrimSpace(line))
+				}
+				if s.dotCommand(ctx, line, src, textLine) && s.stops(ctx, src) {
+					return true
+				}
+				continue
+			}
+		}
+		text += line + "\n"
+		entry = append(entry, line)
+		complete, rest := query.Split(text[consumed:])
+		if src.history != nil && query.Blank(rest) {
+			src.history(joinEntry(entry))
+			entry = entry[:0]
+		}
+		for _, piece := range complete {
+			if s.runPiece(ctx, pieceLoc{name: src.name, text: text, off: consumed, line: textLine}, piece) && s.stops(ctx, src) {
+				return true
+			}
+			consumed += len(piece)
+		}
+		// Keep text from the start of the line where the unfinished rest
+		// begins: errors are drawn under whole lines, and text stays short.
+		if cut := strings.LastIndexByte(text[:consumed], '\n') + 1; cut > 0 {
+			textLine += strings.Count(text[:cut], "\n")
+			text, consumed = text[cut:], consumed-cut
+		}
+	}
+}
+
+// stops reports whether a stop asked for by a statement or command ends
+// src: always for a script, and for the REPL's input only after .quit or
+// when the shell is shutting down.
+func (s *session) stops(ctx context.Context, src source) bool {
+	return !src.typed || s.quit || ctx.Err() != nil
+}
+
+// isDotCommand reports whether line is a dot-command (.help, .mode csv).
+func isDotCommand(line string) bool {
+	return strings.HasPrefix(strings.TrimLeft(line, " \t"), ".")
+}
+
+// joinEntry makes the lines of one input a single history entry. The line
+// editor's history holds lines, so a statement typed on several lines is
+// joined with spaces, unless that would change its meaning (a -- comment
+// would swallow what follows): then its lines are kept as they were.
+func joinEntry(lines []string) string {
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	orig := strings.Join(lines, "\n")
+	joined := strings.Join(lines, " ")
+	c1, r1 := query.Split(orig)
+	c2, r2 := query.Split(joined)
+	if len(c1) == len(c2) && query.Blank(r1) == query.Blank(r2) && !strings.Contains(orig, "--") {
+		return joined
+	}
+	return orig
+}
+
+// pieceLoc places a piece of input (one statement and its ';') in its
+// script, for messages.
+type pieceLoc struct {
+	name string // the script's name, or ""
+	text string // the input the piece is part of; it starts at a line start
+	off  int    // the piece's offset in text
+	line int    // the line number of text's first line
+}
+
+// runPiece parses and runs one statement (a piece from query.Split) and
+// reports whether the caller should stop.
+func (s *session) runPiece(ctx context.Context, loc pieceLoc, piece string) (stop bool) {
+	if s.takeInterrupt() || ctx.Err() != nil {
+		s.failed = true
+		s.flush()
+		s.printf(s.errw, "%sinterrupted\n", locPrefix(loc.name, 0, 0))
+		return true
+	}
+	stmts, perr := query.Parse(piece)
+	for _, st := range stmts {
+		if err := s.execStmt(ctx, st); err != nil {
+			return s.fail(ctx, loc, piece, st, err)
+		}
+	}
+	if perr != nil {
+		return s.fail(ctx, loc, piece, nil, perr)
+	}
+	return false
+}
+
+// execStmt runs one statement and prints its rows.
+func (s *session) execStmt(ctx context.Context, st query.Statement) error {
+	sctx, cancel := context.WithCancel(ctx)
+	s.mu.Lock()
+	s.cancelStmt = cancel
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.cancelStmt = nil
+		s.mu.Unlock()
+		cancel()
+	}()
+	var bar *progressBar
+	if s.progress {
+		bar = newProgressBar(s.errw)
+		sctx = db.WithProgress(sctx, bar.update)
+	}
+	start := time.Now()
+	rows, err := s.db.Run(sctx, st)
+	if bar != nil {
+		bar.finish()
+	}
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if err := printRows(sctx, s.out, rows, s.printOptions()); err != nil {
+		return err
+	}
+	if s.timer {
+		fmt.Fprintf(s.out, "Run Time: real %.3f\n", time.Since(start).Seconds())
+	}
+	if err := s.out.Flush(); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	if name := tableOf(st); name != "" {
+		s.lastTable = name
+	}
+	return nil
+}
+
+// printOptions is how results are printed now.
+func (s *session) printOptions() printOptions {
+	header := s.mode == modeTable
+	if s.headerSet {
+		header = s.header
+	}
+	return printOptions{mode: s.mode, header: header, abbreviate: s.interactive && s.mode == modeTable,
+		width: s.tableWidth()}
+}
+
+// defaultTableWidth is the widest table drawn when standard output is not
+// a terminal (whose own width counts otherwise).
+const defaultTableWidth = 200
+
+func (s *session) tableWidth() int {
+	if s.screen != nil {
+		if w, _, err := term.GetSize(int(s.screen.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	return defaultTableWidth
+}
+
+// tableOf returns the table a statement names, if any.
+func tableOf(st query.Statement) string {
+	var t *query.TableName
+	switch x := st.(type) {
+	case *query.Select:
+		t = x.From
+	case *query.Explain:
+		return tableOf(x.Stmt)
+	case *query.Train:
+		t = x.Table
+	case *query.Import:
+		t = x.Table
+	case *query.Export:
+		t = x.Table
+	case *query.CreateTable:
+		t = x.Table
+	case *query.Insert:
+		t = x.Table
+	case *query.Delete:
+		t = x.Table
+	case *query.Describe:
+		t = x.Table
+	case *query.CreateIndex:
+		t = x.Table
+	case *query.Evaluate:
+		t = x.Table
+	case *query.AlterTable:
+		t = x.NewName
+	}
+	if t == nil {
+		return ""
+	}
+	return t.Name
+}
+
+// fail reports a failed statement and says whether to stop.
+func (s *session) fail(ctx context.Context, loc pieceLoc, piece string, st query.Statement, err error) (stop bool) {
+	s.failed = true
+	s.flush()
+	interrupted := errors.Is(err, context.Canceled) || ctx.Err() != nil
+	if interrupted {
+		s.takeInterrupt()
+		s.printf(s.errw, "%sinterrupted\n", locPrefix(loc.name, stmtLine(loc, piece, st), 0))
+		return true
+	}
+	s.printf(s.errw, "%s\n", errorText(loc, piece, st, err))
+	return s.bail
+}
+
+// errorText is the message for err, raised by the statement st (nil for a
+// parse error) of piece: "name:line:col: message" and, when the error has
+// a position, the line with a caret under the spot.
+func errorText(loc pieceLoc, piece string, st query.Statement, err error) string {
+	var qe *query.Error
+	if !errors.As(err, &qe) || !qe.Pos.IsValid() || qe.Pos.Offset < 0 || qe.Pos.Offset > len(piece) {
+		return locPrefix(loc.name, stmtLine(loc, piece, st), 0) + err.Error()
+	}
+	msg := qe.Msg
+	if full := err.Error(); full != qe.Error() {
+		// Keep what the wrappers added, without the inner position.
+		msg = strings.Replace(full, qe.Error(), qe.Msg, 1)
+	}
+	p := inText(loc, qe.Pos)
+	mark := &query.Error{Pos: p, Msg: "-"}
+	drawn := strings.TrimPrefix(query.FormatError(loc.text, mark), mark.Error())
+	return locPrefix(loc.name, loc.line+p.Line-1, p.Column) + msg + drawn
+}
+
+// inText turns a position in the piece at loc.off into one in loc.text.
+func inText(loc pieceLoc, p query.Position) query.Position {
+	before := loc.text[:loc.off]
+	line := 1 + strings.Count(before, "\n")
+	col := 1 + utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:])
+	out := query.Position{Offset: loc.off + p.Offset, Line: line + p.Line - 1, Column: p.Column}
+	if p.Line == 1 {
+		out.Column = col + p.Column - 1
+	}
+	return out
+}
+
+// stmtLine is the script line where st (or, for nil, the piece) starts.
+func stmtLine(loc pieceLoc, piece string, st query.Statement) int {
+	p := query.Position{Offset: 0, Line: 1, Column: 1}
+	if st != nil {
+		if pos, _ := st.Span(); pos.IsValid() {
+			p = pos
+		}
+	} else if i := len(piece) - len(strings.TrimLeft(piece, " \t\r\n")); i > 0 {
+		p.Line += strings.Count(piece[:i], "\n")
+	}
+	return loc.line + inText(loc, p).Line - 1
+}
+
+// locPrefix starts a message about a place in a script: "train.sql:3:14: ",
+// "train.sql:3: ", or "error: " in the REPL (whose messages then name
+// line:col within the input when col > 0).
+func locPrefix(name string, line, col int) string {
+	switch {
+	case name == "" && col > 0:
+		return "error: " + strconv.Itoa(line) + ":" + strconv.Itoa(col) + ": "
+	case name == "":
+		return "error: "
+	case col > 0:
+		return name + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col) + ": "
+	case line > 0:
+		return name + ":" + strconv.Itoa(line) + ": "
+	}
+	return name + ": "
+}
+
+// interrupt cancels the running statement (Ctrl-C).
+func (s *session) interrupt() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.interrupted = true
+	if s.cancelStmt != nil {
+		s.cancelStmt()
+	}
+}
+
+// takeInterrupt reports whether Ctrl-C was pressed since the last call.
+func (s *session) takeInterrupt() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := s.interrupted
+	s.interrupted = false
+	return i
+}
+
+// runFile runs the script at path. An error means it could not be opened.
+func (s *session) runFile(ctx context.Context, path string) (stop bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return true, err
+	}
+	defer f.Close()
+	return s.run(ctx, newScriptReader(f), source{name: path}), nil
+}
+
+// flush writes buffered output. A failure to write standard output counts
+// as an error, reported once.
+func (s *session) flush() {
+	if err := s.out.Flush(); err != nil {
+		s.failed = true
+		if !s.outFailed {
+			s.outFailed = true
+			fmt.Fprintf(s.errw, "embeddb: write output: %v\n", err)
+		}
+	}
+}
+
+// printf writes to w (standard error, or output after flushing).
+func (s *session) printf(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, format, args...)
+}
