@@ -373,7 +373,7 @@ func (b *BPE) loadModel(m *modelJSON) error {
 // duplicate of a pair replaces the earlier one's rank, as in Hugging Face
 // tokenizers.
 func (b *BPE) loadMerges(merges []string) error {
-	b.merges = make(map[uint64]mergeRule, len(merges)/2)
+	b.merges = newMergeTable(len(merges) / 2)
 	var buf []byte
 	for rank := 0; 2*rank+1 < len(merges); rank++ {
 		l, r := merges[2*rank], merges[2*rank+1]
@@ -390,7 +390,7 @@ func (b *BPE) loadMerges(merges []string) error {
 		if !ok {
 			return fmt.Errorf("%w: merge %d: merged token %q is not in the vocab", ErrMalformed, rank, buf)
 		}
-		b.merges[pairKey(a, c)] = mergeRule{rank: int32(rank), id: n}
+		b.merges.put(pairKey(a, c), mergeRule{rank: int32(rank), id: n})
 	}
 	return nil
 }

@@ -15,6 +15,64 @@ func pairKey(left, right int32) uint64 {
 	return uint64(uint32(left))<<32 | uint64(uint32(right))
 }
 
+// mergeTable maps pairKey(left, right) to its merge: an open-addressing
+// hash table, at most half full, with keys and values side by side, so that
+// a lookup usually touches one cache line. Looking up merges is most of the
+// time of encoding text the cache has not seen (Chinese, for one).
+type mergeTable struct {
+	shift   uint // 64 - log2(len(entries))
+	entries []mergeEntry
+}
+
+type mergeEntry struct {
+	key  uint64
+	rule mergeRule
+}
+
+// emptyKey marks a free slot; no pair has it, since ids are < maxTokenID.
+const emptyKey = ^uint64(0)
+
+func newMergeTable(n int) mergeTable {
+	bits := uint(4)
+	for 1<<bits < 2*n {
+		bits++
+	}
+	t := mergeTable{shift: 64 - bits, entries: make([]mergeEntry, 1<<bits)}
+	for i := range t.entries {
+		t.entries[i].key = emptyKey
+	}
+	return t
+}
+
+func (t *mergeTable) slot(k uint64) int {
+	return int((k * 0x9E3779B97F4A7C15) >> t.shift)
+}
+
+// put sets k's rule, replacing an earlier one.
+func (t *mergeTable) put(k uint64, r mergeRule) {
+	mask := len(t.entries) - 1
+	for i := t.slot(k); ; i = (i + 1) & mask {
+		e := &t.entries[i]
+		if e.key == k || e.key == emptyKey {
+			*e = mergeEntry{k, r}
+			return
+		}
+	}
+}
+
+func (t *mergeTable) get(k uint64) (mergeRule, bool) {
+	mask := len(t.entries) - 1
+	for i := t.slot(k); ; i = (i + 1) & mask {
+		e := &t.entries[i]
+		if e.key == k {
+			return e.rule, true
+		}
+		if e.key == emptyKey {
+			return mergeRule{}, false
+		}
+	}
+}
+
 // Bounds of the per-word merge cache. Pieces of Qwen's Chinese text can be
 // long, and a long piece is rarely seen twice.
 const (
@@ -156,7 +214,7 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 
 	h := sc.heap[:0]
 	for i := 0; i+1 < len(syms); i++ {
-		if m, ok := b.merges[pairKey(syms[i].id, syms[i+1].id)]; ok {
+		if m, ok := b.merges.get(pairKey(syms[i].id, syms[i+1].id)); ok {
 			h = heapPush(h, mergeCand{m.rank, int32(i), m.id, syms[i].id, syms[i+1].id})
 		}
 	}
@@ -181,12 +239,12 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 		}
 		if cur.prev >= 0 {
 			p := syms[cur.prev]
-			if m, ok := b.merges[pairKey(p.id, cur.id)]; ok {
+			if m, ok := b.merges.get(pairKey(p.id, cur.id)); ok {
 				h = heapPush(h, mergeCand{m.rank, cur.prev, m.id, p.id, cur.id})
 			}
 		}
 		if cur.next >= 0 {
-			if m, ok := b.merges[pairKey(cur.id, syms[cur.next].id)]; ok {
+			if m, ok := b.merges.get(pairKey(cur.id, syms[cur.next].id)); ok {
 				h = heapPush(h, mergeCand{m.rank, top.pos, m.id, cur.id, syms[cur.next].id})
 			}
 		}

@@ -22,10 +22,28 @@
 // decoding with errors='ignore' does, so a Latin-1 'é' inside a word
 // disappears and joins the two halves ("caf\xe9s" gives "cafs").
 //
+// # Byte-level BPE
+//
+// [LoadBPE] and [ParseBPE] read a Hugging Face tokenizer.json whose model is
+// byte-level BPE, as Qwen2, Qwen2.5, Qwen3 and the GPT-2 family use, and
+// [BPE.Encode] gives the ids and tokens that Hugging Face tokenizers gives
+// with add_special_tokens=False: the added tokens written in the text
+// (special or not, longest first) are cut out first, the rest is normalized
+// (NFC for Qwen), split by the pre-tokenizer's pattern, mapped byte by byte
+// to the GPT-2 byte-level alphabet ('Ġ' for a space) and merged by rank.
+// Go's regexp has no look-ahead, so the two split patterns in use (Qwen's
+// and GPT-2's) are written by hand; a file with another pattern or another
+// kind of model, normalizer, pre-tokenizer or decoder is refused with an
+// error wrapping [ErrUnsupported] that names it. The goldens in testdata
+// were recorded from the Rust tokenizers library itself (testdata/gen_bpe.js).
+//
 // # Concurrency
 //
 // [SimplePreprocess] is safe for concurrent use. A [Simple] is not: it owns
 // the buffers its tokens point into, so give each goroutine its own.
+//
+// A loaded *[BPE] is safe for concurrent use: its tables are read-only, and
+// its cache of merged words is guarded by a lock.
 //
 // # Caveats
 //
@@ -35,5 +53,13 @@
 // Characters assigned after Unicode 14.0 are not letters to gensim under
 // Python 3.11 and are not letters here either. Normalization for deacc uses
 // golang.org/x/text's tables (Unicode 15.0); the two agree on every code
-// point (see TestSimple_AllCodePoints).
+// point (see TestSimple_AllCodePoints). The BPE split patterns classify
+// characters with Go's unicode package (Unicode 15.0).
+//
+// [BPE.Encode] never adds BOS/EOS or other special tokens (the
+// post_processor is ignored), does not truncate or pad, and reports no
+// offsets. [BPE.Decode] keeps special tokens and fails on an unknown id,
+// where Hugging Face would skip it. An added token whose text is matched in
+// the raw input is not normalized together with its neighbours, exactly as
+// in Hugging Face, so Decode(Encode(s)) can differ from NFC(s) next to one.
 package tokenize

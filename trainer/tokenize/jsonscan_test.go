@@ -53,7 +53,7 @@ func TestParseBPE_StringForms(t *testing.T) {
 		if id, ok := b.TokenToID("aé"); !ok || id != 2 {
 			t.Errorf("ParseBPE(%s): TokenToID(aé) = %d, %v; want 2, true", data, id, ok)
 		}
-		if m, ok := b.merges[pairKey(0, 1)]; !ok || m != (mergeRule{0, 2}) {
+		if m, ok := b.merges.get(pairKey(0, 1)); !ok || m != (mergeRule{0, 2}) {
 			t.Errorf("ParseBPE(%s): merge (a, é) = %v, %v; want rank 0 -> 2", data, m, ok)
 		}
 	}
