@@ -27,12 +27,12 @@ type Token struct {
 //
 // A *BPE is safe for concurrent use.
 type BPE struct {
-	vocab        map[string]int32     // model vocabulary
-	modelSize    int                  // len(vocab) as loaded
-	merges       mergeTable           // pairKey(left, right) -> rank, merged id
-	byteID       [256]int32           // id of each byte's byte-level character, -1 if none
-	fallbackID   [256]int32           // id of "<0xXX>", -1 if none (byte_fallback)
-	unkID        int32                // -1: no unk token
+	vocab        map[string]int32 // model vocabulary
+	modelSize    int              // len(vocab) as loaded
+	merges       mergeTable       // pairKey(left, right) -> rank, merged id
+	byteID       [256]int32       // id of each byte's byte-level character, -1 if none
+	fallbackID   [256]int32       // id of "<0xXX>", -1 if none (byte_fallback)
+	unkID        int32            // -1: no unk token
 	fuseUnk      bool
 	byteFallback bool
 	ignoreMerges bool
