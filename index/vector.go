@@ -77,7 +77,8 @@ func CosineSimilarity(a, b []float32) (float32, error) {
 // offending element, if v holds a NaN or an infinity.
 func CheckFinite(v []float32) error {
 	for i, x := range v {
-		if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+		// NaN and ±Inf are the values whose exponent bits are all ones.
+		if math.Float32bits(x)&0x7f800000 == 0x7f800000 {
 			return fmt.Errorf("element %d is %v: %w", i, x, ErrNotFinite)
 		}
 	}

@@ -27,6 +27,7 @@ shared=${EMBEDDB_SHARED:-$(pwd)/../shared}
 quiet() { [ -f "$shared/peers/quiet.py" ] && $py "$shared/peers/quiet.py" wait >&2 || true; }
 go test -c -o "$dir/index.test" ./index/
 bench() { (cd index && EMBEDDB_INDEX_DATA="$dir" "$dir/index.test" -test.run '^$' -test.timeout 3h "$@"); }
+rm -f "$dir"/embeddb-hnsw.idx*   # a graph left by older code must not be reused
 quiet
 bench -test.bench 'BenchmarkHNSW_Build' -test.benchtime 1x | tee "$dir/go-bench.txt"
 bench -test.bench 'BenchmarkHNSW_Load' -test.benchtime 1x | tee -a "$dir/go-bench.txt"
