@@ -20,12 +20,13 @@ case "$kind" in
 esac
 mkdir -p "$dir"
 [ -f "$dir/meta.json" ] || $py scripts/compare_index.py prepare "${prep[@]}" --out "$dir"
+# Compile first, so that the benchmarks measure the tree as it was when the run began.
+go test -c -o "$dir/index.test" ./index/
 $py scripts/compare_index.py peers "$dir" >"$dir/peers.log"
 # One query thread: the search benchmarks run on one goroutine; builds use the
 # number of workers in their names. GOMAXPROCS=2 lets the 2-worker build use both cores.
 shared=${EMBEDDB_SHARED:-$(pwd)/../shared}
 quiet() { [ -f "$shared/peers/quiet.py" ] && $py "$shared/peers/quiet.py" wait >&2 || true; }
-go test -c -o "$dir/index.test" ./index/
 bench() { (cd index && EMBEDDB_INDEX_DATA="$dir" "$dir/index.test" -test.run '^$' -test.timeout 3h "$@"); }
 rm -f "$dir"/embeddb-hnsw.idx*   # a graph left by older code must not be reused
 quiet
