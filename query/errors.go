@@ -113,6 +113,8 @@ func describeToken(t lexer.Token) string {
 		return "quoted identifier " + truncate(t.Value)
 	case tokParam:
 		return "parameter ?"
+	case tokNumbers:
+		return "'['" // as if the vector were its tokens
 	}
 	return quoteToken(t.Value)
 }

@@ -1,7 +1,6 @@
 package query
 
 import (
-	"slices"
 	"strings"
 )
 
@@ -26,7 +25,7 @@ var productionLabels = map[string]string{
 	"GFile":       "file name in single quotes",
 	"GOption":     "option name",
 	"GSetting":    "setting name",
-	"GWord":       "value",
+	"OptionValue": "value",
 }
 
 // nameLabels are the labels of places where a name goes; finding a reserved
@@ -260,10 +259,6 @@ func literalLabel(lit string) string {
 // INDEX", "')', ','".
 func expectedWords(ebnf string) []string {
 	labels, _ := first(parseEBNFExpr(ebnf), nil, map[string]bool{})
-	if slices.Contains(labels, "value") {
-		// An option's value: an expression or a bare reserved word.
-		labels = slices.DeleteFunc(labels, func(l string) bool { return l == "expression" })
-	}
 	return labels
 }
 

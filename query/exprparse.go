@@ -42,10 +42,22 @@ func parseExprTokens(lex *lexer.PeekingLexer) (Expr, error) {
 	return p.or()
 }
 
+// parseValueTokens is the participle parse function for optionValue: an
+// expression, or else a reserved word, which becomes an *Ident holding its
+// lower-case spelling.
+func parseValueTokens(lex *lexer.PeekingLexer) (optionValue, error) {
+	t := lex.Peek()
+	if t.Type == tokKeyword && !canStartExpr(t) {
+		lex.Next()
+		return &Ident{Pos: position(t.Pos), Name: strings.ToLower(t.Value)}, nil
+	}
+	return parseExprTokens(lex)
+}
+
 // canStartExpr reports whether an expression can begin with t.
 func canStartExpr(t *lexer.Token) bool {
 	switch t.Type {
-	case tokNumber, tokString, tokParam, tokQIdent, tokFunc, tokIdent:
+	case tokNumber, tokString, tokParam, tokQIdent, tokFunc, tokIdent, tokNumbers:
 		return true
 	case tokPunct:
 		switch t.Value {
@@ -292,6 +304,9 @@ func (p *exprParser) primary() (Expr, error) {
 	case tokParam:
 		p.next()
 		return &Param{Pos: at}, nil // numbered once the statement is parsed
+	case tokNumbers:
+		p.next()
+		return p.numbers(at, t.Value)
 	case tokQIdent:
 		p.next()
 		return &Ident{Pos: at, Name: unquote(t.Value, '"')}, nil
@@ -336,6 +351,71 @@ func (p *exprParser) primary() (Expr, error) {
 		}
 	}
 	return nil, p.expected("expression")
+}
+
+// numbers reads the elements of a tokNumbers token (see numberVector),
+// which begins at the position at: the same tree as the tokens '[',
+// ['-'] number, ',' ... ']' give.
+func (p *exprParser) numbers(at Position, text string) (Expr, error) {
+	count := 1 + strings.Count(text, ",")
+	v := &VectorLit{Pos: at, Elems: make([]Expr, 0, count)}
+	if len(p.nums) == cap(p.nums) {
+		p.nums = make([]NumberLit, 0, count)
+	}
+	pos := at
+	// advance moves pos over text[from:to], which holds no tabs or
+	// non-ASCII characters but may hold newlines.
+	advance := func(from, to int) {
+		for _, c := range []byte(text[from:to]) {
+			pos.Offset++
+			if c == '\n' {
+				pos.Line++
+				pos.Column = 1
+			} else {
+				pos.Column++
+			}
+		}
+	}
+	advance(0, 1) // '['
+	i := 1
+	for {
+		j := i
+		for text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r' {
+			j++
+		}
+		advance(i, j)
+		i = j
+		start, minus := pos, -1
+		if text[i] == '-' {
+			minus = i
+			for j = i + 1; text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'; j++ {
+			}
+			advance(i, j)
+			i = j
+		}
+		n, _ := numberLen(text[i:])
+		lit := text[i : i+n]
+		switch {
+		case minus == i-1:
+			lit = text[minus : i+n] // -0.5 as written: no copy
+		case minus >= 0:
+			lit = "-" + lit // - 0.5
+		}
+		num, err := p.number(start, lit)
+		if err != nil {
+			return nil, err
+		}
+		v.Elems = append(v.Elems, num)
+		for j = i + n; text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'; j++ {
+		}
+		advance(i, j)
+		i = j
+		if text[i] == ']' {
+			return v, nil
+		}
+		advance(i, i+1) // ','
+		i++
+	}
 }
 
 // call parses a function's arguments; the name is consumed already.

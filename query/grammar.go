@@ -225,28 +225,24 @@ type gFile struct {
 	Param  bool   `parser:"| @'?'"`
 }
 
-// gOption is name = value; any word may name an option (limit = 10). The
-// value is an expression, or a reserved word used as a bare value
-// (exact = on).
+// gOption is name = value; any word may name an option (limit = 10).
 type gOption struct {
 	Pos   lexer.Position
-	Name  string `parser:"@(Ident | Keyword | Func | QIdent) '='"`
-	Value Expr   `parser:"( @@"`
-	Word  *gWord `parser:"| @@ )"`
+	Name  string      `parser:"@(Ident | Keyword | Func | QIdent) '='"`
+	Value optionValue `parser:"@@"`
 }
 
 type gSetting struct {
 	Pos   lexer.Position
-	Name  string `parser:"@(Ident | Keyword | Func | QIdent) ('=' | 'TO')"`
-	Value Expr   `parser:"( @@"`
-	Word  *gWord `parser:"| @@ )"`
+	Name  string      `parser:"@(Ident | Keyword | Func | QIdent) ('=' | 'TO')"`
+	Value optionValue `parser:"@@"`
 }
 
-// gWord is a reserved word written as an option's value.
-type gWord struct {
-	Pos  lexer.Position
-	Word string `parser:"@Keyword"`
-}
+// optionValue is the value of an option: an expression, or a reserved word
+// used as a bare value (SET exact = on), which becomes an *Ident holding
+// its lower-case spelling. It is a distinct type only so that participle
+// can parse it with a function of its own, parseValueTokens.
+type optionValue interface{ Expr }
 
 // lexDef hands participle the tokens our scanner made; see tokenLexer.
 type lexDef struct{ symbols map[string]lexer.TokenType }
@@ -278,6 +274,7 @@ var (
 		participle.Lexer(&lexDef{symbols: tokenSymbols}),
 		participle.CaseInsensitive("Keyword", "Func"),
 		participle.ParseTypeWith(parseExprTokens),
+		participle.ParseTypeWith(parseValueTokens),
 		participle.Union[gStmt](
 			&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
 			&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},

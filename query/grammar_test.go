@@ -3,6 +3,8 @@ package query
 import (
 	"slices"
 	"testing"
+
+	"github.com/alecthomas/participle/v2"
 )
 
 // TestGrammar_Expectations checks that every production of the grammar can
@@ -62,8 +64,8 @@ func TestExpectedWords(t *testing.T) {
 		{`"FROM" GTableName`, []string{"FROM"}},
 		{`"=" Expr`, []string{"'='"}},
 		{`(GCreateTable | GCreateIndex)`, []string{"TABLE", "INDEX"}},
-		{`("=" | "TO") (Expr | GWord)`, []string{"'='", "TO"}},
-		{`(Expr | GWord)`, []string{"value"}},
+		{`("=" | "TO") OptionValue`, []string{"'='", "TO"}},
+		{`OptionValue`, []string{"value"}},
 		{`("ASC" | "DESC")? ")"`, []string{"ASC", "DESC", "')'"}},
 		{`<ident>`, []string{"identifier"}},
 	}
@@ -90,5 +92,20 @@ func TestEditDistance(t *testing.T) {
 		if got := editDistance(tc.a, tc.b); got != tc.want {
 			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
+	}
+}
+
+// TestParse_TooManyItems lowers participle's limit on repetitions to check
+// the error that a list longer than the limit gets.
+func TestParse_TooManyItems(t *testing.T) {
+	saved := participle.MaxIterations
+	participle.MaxIterations = 3
+	defer func() { participle.MaxIterations = saved }()
+	_, err := Parse("INSERT INTO t VALUES (1), (2), (3), (4), (5)")
+	if err == nil || err.Error() != "1:40: too many items in a list (more than 3)" {
+		t.Errorf("Parse of 5 rows with a limit of 3: error = %v", err)
+	}
+	if _, err := Parse("INSERT INTO t VALUES (1), (2), (3)"); err != nil {
+		t.Errorf("Parse of 3 rows with a limit of 3: %v", err)
 	}
 }

@@ -22,6 +22,7 @@ const (
 	tokNumber                             // unsigned number: 1, 2.5, 3e-4, .5
 	tokParam                              // ?
 	tokPunct                              // ( ) [ ] , ; = <> != < <= > >= + - * /
+	tokNumbers                            // [1, -2.5, 3e-4]: see numberVector
 )
 
 var tokenSymbols = map[string]lexer.TokenType{
@@ -34,6 +35,7 @@ var tokenSymbols = map[string]lexer.TokenType{
 	"Number":  tokNumber,
 	"Param":   tokParam,
 	"Punct":   tokPunct,
+	"Numbers": tokNumbers,
 }
 
 // reservedWords are the keywords of the language. They cannot be used as
@@ -351,6 +353,56 @@ func (s *scanner) scan() (token, *lexError) {
 		msg += "; names cannot be qualified (write word, not t.word)"
 	}
 	return fail(w, false, msg)
+}
+
+// numberVector returns the length of the vector literal at the start of s
+// when it holds nothing but numbers, each with an optional minus sign,
+// separated by commas and blanks: [0.1, -2, 3e-4]. Such a literal, which
+// an INSERT of embeddings repeats hundreds of times, is handed to the
+// parser as one token instead of two or three per element; the parser
+// reads its elements exactly as it would read the separate tokens. Any
+// other vector (one with a ?, a comment, an expression or an error in it)
+// returns 0 and takes the ordinary way, which also words every error.
+// The minus signs stay a matter of the grammar: after '[' or ',' a minus
+// can only be a unary minus.
+func numberVector(s string) int {
+	i := 1 // past '['
+	blanks := func() {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			i++
+		}
+	}
+	blanks()
+	if i < len(s) && s[i] == ']' {
+		return 0 // [] is rare: no need for a fast way
+	}
+	for {
+		if i < len(s) && s[i] == '-' {
+			i++
+			blanks()
+		}
+		if i >= len(s) || !('0' <= s[i] && s[i] <= '9' || s[i] == '.') {
+			return 0
+		}
+		n, ok := numberLen(s[i:])
+		if !ok || n == 0 {
+			return 0
+		}
+		i += n
+		blanks()
+		if i >= len(s) {
+			return 0
+		}
+		switch s[i] {
+		case ']':
+			return i + 1
+		case ',':
+			i++
+			blanks()
+		default:
+			return 0
+		}
+	}
 }
 
 // quotedLen returns the length of the quoted token at the start of s, whose

@@ -178,6 +178,11 @@ func (l *chunkLexer) Next() (lexer.Token, error) {
 	case t.kind == tokPunct && t.text == ";":
 		l.c.semicolon = true
 		return l.stop(t.pos, ";", nil)
+	case t.kind == tokPunct && t.text == "[":
+		if n := numberVector(l.sc.src[t.pos.Offset:]); n > 0 {
+			l.sc.advance(n - 1) // the scanner is past the '[' already
+			t = token{kind: tokNumbers, text: l.sc.src[t.pos.Offset : t.pos.Offset+n], pos: t.pos, endPos: l.sc.pos()}
+		}
 	}
 	switch {
 	case t.kind == tokParam:
@@ -567,7 +572,7 @@ func convertStmt(g gStmt) Statement {
 	case *gAlter:
 		return &AlterTable{Pos: position(x.Pos), Table: convertTable(x.Table), NewName: convertTable(x.NewName)}
 	case *gSet:
-		return &Set{Pos: position(x.Pos), Name: optionNameOf(x.Setting.Name), Value: convertValue(x.Setting.Value, x.Setting.Word)}
+		return &Set{Pos: position(x.Pos), Name: optionNameOf(x.Setting.Name), Value: x.Setting.Value}
 	case *gShow:
 		return &ShowTables{Pos: position(x.Pos)}
 	case *gDescribe:
@@ -627,7 +632,7 @@ func convertOptions(gs []*gOption) []Option {
 	}
 	out := make([]Option, len(gs))
 	for i, g := range gs {
-		out[i] = Option{Pos: position(g.Pos), Name: optionNameOf(g.Name), Value: convertValue(g.Value, g.Word)}
+		out[i] = Option{Pos: position(g.Pos), Name: optionNameOf(g.Name), Value: g.Value}
 	}
 	return out
 }
@@ -639,15 +644,6 @@ func optionNameOf(raw string) string {
 		return unquote(raw, '"')
 	}
 	return strings.ToLower(raw)
-}
-
-// convertValue returns an option's value: its expression, or an *Ident
-// holding the lower-case spelling of the reserved word written instead.
-func convertValue(value Expr, word *gWord) Expr {
-	if value != nil {
-		return value
-	}
-	return &Ident{Pos: position(word.Pos), Name: strings.ToLower(word.Word)}
 }
 
 // unquoteName returns an identifier's name: the word as written, or the

@@ -279,3 +279,62 @@ func TestNumberLit_Float32(t *testing.T) {
 		}
 	}
 }
+
+// TestParse_NumberVectors checks that a vector of plain numbers, which the
+// parser reads as one token, gives the same tree, positions included, and
+// the same errors as the same vector read token by token (a comment before
+// the closing bracket forces that way).
+func TestParse_NumberVectors(t *testing.T) {
+	vectors := []string{
+		"[1]",
+		"[0.1, -0.2, 3e-4]",
+		"[ -1 ,2,- 3 , .5, 1., 1E+3 ]",
+		"[\n  0.25,\n  -0.5\r\n]",
+		"[9223372036854775807, -9223372036854775808, 9223372036854775808]",
+		"[-0, -0.0, 0.000]",
+		"[1e999]",
+		"[1, -1e999]",
+	}
+	for _, v := range vectors {
+		fast := "SELECT " + v + " AS v"
+		slow := "SELECT " + strings.TrimSuffix(v, "]") + "/**/] AS v"
+		a, errA := query.ParseStatement(fast)
+		b, errB := query.ParseStatement(slow)
+		if fmt.Sprint(errA) != fmt.Sprint(errB) {
+			t.Errorf("ParseStatement(%q) error = %v, but %v for %q", fast, errA, errB, slow)
+			continue
+		}
+		if errA != nil {
+			continue
+		}
+		va, vb := a.(*query.Select).Items[0].Expr, b.(*query.Select).Items[0].Expr
+		if diff := cmp.Diff(vb, va); diff != "" {
+			t.Errorf("ParseStatement(%q) differs from %q (-token by token +fast):\n%s", fast, slow, diff)
+		}
+	}
+}
+
+// TestParse_Concurrent parses from several goroutines at once: the parser
+// is built once and shared. Run with -race.
+func TestParse_Concurrent(t *testing.T) {
+	src, err := os.ReadFile("testdata/parse/design.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dumpScript(string(src))
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			var got string
+			for range 20 {
+				got = dumpScript(string(src))
+			}
+			done <- got
+		}()
+	}
+	for range 4 {
+		if got := <-done; got != want {
+			t.Errorf("a concurrent parse gave\n%s\nwant\n%s", got, want)
+		}
+	}
+}
