@@ -91,6 +91,7 @@ func benchRead(b *testing.B, path string, opts vecfile.ReadOptions) {
 	var rows int64
 	sink := make([]byte, 0, 8<<20)
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for range b.N {
 		r, err := vecfile.Open(path, opts)
 		if err != nil {
@@ -107,6 +108,7 @@ func benchRead(b *testing.B, path string, opts vecfile.ReadOptions) {
 		r.Close()
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric((processCPU() - cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 func BenchmarkRead(b *testing.B) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // binarySource reads word2vec binary files: the header line, then per row
@@ -90,7 +91,9 @@ func (bs *binarySource) stage(r *Reader) stage {
 				return false, errAt(r.path, off, ErrTruncated, "row %d (%q) needs %d bytes, the file has %d left",
 					read+1, clip(w, 40), rowBytes, r.size-off)
 			}
-			if r.umode == unicodeStrict {
+			if utf8.Valid(w) {
+				t.addWord(w)
+			} else if r.umode == unicodeStrict {
 				if _, bad := decodeUTF8(nil, w, unicodeStrict); bad >= 0 {
 					return false, errAt(r.path, rowOff+int64(bad), ErrUnicode,
 						"row %d: invalid UTF-8 in the word (byte %#02x); unicode_errors = 'replace' or 'ignore' reads it", read+1, w[bad])

@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/embeddb/embeddb/internal/half"
 )
@@ -392,6 +393,10 @@ func (rs *rawSource) readWord(r *Reader, t *task, wr *bufio.Reader, row int) err
 		return fmt.Errorf("read %s: %w", rs.wordPath, err)
 	}
 	w = bytes.TrimSuffix(bytes.TrimSuffix(w, []byte{'\n'}), []byte{'\r'})
+	if utf8.Valid(w) {
+		t.addWord(w)
+		return nil
+	}
 	if r.umode == unicodeStrict {
 		if _, bad := decodeUTF8(nil, w, unicodeStrict); bad >= 0 {
 			return &FormatError{Path: rs.wordPath, Line: row + 1, Offset: -1, Err: ErrUnicode,

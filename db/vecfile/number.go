@@ -1,8 +1,10 @@
 package vecfile
 
 import (
+	"encoding/binary"
 	"errors"
 	"math"
+	"math/bits"
 	"strconv"
 )
 
@@ -55,6 +57,22 @@ func scanFloat32(s []byte) (f32 float32, n int, ok bool) {
 	if i < len(s) && s[i] == '.' {
 		i++
 		frac := i
+		// Eight digits at a time while mant has room for them (nd ≤ 11).
+		for i+8 <= len(s) && nd <= 11 {
+			v := binary.LittleEndian.Uint64(s[i:])
+			if (v&0xF0F0F0F0F0F0F0F0)|(((v+0x0606060606060606)&0xF0F0F0F0F0F0F0F0)>>4) != 0x3333333333333333 {
+				break
+			}
+			d := eightDigits(v)
+			mant = mant*100000000 + d
+			switch {
+			case nd > 0:
+				nd += 8
+			case d != 0:
+				nd = decimalDigits(d)
+			}
+			i += 8
+		}
 		for ; i < len(s); i++ {
 			c := s[i] - '0'
 			if c > 9 {
@@ -113,6 +131,25 @@ func scanFloat32(s []byte) (f32 float32, n int, ok bool) {
 	}
 	return float32(f), i, true
 }
+
+// eightDigits returns the value of eight ASCII digits loaded little-endian
+// (the first digit in the lowest byte), as in simdjson and fast_float.
+func eightDigits(v uint64) uint64 {
+	v -= 0x3030303030303030
+	v = v*10 + v>>8
+	return ((v&0x000000FF000000FF)*(100+(1000000<<32)) + ((v>>16)&0x000000FF000000FF)*(1+(10000<<32))) >> 32
+}
+
+// decimalDigits returns the number of decimal digits of 0 < v < 10^8.
+func decimalDigits(v uint64) int {
+	d := bits.Len64(v) * 1233 >> 12 // ⌊log10(2^len)⌋
+	if v >= pow10u[d] {
+		d++
+	}
+	return d
+}
+
+var pow10u = [...]uint64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000}
 
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}

@@ -133,3 +133,23 @@ func BenchmarkParseFloat32(b *testing.B) {
 	}
 	_ = sink
 }
+
+func TestEightDigits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	for range 100000 {
+		n := rng.Uint64N(100000000)
+		s := fmt.Sprintf("%08d", n)
+		v := uint64(0)
+		for i := 7; i >= 0; i-- {
+			v = v<<8 | uint64(s[i])
+		}
+		if got := eightDigits(v); got != n {
+			t.Fatalf("eightDigits(%q) = %d", s, got)
+		}
+		if n > 0 {
+			if got, want := decimalDigits(n), len(strconv.FormatUint(n, 10)); got != want {
+				t.Fatalf("decimalDigits(%d) = %d, want %d", n, got, want)
+			}
+		}
+	}
+}

@@ -213,7 +213,9 @@ func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
 		if words != nil {
 			words = words[:n]
 			if seen == nil {
-				seen = make(map[string]int64)
+				// Sized for the whole file when its header says, so the map
+				// does not grow (and rehash) row by row.
+				seen = make(map[string]int64, min(max(r.hdr.Rows, 0), 1<<22))
 			}
 			k := 0
 			for i, w := range words {
@@ -318,6 +320,18 @@ func countNonFinite(data []byte, dt DType, dim int) (n int64, firstRow int) {
 	first := -1
 	switch dt {
 	case Float32:
+		// Two elements at a time: an element is NaN or ±Inf when its
+		// exponent bits are all set, which carries into its sign bit when
+		// 1 is added at the bottom of the exponent. Lanes cannot carry
+		// into each other.
+		var flags uint64
+		for i := 0; i+8 <= len(data); i += 8 {
+			x := binary.LittleEndian.Uint64(data[i:])
+			flags |= (x&0x7f8000007f800000 + 0x0080000000800000) & 0x8000000080000000
+		}
+		if flags == 0 && len(data)%8 == 0 {
+			return 0, -1
+		}
 		for i := 0; i+4 <= len(data); i += 4 {
 			if binary.LittleEndian.Uint32(data[i:])&0x7f800000 == 0x7f800000 {
 				if first < 0 {
