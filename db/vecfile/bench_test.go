@@ -108,7 +108,7 @@ func benchRead(b *testing.B, path string, opts vecfile.ReadOptions) {
 		r.Close()
 	}
 	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric((processCPU() - cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((processCPU()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 func BenchmarkRead(b *testing.B) {
