@@ -22,7 +22,7 @@ var npyMagic = []byte("\x93NUMPY")
 
 // maxNPYHeader bounds the NPY header dictionary (NumPy itself refuses
 // headers over 10000 bytes unless told otherwise).
-const maxNPYHeader = 1 << 20
+const maxNPYHeader = headBytes - 16
 
 // rawKind is how a matrix's elements are stored in the file.
 type rawKind struct {

@@ -384,6 +384,7 @@ func TestRead_Safetensors(t *testing.T) {
 		vecs   []float32
 		err    error
 	}{
+		{"HeaderLength123", stFile(`{"w":{"dtype":"F32","shape":[3,2],"data_offsets":[0,24]}}`+strings.Repeat(" ", 123-57), six), "", []float32{1, 2, 3, 4, 5, 6}, nil},
 		{"OnlyOne2D", stFile(`{"w":{"dtype":"F32","shape":[3,2],"data_offsets":[0,24]}}`, six), "", []float32{1, 2, 3, 4, 5, 6}, nil},
 		{"Named", stFile(`{"__metadata__":{"format":"pt"},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[8,24]}}`, six), "w", []float32{3, 4, 5, 6}, nil},
 		{"OnlyOne2DAmong1D", stFile(`{"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"w":{"dtype":"F32","shape":[2,2],"data_offsets":[8,24]}}`, six), "", []float32{3, 4, 5, 6}, nil},

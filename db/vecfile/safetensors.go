@@ -30,8 +30,11 @@ type stFile struct {
 }
 
 func (r *Reader) openSafetensors(head []byte, fromFile bool) error {
+	// A safetensors file starts with its header's length, then "{"; that
+	// length's low byte may itself be "{", so test for the file first.
+	isFile := len(head) >= 9 && head[8] == '{' && binary.LittleEndian.Uint64(head) <= uint64(r.size-8)
 	text := bytes.TrimLeft(bytes.TrimPrefix(head, utf8BOM), " \t\r\n")
-	if len(text) > 0 && text[0] == '{' {
+	if !isFile && len(text) > 0 && text[0] == '{' {
 		if !fromFile {
 			return errAt(r.path, 0, ErrHeader, "a sharded checkpoint index needs Open, not NewReader")
 		}

@@ -200,6 +200,8 @@ func (w *Writer) checkWords(words []string) error {
 			}
 		case strings.ContainsRune(word, ' '):
 			bad = "contains a space"
+		case w.format == GloVe && w.written+i == 0 && strings.HasPrefix(word, "\uFEFF"):
+			bad = "starts with U+FEFF, which a reader takes for a byte order mark"
 		}
 		if bad != "" {
 			return fmt.Errorf("%w: row %d: word %q %s (%s)", ErrInvalidWord, w.written+i+1, word, bad, w.format)

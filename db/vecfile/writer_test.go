@@ -157,6 +157,7 @@ func TestWriter_Errors(t *testing.T) {
 		{"NewlineInWord", "a.npy", vecfile.WriteOptions{}, []string{"a\nb"}, []float32{1}, vecfile.ErrInvalidWord},
 		{"CRAtEndOfNPYWord", "a.npy", vecfile.WriteOptions{}, []string{"a\r"}, []float32{1}, vecfile.ErrInvalidWord},
 		{"BadUTF8", "a.txt", vecfile.WriteOptions{}, []string{"\xff"}, []float32{1}, vecfile.ErrInvalidWord},
+		{"BOMFirstGloVeWord", "a.glove", vecfile.WriteOptions{Format: vecfile.GloVe}, []string{"\ufeffa"}, []float32{1}, vecfile.ErrInvalidWord},
 		{"TooManyRows", "a.txt", vecfile.WriteOptions{}, []string{"a", "b"}, []float32{1, 2}, vecfile.ErrRowCount},
 		{"WordsMismatch", "a.txt", vecfile.WriteOptions{}, []string{"a", "b"}, []float32{1}, vecfile.ErrInvalidOption},
 		{"NoWordsForText", "a.txt", vecfile.WriteOptions{}, nil, []float32{1}, vecfile.ErrInvalidOption},
