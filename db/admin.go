@@ -1,6 +1,7 @@
 package db
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -123,17 +124,23 @@ func checkTable(t *table) (problems []string) {
 	if live != t.meta.Rows {
 		report("holds %d rows, its info says %d", live, t.meta.Rows)
 	}
-	wc := t.b.Bucket(bucketWords).Cursor()
 	var words int
+	var prev []byte
+	wc := t.b.Bucket(bucketWords).Cursor()
 	for k, v := wc.First(); k != nil; k, v = wc.Next() {
-		words++
-		if len(v) != 4 {
-			report("word %q has a malformed id", k)
+		es, ok := decodeWordChunk(v)
+		if !ok || len(es) == 0 || es[0].word != string(k) {
+			report("words chunk %q is malformed", k)
 			continue
 		}
-		if id := binary.BigEndian.Uint32(v); named[string(k)] != id {
-			if _, ok := named[string(k)]; !ok {
-				report("word %q points to row %d, which does not hold it", k, id)
+		for _, e := range es {
+			words++
+			if prev != nil && bytes.Compare([]byte(e.word), prev) <= 0 {
+				report("words out of order at %q", e.word)
+			}
+			prev = []byte(e.word)
+			if id, ok := named[e.word]; !ok || id != e.id {
+				report("word %q points to row %d, which does not hold it", e.word, e.id)
 			}
 		}
 	}

@@ -54,7 +54,8 @@ type BulkWriter struct {
 	chunkNs  []uint32   // their numbers
 	pending  int        // bytes buffered
 
-	words     map[string]uint32 // every named row so far
+	words     []wordEntry       // every named row so far
+	seen      map[string]uint32 // the same, for Duplicates "first" only
 	skipped   int64
 	blobs     map[string]string // role -> blob name written
 	blobSizes map[string]int64
@@ -84,7 +85,6 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 	}
 	w := &BulkWriter{
 		ctx: ctx, db: d, name: name, opts: o, meta: meta,
-		words: make(map[string]uint32),
 		blobs: make(map[string]string), blobSizes: make(map[string]int64),
 	}
 	err = d.update(ctx, func(tx *bolt.Tx) error {
@@ -205,23 +205,27 @@ func (w *BulkWriter) check(words []string, counts []int64) error {
 }
 
 // addWord records word; it returns false for a duplicate to be skipped.
+// Without Duplicates "first", duplicates are found at Commit, when the
+// words are sorted anyway, which spares a map of every word.
 func (w *BulkWriter) addWord(word string) bool {
 	if word == "" {
 		return true
-	}
-	if prev, dup := w.words[word]; dup {
-		if w.opts.Duplicates == "first" {
-			w.skipped++
-			return false
-		}
-		w.fail(fmt.Errorf("%w: %q at rows %d and %d", ErrWordExists, word, prev, w.next))
-		return false
 	}
 	if err := validName("word", word); err != nil {
 		w.fail(fmt.Errorf("row %d: %w", w.next, err))
 		return false
 	}
-	w.words[word] = w.next
+	if w.opts.Duplicates == "first" {
+		if w.seen == nil {
+			w.seen = make(map[string]uint32)
+		}
+		if _, dup := w.seen[word]; dup {
+			w.skipped++
+			return false
+		}
+		w.seen[word] = w.next
+	}
+	w.words = append(w.words, wordEntry{word, w.next})
 	return true
 }
 
@@ -365,23 +369,30 @@ func (w *BulkWriter) commit() {
 	if w.flush() != nil {
 		return
 	}
-	// Words go in last, sorted, so each transaction appends to the right
-	// edge of the B+tree and pages are filled completely.
-	type entry struct {
-		word string
-		id   uint32
+	// The words index goes in last, built from the sorted words in chunks.
+	entries := w.words
+	w.words, w.seen = nil, nil
+	slices.SortFunc(entries, func(a, b wordEntry) int { return strings.Compare(a.word, b.word) })
+	for i := 1; i < len(entries); i++ {
+		if entries[i].word == entries[i-1].word {
+			w.fail(fmt.Errorf("%w: %q at rows %d and %d", ErrWordExists, entries[i].word,
+				min(entries[i-1].id, entries[i].id), max(entries[i-1].id, entries[i].id)))
+			return
+		}
 	}
-	entries := make([]entry, 0, len(w.words))
-	for word, id := range w.words {
-		entries = append(entries, entry{word, id})
-	}
-	w.words = nil
-	slices.SortFunc(entries, func(a, b entry) int { return strings.Compare(a.word, b.word) })
-	const perTx = 200_000
-	for len(entries) > 0 {
-		n := min(perTx, len(entries))
-		batch := entries[:n]
-		entries = entries[n:]
+	var keys, vals [][]byte
+	bulkWordChunks(entries, func(k, v []byte) error {
+		keys, vals = append(keys, k), append(vals, v)
+		return nil
+	})
+	entries = nil
+	for len(keys) > 0 {
+		n := 0
+		for size := 0; n < len(keys) && size < bulkFlush; n++ {
+			size += len(vals[n])
+		}
+		batchK, batchV := keys[:n], vals[:n]
+		keys, vals = keys[n:], vals[n:]
 		err := w.db.update(w.ctx, func(tx *bolt.Tx) error {
 			t, err := openTableID(tx, w.id)
 			if err != nil {
@@ -389,8 +400,8 @@ func (w *BulkWriter) commit() {
 			}
 			words := t.b.Bucket(bucketWords)
 			words.FillPercent = 1
-			for _, e := range batch {
-				if err := words.Put([]byte(e.word), u32key(e.id)); err != nil {
+			for i, k := range batchK {
+				if err := words.Put(k, batchV[i]); err != nil {
 					return err
 				}
 			}

@@ -53,7 +53,24 @@ func TestExec_IndexWithChanges(t *testing.T) {
 		mustExec(t, d, "SET exact = on")
 		exact := mustExec(t, d, "SELECT NEAREST(?, 20) FROM t", q).Rows
 		mustExec(t, d, "SET exact = off")
-		if fmt.Sprint(viaIndex) != fmt.Sprint(exact) {
+		// The graph is approximate (a node can end up unreachable), but the
+		// rows added since the build are searched exactly: they must be
+		// found whenever they belong to the answer.
+		got := map[string]bool{}
+		for _, r := range viaIndex {
+			got[r[0].(string)] = true
+		}
+		missed := 0
+		for _, r := range exact {
+			w := r[0].(string)
+			if !got[w] {
+				missed++
+				if w == "new1" || w == "new2" || w == "w7" {
+					t.Errorf("NEAREST(%s) through the index missed %s, added after the build", q, w)
+				}
+			}
+		}
+		if missed > 2 {
 			t.Errorf("NEAREST(%s): index %v\nexact %v", q, viaIndex, exact)
 		}
 		for _, r := range viaIndex {

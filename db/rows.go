@@ -21,13 +21,14 @@ func (t *table) chunkOf(id uint32) (chunk uint32, slot int) {
 	return id / cr, int(id % cr)
 }
 
-// wordID looks a word up; ok is false if it is absent.
+// words returns the table's words index.
+func (t *table) words() wordIndex { return wordIndex{t.b.Bucket(bucketWords)} }
+
+// wordID looks a word up; ok is false if it is absent (or the index is
+// damaged, which CHECK DATABASE reports).
 func (t *table) wordID(word string) (uint32, bool) {
-	v := t.b.Bucket(bucketWords).Get([]byte(word))
-	if len(v) != 4 {
-		return 0, false
-	}
-	return binary.BigEndian.Uint32(v), true
+	id, ok, err := t.words().get(word)
+	return id, ok && err == nil
 }
 
 // rowChunk returns the decoded rows of a chunk for changing it; the result
@@ -199,7 +200,7 @@ func (t *table) insert(word string, count int64, v []float32, replace bool) (uin
 	id := t.meta.NextID
 	t.meta.NextID++
 	t.meta.Rows++
-	if err := t.b.Bucket(bucketWords).Put([]byte(word), u32key(id)); err != nil {
+	if err := t.words().put(word, id); err != nil {
 		return 0, err
 	}
 	t.dirty = true
@@ -213,7 +214,7 @@ func (t *table) deleteID(id uint32) (bool, error) {
 		return false, err
 	}
 	if word != "" {
-		if err := t.b.Bucket(bucketWords).Delete([]byte(word)); err != nil {
+		if err := t.words().remove(word); err != nil {
 			return false, err
 		}
 	}

@@ -2,7 +2,6 @@ package db
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -446,11 +445,15 @@ func (s *scope) accessPath(where query.Expr) (ids []uint32, ok bool, err error) 
 			if !ok {
 				continue
 			}
-			cur := s.t.b.Bucket(bucketWords).Cursor()
-			for k, v := cur.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)); k, v = cur.Next() {
-				if len(v) == 4 {
-					ids = append(ids, binary.BigEndian.Uint32(v))
+			err = s.t.words().scan(prefix, func(w []byte, id uint32) bool {
+				if !bytes.HasPrefix(w, []byte(prefix)) {
+					return false
 				}
+				ids = append(ids, id)
+				return true
+			})
+			if err != nil {
+				return nil, false, err
 			}
 			slices.Sort(ids)
 			return ids, true, nil

@@ -383,12 +383,14 @@ func (d *DB) WordsWithPrefix(ctx context.Context, name, prefix string, limit int
 		if err != nil {
 			return err
 		}
-		c := t.b.Bucket(bucketWords).Cursor()
 		p := []byte(prefix)
-		for k, _ := c.Seek(p); k != nil && len(out) < limit && bytes.HasPrefix(k, p); k, _ = c.Next() {
-			out = append(out, string(k))
-		}
-		return nil
+		return t.words().scan(prefix, func(w []byte, _ uint32) bool {
+			if len(out) >= limit || !bytes.HasPrefix(w, p) {
+				return false
+			}
+			out = append(out, string(w))
+			return true
+		})
 	})
 	return out, err
 }

@@ -1,0 +1,256 @@
+package db
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"sort"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The words index maps each named row's word to its id. It is stored as
+// the leaves of a sorted array: chunks of consecutive words, each under the
+// key of its first word, so a million-word load writes a few hundred
+// values, and a lookup is one bbolt seek and a binary search. A chunk is
+//
+//	uint16 LE n          the number of entries
+//	uint32 LE off[n+1]   where each entry starts in the entries area
+//	entries              word bytes ++ uint32 LE row id, sorted by word
+const (
+	wordChunkTarget = 16 << 10 // bulk loads fill chunks to about this size
+	wordChunkMax    = 32 << 10 // a chunk grown past this splits in two
+)
+
+type wordEntry struct {
+	word string
+	id   uint32
+}
+
+// wordChunk is a decoded chunk.
+type wordChunk []wordEntry
+
+func encodeWordChunk(es []wordEntry) []byte {
+	size := 2 + 4*(len(es)+1)
+	for _, e := range es {
+		size += len(e.word) + 4
+	}
+	b := make([]byte, 2+4*(len(es)+1), size)
+	binary.LittleEndian.PutUint16(b, uint16(len(es)))
+	hdr := len(b)
+	for i, e := range es {
+		binary.LittleEndian.PutUint32(b[2+4*i:], uint32(len(b)-hdr))
+		b = append(b, e.word...)
+		b = binary.LittleEndian.AppendUint32(b, e.id)
+	}
+	binary.LittleEndian.PutUint32(b[2+4*len(es):], uint32(len(b)-hdr))
+	return b
+}
+
+// wordChunkEntry returns entry i of an encoded chunk; ok is false if the
+// chunk is malformed.
+func wordChunkEntry(b []byte, i int) (word []byte, id uint32, ok bool) {
+	n := int(binary.LittleEndian.Uint16(b))
+	hdr := 2 + 4*(n+1)
+	lo := int(binary.LittleEndian.Uint32(b[2+4*i:]))
+	hi := int(binary.LittleEndian.Uint32(b[2+4*(i+1):]))
+	if hi < lo+4 || hdr+hi > len(b) {
+		return nil, 0, false
+	}
+	e := b[hdr+lo : hdr+hi]
+	return e[:len(e)-4], binary.LittleEndian.Uint32(e[len(e)-4:]), true
+}
+
+// wordChunkLen returns the number of entries of an encoded chunk, or -1 if
+// its header is malformed.
+func wordChunkLen(b []byte) int {
+	if len(b) < 2 {
+		return -1
+	}
+	n := int(binary.LittleEndian.Uint16(b))
+	if len(b) < 2+4*(n+1) {
+		return -1
+	}
+	return n
+}
+
+func decodeWordChunk(b []byte) (wordChunk, bool) {
+	n := wordChunkLen(b)
+	if n < 0 {
+		return nil, false
+	}
+	out := make(wordChunk, n)
+	for i := range out {
+		w, id, ok := wordChunkEntry(b, i)
+		if !ok {
+			return nil, false
+		}
+		out[i] = wordEntry{string(w), id}
+	}
+	return out, true
+}
+
+// wordIndex is the words index of one table inside a transaction.
+type wordIndex struct{ b *bolt.Bucket }
+
+// chunkFor positions a cursor on the chunk that holds word, or would: the
+// last chunk whose first word is <= word, else the first chunk.
+func (x wordIndex) chunkFor(c *bolt.Cursor, word []byte) (k, v []byte) {
+	k, v = c.Seek(word)
+	if k != nil && bytes.Equal(k, word) {
+		return k, v
+	}
+	if pk, pv := c.Prev(); pk != nil {
+		return pk, pv
+	}
+	return c.First()
+}
+
+// search finds word in an encoded chunk: its index and whether it is there
+// (else the index where it would go).
+func searchWordChunk(b, word []byte) (int, bool, error) {
+	n := wordChunkLen(b)
+	if n < 0 {
+		return 0, false, fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
+	}
+	var bad bool
+	i := sort.Search(n, func(i int) bool {
+		w, _, ok := wordChunkEntry(b, i)
+		bad = bad || !ok
+		return bytes.Compare(w, word) >= 0
+	})
+	if bad {
+		return 0, false, fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
+	}
+	if i < n {
+		w, _, _ := wordChunkEntry(b, i)
+		return i, bytes.Equal(w, word), nil
+	}
+	return i, false, nil
+}
+
+// get returns the id of word.
+func (x wordIndex) get(word string) (uint32, bool, error) {
+	c := x.b.Cursor()
+	w := []byte(word)
+	k, v := x.chunkFor(c, w)
+	if k == nil {
+		return 0, false, nil
+	}
+	i, found, err := searchWordChunk(v, w)
+	if err != nil || !found {
+		return 0, false, err
+	}
+	_, id, _ := wordChunkEntry(v, i)
+	return id, true, nil
+}
+
+// put adds word -> id; the word must not be present.
+func (x wordIndex) put(word string, id uint32) error {
+	c := x.b.Cursor()
+	w := []byte(word)
+	k, v := x.chunkFor(c, w)
+	if k == nil {
+		return x.b.Put(w, encodeWordChunk([]wordEntry{{word, id}}))
+	}
+	es, ok := decodeWordChunk(v)
+	if !ok {
+		return fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
+	}
+	oldKey := append([]byte(nil), k...)
+	i := sort.Search(len(es), func(i int) bool { return es[i].word >= word })
+	es = append(es, wordEntry{})
+	copy(es[i+1:], es[i:])
+	es[i] = wordEntry{word, id}
+	return x.rewrite(oldKey, es)
+}
+
+// remove deletes word from the index, if present.
+func (x wordIndex) remove(word string) error {
+	c := x.b.Cursor()
+	w := []byte(word)
+	k, v := x.chunkFor(c, w)
+	if k == nil {
+		return nil
+	}
+	i, found, err := searchWordChunk(v, w)
+	if err != nil || !found {
+		return err
+	}
+	es, ok := decodeWordChunk(v)
+	if !ok {
+		return fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
+	}
+	oldKey := append([]byte(nil), k...)
+	return x.rewrite(oldKey, append(es[:i], es[i+1:]...))
+}
+
+// rewrite stores the entries of the chunk that was under oldKey, splitting
+// it when it grew too big and re-keying it when its first word changed.
+func (x wordIndex) rewrite(oldKey []byte, es []wordEntry) error {
+	if len(es) == 0 || es[0].word != string(oldKey) {
+		if err := x.b.Delete(oldKey); err != nil {
+			return err
+		}
+	}
+	if len(es) == 0 {
+		return nil
+	}
+	b := encodeWordChunk(es)
+	if len(b) <= wordChunkMax && len(es) < 1<<16-1 {
+		return x.b.Put([]byte(es[0].word), b)
+	}
+	half := len(es) / 2
+	if err := x.b.Put([]byte(es[0].word), encodeWordChunk(es[:half])); err != nil {
+		return err
+	}
+	return x.b.Put([]byte(es[half].word), encodeWordChunk(es[half:]))
+}
+
+// scan calls fn for every word >= from, in order, until fn returns false.
+func (x wordIndex) scan(from string, fn func(word []byte, id uint32) bool) error {
+	c := x.b.Cursor()
+	w := []byte(from)
+	k, v := x.chunkFor(c, w)
+	first := true
+	for ; k != nil; k, v = c.Next() {
+		n := wordChunkLen(v)
+		if n < 0 {
+			return fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
+		}
+		i := 0
+		if first {
+			var err error
+			if i, _, err = searchWordChunk(v, w); err != nil {
+				return err
+			}
+			first = false
+		}
+		for ; i < n; i++ {
+			word, id, ok := wordChunkEntry(v, i)
+			if !ok {
+				return fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
+			}
+			if !fn(word, id) {
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// bulkWordChunks packs sorted, distinct entries into chunks for a bulk
+// load; it returns each chunk's key and value.
+func bulkWordChunks(es []wordEntry, emit func(key, val []byte) error) error {
+	start, size := 0, 0
+	for i, e := range es {
+		size += len(e.word) + 8
+		if size >= wordChunkTarget || i-start+1 == 1<<16-1 || i == len(es)-1 {
+			if err := emit([]byte(es[start].word), encodeWordChunk(es[start:i+1])); err != nil {
+				return err
+			}
+			start, size = i+1, 0
+		}
+	}
+	return nil
+}

@@ -1,0 +1,308 @@
+// Package torture kills the embeddb command at random moments while it
+// writes, and checks after every kill that nothing committed was lost and
+// nothing uncommitted was left: the crash test of issue 8.
+//
+// Each round picks a random statement (TRAIN, IMPORT, CREATE TABLE, INSERT,
+// INSERT OR REPLACE, DELETE, DROP TABLE, CREATE INDEX, DROP INDEX), runs it
+// in-process on a copy of the database to learn the state it must produce,
+// then runs it in the real command on the real file and sends SIGKILL after
+// a random delay. Reopening the file must find it passing CHECK DATABASE and
+// in exactly one of two states: as before the statement, or as the
+// in-process run left its copy (and the latter whenever the command
+// reported success).
+package torture
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/embeddb/embeddb/db"
+)
+
+// Config says how to torture.
+type Config struct {
+	Binary string // the embeddb command
+	Dir    string // a scratch directory
+	Rounds int    // statements to run
+	Seed   uint64
+	// KillRate is the share of rounds whose command is killed (the others
+	// run to completion); 0 means 0.8.
+	KillRate float64
+	Log      func(format string, args ...any)
+}
+
+// Report counts what happened.
+type Report struct {
+	Rounds    int
+	Kills     int // commands killed before they finished
+	Committed int // killed commands whose statement had committed nonetheless
+	Completed int // commands that finished with success
+	Failed    int // commands that finished with an error (nothing may change)
+}
+
+func (r Report) String() string {
+	return fmt.Sprintf("%d rounds: %d SIGKILLs survived (%d after the commit), %d statements completed, %d failed cleanly",
+		r.Rounds, r.Kills, r.Committed, r.Completed, r.Failed)
+}
+
+// Run tortures a fresh database in cfg.Dir. It returns an error at the
+// first round whose outcome breaks the rules.
+func Run(ctx context.Context, cfg Config) (Report, error) {
+	var rep Report
+	if cfg.KillRate == 0 {
+		cfg.KillRate = 0.8
+	}
+	if cfg.Log == nil {
+		cfg.Log = func(string, ...any) {}
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, 99))
+	files, err := makeInputs(cfg.Dir, rng)
+	if err != nil {
+		return rep, err
+	}
+	path := filepath.Join(cfg.Dir, "torture.db")
+	shadow := filepath.Join(cfg.Dir, "shadow.db")
+	g := &generator{rng: rng, files: files}
+	// Average run time per kind of statement, to pick kill delays that
+	// land inside the run.
+	took := map[string]time.Duration{}
+	for round := 0; round < cfg.Rounds; round++ {
+		if err := ctx.Err(); err != nil {
+			return rep, err
+		}
+		rep.Rounds++
+		before, err := snapshot(ctx, path)
+		if err != nil {
+			return rep, fmt.Errorf("round %d: before: %w", round, err)
+		}
+		g.tables = before.names()
+		kind, sql := g.next(before)
+		// The state the statement must produce, from an in-process run on a
+		// copy of the database.
+		if err := copyFile(path, shadow); err != nil {
+			return rep, err
+		}
+		start := time.Now()
+		want, shadowErr := runShadow(ctx, shadow, sql)
+		if d := time.Since(start); took[kind] == 0 {
+			took[kind] = d
+		} else {
+			took[kind] = (took[kind]*3 + d) / 4
+		}
+		if shadowErr != nil {
+			want = before // a failing statement changes nothing
+		}
+
+		kill := rng.Float64() < cfg.KillRate
+		delay := time.Duration(rng.Float64() * 1.3 * float64(took[kind]+5*time.Millisecond))
+		status, out, err := runCommand(ctx, cfg.Binary, path, sql, kill, delay)
+		if err != nil {
+			return rep, fmt.Errorf("round %d: %s: %w", round, sql, err)
+		}
+		after, err := snapshot(ctx, path)
+		if err != nil {
+			return rep, fmt.Errorf("round %d (%s, %s): reopening: %w", round, sql, status, err)
+		}
+		if len(after.problems) > 0 {
+			return rep, fmt.Errorf("round %d (%s, %s): CHECK DATABASE: %s", round, sql, status, strings.Join(after.problems, "; "))
+		}
+		switch status {
+		case "killed":
+			rep.Kills++
+			switch {
+			case after.equal(before):
+			case after.equal(want):
+				rep.Committed++
+			default:
+				return rep, fmt.Errorf("round %d: %s killed after %v: the database is neither as before nor as after the statement:\n%s",
+					round, sql, delay, after.diff(before, want))
+			}
+		case "ok":
+			rep.Completed++
+			if shadowErr != nil {
+				return rep, fmt.Errorf("round %d: %s succeeded in the command but failed in-process: %v", round, sql, shadowErr)
+			}
+			if !after.equal(want) {
+				return rep, fmt.Errorf("round %d: %s reported success but the database is not as the statement leaves it:\n%s\noutput: %s",
+					round, sql, after.diff(before, want), out)
+			}
+		default:
+			rep.Failed++
+			if !after.equal(before) {
+				return rep, fmt.Errorf("round %d: %s failed (%s) but changed the database:\n%s", round, sql, out, after.diff(before, before))
+			}
+		}
+		cfg.Log("round %d: %-8s %-7s %s", round, kind, status, truncate(sql, 90))
+	}
+	return rep, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// runCommand runs `embeddb -bail DB SQL`, killing it after delay when kill
+// is set. status is "ok", "error" or "killed".
+func runCommand(ctx context.Context, bin, path, sql string, kill bool, delay time.Duration) (status, out string, err error) {
+	cmd := exec.Command(bin, "-bail", path, sql)
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	if err := cmd.Start(); err != nil {
+		return "", "", err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var timer <-chan time.Time
+	if kill {
+		timer = time.After(delay)
+	}
+	select {
+	case err := <-done:
+		if err == nil {
+			return "ok", buf.String(), nil
+		}
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return "error", buf.String(), nil
+		}
+		return "", buf.String(), err
+	case <-timer:
+		cmd.Process.Signal(syscall.SIGKILL)
+		err := <-done
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				return "killed", buf.String(), nil
+			}
+			return "error", buf.String(), nil
+		}
+		return "ok", buf.String(), nil // it finished just before the signal
+	case <-ctx.Done():
+		cmd.Process.Kill()
+		<-done
+		return "", "", ctx.Err()
+	}
+}
+
+// runShadow runs sql in-process on the database at path and returns the
+// state it leaves.
+func runShadow(ctx context.Context, path, sql string) (*state, error) {
+	d, err := db.Open(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	_, runErr := d.Exec(ctx, sql)
+	if err := d.Close(); err != nil {
+		return nil, err
+	}
+	if runErr != nil {
+		return nil, runErr
+	}
+	return snapshot(ctx, path)
+}
+
+// state is what a database holds, as far as statements can tell: per table
+// its kind, dimension, index presence and a digest of its rows.
+type state struct {
+	tables   map[string]string
+	problems []string
+}
+
+func (s *state) names() []string {
+	var out []string
+	for n := range s.tables {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (s *state) equal(o *state) bool {
+	if o == nil || len(s.tables) != len(o.tables) {
+		return false
+	}
+	for k, v := range s.tables {
+		if o.tables[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *state) diff(before, want *state) string {
+	return fmt.Sprintf("found  %v\nbefore %v\nwanted %v", s.tables, before.tables, want.tables)
+}
+
+// snapshot opens the database (a writable open, which also removes what a
+// killed writer left), checks it and digests its tables.
+func snapshot(ctx context.Context, path string) (*state, error) {
+	st := &state{tables: map[string]string{}}
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return st, nil
+	}
+	d, err := db.Open(path, &db.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	if st.problems, err = d.Check(ctx); err != nil {
+		return nil, err
+	}
+	infos, err := d.Tables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range infos {
+		h := sha256.New()
+		fmt.Fprintf(h, "%s %s %d %s %d %v|", in.Kind, in.Elem, in.Dim, in.Metric, in.Rows, in.Index != nil)
+		var b [8]byte
+		err := d.View(ctx, func(tx *db.Tx) error {
+			return tx.ForEach(in.Name, true, func(r db.Row) error {
+				binary.LittleEndian.PutUint32(b[:4], r.ID)
+				h.Write(b[:4])
+				io.WriteString(h, r.Word)
+				binary.LittleEndian.PutUint64(b[:], uint64(r.Count))
+				h.Write(b[:])
+				for _, f := range r.Vector {
+					binary.LittleEndian.PutUint32(b[:4], math.Float32bits(f))
+					h.Write(b[:4])
+				}
+				return nil
+			})
+		})
+		if err != nil {
+			return nil, err
+		}
+		st.tables[in.Name] = fmt.Sprintf("%s/%d/%x", in.Kind, in.Rows, h.Sum(nil)[:6])
+	}
+	return st, nil
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if errors.Is(err, os.ErrNotExist) {
+		os.Remove(dst)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o644)
+}
