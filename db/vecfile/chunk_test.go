@@ -3,6 +3,7 @@ package vecfile
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -168,4 +169,46 @@ func f32le(f float32) []byte {
 	var b [4]byte
 	putElem(b[:], Float32, 0, f)
 	return b[:]
+}
+
+// TestCountNonFinite checks the lane-parallel scan against a plain one for
+// every element type, with specials at every position.
+func TestCountNonFinite(t *testing.T) {
+	specials := map[DType][]uint32{
+		Float32:  {0x7f800000, 0xff800000, 0x7fc00000, 0x7f800001, 0xffffffff},
+		Float16:  {0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xffff},
+		BFloat16: {0x7f80, 0xff80, 0x7fc0, 0x7f81, 0xffff},
+	}
+	finite := map[DType][]uint32{
+		Float32:  {0, 0x80000000, 0x7f7fffff, 0xff7fffff, 0x3f800000, 0x00000001},
+		Float16:  {0, 0x8000, 0x7bff, 0xfbff, 0x3c00, 0x0001},
+		BFloat16: {0, 0x8000, 0x7f7f, 0xff7f, 0x3f80, 0x0001},
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for dt, sp := range specials {
+		size := dt.Size()
+		for n := 1; n <= 13; n++ {
+			for pos := -1; pos < n; pos++ {
+				data := make([]byte, n*size)
+				want := int64(0)
+				for i := range n {
+					v := finite[dt][rng.IntN(len(finite[dt]))]
+					if i == pos || i > pos && pos >= 0 && rng.IntN(4) == 0 {
+						v = sp[rng.IntN(len(sp))]
+						want++
+					}
+					if size == 4 {
+						binary.LittleEndian.PutUint32(data[4*i:], v)
+					} else {
+						binary.LittleEndian.PutUint16(data[2*i:], uint16(v))
+					}
+				}
+				got, first := countNonFinite(data, dt, 1)
+				wantFirst := pos
+				if got != want || first != wantFirst {
+					t.Fatalf("%v n=%d special at %d: count %d first %d, want %d %d", dt, n, pos, got, first, want, wantFirst)
+				}
+			}
+		}
+	}
 }

@@ -345,6 +345,17 @@ func countNonFinite(data []byte, dt DType, dim int) (n int64, firstRow int) {
 		if dt == BFloat16 {
 			mask = 0x7f80
 		}
+		// Four elements at a time, as for float32 above.
+		m4 := uint64(mask) * 0x0001000100010001
+		one := (uint64(mask) & -uint64(mask)) * 0x0001000100010001
+		var flags uint64
+		for i := 0; i+8 <= len(data); i += 8 {
+			x := binary.LittleEndian.Uint64(data[i:])
+			flags |= (x&m4 + one) & 0x8000800080008000
+		}
+		if flags == 0 && len(data)%8 == 0 {
+			return 0, -1
+		}
 		for i := 0; i+2 <= len(data); i += 2 {
 			if binary.LittleEndian.Uint16(data[i:])&mask == mask {
 				if first < 0 {
