@@ -60,7 +60,6 @@ type BulkWriter struct {
 	blobs     map[string]string // role -> blob name written
 	blobSizes map[string]int64
 	index     *IndexInfo
-	vecBuf    []float32
 	finished  bool
 	err       error
 }
@@ -169,16 +168,8 @@ func (w *BulkWriter) AppendRaw(words []string, counts []int64, raw []byte) error
 			}
 			continue
 		}
-		if w.meta.Elem == Float32 {
-			// Validate through a decoded copy; the other types cannot hold
-			// values a float32 check would reject differently.
-			if cap(w.vecBuf) < w.meta.Dim {
-				w.vecBuf = make([]float32, w.meta.Dim)
-			}
-			decodeVector(w.vecBuf[:w.meta.Dim], row, Float32)
-			if err := checkFinite(w.vecBuf[:w.meta.Dim]); err != nil {
-				return w.fail(fmt.Errorf("row %d (%q): %w", w.next, word, err))
-			}
+		if j := firstNonFinite(row, w.meta.Elem); j >= 0 {
+			return w.fail(fmt.Errorf("row %d (%q): %w: element %d is NaN or infinite", w.next, word, ErrInvalidVector, j))
 		}
 		copy(w.slot(rb), row)
 		if err := w.addRow(word, counts, i); err != nil {

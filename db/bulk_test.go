@@ -164,6 +164,24 @@ func TestBulkLoad_Failures(t *testing.T) {
 			t.Fatalf("BulkLoad over existing = %v, want ErrTableExists", err)
 		}
 	})
+	t.Run("RawNaN", func(t *testing.T) {
+		d := MustOpenDB(t)
+		for _, c := range []struct {
+			elem db.ElemType
+			raw  []byte
+		}{
+			{db.Float32, []byte{0, 0, 0x80, 0x3f, 0, 0, 0xc0, 0x7f}}, // 1, NaN
+			{db.Float16, []byte{0, 0x3c, 0, 0x7c}},                   // 1, +Inf
+			{db.BFloat16, []byte{0x80, 0x3f, 0xc0, 0xff}},            // 1, NaN
+		} {
+			w, _ := d.BulkLoad(ctx, "t", db.TableSpec{Dim: 2, Elem: c.elem}, nil)
+			err := w.AppendRaw([]string{"a"}, nil, c.raw)
+			if !errors.Is(err, db.ErrInvalidVector) || !strings.Contains(err.Error(), "element 1") {
+				t.Errorf("%s: AppendRaw = %v, want ErrInvalidVector at element 1", c.elem, err)
+			}
+			w.Abort()
+		}
+	})
 	t.Run("NaN", func(t *testing.T) {
 		d := MustOpenDB(t)
 		w, _ := d.BulkLoad(ctx, "t", db.TableSpec{Dim: 1}, nil)

@@ -119,3 +119,29 @@ func checkFinite(v []float32) error {
 	}
 	return nil
 }
+
+// firstNonFinite returns the index of the first NaN or infinite element of
+// encoded elements, or -1. It tests the exponent bits, without decoding.
+func firstNonFinite(raw []byte, t ElemType) int {
+	switch t {
+	case Float32:
+		for i := 0; i+4 <= len(raw); i += 4 {
+			if binary.LittleEndian.Uint32(raw[i:])&0x7f800000 == 0x7f800000 {
+				return i / 4
+			}
+		}
+	case Float16:
+		for i := 0; i+2 <= len(raw); i += 2 {
+			if binary.LittleEndian.Uint16(raw[i:])&0x7c00 == 0x7c00 {
+				return i / 2
+			}
+		}
+	case BFloat16:
+		for i := 0; i+2 <= len(raw); i += 2 {
+			if binary.LittleEndian.Uint16(raw[i:])&0x7f80 == 0x7f80 {
+				return i / 2
+			}
+		}
+	}
+	return -1
+}
