@@ -53,5 +53,12 @@ cover:
 walkthrough:
 	$(GO) run ./cmd/embeddb -f testdata/walkthrough.sql
 
+# Kills the embeddb command at random moments while it writes (about 500
+# SIGKILLs) and checks every reopened file; TORTURE_SEED repeats a run.
+TORTURE_ROUNDS ?= 1000
+torture:
+	$(GO) test -count=1 -timeout 3h -run '^TestTorture$$' ./internal/torture -args \
+		-torture.rounds=$(TORTURE_ROUNDS) $(if $(TORTURE_SEED),-torture.seed=$(TORTURE_SEED))
+
 clean:
 	rm -rf bin cover.out
