@@ -89,3 +89,69 @@ func ExampleDB_View() {
 	// 0 a 2
 	// 1 b 1
 }
+
+func ExampleDB_Query() {
+	dir, _ := os.MkdirTemp("", "embeddb-example")
+	defer os.RemoveAll(dir)
+	d, err := db.Open(filepath.Join(dir, "words.db"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer d.Close()
+
+	ctx := context.Background()
+	_, err = d.Exec(ctx, `CREATE TABLE pets (dim = 3);
+		INSERT INTO pets VALUES ('cat', [0.1, 0.2, 0.3]), ('dog', [0.1, 0.25, 0.3]), ('fish', [0.9, -0.2, 0.1])`)
+	if err != nil {
+		log.Fatal(err)
+	}
+	rows, err := d.Query(ctx, "SELECT NEAREST(?, ?) FROM pets", "cat", 2)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var word string
+		var sim float32
+		if err := rows.Scan(&word, &sim); err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s %.3f\n", word, sim)
+	}
+	if err := rows.Err(); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// dog 0.994
+	// fish 0.231
+}
+
+func ExampleDB_Exec() {
+	dir, _ := os.MkdirTemp("", "embeddb-example")
+	defer os.RemoveAll(dir)
+	d, err := db.Open(filepath.Join(dir, "words.db"), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer d.Close()
+
+	res, err := d.Exec(context.Background(), `
+		TRAIN w2v FROM '../testdata/train-data.txt'
+			WITH (vector_size = 10, min_count = 1, workers = 1, seed = 1);
+		SELECT word, count FROM w2v WHERE count > 1 ORDER BY count DESC, word`)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Columns)
+	for _, r := range res.Rows {
+		fmt.Println(r...)
+	}
+	// Output:
+	// [word count]
+	// is 4
+	// learning 3
+	// language 2
+	// machine 2
+	// of 2
+	// python 2
+}
