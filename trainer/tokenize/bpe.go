@@ -74,37 +74,61 @@ type addedToken struct {
 
 // addedSet finds added tokens in text: leftmost match first, and the longest
 // of those that start there, as Hugging Face's Aho-Corasick automaton does.
+// The patterns sit in a byte trie, so a position costs one step per byte
+// matched, however many patterns there are.
 type addedSet struct {
-	pats    []string
-	ids     []int32
-	byFirst [256][]int // indices into pats by first byte, longest first
-	any     bool
+	pats  []string
+	ids   []int32
+	first [256]bool        // bytes that start a pattern
+	child map[uint64]int32 // node<<8 | byte -> node; the root is 0
+	term  map[int32]int    // node -> index of the pattern that ends there
+	nodes int32
 }
 
 func (a *addedSet) add(pat string, id int32) {
 	if pat == "" {
 		return
 	}
-	k := len(a.pats)
+	if a.child == nil {
+		a.child, a.term, a.nodes = make(map[uint64]int32), make(map[int32]int), 1
+	}
+	node := int32(0)
+	for i := 0; i < len(pat); i++ {
+		k := uint64(node)<<8 | uint64(pat[i])
+		next, ok := a.child[k]
+		if !ok {
+			next = a.nodes
+			a.nodes++
+			a.child[k] = next
+		}
+		node = next
+	}
+	if _, ok := a.term[node]; ok {
+		return // the same pattern again: the first one wins
+	}
+	a.term[node] = len(a.pats)
 	a.pats = append(a.pats, pat)
 	a.ids = append(a.ids, id)
-	l := a.byFirst[pat[0]]
-	i := 0
-	for i < len(l) && len(a.pats[l[i]]) >= len(pat) {
-		i++
-	}
-	a.byFirst[pat[0]] = append(l[:i], append([]int{k}, l[i:]...)...)
-	a.any = true
+	a.first[pat[0]] = true
 }
 
 // longestAt returns the index of the longest pattern at s[i:], or -1.
 func (a *addedSet) longestAt(s string, i int) int {
-	for _, k := range a.byFirst[s[i]] {
-		if strings.HasPrefix(s[i:], a.pats[k]) {
-			return k
+	if !a.first[s[i]] {
+		return -1
+	}
+	best, node := -1, int32(0)
+	for j := i; j < len(s); j++ {
+		next, ok := a.child[uint64(node)<<8|uint64(s[j])]
+		if !ok {
+			break
+		}
+		node = next
+		if k, ok := a.term[node]; ok {
+			best = k
 		}
 	}
-	return -1
+	return best
 }
 
 // span is a part of a text: an added token (id >= 0) or text to tokenize.
@@ -117,7 +141,7 @@ type span struct {
 // Face's AddedVocabulary.find_matches does, with single_word, lstrip and
 // rstrip. It appends to spans and returns it.
 func (b *BPE) find(a *addedSet, s string, spans []span) []span {
-	if !a.any {
+	if len(a.pats) == 0 {
 		return append(spans, span{0, len(s), -1})
 	}
 	prev := 0

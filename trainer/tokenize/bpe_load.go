@@ -551,6 +551,8 @@ func (b *BPE) loadAddedTokens(list []addedTokenJSON) error {
 	b.addedByID = make(map[int32]*addedToken)
 	var specials, classic []*addedToken
 	isSpecial := make(map[string]bool)
+	held := make(map[addedToken]int) // how many ids hold an identical token
+	maxAdded := int32(-1)
 	for i, t := range list {
 		if t.ID == nil || t.Content == nil || t.SingleWord == nil || t.Lstrip == nil ||
 			t.Rstrip == nil || t.Normalized == nil || t.Special == nil {
@@ -567,34 +569,26 @@ func (b *BPE) loadAddedTokens(list []addedTokenJSON) error {
 			specials = append(specials, tok)
 			isSpecial[tok.content] = true
 		}
-		dup := false
-		for _, old := range b.addedByID {
-			if *old == *tok {
-				dup = true
-				break
-			}
-		}
-		if dup {
-			continue
+		if held[*tok] > 0 {
+			continue // Hugging Face ignores a token identical to one it holds
 		}
 		id, ok := b.tokenID(tok.content)
 		if !ok {
 			id = int32(b.modelSize)
-			if len(b.addedByContent) > 0 {
-				m := int32(-1)
-				for _, v := range b.addedByContent {
-					m = max(m, v)
-				}
-				if m >= int32(b.modelSize) || b.modelSize == 0 {
-					id = m + 1
-				}
+			if maxAdded >= 0 && (maxAdded >= int32(b.modelSize) || b.modelSize == 0) {
+				id = maxAdded + 1
 			}
 		}
 		if id >= maxTokenID {
 			return fmt.Errorf("%w: added token %q would get id %d", ErrMalformed, tok.content, id)
 		}
+		if old, ok := b.addedByID[id]; ok {
+			held[*old]--
+		}
+		held[*tok]++
 		b.addedByContent[tok.content] = id
 		b.addedByID[id] = tok
+		maxAdded = max(maxAdded, id)
 		b.maxID = max(b.maxID, id)
 		if !isSpecial[tok.content] {
 			classic = append(classic, tok)
