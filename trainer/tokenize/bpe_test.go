@@ -525,3 +525,32 @@ func sharedExists() bool {
 	_, err := os.Stat(filepath.Join("..", "..", "..", "shared", "testdata", "qwen", "tokenizer.json"))
 	return err == nil
 }
+
+// TestParseBPE_ManyAddedTokens loads 5,000 added tokens (as files with
+// reserved slots have) and checks ids and longest-first matching.
+func TestParseBPE_ManyAddedTokens(t *testing.T) {
+	m := tinyJSON(t, "tiny_gpt2")
+	vocabSize := len(m["model"].(map[string]any)["vocab"].(map[string]any))
+	var added []any
+	for i := 0; i < 5000; i++ {
+		added = append(added, map[string]any{"id": vocabSize + i, "content": fmt.Sprintf("<unused_%d>", i),
+			"single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true})
+	}
+	m["added_tokens"] = added
+	b, err := tokenize.ParseBPE(mustJSON(t, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.VocabSize(), vocabSize+5000; got != want {
+		t.Errorf("VocabSize() = %d, want %d", got, want)
+	}
+	text := "<unused_1><unused_12><unused_123x<unused_4999>"
+	got := b.Encode(text)
+	want := []tokenize.Token{{ID: vocabSize + 1, Text: "<unused_1>"}, {ID: vocabSize + 12, Text: "<unused_12>"}}
+	if len(got) < 3 || !slices.Equal(got[:2], want) || got[len(got)-1] != (tokenize.Token{ID: vocabSize + 4999, Text: "<unused_4999>"}) {
+		t.Errorf("Encode(%q) = %v, want %v, then the BPE tokens of %q, then <unused_4999>", text, got, want, "<unused_123x")
+	}
+	if dec, err := b.Decode(b.EncodeIDs(text)); err != nil || dec != text {
+		t.Errorf("Decode(EncodeIDs(%q)) = %q, %v", text, dec, err)
+	}
+}
