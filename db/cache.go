@@ -51,8 +51,8 @@ func (d *DB) flat(ctx context.Context, t *table) (*index.Flat, error) {
 	}
 	need := int64(t.meta.Rows) * int64(t.meta.Dim*4+16)
 	if lim := d.opts.MemoryLimit; lim > 0 && need > lim {
-		return nil, fmt.Errorf("%w: an exact search of %s needs about %d MB (limit %d MB); create an index",
-			ErrTooLarge, t.name, need>>20, lim>>20)
+		return nil, errTooLarge("an exact search of "+t.name, need, lim,
+			"create an index (CREATE INDEX ON "+t.name+" USING hnsw) or raise the limit")
 	}
 	metric, err := index.ParseMetric(t.meta.Metric)
 	if err != nil {

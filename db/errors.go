@@ -82,3 +82,28 @@ func (e *DimensionError) Error() string {
 	}
 	return fmt.Sprintf("db: dimension mismatch: want %d, got %d", e.Want, e.Got)
 }
+
+// tooLarge is an ErrTooLarge with its own message.
+type tooLarge struct{ msg string }
+
+func (e *tooLarge) Error() string { return e.msg }
+func (e *tooLarge) Unwrap() error { return ErrTooLarge }
+
+func errTooLarge(what string, need, limit int64, advice string) error {
+	return &tooLarge{fmt.Sprintf("%s needs about %s, over the memory limit of %s; %s",
+		what, fmtBytes(need), fmtBytes(limit), advice)}
+}
+
+// fmtBytes prints a size for people: 43 KiB, 1.5 GiB.
+func fmtBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	f, i := float64(n), 0
+	for f >= unit && i < 4 {
+		f /= unit
+		i++
+	}
+	return fmt.Sprintf("%.3g %ciB", f, " KMGT"[i])
+}

@@ -94,7 +94,7 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 			return errAt(s.Table, nil, "table %s already has an index (DROP INDEX ON %s first)", t.name, t.name)
 		}
 		if need := int64(t.meta.Rows) * int64(t.meta.Dim*4*2+64); e.d.opts.MemoryLimit > 0 && need > e.d.opts.MemoryLimit {
-			return errAt(s, ErrTooLarge, "building an index of %s needs about %d MB (limit %d MB)", t.name, need>>20, e.d.opts.MemoryLimit>>20)
+			return at(s, errTooLarge("building an index of "+t.name, need, e.d.opts.MemoryLimit, "raise the limit"))
 		}
 		id, ver, upto, metric, dim = t.id, t.ver, t.meta.NextID, t.meta.Metric, t.meta.Dim
 		ids = make([]uint32, 0, t.meta.Rows)
