@@ -275,7 +275,10 @@ func (h *HNSW) neighbours(lk *locks, sr *searcher, s uint32, l int) []uint32 {
 // traversed but never enter the result heap). It leaves up to ef accepted
 // nodes in s.res. It checks ctx every 4,096 expansions, since a selective
 // filter can make it walk the whole graph.
-func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node, ef int, acc *acceptor) error {
+//
+// It reports whether the walk ran out of candidates, having visited every
+// node reachable from ep.
+func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node, ef int, acc *acceptor) (exhausted bool, err error) {
 	s.cand = s.cand[:0]
 	s.res = s.res[:0]
 	vis, epoch := s.visited, s.epoch
@@ -291,12 +294,12 @@ func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node
 	for steps := 1; len(s.cand) > 0; steps++ {
 		c := s.cand[0]
 		if c.d > lower && (len(s.res) >= ef || acc.all) {
-			break
+			return false, nil
 		}
 		s.cand.pop()
 		if steps&4095 == 0 {
 			if err := ctx.Err(); err != nil {
-				return err
+				return false, err
 			}
 		}
 		b := links[int(c.s)*stride : int(c.s)*stride+stride]
@@ -316,6 +319,29 @@ func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node
 					lower = s.res[0].d
 				}
 			}
+		}
+	}
+	return true, nil
+}
+
+// scanRest completes a search whose walk was exhausted: it compares q with
+// every node the walk did not reach, so that a graph with unreachable nodes
+// or a filter that admits few rows still yields the exact best rows.
+func (h *HNSW) scanRest(ctx context.Context, s *searcher, q []float32, ef int, acc *acceptor) error {
+	vis, epoch := s.visited, s.epoch
+	for i := range h.ids {
+		x := uint32(i)
+		if i&0xffff == 0xffff {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if vis[x] == epoch || !(acc.all || h.accepts(acc, x)) {
+			continue
+		}
+		d := h.dist(q, h.vec(x))
+		if len(s.res) < ef || d < s.res[0].d {
+			s.res.pushBounded(node{d, x}, ef)
 		}
 	}
 	return nil
@@ -524,7 +550,10 @@ func sortNodes(a []node) {
 // smaller id. The search keeps max(ef, k) candidates, where ef is
 // opts.EfSearch or the index's default. Rows in opts.Exclude, rows that
 // opts.Filter rejects and deleted rows are passed through but never
-// returned. It returns fewer than k results when fewer rows qualify,
+// returned. If the graph walk runs out of nodes before it has found k
+// rows (a filter that admits few rows, or nodes the graph cannot reach),
+// the rows it did not visit are compared exactly, so the answer is then
+// exact. It returns fewer than k results only when fewer rows qualify,
 // ErrEmpty when the index has no rows, and an error if q has the wrong
 // length, holds NaN or Inf, or (under Cosine) is all zeros.
 func (h *HNSW) Search(ctx context.Context, q []float32, k int, opts SearchOptions) ([]Result, error) {
@@ -567,7 +596,11 @@ func (h *HNSW) Search(ctx context.Context, q []float32, k int, opts SearchOption
 	for l := h.top; l > 0; l-- {
 		cur = h.greedy(nil, s, q, cur, l)
 	}
-	if err := h.searchBase(ctx, s, q, cur, ef, &acc); err != nil {
+	exhausted, err := h.searchBase(ctx, s, q, cur, ef, &acc)
+	if err == nil && exhausted && len(s.res) < kk {
+		err = h.scanRest(ctx, s, q, ef, &acc)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("hnsw search: %w", err)
 	}
 	for len(s.res) > kk {
