@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"os"
 	"path/filepath"
 	"sync"
@@ -173,4 +174,70 @@ func BenchmarkOpen(b *testing.B) {
 		d.Close()
 	}
 	b.ReportMetric(opening.Seconds()*1e3/float64(b.N), "ms/open")
+}
+
+// BenchmarkBackup backs up a database of about 1 GB (2.5M × 100 float32)
+// while another goroutine looks words up, and reports the lookups' p99
+// latency during the backup against the p99 with nothing else running.
+// With EMBEDDB_BENCH_BIG set, the database is made once at that path.
+func BenchmarkBackup(b *testing.B) {
+	path := os.Getenv("EMBEDDB_BENCH_BIG")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "big.db")
+	}
+	if _, err := os.Stat(path); err != nil {
+		loadBench(b, path, 2_500_000, benchDim)
+	}
+	d, err := db.Open(path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(9, 9))
+	lookup := func() time.Duration {
+		w := "w" + itoa(rng.IntN(2_500_000))
+		start := time.Now()
+		if _, err := d.Lookup(ctx, "t", w); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	p99 := func(ds []time.Duration) time.Duration {
+		slices.Sort(ds)
+		return ds[len(ds)*99/100]
+	}
+	for i := 0; i < b.N; i++ {
+		var idle []time.Duration
+		for j := 0; j < 20000; j++ {
+			idle = append(idle, lookup())
+		}
+		dst := filepath.Join(b.TempDir(), "backup.db")
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() {
+			_, err := d.Backup(ctx, dst)
+			done <- err
+		}()
+		var during []time.Duration
+	loop:
+		for {
+			select {
+			case err := <-done:
+				if err != nil {
+					b.Fatal(err)
+				}
+				break loop
+			default:
+				during = append(during, lookup())
+			}
+		}
+		el := time.Since(start)
+		st, _ := os.Stat(dst)
+		b.ReportMetric(float64(st.Size())/el.Seconds()/1e6, "MB/s")
+		b.ReportMetric(float64(p99(idle).Microseconds()), "µs-p99-idle")
+		b.ReportMetric(float64(p99(during).Microseconds()), "µs-p99-backup")
+		b.ReportMetric(float64(p99(during))/float64(p99(idle)), "p99-ratio")
+		b.ReportMetric(float64(len(during)), "lookups-during")
+	}
 }
