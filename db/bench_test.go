@@ -3,9 +3,9 @@ package db_test
 import (
 	"context"
 	"math/rand/v2"
-	"slices"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
