@@ -1,6 +1,7 @@
 package tokenize
 
 import (
+	"slices"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -105,13 +106,27 @@ func (s *Simple) Tokens(line []byte) [][]byte {
 	for i := 0; i < len(line); {
 		switch asciiClass[line[i]] {
 		case classWord:
-			j := i + 1
-			for j < len(line) && asciiClass[line[j]] == classWord {
+			// Scan the run and write it lower-cased in one pass; keep it
+			// only if it passes the filters.
+			if cap(s.buf)-len(s.buf) < len(line)-i {
+				s.buf = slices.Grow(s.buf, len(line)-i)
+			}
+			start := len(s.buf)
+			dst := s.buf[start:cap(s.buf)]
+			j := i
+			for j < len(line) {
+				l := asciiWordLower[line[j]]
+				if l == 0 {
+					break
+				}
+				dst[j-i] = l
 				j++
 			}
-			if j == len(line) || asciiClass[line[j]] != classHigh {
-				s.emitASCII(line[i:j], minLen, maxLen)
-			} // else the chunk is redone by the Unicode path at j
+			if n := j - i; (j == len(line) || line[j] < utf8.RuneSelf) &&
+				n >= minLen && n <= maxLen && line[i] != '_' {
+				s.buf = s.buf[:start+n]
+				s.toks = append(s.toks, s.buf[start:start+n:start+n])
+			} // a run that runs into a byte >= 0x80 is redone by the Unicode path
 			i = j
 		case classBreak:
 			i++
@@ -141,19 +156,6 @@ func (s *Simple) lens() (minLen, maxLen int) {
 		maxLen = DefaultMaxLen
 	}
 	return minLen, maxLen
-}
-
-// emitASCII appends the lower-cased ASCII run w as a token if it passes the
-// filters.
-func (s *Simple) emitASCII(w []byte, minLen, maxLen int) {
-	if len(w) < minLen || len(w) > maxLen || w[0] == '_' {
-		return
-	}
-	start := len(s.buf)
-	for _, c := range w {
-		s.buf = append(s.buf, asciiLower[c])
-	}
-	s.toks = append(s.toks, s.buf[start:len(s.buf):len(s.buf)])
 }
 
 // unicodeChunk tokenizes chunk, which may hold any bytes, the way gensim
@@ -194,8 +196,9 @@ const (
 )
 
 var (
-	asciiClass [256]uint8
-	asciiLower [256]byte
+	asciiClass     [256]uint8
+	asciiLower     [256]byte
+	asciiWordLower [256]byte // the lower case of a token byte, 0 for any other
 )
 
 func init() {
@@ -214,6 +217,11 @@ func init() {
 	}
 	for c := 'A'; c <= 'Z'; c++ {
 		asciiLower[c] = byte(c - 'A' + 'a')
+	}
+	for c := 0; c < 256; c++ {
+		if asciiClass[c] == classWord {
+			asciiWordLower[c] = asciiLower[c]
+		}
 	}
 }
 
