@@ -25,15 +25,22 @@ import (
 // $EMBEDDB_SHARED/testdata), skipping the test when it is absent.
 func sharedTestdata(tb testing.TB) string {
 	tb.Helper()
+	dir, err := sharedDir()
+	if err != nil {
+		tb.Skipf("shared test data not found at %s (set EMBEDDB_SHARED): %v", dir, err)
+	}
+	return dir
+}
+
+// sharedDir returns the shared test data directory and whether it exists.
+func sharedDir() (string, error) {
 	dir := os.Getenv("EMBEDDB_SHARED")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "..", "shared")
 	}
 	dir = filepath.Join(dir, "testdata")
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("shared test data not found at %s (set EMBEDDB_SHARED): %v", dir, err)
-	}
-	return dir
+	_, err := os.Stat(dir)
+	return dir, err
 }
 
 func TestSimplePreprocess_Walkthrough(t *testing.T) {
