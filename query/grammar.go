@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"io"
 
 	"github.com/alecthomas/participle/v2"
@@ -250,8 +251,9 @@ type lexDef struct{ symbols map[string]lexer.TokenType }
 func (d *lexDef) Symbols() map[string]lexer.TokenType { return d.symbols }
 
 func (d *lexDef) Lex(string, io.Reader) (lexer.Lexer, error) {
-	// Never called: the parser is always fed through ParseFromLexer.
-	panic("query: lexDef.Lex called")
+	// Never called: the parser is always fed through ParseFromLexer,
+	// with the tokens of one statement.
+	return nil, errors.New("query: tokens are read by the package's scanner only")
 }
 
 // tokenLexer replays scanned tokens to participle, then EOF.

@@ -366,7 +366,10 @@ func (s *scanner) scan() (token, *lexError) {
 // The minus signs stay a matter of the grammar: after '[' or ',' a minus
 // can only be a unary minus.
 func numberVector(s string) int {
-	i := 1 // past '['
+	if s == "" || s[0] != '[' {
+		return 0
+	}
+	i := 1
 	blanks := func() {
 		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
 			i++
@@ -381,7 +384,7 @@ func numberVector(s string) int {
 			i++
 			blanks()
 		}
-		if i >= len(s) || !('0' <= s[i] && s[i] <= '9' || s[i] == '.') {
+		if i >= len(s) || !isDigit(s[i]) && !(s[i] == '.' && i+1 < len(s) && isDigit(s[i+1])) {
 			return 0
 		}
 		n, ok := numberLen(s[i:])
@@ -404,6 +407,8 @@ func numberVector(s string) int {
 		}
 	}
 }
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // quotedLen returns the length of the quoted token at the start of s, whose
 // quote character is q and where a doubled quote stands for one.
@@ -434,12 +439,12 @@ func numberLen(s string) (int, bool) {
 		}
 		return n
 	}
-	digits()
+	mantissa := digits()
 	if i < len(s) && s[i] == '.' {
 		i++
-		digits()
+		mantissa += digits()
 	}
-	ok := true
+	ok := mantissa > 0
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
