@@ -184,12 +184,14 @@ func TestParseStatement_Errors(t *testing.T) {
 		{"SELECT", "1:7: expected expression, found end of input"},
 	}
 	for _, tc := range tests {
-		_, err := query.ParseStatement(tc.src)
-		if err == nil || err.Error() != tc.want {
-			t.Errorf("ParseStatement(%q) error = %v, want %q", tc.src, err, tc.want)
-			continue
-		}
-		checkError(t, tc.src, err)
+		t.Run(tc.src, func(t *testing.T) {
+			_, err := query.ParseStatement(tc.src)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("ParseStatement(%q) error = %v, want %q", tc.src, err, tc.want)
+				return
+			}
+			checkError(t, tc.src, err)
+		})
 	}
 }
 
@@ -206,12 +208,14 @@ func TestParseExpr_Errors(t *testing.T) {
 		{"'abc", "1:1: unterminated string literal (write a quote inside a string as '')"},
 	}
 	for _, tc := range tests {
-		_, err := query.ParseExpr(tc.src)
-		if err == nil || err.Error() != tc.want {
-			t.Errorf("ParseExpr(%q) error = %v, want %q", tc.src, err, tc.want)
-			continue
-		}
-		checkError(t, tc.src, err)
+		t.Run(tc.src, func(t *testing.T) {
+			_, err := query.ParseExpr(tc.src)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("ParseExpr(%q) error = %v, want %q", tc.src, err, tc.want)
+				return
+			}
+			checkError(t, tc.src, err)
+		})
 	}
 }
 
@@ -237,9 +241,11 @@ func TestError_Error(t *testing.T) {
 		{&query.Error{Msg: "no position"}, "no position"},
 	}
 	for _, tc := range tests {
-		if got := tc.err.Error(); got != tc.want {
-			t.Errorf("Error() = %q, want %q", got, tc.want)
-		}
+		t.Run(tc.want, func(t *testing.T) {
+			if got := tc.err.Error(); got != tc.want {
+				t.Errorf("Error() = %q, want %q", got, tc.want)
+			}
+		})
 	}
 	sentinel := errors.New("db: unknown column")
 	err := &query.Error{Pos: query.Position{Line: 1, Column: 1}, Msg: "unknown column x", Err: sentinel}

@@ -70,9 +70,11 @@ func TestExpectedWords(t *testing.T) {
 		{`<ident>`, []string{"identifier"}},
 	}
 	for _, tc := range tests {
-		if got := expectedWords(tc.ebnf); !slices.Equal(got, tc.want) {
-			t.Errorf("expectedWords(%q) = %q, want %q", tc.ebnf, got, tc.want)
-		}
+		t.Run(tc.ebnf, func(t *testing.T) {
+			if got := expectedWords(tc.ebnf); !slices.Equal(got, tc.want) {
+				t.Errorf("expectedWords(%q) = %q, want %q", tc.ebnf, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -89,9 +91,11 @@ func TestEditDistance(t *testing.T) {
 		{"", "ABC", 3},
 	}
 	for _, tc := range tests {
-		if got := editDistance(tc.a, tc.b); got != tc.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
-		}
+		t.Run(tc.a+"/"+tc.b, func(t *testing.T) {
+			if got := editDistance(tc.a, tc.b); got != tc.want {
+				t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+			}
+		})
 	}
 }
 

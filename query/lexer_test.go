@@ -59,9 +59,11 @@ func TestBlank(t *testing.T) {
 		{"@", false},
 	}
 	for _, tc := range tests {
-		if got := query.Blank(tc.src); got != tc.want {
-			t.Errorf("Blank(%q) = %v, want %v", tc.src, got, tc.want)
-		}
+		t.Run(tc.src, func(t *testing.T) {
+			if got := query.Blank(tc.src); got != tc.want {
+				t.Errorf("Blank(%q) = %v, want %v", tc.src, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -121,19 +123,21 @@ func TestLexical(t *testing.T) {
 		{"SELECT 'a' 'b'", ""}, // two strings are an error, not a concatenation
 	}
 	for _, tc := range tests {
-		s, err := query.ParseStatement(tc.src)
-		if tc.want == "" {
-			if err == nil {
-				t.Errorf("ParseStatement(%q) = %v, want an error", tc.src, s)
+		t.Run(tc.src, func(t *testing.T) {
+			s, err := query.ParseStatement(tc.src)
+			if tc.want == "" {
+				if err == nil {
+					t.Errorf("ParseStatement(%q) = %v, want an error", tc.src, s)
+				}
+				return
 			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("ParseStatement(%q): %v", tc.src, err)
-			continue
-		}
-		if got := s.String(); got != tc.want {
-			t.Errorf("ParseStatement(%q) = %q, want %q", tc.src, got, tc.want)
-		}
+			if err != nil {
+				t.Errorf("ParseStatement(%q): %v", tc.src, err)
+				return
+			}
+			if got := s.String(); got != tc.want {
+				t.Errorf("ParseStatement(%q) = %q, want %q", tc.src, got, tc.want)
+			}
+		})
 	}
 }

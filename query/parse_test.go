@@ -189,24 +189,26 @@ func TestParse_Params(t *testing.T) {
 		{"SHOW TABLES", nil},
 	}
 	for _, tc := range tests {
-		s, err := query.ParseStatement(tc.src)
-		if err != nil {
-			t.Errorf("ParseStatement(%q): %v", tc.src, err)
-			continue
-		}
-		var got []int
-		query.Walk(s, func(n query.Node) bool {
-			if p, ok := n.(*query.Param); ok {
-				got = append(got, p.Index)
+		t.Run(tc.src, func(t *testing.T) {
+			s, err := query.ParseStatement(tc.src)
+			if err != nil {
+				t.Errorf("ParseStatement(%q): %v", tc.src, err)
+				return
 			}
-			return true
+			var got []int
+			query.Walk(s, func(n query.Node) bool {
+				if p, ok := n.(*query.Param); ok {
+					got = append(got, p.Index)
+				}
+				return true
+			})
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("ParseStatement(%q) parameters = %v, want %v", tc.src, got, tc.want)
+			}
+			if got, want := s.NumParams(), len(tc.want); got != want {
+				t.Errorf("ParseStatement(%q).NumParams() = %d, want %d", tc.src, got, want)
+			}
 		})
-		if !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("ParseStatement(%q) parameters = %v, want %v", tc.src, got, tc.want)
-		}
-		if got, want := s.NumParams(), len(tc.want); got != want {
-			t.Errorf("ParseStatement(%q).NumParams() = %d, want %d", tc.src, got, want)
-		}
 	}
 	// Each statement of a script numbers its own parameters.
 	stmts, err := query.Parse("SELECT ?; SELECT ?, ?")
@@ -245,19 +247,21 @@ func TestNumberLit(t *testing.T) {
 		{"1e-400", false, 0, 0, "1e-400"},
 	}
 	for _, tc := range tests {
-		e, err := query.ParseExpr(tc.src)
-		if err != nil {
-			t.Errorf("ParseExpr(%q): %v", tc.src, err)
-			continue
-		}
-		n, ok := e.(*query.NumberLit)
-		if !ok {
-			t.Errorf("ParseExpr(%q) = %T, want *query.NumberLit", tc.src, e)
-			continue
-		}
-		if n.IsInt != tc.isInt || n.Int != tc.i || n.Float != tc.f || n.Text != tc.text {
-			t.Errorf("ParseExpr(%q) = %+v, want IsInt=%v Int=%d Float=%v Text=%q", tc.src, *n, tc.isInt, tc.i, tc.f, tc.text)
-		}
+		t.Run(tc.src, func(t *testing.T) {
+			e, err := query.ParseExpr(tc.src)
+			if err != nil {
+				t.Errorf("ParseExpr(%q): %v", tc.src, err)
+				return
+			}
+			n, ok := e.(*query.NumberLit)
+			if !ok {
+				t.Errorf("ParseExpr(%q) = %T, want *query.NumberLit", tc.src, e)
+				return
+			}
+			if n.IsInt != tc.isInt || n.Int != tc.i || n.Float != tc.f || n.Text != tc.text {
+				t.Errorf("ParseExpr(%q) = %+v, want IsInt=%v Int=%d Float=%v Text=%q", tc.src, *n, tc.isInt, tc.i, tc.f, tc.text)
+			}
+		})
 	}
 }
 
@@ -274,9 +278,11 @@ func TestNumberLit_Float32(t *testing.T) {
 		{query.NumberLit{Float: 0.25}, 0.25}, // hand-built, no text
 	}
 	for _, tc := range tests {
-		if got := tc.n.Float32(); got != tc.want {
-			t.Errorf("NumberLit{Text: %q}.Float32() = %v, want %v", tc.n.Text, got, tc.want)
-		}
+		t.Run(tc.n.Text, func(t *testing.T) {
+			if got := tc.n.Float32(); got != tc.want {
+				t.Errorf("NumberLit{Text: %q}.Float32() = %v, want %v", tc.n.Text, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -296,21 +302,23 @@ func TestParse_NumberVectors(t *testing.T) {
 		"[1, -1e999]",
 	}
 	for _, v := range vectors {
-		fast := "SELECT " + v + " AS v"
-		slow := "SELECT " + strings.TrimSuffix(v, "]") + "/**/] AS v"
-		a, errA := query.ParseStatement(fast)
-		b, errB := query.ParseStatement(slow)
-		if fmt.Sprint(errA) != fmt.Sprint(errB) {
-			t.Errorf("ParseStatement(%q) error = %v, but %v for %q", fast, errA, errB, slow)
-			continue
-		}
-		if errA != nil {
-			continue
-		}
-		va, vb := a.(*query.Select).Items[0].Expr, b.(*query.Select).Items[0].Expr
-		if diff := cmp.Diff(vb, va); diff != "" {
-			t.Errorf("ParseStatement(%q) differs from %q (-token by token +fast):\n%s", fast, slow, diff)
-		}
+		t.Run(v, func(t *testing.T) {
+			fast := "SELECT " + v + " AS v"
+			slow := "SELECT " + strings.TrimSuffix(v, "]") + "/**/] AS v"
+			a, errA := query.ParseStatement(fast)
+			b, errB := query.ParseStatement(slow)
+			if fmt.Sprint(errA) != fmt.Sprint(errB) {
+				t.Errorf("ParseStatement(%q) error = %v, but %v for %q", fast, errA, errB, slow)
+				return
+			}
+			if errA != nil {
+				return
+			}
+			va, vb := a.(*query.Select).Items[0].Expr, b.(*query.Select).Items[0].Expr
+			if diff := cmp.Diff(vb, va); diff != "" {
+				t.Errorf("ParseStatement(%q) differs from %q (-token by token +fast):\n%s", fast, slow, diff)
+			}
+		})
 	}
 }
 

@@ -9,7 +9,8 @@ import (
 // QuoteIdent returns name as the language writes it: bare when it is a
 // valid identifier and not a reserved word, else in double quotes with
 // embedded double quotes doubled ("My Table", "select"). Executors can use it
-// to name tables and columns in messages.
+// to name tables and columns in messages. No name is empty: QuoteIdent("")
+// returns "", which the parser rejects.
 func QuoteIdent(name string) string {
 	if isBareWord(name) && !isReserved(name) {
 		return name

@@ -72,33 +72,35 @@ func TestWalk_AllStatements(t *testing.T) {
 		"BACKUP TO ?", "VACUUM INTO ?",
 	}
 	for _, src := range srcs {
-		s, err := query.ParseStatement(src)
-		if err != nil {
-			t.Errorf("ParseStatement(%q): %v", src, err)
-			continue
-		}
-		tables, params := 0, 0
-		query.Walk(s, func(n query.Node) bool {
-			switch n.(type) {
-			case *query.TableName:
-				tables++
-			case *query.Param:
-				params++
+		t.Run(src, func(t *testing.T) {
+			s, err := query.ParseStatement(src)
+			if err != nil {
+				t.Errorf("ParseStatement(%q): %v", src, err)
+				return
 			}
-			return true
+			tables, params := 0, 0
+			query.Walk(s, func(n query.Node) bool {
+				switch n.(type) {
+				case *query.TableName:
+					tables++
+				case *query.Param:
+					params++
+				}
+				return true
+			})
+			wantTables := 0 // every table is called t
+			for _, f := range strings.Fields(src) {
+				if f == "t" {
+					wantTables++
+				}
+			}
+			if tables != wantTables {
+				t.Errorf("Walk(%q) visited %d table names, want %d", src, tables, wantTables)
+			}
+			if params != s.NumParams() {
+				t.Errorf("Walk(%q) visited %d parameters, NumParams() = %d", src, params, s.NumParams())
+			}
 		})
-		wantTables := 0 // every table is called t
-		for _, f := range strings.Fields(src) {
-			if f == "t" {
-				wantTables++
-			}
-		}
-		if tables != wantTables {
-			t.Errorf("Walk(%q) visited %d table names, want %d", src, tables, wantTables)
-		}
-		if params != s.NumParams() {
-			t.Errorf("Walk(%q) visited %d parameters, NumParams() = %d", src, params, s.NumParams())
-		}
 	}
 }
 
