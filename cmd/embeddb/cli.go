@@ -257,6 +257,7 @@ func (m Main) Run(ctx context.Context, args []string) int {
 
 	s := &session{
 		db:          d,
+		exec:        func(ctx context.Context, st query.Statement) (*db.Rows, error) { return d.Run(ctx, st) },
 		out:         bufio.NewWriterSize(stdout, 64<<10),
 		errw:        stderr,
 		mode:        c.mode,

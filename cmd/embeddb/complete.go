@@ -57,14 +57,15 @@ func (s *session) complete(line string, pos int) (head string, items []string, t
 		}
 		if prev := lastWord(skipFileList(toks)); prev == "FROM" || prev == "TO" {
 			for _, f := range completeFiles(prefix) {
+				item := strings.ReplaceAll(f, "'", "''")
 				if !strings.HasSuffix(f, string(filepath.Separator)) {
-					f += closing
+					item += closing
 				}
-				items = append(items, strings.ReplaceAll(f, "'", "''"))
+				items = append(items, item)
 			}
 			return before[:start+1], items, tail
 		}
-		table := s.currentTable(ctx, toks, tail)
+		table := s.currentTable(ctx, toks, afterString(tail))
 		if table == "" {
 			return "", nil, tail
 		}
@@ -148,6 +149,21 @@ func (s *session) completeDot(ctx context.Context, before, tail string) (string,
 		cands = []string{"on", "off"}
 	}
 	return head, matchFold(cands, arg, false), tail
+}
+
+// afterString returns what follows the end of the string the cursor is
+// in: tail without the rest of that string and its closing quote.
+func afterString(tail string) string {
+	for i := 0; i < len(tail); i++ {
+		if tail[i] == '\'' {
+			if i+1 < len(tail) && tail[i+1] == '\'' {
+				i++
+				continue
+			}
+			return tail[i+1:]
+		}
+	}
+	return ""
 }
 
 // currentTable is the table a word inside a string is completed from:

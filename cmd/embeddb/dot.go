@@ -61,7 +61,7 @@ func (s *session) dotCommand(ctx context.Context, line string, src source, lineN
 	s.flush()
 	if err != nil {
 		s.failed = true
-		s.printf(s.errw, "%s%s: %v\n", locPrefix(src.name, lineNo, 0), name, err)
+		s.printf(s.errw, "%s%s: %s\n", locPrefix(src.name, lineNo, 0), screenText(name), screenText(err.Error()))
 		return s.bail
 	}
 	return stop
@@ -69,14 +69,15 @@ func (s *session) dotCommand(ctx context.Context, line string, src source, lineN
 
 func (s *session) dot(ctx context.Context, name string, args []string, src source) (stop bool, err error) {
 	nargs := func(lo, hi int) error {
-		if len(args) < lo || len(args) > hi {
-			for _, c := range dotCommands {
-				if c.name == name {
-					return fmt.Errorf("usage: %s %s", c.name, c.args)
-				}
+		if len(args) >= lo && len(args) <= hi {
+			return nil
+		}
+		for _, c := range dotCommands {
+			if c.name == name || c.name+"s" == name {
+				return fmt.Errorf("usage: %s %s", c.name, c.args)
 			}
 		}
-		return nil
+		return fmt.Errorf("takes %d to %d arguments, found %d", lo, hi, len(args))
 	}
 	switch name {
 	case ".help":

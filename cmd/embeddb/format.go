@@ -373,7 +373,7 @@ func screenText(s string) string {
 		case r == '\r':
 			b.WriteString(`\r`)
 		case unicode.IsControl(r):
-			if r < 0x100 {
+			if r < 0x80 {
 				fmt.Fprintf(&b, `\x%02x`, r)
 			} else {
 				fmt.Fprintf(&b, `\u%04x`, r)

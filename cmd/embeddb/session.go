@@ -22,7 +22,10 @@ import (
 // session is one run of the shell: the open database, the output settings
 // (which dot-commands change) and what has happened so far.
 type session struct {
-	db   *db.DB
+	db *db.DB
+	// exec runs a statement: db.Run, except in tests that must not run
+	// some statements (a fuzzer must not EXPORT over files).
+	exec func(context.Context, query.Statement) (*db.Rows, error)
 	out  *bufio.Writer // standard output; flushed after every statement
 	errw io.Writer     // standard error
 
@@ -267,7 +270,7 @@ func (s *session) execStmt(ctx context.Context, st query.Statement) error {
 		sctx = db.WithProgress(sctx, bar.update)
 	}
 	start := time.Now()
-	rows, err := s.db.Run(sctx, st)
+	rows, err := s.exec(sctx, st)
 	if bar != nil {
 		bar.finish()
 	}
@@ -368,7 +371,7 @@ func (s *session) fail(ctx context.Context, loc pieceLoc, piece string, st query
 func errorText(loc pieceLoc, piece string, st query.Statement, err error) string {
 	var qe *query.Error
 	if !errors.As(err, &qe) || !qe.Pos.IsValid() || qe.Pos.Offset < 0 || qe.Pos.Offset > len(piece) {
-		return locPrefix(loc.name, stmtLine(loc, piece, st), 0) + err.Error()
+		return locPrefix(loc.name, stmtLine(loc, piece, st), 0) + screenText(err.Error())
 	}
 	msg := qe.Msg
 	if full := err.Error(); full != qe.Error() {
@@ -378,7 +381,8 @@ func errorText(loc pieceLoc, piece string, st query.Statement, err error) string
 	p := inText(loc, qe.Pos)
 	mark := &query.Error{Pos: p, Msg: "-"}
 	drawn := strings.TrimPrefix(query.FormatError(loc.text, mark), mark.Error())
-	return locPrefix(loc.name, loc.line+p.Line-1, p.Column) + msg + drawn
+	// The message stays on one line: a token it quotes may hold a newline.
+	return locPrefix(loc.name, loc.line+p.Line-1, p.Column) + screenText(msg) + drawn
 }
 
 // inText turns a position in the piece at loc.off into one in loc.text.
