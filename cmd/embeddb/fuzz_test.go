@@ -110,7 +110,7 @@ func FuzzComplete(f *testing.F) {
 			t.Fatalf("complete(%q, %d) head = %q, not a prefix of %q", line, pos, head, before)
 		}
 		for _, it := range items {
-			if !utf8.ValidString(head + it) && utf8.ValidString(line) {
+			if !utf8.ValidString(head+it) && utf8.ValidString(line) {
 				t.Fatalf("complete(%q, %d) item %q makes invalid UTF-8", line, pos, it)
 			}
 		}
