@@ -31,7 +31,7 @@ func LoadBPE(r io.Reader) (*BPE, error) {
 // strings, unk_token, fuse_unk, byte_fallback, ignore_merges, dropout null
 // or 0); normalizer null, NFC, NFD, NFKC, NFKD or a Sequence of them;
 // pre_tokenizer ByteLevel (use_regex with the GPT-2 pattern, add_prefix_space)
-// or a Sequence of Split steps (the Qwen or GPT-2 pattern, behavior
+// or a Sequence of Split steps (the Qwen, Llama 3 or GPT-2 pattern, behavior
 // "Isolated", not inverted) ending in ByteLevel; decoder ByteLevel or null;
 // added_tokens with all their flags. The post_processor, truncation and
 // padding are ignored: [BPE.Encode] never adds special tokens, like
@@ -489,10 +489,12 @@ func (b *BPE) loadPreStep(raw json.RawMessage, what string) error {
 		switch {
 		case pat.Regex != nil && *pat.Regex == qwenPattern:
 			b.steps = append(b.steps, preStep{split: qwenNext})
+		case pat.Regex != nil && *pat.Regex == llama3Pattern:
+			b.steps = append(b.steps, preStep{split: llama3Next})
 		case pat.Regex != nil && *pat.Regex == gpt2Pattern:
 			b.steps = append(b.steps, preStep{split: gpt2Next})
 		case pat.Regex != nil:
-			return fmt.Errorf("%w %s Split regex %q: only the Qwen and GPT-2 patterns are supported", ErrUnsupported, what, *pat.Regex)
+			return fmt.Errorf("%w %s Split regex %q: only the Qwen, Llama 3 and GPT-2 patterns are supported", ErrUnsupported, what, *pat.Regex)
 		default:
 			return fmt.Errorf("%w %s Split with a string pattern", ErrUnsupported, what)
 		}

@@ -17,7 +17,7 @@ import (
 	"github.com/embeddb/embeddb/trainer/tokenize"
 )
 
-var tinyNames = []string{"tiny_qwen", "tiny_gpt2", "tiny_prefix", "tiny_unk", "tiny_fallback"}
+var tinyNames = []string{"tiny_qwen", "tiny_gpt2", "tiny_prefix", "tiny_llama3", "tiny_unk", "tiny_fallback"}
 
 var tinyCache sync.Map // name -> *tokenize.BPE
 

@@ -12,6 +12,9 @@ import (
 const (
 	// qwenPattern is the Split pattern of Qwen2, Qwen2.5 and Qwen3.
 	qwenPattern = `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
+	// llama3Pattern is the Split pattern of Llama 3: Qwen's with runs of up
+	// to three digits.
+	llama3Pattern = `(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+`
 	// gpt2Pattern is the pattern of ByteLevel with use_regex=true (GPT-2,
 	// RoBERTa, ...); a Split step with this pattern is accepted too.
 	gpt2Pattern = `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`
@@ -132,7 +135,13 @@ func spaceRunSplit(s string, i, e int) int {
 }
 
 // qwenNext implements qwenPattern.
-func qwenNext(s string, i int) int {
+func qwenNext(s string, i int) int { return qwenLikeNext(s, i, 1) }
+
+// llama3Next implements llama3Pattern.
+func llama3Next(s string, i int) int { return qwenLikeNext(s, i, 3) }
+
+// qwenLikeNext implements qwenPattern with \p{N}{1,digits} for \p{N}.
+func qwenLikeNext(s string, i, digits int) int {
 	r, n := runeAt(s, i)
 	// (?i:'s|'t|'re|'ve|'m|'ll|'d)
 	if r == '\'' {
@@ -143,8 +152,16 @@ func qwenNext(s string, i int) int {
 	switch splitClass(r) {
 	case clsLetter: // [^\r\n\p{L}\p{N}]?\p{L}+ with the option empty
 		return runEnd(s, i+n, clsLetter)
-	case clsNumber: // \p{N}
-		return i + n
+	case clsNumber: // \p{N}{1,digits}
+		k := i + n
+		for d := 1; d < digits && k < len(s); d++ {
+			r2, n2 := runeAt(s, k)
+			if splitClass(r2) != clsNumber {
+				break
+			}
+			k += n2
+		}
+		return k
 	}
 	// r is whitespace or punctuation. [^\r\n\p{L}\p{N}]?\p{L}+
 	if r != '\r' && r != '\n' && i+n < len(s) {

@@ -47,7 +47,7 @@ func TestSplit_Golden(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
 			t.Fatal(err)
 		}
-		next := map[string]splitFunc{"qwen": qwenNext, "gpt2": gpt2Next}[c.Pretokenizer]
+		next := map[string]splitFunc{"qwen": qwenNext, "llama3": llama3Next, "gpt2": gpt2Next}[c.Pretokenizer]
 		if next == nil {
 			t.Fatalf("unknown pretokenizer %q", c.Pretokenizer)
 		}
@@ -59,7 +59,7 @@ func TestSplit_Golden(t *testing.T) {
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if counts["qwen"] < 500 || counts["gpt2"] < 500 {
+	if counts["qwen"] < 500 || counts["llama3"] < 500 || counts["gpt2"] < 500 {
 		t.Errorf("golden counts %v, want at least 500 of each", counts)
 	}
 }

@@ -14,7 +14,7 @@
 //                          ("qwen" is ../shared/testdata/qwen/tokenizer.json),
 //                          and {"tokenizer", "decode", "text"} decodings;
 //   pretokenize.golden.jsonl  {"pretokenizer", "text", "pieces"}: the pieces of
-//                          Qwen's pre-tokenizer and of GPT-2's ByteLevel.
+//                          Qwen's and Llama 3's Split and of GPT-2's ByteLevel.
 // Random texts come from a seeded generator, so a rerun gives the same file.
 'use strict';
 const fs = require('fs');
@@ -37,6 +37,8 @@ const byteChars = [];
 
 const qwen = JSON.parse(fs.readFileSync(qwenPath, 'utf8'));
 const QWEN_SPLIT = qwen.pre_tokenizer.pretokenizers[0].pattern.Regex;
+const LLAMA3_SPLIT = QWEN_SPLIT.replace('|\\p{N}|', '|\\p{N}{1,3}|');
+if (LLAMA3_SPLIT === QWEN_SPLIT) throw new Error('could not derive the Llama 3 pattern');
 
 // cut returns vocab and merges of Qwen's first nMerges merges over the 256
 // byte-level characters, minus the bytes in dropBytes, renumbered densely in
@@ -134,6 +136,24 @@ const variants = {};
     pre_tokenizer: {type: 'Sequence', pretokenizers: [
       {type: 'Split', pattern: {Regex: "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"}, behavior: 'Isolated', invert: false},
       byteLevel(true, false),
+    ]},
+    post_processor: null,
+    decoder: byteLevel(true, false),
+    model: model(v, {ignore_merges: true}),
+  };
+}
+{
+  // Llama 3's layout: no normalizer, Split(Llama 3 regex: digits in threes)
+  // + ByteLevel, ignore_merges.
+  const v = cut(1200);
+  const n = Object.keys(v.vocab).length;
+  variants.tiny_llama3 = {
+    version: '1.0', truncation: null, padding: null,
+    added_tokens: [added(n, '<|begin_of_text|>', true, {normalized: false}), added(n + 1, '<|eot_id|>', true, {normalized: false})],
+    normalizer: null,
+    pre_tokenizer: {type: 'Sequence', pretokenizers: [
+      {type: 'Split', pattern: {Regex: LLAMA3_SPLIT}, behavior: 'Isolated', invert: false},
+      byteLevel(false, false),
     ]},
     post_processor: null,
     decoder: byteLevel(true, false),
@@ -297,7 +317,8 @@ async function main() {
   // The split patterns alone, on texts of random code points: the pieces of
   // Qwen's pre-tokenizer and of GPT-2's ByteLevel(use_regex=true).
   const pre = [];
-  const pretok = {qwen: tokenizers.qwen.getPreTokenizer(), gpt2: tokenizers.tiny_gpt2.getPreTokenizer()};
+  const pretok = {qwen: tokenizers.qwen.getPreTokenizer(), llama3: tokenizers.tiny_llama3.getPreTokenizer(),
+    gpt2: tokenizers.tiny_gpt2.getPreTokenizer()};
   const texts = FIXED.concat(randomTexts(77, 200), randomCodePointTexts(78, 400));
   for (const [name, p] of Object.entries(pretok)) {
     for (const text of texts) {
