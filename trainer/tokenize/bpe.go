@@ -23,7 +23,7 @@ type Token struct {
 // BPE is a byte-level BPE tokenizer loaded from a Hugging Face
 // tokenizer.json by [LoadBPE] or [ParseBPE]. It encodes text exactly as the
 // Hugging Face tokenizers library does for the supported configurations
-// (Qwen2/2.5/3, GPT-2 and the like).
+// (Qwen2/2.5/3, Llama 3, GPT-2 and the like).
 //
 // A *BPE is safe for concurrent use.
 type BPE struct {

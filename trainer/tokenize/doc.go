@@ -25,14 +25,14 @@
 // # Byte-level BPE
 //
 // [LoadBPE] and [ParseBPE] read a Hugging Face tokenizer.json whose model is
-// byte-level BPE, as Qwen2, Qwen2.5, Qwen3 and the GPT-2 family use, and
+// byte-level BPE, as Qwen2, Qwen2.5, Qwen3, Llama 3 and the GPT-2 family use, and
 // [BPE.Encode] gives the ids and tokens that Hugging Face tokenizers gives
 // with add_special_tokens=False: the added tokens written in the text
 // (special or not, longest first) are cut out first, the rest is normalized
 // (NFC for Qwen), split by the pre-tokenizer's pattern, mapped byte by byte
 // to the GPT-2 byte-level alphabet ('Ġ' for a space) and merged by rank.
-// Go's regexp has no look-ahead, so the two split patterns in use (Qwen's
-// and GPT-2's) are written by hand; a file with another pattern or another
+// Go's regexp has no look-ahead, so the split patterns in use (Qwen's,
+// Llama 3's and GPT-2's) are written by hand; a file with another pattern or another
 // kind of model, normalizer, pre-tokenizer or decoder is refused with an
 // error wrapping [ErrUnsupported] that names it. The goldens in testdata
 // were recorded from the Rust tokenizers library itself (testdata/gen_bpe.js).
