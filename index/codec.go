@@ -2,6 +2,7 @@ package index
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -443,4 +444,24 @@ func (h *HNSW) check() error {
 		h.slotOf[id] = s
 	}
 	return nil
+}
+
+// ReadIndex reads an index that Flat.WriteTo or HNSW.WriteTo wrote,
+// whichever it is, with the same checks as ReadFlat and ReadHNSW.
+func ReadIndex(r io.Reader) (Index, error) {
+	var head [12]byte
+	if _, err := io.ReadFull(r, head[:]); err != nil {
+		return nil, fmt.Errorf("read index: truncated header: %w", ErrCorrupt)
+	}
+	if string(head[:8]) != magic {
+		return nil, fmt.Errorf("read index: bad magic %q: %w", head[:8], ErrCorrupt)
+	}
+	r = io.MultiReader(bytes.NewReader(head[:]), r)
+	switch head[8] {
+	case kindFlat:
+		return ReadFlat(r)
+	case kindHNSW:
+		return ReadHNSW(r)
+	}
+	return nil, fmt.Errorf("read index: unknown index kind %d: %w", head[8], ErrCorrupt)
 }

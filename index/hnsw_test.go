@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -616,5 +617,33 @@ func TestHNSW_MemoryBytes(t *testing.T) {
 	got := h.MemoryBytes()
 	if got < raw || float64(got) > 1.5*float64(raw) {
 		t.Fatalf("MemoryBytes() = %d for %d raw vector bytes, want between 1x and 1.5x", got, raw)
+	}
+}
+
+func TestReadIndex(t *testing.T) {
+	ctx := context.Background()
+	vecs := clustered(24, 100, 4)
+	h, err := index.Build(ctx, 4, seqIDs(100), vecs, index.Options{Metric: index.Euclidean}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := mustFlat(t, 4, index.Dot, seqIDs(100), vecs)
+	for _, ix := range []index.Index{h, f} {
+		var buf bytes.Buffer
+		if _, err := ix.WriteTo(&buf); err != nil {
+			t.Fatal(err)
+		}
+		got, err := index.ReadIndex(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if typeName(got) != typeName(ix) || got.Len() != 100 || got.Metric() != ix.Metric() {
+			t.Fatalf("ReadIndex = %s len %d %v, want %s len 100 %v", typeName(got), got.Len(), got.Metric(), typeName(ix), ix.Metric())
+		}
+	}
+	for _, bad := range []string{"", "embdbidx", "notindex0000", "embdbidx\x07\x01\x00\x00"} {
+		if _, err := index.ReadIndex(strings.NewReader(bad)); !errors.Is(err, index.ErrCorrupt) {
+			t.Fatalf("ReadIndex(%q) = %v, want ErrCorrupt", bad, err)
+		}
 	}
 }
