@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"math"
 	"strconv"
 	"strings"
@@ -108,7 +109,7 @@ func (p *printer) expr(e Expr, min int) {
 	}
 	switch x := e.(type) {
 	case *NumberLit:
-		p.WriteString(formatNumber(x))
+		p.number(x)
 	case *StringLit:
 		p.WriteString(QuoteString(x.Value))
 	case *BoolLit:
@@ -424,18 +425,20 @@ func (p *printer) stmt(s Statement) {
 	}
 }
 
-// formatNumber prints a number in the shortest form that reads back to the
-// same value: integers in decimal, floats in the shortest round-trip form
-// with ".0" added where it would otherwise read back as an integer.
-func formatNumber(x *NumberLit) string {
+// number writes a number in the shortest form that reads back to the same
+// value: integers in decimal, floats in the shortest round-trip form with
+// ".0" added where it would otherwise read back as an integer.
+func (p *printer) number(x *NumberLit) {
+	var buf [32]byte
 	if x.IsInt {
-		return strconv.FormatInt(x.Int, 10)
+		p.Write(strconv.AppendInt(buf[:0], x.Int, 10))
+		return
 	}
-	s := strconv.FormatFloat(x.Float, 'g', -1, 64)
-	if !strings.ContainsAny(s, ".eIN") { // I and N: ±Inf and NaN
-		s += ".0"
+	b := strconv.AppendFloat(buf[:0], x.Float, 'g', -1, 64)
+	p.Write(b)
+	if !bytes.ContainsAny(b, ".eIN") { // I and N: ±Inf and NaN
+		p.WriteString(".0")
 	}
-	return s
 }
 
 func exprString(e Expr) string {
