@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -57,8 +58,8 @@ func readSafetensorsHeader(ra io.ReaderAt, size int64, path string) (*stFile, er
 		return nil, errAt(path, 0, ErrTruncated, "safetensors file of %d bytes has no header length", size)
 	}
 	var lb [8]byte
-	if _, err := ra.ReadAt(lb[:], 0); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+	if err := readAtFull(ra, lb[:], 0, path); err != nil {
+		return nil, err
 	}
 	n := binary.LittleEndian.Uint64(lb[:])
 	if n > maxSafetensorsHeader {
@@ -68,8 +69,8 @@ func readSafetensorsHeader(ra io.ReaderAt, size int64, path string) (*stFile, er
 		return nil, errAt(path, 0, ErrTruncated, "safetensors header length %d, but the file has %d bytes after it", n, size-8)
 	}
 	hb := make([]byte, n)
-	if _, err := ra.ReadAt(hb, 8); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+	if err := readAtFull(ra, hb, 8, path); err != nil {
+		return nil, err
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(hb, &raw); err != nil {
@@ -102,6 +103,19 @@ func readSafetensorsHeader(ra io.ReaderAt, size int64, path string) (*stFile, er
 		st.tensors[name] = t
 	}
 	return st, nil
+}
+
+// readAtFull reads len(b) bytes at off; a file that ends first is an
+// ErrTruncated FormatError. (A ReaderAt may return io.EOF with a full read.)
+func readAtFull(ra io.ReaderAt, b []byte, off int64, path string) error {
+	n, err := ra.ReadAt(b, off)
+	switch {
+	case n == len(b):
+		return nil
+	case err == nil || errors.Is(err, io.EOF):
+		return errAt(path, off+int64(n), ErrTruncated, "file ends %d bytes early", len(b)-n)
+	}
+	return fmt.Errorf("read %s: %w", path, err)
 }
 
 // stDTypes maps safetensors dtypes to the stored kind and the delivered
