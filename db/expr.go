@@ -60,6 +60,14 @@ func (s *scope) eval(x query.Expr) (any, error) {
 	case *query.VectorLit:
 		v := make([]float32, len(x.Elems))
 		for i, el := range x.Elems {
+			if n, ok := el.(*query.NumberLit); ok {
+				// Rounded once from the text: 0.1 is the float32 nearest 0.1.
+				v[i] = n.Float32()
+				if math.IsInf(float64(v[i]), 0) {
+					return nil, errAt(el, ErrInvalidVector, "vector element %d is not a finite float32", i+1)
+				}
+				continue
+			}
 			val, err := s.eval(el)
 			if err != nil {
 				return nil, err
