@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // readWith reads data with a given batch size and worker count, and returns
@@ -211,4 +213,41 @@ func TestCountNonFinite(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPipeline_CancelMidRead cancels a many-batch read from its callback
+// and checks that Read returns the context's error and leaves no
+// goroutines behind.
+func TestPipeline_CancelMidRead(t *testing.T) {
+	data, _ := randomText(rand.New(rand.NewPCG(8, 8)), 2000, 20, false)
+	old := batchBytes
+	batchBytes = 500
+	defer func() { batchBytes = old }()
+	before := runtime.NumGoroutine()
+	for _, stopAt := range []int{1, 3, 20} {
+		r, err := NewReader(bytes.NewReader(data), int64(len(data)), "c.txt", ReadOptions{Workers: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		batches := 0
+		err = r.Read(ctx, func(*Batch) error {
+			batches++
+			if batches == stopAt {
+				cancel()
+			}
+			return nil
+		})
+		cancel()
+		if !errors.Is(err, context.Canceled) || batches != stopAt {
+			t.Errorf("cancel at batch %d: Read = %v after %d batches, want context.Canceled right away", stopAt, err, batches)
+		}
+	}
+	for range 100 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines after cancelled reads, %d before", runtime.NumGoroutine(), before)
 }

@@ -84,6 +84,7 @@ func runPipeline(ctx context.Context, workers int, st stage, consume func(t *tas
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if workers < 1 {
@@ -154,5 +155,10 @@ func runPipeline(ctx context.Context, workers int, st stage, consume func(t *tas
 	}
 	cancel()
 	wg.Wait()
+	if err == nil {
+		// The producer may have stopped for a cancelled context before
+		// the consumer noticed: the read is cut short, not finished.
+		err = parent.Err()
+	}
 	return err
 }
