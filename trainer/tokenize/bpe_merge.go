@@ -117,13 +117,17 @@ type symbol struct {
 // current pair up again and compares the merged id; the two tests agree,
 // since a symbol only grows, and a grown pair spells a longer token.)
 type mergeCand struct {
-	rank, pos, id int32
-	left, right   int32
+	order           uint64 // rank<<32 | pos: the heap's order
+	id, left, right int32
 }
 
-func (a mergeCand) less(b mergeCand) bool {
-	return a.rank < b.rank || (a.rank == b.rank && a.pos < b.pos)
+func newCand(rank, pos, id, left, right int32) mergeCand {
+	return mergeCand{uint64(uint32(rank))<<32 | uint64(uint32(pos)), id, left, right}
 }
+
+func (c mergeCand) pos() int32 { return int32(uint32(c.order)) }
+
+func (a mergeCand) less(b mergeCand) bool { return a.order < b.order }
 
 // mergeScratch holds the buffers of one encode call.
 type mergeScratch struct {
@@ -215,13 +219,14 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 	h := sc.heap[:0]
 	for i := 0; i+1 < len(syms); i++ {
 		if m, ok := b.merges.get(pairKey(syms[i].id, syms[i+1].id)); ok {
-			h = heapPush(h, mergeCand{m.rank, int32(i), m.id, syms[i].id, syms[i+1].id})
+			h = heapPush(h, newCand(m.rank, int32(i), m.id, syms[i].id, syms[i+1].id))
 		}
 	}
 	for len(h) > 0 {
 		var top mergeCand
 		top, h = heapPop(h)
-		cur := &syms[top.pos]
+		pos := top.pos()
+		cur := &syms[pos]
 		if cur.size == 0 || cur.next < 0 {
 			continue
 		}
@@ -235,17 +240,17 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 		cur.next = right.next
 		syms[nextPos].size = 0
 		if right.next >= 0 {
-			syms[right.next].prev = top.pos
+			syms[right.next].prev = pos
 		}
 		if cur.prev >= 0 {
 			p := syms[cur.prev]
 			if m, ok := b.merges.get(pairKey(p.id, cur.id)); ok {
-				h = heapPush(h, mergeCand{m.rank, cur.prev, m.id, p.id, cur.id})
+				h = heapPush(h, newCand(m.rank, cur.prev, m.id, p.id, cur.id))
 			}
 		}
 		if cur.next >= 0 {
 			if m, ok := b.merges.get(pairKey(cur.id, syms[cur.next].id)); ok {
-				h = heapPush(h, mergeCand{m.rank, top.pos, m.id, cur.id, syms[cur.next].id})
+				h = heapPush(h, newCand(m.rank, pos, m.id, cur.id, syms[cur.next].id))
 			}
 		}
 	}
