@@ -86,6 +86,13 @@ type ReadOptions struct {
 	Progress func(done, total int64)
 }
 
+// DefaultReadOptions returns the defaults, a fresh value each time: detect
+// the format, read every row, strict UTF-8, fail on duplicate words, parse
+// on GOMAXPROCS goroutines. They are the zero value's meaning, spelled out.
+func DefaultReadOptions() ReadOptions {
+	return ReadOptions{UnicodeErrors: "strict", Duplicates: DuplicatesError}
+}
+
 // Validate reports whether the options are usable.
 func (o ReadOptions) Validate() error {
 	if o.Format < FormatAuto || o.Format > Safetensors {
@@ -134,6 +141,12 @@ type WriteOptions struct {
 	WordsPath string
 	// Tensor is the name of the safetensors tensor; empty means "embeddings".
 	Tensor string
+}
+
+// DefaultWriteOptions returns the defaults, a fresh value each time: the
+// format from the path's extension, float32 elements.
+func DefaultWriteOptions() WriteOptions {
+	return WriteOptions{DType: Float32}
 }
 
 // Validate reports whether the options are usable.

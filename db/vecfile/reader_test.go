@@ -582,6 +582,17 @@ func TestReadOptions_Validate(t *testing.T) {
 	if err := (vecfile.ReadOptions{}).Validate(); err != nil {
 		t.Errorf("zero ReadOptions: %v", err)
 	}
+	if err := vecfile.DefaultReadOptions().Validate(); err != nil {
+		t.Errorf("DefaultReadOptions: %v", err)
+	}
+	if err := vecfile.DefaultWriteOptions().Validate(); err != nil {
+		t.Errorf("DefaultWriteOptions: %v", err)
+	}
+	a, b := vecfile.DefaultReadOptions(), vecfile.DefaultReadOptions()
+	a.Limit = 5
+	if b.Limit != 0 {
+		t.Error("DefaultReadOptions returns a shared value")
+	}
 }
 
 func TestRead_Progress(t *testing.T) {
