@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/embeddb/embeddb/db"
@@ -142,20 +143,30 @@ func TestSplitArgs(t *testing.T) {
 	}
 }
 
-func TestQuoteIdent(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"w2v", "w2v"},
-		{"_x", "_x"},
-		{"mot_été", "mot_été"},
-		{"My Table", `"My Table"`},
-		{"2d", `"2d"`},
-		{"select", `"select"`},
-		{"count", "count"},
-		{`say "hi"`, `"say ""hi"""`},
+func TestSchemaOf(t *testing.T) {
+	d := testDB(t)
+	ctx := context.Background()
+	if _, err := d.Exec(ctx, `CREATE TABLE "My Table" (dim = 2, metric = dot); CREATE TABLE "select" (dim = 4);
+		INSERT INTO "My Table" VALUES ('a', [1, 2])`); err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		if got := quoteIdent(tt.in); got != tt.want {
-			t.Errorf("quoteIdent(%q) = %s, want %s", tt.in, got, tt.want)
-		}
+	infos, err := d.Tables(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	for _, in := range infos {
+		got.WriteString(schemaOf(in))
+	}
+	want := `-- "My Table": created, 1 rows, dim 2, float32, dot
+CREATE TABLE "My Table" (dim = 2, type = float32, metric = dot);
+-- "select": created, 0 rows, dim 4, float32, cosine
+CREATE TABLE "select" (dim = 4, type = float32, metric = cosine);
+`
+	if got.String() != want {
+		t.Errorf("schemaOf =\n%s\nwant\n%s", got.String(), want)
+	}
+	if stmts, err := query.Parse(got.String()); err != nil || len(stmts) != 2 {
+		t.Errorf("the schema does not parse back: %d statements, %v", len(stmts), err)
 	}
 }

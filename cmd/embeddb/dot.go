@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/embeddb/embeddb/db"
 	"github.com/embeddb/embeddb/query"
@@ -100,7 +99,7 @@ func (s *session) dot(ctx context.Context, name string, args []string, src sourc
 			return false, err
 		}
 		for _, in := range infos {
-			fmt.Fprintln(s.out, quoteIdent(in.Name))
+			fmt.Fprintln(s.out, query.QuoteIdent(in.Name))
 		}
 	case ".schema":
 		if err := nargs(0, 1); err != nil {
@@ -228,7 +227,7 @@ func splitArgs(line string) ([]string, error) {
 // TABLE; then CREATE INDEX if it has one.
 func schemaOf(in *db.TableInfo) string {
 	var b strings.Builder
-	name := quoteIdent(in.Name)
+	name := query.QuoteIdent(in.Name)
 	fmt.Fprintf(&b, "-- %s: %s, %d rows, dim %d, %s, %s\n", name, in.Kind, in.Rows, in.Dim, in.Elem, in.Metric)
 	prov := in.Provenance
 	switch {
@@ -236,7 +235,7 @@ func schemaOf(in *db.TableInfo) string {
 		var files []string
 		if fs, ok := prov["files"].([]any); ok {
 			for _, f := range fs {
-				files = append(files, quoteString(fmt.Sprint(f)))
+				files = append(files, query.QuoteString(fmt.Sprint(f)))
 			}
 		}
 		skip := map[string]bool{"source": true, "files": true, "corpus_words": true, "sentences": true,
@@ -251,7 +250,7 @@ func schemaOf(in *db.TableInfo) string {
 			extra["metric"] = in.Metric
 		}
 		skip := map[string]bool{"source": true, "file": true}
-		fmt.Fprintf(&b, "IMPORT %s FROM %s%s;\n", name, quoteString(fmt.Sprint(prov["file"])), withList(prov, skip, extra))
+		fmt.Fprintf(&b, "IMPORT %s FROM %s%s;\n", name, query.QuoteString(fmt.Sprint(prov["file"])), withList(prov, skip, extra))
 	default:
 		fmt.Fprintf(&b, "CREATE TABLE %s (dim = %d, type = %s, metric = %s);\n", name, in.Dim, in.Elem, in.Metric)
 	}
@@ -292,7 +291,7 @@ func withList(opts map[string]any, skip map[string]bool, extra map[string]any) s
 func literal(v any) string {
 	switch x := v.(type) {
 	case string:
-		return quoteString(x)
+		return query.QuoteString(x)
 	case bool:
 		return strconv.FormatBool(x)
 	case int64:
@@ -304,34 +303,5 @@ func literal(v any) string {
 	case nil:
 		return "NULL"
 	}
-	return quoteString(fmt.Sprint(v))
-}
-
-// quoteString writes s as a string literal.
-func quoteString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-// quoteIdent writes a table name so that it reads back: bare when it is
-// an identifier, else in double quotes.
-func quoteIdent(name string) string {
-	bare := name != ""
-	for i, r := range name {
-		if !(r == '_' || unicode.IsLetter(r) || (i > 0 && (unicode.IsDigit(r) || unicode.IsMark(r)))) {
-			bare = false
-			break
-		}
-	}
-	if bare {
-		for _, k := range query.Keywords() {
-			if strings.EqualFold(k, name) {
-				bare = false
-				break
-			}
-		}
-	}
-	if bare {
-		return name
-	}
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+	return query.QuoteString(fmt.Sprint(v))
 }

@@ -1,0 +1,333 @@
+//go:build unix
+
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+)
+
+// waitFor bounds each wait for the REPL's output. It is generous: the
+// machine may be loaded; a healthy run takes a fraction of it.
+const waitFor = 90 * time.Second
+
+var (
+	buildOnce sync.Once
+	builtPath string
+	buildErr  error
+)
+
+// embeddbBinary builds the command once per test run (with -race when the
+// tests have it), into a directory removed at the end of the run.
+func embeddbBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		goTool, err := exec.LookPath("go")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "embeddb-repl-test-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtPath = filepath.Join(dir, "embeddb")
+		args := []string{"build", "-o", builtPath}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command(goTool, append(args, ".")...).CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtPath != "" {
+		os.RemoveAll(filepath.Dir(builtPath))
+	}
+	os.Exit(code)
+}
+
+// shell is the command running in a pseudo-terminal.
+type shell struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	tty  *os.File
+	mu   sync.Mutex
+	out  bytes.Buffer // everything the terminal showed
+	seen int          // expect has looked up to here
+	done chan struct{}
+	err  error // from Wait
+}
+
+// startShell runs embeddb args in a pseudo-terminal of 50 rows and 200
+// columns, with its configuration (history) in cfg.
+func startShell(t *testing.T, dir, cfg string, args ...string) *shell {
+	t.Helper()
+	cmd := exec.Command(embeddbBinary(t), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TERM=xterm", "XDG_CONFIG_HOME="+cfg, "HOME="+cfg)
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	sh := &shell{t: t, cmd: cmd, tty: tty, done: make(chan struct{})}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := tty.Read(buf)
+			sh.mu.Lock()
+			sh.out.Write(buf[:n])
+			sh.mu.Unlock()
+			if err != nil {
+				break
+			}
+		}
+		sh.err = cmd.Wait()
+		close(sh.done)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-sh.done:
+		default:
+			cmd.Process.Kill()
+			<-sh.done
+		}
+		tty.Close()
+		if t.Failed() {
+			t.Logf("the terminal showed:\n%s", sh.screen(0))
+		}
+	})
+	return sh
+}
+
+// ansi matches the terminal control sequences liner and the progress bar
+// write.
+var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]|\r`)
+
+// screen is the output from offset from, without control sequences.
+func (sh *shell) screen(from int) string {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return ansi.ReplaceAllString(sh.out.String()[from:], "")
+}
+
+// send types s.
+func (sh *shell) send(s string) {
+	sh.t.Helper()
+	if _, err := sh.tty.Write([]byte(s)); err != nil {
+		sh.t.Fatalf("typing %q: %v", s, err)
+	}
+}
+
+// expect waits until the output since the last match matches re, and
+// returns the match.
+func (sh *shell) expect(re string) string {
+	sh.t.Helper()
+	rx := regexp.MustCompile(re)
+	deadline := time.Now().Add(waitFor)
+	for {
+		sh.mu.Lock()
+		raw := sh.out.String()[sh.seen:]
+		sh.mu.Unlock()
+		// Match on the cleaned text, but advance over the raw bytes:
+		// find the shortest raw prefix whose cleaned form matches.
+		if loc := rx.FindStringIndex(ansi.ReplaceAllString(raw, "")); loc != nil {
+			end := len(raw)
+			for i := 0; i <= len(raw); i++ {
+				if rx.MatchString(ansi.ReplaceAllString(raw[:i], "")) {
+					end = i
+					break
+				}
+			}
+			m := rx.FindString(ansi.ReplaceAllString(raw[:end], ""))
+			sh.seen += end
+			return m
+		}
+		select {
+		case <-sh.done:
+			sh.t.Fatalf("the shell exited (%v) before printing a match for %q; after the last match it printed:\n%s", sh.err, re, ansi.ReplaceAllString(raw, ""))
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			sh.t.Fatalf("no match for %q within %v; after the last match it printed:\n%s", re, waitFor, ansi.ReplaceAllString(raw, ""))
+		}
+	}
+}
+
+// exitCode waits for the shell to exit and returns its status.
+func (sh *shell) exitCode() int {
+	sh.t.Helper()
+	select {
+	case <-sh.done:
+	case <-time.After(waitFor):
+		sh.t.Fatalf("the shell did not exit within %v", waitFor)
+	}
+	var ee *exec.ExitError
+	if errors.As(sh.err, &ee) {
+		return ee.ExitCode()
+	}
+	if sh.err != nil {
+		sh.t.Fatalf("wait: %v", sh.err)
+	}
+	return 0
+}
+
+const (
+	ctrlC = "\x03"
+	ctrlD = "\x04"
+	tab   = "\t"
+	up    = "\x1b[A"
+)
+
+// TestREPL drives the real shell in a pseudo-terminal: multi-line input
+// with the continuation prompt, Ctrl-C at the prompt, an error with its
+// caret, tab completion of a keyword, a table and a word, history across
+// two sessions, and Ctrl-D.
+func TestREPL(t *testing.T) {
+	dir, cfg := t.TempDir(), t.TempDir()
+	dbPath := filepath.Join(dir, "pets.db")
+
+	sh := startShell(t, dir, cfg, dbPath)
+	sh.expect(`Enter "\.help" for usage hints`)
+	sh.expect(`embeddb> $`)
+
+	// A statement over three lines: the continuation prompt shows it is
+	// not finished; it runs at the ';'.
+	sh.send("CREATE TABLE pets\r")
+	sh.expect(`\.\.\.> $`)
+	sh.send("  (dim = 3)\r")
+	sh.expect(`\.\.\.> $`)
+	sh.send(";\r")
+	sh.expect(`\| created \|\n\+-+\+\n\| pets +\|`)
+	sh.send("INSERT INTO pets VALUES ('cat', [0.1, 0.2, 0.3]), ('dog', [0.1, 0.25, 0.3]), ('emu', [0.9, -0.1, 0.05]);\r")
+	sh.expect(`\| inserted \|\n\+-+\+\n\| +3 \|`)
+
+	// Ctrl-C clears an unfinished input, and the shell goes on.
+	sh.send("SELECT 'lost'\r")
+	sh.expect(`\.\.\.> $`)
+	sh.send(ctrlC)
+	sh.expect(`\^C\nembeddb> $`)
+	sh.send("SELECT 'kept' AS w;\r")
+	sh.expect(`\| kept \|`)
+
+	// An error names the line and column, draws a caret under the spot,
+	// and the next statement works.
+	sh.send("SELECT * FROM nosuch;\r")
+	sh.expect(`error: 1:15: unknown table "nosuch"\nSELECT \* FROM nosuch;\n {14}\^\n`)
+	sh.send("SELECT 'still here' AS status;\r")
+	sh.expect(`\| still here \|`)
+
+	// Tab completes a keyword (in the case typed), a table name, and a
+	// word of the current table inside a string.
+	sh.send("sel" + tab + " 40 + 2 AS answer;\r")
+	sh.expect(`\| +answer \|\n\+-+\+\n\| +42 \|`)
+	sh.send("SELECT COUNT(*) AS n FROM pe" + tab + ";\r")
+	sh.expect(`\| +n \|\n\+-+\+\n\| +3 \|`)
+	sh.send("SELECT VECTOR('em" + tab + ") AS v FROM pets;\r")
+	sh.expect(`\| \[0\.9, -0\.1, 0\.05\] \|`)
+
+	// Vectors are shortened on screen, with their length.
+	sh.send("SELECT [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12] AS long;\r")
+	sh.expect(`\| \[1, 2, 3, \.\.\., 11, 12\] \(12 values\) \|`)
+
+	sh.send(ctrlD)
+	if code := sh.exitCode(); code != 0 {
+		t.Fatalf("Ctrl-D: exit status %d, want 0", code)
+	}
+
+	// The history was saved, statements of several lines as one line.
+	hist, err := os.ReadFile(filepath.Join(cfg, "embeddb", "history"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(hist), "CREATE TABLE pets   (dim = 3) ;\n") || strings.Contains(string(hist), "lost") {
+		t.Errorf("history file:\n%s\nwant the CREATE TABLE on one line and no aborted input", hist)
+	}
+
+	// A second session reloads it: Up brings back the last statement.
+	sh = startShell(t, dir, cfg, dbPath)
+	sh.expect(`embeddb> $`)
+	sh.send(up)
+	sh.expect(`SELECT \[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12\] AS long;`)
+	sh.send(up + "\r") // the one before, as completed: VECTOR('emu')
+	sh.expect(`\| \[0\.9, -0\.1, 0\.05\] \|`)
+	sh.send(".quit\r")
+	if code := sh.exitCode(); code != 0 {
+		t.Fatalf(".quit: exit status %d, want 0", code)
+	}
+}
+
+// TestREPL_CtrlCStopsTrain interrupts a long TRAIN with Ctrl-C: it stops,
+// leaves no table, and the shell still answers.
+func TestREPL_CtrlCStopsTrain(t *testing.T) {
+	dir, cfg := t.TempDir(), t.TempDir()
+	// A corpus of random words, trained over many epochs: far longer than
+	// the test waits, whatever the machine.
+	corpus := filepath.Join(dir, "corpus.txt")
+	f, err := os.Create(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	rng := rand.New(rand.NewPCG(1, 1))
+	vocab := make([]string, 3000)
+	for i := range vocab {
+		b := make([]byte, 3+rng.IntN(6))
+		for j := range b {
+			b[j] = byte('a' + rng.IntN(26))
+		}
+		vocab[i] = string(b)
+	}
+	for range 20000 {
+		for j := range 20 {
+			if j > 0 {
+				w.WriteByte(' ')
+			}
+			w.WriteString(vocab[rng.IntN(len(vocab))])
+		}
+		w.WriteByte('\n')
+	}
+	if err := errors.Join(w.Flush(), f.Close()); err != nil {
+		t.Fatal(err)
+	}
+
+	sh := startShell(t, dir, cfg, filepath.Join(dir, "big.db"))
+	sh.expect(`embeddb> $`)
+	sh.send("TRAIN big FROM 'corpus.txt' WITH (epochs = 1000, min_count = 1, vector_size = 50);\r")
+	// The progress bar shows training under way (standard error is the
+	// terminal).
+	sh.expect(`train big: training \(epoch \d+/1000`)
+	sh.send(ctrlC)
+	sh.expect(`error: interrupted\n`)
+	sh.expect(`embeddb> $`)
+	sh.send("SELECT COUNT(*) FROM big;\r")
+	sh.expect(`error: 1:22: unknown table "big"`)
+	sh.send("SELECT 'alive' AS status;\r")
+	sh.expect(`\| alive +\|`)
+	sh.send(ctrlD)
+	if code := sh.exitCode(); code != 0 {
+		t.Fatalf("Ctrl-D: exit status %d, want 0", code)
+	}
+}
