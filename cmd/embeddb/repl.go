@@ -81,6 +81,9 @@ func (s *session) repl(ctx context.Context, closeAll func()) int {
 		fmt.Fprintf(s.errw, "embeddb: %v\n", in.err)
 		return 1
 	}
+	if ctx.Err() != nil {
+		return 1 // ended by a signal
+	}
 	return 0
 }
 

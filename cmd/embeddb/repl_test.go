@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -85,9 +86,15 @@ type shell struct {
 // columns, with its configuration (history) in cfg.
 func startShell(t *testing.T, dir, cfg string, args ...string) *shell {
 	t.Helper()
+	return startShellEnv(t, dir, cfg, nil, args...)
+}
+
+// startShellEnv is startShell with more environment variables.
+func startShellEnv(t *testing.T, dir, cfg string, env []string, args ...string) *shell {
+	t.Helper()
 	cmd := exec.Command(embeddbBinary(t), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TERM=xterm", "XDG_CONFIG_HOME="+cfg, "HOME="+cfg)
+	cmd.Env = append(append(os.Environ(), "TERM=xterm", "XDG_CONFIG_HOME="+cfg, "HOME="+cfg), env...)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 50, Cols: 200})
 	if err != nil {
 		t.Skipf("no pseudo-terminal: %v", err)
@@ -283,10 +290,35 @@ func TestREPL(t *testing.T) {
 // leaves no table, and the shell still answers.
 func TestREPL_CtrlCStopsTrain(t *testing.T) {
 	dir, cfg := t.TempDir(), t.TempDir()
-	// A corpus of random words, trained over many epochs: far longer than
-	// the test waits, whatever the machine.
-	corpus := filepath.Join(dir, "corpus.txt")
-	f, err := os.Create(corpus)
+	writeCorpus(t, filepath.Join(dir, "corpus.txt"))
+
+	sh := startShell(t, dir, cfg, filepath.Join(dir, "big.db"))
+	sh.expect(`embeddb> $`)
+	sh.send("TRAIN big FROM 'corpus.txt' WITH (epochs = 1000, min_count = 1, vector_size = 50);\r")
+	// The progress bar shows training under way (standard error is the
+	// terminal).
+	sh.expect(`train big: training \(epoch \d+/1000`)
+	sh.send(ctrlC)
+	sh.expect(`error: interrupted\n`)
+	sh.expect(`embeddb> $`)
+	sh.send("SELECT COUNT(*) FROM big;\r")
+	sh.expect(`error: 1:22: unknown table "big"`)
+	sh.send("SELECT 'alive' AS status;\r")
+	sh.expect(`\| alive +\|`)
+	sh.send(ctrlD)
+	if code := sh.exitCode(); code != 0 {
+		t.Fatalf("Ctrl-D: exit status %d, want 0", code)
+	}
+}
+
+// longTrain is a TRAIN that runs far longer than any test waits, whatever
+// the machine: many epochs over the corpus of writeCorpus.
+const longTrain = "TRAIN big FROM 'corpus.txt' WITH (epochs = 1000, min_count = 1, vector_size = 50);"
+
+// writeCorpus writes 400,000 random words (a vocabulary of 3,000) to path.
+func writeCorpus(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,22 +344,96 @@ func TestREPL_CtrlCStopsTrain(t *testing.T) {
 	if err := errors.Join(w.Flush(), f.Close()); err != nil {
 		t.Fatal(err)
 	}
+}
 
-	sh := startShell(t, dir, cfg, filepath.Join(dir, "big.db"))
-	sh.expect(`embeddb> $`)
-	sh.send("TRAIN big FROM 'corpus.txt' WITH (epochs = 1000, min_count = 1, vector_size = 50);\r")
-	// The progress bar shows training under way (standard error is the
-	// terminal).
-	sh.expect(`train big: training \(epoch \d+/1000`)
-	sh.send(ctrlC)
-	sh.expect(`error: interrupted\n`)
-	sh.expect(`embeddb> $`)
-	sh.send("SELECT COUNT(*) FROM big;\r")
-	sh.expect(`error: 1:22: unknown table "big"`)
-	sh.send("SELECT 'alive' AS status;\r")
-	sh.expect(`\| alive +\|`)
-	sh.send(ctrlD)
-	if code := sh.exitCode(); code != 0 {
-		t.Fatalf("Ctrl-D: exit status %d, want 0", code)
+// TestREPL_Terminate sends SIGTERM to the shell, at the prompt and during a
+// statement: it exits with status 1 and removes its temporary database.
+func TestREPL_Terminate(t *testing.T) {
+	for _, during := range []string{"Prompt", "Train"} {
+		t.Run(during, func(t *testing.T) {
+			dir, cfg, tmp := t.TempDir(), t.TempDir(), t.TempDir()
+			writeCorpus(t, filepath.Join(dir, "corpus.txt"))
+			sh := startShellEnv(t, dir, cfg, []string{"TMPDIR=" + tmp})
+			sh.expect(`note: no database file given: using a temporary database, deleted at exit`)
+			sh.expect(`embeddb> $`)
+			if during == "Train" {
+				sh.send(longTrain + "\r")
+				sh.expect(`train big: training`)
+			}
+			if err := sh.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			if code := sh.exitCode(); code != 1 {
+				t.Errorf("exit status %d after SIGTERM, want 1", code)
+			}
+			if left, err := os.ReadDir(tmp); err != nil || len(left) != 0 {
+				t.Errorf("the temporary directory holds %v (%v), want nothing", left, err)
+			}
+		})
+	}
+}
+
+// TestBatch_InterruptStopsTrain sends SIGINT to a script run from standard
+// input during a long TRAIN: the script stops with status 1, the rest of
+// it does not run, and no table is left.
+func TestBatch_InterruptStopsTrain(t *testing.T) {
+	dir := t.TempDir()
+	writeCorpus(t, filepath.Join(dir, "corpus.txt"))
+	dbPath := filepath.Join(dir, "big.db")
+	cmd := exec.Command(embeddbBinary(t), dbPath)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TERM=xterm")
+	cmd.Stdin = strings.NewReader(longTrain + "\nSELECT 'not reached';\n")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	// Standard error is a terminal, so that the progress bar tells when
+	// training is under way; standard input is not: this is batch mode.
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	defer ptmx.Close()
+	cmd.Stderr = tty
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	tty.Close()
+	sh := &shell{t: t, cmd: cmd, tty: ptmx, done: make(chan struct{})}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := ptmx.Read(buf)
+			sh.mu.Lock()
+			sh.out.Write(buf[:n])
+			sh.mu.Unlock()
+			if err != nil {
+				break
+			}
+		}
+	}()
+	waited := make(chan struct{})
+	go func() { sh.err = cmd.Wait(); close(sh.done); close(waited) }()
+	t.Cleanup(func() {
+		select {
+		case <-waited:
+		default:
+			cmd.Process.Kill()
+			<-waited
+		}
+	})
+	sh.expect(`train big: training`)
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if code := sh.exitCode(); code != 1 {
+		t.Errorf("exit status %d after SIGINT, want 1", code)
+	}
+	sh.expect(`stdin:1: interrupted`)
+	if strings.Contains(stdout.String(), "not reached") {
+		t.Errorf("the script went on after the interrupt: %q", stdout.String())
+	}
+	r := runMain(t, "", "-readonly", "-mode", "csv", dbPath, "SELECT COUNT(*) FROM big")
+	if r.code != 1 || !strings.Contains(r.stderr, `unknown table "big"`) {
+		t.Errorf("after the interrupt, SELECT COUNT(*) FROM big = %d, %q, %q; want an unknown table", r.code, r.stdout, r.stderr)
 	}
 }
