@@ -47,7 +47,7 @@ func embeddbBinary(t *testing.T) string {
 			return
 		}
 		builtPath = filepath.Join(dir, "embeddb")
-		args := []string{"build", "-o", builtPath}
+		args := []string{"build", "-o", builtPath, "-ldflags", "-X main.version=" + testVersion}
 		if raceEnabled {
 			args = append(args, "-race")
 		}
@@ -60,6 +60,22 @@ func embeddbBinary(t *testing.T) string {
 		t.Fatal(buildErr)
 	}
 	return builtPath
+}
+
+// testVersion is the version the test binary is built with, as the
+// Makefile sets it.
+const testVersion = "v0.0.0-test"
+
+// TestVersion_LDFlags checks that -ldflags "-X main.version=..." names the
+// version -version prints.
+func TestVersion_LDFlags(t *testing.T) {
+	out, err := exec.Command(embeddbBinary(t), "-version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(out), "embeddb "+testVersion+"\n"; got != want {
+		t.Errorf("embeddb -version = %q, want %q", got, want)
+	}
 }
 
 func TestMain(m *testing.M) {
@@ -217,7 +233,7 @@ func TestREPL(t *testing.T) {
 	dbPath := filepath.Join(dir, "pets.db")
 
 	sh := startShell(t, dir, cfg, dbPath)
-	sh.expect(`Enter "\.help" for usage hints`)
+	sh.expect(`embeddb ` + regexp.QuoteMeta(testVersion) + `\. Enter "\.help" for usage hints`)
 	sh.expect(`embeddb> $`)
 
 	// A statement over three lines: the continuation prompt shows it is
