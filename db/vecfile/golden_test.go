@@ -572,3 +572,44 @@ func TestPython_Gensim(t *testing.T) {
 		}
 	}
 }
+
+// TestGolden_FastText reads a .vec written by the fastText tool (with its
+// trailing space on every line) bit for bit as gensim does, and checks that
+// a fastText model file, by its recorded magic, is refused with advice.
+func TestGolden_FastText(t *testing.T) {
+	var golden struct {
+		Words []string `json:"words"`
+		Bits  []uint32 `json:"bits"`
+	}
+	b, err := os.ReadFile("testdata/fasttext/tiny.golden.json")
+	if err != nil {
+		t.Fatalf("%v (run testdata/fasttext/gen.sh)", err)
+	}
+	if err := json.Unmarshal(b, &golden); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := readTable(t, "testdata/fasttext/tiny.vec", vecfile.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.hdr.Format != vecfile.Word2VecText || !slices.Equal(tab.words, golden.Words) || !slices.Equal(bitsOf(tab.vecs), golden.Bits) {
+		t.Errorf("read %v %q, gensim read %q", tab.hdr, tab.words, golden.Words)
+	}
+	var head struct{ Magic, Version uint32 }
+	b, err = os.ReadFile("testdata/fasttext/tiny.bin.head.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		t.Fatal(err)
+	}
+	model := binary.LittleEndian.AppendUint32(nil, head.Magic)
+	model = binary.LittleEndian.AppendUint32(model, head.Version)
+	path := filepath.Join(t.TempDir(), "model.bin")
+	if err := os.WriteFile(path, append(model, make([]byte, 64)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := vecfile.Detect(path); !errors.Is(err, vecfile.ErrUnknownFormat) || !strings.Contains(err.Error(), ".vec") {
+		t.Errorf("Detect(fastText model) = %v, want ErrUnknownFormat pointing to the .vec file", err)
+	}
+}

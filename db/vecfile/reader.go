@@ -387,6 +387,9 @@ func readHead(ra io.ReaderAt, size int64, path string) ([]byte, error) {
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
+// fastTextMagic starts fastText's model files (FASTTEXT_FILEFORMAT_MAGIC_INT32).
+const fastTextMagic = 793712314
+
 // Detect reads the start of the file at path and returns its format; see
 // the package documentation for the rules. A directory holding a sharded or
 // single safetensors checkpoint is Safetensors.
@@ -424,6 +427,10 @@ func detectHead(head []byte, size int64, path string) (Format, error) {
 		if n >= 2 && n <= uint64(size-8) && head[8] == '{' {
 			return Safetensors, nil
 		}
+	}
+	if len(head) >= 4 && binary.LittleEndian.Uint32(head) == fastTextMagic {
+		return FormatAuto, &FormatError{Path: path, Offset: 0, Err: ErrUnknownFormat,
+			Msg: "a fastText model (.bin) is not a vector file; import its .vec file, or run fasttext print-word-vectors"}
 	}
 	text := bytes.TrimPrefix(head, utf8BOM)
 	trimmed := bytes.TrimLeft(text, " \t\r\n")

@@ -518,7 +518,9 @@ func TestDetect(t *testing.T) {
 			t.Errorf("Detect(%s %q) = %v, %v, want %v", tt.name, clipped(tt.in), got, err, tt.want)
 		}
 	}
-	for _, in := range []string{"", "hello\nworld\n", "{}", "\x00\x01\x02"} {
+	fastText := binary.LittleEndian.AppendUint32(nil, 793712314)
+	fastText = binary.LittleEndian.AppendUint32(fastText, 12)
+	for _, in := range []string{"", "hello\nworld\n", "{}", "\x00\x01\x02", string(fastText)} {
 		path := filepath.Join(t.TempDir(), "x")
 		os.WriteFile(path, []byte(in), 0o644)
 		if got, err := vecfile.Detect(path); !errors.Is(err, vecfile.ErrUnknownFormat) {
