@@ -214,8 +214,11 @@ func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
 			words = words[:n]
 			if seen == nil {
 				// Sized for the whole file when its header says, so the map
-				// does not grow (and rehash) row by row.
-				seen = make(map[string]int64, min(max(r.hdr.Rows, 0), 1<<22))
+				// does not grow (and rehash) row by row; but never beyond
+				// the rows the file can hold (every format spends at least
+				// two bytes on a value), whatever the header claims.
+				fits := (r.size - r.dataStart) / int64(2*max(r.hdr.Dim, 1))
+				seen = make(map[string]int64, min(max(r.hdr.Rows, 0), int(fits), 1<<22))
 			}
 			k := 0
 			for i, w := range words {

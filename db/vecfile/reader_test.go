@@ -659,6 +659,8 @@ func TestRead_HugeHeader(t *testing.T) {
 		opts vecfile.ReadOptions
 	}{
 		{"text", []byte("1000000000000 100\na 1\n"), vecfile.ReadOptions{}},
+		{"textOneGoodRow", []byte("1000000000000 2\na 1 2\n"), vecfile.ReadOptions{}},
+		{"binaryOneGoodRow", []byte("1000000000000 1\n" + bin("a", false, 1)), vecfile.ReadOptions{Format: vecfile.Word2VecBinary}},
 		{"textDim", []byte("1 16000000\na 1 2\n"), vecfile.ReadOptions{}},
 		{"binary", []byte("1000000000000 16000000\na \x00\x00"), vecfile.ReadOptions{Format: vecfile.Word2VecBinary}},
 		{"npy", npyFile("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000000, 16000000), }", nil), vecfile.ReadOptions{}},
