@@ -102,7 +102,8 @@
 // the bytes after the header are not text or the name ends in .bin); a
 // first line of a word and numbers (GloVe). A GloVe file of dimension 1
 // whose first word is an integer looks like a word2vec header: name the
-// format.
+// format. A fastText model (.bin, not a vector file) is recognised by its
+// magic number and refused with advice to import its .vec file.
 //
 // # Writing
 //
