@@ -113,10 +113,9 @@ func TestTrain_Deterministic(t *testing.T) {
 // "bombings" among the 50 nearest neighbours of "attacks".
 func TestTrain_LeeSanity(t *testing.T) {
 	o := trainer.DefaultOptions()
+	// One worker: deterministic, so the test cannot flake (bombings ranks 10th-16th for
+	// seeds 1-4; with two workers 14th-37th).
 	o.SkipGram, o.Window, o.Negative, o.MinCount, o.Epochs, o.Workers = true, 4, 15, 5, 10, 1
-	if !raceEnabled() {
-		o.Workers = 2
-	}
 	m, err := trainer.Train(context.Background(), trainer.Files(sharedFile(t, "corpus/gensim/lee_background.cor")), o)
 	if err != nil {
 		t.Fatal(err)
