@@ -60,7 +60,7 @@ func (s *session) dotCommand(ctx context.Context, line string, src source, lineN
 	s.flush()
 	if err != nil {
 		s.failed = true
-		s.printf(s.errw, "%s%s: %s\n", locPrefix(src.name, lineNo, 0), screenText(name), screenText(err.Error()))
+		fmt.Fprintf(s.errw, "%s%s: %s\n", locPrefix(src.name, lineNo, 0), screenText(name), screenText(err.Error()))
 		return s.bail
 	}
 	return stop

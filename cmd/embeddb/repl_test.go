@@ -416,6 +416,8 @@ func TestBatch_InterruptStopsTrain(t *testing.T) {
 	tty.Close()
 	sh := &shell{t: t, cmd: cmd, tty: ptmx, done: make(chan struct{})}
 	go func() {
+		// Read all the child wrote (the read fails once it has exited
+		// and closed the terminal), then reap it.
 		buf := make([]byte, 4096)
 		for {
 			n, err := ptmx.Read(buf)
@@ -426,15 +428,15 @@ func TestBatch_InterruptStopsTrain(t *testing.T) {
 				break
 			}
 		}
+		sh.err = cmd.Wait()
+		close(sh.done)
 	}()
-	waited := make(chan struct{})
-	go func() { sh.err = cmd.Wait(); close(sh.done); close(waited) }()
 	t.Cleanup(func() {
 		select {
-		case <-waited:
+		case <-sh.done:
 		default:
 			cmd.Process.Kill()
-			<-waited
+			<-sh.done
 		}
 	})
 	sh.expect(`train big: training`)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -113,40 +114,46 @@ type source struct {
 // with '.'. In a script, the last statement's ';' may be left out. run
 // reports whether the caller should stop too: after .quit, an interrupt,
 // or an error when bailing.
+//
+// The work per line is proportional to the line, not to the statement:
+// a statement of a million lines (a long INSERT) is split once its ';'
+// comes, since an earlier line cannot end it.
 func (s *session) run(ctx context.Context, in lineReader, src source) (stop bool) {
 	var (
-		text     string   // the input since the last blank point, from a line start
+		text     []byte   // the input since the last blank point, from a line start
 		consumed int      // text[:consumed] has been run
 		textLine int      // the line number of text's first line
 		lineNo   int      // lines read
+		blank    = true   // text[consumed:] holds nothing to run (query.Blank)
 		entry    []string // the lines of the current input, for the history
 	)
+	loc := func() pieceLoc { return pieceLoc{name: src.name, text: text, off: consumed, line: textLine} }
 	for {
-		pend := text[consumed:]
-		blank := query.Blank(pend)
 		prompt := src.prompt
 		if !blank {
 			prompt = src.more
 		}
 		s.flush()
-		s.pending = pend
+		if src.typed {
+			s.pending = string(text[consumed:])
+		}
 		line, err := in.readLine(prompt)
 		if src.typed {
 			s.takeInterrupt() // a Ctrl-C that came too late for the last statement
 		}
 		if errors.Is(err, errAborted) {
-			text, consumed, entry = "", 0, entry[:0]
+			text, consumed, blank, entry = text[:0], 0, true, entry[:0]
 			continue
 		}
 		if err != nil {
 			if err != io.EOF {
 				s.failed = true
-				s.printf(s.errw, "%sread: %v\n", locPrefix(src.name, lineNo+1, 0), err)
+				fmt.Fprintf(s.errw, "%sread: %v\n", locPrefix(src.name, lineNo+1, 0), err)
 				return true
 			}
 			if !blank && !src.typed {
 				// The last statement of a script need not end with ';'.
-				return s.runPiece(ctx, pieceLoc{name: src.name, text: text, off: consumed, line: textLine}, pend)
+				return s.runPiece(ctx, loc(), string(text[consumed:]))
 			}
 			return false
 		}
@@ -154,8 +161,9 @@ func (s *session) run(ctx context.Context, in lineReader, src source) (stop bool
 			return true
 		}
 		lineNo++
+		wasBlank := blank
 		if blank {
-			text, consumed, entry = "", 0, entry[:0]
+			text, consumed, entry = text[:0], 0, entry[:0]
 			textLine = lineNo
 			if src.relative {
 				textLine = 1
@@ -170,23 +178,33 @@ func (s *session) run(ctx context.Context, in lineReader, src source) (stop bool
 				continue
 			}
 		}
-		text += line + "\n"
+		text = append(append(text, line...), '\n')
 		entry = append(entry, line)
-		complete, rest := query.Split(text[consumed:])
-		if src.history != nil && query.Blank(rest) {
+		var complete []string
+		switch {
+		case strings.IndexByte(line, ';') >= 0:
+			var rest string
+			complete, rest = query.Split(string(text[consumed:]))
+			blank = query.Blank(rest)
+		case wasBlank || strings.Contains(line, "*/"):
+			// Only a new input, or the end of a block comment, can be
+			// blank; an unfinished statement stays unfinished.
+			blank = query.Blank(string(text[consumed:]))
+		}
+		if src.history != nil && blank {
 			src.history(joinEntry(entry))
 			entry = entry[:0]
 		}
 		for _, piece := range complete {
-			if s.runPiece(ctx, pieceLoc{name: src.name, text: text, off: consumed, line: textLine}, piece) && s.stops(ctx, src) {
+			if s.runPiece(ctx, loc(), piece) && s.stops(ctx, src) {
 				return true
 			}
 			consumed += len(piece)
 		}
 		// Keep text from the start of the line where the unfinished rest
 		// begins: errors are drawn under whole lines, and text stays short.
-		if cut := strings.LastIndexByte(text[:consumed], '\n') + 1; cut > 0 {
-			textLine += strings.Count(text[:cut], "\n")
+		if cut := bytes.LastIndexByte(text[:consumed], '\n') + 1; cut > 0 {
+			textLine += bytes.Count(text[:cut], []byte{'\n'})
 			text, consumed = text[cut:], consumed-cut
 		}
 	}
@@ -226,7 +244,7 @@ func joinEntry(lines []string) string {
 // script, for messages.
 type pieceLoc struct {
 	name string // the script's name, or ""
-	text string // the input the piece is part of; it starts at a line start
+	text []byte // the input the piece is part of; it starts at a line start
 	off  int    // the piece's offset in text
 	line int    // the line number of text's first line
 }
@@ -237,7 +255,7 @@ func (s *session) runPiece(ctx context.Context, loc pieceLoc, piece string) (sto
 	if s.takeInterrupt() || ctx.Err() != nil {
 		s.failed = true
 		s.flush()
-		s.printf(s.errw, "%sinterrupted\n", locPrefix(loc.name, 0, 0))
+		fmt.Fprintf(s.errw, "%sinterrupted\n", locPrefix(loc.name, 0, 0))
 		return true
 	}
 	stmts, perr := query.Parse(piece)
@@ -358,10 +376,10 @@ func (s *session) fail(ctx context.Context, loc pieceLoc, piece string, st query
 	interrupted := errors.Is(err, context.Canceled) || ctx.Err() != nil
 	if interrupted {
 		s.takeInterrupt()
-		s.printf(s.errw, "%sinterrupted\n", locPrefix(loc.name, stmtLine(loc, piece, st), 0))
+		fmt.Fprintf(s.errw, "%sinterrupted\n", locPrefix(loc.name, stmtLine(loc, piece, st), 0))
 		return true
 	}
-	s.printf(s.errw, "%s\n", errorText(loc, piece, st, err))
+	fmt.Fprintf(s.errw, "%s\n", errorText(loc, piece, st, err))
 	return s.bail
 }
 
@@ -380,7 +398,7 @@ func errorText(loc pieceLoc, piece string, st query.Statement, err error) string
 	}
 	p := inText(loc, qe.Pos)
 	mark := &query.Error{Pos: p, Msg: "-"}
-	drawn := strings.TrimPrefix(query.FormatError(loc.text, mark), mark.Error())
+	drawn := strings.TrimPrefix(query.FormatError(string(loc.text), mark), mark.Error())
 	// The message stays on one line: a token it quotes may hold a newline.
 	return locPrefix(loc.name, loc.line+p.Line-1, p.Column) + screenText(msg) + drawn
 }
@@ -388,8 +406,8 @@ func errorText(loc pieceLoc, piece string, st query.Statement, err error) string
 // inText turns a position in the piece at loc.off into one in loc.text.
 func inText(loc pieceLoc, p query.Position) query.Position {
 	before := loc.text[:loc.off]
-	line := 1 + strings.Count(before, "\n")
-	col := 1 + utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:])
+	line := 1 + bytes.Count(before, []byte{'\n'})
+	col := 1 + utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:])
 	out := query.Position{Offset: loc.off + p.Offset, Line: line + p.Line - 1, Column: p.Column}
 	if p.Line == 1 {
 		out.Column = col + p.Column - 1
@@ -466,9 +484,4 @@ func (s *session) flush() {
 			fmt.Fprintf(s.errw, "embeddb: write output: %v\n", err)
 		}
 	}
-}
-
-// printf writes to w (standard error, or output after flushing).
-func (s *session) printf(w io.Writer, format string, args ...any) {
-	fmt.Fprintf(w, format, args...)
 }
