@@ -177,19 +177,20 @@ func (w *worker) cbow(center int32, ctx []int32, alpha float32) {
 		scale = inv
 	}
 	for pass := 0; pass < 2; pass++ {
+		m := n.syn1
 		switch {
 		case pass == 0 && w.net.opts.HS:
 			w.hsTargets(center)
 		case pass == 1 && w.net.opts.Negative > 0:
 			w.negTargets(center)
+			m = n.syn1neg
 		default:
 			continue
 		}
+		// The target rows are scattered in memory: start loading them while the context
+		// rows (recently used, so cached) are summed.
+		prefetchRows(m, st, w.targets)
 		sumRows(n.syn0, st, ctx, scale, w.neu1)
-		m := n.syn1
-		if pass == 1 {
-			m = n.syn1neg
-		}
 		w.fit(w.neu1, m, alpha)
 		if !w.net.opts.CBOWMean {
 			for i := range w.work {

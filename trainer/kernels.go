@@ -129,3 +129,10 @@ func gemvAdd(m []float32, stride int, idx []int32, g []float32, out []float32) {
 		}
 	}
 }
+
+// prefetchRows hints that the rows m[idx[t]] will be read soon (a no-op without assembly).
+func prefetchRows(m []float32, stride int, idx []int32) {
+	if useAVX2 && len(idx) > 0 {
+		prefetchRowsAVX2(&m[0], stride, &idx[0], len(idx))
+	}
+}

@@ -50,3 +50,6 @@ func axpyAVX2(a float32, x, y *float32, n int)
 
 //go:noescape
 func gemvAddAVX2(m *float32, stride int, idx *int32, grad *float32, k int, out *float32)
+
+//go:noescape
+func prefetchRowsAVX2(m *float32, stride int, idx *int32, k int)

@@ -465,3 +465,32 @@ gv_loop1:
 gv_done:
 	VZEROUPPER
 	RET
+
+// func prefetchRowsAVX2(m *float32, stride int, idx *int32, k int)
+// Asks the cache for every 64-byte line of the rows, so their loads overlap other work.
+TEXT ·prefetchRowsAVX2(SB), NOSPLIT, $0-32
+	MOVQ m+0(FP), DI
+	MOVQ stride+8(FP), R12
+	SHLQ $2, R12
+	MOVQ idx+16(FP), BX
+	MOVQ k+24(FP), CX
+
+pf_row:
+	TESTQ CX, CX
+	JZ    pf_done
+	MOVLQSX 0(BX), R8
+	IMULQ R12, R8
+	ADDQ  DI, R8
+	XORQ  AX, AX
+
+pf_line:
+	PREFETCHT0 (R8)(AX*1)
+	ADDQ $64, AX
+	CMPQ AX, R12
+	JLT  pf_line
+	ADDQ $4, BX
+	DECQ CX
+	JMP  pf_row
+
+pf_done:
+	RET

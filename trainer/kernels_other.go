@@ -11,3 +11,5 @@ func addRowsAVX2(m *float32, stride int, idx *int32, k int, v *float32)         
 func axpyAVX2(a float32, x, y *float32, n int)                                               {}
 
 func gemvAddAVX2(m *float32, stride int, idx *int32, grad *float32, k int, out *float32) {}
+
+func prefetchRowsAVX2(m *float32, stride int, idx *int32, k int) {}
