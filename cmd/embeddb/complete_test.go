@@ -114,7 +114,10 @@ func TestJoinEntry(t *testing.T) {
 		{[]string{"SELECT 1;"}, "SELECT 1;"},
 		{[]string{"SELECT", "  1 AS one;"}, "SELECT   1 AS one;"},
 		{[]string{"SELECT 1 -- one", "  AS one;"}, "SELECT 1 -- one\n  AS one;"},
-		{[]string{"SELECT 'a", "b';"}, "SELECT 'a b';"},
+		{[]string{"SELECT 'a", "b';"}, "SELECT 'a\nb';"},
+		{[]string{"SELECT 'a--b'", "  AS s;"}, "SELECT 'a--b'   AS s;"},
+		{[]string{"SELECT 1; -- one", "SELECT 2;"}, "SELECT 1; -- one\nSELECT 2;"},
+		{[]string{"SELECT /* a", "b */ 1;"}, "SELECT /* a b */ 1;"},
 	}
 	for _, tt := range tests {
 		if got := joinEntry(tt.lines); got != tt.want {

@@ -310,7 +310,8 @@ func TestREPL_CtrlCStopsTrain(t *testing.T) {
 
 	sh := startShell(t, dir, cfg, filepath.Join(dir, "big.db"))
 	sh.expect(`embeddb> $`)
-	sh.send("TRAIN big FROM 'corpus.txt' WITH (epochs = 1000, min_count = 1, vector_size = 50);\r")
+	// The statement after the TRAIN on the same line is dropped with it.
+	sh.send(longTrain + " SELECT 'skipped' AS s;\r")
 	// The progress bar shows training under way (standard error is the
 	// terminal).
 	sh.expect(`train big: training \(epoch \d+/1000`)
@@ -321,6 +322,9 @@ func TestREPL_CtrlCStopsTrain(t *testing.T) {
 	sh.expect(`error: 1:22: unknown table "big"`)
 	sh.send("SELECT 'alive' AS status;\r")
 	sh.expect(`\| alive +\|`)
+	if strings.Contains(sh.screen(0), "| skipped") {
+		t.Errorf("the statement after the interrupted TRAIN ran")
+	}
 	sh.send(ctrlD)
 	if code := sh.exitCode(); code != 0 {
 		t.Fatalf("Ctrl-D: exit status %d, want 0", code)

@@ -196,8 +196,13 @@ func (s *session) run(ctx context.Context, in lineReader, src source) (stop bool
 			entry = entry[:0]
 		}
 		for _, piece := range complete {
-			if s.runPiece(ctx, loc(), piece) && s.stops(ctx, src) {
-				return true
+			if s.runPiece(ctx, loc(), piece) {
+				if s.stops(ctx, src) {
+					return true
+				}
+				// An interrupt in the REPL drops the rest of the input.
+				consumed, blank = len(text), true
+				break
 			}
 			consumed += len(piece)
 		}
@@ -224,20 +229,30 @@ func isDotCommand(line string) bool {
 
 // joinEntry makes the lines of one input a single history entry. The line
 // editor's history holds lines, so a statement typed on several lines is
-// joined with spaces, unless that would change its meaning (a -- comment
-// would swallow what follows): then its lines are kept as they were.
+// joined with spaces, unless that would change its meaning: a string that
+// spans lines would change, and a -- comment would swallow what follows.
+// Then the lines are kept as they were.
 func joinEntry(lines []string) string {
 	if len(lines) == 1 {
 		return lines[0]
 	}
 	orig := strings.Join(lines, "\n")
 	joined := strings.Join(lines, " ")
+	toks, open := lexForCompletion(orig)
+	if open >= 0 {
+		return orig
+	}
+	for _, t := range toks {
+		if (t.kind == tokStr || t.kind == tokQuoted) && strings.Contains(t.text, "\n") {
+			return orig
+		}
+	}
 	c1, r1 := query.Split(orig)
 	c2, r2 := query.Split(joined)
-	if len(c1) == len(c2) && query.Blank(r1) == query.Blank(r2) && !strings.Contains(orig, "--") {
-		return joined
+	if len(c1) != len(c2) || query.Blank(r1) != query.Blank(r2) {
+		return orig
 	}
-	return orig
+	return joined
 }
 
 // pieceLoc places a piece of input (one statement and its ';') in its
