@@ -265,3 +265,49 @@ func TestMain_Run_Locked(t *testing.T) {
 		t.Errorf("a second writer = %d, stderr %q; want 1 and a locked error", r.code, r.stderr)
 	}
 }
+
+// TestMain_Run_CheckProblems damages a page of a database file, the way a
+// bad disk would, and expects -check to list problems with exit status 1.
+// Which page bbolt left a given structure on is its business, so the test
+// tries the leaf pages one at a time until one damage is such that the
+// file still opens; the damage (one element more than the page holds) is
+// the kind bbolt's own check finds.
+func TestMain_Run_CheckProblems(t *testing.T) {
+	path := petsDB(t)
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	le16 := func(b []byte) int { return int(b[0]) | int(b[1])<<8 }
+	le32 := func(b []byte) int { return le16(b) | le16(b[2:])<<16 }
+	pageSize := le32(orig[16+8:]) // the first meta page: header, magic, version, page size
+	if pageSize < 512 || pageSize > 1<<16 {
+		t.Fatalf("page size %d read from the meta page", pageSize)
+	}
+	const leaf = 0x02
+	for p := 2; p < 64 && (p+1)*pageSize <= len(orig); p++ {
+		page := orig[p*pageSize:]
+		if le16(page[8:]) != leaf || le16(page[10:]) == 0 {
+			continue
+		}
+		damaged := append([]byte(nil), orig...)
+		n := le16(page[10:]) + 1
+		damaged[p*pageSize+10], damaged[p*pageSize+11] = byte(n), byte(n>>8)
+		bad := filepath.Join(t.TempDir(), "bad.db")
+		if err := os.WriteFile(bad, damaged, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := runMain(t, "", "-check", bad)
+		if r.code == 0 {
+			continue // a stale page: nothing reads it
+		}
+		if r.stderr != "" {
+			continue // the damage stops Open itself
+		}
+		if r.stdout == "" || strings.Contains(r.stdout, "ok\n") {
+			t.Errorf("-check on damaged page %d = %d, %q; want the problems", p, r.code, r.stdout)
+		}
+		return
+	}
+	t.Fatalf("no damaged page made -check report problems while the file still opens")
+}
