@@ -145,7 +145,8 @@ func (x wordIndex) get(word string) (uint32, bool, error) {
 	return id, true, nil
 }
 
-// put adds word -> id; the word must not be present.
+// put adds word -> id; the word must not be present. The chunk is
+// changed in its encoded form: one copy, no decoding of its other words.
 func (x wordIndex) put(word string, id uint32) error {
 	c := x.b.Cursor()
 	w := []byte(word)
@@ -153,16 +154,30 @@ func (x wordIndex) put(word string, id uint32) error {
 	if k == nil {
 		return x.b.Put(w, encodeWordChunk([]wordEntry{{word, id}}))
 	}
-	es, ok := decodeWordChunk(v)
-	if !ok {
-		return fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
+	i, found, err := searchWordChunk(v, w)
+	if err != nil {
+		return err
 	}
-	oldKey := append([]byte(nil), k...)
-	i := sort.Search(len(es), func(i int) bool { return es[i].word >= word })
-	es = append(es, wordEntry{})
-	copy(es[i+1:], es[i:])
-	es[i] = wordEntry{word, id}
-	return x.rewrite(oldKey, es)
+	if found {
+		return fmt.Errorf("db: word %q is already indexed", word)
+	}
+	entry := binary.LittleEndian.AppendUint32(append([]byte(nil), w...), id)
+	nb := spliceWordChunk(v, i, entry, false)
+	if len(nb) > wordChunkMax || wordChunkLen(nb) >= 1<<16-1 {
+		es, ok := decodeWordChunk(nb)
+		if !ok {
+			return fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
+		}
+		return x.rewrite(append([]byte(nil), k...), es)
+	}
+	if i == 0 {
+		// A new first word: the chunk moves to its key.
+		if err := x.b.Delete(append([]byte(nil), k...)); err != nil {
+			return err
+		}
+		return x.b.Put(w, nb)
+	}
+	return x.b.Put(append([]byte(nil), k...), nb)
 }
 
 // remove deletes word from the index, if present.
@@ -177,12 +192,56 @@ func (x wordIndex) remove(word string) error {
 	if err != nil || !found {
 		return err
 	}
-	es, ok := decodeWordChunk(v)
-	if !ok {
-		return fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
+	key := append([]byte(nil), k...)
+	nb := spliceWordChunk(v, i, nil, true)
+	n := wordChunkLen(nb)
+	if n == 0 || i == 0 {
+		if err := x.b.Delete(key); err != nil || n == 0 {
+			return err
+		}
+		first, _, _ := wordChunkEntry(nb, 0)
+		return x.b.Put(append([]byte(nil), first...), nb)
 	}
-	oldKey := append([]byte(nil), k...)
-	return x.rewrite(oldKey, append(es[:i], es[i+1:]...))
+	return x.b.Put(key, nb)
+}
+
+// spliceWordChunk returns a copy of the encoded chunk b with entry inserted
+// at index i, or with entry i deleted.
+func spliceWordChunk(b []byte, i int, entry []byte, del bool) []byte {
+	n := int(binary.LittleEndian.Uint16(b))
+	hdr := 2 + 4*(n+1)
+	off := func(j int) int { return int(binary.LittleEndian.Uint32(b[2+4*j:])) }
+	data := b[hdr:]
+	at := off(i)
+	var m, shift int
+	var rest []byte
+	if del {
+		m, shift = n-1, -(off(i+1) - at)
+		rest = data[off(i+1):]
+	} else {
+		m, shift = n+1, len(entry)
+		rest = data[at:]
+	}
+	out := make([]byte, 2+4*(m+1), 2+4*(m+1)+len(data)+shift)
+	binary.LittleEndian.PutUint16(out, uint16(m))
+	for j := 0; j <= m; j++ {
+		var o int
+		switch {
+		case j < i || (j == i && !del):
+			o = off(j)
+		case del:
+			o = off(j+1) + shift
+		default:
+			o = off(j-1) + shift
+		}
+		binary.LittleEndian.PutUint32(out[2+4*j:], uint32(o))
+	}
+	if !del {
+		binary.LittleEndian.PutUint32(out[2+4*i:], uint32(at))
+	}
+	out = append(out, data[:at]...)
+	out = append(out, entry...)
+	return append(out, rest...)
 }
 
 // rewrite stores the entries of the chunk that was under oldKey, splitting
