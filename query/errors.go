@@ -127,10 +127,28 @@ func quoteToken(text string) string {
 
 func truncate(s string) string {
 	const max = 40
-	if utf8.RuneCountInString(s) <= max {
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max]) + "..."
+	}
+	return escapeControls(s)
+}
+
+// escapeControls writes control characters as Go escapes (\n, \t, \x00),
+// so a message stays on one line whatever the input held.
+func escapeControls(s string) string {
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
 		return s
 	}
-	return string([]rune(s)[:max]) + "..."
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // quoteRune names an unexpected character: '@', '\x00', byte 0xff.

@@ -28,6 +28,7 @@ var malformed = []struct {
 	{"SELECT * FROM", "1:14: expected table name, found end of input"},
 	{"SELECT * FROM;", "1:14: expected table name, found ';'"},
 	{"SELECT COUNT(*) FROM WHERE x = 1", "1:22: expected table name, found 'WHERE'"},
+	{"SELECT * FROM 'a\nb'", "1:15: expected table name, found string 'a\\nb'"}, // control characters escaped: one line
 	{"SELECT * FROM t WHERE", "1:22: expected expression, found end of input"},
 	{"SELECT * FROM t ORDER count", "1:23: expected BY, found 'count'"},
 	{"SELECT * FROM t ORDER BY", "1:25: expected expression, found end of input"},
