@@ -3,13 +3,15 @@
 # the same tokenized corpus with the same parameters, and print one table of training
 # words/s, peak RSS, analogy accuracy (questions-words, restrict_vocab 30000) and WordSim-353
 # Spearman, all measured by the shared peer scripts (../shared/peers), so every figure is
-# computed the same way for every tool (gensim evaluates all the vectors).
+# computed the same way for every tool (gensim evaluates all the vectors). The table
+# (scripts/compare_train_table.py) also gives words per CPU-second, the steadier figure when
+# other processes share the machine, and how much CPU they took during each run.
 #
 # usage: scripts/compare-train.sh
 # env:   EMBEDDB_SHARED  shared folder (default <repo>/../shared)
 #        WORK            scratch folder (default /tmp/embeddb-compare)
 #        CORPUS_INPUT    raw corpus for prep_corpus.py (default $EMBEDDB_SHARED/testdata/corpus/wikipedia)
-#        TOOLS           default "embeddb gensim fasttext"
+#        TOOLS           default "embeddb gensim fasttext"; "gensim-iter" adds gensim's iterable mode
 #        MODELS          default "sg cbow"
 #        RUNS            rounds (default 1); the table shows medians
 #        WORKERS         threads for every tool (default 2)
@@ -67,6 +69,8 @@ for r in $(seq 1 "$RUNS"); do
                    -param sample=0.001 -param min_count=5 -param epochs=5 -param workers=$WORKERS "$TOK") ;;
         gensim)  cmd=("$PY" "$PEERS/gensim_train.py" --mode file --sg $sg --tok "$TOK"
                    --out "$WORK/models/$name.txt" --workers $WORKERS) ;;
+        gensim-iter) cmd=("$PY" "$PEERS/gensim_train.py" --mode iter --sg $sg --tok "$TOK"
+                   --out "$WORK/models/$name.txt" --workers $WORKERS) ;;
         fasttext) cmd=("$FASTTEXT" $ftm -input "$TOK" -output "$WORK/models/$name"
                    -minn 0 -maxn 0 -dim 100 -ws 5 -neg 5 -t 1e-3 -minCount 5 -epoch 5 -thread $WORKERS) ;;
         *) echo "unknown tool $tool" >&2; exit 1 ;;
@@ -88,39 +92,4 @@ echo "== evaluating every model with gensim (quality.py)"
 "$PY" "$PEERS/quality.py" "$QJSONL" "$SHARED/testdata/eval/questions-words.txt" \
   "$SHARED/testdata/eval/wordsim353.tsv" "$WORK"/models/*.txt > "$WORK/logs/quality.log"
 
-"$PY" - "$JSONL" "$QJSONL" "$STATS" <<'PYEOF'
-import json, statistics, sys
-train = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-qual = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-stats = json.load(open(sys.argv[3]))
-med = lambda xs: statistics.median(xs) if xs else None
-print(f"\ncorpus: {stats['tokens']:,} tokens, {stats['sentences']:,} sentences, vocabulary {stats['vocab_min_count_5']:,} at min_count 5")
-print("vector_size 100, window 5, negative 5, sample 1e-3, min_count 5, epochs 5; same threads for every tool\n")
-hdr = f"| {'model':5} | {'tool':8} | {'words/s':>10} | {'vs gensim':>9} | {'peak RSS MB':>11} | {'analogy acc':>11} | {'WS-353 rho':>10} | {'other cores':>11} |"
-print(hdr)
-print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
-models = []
-for r in train:
-    if r["model"] not in models:
-        models.append(r["model"])
-tools = []
-for r in train:
-    if r["tool"] not in tools:
-        tools.append(r["tool"])
-for m in models:
-    gw = med([r["words_per_s"] for r in train if r["tool"] == "gensim" and r["model"] == m and r.get("words_per_s")])
-    for t in tools:
-        rs = [r for r in train if r["tool"] == t and r["model"] == m]
-        qs = [q for q in qual if q["tool"] == t and q["model"] == m]
-        if not rs:
-            continue
-        w = med([r["words_per_s"] for r in rs if r.get("words_per_s")])
-        rss = med([r["max_rss_kb"] / 1024 for r in rs])
-        acc = med([q["analogy_acc"] for q in qs])
-        ws = med([q.get("ws353_spearman") for q in qs if q.get("ws353_spearman") is not None])
-        oc = max(r["other_cores"] for r in rs)
-        ratio = f"{w / gw:.2f}x" if w and gw else "-"
-        f = lambda x, p: ("-" if x is None else format(x, p))
-        print(f"| {m:5} | {t:8} | {f(w, ',.0f'):>10} | {ratio:>9} | {f(rss, '.0f'):>11} | {f(acc, '.4f'):>11} | {f(ws, '.4f'):>10} | {oc:>11.2f} |")
-print("\nother cores: CPU that other processes used during the run (0 = quiet machine); runs above 0.05 are disturbed.")
-PYEOF
+"$PY" "$REPO/scripts/compare_train_table.py" "$JSONL" "$QJSONL" "$STATS" | tee "$WORK/table.md"
