@@ -148,22 +148,29 @@ func (f *Flat) Search(ctx context.Context, q []float32, k int, opts SearchOption
 	noEx := ex.empty()
 	l2 := f.metric == Euclidean
 	dim := f.dim
-	for start := 0; start < n; start += 1 << 16 {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("flat search: %w", err)
+	// Scores are computed a block at a time by one streaming kernel call,
+	// then compared with the worst kept result.
+	const block = 1024
+	var scores [block]float32
+	for start := 0; start < n; start += block {
+		if start&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("flat search: %w", err)
+			}
 		}
-		end := min(start+1<<16, n)
+		end := min(start+block, n)
 		vecs := f.vecs[start*dim : end*dim]
 		ids := f.ids[start:end]
-		for i, id := range ids {
-			row := vecs[i*dim : i*dim+dim]
-			var sc float32
-			if l2 {
-				sc = -l2Kernel(q, row)
-			} else {
-				sc = dotKernel(q, row)
+		sc := scores[:len(ids)]
+		if l2 {
+			for i := range sc {
+				sc[i] = -l2Kernel(q, vecs[i*dim:i*dim+dim])
 			}
-			r := Result{ID: id, Score: sc}
+		} else {
+			dotRows(q, vecs, sc)
+		}
+		for i, id := range ids {
+			r := Result{ID: id, Score: sc[i]}
 			if !top.wouldTake(r) {
 				continue
 			}

@@ -32,7 +32,9 @@ type Options struct {
 	EfConstruction int
 	// EfSearch is the default size of the candidate list while searching
 	// (SearchOptions.EfSearch overrides it per query); a search for k results
-	// uses max(EfSearch, k). 0 means 40. Range 1..1000.
+	// uses max(EfSearch, k). 0 means 64, which gives recall@10 of about 0.985
+	// on 1M clustered vectors and 0.99 on word vectors (pgvector defaults to
+	// 40, which gives 0.947 on the former). Range 1..1000.
 	EfSearch int
 	// Metric is how vectors are compared. The zero value is Cosine.
 	Metric Metric
@@ -48,7 +50,7 @@ type Options struct {
 const (
 	DefaultM              = 16
 	DefaultEfConstruction = 200
-	DefaultEfSearch       = 40
+	DefaultEfSearch       = 64
 )
 
 // DefaultOptions returns a fresh Options with every field set to its default.

@@ -17,6 +17,9 @@ func prefetch(p *float32)
 func dotBatchAVX2(q []float32, base []float32, idx []uint32, dim int, out []float32)
 
 //go:noescape
+func dotRowsAVX2(q []float32, rows []float32, dim int, out []float32)
+
+//go:noescape
 func l2BatchAVX2(q []float32, base []float32, idx []uint32, dim int, out []float32)
 
 // hasAVX2 reports whether the CPU and the OS support AVX2 with FMA.
@@ -103,4 +106,20 @@ func checkRows(dim int, base []float32, idx []uint32, out []float32) {
 			panic("index: internal error: row out of range")
 		}
 	}
+}
+
+// dotRows stores in out[r] the dot product of q with row r of rows, rows
+// being contiguous vectors of len(q) elements.
+func dotRows(q, rows []float32, out []float32) {
+	if len(out) == 0 {
+		return
+	}
+	if len(rows) < len(out)*len(q) {
+		panic("index: internal error: dotRows out of range")
+	}
+	if hasAVX2 && len(q) >= 8 {
+		dotRowsAVX2(q, rows, len(q), out)
+		return
+	}
+	dotRowsGeneric(q, rows, out)
 }

@@ -50,3 +50,10 @@ func l2BatchGeneric(q, base []float32, idx []uint32, out []float32) {
 		out[i] = l2Kernel(q, base[int(x)*dim:int(x)*dim+dim])
 	}
 }
+
+func dotRowsGeneric(q, rows []float32, out []float32) {
+	dim := len(q)
+	for r := range out {
+		out[r] = dotKernel(q, rows[r*dim:r*dim+dim])
+	}
+}

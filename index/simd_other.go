@@ -13,3 +13,5 @@ func prefetchVec(v []float32) {}
 func dotBatch(q, base []float32, idx []uint32, out []float32) { dotBatchGeneric(q, base, idx, out) }
 
 func l2Batch(q, base []float32, idx []uint32, out []float32) { l2BatchGeneric(q, base, idx, out) }
+
+func dotRows(q, rows []float32, out []float32) { dotRowsGeneric(q, rows, out) }
