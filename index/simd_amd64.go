@@ -11,9 +11,6 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() (eax, edx uint32)
 
 //go:noescape
-func prefetch(p *float32)
-
-//go:noescape
 func dotBatchAVX2(q []float32, base []float32, idx []uint32, dim int, out []float32)
 
 //go:noescape
@@ -60,13 +57,6 @@ func l2Kernel(a, b []float32) float32 {
 		return l2AVX2(a, b)
 	}
 	return l2Generic(a, b)
-}
-
-// prefetchVec asks the CPU to start loading the first 128 bytes of v.
-func prefetchVec(v []float32) {
-	if len(v) > 0 {
-		prefetch(&v[0])
-	}
 }
 
 // dotBatch stores in out[i] the dot product of q with row idx[i] of base.

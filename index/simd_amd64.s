@@ -166,13 +166,6 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	MOVL DX, edx+4(FP)
 	RET
 
-// func prefetch(p *float32)
-TEXT ·prefetch(SB), NOSPLIT, $0-8
-	MOVQ p+0(FP), AX
-	PREFETCHT0 (AX)
-	PREFETCHT0 64(AX)
-	RET
-
 // func dotBatchAVX2(q []float32, base []float32, idx []uint32, dim int, out []float32)
 // out[i] = dot(q, base[idx[i]*dim:][:dim]) for i < len(idx). The caller
 // guarantees len(q) == dim, len(out) >= len(idx) and every row in range.

@@ -8,8 +8,6 @@ func dotKernel(a, b []float32) float32 { return dotGeneric(a, b) }
 
 func l2Kernel(a, b []float32) float32 { return l2Generic(a, b) }
 
-func prefetchVec(v []float32) {}
-
 func dotBatch(q, base []float32, idx []uint32, out []float32) { dotBatchGeneric(q, base, idx, out) }
 
 func l2Batch(q, base []float32, idx []uint32, out []float32) { l2BatchGeneric(q, base, idx, out) }

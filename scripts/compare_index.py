@@ -5,7 +5,7 @@ usage:
   compare_index.py prepare --synthetic N --out DIR [--nq 1000]
   compare_index.py prepare --words MODEL.txt --out DIR [--nq 1000]
   compare_index.py peers DIR [--efs 10,20,40,64,100,200] [--build-threads 1,2]
-  compare_index.py report DIR            (reads DIR/peers.jsonl and DIR/go-bench.txt)
+  compare_index.py report DIR            (reads DIR/peers.jsonl and DIR/go-*.txt)
 
 prepare writes DIR/meta.json, base.f32 (N x dim float32, little-endian), queries.f32,
 gt.i32 (exact top-10 by cosine, numpy), and for word vectors qids.i32 (each query is
@@ -254,7 +254,10 @@ def at_recall(points, target):
 
 def report(a):
     peers = [json.loads(l) for l in open(os.path.join(a.dir, "peers.jsonl"))]
-    go = parse_go(os.path.join(a.dir, "go-bench.txt"))
+    go = {}
+    for f in sorted(os.listdir(a.dir)):
+        if f.startswith("go-") and f.endswith(".txt"):
+            go.update(parse_go(os.path.join(a.dir, f)))
     data = next(p for p in peers if p["section"] == "data")
     name = data["name"]
     g = lambda bench: go.get(bench.replace(" ", "_"))
@@ -281,7 +284,7 @@ def report(a):
             at_recall([(v["recall@10"], v["queries/s"]) for v in ours.values()], target),
             at_recall([(p["recall_at_10"], p["qps"]) for p in hp], target), "queries/s")
     d = ours.get("0")
-    row("recall@10 at the default ef_search (40)", d and d["recall@10"], None, "recall")
+    row("recall@10 at the default ef_search (64)", d and d["recall@10"], None, "recall")
     flats = [p for p in peers if p["section"] == "numpy_flat" and "qps" in p]
     best = max(flats, key=lambda p: p["qps_cpu"]) if flats else None
     of = g(f"BenchmarkFlat_Search/{name}")
@@ -306,7 +309,7 @@ def report(a):
           " and numpy (Xn @ q, argpartition; OpenBLAS limited to one thread).")
     print("\nrecall@10 and queries per CPU-second / per wall second, by ef_search:")
     for ef, v in sorted(ours.items(), key=lambda x: int(x[0])):
-        print(f"  embeddb ef={ef:>4}{' (default 40)' if ef == '0' else '             '}: recall {v['recall@10']:.4f}"
+        print(f"  embeddb ef={ef:>4}{' (default 64)' if ef == '0' else '             '}: recall {v['recall@10']:.4f}"
               f"  {v['queries/cpu-s']:>9,.0f} q/CPU-s  {v['queries/s']:>9,.0f} q/s")
     for p in hp:
         print(f"  hnswlib ef={p['ef']:>4}             : recall {p['recall_at_10']:.4f}"
