@@ -221,6 +221,10 @@ func hnswFor(b *testing.B, ds *benchDataset) *index.HNSW {
 		if err != nil {
 			b.Fatalf("%s: %v", ds.cacheFile(), err)
 		}
+		// The file keeps the ef_search it was built with; measure today's default.
+		if err := h.SetEfSearch(index.DefaultEfSearch); err != nil {
+			b.Fatal(err)
+		}
 		built[ds.name] = h
 		return h
 	}

@@ -6,7 +6,8 @@
 # usage: scripts/compare-index.sh synthetic N       (clustered synthetic, e.g. 1000000)
 #        scripts/compare-index.sh words MODEL.txt   (word2vec text, e.g. gensim's)
 # env:   WORK (default /tmp/embeddb-compare-index), SEARCH_N (queries timed per ef, 5000),
-#        STEPS (default "peers build load search flat"; load, search and flat reuse the
+#        STEPS (default "peers build load search flat"; "numpy" reruns only numpy's part
+#        of peers; load, search and flat reuse the
 #        graph that build saved in the data directory), QUIET_MAX_WAIT (seconds, 300)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,8 @@ has() { [[ "$steps" == *" $1 "* ]]; }
 shared=${EMBEDDB_SHARED:-$(pwd)/../shared}
 quiet() { [ -f "$shared/peers/quiet.py" ] && $py "$shared/peers/quiet.py" wait >&2 || true; }
 bench() { (cd index && EMBEDDB_INDEX_DATA="$dir" "$dir/index.test" -test.run '^$' -test.timeout 3h "$@"); }
-if has peers; then $py scripts/compare_index.py peers "$dir" >"$dir/peers.log"; fi
+if has peers; then $py scripts/compare_index.py peers "$dir" >"$dir/peers.log"
+elif has numpy; then $py scripts/compare_index.py peers "$dir" --only numpy >"$dir/peers.log"; fi
 if has build; then
   rm -f "$dir"/embeddb-hnsw.idx*   # the other steps reuse the graph this step saves
   quiet

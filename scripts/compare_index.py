@@ -4,7 +4,7 @@
 usage:
   compare_index.py prepare --synthetic N --out DIR [--nq 1000]
   compare_index.py prepare --words MODEL.txt --out DIR [--nq 1000]
-  compare_index.py peers DIR [--efs 10,20,40,64,100,200] [--build-threads 1,2]
+  compare_index.py peers DIR [--efs 10,20,40,64,100,200] [--build-threads 1,2] [--only numpy|hnswlib]
   compare_index.py report DIR            (reads DIR/peers.jsonl and DIR/go-*.txt)
 
 prepare writes DIR/meta.json, base.f32 (N x dim float32, little-endian), queries.f32,
@@ -168,12 +168,19 @@ def peers(a):
     import hnswlib
     meta, X, Q, gt, qids = load(a.dir)
     N, dim = X.shape
-    out = open(os.path.join(a.dir, "peers.jsonl"), "w")
+    path = os.path.join(a.dir, "peers.jsonl")
+    keep = []
+    if a.only and os.path.exists(path):  # rerun one peer, keep the other's records
+        drop = ("numpy_flat",) if a.only == "numpy" else ("hnswlib_build", "hnswlib_file", "hnswlib_query")
+        keep = [l for l in open(path) if json.loads(l)["section"] not in drop + ("data",)]
+    out = open(path, "w")
     emit(out, {"section": "data", "name": meta["name"], "n": N, "dim": dim, "nq": Q.shape[0]})
+    for l in keep:
+        out.write(l)
     Qn = normalise(Q)
     kq = K + (1 if qids is not None else 0)
     # numpy exact search, each OpenBLAS core type in a fresh process.
-    for ct in a.coretypes.split(","):
+    for ct in (a.coretypes.split(",") if a.only != "hnswlib" else []):
         env = dict(os.environ)
         env.pop("OPENBLAS_CORETYPE", None)
         env.pop("OPENBLAS_L2_SIZE", None)
@@ -187,6 +194,8 @@ def peers(a):
         rec = json.loads(r.stdout.strip().splitlines()[-1])
         rec["coretype"] = ct
         emit(out, rec)
+    if a.only == "numpy":
+        return
     index = None
     for bt in [int(x) for x in a.build_threads.split(",")]:
         p = hnswlib.Index(space="cosine", dim=dim)
@@ -332,6 +341,7 @@ p.add_argument("dir")
 p.add_argument("--efs", default="10,20,40,64,100,200")
 p.add_argument("--build-threads", default="1,2")
 p.add_argument("--coretypes", default="detected,Haswell,SkylakeX")
+p.add_argument("--only", choices=["numpy", "hnswlib"], help="rerun one peer, keeping the other's records")
 p = sub.add_parser("flat-child")
 p.add_argument("dir")
 p = sub.add_parser("report")
