@@ -64,6 +64,12 @@
 //     words per (center, context) pair; quality stays within gensim's run-to-run spread on
 //     the peers' benchmark (scripts/compare-train.sh). CBOW and hierarchical softmax draw
 //     exactly as gensim does (scores of one update are still taken before its rows change).
+//   - The learning rate follows the global count of words processed, from alpha down to
+//     min_alpha at the very end, as gensim's iterable mode (LineSentence) does. gensim's
+//     corpus_file mode decays each worker's rate by that worker's own share of the corpus, so
+//     with 2 workers it never gets below about half-way to the next epoch's rate; that higher
+//     rate gives it about 1 point more analogy accuracy on CBOW in compare-train.sh, where
+//     embeddb's CBOW matches gensim's iterable mode.
 //   - Continued training recomputes every word's down-sampling threshold from the new
 //     corpus; gensim keeps the old threshold for words rarer than min_count in the new text.
 //   - The tie order of equal counts follows numpy 1.24 (the reference gensim here); numpy
