@@ -319,7 +319,7 @@ func TestExec_TrainUpdate(t *testing.T) {
 	if err := os.WriteFile(more, []byte("Python is a snake.\nA snake is a reptile.\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, d, "TRAIN w FROM '../testdata/train-data.txt' WITH (vector_size = 8, min_count = 1, workers = 1)")
+	mustExec(t, d, "TRAIN w FROM '../testdata/train-data.txt' WITH (vector_size = 8, min_count = 1, workers = 1, sg = 1, window = 3)")
 	before := mustExec(t, d, "SELECT count FROM w WHERE word = 'python'").Rows[0][0].(int64)
 	if _, err := d.Exec(context.Background(), "TRAIN w FROM ? WITH (min_count = 1)", more); !errors.Is(err, db.ErrTableExists) {
 		t.Fatalf("TRAIN into an existing table without update = %v, want ErrTableExists", err)
@@ -337,6 +337,10 @@ func TestExec_TrainUpdate(t *testing.T) {
 		t.Fatalf("NEAREST on the updated table gave %d rows", n)
 	}
 	info, _ := d.Table(context.Background(), "w")
+	// The update keeps the parameters it was not given (gensim reuses the model's).
+	if info.Provenance["sg"] != float64(1) || info.Provenance["window"] != float64(3) {
+		t.Errorf("after update sg = %v, window = %v; want the table's 1 and 3", info.Provenance["sg"], info.Provenance["window"])
+	}
 	if info.Index == nil || info.Index.Upto != 19 {
 		t.Fatalf("index after update = %+v, want rebuilt over 19 rows", info.Index)
 	}

@@ -3,6 +3,7 @@ package db
 import (
 	"fmt"
 
+	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
 	bolt "go.etcd.io/bbolt"
 )
@@ -31,7 +32,7 @@ func (e *env) explain(s *query.Explain) (*Rows, error) {
 				if t.meta.Index != nil && !e.d.settings.exact() {
 					ef := e.d.settings.efSearch()
 					if ef == 0 {
-						ef = toIntDefault(t.meta.Index.Params["ef_search"], 40)
+						ef = toIntDefault(t.meta.Index.Params["ef_search"], index.DefaultEfSearch)
 					}
 					add("NEAREST through the hnsw index of %s (ef_search %d)", t.name, ef)
 					if pending := int64(t.meta.NextID) - int64(t.meta.Index.Upto); pending > 0 {

@@ -23,6 +23,11 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	var updateNode *query.Option
 	given := map[string]bool{}
 	optNode := map[string]*query.Option{}
+	type setting struct {
+		o *query.Option
+		v any
+	}
+	var settings []setting
 	for i := range s.Options {
 		o := &s.Options[i]
 		if given[o.Name] {
@@ -45,6 +50,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		if err := opts.Set(o.Name, v); err != nil {
 			return nil, errAt(o, err, "%s", trimPrefix(err.Error(), "trainer: "))
 		}
+		settings = append(settings, setting{o, v})
 	}
 	files := make([]string, len(s.Files))
 	for i, f := range s.Files {
@@ -109,8 +115,15 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	if update && !given["vector_size"] {
-		opts.VectorSize = model.Dim
+	if model != nil {
+		// Continued training keeps the table's parameters (gensim reuses the
+		// model's), except those the statement gives.
+		opts = model.Options
+		for _, st := range settings {
+			if err := opts.Set(st.o.Name, st.v); err != nil {
+				return nil, errAt(st.o, err, "%s", trimPrefix(err.Error(), "trainer: "))
+			}
+		}
 	}
 
 	prog := newThrottle(e.ctx)
