@@ -43,7 +43,7 @@ func checkTables(ctx context.Context, tx *bolt.Tx) (problems []string) {
 		report("missing embeddb header")
 		return
 	}
-	if tx.Bucket(bucketCatalog) == nil || tx.Bucket(bucketTables) == nil {
+	if tx.Bucket(bucketCatalog) == nil {
 		report("missing catalog")
 		return
 	}
@@ -69,20 +69,19 @@ func checkTable(t *table) (problems []string) {
 	report := func(format string, a ...any) {
 		problems = append(problems, fmt.Sprintf("table %q: ", t.name)+fmt.Sprintf(format, a...))
 	}
-	for _, b := range [][]byte{bucketWords, bucketRows, bucketVec, bucketBlob} {
-		if t.b.Bucket(b) == nil {
-			report("missing %s bucket", b)
-			return
-		}
+	if t.b.Bucket(bucketBlob) == nil {
+		report("missing blob bucket")
+		return
 	}
 	if want := rowsPerChunk(t.meta.rowBytes()); t.meta.ChunkRows != want && t.meta.ChunkRows < 1 {
 		report("chunk of %d rows", t.meta.ChunkRows)
 	}
 	var live int64
 	named := map[string]uint32{}
+	counts := map[string]int64{}
 	rb := t.meta.rowBytes()
-	vec := t.b.Bucket(bucketVec)
-	c := t.b.Bucket(bucketRows).Cursor()
+	vec := t.ks(ksVec)
+	c := t.ks(ksRows).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if len(k) != 4 {
 			report("row chunk key of %d bytes", len(k))
@@ -115,6 +114,7 @@ func checkTable(t *table) (problems []string) {
 					report("word %q is in rows %d and %d", e.word, prev, id)
 				}
 				named[e.word] = id
+				counts[e.word] = e.count
 				if got, ok := t.wordID(e.word); !ok || got != id {
 					report("word %q of row %d is not indexed to it", e.word, id)
 				}
@@ -126,7 +126,7 @@ func checkTable(t *table) (problems []string) {
 	}
 	var words int
 	var prev []byte
-	wc := t.b.Bucket(bucketWords).Cursor()
+	wc := t.ks(ksWords).Cursor()
 	for k, v := wc.First(); k != nil; k, v = wc.Next() {
 		es, ok := decodeWordChunk(v)
 		if !ok || len(es) == 0 || es[0].word != string(k) {
@@ -141,6 +141,8 @@ func checkTable(t *table) (problems []string) {
 			prev = []byte(e.word)
 			if id, ok := named[e.word]; !ok || id != e.id {
 				report("word %q points to row %d, which does not hold it", e.word, e.id)
+			} else if e.count != counts[e.word] {
+				report("word %q has count %d in the words index, %d in its row", e.word, e.count, counts[e.word])
 			}
 		}
 	}

@@ -62,7 +62,7 @@ func (w *blobWriter) flush() error {
 	parts := w.pending
 	w.pending = nil
 	return w.db.update(w.ctx, func(tx *bolt.Tx) error {
-		tb := tx.Bucket(bucketTables).Bucket(u64key(w.tableID))
+		tb := tx.Bucket(tableKey(w.tableID))
 		if tb == nil {
 			return fmt.Errorf("%w: table was dropped while writing its %s", ErrNoTable, w.name)
 		}

@@ -135,7 +135,7 @@ func (w *BulkWriter) Append(words []string, counts []int64, vecs []float32) erro
 		if err := checkFinite(v); err != nil {
 			return w.fail(fmt.Errorf("row %d (%q): %w", w.next, word, err))
 		}
-		if !w.addWord(word) {
+		if !w.addWord(word, countAt(counts, i)) {
 			if w.err != nil {
 				return w.err
 			}
@@ -162,7 +162,7 @@ func (w *BulkWriter) AppendRaw(words []string, counts []int64, raw []byte) error
 	}
 	for i, word := range words {
 		row := raw[i*rb : (i+1)*rb]
-		if !w.addWord(word) {
+		if !w.addWord(word, countAt(counts, i)) {
 			if w.err != nil {
 				return w.err
 			}
@@ -198,7 +198,7 @@ func (w *BulkWriter) check(words []string, counts []int64) error {
 // addWord records word; it returns false for a duplicate to be skipped.
 // Without Duplicates "first", duplicates are found at Commit, when the
 // words are sorted anyway, which spares a map of every word.
-func (w *BulkWriter) addWord(word string) bool {
+func (w *BulkWriter) addWord(word string, count int64) bool {
 	if word == "" {
 		return true
 	}
@@ -216,7 +216,7 @@ func (w *BulkWriter) addWord(word string) bool {
 		}
 		w.seen[word] = w.next
 	}
-	w.words = append(w.words, wordEntry{word, w.next})
+	w.words = append(w.words, wordEntry{word, w.next, count})
 	return true
 }
 
@@ -282,9 +282,9 @@ func (w *BulkWriter) flush() error {
 		if err != nil {
 			return err
 		}
-		rows, vec := t.b.Bucket(bucketRows), t.b.Bucket(bucketVec)
+		rows, vec := t.ks(ksRows), t.ks(ksVec)
 		// Chunks arrive in order: fill pages completely.
-		rows.FillPercent, vec.FillPercent = 1, 1
+		t.b.FillPercent = 1
 		for i, c := range chunks {
 			if err := rows.Put(u32key(nums[i]), rowBufs[i]); err != nil {
 				return err
@@ -389,8 +389,8 @@ func (w *BulkWriter) commit() {
 			if err != nil {
 				return err
 			}
-			words := t.b.Bucket(bucketWords)
-			words.FillPercent = 1
+			words := t.ks(ksWords)
+			t.b.FillPercent = 1
 			for i, k := range batchK {
 				if err := words.Put(k, batchV[i]); err != nil {
 					return err
@@ -453,7 +453,7 @@ func (w *BulkWriter) Abort() error {
 	}
 	// Clean up even if the load's own context was cancelled.
 	err := w.db.update(context.WithoutCancel(w.ctx), func(tx *bolt.Tx) error {
-		if tx.Bucket(bucketTables).Bucket(u64key(w.id)) == nil {
+		if tx.Bucket(tableKey(w.id)) == nil {
 			return nil
 		}
 		return dropTableID(tx, w.id)
@@ -462,4 +462,12 @@ func (w *BulkWriter) Abort() error {
 		return nil // the next Open removes it
 	}
 	return err
+}
+
+// countAt returns counts[i], or 0 when there are no counts.
+func countAt(counts []int64, i int) int64 {
+	if counts == nil {
+		return 0
+	}
+	return counts[i]
 }

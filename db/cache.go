@@ -114,7 +114,7 @@ func (d *DB) hnsw(t *table) (*index.HNSW, error) {
 // forEachLiveChunk calls fn with the live rows of each chunk: their ids and
 // vectors. Both slices are reused between calls.
 func (t *table) forEachLiveChunk(fn func(ids []uint32, vecs []float32) error) error {
-	rows := t.b.Bucket(bucketRows)
+	rows := t.ks(ksRows)
 	dim := t.meta.Dim
 	ids := make([]uint32, 0, t.meta.ChunkRows)
 	live := make([]float32, 0, t.meta.ChunkRows*dim)
@@ -150,7 +150,7 @@ func (d *DB) openTableCached(tx *bolt.Tx, name string) (*table, error) {
 	byName := d.byName[name]
 	d.mu.Unlock()
 	if byName.meta != nil && byName.txid == tx.ID() {
-		b := tx.Bucket(bucketTables).Bucket(u64key(byName.id))
+		b := tx.Bucket(tableKey(byName.id))
 		if b != nil {
 			return &table{name: name, id: byName.id, b: b, meta: byName.meta, ver: byName.ver}, nil
 		}
@@ -164,7 +164,7 @@ func (d *DB) openTableCached(tx *bolt.Tx, name string) (*table, error) {
 	d.mu.Unlock()
 	if m.meta != nil && m.ver == ver {
 		d.remember(name, id, tx.ID(), m)
-		b := tx.Bucket(bucketTables).Bucket(u64key(id))
+		b := tx.Bucket(tableKey(id))
 		return &table{name: name, id: id, b: b, meta: m.meta, ver: ver}, nil
 	}
 	t, err := openTable(tx, name)

@@ -103,7 +103,12 @@ func countTableBuckets(t *testing.T, path string) int {
 	defer bdb.Close()
 	n := 0
 	bdb.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTables).ForEach(func(k, v []byte) error { n++; return nil })
+		return tx.ForEach(func(k []byte, _ *bolt.Bucket) error {
+			if _, ok := tableID(k); ok {
+				n++
+			}
+			return nil
+		})
 	})
 	return n
 }

@@ -120,7 +120,7 @@ func (d *DB) init() (err error) {
 		if ver := binary.BigEndian.Uint32(v); ver > formatVersion {
 			return fmt.Errorf("%w: file has format %d, this embeddb reads up to %d", ErrVersion, ver, formatVersion)
 		}
-		if tx.Bucket(bucketCatalog) == nil || tx.Bucket(bucketTables) == nil {
+		if tx.Bucket(bucketCatalog) == nil {
 			return fmt.Errorf("%w: missing catalog", ErrCorrupt)
 		}
 		return nil
@@ -146,10 +146,7 @@ func (d *DB) init() (err error) {
 			if err := root.Put(keyCreated, []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
 				return err
 			}
-			if _, err := tx.CreateBucket(bucketCatalog); err != nil {
-				return err
-			}
-			_, err = tx.CreateBucket(bucketTables)
+			_, err = tx.CreateBucket(bucketCatalog)
 			return err
 		}
 		for _, id := range orphans(tx) {

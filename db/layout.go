@@ -5,25 +5,28 @@ package db
 //	embeddb/                  root bucket marking the file as ours
 //	    "format"   -> uint32 BE format version
 //	    "created"  -> RFC 3339 time the file was made
-//	catalog/                  name -> table id (uint64 BE): the published tables
-//	tables/                   one sub-bucket per table id (uint64 BE)
-//	    <id>/
-//	        "info"  -> JSON tableMeta (dimension, element type, counts, provenance, ...)
-//	        "ver"   -> uint64 BE, bumped by every change, so caches can tell
-//	        words/  word -> row id (uint32 BE)
-//	        rows/   chunk number (uint32 BE) -> the words and counts of the
-//	                chunk's rows (see rowChunk); a deleted row's entry is empty
-//	        vec/    chunk number (uint32 BE) -> rowsPerChunk rows of dim elements,
-//	                little-endian; a deleted row's slot is zeroed; the last chunk
-//	                holds only up to the highest row id
-//	        blob/   name -> sub-bucket of parts (uint32 BE) -> bytes: large
-//	                derived or attached data (an HNSW graph, a tokenizer, the
-//	                trainer's state). A blob name in use is recorded in "info";
-//	                any other is garbage from an interrupted write.
+//	catalog/                  name -> table id (uint64 BE): the published tables;
+//	                          its sequence gives out table ids
+//	t<id>/                    one bucket per table, named "t" + id (uint64 BE)
+//	    "info"  -> JSON tableMeta (dimension, element type, counts, provenance, ...)
+//	    "ver"   -> uint64 BE, bumped by every change, so caches can tell
+//	    0x01 ++ first word   -> a chunk of the words index: sorted words with
+//	                            their row ids and counts (see wordindex.go)
+//	    0x02 ++ chunk (u32 BE) -> the words and counts of the chunk's rows
+//	                            (see rowChunk); a deleted row's entry is empty
+//	    0x03 ++ chunk (u32 BE) -> rowsPerChunk rows of dim elements,
+//	                            little-endian; a deleted row's slot is zeroed;
+//	                            the last chunk holds only up to the highest id
+//	    blob/   name -> sub-bucket of parts (uint32 BE) -> bytes: large
+//	            derived or attached data (an HNSW graph, a tokenizer, the
+//	            trainer's state). A blob name in use is recorded in "info";
+//	            any other is garbage from an interrupted write.
 //
-// A table is written under a fresh id and becomes visible only when the
-// transaction that adds its catalog entry commits; ids that no catalog entry
-// names are leftovers of interrupted writes and are removed on Open.
+// The three kinds of entries share the table's bucket (keyspace.go) so that
+// a lookup opens one bucket, not three. A table is written under a fresh id
+// and becomes visible only when the transaction that adds its catalog entry
+// commits; table buckets that no catalog entry names are leftovers of
+// interrupted writes and are removed on Open.
 
 import (
 	"encoding/binary"
@@ -36,17 +39,13 @@ const formatVersion = 1
 var (
 	bucketRoot    = []byte("embeddb")
 	bucketCatalog = []byte("catalog")
-	bucketTables  = []byte("tables")
 
 	keyFormat  = []byte("format")
 	keyCreated = []byte("created")
 
-	keyInfo     = []byte("info")
-	keyVer      = []byte("ver")
-	bucketWords = []byte("words")
-	bucketRows  = []byte("rows")
-	bucketVec   = []byte("vec")
-	bucketBlob  = []byte("blob")
+	keyInfo    = []byte("info")
+	keyVer     = []byte("ver")
+	bucketBlob = []byte("blob")
 )
 
 // chunkBytes is the target size of one vector chunk: big enough that a full
@@ -167,4 +166,20 @@ func encodeRowChunk(entries []rowEntry) []byte {
 	}
 	binary.LittleEndian.PutUint32(b[2+4*n:], uint32(len(b)-hdr))
 	return b
+}
+
+// tableKey is the name of the bucket of table id.
+func tableKey(id uint64) []byte {
+	var b [9]byte
+	b[0] = 't'
+	binary.BigEndian.PutUint64(b[1:], id)
+	return b[:]
+}
+
+// tableID parses a bucket name made by tableKey; ok is false for any other.
+func tableID(k []byte) (uint64, bool) {
+	if len(k) != 9 || k[0] != 't' {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(k[1:]), true
 }

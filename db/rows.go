@@ -22,12 +22,12 @@ func (t *table) chunkOf(id uint32) (chunk uint32, slot int) {
 }
 
 // words returns the table's words index.
-func (t *table) words() wordIndex { return wordIndex{t.b.Bucket(bucketWords)} }
+func (t *table) words() wordIndex { return wordIndex{t.ks(ksWords)} }
 
 // wordID looks a word up; ok is false if it is absent (or the index is
 // damaged, which CHECK DATABASE reports).
 func (t *table) wordID(word string) (uint32, bool) {
-	id, ok, err := t.words().get(word)
+	id, _, ok, err := t.words().get(word)
 	return id, ok && err == nil
 }
 
@@ -37,7 +37,7 @@ func (t *table) rowChunk(chunk uint32) ([]rowEntry, error) {
 	if e, ok := t.dirtyRows[chunk]; ok {
 		return e, nil
 	}
-	e, ok := decodeRowChunk(t.b.Bucket(bucketRows).Get(u32key(chunk)))
+	e, ok := decodeRowChunk(t.ks(ksRows).Get(u32key(chunk)))
 	if !ok {
 		return nil, fmt.Errorf("%w: table %q: bad row chunk %d", ErrCorrupt, t.name, chunk)
 	}
@@ -53,7 +53,7 @@ func (t *table) rowChunk(chunk uint32) ([]rowEntry, error) {
 func (t *table) vecChunk(chunk uint32, minLen int) []byte {
 	b, ok := t.dirtyVec[chunk]
 	if !ok {
-		b = append([]byte(nil), t.b.Bucket(bucketVec).Get(u32key(chunk))...)
+		b = append([]byte(nil), t.ks(ksVec).Get(u32key(chunk))...)
 		if t.dirtyVec == nil {
 			t.dirtyVec = make(map[uint32][]byte)
 		}
@@ -67,7 +67,7 @@ func (t *table) vecChunk(chunk uint32, minLen int) []byte {
 
 // flushChunks writes the chunks changed in this transaction.
 func (t *table) flushChunks() error {
-	rows, vec := t.b.Bucket(bucketRows), t.b.Bucket(bucketVec)
+	rows, vec := t.ks(ksRows), t.ks(ksVec)
 	for c, e := range t.dirtyRows {
 		var err error
 		if b := encodeRowChunk(e); len(b) > 2+4 {
@@ -97,7 +97,7 @@ func (t *table) rowMeta(id uint32) (word string, count int64, ok bool, err error
 		}
 		return e[slot].word, e[slot].count, true, nil
 	}
-	b := t.b.Bucket(bucketRows).Get(u32key(chunk))
+	b := t.ks(ksRows).Get(u32key(chunk))
 	if b == nil {
 		return "", 0, false, nil
 	}
@@ -116,7 +116,7 @@ func (t *table) vector(dst []float32, id uint32) error {
 	off := slot * rb
 	v, ok := t.dirtyVec[chunk]
 	if !ok {
-		v = t.b.Bucket(bucketVec).Get(u32key(chunk))
+		v = t.ks(ksVec).Get(u32key(chunk))
 	}
 	if len(v) < off+rb {
 		return fmt.Errorf("%w: table %q: vector of row %d is missing", ErrCorrupt, t.name, id)
@@ -125,13 +125,18 @@ func (t *table) vector(dst []float32, id uint32) error {
 	return nil
 }
 
-// lookup returns the row of a word.
+// lookup returns the row of a word. The words index holds the count too,
+// so only the vector is read from the row's chunks.
 func (t *table) lookup(word string) (Row, error) {
-	id, ok := t.wordID(word)
+	id, count, ok, err := t.words().get(word)
+	if err != nil {
+		return Row{}, err
+	}
 	if !ok {
 		return Row{}, fmt.Errorf("%w: %q not in table %q", ErrNoWord, word, t.name)
 	}
-	return t.lookupID(id)
+	r := Row{ID: id, Word: word, Count: count, Vector: make([]float32, t.meta.Dim)}
+	return r, t.vector(r.Vector, id)
 }
 
 // lookupID returns a live row by id.
@@ -200,7 +205,7 @@ func (t *table) insert(word string, count int64, v []float32, replace bool) (uin
 	id := t.meta.NextID
 	t.meta.NextID++
 	t.meta.Rows++
-	if err := t.words().put(word, id); err != nil {
+	if err := t.words().put(word, id, count); err != nil {
 		return 0, err
 	}
 	t.dirty = true
@@ -233,8 +238,8 @@ func (t *table) deleteID(id uint32) (bool, error) {
 // yet flushed are not seen: call it before changing the table, or after
 // flushChunks.
 func (t *table) forEachRow(start uint32, withVectors bool, fn func(Row) error) error {
-	c := t.b.Bucket(bucketRows).Cursor()
-	vc := t.b.Bucket(bucketVec)
+	c := t.ks(ksRows).Cursor()
+	vc := t.ks(ksVec)
 	rb := t.meta.rowBytes()
 	first, _ := t.chunkOf(start)
 	for k, v := c.Seek(u32key(first)); k != nil; k, v = c.Next() {
@@ -276,7 +281,7 @@ func (t *table) forEachRow(start uint32, withVectors bool, fn func(Row) error) e
 // the id of the chunk's first row, vecs holds the decoded rows (deleted rows
 // are zero vectors). vecs is reused between calls.
 func (t *table) forEachChunk(fn func(first uint32, vecs []float32) error) error {
-	c := t.b.Bucket(bucketVec).Cursor()
+	c := t.ks(ksVec).Cursor()
 	rb := t.meta.rowBytes()
 	buf := make([]float32, t.meta.ChunkRows*t.meta.Dim)
 	for k, v := c.First(); k != nil; k, v = c.Next() {

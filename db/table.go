@@ -193,7 +193,7 @@ func openTable(tx *bolt.Tx, name string) (*table, error) {
 
 // openTableID opens the table bucket with the given id, published or not.
 func openTableID(tx *bolt.Tx, id uint64) (*table, error) {
-	b := tx.Bucket(bucketTables).Bucket(u64key(id))
+	b := tx.Bucket(tableKey(id))
 	if b == nil {
 		return nil, fmt.Errorf("%w: missing bucket of table id %d", ErrCorrupt, id)
 	}
@@ -223,7 +223,7 @@ func tableVersion(tx *bolt.Tx, name string) (id, ver uint64, err error) {
 		return 0, 0, fmt.Errorf("%w: %q", ErrNoTable, name)
 	}
 	id = binary.BigEndian.Uint64(v)
-	b := tx.Bucket(bucketTables).Bucket(v)
+	b := tx.Bucket(tableKey(id))
 	if b == nil {
 		return 0, 0, fmt.Errorf("%w: missing bucket of table %q", ErrCorrupt, name)
 	}
@@ -235,19 +235,16 @@ func tableVersion(tx *bolt.Tx, name string) (id, ver uint64, err error) {
 
 // newTableBucket creates the bucket of a new, unpublished table.
 func newTableBucket(tx *bolt.Tx, meta *tableMeta) (*table, error) {
-	tables := tx.Bucket(bucketTables)
-	id, err := tables.NextSequence()
+	id, err := tx.Bucket(bucketCatalog).NextSequence()
 	if err != nil {
 		return nil, err
 	}
-	b, err := tables.CreateBucket(u64key(id))
+	b, err := tx.CreateBucket(tableKey(id))
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range [][]byte{bucketWords, bucketRows, bucketVec, bucketBlob} {
-		if _, err := b.CreateBucket(name); err != nil {
-			return nil, err
-		}
+	if _, err := b.CreateBucket(bucketBlob); err != nil {
+		return nil, err
 	}
 	t := &table{id: id, b: b, meta: meta}
 	return t, t.save()
@@ -285,7 +282,7 @@ func catalog(tx *bolt.Tx) (names []string, ids []uint64) {
 
 // dropTableID removes a table's bucket.
 func dropTableID(tx *bolt.Tx, id uint64) error {
-	return tx.Bucket(bucketTables).DeleteBucket(u64key(id))
+	return tx.DeleteBucket(tableKey(id))
 }
 
 // orphans returns the ids of table buckets that no catalog entry names.
@@ -296,10 +293,10 @@ func orphans(tx *bolt.Tx) []uint64 {
 		live[id] = true
 	}
 	var out []uint64
-	c := tx.Bucket(bucketTables).Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		if len(k) == 8 && !live[binary.BigEndian.Uint64(k)] {
-			out = append(out, binary.BigEndian.Uint64(k))
+	c := tx.Cursor()
+	for k, _ := c.Seek([]byte("t")); k != nil && len(k) > 0 && k[0] == 't'; k, _ = c.Next() {
+		if id, ok := tableID(k); ok && !live[id] {
+			out = append(out, id)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })

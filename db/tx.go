@@ -364,7 +364,14 @@ func (d *DB) Delete(ctx context.Context, name string, words ...string) (n int, e
 
 // Lookup returns the row of a word.
 func (d *DB) Lookup(ctx context.Context, name, word string) (r Row, err error) {
-	err = d.View(ctx, func(tx *Tx) error { r, err = tx.Lookup(name, word); return err })
+	// The hot path of point queries: no Tx wrapper, cached metadata.
+	err = d.view(ctx, func(btx *bolt.Tx) error {
+		t, err := d.openTableCached(btx, name)
+		if err == nil {
+			r, err = t.lookup(word)
+		}
+		return err
+	})
 	return r, err
 }
 

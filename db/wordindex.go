@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sort"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // The words index maps each named row's word to its id. It is stored as
@@ -16,16 +14,24 @@ import (
 //
 //	uint16 LE n          the number of entries
 //	uint32 LE off[n+1]   where each entry starts in the entries area
-//	entries              word bytes ++ uint32 LE row id, sorted by word
+//	entries              word bytes ++ uint32 LE row id ++ uint64 LE count,
+//	                     sorted by word
+//
+// The count is the row's, repeated here so that a lookup by word needs no
+// read of the row's chunk of words and counts.
 const (
-	wordChunkTarget = 16 << 10 // bulk loads fill chunks to about this size
-	wordChunkMax    = 32 << 10 // a chunk grown past this splits in two
+	wordChunkTarget = 3700 // bulk loads fill chunks to about this size
+	wordChunkMax    = 7400 // a chunk grown past this splits in two
 )
 
 type wordEntry struct {
-	word string
-	id   uint32
+	word  string
+	id    uint32
+	count int64
 }
+
+// wordTail is the size of what follows the word in an entry.
+const wordTail = 12
 
 // wordChunk is a decoded chunk.
 type wordChunk []wordEntry
@@ -33,7 +39,7 @@ type wordChunk []wordEntry
 func encodeWordChunk(es []wordEntry) []byte {
 	size := 2 + 4*(len(es)+1)
 	for _, e := range es {
-		size += len(e.word) + 4
+		size += len(e.word) + wordTail
 	}
 	b := make([]byte, 2+4*(len(es)+1), size)
 	binary.LittleEndian.PutUint16(b, uint16(len(es)))
@@ -42,6 +48,7 @@ func encodeWordChunk(es []wordEntry) []byte {
 		binary.LittleEndian.PutUint32(b[2+4*i:], uint32(len(b)-hdr))
 		b = append(b, e.word...)
 		b = binary.LittleEndian.AppendUint32(b, e.id)
+		b = binary.LittleEndian.AppendUint64(b, uint64(e.count))
 	}
 	binary.LittleEndian.PutUint32(b[2+4*len(es):], uint32(len(b)-hdr))
 	return b
@@ -49,16 +56,17 @@ func encodeWordChunk(es []wordEntry) []byte {
 
 // wordChunkEntry returns entry i of an encoded chunk; ok is false if the
 // chunk is malformed.
-func wordChunkEntry(b []byte, i int) (word []byte, id uint32, ok bool) {
+func wordChunkEntry(b []byte, i int) (word []byte, id uint32, count int64, ok bool) {
 	n := int(binary.LittleEndian.Uint16(b))
 	hdr := 2 + 4*(n+1)
 	lo := int(binary.LittleEndian.Uint32(b[2+4*i:]))
 	hi := int(binary.LittleEndian.Uint32(b[2+4*(i+1):]))
-	if hi < lo+4 || hdr+hi > len(b) {
-		return nil, 0, false
+	if hi < lo+wordTail || hdr+hi > len(b) {
+		return nil, 0, 0, false
 	}
 	e := b[hdr+lo : hdr+hi]
-	return e[:len(e)-4], binary.LittleEndian.Uint32(e[len(e)-4:]), true
+	t := e[len(e)-wordTail:]
+	return e[:len(e)-wordTail], binary.LittleEndian.Uint32(t), int64(binary.LittleEndian.Uint64(t[4:])), true
 }
 
 // wordChunkLen returns the number of entries of an encoded chunk, or -1 if
@@ -81,21 +89,21 @@ func decodeWordChunk(b []byte) (wordChunk, bool) {
 	}
 	out := make(wordChunk, n)
 	for i := range out {
-		w, id, ok := wordChunkEntry(b, i)
+		w, id, count, ok := wordChunkEntry(b, i)
 		if !ok {
 			return nil, false
 		}
-		out[i] = wordEntry{string(w), id}
+		out[i] = wordEntry{string(w), id, count}
 	}
 	return out, true
 }
 
 // wordIndex is the words index of one table inside a transaction.
-type wordIndex struct{ b *bolt.Bucket }
+type wordIndex struct{ b keyspace }
 
 // chunkFor positions a cursor on the chunk that holds word, or would: the
 // last chunk whose first word is <= word, else the first chunk.
-func (x wordIndex) chunkFor(c *bolt.Cursor, word []byte) (k, v []byte) {
+func (x wordIndex) chunkFor(c kcursor, word []byte) (k, v []byte) {
 	k, v = c.Seek(word)
 	if k != nil && bytes.Equal(k, word) {
 		return k, v
@@ -115,7 +123,7 @@ func searchWordChunk(b, word []byte) (int, bool, error) {
 	}
 	var bad bool
 	i := sort.Search(n, func(i int) bool {
-		w, _, ok := wordChunkEntry(b, i)
+		w, _, _, ok := wordChunkEntry(b, i)
 		bad = bad || !ok
 		return bytes.Compare(w, word) >= 0
 	})
@@ -123,36 +131,36 @@ func searchWordChunk(b, word []byte) (int, bool, error) {
 		return 0, false, fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
 	}
 	if i < n {
-		w, _, _ := wordChunkEntry(b, i)
+		w, _, _, _ := wordChunkEntry(b, i)
 		return i, bytes.Equal(w, word), nil
 	}
 	return i, false, nil
 }
 
-// get returns the id of word.
-func (x wordIndex) get(word string) (uint32, bool, error) {
+// get returns the id and count of word.
+func (x wordIndex) get(word string) (id uint32, count int64, ok bool, err error) {
 	c := x.b.Cursor()
 	w := []byte(word)
 	k, v := x.chunkFor(c, w)
 	if k == nil {
-		return 0, false, nil
+		return 0, 0, false, nil
 	}
 	i, found, err := searchWordChunk(v, w)
 	if err != nil || !found {
-		return 0, false, err
+		return 0, 0, false, err
 	}
-	_, id, _ := wordChunkEntry(v, i)
-	return id, true, nil
+	_, id, count, _ = wordChunkEntry(v, i)
+	return id, count, true, nil
 }
 
 // put adds word -> id; the word must not be present. The chunk is
 // changed in its encoded form: one copy, no decoding of its other words.
-func (x wordIndex) put(word string, id uint32) error {
+func (x wordIndex) put(word string, id uint32, count int64) error {
 	c := x.b.Cursor()
 	w := []byte(word)
 	k, v := x.chunkFor(c, w)
 	if k == nil {
-		return x.b.Put(w, encodeWordChunk([]wordEntry{{word, id}}))
+		return x.b.Put(w, encodeWordChunk([]wordEntry{{word, id, count}}))
 	}
 	i, found, err := searchWordChunk(v, w)
 	if err != nil {
@@ -162,6 +170,7 @@ func (x wordIndex) put(word string, id uint32) error {
 		return fmt.Errorf("db: word %q is already indexed", word)
 	}
 	entry := binary.LittleEndian.AppendUint32(append([]byte(nil), w...), id)
+	entry = binary.LittleEndian.AppendUint64(entry, uint64(count))
 	nb := spliceWordChunk(v, i, entry, false)
 	if len(nb) > wordChunkMax || wordChunkLen(nb) >= 1<<16-1 {
 		es, ok := decodeWordChunk(nb)
@@ -199,7 +208,7 @@ func (x wordIndex) remove(word string) error {
 		if err := x.b.Delete(key); err != nil || n == 0 {
 			return err
 		}
-		first, _, _ := wordChunkEntry(nb, 0)
+		first, _, _, _ := wordChunkEntry(nb, 0)
 		return x.b.Put(append([]byte(nil), first...), nb)
 	}
 	return x.b.Put(key, nb)
@@ -286,7 +295,7 @@ func (x wordIndex) scan(from string, fn func(word []byte, id uint32) bool) error
 			first = false
 		}
 		for ; i < n; i++ {
-			word, id, ok := wordChunkEntry(v, i)
+			word, id, _, ok := wordChunkEntry(v, i)
 			if !ok {
 				return fmt.Errorf("%w: malformed words chunk", ErrCorrupt)
 			}
@@ -303,7 +312,7 @@ func (x wordIndex) scan(from string, fn func(word []byte, id uint32) bool) error
 func bulkWordChunks(es []wordEntry, emit func(key, val []byte) error) error {
 	start, size := 0, 0
 	for i, e := range es {
-		size += len(e.word) + 8
+		size += len(e.word) + wordTail + 4
 		if size >= wordChunkTarget || i-start+1 == 1<<16-1 || i == len(es)-1 {
 			if err := emit([]byte(es[start].word), encodeWordChunk(es[start:i+1])); err != nil {
 				return err

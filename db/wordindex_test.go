@@ -30,7 +30,13 @@ func TestWordIndex(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			x := wordIndex{b}
+			// Neighbours in the same bucket that the index must not see.
+			for _, k := range []string{"\x00zz", "\x02aa", "info", "\x01"[:0] + "\x03"} {
+				if err := b.Put([]byte(k), []byte("other")); err != nil {
+					return err
+				}
+			}
+			x := wordIndex{keyspace{b, ksWords}}
 			for i := 0; i < 400; i++ {
 				w := word()
 				if _, ok := model[w]; ok && rng.IntN(2) == 0 {
@@ -40,7 +46,7 @@ func TestWordIndex(t *testing.T) {
 					delete(model, w)
 				} else if !ok {
 					id := uint32(rng.IntN(1 << 30))
-					if err := x.put(w, id); err != nil {
+					if err := x.put(w, id, int64(id)*3); err != nil {
 						return err
 					}
 					model[w] = id
@@ -52,12 +58,12 @@ func TestWordIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		bdb.View(func(tx *bolt.Tx) error {
-			x := wordIndex{tx.Bucket([]byte("words"))}
+			x := wordIndex{keyspace{tx.Bucket([]byte("words")), ksWords}}
 			for i := 0; i < 200; i++ {
 				w := word()
-				id, ok, err := x.get(w)
+				id, count, ok, err := x.get(w)
 				want, wantOK := model[w]
-				if err != nil || ok != wantOK || id != want {
+				if err != nil || ok != wantOK || id != want || (ok && count != int64(want)*3) {
 					t.Fatalf("get(%q) = %d, %v, %v; want %d, %v", w, id, ok, err, want, wantOK)
 				}
 			}
@@ -85,7 +91,7 @@ func TestWordIndex(t *testing.T) {
 			if !slices.Equal(tail, want[i:min(i+5, len(want))]) {
 				t.Fatalf("scan(%q) = %v, want %v", from, tail, want[i:min(i+5, len(want))])
 			}
-			c := tx.Bucket([]byte("words")).Cursor()
+			c := x.b.Cursor()
 			for k, v := c.First(); k != nil; k, v = c.Next() {
 				es, ok := decodeWordChunk(v)
 				if !ok || len(es) == 0 || es[0].word != string(k) || len(v) > wordChunkMax+64 {
@@ -100,7 +106,7 @@ func TestWordIndex(t *testing.T) {
 func TestBulkWordChunks(t *testing.T) {
 	var es []wordEntry
 	for i := 0; i < 50000; i++ {
-		es = append(es, wordEntry{fmt.Sprintf("w%07d", i), uint32(i)})
+		es = append(es, wordEntry{fmt.Sprintf("w%07d", i), uint32(i), int64(i)})
 	}
 	var n int
 	var last string
