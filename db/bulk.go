@@ -60,8 +60,12 @@ type BulkWriter struct {
 	blobs     map[string]string // role -> blob name written
 	blobSizes map[string]int64
 	index     *IndexInfo
-	finished  bool
-	err       error
+	// finiteChecked says the caller checks rows for NaN and Inf itself
+	// (IMPORT: the file reader counts them as it parses).
+	finiteChecked bool
+	inflight      chan error // the result of the flush being written, if any
+	finished      bool
+	err           error
 }
 
 // BulkLoad starts loading a table named name with the given spec.
@@ -168,8 +172,10 @@ func (w *BulkWriter) AppendRaw(words []string, counts []int64, raw []byte) error
 			}
 			continue
 		}
-		if j := firstNonFinite(row, w.meta.Elem); j >= 0 {
-			return w.fail(fmt.Errorf("row %d (%q): %w: element %d is NaN or infinite", w.next, word, ErrInvalidVector, j))
+		if !w.finiteChecked {
+			if j := firstNonFinite(row, w.meta.Elem); j >= 0 {
+				return w.fail(fmt.Errorf("row %d (%q): %w: element %d is NaN or infinite", w.next, word, ErrInvalidVector, j))
+			}
 		}
 		copy(w.slot(rb), row)
 		if err := w.addRow(word, counts, i); err != nil {
@@ -274,10 +280,37 @@ func (w *BulkWriter) fail(err error) error {
 }
 
 // flush writes the buffered rows and full chunks in one transaction.
+//
+// The transaction runs on another goroutine, so the caller goes on parsing
+// and filling the next batch while this one is copied and written; at most
+// one is in flight, and its error surfaces at the next call.
 func (w *BulkWriter) flush() error {
+	if err := w.wait(); err != nil {
+		return err
+	}
 	chunks, rowBufs, nums := w.chunks, w.rowBufs, w.chunkNs
 	w.chunks, w.rowBufs, w.chunkNs, w.pending = nil, nil, nil, 0
-	err := w.db.update(w.ctx, func(tx *bolt.Tx) error {
+	done := make(chan error, 1)
+	w.inflight = done
+	go func() { done <- w.writeChunks(chunks, rowBufs, nums) }()
+	return nil
+}
+
+// wait waits for the flush in flight, if any, and returns the load's error.
+func (w *BulkWriter) wait() error {
+	if w.inflight != nil {
+		err := <-w.inflight
+		w.inflight = nil
+		if err != nil {
+			w.fail(err)
+		}
+	}
+	return w.err
+}
+
+// writeChunks writes full chunks in one transaction.
+func (w *BulkWriter) writeChunks(chunks, rowBufs [][]byte, nums []uint32) error {
+	return w.db.update(w.ctx, func(tx *bolt.Tx) error {
 		t, err := openTableID(tx, w.id)
 		if err != nil {
 			return err
@@ -295,10 +328,6 @@ func (w *BulkWriter) flush() error {
 		}
 		return nil
 	})
-	if err != nil {
-		return w.fail(err)
-	}
-	return nil
 }
 
 // SetBlob stores data under role ("tokenizer", "state") with the table. It
@@ -315,8 +344,8 @@ func (w *BulkWriter) WriteBlob(role string, fn func(io.Writer) error) error {
 	if w.finished {
 		return ErrBulkDone
 	}
-	if w.err != nil {
-		return w.err
+	if err := w.wait(); err != nil {
+		return err
 	}
 	name := newBlobName(role)
 	bw := newBlobWriter(w.ctx, w.db, w.id, name)
@@ -357,7 +386,7 @@ func (w *BulkWriter) commit() {
 	if w.chunk != nil {
 		w.endChunk()
 	}
-	if w.flush() != nil {
+	if w.flush() != nil || w.wait() != nil {
 		return
 	}
 	// The words index goes in last, built from the sorted words in chunks.
@@ -447,6 +476,7 @@ func (w *BulkWriter) Abort() error {
 	if w.finished {
 		return nil
 	}
+	w.wait() // let the flush in flight end before removing what it wrote
 	w.finished = true
 	if w.err == nil {
 		w.err = errors.New("db: bulk load aborted")

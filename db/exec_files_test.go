@@ -145,9 +145,11 @@ func TestExec_ImportBadFiles(t *testing.T) {
 	}{
 		{"short.txt", "3 2\na 1 2\nb 3 4\n", ""},
 		{"dim.txt", "2 2\na 1 2\nb 3 4 5\n", ""},
-		{"nan.txt", "1 2\na 1 x\n", ""},
+		{"notnumber.txt", "1 2\na 1 x\n", ""},
 		{"dup.txt", "2 2\na 1 2\na 3 4\n", ""},
 		{"empty.txt", "", ""},
+		{"nan.txt", "2 2\na 1 2\nb 3 nan\n", ""},
+		{"inf.bin", "1 2\na \x00\x00\x80\x7f\x00\x00\x00\x00\n", ""},
 	}
 	for _, tt := range tests {
 		path := write(tt.name, tt.content)

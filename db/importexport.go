@@ -145,6 +145,8 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 		return nil, at(s.Table, err)
 	}
 	defer w.Abort()
+	// The reader counts NaN and Inf as it parses; refused below, before Commit.
+	w.finiteChecked = spec.Elem == fileElem
 
 	prog := newThrottle(e.ctx)
 	st, _ := os.Stat(path)
@@ -203,6 +205,10 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 		}
 	}
 	rst := r.Stats()
+	if rst.NonFinite > 0 {
+		return nil, errAt(s.File, ErrInvalidVector, "%s: row %d holds NaN or an infinity (%d non-finite values in the file); embeddb stores finite vectors only",
+			path, rst.FirstNonFinite+1, rst.NonFinite)
+	}
 	info, err := w.Commit()
 	if err != nil {
 		return nil, fileError(s.File, path, err)
