@@ -63,7 +63,8 @@ type BulkWriter struct {
 	// finiteChecked says the caller checks rows for NaN and Inf itself
 	// (IMPORT: the file reader counts them as it parses).
 	finiteChecked bool
-	inflight      chan error // the result of the flush being written, if any
+	inflight      chan flushed // the result of the flush being written, if any
+	free          [][]byte     // chunk buffers written and committed, to fill again
 	finished      bool
 	err           error
 }
@@ -229,7 +230,11 @@ func (w *BulkWriter) addWord(word string, count int64) bool {
 // slot returns the bytes of the next row in the current chunk.
 func (w *BulkWriter) slot(rb int) []byte {
 	if w.chunk == nil {
-		w.chunk = make([]byte, 0, w.meta.ChunkRows*rb)
+		if n := len(w.free); n > 0 {
+			w.chunk, w.free = w.free[n-1][:0], w.free[:n-1]
+		} else {
+			w.chunk = make([]byte, 0, w.meta.ChunkRows*rb)
+		}
 	}
 	n := len(w.chunk)
 	w.chunk = w.chunk[:n+rb]
@@ -290,19 +295,30 @@ func (w *BulkWriter) flush() error {
 	}
 	chunks, rowBufs, nums := w.chunks, w.rowBufs, w.chunkNs
 	w.chunks, w.rowBufs, w.chunkNs, w.pending = nil, nil, nil, 0
-	done := make(chan error, 1)
+	done := make(chan flushed, 1)
 	w.inflight = done
-	go func() { done <- w.writeChunks(chunks, rowBufs, nums) }()
+	go func() { done <- flushed{w.writeChunks(chunks, rowBufs, nums), chunks} }()
 	return nil
+}
+
+// flushed is the outcome of a flush: its error, and the chunk buffers it
+// wrote, free for reuse once the transaction has committed (bbolt needs
+// values to stay unchanged until then). Reusing them spares allocating and
+// zeroing the whole matrix a second time.
+type flushed struct {
+	err    error
+	chunks [][]byte
 }
 
 // wait waits for the flush in flight, if any, and returns the load's error.
 func (w *BulkWriter) wait() error {
 	if w.inflight != nil {
-		err := <-w.inflight
+		f := <-w.inflight
 		w.inflight = nil
-		if err != nil {
-			w.fail(err)
+		if f.err != nil {
+			w.fail(f.err)
+		} else {
+			w.free = append(w.free, f.chunks...)
 		}
 	}
 	return w.err

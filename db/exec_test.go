@@ -169,10 +169,32 @@ func TestExec_NearestGensim(t *testing.T) {
 			if len(got) != len(c.Result) {
 				t.Fatalf("%s %v: %d rows, want %d", sql, args, len(got), len(c.Result))
 			}
-			for i, want := range c.Result {
-				if got[i][0] != want[0] || math.Abs(float64(got[i][1].(float32))-want[1].(float64)) > 2e-6 {
-					t.Errorf("index=%v %s %v row %d = %v, gensim says %v", index, sql, args, i, got[i], want)
+			if !index {
+				for i, want := range c.Result {
+					if got[i][0] != want[0] || math.Abs(float64(got[i][1].(float32))-want[1].(float64)) > 2e-6 {
+						t.Errorf("%s %v row %d = %v, gensim says %v", sql, args, i, got[i], want)
+					}
 				}
+				continue
+			}
+			// The graph is approximate and, built on two threads, not the
+			// same twice: every answer must carry gensim's similarity for its
+			// word, and nearly all of gensim's words must be found.
+			sims := map[any]float64{}
+			for _, want := range c.Result {
+				sims[want[0]] = want[1].(float64)
+			}
+			found := 0
+			for _, r := range got {
+				if want, ok := sims[r[0]]; ok {
+					found++
+					if math.Abs(float64(r[1].(float32))-want) > 2e-6 {
+						t.Errorf("index: %s %v: %v, gensim says %v", sql, args, r, want)
+					}
+				}
+			}
+			if found < len(c.Result)-2 {
+				t.Errorf("index: %s %v found %d of gensim's %d: %v", sql, args, found, len(c.Result), got)
 			}
 		}
 	}
