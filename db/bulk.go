@@ -402,13 +402,23 @@ func (w *BulkWriter) commit() {
 	if w.chunk != nil {
 		w.endChunk()
 	}
-	if w.flush() != nil || w.wait() != nil {
-		return
-	}
-	// The words index goes in last, built from the sorted words in chunks.
+	// The words index goes in last, built from the sorted words in chunks;
+	// they are sorted while the last rows are written.
 	entries := w.words
 	w.words, w.seen = nil, nil
-	slices.SortFunc(entries, func(a, b wordEntry) int { return strings.Compare(a.word, b.word) })
+	sorted := make(chan struct{})
+	go func() {
+		slices.SortFunc(entries, func(a, b wordEntry) int { return strings.Compare(a.word, b.word) })
+		close(sorted)
+	}()
+	err := w.flush()
+	if err == nil {
+		err = w.wait()
+	}
+	<-sorted
+	if err != nil {
+		return
+	}
 	for i := 1; i < len(entries); i++ {
 		if entries[i].word == entries[i-1].word {
 			w.fail(fmt.Errorf("%w: %q at rows %d and %d", ErrWordExists, entries[i].word,
@@ -448,7 +458,7 @@ func (w *BulkWriter) commit() {
 			return
 		}
 	}
-	err := w.db.update(w.ctx, func(tx *bolt.Tx) error {
+	err = w.db.update(w.ctx, func(tx *bolt.Tx) error {
 		cat := tx.Bucket(bucketCatalog)
 		cur := cat.Get([]byte(w.name))
 		switch {
