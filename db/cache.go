@@ -23,6 +23,14 @@ type tableCache struct {
 	mu      sync.Mutex
 	flat    *index.Flat
 	flatErr error
+
+	// The words and counts of all rows by id ("" and 0 for deleted and
+	// unnamed rows), so that search results and WHERE filters need no
+	// reads of row chunks.
+	names     []string
+	counts    []int64
+	live      []bool
+	namesDone bool
 }
 
 // cached returns the cache of table t at its current version, creating an
@@ -73,6 +81,30 @@ func (d *DB) flat(ctx context.Context, t *table) (*index.Flat, error) {
 	}
 	c.flat = f
 	return f, nil
+}
+
+// rowNames returns the words, counts and liveness of every row of t by id,
+// read once per version of the table.
+func (d *DB) rowNames(t *table) (names []string, counts []int64, live []bool, err error) {
+	c := d.cached(t)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.namesDone {
+		return c.names, c.counts, c.live, nil
+	}
+	n := int(t.meta.NextID)
+	names, counts, live = make([]string, n), make([]int64, n), make([]bool, n)
+	err = t.forEachRow(0, false, func(r Row) error {
+		if int(r.ID) < n {
+			names[r.ID], counts[r.ID], live[r.ID] = r.Word, r.Count, true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c.names, c.counts, c.live, c.namesDone = names, counts, live, true
+	return names, counts, live, nil
 }
 
 // hnswEntry is a loaded index graph and the blob it came from.

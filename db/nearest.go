@@ -116,6 +116,13 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 			if !slices.Contains(exclude, id) {
 				exclude = append(exclude, id)
 			}
+			if len(terms) == 1 && tm.weight > 0 && s.t.meta.Metric == "cosine" {
+				// One word: its own direction; the search normalises it.
+				if index.Norm(vec) == 0 {
+					return nil, nil, errAt(x, nil, "the query vector is zero: nothing is near it")
+				}
+				return vec, exclude, nil
+			}
 			if s.t.meta.Metric == "cosine" {
 				// gensim: the mean of the weighted unit vectors.
 				if index.Norm(vec) == 0 {
@@ -177,20 +184,19 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	names, counts, live, err := s.e.d.rowNames(s.t)
+	if err != nil {
+		return nil, at(call, err)
+	}
 	opts := index.SearchOptions{Exclude: exclude}
 	var filterErr error
 	if where != nil {
 		row := &scope{e: s.e, t: s.t, row: &rowRef{}}
 		opts.Filter = func(id uint32) bool {
-			if filterErr != nil {
+			if filterErr != nil || int(id) >= len(live) || !live[id] {
 				return false
 			}
-			word, count, live, err := s.t.rowMeta(id)
-			if err != nil || !live {
-				filterErr = err
-				return false
-			}
-			*row.row = rowRef{id: id, word: word, count: count}
+			*row.row = rowRef{id: id, word: names[id], count: counts[id]}
 			ok, err := row.truthy(where)
 			if err != nil {
 				filterErr = err
@@ -205,13 +211,15 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 	if err != nil {
 		return nil, at(call, err)
 	}
-	rows := make([][]any, 0, len(res))
-	for _, r := range res {
-		word, _, _, err := s.t.rowMeta(r.ID)
-		if err != nil {
-			return nil, at(call, err)
+	rows := make([][]any, len(res))
+	vals := make([]any, 2*len(res)) // one allocation for all the rows' cells
+	for i, r := range res {
+		var word string
+		if int(r.ID) < len(names) {
+			word = names[r.ID]
 		}
-		rows = append(rows, []any{word, r.Score})
+		vals[2*i], vals[2*i+1] = word, r.Score
+		rows[i] = vals[2*i : 2*i+2 : 2*i+2]
 	}
 	return rows, nil
 }

@@ -1,0 +1,134 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/embeddb/embeddb/index"
+	bolt "go.etcd.io/bbolt"
+)
+
+// BenchmarkNearest compares SELECT NEAREST through the whole language path
+// (a prepared statement: parameters bound, table resolved, the query word
+// looked up, the index searched, ids turned back into words) with a search
+// of the same index called directly with the query vector, on 100,000
+// clustered 100-d vectors (EMBEDDB_BENCH_NEAREST_N sets another count). It
+// reports both latencies and their ratio.
+func BenchmarkNearest(b *testing.B) {
+	const dim, k = 100, 10
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("EMBEDDB_BENCH_NEAREST_N")); err == nil && v > 0 {
+		n = v // e.g. 1000000; the index build then takes minutes
+	}
+	ctx := context.Background()
+	d, err := Open(filepath.Join(b.TempDir(), "n.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	rng := rand.New(rand.NewPCG(5, 6))
+	centers := make([]float32, 50*dim)
+	for i := range centers {
+		centers[i] = float32(rng.NormFloat64())
+	}
+	words := make([]string, n)
+	vecs := make([]float32, n*dim)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%d", i)
+		c := rng.IntN(50)
+		for j := 0; j < dim; j++ {
+			vecs[i*dim+j] = centers[c*dim+j] + 0.5*float32(rng.NormFloat64())
+		}
+	}
+	w, err := d.BulkLoad(ctx, "t", TableSpec{Dim: dim}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Append(words, nil, vecs); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Exec(ctx, "CREATE INDEX ON t USING hnsw"); err != nil {
+		b.Fatal(err)
+	}
+	// The very graph the database searches, for the direct calls.
+	var h *index.HNSW
+	err = d.view(ctx, func(tx *bolt.Tx) error {
+		t, err := openTable(tx, "t")
+		if err == nil {
+			h, err = d.hnsw(t)
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	stmt, err := d.Prepare("SELECT NEAREST(?, ?) FROM t")
+	if err != nil {
+		b.Fatal(err)
+	}
+	queries := make([]int, 1024)
+	for i := range queries {
+		queries[i] = rng.IntN(n)
+	}
+	// Warm both paths (the database loads its graph on first use).
+	if rows, err := stmt.Query(ctx, words[0], k); err != nil {
+		b.Fatal(err)
+	} else {
+		rows.Close()
+	}
+	b.ResetTimer()
+	// The paths take turns over blocks of the same queries, each running a
+	// whole block at a time (so neither finds the graph nodes the other has
+	// just pulled into the cache) and going first every other block (so
+	// drifts in the machine's speed fall on both).
+	var lang, direct time.Duration
+	runSQL := func(qs []int) {
+		start := time.Now()
+		for _, q := range qs {
+			rows, err := stmt.Query(ctx, words[q], k)
+			if err != nil {
+				b.Fatal(err)
+			}
+			all, err := rows.All()
+			if err != nil || len(all) != k {
+				b.Fatalf("%d rows, %v", len(all), err)
+			}
+		}
+		lang += time.Since(start)
+	}
+	runDirect := func(qs []int) {
+		start := time.Now()
+		for _, q := range qs {
+			res, err := h.Search(ctx, vecs[q*dim:(q+1)*dim], k, index.SearchOptions{Exclude: []uint32{uint32(q)}})
+			if err != nil || len(res) != k {
+				b.Fatalf("%d results, %v", len(res), err)
+			}
+		}
+		direct += time.Since(start)
+	}
+	const block = 256
+	for done, turn := 0, 0; done < b.N; turn++ {
+		n := min(block, b.N-done)
+		qs := queries[(turn*block)%len(queries):][:n]
+		if turn%2 == 0 {
+			runSQL(qs)
+			runDirect(qs)
+		} else {
+			runDirect(qs)
+			runSQL(qs)
+		}
+		done += n
+	}
+	b.ReportMetric(float64(lang.Microseconds())/float64(b.N), "µs/query-sql")
+	b.ReportMetric(float64(direct.Microseconds())/float64(b.N), "µs/query-index")
+	b.ReportMetric(float64(lang)/float64(direct), "sql/index")
+}
