@@ -54,6 +54,7 @@ type Report struct {
 	Failed    int // commands that finished with an error (nothing may change)
 }
 
+// String summarises the report in one line.
 func (r Report) String() string {
 	return fmt.Sprintf("%d rounds: %d SIGKILLs survived (%d after the commit), %d statements completed, %d failed cleanly",
 		r.Rounds, r.Kills, r.Committed, r.Completed, r.Failed)
