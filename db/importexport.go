@@ -2,13 +2,12 @@ package db
 
 import (
 	"errors"
-	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/embeddb/embeddb/db/vecfile"
-	"github.com/embeddb/embeddb/internal/half"
 	"github.com/embeddb/embeddb/query"
 )
 
@@ -22,85 +21,13 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	vals, nodes, err := e.options(s.Options)
+	fo, nodes, err := e.fileOptions(s.Options, "IMPORT", importOptions)
 	if err != nil {
 		return nil, err
 	}
-	var ropts vecfile.ReadOptions
-	var tokPath, metric string
-	var elem *ElemType
-	var replace bool
-	for name, v := range vals {
-		o := nodes[name]
-		bad := func(want string) error { return errAt(&o, nil, "%s must be %s, found %v", name, want, v) }
-		str, isStr := v.(string)
-		switch name {
-		case "format":
-			f, err := vecfile.ParseFormat(str)
-			if !isStr || err != nil {
-				return nil, bad("word2vec, glove, fasttext, npy or safetensors")
-			}
-			ropts.Format = f
-		case "binary":
-			b, err := parseBool(v)
-			if err != nil {
-				return nil, bad("true or false")
-			}
-			ropts.Binary = b
-		case "limit":
-			n, ok := toInt(v)
-			if !ok || n < 0 || n > 1<<40 {
-				return nil, bad("a non-negative integer")
-			}
-			ropts.Limit = int(n)
-		case "unicode_errors":
-			if !isStr || (str != "strict" && str != "replace" && str != "ignore") {
-				return nil, bad("'strict', 'replace' or 'ignore'")
-			}
-			ropts.UnicodeErrors = str
-		case "duplicates":
-			d, err := vecfile.ParseDuplicates(str)
-			if !isStr || err != nil {
-				return nil, bad("'error' or 'skip'")
-			}
-			ropts.Duplicates = d
-		case "tensor":
-			if !isStr {
-				return nil, bad("a tensor name")
-			}
-			ropts.Tensor = str
-		case "tokenizer":
-			if !isStr {
-				return nil, bad("the path of a tokenizer.json")
-			}
-			tokPath = str
-		case "words":
-			if !isStr {
-				return nil, bad("the path of a words file")
-			}
-			ropts.WordsPath = str
-		case "type":
-			t, err := ParseElemType(str)
-			if !isStr || err != nil {
-				return nil, bad("float32, float16 or bfloat16")
-			}
-			elem = &t
-		case "metric":
-			if _, err := validMetric(strings.ToLower(str)); !isStr || err != nil {
-				return nil, bad("cosine, dot or euclidean")
-			}
-			metric = strings.ToLower(str)
-		case "replace":
-			b, err := parseBool(v)
-			if err != nil {
-				return nil, bad("true or false")
-			}
-			replace = b
-		default:
-			return nil, unknownOption(o, "IMPORT", importOptions)
-		}
-	}
-	ropts.Progress = nil
+	ropts := vecfile.ReadOptions{Format: fo.format, Binary: fo.binary, Limit: fo.limit,
+		UnicodeErrors: fo.unicodeErrors, Duplicates: fo.duplicates, Tensor: fo.tensor, WordsPath: fo.words}
+	tokPath, metric, elem, replace := fo.tokenizer, fo.metric, fo.elem, fo.replace
 	start := time.Now()
 	r, err := vecfile.Open(path, ropts)
 	if err != nil {
@@ -149,18 +76,12 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	w.finiteChecked = spec.Elem == fileElem
 
 	prog := newThrottle(e.ctx)
-	st, _ := os.Stat(path)
-	var total int64
-	if st != nil && !st.IsDir() {
-		total = st.Size()
-	}
 	var vecs []float32
 	var words []string
 	err = r.Read(e.ctx, func(b *vecfile.Batch) error {
 		n := len(b.Data) / (hdr.Dim * hdr.DType.Size())
 		words = b.Words
 		if words == nil {
-			words = words[:0]
 			words = make([]string, n)
 			if tok != nil {
 				for i := range words {
@@ -195,7 +116,6 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 		prog.report(p, false)
 		return nil
 	})
-	_ = total
 	if err != nil {
 		return nil, fileError(s.File, path, err)
 	}
@@ -264,49 +184,15 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	vals, nodes, err := e.options(s.Options)
+	fo, _, err := e.fileOptions(s.Options, "EXPORT", exportOptions)
 	if err != nil {
 		return nil, err
 	}
-	var wopts vecfile.WriteOptions
+	wopts := vecfile.WriteOptions{Format: fo.format, Binary: fo.binary, WordsPath: fo.words, Tensor: fo.tensor}
 	var dtype *vecfile.DType
-	for name, v := range vals {
-		o := nodes[name]
-		bad := func(want string) error { return errAt(&o, nil, "%s must be %s, found %v", name, want, v) }
-		str, isStr := v.(string)
-		switch name {
-		case "format":
-			f, err := vecfile.ParseFormat(str)
-			if !isStr || err != nil {
-				return nil, bad("word2vec, glove, fasttext, npy or safetensors")
-			}
-			wopts.Format = f
-		case "binary":
-			b, err := parseBool(v)
-			if err != nil {
-				return nil, bad("true or false")
-			}
-			wopts.Binary = b
-		case "type":
-			t, err := ParseElemType(str)
-			if !isStr || err != nil {
-				return nil, bad("float32, float16 or bfloat16")
-			}
-			ft := toFileDType(t)
-			dtype = &ft
-		case "words":
-			if !isStr {
-				return nil, bad("the path of the words file")
-			}
-			wopts.WordsPath = str
-		case "tensor":
-			if !isStr {
-				return nil, bad("a tensor name")
-			}
-			wopts.Tensor = str
-		default:
-			return nil, unknownOption(o, "EXPORT", exportOptions)
-		}
+	if fo.elem != nil {
+		ft := toFileDType(*fo.elem)
+		dtype = &ft
 	}
 	start := time.Now()
 	var rows int64
@@ -374,5 +260,94 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 		s.Table.Name, path, rows, format.String(), roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
-var _ = half.Float16ToFloat32
-var _ = fmt.Sprint
+// fileOpts are the WITH options of IMPORT and EXPORT.
+type fileOpts struct {
+	format        vecfile.Format
+	binary        bool
+	limit         int
+	unicodeErrors string
+	duplicates    vecfile.Duplicates
+	tensor        string
+	tokenizer     string
+	words         string
+	elem          *ElemType
+	metric        string
+	replace       bool
+}
+
+// fileOptions evaluates and checks the WITH options of stmt (IMPORT or
+// EXPORT), which takes the options named in known.
+func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fileOpts, map[string]query.Option, error) {
+	vals, nodes, err := e.options(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	fo := &fileOpts{}
+	for name, v := range vals {
+		o := nodes[name]
+		if !slices.Contains(known, name) {
+			return nil, nil, unknownOption(o, stmt, known)
+		}
+		bad := func(want string) error { return errAt(&o, nil, "%s must be %s, found %v", name, want, v) }
+		str, isStr := v.(string)
+		switch name {
+		case "format":
+			f, err := vecfile.ParseFormat(str)
+			if !isStr || err != nil {
+				return nil, nil, bad("word2vec, glove, fasttext, npy or safetensors")
+			}
+			fo.format = f
+		case "binary", "replace":
+			b, err := parseBool(v)
+			if err != nil {
+				return nil, nil, bad("true or false")
+			}
+			if name == "binary" {
+				fo.binary = b
+			} else {
+				fo.replace = b
+			}
+		case "limit":
+			n, ok := toInt(v)
+			if !ok || n < 0 || n > 1<<40 {
+				return nil, nil, bad("a non-negative integer")
+			}
+			fo.limit = int(n)
+		case "unicode_errors":
+			if !isStr || (str != "strict" && str != "replace" && str != "ignore") {
+				return nil, nil, bad("'strict', 'replace' or 'ignore'")
+			}
+			fo.unicodeErrors = str
+		case "duplicates":
+			d, err := vecfile.ParseDuplicates(str)
+			if !isStr || err != nil {
+				return nil, nil, bad("'error' or 'skip'")
+			}
+			fo.duplicates = d
+		case "tensor", "tokenizer", "words":
+			if !isStr {
+				return nil, nil, bad("a string")
+			}
+			switch name {
+			case "tensor":
+				fo.tensor = str
+			case "tokenizer":
+				fo.tokenizer = str
+			default:
+				fo.words = str
+			}
+		case "type":
+			t, err := ParseElemType(str)
+			if !isStr || err != nil {
+				return nil, nil, bad("float32, float16 or bfloat16")
+			}
+			fo.elem = &t
+		case "metric":
+			if _, err := validMetric(strings.ToLower(str)); !isStr || err != nil {
+				return nil, nil, bad("cosine, dot or euclidean")
+			}
+			fo.metric = strings.ToLower(str)
+		}
+	}
+	return fo, nodes, nil
+}
