@@ -18,8 +18,8 @@
 #        QUIET_MAX_WAIT  seconds run_timed.py waits for an idle machine before each run (default 120)
 #
 # Parameters (the peers'): vector_size 100, window 5, negative 5, sample 1e-3, min_count 5,
-# epochs 5. embeddb trains with trainer/internal/cmd/w2vtrain (the embeddb command cannot
-# TRAIN yet); gensim with peers/gensim_train.py --mode file (its fastest mode); fastText with
+# epochs 5. embeddb trains with the embeddb command's TRAIN (scripts/embeddb_train.sh);
+# gensim with peers/gensim_train.py --mode file (its fastest mode); fastText with
 # -minn 0 -maxn 0 (plain word2vec). Words/s = corpus tokens × epochs / training seconds, as
 # run_timed.py computes it for every tool (vocabulary pass and output excluded).
 set -euo pipefail
@@ -53,8 +53,8 @@ fi
 WORDS=$("$PY" -c "import json,sys; print(json.load(open(sys.argv[1]))['tokens'])" "$STATS")
 echo "   $WORDS tokens"
 
-echo "== building embeddb's trainer"
-(cd "$REPO" && go build -o "$WORK/w2vtrain" ./trainer/internal/cmd/w2vtrain)
+echo "== building embeddb"
+(cd "$REPO" && go build -o "$WORK/embeddb" ./cmd/embeddb)
 
 : > "$JSONL"
 rm -f "$WORK"/models/*.txt
@@ -64,9 +64,8 @@ for r in $(seq 1 "$RUNS"); do
     for tool in $TOOLS; do
       name="$tool-$m-r$r"
       case "$tool" in
-        embeddb) cmd=("$WORK/w2vtrain" -out "$WORK/models/$name.txt"
-                   -param sg=$sg -param vector_size=100 -param window=5 -param negative=5
-                   -param sample=0.001 -param min_count=5 -param epochs=5 -param workers=$WORKERS "$TOK") ;;
+        embeddb) cmd=("$REPO/scripts/embeddb_train.sh" "$WORK/embeddb" "$WORK/$name.db" $sg $WORKERS
+                   "$TOK" "$WORK/models/$name.txt") ;;
         gensim)  cmd=("$PY" "$PEERS/gensim_train.py" --mode file --sg $sg --tok "$TOK"
                    --out "$WORK/models/$name.txt" --workers $WORKERS) ;;
         gensim-iter) cmd=("$PY" "$PEERS/gensim_train.py" --mode iter --sg $sg --tok "$TOK"
