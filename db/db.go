@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -73,6 +74,11 @@ func Open(path string, opts *Options) (*DB, error) {
 		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
 			errors.Is(err, berrors.ErrVersionMismatch):
 			return nil, fmt.Errorf("open %s: %w (%v)", path, ErrNotDatabase, err)
+		}
+		var pe *fs.PathError
+		if !errors.As(err, &pe) && !errors.Is(err, ErrCorrupt) {
+			// bbolt's own complaints about the file ("file size too small").
+			return nil, fmt.Errorf("open %s: %w: %v", path, ErrCorrupt, err)
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
