@@ -132,9 +132,9 @@ func TestOpen_Damaged(t *testing.T) {
 	}
 	cases := map[string][]byte{
 		"TruncatedMidData": seed[:5*4096+100],
-		"Truncated":       seed[:len(seed)/3],
-		"HeaderOnly":      seed[:4096],
-		"MetaPagesZeroed": append(make([]byte, 8192), seed[8192:]...),
+		"Truncated":        seed[:len(seed)/3],
+		"HeaderOnly":       seed[:4096],
+		"MetaPagesZeroed":  append(make([]byte, 8192), seed[8192:]...),
 	}
 	flipped := append([]byte(nil), seed...)
 	for i := 8192; i < len(flipped); i += 997 {
