@@ -35,6 +35,7 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 		return e.finish(s, cols, [][]any{row})
 	}
 	var out *Rows
+	streamIt := false
 	err := e.d.view(e.ctx, func(tx *bolt.Tx) error {
 		t, err := e.table(tx, s.From)
 		if err != nil {
@@ -63,9 +64,16 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 			out, err = e.finish(s, cols, [][]any{row})
 			return err
 		}
-		out, err = sc.scan(tx, s)
+		if len(s.OrderBy) == 0 {
+			streamIt = true // outside this transaction: see stream
+			return nil
+		}
+		out, err = sc.scan(s)
 		return err
 	})
+	if err == nil && streamIt {
+		return e.stream(s)
+	}
 	return out, err
 }
 
@@ -292,22 +300,19 @@ func refersTo(s *query.Select, name string) bool {
 	return found
 }
 
-// scan runs a per-row SELECT.
-func (s *scope) scan(tx *bolt.Tx, sel *query.Select) (*Rows, error) {
-	limit, offset, err := s.e.limits(sel)
-	if err != nil {
-		return nil, err
-	}
+// eachRow calls emit with the projected values of every row of the table
+// that satisfies WHERE, in id order, and with its ORDER BY keys when
+// withKeys. emit returning errStop ends the walk early without error.
+func (s *scope) eachRow(sel *query.Select, withKeys bool, emit func(vals, keys []any) error) error {
 	withVec := refersTo(sel, "vector") || hasStar(sel)
 	row := &scope{e: s.e, t: s.t, row: &rowRef{}}
-	var cols []string
-	var rows [][]any
-	var keys [][]any
-	stopAt := int64(-1)
-	if len(sel.OrderBy) == 0 && limit >= 0 {
-		stopAt = offset + limit
-	}
+	n := 0
 	visit := func(r Row) error {
+		if n++; n%4096 == 0 {
+			if err := s.e.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		*row.row = rowRef{id: r.ID, word: r.Word, count: r.Count, vec: r.Vector}
 		if sel.Where != nil {
 			ok, err := row.truthy(sel.Where)
@@ -315,62 +320,142 @@ func (s *scope) scan(tx *bolt.Tx, sel *query.Select) (*Rows, error) {
 				return err
 			}
 		}
-		c, vals, err := row.project(sel.Items)
+		cols, vals, err := row.project(sel.Items)
 		if err != nil {
 			return err
 		}
-		cols = c
-		if len(sel.OrderBy) > 0 {
-			k, err := row.orderKeys(sel, cols, vals)
-			if err != nil {
-				return err
-			}
-			keys = append(keys, k)
-		}
-		rows = append(rows, vals)
-		if len(rows)%4096 == 0 {
-			if err := s.e.ctx.Err(); err != nil {
+		var keys []any
+		if withKeys {
+			if keys, err = row.orderKeys(sel, cols, vals); err != nil {
 				return err
 			}
 		}
-		if stopAt >= 0 && int64(len(rows)) >= stopAt {
-			return errStop
-		}
-		return nil
+		return emit(vals, keys)
 	}
 	ids, indexed, err := s.accessPath(sel.Where)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if indexed {
+	if !indexed {
+		err = s.t.forEachRow(0, withVec, visit)
+	} else {
 		for _, id := range ids {
-			r, err := s.t.lookupID(id)
-			if errors.Is(err, ErrNoWord) {
+			r, lerr := s.t.lookupID(id)
+			if errors.Is(lerr, ErrNoWord) {
 				continue
 			}
-			if err == nil {
+			if err = lerr; err == nil {
 				if !withVec {
 					r.Vector = nil
 				}
 				err = visit(r)
 			}
 			if err != nil {
-				if err == errStop {
-					break
-				}
-				return nil, err
+				break
 			}
 		}
-	} else if err := s.t.forEachRow(0, withVec, visit); err != nil && err != errStop {
+	}
+	if err == errStop {
+		return nil
+	}
+	return err
+}
+
+// scan runs a per-row SELECT with ORDER BY: every row is needed before the
+// first can be given.
+func (s *scope) scan(sel *query.Select) (*Rows, error) {
+	limit, offset, err := s.e.limits(sel)
+	if err != nil {
 		return nil, err
 	}
-	if cols == nil {
-		cols = itemNames(sel)
+	var rows, keys [][]any
+	err = s.eachRow(sel, true, func(vals, k []any) error {
+		rows, keys = append(rows, vals), append(keys, k)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if len(sel.OrderBy) > 0 {
-		sortByKeys(rows, keys, sel.OrderBy)
+	sortByKeys(rows, keys, sel.OrderBy)
+	return newRows(itemNames(sel), window(rows, offset, limit)), nil
+}
+
+// stream runs a per-row SELECT without ORDER BY: rows are produced as they
+// are read, in a read transaction that lives until the Rows is closed or
+// exhausted, so a query over a large table needs no memory for the whole
+// result. The first row (or error) is read before stream returns, so that
+// an error in the statement is returned at once.
+func (e *env) stream(sel *query.Select) (*Rows, error) {
+	limit, offset, err := e.limits(sel)
+	if err != nil {
+		return nil, err
 	}
-	return newRows(cols, window(rows, offset, limit)), nil
+	type item struct {
+		vals []any
+		err  error
+	}
+	ch := make(chan item, 64)
+	done := make(chan struct{})
+	go func() {
+		defer close(ch)
+		var skipped, sent int64
+		err := e.d.view(e.ctx, func(tx *bolt.Tx) error {
+			t, err := e.table(tx, sel.From)
+			if err != nil {
+				return err
+			}
+			sc := &scope{e: e, t: t}
+			return sc.eachRow(sel, false, func(vals, _ []any) error {
+				if skipped < offset {
+					skipped++
+					return nil
+				}
+				if limit >= 0 && sent >= limit {
+					return errStop
+				}
+				select {
+				case ch <- item{vals: vals}:
+					sent++
+					return nil
+				case <-done:
+					return errStop
+				}
+			})
+		})
+		if err != nil {
+			select {
+			case ch <- item{err: err}:
+			case <-done:
+			}
+		}
+	}()
+	release := func() {
+		close(done)
+		for range ch { // let the producer end its transaction
+		}
+	}
+	first, ok := <-ch
+	if ok && first.err != nil {
+		release()
+		return nil, first.err
+	}
+	pending := &first
+	if !ok {
+		pending = nil
+	}
+	next := func() ([]any, error) {
+		if pending != nil {
+			it := pending
+			pending = nil
+			return it.vals, nil
+		}
+		it, ok := <-ch
+		if !ok {
+			return nil, nil
+		}
+		return it.vals, it.err
+	}
+	return &Rows{cols: itemNames(sel), next: next, release: release, i: -1}, nil
 }
 
 func hasStar(s *query.Select) bool {

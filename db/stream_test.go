@@ -1,0 +1,69 @@
+package db_test
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/embeddb/embeddb/db"
+)
+
+// TestQuery_Streams: a per-row SELECT without ORDER BY gives its rows as it
+// reads them; closing early ends the read; an error on a later row comes
+// from Rows.Err; LIMIT and OFFSET apply.
+func TestQuery_Streams(t *testing.T) {
+	ctx := context.Background()
+	d := MustOpenDB(t)
+	w, err := d.BulkLoad(ctx, "t", db.TableSpec{Dim: 4}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words, counts, vecs := randRows(20000, 4, 1)
+	counts[15000] = 0 // the row whose count makes the WHERE below divide by zero
+	if err := w.Append(words, counts, vecs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	before := runtime.NumGoroutine()
+	rows, err := d.Query(ctx, "SELECT word, vector FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 10 && rows.Next(); i++ {
+	}
+	rows.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines after Close, %d before: the reader did not stop", n, before)
+	}
+
+	got := mustExec(t, d, "SELECT word FROM t LIMIT 3 OFFSET 19998").Rows
+	if len(got) != 2 || got[0][0] != "w19998" || got[1][0] != "w19999" {
+		t.Fatalf("LIMIT 3 OFFSET 19998 = %v", got)
+	}
+
+	rows, err = d.Query(ctx, "SELECT word FROM t WHERE 1 / count > 0")
+	if err != nil {
+		t.Fatalf("the error is on row 15000, not the first: %v", err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if err := rows.Err(); err == nil || !strings.Contains(err.Error(), "division by zero") || n != 15000 {
+		t.Fatalf("after %d rows, Err = %v; want division by zero after 15000", n, err)
+	}
+
+	// An error in the first row is returned by Query itself.
+	if _, err := d.Query(ctx, "SELECT 1 / 0, word FROM t"); err == nil {
+		t.Fatal("an error on the first row was not returned by Query")
+	}
+}
