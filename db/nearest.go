@@ -76,6 +76,48 @@ func (s *scope) linearTerms(x query.Expr, weight float64, out []term) ([]term, b
 	return out, false
 }
 
+// keyID returns the row id of a word key (a string or string parameter);
+// found is false for anything else, or a word not in the table (the slow
+// path then reports it).
+func (s *scope) keyID(key query.Expr) (uint32, bool) {
+	switch key.(type) {
+	case *query.StringLit, *query.Param:
+	default:
+		return 0, false
+	}
+	v, err := s.eval(key)
+	w, isStr := v.(string)
+	if err != nil || !isStr {
+		return 0, false
+	}
+	return s.t.wordID(w)
+}
+
+// searcherVector returns the vector that the search of t will use holds for
+// row id (the index's, or an exact-search matrix already built), or nil.
+func (e *env) searcherVector(t *table, id uint32) []float32 {
+	if t.meta.Index != nil && !e.d.settings.exact() {
+		if id >= t.meta.Index.Upto {
+			return nil
+		}
+		h, err := e.d.hnsw(t)
+		if err != nil {
+			return nil
+		}
+		v, _ := h.Vector(id)
+		return v
+	}
+	c := e.d.cached(t)
+	c.mu.Lock()
+	f := c.flat
+	c.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	v, _ := f.Vector(id)
+	return v
+}
+
 // constNumber evaluates x if it is a number that needs no row.
 func (s *scope) constNumber(x query.Expr) (float64, bool) {
 	switch x.(type) {
@@ -93,7 +135,17 @@ func (s *scope) constNumber(x query.Expr) (float64, bool) {
 // nearestQuery turns NEAREST's first argument into a query vector and the
 // rows to leave out of the answer.
 func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
-	if terms, ok := s.linearTerms(x, 1, nil); ok {
+	terms, ok := s.linearTerms(x, 1, nil)
+	if ok && len(terms) == 1 && terms[0].weight > 0 && s.t.meta.Metric == "cosine" {
+		// One word: its unit vector, as the search holds it, saves reading
+		// the row's vector chunk.
+		if id, found := s.keyID(terms[0].key); found {
+			if v := s.e.searcherVector(s.t, id); v != nil {
+				return v, []uint32{id}, nil
+			}
+		}
+	}
+	if ok {
 		var exclude []uint32
 		var sum []float64
 		for _, tm := range terms {

@@ -130,6 +130,18 @@ func (h *HNSW) Contains(id uint32) bool {
 	return ok
 }
 
+// Vector returns a copy of the vector the index holds for row id: for
+// Cosine, the unit vector; ok is false if the index does not hold the row.
+func (h *HNSW) Vector(id uint32) (v []float32, ok bool) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	s, ok := h.slotOf[id]
+	if !ok || h.isDeleted(s) {
+		return nil, false
+	}
+	return append([]float32(nil), h.vec(s)...), true
+}
+
 // vec returns the stored vector of slot s.
 func (h *HNSW) vec(s uint32) []float32 {
 	i := int(s) * h.dim
