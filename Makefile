@@ -61,7 +61,7 @@ walkthrough:
 # SIGKILLs) and checks every reopened file; TORTURE_SEED repeats a run.
 TORTURE_ROUNDS ?= 1000
 torture:
-	$(GO) test -count=1 -timeout 3h -run '^TestTorture$$' ./internal/torture -args \
+	$(GO) test -v -count=1 -timeout 3h -run '^TestTorture$$' ./internal/torture -args \
 		-torture.rounds=$(TORTURE_ROUNDS) $(if $(TORTURE_SEED),-torture.seed=$(TORTURE_SEED))
 
 clean:

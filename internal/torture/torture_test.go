@@ -13,6 +13,7 @@ import (
 var (
 	rounds = flag.Int("torture.rounds", 30, "statements to run (make torture runs 600, about 500 of them killed)")
 	seed   = flag.Uint64("torture.seed", uint64(time.Now().UnixNano()), "random seed")
+	trace  = flag.Bool("torture.trace", false, "log every round")
 )
 
 // TestTorture builds the embeddb command and kills it at random moments
@@ -33,7 +34,7 @@ func TestTorture(t *testing.T) {
 	rep, err := Run(context.Background(), Config{
 		Binary: bin, Dir: dir, Rounds: *rounds, Seed: *seed,
 		Log: func(format string, args ...any) {
-			if testing.Verbose() {
+			if *trace {
 				t.Logf(format, args...)
 			}
 		},
