@@ -169,11 +169,19 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 				exclude = append(exclude, id)
 			}
 			if len(terms) == 1 && tm.weight > 0 && s.t.meta.Metric == "cosine" {
-				// One word: its own direction; the search normalises it.
+				// One word: its unit vector, which the search normalises
+				// again, as gensim's most_similar does (unitvec of the mean
+				// of unit vectors), and as the fast path above gets it from
+				// the index: both paths give the same similarities to the
+				// last bit.
 				if index.Norm(vec) == 0 {
 					return nil, nil, errAt(x, nil, "the query vector is zero: nothing is near it")
 				}
-				return vec, exclude, nil
+				u, err := index.Normalize(vec)
+				if err != nil {
+					return nil, nil, at(tm.key, err)
+				}
+				return u, exclude, nil
 			}
 			if s.t.meta.Metric == "cosine" {
 				// gensim: the mean of the weighted unit vectors.
