@@ -78,9 +78,16 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	path := filepath.Join(cfg.Dir, "torture.db")
 	shadow := filepath.Join(cfg.Dir, "shadow.db")
 	g := &generator{rng: rng, files: files}
-	// Average run time per kind of statement, to pick kill delays that
-	// land inside the run.
+	// Average run time of the command per kind of statement (process start
+	// and open included), to pick kill delays that land inside the run.
 	took := map[string]time.Duration{}
+	average := func(kind string, d time.Duration) {
+		if took[kind] == 0 {
+			took[kind] = d
+		} else {
+			took[kind] = (took[kind]*3 + d) / 4
+		}
+	}
 	for round := 0; round < cfg.Rounds; round++ {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -97,22 +104,22 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		if err := copyFile(path, shadow); err != nil {
 			return rep, err
 		}
-		start := time.Now()
 		want, shadowErr := runShadow(ctx, shadow, sql)
-		if d := time.Since(start); took[kind] == 0 {
-			took[kind] = d
-		} else {
-			took[kind] = (took[kind]*3 + d) / 4
-		}
 		if shadowErr != nil {
 			want = before // a failing statement changes nothing
 		}
 
-		kill := rng.Float64() < cfg.KillRate
-		delay := time.Duration(rng.Float64() * 1.3 * float64(took[kind]+5*time.Millisecond))
+		// Until a kind has run to its end once, run it unkilled to learn
+		// how long it takes.
+		kill := took[kind] > 0 && rng.Float64() < cfg.KillRate
+		delay := time.Duration(rng.Float64() * 1.1 * float64(took[kind]))
+		start := time.Now()
 		status, out, err := runCommand(ctx, cfg.Binary, path, sql, kill, delay)
 		if err != nil {
 			return rep, fmt.Errorf("round %d: %s: %w", round, sql, err)
+		}
+		if status != "killed" {
+			average(kind, time.Since(start))
 		}
 		after, err := snapshot(ctx, path)
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 )
 
 var (
-	rounds = flag.Int("torture.rounds", 30, "statements to run (make torture runs 600, about 500 of them killed)")
+	rounds = flag.Int("torture.rounds", 30, "statements to run (make torture runs 1000, about 600 of them killed)")
 	seed   = flag.Uint64("torture.seed", uint64(time.Now().UnixNano()), "random seed")
 	trace  = flag.Bool("torture.trace", false, "log every round")
 )
