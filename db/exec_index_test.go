@@ -2,6 +2,7 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -148,5 +149,15 @@ func TestExec_NearestSamePathsSameBits(t *testing.T) {
 	indexed := fmt.Sprint(mustExec(t, d, q).Rows)
 	if cold != warm || cold != indexed {
 		t.Errorf("NEAREST differs by path:\ncold    %s\nwarm    %s\nindexed %s", cold, warm, indexed)
+	}
+
+	// The words that earlier queries cached follow changes to the table.
+	mustExec(t, d, "DELETE FROM t WHERE word = 'w17'")
+	if _, err := d.Exec(context.Background(), q); !errors.Is(err, db.ErrNoWord) {
+		t.Errorf("NEAREST of a deleted word: err = %v, want ErrNoWord", err)
+	}
+	mustExec(t, d, "INSERT INTO t VALUES ('fresh', ["+strings.Repeat("0.5, ", dim-1)+"0.5])")
+	if rows := mustExec(t, d, "SELECT NEAREST('fresh', 3) FROM t").Rows; len(rows) != 3 {
+		t.Errorf("NEAREST of a new word = %v", rows)
 	}
 }
