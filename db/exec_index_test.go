@@ -118,11 +118,11 @@ func TestExec_IndexPersists(t *testing.T) {
 	}
 }
 
-// TestExec_NearestSamePathsSameBits asks one NEAREST four ways — a cold
-// exact scan, a warm one (the search matrix cached), through an index, and
-// by the word's VECTOR — and wants the same words with the same
-// similarities to the last bit: the printed answer must not depend on which
-// path ran or on what ran before it.
+// TestExec_NearestSamePathsSameBits asks one NEAREST three ways — by a
+// cold exact scan, by a warm one (the search matrix cached) and through an
+// index — and wants the same words with the same similarities to the last
+// bit: the printed answer must not depend on which path ran or on what ran
+// before it.
 func TestExec_NearestSamePathsSameBits(t *testing.T) {
 	d := MustOpenDB(t)
 	const dim, n = 24, 300

@@ -138,5 +138,4 @@ func BenchmarkNearest(b *testing.B) {
 	b.ReportMetric(float64(lang.Microseconds())/float64(b.N), "µs/query-sql")
 	b.ReportMetric(float64(direct.Microseconds())/float64(b.N), "µs/query-index")
 	b.ReportMetric(float64(lang)/float64(direct), "sql/index")
-
 }
