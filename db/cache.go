@@ -31,10 +31,6 @@ type tableCache struct {
 	counts    []int64
 	live      []bool
 	namesDone bool
-
-	// The ids of the live words, built from names once they are read, so
-	// that a query word needs no walk of the words index.
-	ids map[string]uint32
 }
 
 // cached returns the cache of table t at its current version, creating an
@@ -109,28 +105,6 @@ func (d *DB) rowNames(t *table) (names []string, counts []int64, live []bool, er
 	}
 	c.names, c.counts, c.live, c.namesDone = names, counts, live, true
 	return names, counts, live, nil
-}
-
-// cachedWordID looks word up in the words of t that an earlier query has
-// already read (rowNames). answered is false when they are not read yet:
-// the caller then asks the words index.
-func (d *DB) cachedWordID(t *table, word string) (id uint32, found, answered bool) {
-	c := d.cached(t)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.namesDone {
-		return 0, false, false
-	}
-	if c.ids == nil {
-		c.ids = make(map[string]uint32, len(c.names))
-		for i, w := range c.names {
-			if c.live[i] && w != "" {
-				c.ids[w] = uint32(i)
-			}
-		}
-	}
-	id, found = c.ids[word]
-	return id, found, true
 }
 
 // hnswEntry is a loaded index graph and the blob it came from.

@@ -90,9 +90,6 @@ func (s *scope) keyID(key query.Expr) (uint32, bool) {
 	if err != nil || !isStr {
 		return 0, false
 	}
-	if id, found, answered := s.e.d.cachedWordID(s.t, w); answered {
-		return id, found
-	}
 	return s.t.wordID(w)
 }
 
