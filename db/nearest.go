@@ -136,9 +136,12 @@ func (s *scope) constNumber(x query.Expr) (float64, bool) {
 // rows to leave out of the answer.
 func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 	terms, ok := s.linearTerms(x, 1, nil)
-	if ok && len(terms) == 1 && terms[0].weight > 0 && s.t.meta.Metric == "cosine" {
+	if ok && len(terms) == 1 && terms[0].weight == 1 && s.t.meta.Metric == "cosine" {
 		// One word: its unit vector, as the search holds it, saves reading
-		// the row's vector chunk.
+		// the row's vector chunk. The general path below computes the same
+		// vector to the last bit (the mean of one unit vector is itself),
+		// which the search then normalises again, as gensim's most_similar
+		// does.
 		if id, found := s.keyID(terms[0].key); found {
 			if v := s.e.searcherVector(s.t, id); v != nil {
 				return v, []uint32{id}, nil
@@ -167,21 +170,6 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 			}
 			if !slices.Contains(exclude, id) {
 				exclude = append(exclude, id)
-			}
-			if len(terms) == 1 && tm.weight > 0 && s.t.meta.Metric == "cosine" {
-				// One word: its unit vector, which the search normalises
-				// again, as gensim's most_similar does (unitvec of the mean
-				// of unit vectors), and as the fast path above gets it from
-				// the index: both paths give the same similarities to the
-				// last bit.
-				if index.Norm(vec) == 0 {
-					return nil, nil, errAt(x, nil, "the query vector is zero: nothing is near it")
-				}
-				u, err := index.Normalize(vec)
-				if err != nil {
-					return nil, nil, at(tm.key, err)
-				}
-				return u, exclude, nil
 			}
 			if s.t.meta.Metric == "cosine" {
 				// gensim: the mean of the weighted unit vectors.
