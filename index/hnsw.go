@@ -126,8 +126,20 @@ func (h *HNSW) Deleted() int {
 func (h *HNSW) Contains(id uint32) bool {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	_, ok := h.slotOf[id]
+	_, ok := h.liveSlot(id)
 	return ok
+}
+
+// liveSlot returns the slot of row id if the index holds it. Rows added in
+// id order from 0 (a table indexed whole) sit at slot = id, which is
+// checked without a lookup in slotOf; a slot holding a deleted row keeps
+// its id, so the check also asks that the slot is live.
+func (h *HNSW) liveSlot(id uint32) (uint32, bool) {
+	if int(id) < len(h.ids) && h.ids[id] == id && !h.isDeleted(id) {
+		return id, true
+	}
+	s, ok := h.slotOf[id]
+	return s, ok
 }
 
 // Vector returns a copy of the vector the index holds for row id: for
@@ -135,8 +147,8 @@ func (h *HNSW) Contains(id uint32) bool {
 func (h *HNSW) Vector(id uint32) (v []float32, ok bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	s, ok := h.slotOf[id]
-	if !ok || h.isDeleted(s) {
+	s, ok := h.liveSlot(id)
+	if !ok {
 		return nil, false
 	}
 	return append([]float32(nil), h.vec(s)...), true

@@ -172,9 +172,22 @@ func TestHNSW_Delete(t *testing.T) {
 			}
 		}
 	}
-	// Re-adding a deleted id makes it searchable again, with its new vector.
+	// A deleted row has no vector; rows never deleted keep theirs.
+	if _, ok := h.Vector(3); ok || h.Contains(3) {
+		t.Fatalf("Vector(3) or Contains(3) true after deleting row 3")
+	}
+	if v, ok := h.Vector(4); !ok || !h.Contains(4) || len(v) != dim {
+		t.Fatalf("Vector(4) = %v, %v; Contains(4) = %v, want row 4's vector", v, ok, h.Contains(4))
+	}
+	// Re-adding a deleted id makes it searchable again, with its new vector
+	// (in a new slot: its old one still holds the id, marked deleted).
 	if err := h.Add(ctx, []uint32{0}, qs[:dim]); err != nil {
 		t.Fatal(err)
+	}
+	if v, ok := h.Vector(0); !ok || !h.Contains(0) {
+		t.Fatalf("Vector(0) after re-adding row 0 = %v, %v, want the new vector", v, ok)
+	} else if c, err := index.CosineSimilarity(v, qs[:dim]); err != nil || c < 0.9999 {
+		t.Fatalf("Vector(0) after re-adding row 0 has cosine %v (%v) with the new vector, want 1", c, err)
 	}
 	res, _ := h.Search(ctx, qs[:dim], 1, index.SearchOptions{})
 	if len(res) != 1 || res[0].ID != 0 || res[0].Score < 0.9999 {
