@@ -1,7 +1,6 @@
 package db
 
 import (
-	"fmt"
 	"math"
 	"slices"
 
@@ -89,6 +88,9 @@ func (s *scope) keyID(key query.Expr) (uint32, bool) {
 	w, isStr := v.(string)
 	if err != nil || !isStr {
 		return 0, false
+	}
+	if id, found, answered := s.e.d.cachedWordID(s.t, w); answered {
+		return id, found
 	}
 	return s.t.wordID(w)
 }
@@ -374,5 +376,3 @@ func tableFunc(s *query.Select) (*query.Call, bool) {
 	}
 	return nil, false
 }
-
-var _ = fmt.Sprint
