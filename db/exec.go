@@ -151,11 +151,16 @@ func (d *DB) Exec(ctx context.Context, sql string, args ...any) (*Result, error)
 // Run runs one parsed statement: what Query and Exec do after parsing, for
 // callers such as the shell that parse scripts themselves.
 func (d *DB) Run(ctx context.Context, stmt query.Statement, args ...any) (*Rows, error) {
+	return d.run1(ctx, stmt, stmt.NumParams(), args)
+}
+
+// run1 runs stmt, which has nparams ? parameters, with args.
+func (d *DB) run1(ctx context.Context, stmt query.Statement, nparams int, args []any) (*Rows, error) {
 	if d.isClosed() {
 		return nil, ErrClosed
 	}
-	if n := stmt.NumParams(); n != len(args) {
-		return nil, errAt(stmt, nil, "the statement has %d parameters, %d values given", n, len(args))
+	if nparams != len(args) {
+		return nil, errAt(stmt, nil, "the statement has %d parameters, %d values given", nparams, len(args))
 	}
 	e := &env{d: d, ctx: ctx, args: args}
 	switch s := stmt.(type) {
@@ -204,8 +209,9 @@ func (d *DB) Run(ctx context.Context, stmt query.Statement, args ...any) (*Rows,
 // Stmt is a prepared statement: parsed once, run many times with different
 // parameters. It is safe for concurrent use.
 type Stmt struct {
-	d    *DB
-	stmt query.Statement
+	d       *DB
+	stmt    query.Statement
+	nparams int
 }
 
 // Prepare parses one statement for repeated use.
@@ -217,12 +223,12 @@ func (d *DB) Prepare(sql string) (*Stmt, error) {
 	if len(stmts) != 1 {
 		return nil, fmt.Errorf("%w: Prepare takes one statement, found %d", ErrSemantic, len(stmts))
 	}
-	return &Stmt{d: d, stmt: stmts[0]}, nil
+	return &Stmt{d: d, stmt: stmts[0], nparams: stmts[0].NumParams()}, nil
 }
 
 // Query runs the prepared statement with args for its ? parameters.
 func (s *Stmt) Query(ctx context.Context, args ...any) (*Rows, error) {
-	return s.d.Run(ctx, s.stmt, args...)
+	return s.d.run1(ctx, s.stmt, s.nparams, args)
 }
 
 // evalConst evaluates an expression that needs no table (an option value,

@@ -84,6 +84,9 @@ func (r *Rows) Close() error {
 func (r *Rows) All() ([][]any, error) {
 	defer r.Close()
 	var out [][]any
+	if n := len(r.rows) - r.i - 1; r.next == nil && !r.closed && n > 0 {
+		out = make([][]any, 0, n)
+	}
 	for r.Next() {
 		out = append(out, r.cur)
 	}
