@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -54,7 +52,8 @@ type BulkWriter struct {
 	chunkNs  []uint32   // their numbers
 	pending  int        // bytes buffered
 
-	words     []wordEntry       // every named row so far
+	words     []wordEntry       // the named rows not yet handed to sorter
+	sorter    *wordSorter       // sorts the words while the load goes on
 	seen      map[string]uint32 // the same, for Duplicates "first" only
 	skipped   int64
 	blobs     map[string]string // role -> blob name written
@@ -223,7 +222,17 @@ func (w *BulkWriter) addWord(word string, count int64) bool {
 		}
 		w.seen[word] = w.next
 	}
+	if w.words == nil {
+		w.words = make([]wordEntry, 0, wordSortBatch)
+	}
 	w.words = append(w.words, wordEntry{word, w.next, count})
+	if len(w.words) == wordSortBatch {
+		if w.sorter == nil {
+			w.sorter = newWordSorter()
+		}
+		w.sorter.add(w.words)
+		w.words = nil
+	}
 	return true
 }
 
@@ -403,19 +412,18 @@ func (w *BulkWriter) commit() {
 		w.endChunk()
 	}
 	// The words index goes in last, built from the sorted words in chunks;
-	// they are sorted while the last rows are written.
-	entries := w.words
+	// the last of them are sorted while the last rows are written.
+	if w.sorter == nil {
+		w.sorter = newWordSorter()
+	}
+	w.sorter.add(w.words)
 	w.words, w.seen = nil, nil
-	sorted := make(chan struct{})
-	go func() {
-		slices.SortFunc(entries, func(a, b wordEntry) int { return strings.Compare(a.word, b.word) })
-		close(sorted)
-	}()
 	err := w.flush()
 	if err == nil {
 		err = w.wait()
 	}
-	<-sorted
+	entries := w.sorter.sorted()
+	w.sorter = nil
 	if err != nil {
 		return
 	}
@@ -504,6 +512,10 @@ func (w *BulkWriter) Abort() error {
 	}
 	w.wait() // let the flush in flight end before removing what it wrote
 	w.finished = true
+	if w.sorter != nil {
+		w.sorter.abandon()
+		w.sorter = nil
+	}
 	if w.err == nil {
 		w.err = errors.New("db: bulk load aborted")
 	}

@@ -120,6 +120,37 @@ func TestBulkLoad_Failures(t *testing.T) {
 		}
 		assertNoTable(t, d, "t")
 	})
+	t.Run("DuplicateAcrossSortBatches", func(t *testing.T) {
+		// The words are sorted in batches of 65,536 while the load goes
+		// on: a word repeated far apart is found all the same.
+		d := MustOpenDB(t)
+		words, _, vecs := randRows(150_000, 1, 2)
+		words[140_000] = words[3]
+		w, _ := d.BulkLoad(ctx, "t", db.TableSpec{Dim: 1}, nil)
+		if err := w.Append(words, nil, vecs); err != nil {
+			t.Fatal(err)
+		}
+		_, err := w.Commit()
+		if !errors.Is(err, db.ErrWordExists) || !strings.Contains(err.Error(), "rows 3 and 140000") {
+			t.Fatalf("Commit = %v, want ErrWordExists naming rows 3 and 140000", err)
+		}
+		assertNoTable(t, d, "t")
+		// Without the repeat, every word is found by the index built from
+		// the merged batches.
+		words[140_000] = "w140000"
+		w, _ = d.BulkLoad(ctx, "t", db.TableSpec{Dim: 1}, nil)
+		if err := w.Append(words, nil, vecs); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < len(words); i += 997 {
+			if r, err := d.Lookup(ctx, "t", words[i]); err != nil || r.ID != uint32(i) {
+				t.Fatalf("Lookup(%s) = %+v, %v, want id %d", words[i], r, err, i)
+			}
+		}
+	})
 	t.Run("DuplicateKeepFirst", func(t *testing.T) {
 		d := MustOpenDB(t)
 		w, _ := d.BulkLoad(ctx, "t", db.TableSpec{Dim: 1}, &db.BulkOptions{Duplicates: "first"})
