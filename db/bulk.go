@@ -10,8 +10,14 @@ import (
 )
 
 // bulkFlush is how many bytes of rows a BulkWriter buffers before it writes
-// them in a transaction of their own.
+// them in a transaction of their own. The first transactions are smaller
+// (bulkFirstFlush, doubling up to bulkFlush), so that writing, the slow
+// part of a load, starts as soon as there is something to write: waiting
+// for a full 64 MiB left the writer idle for the first 0.15 s of a 1 s
+// import.
 var bulkFlush = 64 << 20
+
+const bulkFirstFlush = 4 << 20
 
 // BulkOptions configures BulkLoad. The zero value creates a new table and
 // fails if the name is taken.
@@ -51,6 +57,7 @@ type BulkWriter struct {
 	rowBufs  [][]byte   // their encoded row chunks
 	chunkNs  []uint32   // their numbers
 	pending  int        // bytes buffered
+	flushes  int        // flushes started
 
 	words     []wordEntry       // the named rows not yet handed to sorter
 	sorter    *wordSorter       // sorts the words while the load goes on
@@ -269,7 +276,7 @@ func (w *BulkWriter) addRow(word string, counts []int64, i int) error {
 	if w.next == 0 {
 		return w.fail(fmt.Errorf("db: table %q: more than 2^32 rows", w.name))
 	}
-	if w.pending >= bulkFlush {
+	if w.pending >= w.flushAt() {
 		return w.flush()
 	}
 	return nil
@@ -293,6 +300,11 @@ func (w *BulkWriter) fail(err error) error {
 	return w.err
 }
 
+// flushAt returns how many bytes to buffer before the next flush.
+func (w *BulkWriter) flushAt() int {
+	return min(bulkFirstFlush<<min(w.flushes, 30), bulkFlush)
+}
+
 // flush writes the buffered rows and full chunks in one transaction.
 //
 // The transaction runs on another goroutine, so the caller goes on parsing
@@ -304,6 +316,7 @@ func (w *BulkWriter) flush() error {
 	}
 	chunks, rowBufs, nums := w.chunks, w.rowBufs, w.chunkNs
 	w.chunks, w.rowBufs, w.chunkNs, w.pending = nil, nil, nil, 0
+	w.flushes++
 	done := make(chan flushed, 1)
 	w.inflight = done
 	go func() { done <- flushed{w.writeChunks(chunks, rowBufs, nums), chunks} }()
