@@ -11,7 +11,9 @@
 # env:   EMBEDDB_SHARED  shared folder (default <repo>/../shared)
 #        WORK            scratch folder (default /tmp/embeddb-compare)
 #        CORPUS_INPUT    raw corpus for prep_corpus.py (default $EMBEDDB_SHARED/testdata/corpus/wikipedia)
-#        TOOLS           default "embeddb gensim fasttext"; "gensim-iter" adds gensim's iterable mode
+#        TOOLS           default "embeddb gensim fasttext"; "gensim-iter" adds gensim's iterable mode;
+#                        "embeddb-ma" adds embeddb with min_alpha = 0.0026, the learning rate that
+#                        gensim's corpus_file mode ends at with 2 workers (see trainer/doc.go, Caveats)
 #        MODELS          default "sg cbow"
 #        RUNS            rounds (default 1); the table shows medians
 #        WORKERS         threads for every tool (default 2)
@@ -66,6 +68,8 @@ for r in $(seq 1 "$RUNS"); do
       case "$tool" in
         embeddb) cmd=("$REPO/scripts/embeddb_train.sh" "$WORK/embeddb" "$WORK/$name.db" $sg $WORKERS
                    "$TOK" "$WORK/models/$name.txt") ;;
+        embeddb-ma) cmd=("$REPO/scripts/embeddb_train.sh" "$WORK/embeddb" "$WORK/$name.db" $sg $WORKERS
+                   "$TOK" "$WORK/models/$name.txt" "min_alpha = 0.0026") ;;
         gensim)  cmd=("$PY" "$PEERS/gensim_train.py" --mode file --sg $sg --tok "$TOK"
                    --out "$WORK/models/$name.txt" --workers $WORKERS) ;;
         gensim-iter) cmd=("$PY" "$PEERS/gensim_train.py" --mode iter --sg $sg --tok "$TOK"

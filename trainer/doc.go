@@ -69,7 +69,8 @@
 //     corpus_file mode decays each worker's rate by that worker's own share of the corpus, so
 //     with 2 workers it never gets below about half-way to the next epoch's rate; that higher
 //     rate gives it about 1 point more analogy accuracy on CBOW in compare-train.sh, where
-//     embeddb's CBOW matches gensim's iterable mode.
+//     embeddb's CBOW matches gensim's iterable mode, and with min_alpha = 0.0026 (the rate
+//     corpus_file ends at) matches corpus_file.
 //   - Continued training recomputes every word's down-sampling threshold from the new
 //     corpus; gensim keeps the old threshold for words rarer than min_count in the new text.
 //   - The tie order of equal counts follows numpy 1.24 (the reference gensim here); numpy
