@@ -39,7 +39,10 @@ type BulkOptions struct {
 // removes what a dead process left).
 //
 // A BulkWriter is not safe for concurrent use. Rows get ids 0, 1, 2, ... in
-// the order they are appended (skipped duplicates take no id).
+// the order they are appended (skipped duplicates take no id). Like a bbolt
+// transaction, it must end in Commit or Abort (defer Abort right after
+// BulkLoad: it does nothing after a Commit); until then it holds a
+// goroutine that sorts its words.
 type BulkWriter struct {
 	ctx  context.Context
 	db   *DB
@@ -59,7 +62,7 @@ type BulkWriter struct {
 	pending  int        // bytes buffered
 	flushes  int        // flushes started
 
-	words     []wordEntry       // the named rows not yet handed to sorter
+	words     []wordEntry       // the named rows not yet handed to the sorter
 	sorter    *wordSorter       // sorts the words while the load goes on
 	seen      map[string]uint32 // the same, for Duplicates "first" only
 	skipped   int64

@@ -129,8 +129,8 @@ func (d *DB) cachedWordID(t *table, word string) (id uint32, found, answered boo
 // wordSlots finds a row's id by its word: an open-addressing hash table of
 // ids over the table's words by id, at most half full. It holds no
 // pointers, so the garbage collector never scans it, costs 8 to 16 bytes a
-// row, and is built from words already in memory in one pass (a
-// map[string]uint32 of a million words took 0.8 s and tens of MB).
+// row, and is built from words already in memory in one pass: 32 ms for a
+// million words, where a presized map[string]uint32 takes about 150 ms.
 type wordSlots struct {
 	seed  maphash.Seed
 	slots []uint32 // id + 1; 0 is an empty slot
