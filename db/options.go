@@ -24,9 +24,10 @@ type Options struct {
 	// 1 GiB (address space only: the file does not grow to it).
 	MmapSize int
 
-	// MemoryLimit caps the memory one statement may use for caches it
-	// builds (an exact-search matrix, an index build, a vocabulary). Zero
-	// means no limit beyond the machine's.
+	// MemoryLimit caps the memory one statement may use for what it builds
+	// (an exact-search matrix, an index build, TRAIN's vocabulary and
+	// weights): past it the statement fails with ErrTooLarge. Zero means no
+	// limit beyond the machine's.
 	MemoryLimit int64
 }
 

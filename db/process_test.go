@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,12 +113,18 @@ func TestMemoryLimit(t *testing.T) {
 	}
 	for _, sql := range []string{
 		"CREATE INDEX ON v USING hnsw",
+		// The walkthrough's 17 words at dimension 300: about 83 KiB of weights.
+		"TRAIN w FROM '../testdata/train-data.txt' WITH (vector_size = 300, min_count = 1, workers = 1)",
 	} {
 		_, err := d.Exec(context.Background(), sql)
-		if !errors.Is(err, db.ErrTooLarge) {
-			t.Errorf("%s = %v, want ErrTooLarge", sql, err)
+		if !errors.Is(err, db.ErrTooLarge) || !strings.Contains(err.Error(), "over the memory limit of 64 KiB") {
+			t.Errorf("%s = %v, want ErrTooLarge naming the limit", sql, err)
 		}
 	}
+	if _, err := d.Table(context.Background(), "w"); !errors.Is(err, db.ErrNoTable) {
+		t.Errorf("a TRAIN over the limit left table w: %v", err)
+	}
+	mustExec(t, d, "TRAIN w FROM '../testdata/train-data.txt' WITH (vector_size = 10, min_count = 1, workers = 1)")
 	d2, err := db.Open(filepath.Join(t.TempDir(), "m2.db"), &db.Options{MemoryLimit: 16 << 10})
 	if err != nil {
 		t.Fatal(err)

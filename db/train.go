@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/embeddb/embeddb/query"
@@ -135,6 +136,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		}
 		prog.report(pr, false)
 	}
+	opts.MemoryLimit = e.d.opts.MemoryLimit
 	start := time.Now()
 	corpus := trainer.Files(files...)
 	if model == nil {
@@ -144,6 +146,13 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	}
 	if errors.Is(err, trainer.ErrEmptyVocabulary) {
 		return nil, errAt(s, err, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
+	}
+	if tl := (*trainer.TooLargeError)(nil); errors.As(err, &tl) {
+		advice := "raise min_count, set max_final_vocab or lower vector_size, or raise the limit"
+		if strings.HasPrefix(tl.What, "counting") {
+			advice = "set max_vocab_size (rare words are then pruned while counting, as gensim does) or raise the limit"
+		}
+		return nil, at(s, errTooLarge("TRAIN "+s.Table.Name+": "+tl.What, tl.Need, tl.Limit, advice))
 	}
 	if err != nil {
 		if errors.Is(err, trainer.ErrInvalidOption) {

@@ -1,6 +1,9 @@
 package trainer
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors returned (usually wrapped) by this package. Match them with errors.Is.
 var (
@@ -30,4 +33,22 @@ var (
 
 	// ErrDimension is wrapped when vectors do not match the declared dimension or word count.
 	ErrDimension = errors.New("trainer: dimension mismatch")
+
+	// ErrTooLarge is wrapped by the [*TooLargeError] that [Train] and [Model.Update] return
+	// when the vocabulary or the weights would need more than Options.MemoryLimit.
+	ErrTooLarge = errors.New("trainer: over the memory limit")
 )
+
+// TooLargeError reports that counting the vocabulary or allocating the weights would need
+// about Need bytes, more than the Limit of Options.MemoryLimit.
+type TooLargeError struct {
+	What        string // "counting the vocabulary (…)" or "training N words of dimension D"
+	Need, Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("trainer: %s needs about %d bytes, over the memory limit of %d", e.What, e.Need, e.Limit)
+}
+
+// Unwrap returns ErrTooLarge.
+func (e *TooLargeError) Unwrap() error { return ErrTooLarge }

@@ -100,6 +100,10 @@ func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
 		v.sampleInt[i] = sampleInt(cnt, retainTotal, opts.Sample)
 	}
 	v.finish(&opts)
+	// The model's own matrices stay until the new ones replace them.
+	if err := checkWeights(len(v.words)+len(m.Words), &opts); err != nil {
+		return err
+	}
 
 	n := newNet(v, opts)
 	n.syn0 = pad(m.Vectors, n.n, n.dim, n.stride)

@@ -59,6 +59,12 @@ type Options struct {
 	// Deacc strips accents while tokenizing, as simple_preprocess(deacc=True) (deacc, default false).
 	Deacc bool
 
+	// MemoryLimit, when above zero, bounds the memory that counting the vocabulary and the
+	// weight matrices may take, as estimated before they grow: Train and Update then fail
+	// with a [*TooLargeError] rather than exhaust the machine. It is not a gensim parameter
+	// (max_vocab_size is gensim's bound on the counting, and it prunes instead of failing).
+	MemoryLimit int64 `json:"-"`
+
 	// Progress, when not nil, is called about every ProgressInterval during training, always
 	// from the same goroutine and never concurrently with itself. It must not block for long.
 	Progress func(Progress) `json:"-"`

@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"sync"
@@ -51,6 +52,29 @@ type net struct {
 }
 
 func strideFor(dim int) int { return (dim + 7) &^ 7 }
+
+// checkWeights refuses, before they are allocated, weights of rows words that would take more
+// than o.MemoryLimit with the vocabulary: the padded matrices training uses, their unpadded
+// copies in the Model, and per word its vocabulary entry, sampling threshold and
+// negative-sampling and Huffman tables.
+func checkWeights(rows int, o *Options) error {
+	if o.MemoryLimit <= 0 {
+		return nil
+	}
+	layers := int64(1)
+	if o.Negative > 0 {
+		layers++
+	}
+	if o.HS {
+		layers++
+	}
+	perWord := layers*int64(strideFor(o.VectorSize)+o.VectorSize)*4 + 2*vocabWordBytes
+	if need := int64(rows) * perWord; need > o.MemoryLimit {
+		return &TooLargeError{What: fmt.Sprintf("training %d words of dimension %d", rows, o.VectorSize),
+			Need: need, Limit: o.MemoryLimit}
+	}
+	return nil
+}
 
 func newNet(v *vocab, o Options) *net {
 	n := &net{dim: o.VectorSize, stride: strideFor(o.VectorSize), n: v.size(), vocab: v, opts: o}
@@ -343,6 +367,9 @@ func Train(ctx context.Context, c Corpus, opts Options) (*Model, error) {
 		stats.RetainedWords += c
 	}
 	stats.VocabSeconds = time.Since(t0).Seconds()
+	if err := checkWeights(v.size(), &opts); err != nil {
+		return nil, err
+	}
 
 	n := newNet(v, opts)
 	n.initRows(opts.Seed, 0)

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -263,3 +264,45 @@ func TestTrain_Stats(t *testing.T) {
 func raceEnabled() bool { return trainer.RaceEnabledForTest() }
 
 func sharedFile(t testing.TB, rel string) string { return trainer.SharedFileForTest(t, rel) }
+
+// TestTrain_MemoryLimit: a limit too small for the counting, or for the weights, stops
+// Train with a *TooLargeError; one that fits changes nothing; Update checks the same.
+func TestTrain_MemoryLimit(t *testing.T) {
+	ctx := context.Background()
+	text := trainer.Text("the cat sat on the mat\nthe dog sat on the log\n")
+	o := trainer.DefaultOptions()
+	o.MinCount, o.Workers, o.Epochs = 1, 1, 1
+
+	// 7 distinct words: counting them takes 7 * 80 bytes and their letters; the weights of
+	// 7 words of dimension 100, two layers padded to 104, about 7 * (2*204*4 + 160).
+	for _, c := range []struct {
+		limit int64
+		what  string
+	}{
+		{300, "counting the vocabulary"},
+		{5000, "training 7 words of dimension 100"},
+	} {
+		o.MemoryLimit = c.limit
+		_, err := trainer.Train(ctx, text, o)
+		var tl *trainer.TooLargeError
+		if !errors.Is(err, trainer.ErrTooLarge) || !errors.As(err, &tl) {
+			t.Fatalf("limit %d: err = %v, want a *TooLargeError", c.limit, err)
+		}
+		if tl.Limit != c.limit || tl.Need <= c.limit || !strings.HasPrefix(tl.What, c.what) {
+			t.Errorf("limit %d: %+v, want %q and a need above the limit", c.limit, tl, c.what)
+		}
+	}
+	o.MemoryLimit = 1 << 20
+	m, err := trainer.Train(ctx, text, o)
+	if err != nil {
+		t.Fatalf("limit 1 MiB: %v", err)
+	}
+	o.MemoryLimit = 5000
+	before := slices.Clone(m.Vectors)
+	if err := m.Update(ctx, trainer.Text("a bird sat on the cat\n"), o); !errors.Is(err, trainer.ErrTooLarge) {
+		t.Fatalf("Update over the limit: err = %v, want ErrTooLarge", err)
+	}
+	if !slices.Equal(m.Vectors, before) || len(m.Words) != 7 {
+		t.Error("a refused Update changed the model")
+	}
+}

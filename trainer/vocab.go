@@ -2,6 +2,7 @@ package trainer
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"sort"
@@ -15,15 +16,24 @@ type rawVocab struct {
 	index  map[string]int32
 	words  []string
 	counts []int64
+	bytes  int64 // the bytes of the words
 }
 
 func newRawVocab() *rawVocab { return &rawVocab{index: make(map[string]int32)} }
+
+// vocabWordBytes estimates what a counted word costs besides its bytes: its string header,
+// count and map entry.
+const vocabWordBytes = 80
+
+// memory estimates the bytes the counts take.
+func (rv *rawVocab) memory() int64 { return rv.bytes + int64(len(rv.words))*vocabWordBytes }
 
 func (rv *rawVocab) add(tok []byte) {
 	if i, ok := rv.index[string(tok)]; ok {
 		rv.counts[i]++
 		return
 	}
+	rv.bytes += int64(len(tok))
 	w := string(tok)
 	rv.index[w] = int32(len(rv.words))
 	rv.words = append(rv.words, w)
@@ -47,6 +57,7 @@ func (rv *rawVocab) prune(minReduce int64) {
 			j++
 		} else {
 			delete(rv.index, w)
+			rv.bytes -= int64(len(w))
 		}
 	}
 	clear(rv.words[j:])
@@ -101,6 +112,10 @@ func scanVocab(ctx context.Context, c Corpus, o *Options, words *atomic.Int64) (
 			st.rawWords += n
 			words.Add(n)
 			free = append(free, block)
+			if lim := o.MemoryLimit; lim > 0 && rv.memory() > lim {
+				return &TooLargeError{What: fmt.Sprintf("counting the vocabulary (%d distinct words so far)", len(rv.words)),
+					Need: rv.memory(), Limit: lim}
+			}
 			return ctx.Err()
 		})
 	})
