@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unicode"
 
 	"golang.org/x/term"
 
@@ -54,6 +56,10 @@ Flags:
   -header       print column names (by default only table mode does)
   -noheader     do not print column names
   -readonly     open DBFILE read-only (several processes may read one file)
+  -memory-limit SIZE
+                fail a statement that would build more than SIZE in memory
+                (an exact-search matrix, an index, TRAIN's vocabulary and
+                weights) instead of exhausting the machine: 512MiB, 4GiB
   -check FILE   check the integrity of the database FILE: print ok, or the
                 problems and exit with status 1
   -version      print the version
@@ -77,6 +83,7 @@ type config struct {
 	version   bool
 	readOnly  bool
 	check     string
+	memLimit  int64
 
 	dbPath string
 	sql    string
@@ -117,6 +124,11 @@ func parseArgs(args []string) (*config, error) {
 	fs.BoolVar(&c.version, "version", false, "print the version")
 	fs.BoolVar(&c.readOnly, "readonly", false, "open the database read-only")
 	fs.StringVar(&c.check, "check", "", "check the integrity of the database `FILE`")
+	fs.Func("memory-limit", "the memory a statement may build, `SIZE`", func(v string) error {
+		n, err := parseSize(v)
+		c.memLimit = n
+		return err
+	})
 
 	var pos []string
 	for {
@@ -242,7 +254,7 @@ func (m Main) Run(ctx context.Context, args []string) int {
 			os.RemoveAll(tempDir)
 		}
 	}
-	d, err := db.Open(path, &db.Options{ReadOnly: c.readOnly})
+	d, err := db.Open(path, &db.Options{ReadOnly: c.readOnly, MemoryLimit: c.memLimit})
 	if err != nil {
 		removeTemp()
 		fmt.Fprintf(stderr, "embeddb: %v\n", err)
@@ -334,4 +346,21 @@ func check(ctx context.Context, path string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, p)
 	}
 	return 1
+}
+
+// parseSize reads a size in bytes with an optional unit: 1000000, 512KiB,
+// 64MiB, 4GiB, 1TiB (KB, MB, GB and TB are the same powers of 1024, and K,
+// M, G, T too).
+func parseSize(v string) (int64, error) {
+	s := strings.TrimSpace(v)
+	num := strings.TrimRightFunc(s, unicode.IsLetter)
+	unit := strings.ToUpper(strings.TrimSpace(s[len(num):]))
+	shift := map[string]uint{"": 0, "B": 0, "K": 10, "KB": 10, "KIB": 10, "M": 20, "MB": 20, "MIB": 20,
+		"G": 30, "GB": 30, "GIB": 30, "T": 40, "TB": 40, "TIB": 40}
+	sh, ok := shift[unit]
+	f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if !ok || err != nil || !(f >= 0) || math.IsInf(f, 0) || f*float64(uint64(1)<<sh) >= math.MaxInt64 {
+		return 0, fmt.Errorf("%q is not a size (like 512MiB or 4GiB)", v)
+	}
+	return int64(f * float64(uint64(1)<<sh)), nil
 }

@@ -60,6 +60,9 @@ func TestMain_Run_Flags(t *testing.T) {
 		{"ErrSQLAsDBFile", []string{"SELECT 1 + 1"}, 1, `^$`, `"SELECT 1 \+ 1" looks like SQL, not a database file`},
 		{"ErrDotCommandAsDBFile", []string{".tables"}, 1, `^$`, `"\.tables" looks like SQL`},
 		{"ErrReadOnlyTemp", []string{"-readonly"}, 1, `^$`, `-readonly needs a DBFILE`},
+		{"ErrMemoryLimit", []string{"-memory-limit", "lots"}, 1, `^$`, `invalid value "lots" for flag -memory-limit: "lots" is not a size \(like 512MiB or 4GiB\)`},
+		{"MemoryLimit", []string{"-memory-limit", "8KiB", "", "TRAIN w FROM '../../testdata/train-data.txt' WITH (min_count = 1, workers = 1)"}, 1, `^$`,
+			`TRAIN w: training 17 words of dimension 100 needs about .* over the memory limit of 8 KiB`},
 		{"ErrCheckWithArgs", []string{"-check", notDB, "x.db"}, 1, `^$`, `-check takes no DBFILE or SQL`},
 		{"ErrNotDatabase", []string{notDB, "SELECT 1"}, 1, `^$`, `^embeddb: open .*text\.db: db: not an embeddb database`},
 		{"ErrCheckNotDatabase", []string{"-check", notDB}, 1, `^$`, `not an embeddb database`},
@@ -310,4 +313,20 @@ func TestMain_Run_CheckProblems(t *testing.T) {
 		return
 	}
 	t.Fatalf("no damaged page made -check report problems while the file still opens")
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{
+		"0": 0, "1000": 1000, "512KiB": 512 << 10, "64MiB": 64 << 20, "4GiB": 4 << 30,
+		"4G": 4 << 30, "1.5 GB": 3 << 29, "2tib": 2 << 40, "10B": 10,
+	} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v, want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "lots", "-1", "4XB", "1e30GiB", "GiB", "NaN"} {
+		if got, err := parseSize(in); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", in, got)
+		}
+	}
 }
