@@ -2,13 +2,17 @@ package db_test
 
 import (
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/embeddb/embeddb/db"
 )
@@ -164,6 +168,41 @@ func TestOpen_Damaged(t *testing.T) {
 			for _, sql := range []string{"SELECT * FROM pets", "SELECT NEAREST('cat', 2) FROM pets", "SELECT COUNT(*) FROM w"} {
 				if _, err := d.Exec(context.Background(), sql); err != nil {
 					t.Fatalf("file passed the check but %s: %v", sql, err)
+				}
+			}
+		})
+	}
+}
+
+// TestOpen_DamagedFreelist damages what bbolt reads at open after locking the
+// file, the meta's freelist page (checksums made good again, so bbolt trusts
+// it): Open must say ErrCorrupt, and say it again, where a panic inside bbolt
+// used to leave the file locked so the second Open said ErrLocked.
+func TestOpen_DamagedFreelist(t *testing.T) {
+	seed := smallDB(t)
+	pageSize := int(binary.LittleEndian.Uint32(seed[16+8:]))
+	for name, freelist := range map[string]func(hwm uint64) uint64{
+		"PastTheEnd":     func(hwm uint64) uint64 { return hwm + 1000 },
+		"NotAFreelist":   func(uint64) uint64 { return 2 },
+		"InTheMetaPages": func(uint64) uint64 { return 1 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			data := append([]byte(nil), seed...)
+			for _, off := range []int{16, pageSize + 16} {
+				m := data[off : off+64]
+				binary.LittleEndian.PutUint64(m[32:], freelist(binary.LittleEndian.Uint64(m[40:])))
+				h := fnv.New64a()
+				h.Write(m[:56])
+				binary.LittleEndian.PutUint64(m[56:], h.Sum64())
+			}
+			path := filepath.Join(t.TempDir(), "d.db")
+			if err := os.WriteFile(path, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 2 {
+				_, err := db.Open(path, &db.Options{Timeout: 100 * time.Millisecond})
+				if !errors.Is(err, db.ErrCorrupt) {
+					t.Fatalf("Open #%d = %v, want ErrCorrupt", i+1, err)
 				}
 			}
 		})

@@ -66,6 +66,9 @@ func Open(path string, opts *Options) (*DB, error) {
 		FreelistType:    bolt.FreelistMapType,
 		InitialMmapSize: o.MmapSize,
 	}
+	if err := precheck(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	bdb, err := openBolt(path, bopts)
 	if err != nil {
 		switch {

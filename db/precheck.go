@@ -1,0 +1,100 @@
+package db
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"os"
+)
+
+// The parts of bbolt's file format that precheck reads (go.etcd.io/bbolt,
+// internal/common): a page starts with a 16-byte header (id, flags, count,
+// overflow); pages 0 and 1 hold a meta each, right after the header.
+const (
+	boltPageHeader   = 16
+	boltMagic        = 0xED0CDAED
+	boltVersion      = 2
+	boltFreelistFlag = 0x10
+	boltNoFreelist   = ^uint64(0)
+)
+
+// boltMeta is the part of a meta page precheck needs.
+type boltMeta struct {
+	pageSize uint32
+	freelist uint64 // page id of the freelist
+	pgid     uint64 // high-water mark: pages in use end here
+	txid     uint64
+}
+
+// readBoltMeta decodes the meta at the start of page b; ok is false when it
+// fails bbolt's validation (magic, version, checksum).
+func readBoltMeta(b []byte) (m boltMeta, ok bool) {
+	if len(b) < boltPageHeader+64 {
+		return m, false
+	}
+	b = b[boltPageHeader:]
+	h := fnv.New64a()
+	h.Write(b[:56])
+	le := binary.LittleEndian
+	if le.Uint32(b) != boltMagic || le.Uint32(b[4:]) != boltVersion || le.Uint64(b[56:]) != h.Sum64() {
+		return m, false
+	}
+	return boltMeta{pageSize: le.Uint32(b[8:]), freelist: le.Uint64(b[32:]), pgid: le.Uint64(b[40:]),
+		txid: le.Uint64(b[48:])}, true
+}
+
+// checkBoltFile looks, before bbolt opens the file, at what bbolt.Open reads
+// and trusts: the meta it will choose and the freelist page it points to.
+// bbolt panics on a freelist page that is not one, or one that runs past the
+// file, after it has locked the file, and a recovered panic cannot release
+// that lock: the process could not open the file again. checkBoltFile turns
+// that damage into ErrCorrupt first. It returns nil whenever it cannot tell
+// (no such file, no valid meta): bbolt then gives its own answer.
+func checkBoltFile(f *os.File, size int64) error {
+	var head [4096]byte
+	n, _ := f.ReadAt(head[:], 0)
+	m0, ok0 := readBoltMeta(head[:n])
+	pageSize := int64(4096)
+	if ok0 {
+		pageSize = int64(m0.pageSize)
+	}
+	if pageSize < 1024 || pageSize > 1<<24 || pageSize&(pageSize-1) != 0 {
+		return nil
+	}
+	var second [boltPageHeader + 64]byte
+	n, _ = f.ReadAt(second[:], pageSize)
+	m1, ok1 := readBoltMeta(second[:n])
+	// bbolt's choice: the valid meta with the higher txid.
+	m, ok := m0, ok0
+	if ok1 && (!ok0 || m1.txid > m0.txid) {
+		m, ok = m1, true
+	}
+	if !ok || m.freelist == boltNoFreelist || int64(m.pageSize) != pageSize {
+		return nil
+	}
+	pages := size / pageSize
+	if m.pgid > uint64(pages) {
+		return fmt.Errorf("%w: the file ends at page %d, its meta says %d pages are in use", ErrCorrupt, pages, m.pgid)
+	}
+	if m.freelist < 2 || m.freelist >= m.pgid {
+		return fmt.Errorf("%w: freelist page %d is outside the %d pages in use", ErrCorrupt, m.freelist, m.pgid)
+	}
+	var hdr [boltPageHeader + 8]byte
+	if _, err := f.ReadAt(hdr[:], int64(m.freelist)*pageSize); err != nil && err != io.EOF {
+		return nil
+	}
+	le := binary.LittleEndian
+	flags, count, overflow := le.Uint16(hdr[8:]), uint64(le.Uint16(hdr[10:])), uint64(le.Uint32(hdr[12:]))
+	if flags != boltFreelistFlag {
+		return fmt.Errorf("%w: page %d is not a freelist page (flags %#x)", ErrCorrupt, m.freelist, flags)
+	}
+	if count == 0xFFFF { // the real count is the first element
+		count = le.Uint64(hdr[boltPageHeader:]) + 1
+	}
+	span := (overflow + 1) * uint64(pageSize)
+	if m.freelist+overflow+1 > m.pgid || count > (span-boltPageHeader)/8 {
+		return fmt.Errorf("%w: freelist page %d claims %d ids in %d pages", ErrCorrupt, m.freelist, count, overflow+1)
+	}
+	return nil
+}
