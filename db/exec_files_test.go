@@ -3,11 +3,13 @@ package db_test
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/embeddb/embeddb/db/vecfile"
@@ -162,6 +164,12 @@ func TestExec_ImportBadFiles(t *testing.T) {
 		if infos, _ := d.Tables(context.Background()); len(infos) != 0 {
 			t.Fatalf("IMPORT %s failed but left %d tables", tt.name, len(infos))
 		}
+	}
+	// A repeated word is found when the table's words are sorted; the
+	// error still says where it is in the file.
+	_, err := d.Exec(context.Background(), "IMPORT t FROM ?", filepath.Join(dir, "dup.txt"))
+	if !errors.Is(err, vecfile.ErrDuplicate) || !strings.Contains(err.Error(), `dup.txt:3: duplicate word "a" (first on line 2)`) {
+		t.Errorf("IMPORT of a repeated word = %v, want its lines", err)
 	}
 	// gensim keeps the first of duplicate words when asked.
 	res := mustExec(t, d, "IMPORT t FROM ? WITH (duplicates = 'skip')", filepath.Join(dir, "dup.txt"))

@@ -27,6 +27,11 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 	ropts := vecfile.ReadOptions{Format: fo.format, Binary: fo.binary, Limit: fo.limit,
 		UnicodeErrors: fo.unicodeErrors, Duplicates: fo.duplicates, Tensor: fo.tensor, WordsPath: fo.words}
+	if ropts.Duplicates == vecfile.DuplicatesError {
+		// The table's words are sorted at Commit, which finds a repeated
+		// word anyway; only then is the file read again to say where.
+		ropts.Duplicates = vecfile.DuplicatesUnchecked
+	}
 	tokPath, metric, elem, replace := fo.tokenizer, fo.metric, fo.elem, fo.replace
 	start := time.Now()
 	r, err := vecfile.Open(path, ropts)
@@ -130,6 +135,9 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 			path, rst.FirstNonFinite+1, rst.NonFinite)
 	}
 	info, err := w.Commit()
+	if errors.Is(err, ErrWordExists) && ropts.Duplicates == vecfile.DuplicatesUnchecked {
+		err = findDuplicate(e, path, ropts, err)
+	}
 	if err != nil {
 		return nil, fileError(s.File, path, err)
 	}
@@ -142,6 +150,22 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 // fileError positions an error about a file at the statement's file
 // argument; the message names the file (and line or offset, which
 // vecfile's errors carry).
+// findDuplicate reads the file at path again, looking for repeated words,
+// to turn found (a repeated word found among the rows) into an error that
+// says on which lines, or at which byte offsets, the word occurs.
+func findDuplicate(e *env, path string, ropts vecfile.ReadOptions, found error) error {
+	ropts.Duplicates = vecfile.DuplicatesError
+	r, err := vecfile.Open(path, ropts)
+	if err != nil {
+		return found
+	}
+	defer r.Close()
+	if err := r.Read(e.ctx, func(*vecfile.Batch) error { return nil }); errors.Is(err, vecfile.ErrDuplicate) {
+		return err
+	}
+	return found
+}
+
 func fileError(n query.Node, path string, err error) error {
 	var qe *query.Error
 	if errors.As(err, &qe) {

@@ -210,7 +210,9 @@ func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
 		words := t.words
 		data := t.data[:n*rowBytes]
 		recount := n < t.rows
-		if words != nil {
+		if words != nil && r.opts.Duplicates == DuplicatesUnchecked {
+			words = words[:n]
+		} else if words != nil {
 			words = words[:n]
 			if seen == nil {
 				// Sized for the whole file when its header says, so the map

@@ -84,6 +84,8 @@ func TestRead_Text(t *testing.T) {
 		{"Duplicate", "3 1\na 1\nb 2\na 3\n", vecfile.ReadOptions{}, nil, nil, vecfile.ErrDuplicate, 4},
 		// gensim 4.2 keeps the first a (and appends a None key with a zero row: a bug).
 		{"DuplicateSkip", "3 1\na 1\nb 2\na 3\n", vecfile.ReadOptions{Duplicates: vecfile.DuplicatesSkip}, []string{"a", "b"}, []float32{1, 2}, nil, 0},
+		// The caller looks for repeats itself.
+		{"DuplicateUnchecked", "3 1\na 1\nb 2\na 3\n", vecfile.ReadOptions{Duplicates: vecfile.DuplicatesUnchecked}, []string{"a", "b", "a"}, []float32{1, 2, 3}, nil, 0},
 		{"BadUTF8", "1 1\nca\xc3 1\n", vecfile.ReadOptions{}, nil, nil, vecfile.ErrUnicode, 2},
 		{"BadUTF8Replace", "1 1\nca\xc3 1\n", vecfile.ReadOptions{UnicodeErrors: "replace"}, []string{"ca\ufffd"}, []float32{1}, nil, 0},
 		{"BadUTF8Ignore", "1 1\nca\xc3 1\n", vecfile.ReadOptions{UnicodeErrors: "ignore"}, []string{"ca"}, []float32{1}, nil, 0},
@@ -143,6 +145,7 @@ func TestRead_Text_Stats(t *testing.T) {
 		{"2 2\na 1 2\nb nan -inf\n", vecfile.ReadOptions{}, vecfile.Stats{Rows: 2, NonFinite: 2, FirstNonFinite: 1}},
 		{"2 2\na 1 2\nb 3 4\nc 5 6\n", vecfile.ReadOptions{}, vecfile.Stats{Rows: 2, FirstNonFinite: -1, Unread: 6}},
 		{"3 1\na 1\nb inf\na 3\n", vecfile.ReadOptions{Duplicates: vecfile.DuplicatesSkip}, vecfile.Stats{Rows: 2, Duplicates: 1, NonFinite: 1, FirstNonFinite: 1}},
+		{"3 1\na 1\nb inf\na 3\n", vecfile.ReadOptions{Duplicates: vecfile.DuplicatesUnchecked}, vecfile.Stats{Rows: 3, NonFinite: 1, FirstNonFinite: 1}},
 		{"3 1\na nan\nb 1\nc inf\n", vecfile.ReadOptions{Limit: 2}, vecfile.Stats{Rows: 2, NonFinite: 1, FirstNonFinite: 0, Unread: 6}},
 	}
 	for _, tt := range tests {
