@@ -185,15 +185,29 @@ func TestOpen_DamagedFreelist(t *testing.T) {
 		"PastTheEnd":     func(hwm uint64) uint64 { return hwm + 1000 },
 		"NotAFreelist":   func(uint64) uint64 { return 2 },
 		"InTheMetaPages": func(uint64) uint64 { return 1 },
+		"CountTooLarge":  func(uint64) uint64 { return 0 }, // 0: keep the page, damage it below
 	} {
 		t.Run(name, func(t *testing.T) {
 			data := append([]byte(nil), seed...)
 			for _, off := range []int{16, pageSize + 16} {
 				m := data[off : off+64]
-				binary.LittleEndian.PutUint64(m[32:], freelist(binary.LittleEndian.Uint64(m[40:])))
+				if f := freelist(binary.LittleEndian.Uint64(m[40:])); f != 0 {
+					binary.LittleEndian.PutUint64(m[32:], f)
+				}
 				h := fnv.New64a()
 				h.Write(m[:56])
 				binary.LittleEndian.PutUint64(m[56:], h.Sum64())
+			}
+			if name == "CountTooLarge" {
+				// The freelist page itself: its count overflows into a
+				// first element that says 2^64-1 ids follow (one more would wrap to 0).
+				meta := 16 // the meta bbolt uses: the one with the higher txid
+				if binary.LittleEndian.Uint64(data[pageSize+16+48:]) > binary.LittleEndian.Uint64(data[16+48:]) {
+					meta = pageSize + 16
+				}
+				page := int(binary.LittleEndian.Uint64(data[meta+32:])) * pageSize
+				binary.LittleEndian.PutUint16(data[page+10:], 0xFFFF)
+				binary.LittleEndian.PutUint64(data[page+16:], ^uint64(0))
 			}
 			path := filepath.Join(t.TempDir(), "d.db")
 			if err := os.WriteFile(path, data, 0o644); err != nil {

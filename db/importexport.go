@@ -147,9 +147,6 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 		roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
-// fileError positions an error about a file at the statement's file
-// argument; the message names the file (and line or offset, which
-// vecfile's errors carry).
 // findDuplicate reads the file at path again, looking for repeated words,
 // to turn found (a repeated word found among the rows) into an error that
 // says on which lines, or at which byte offsets, the word occurs.
@@ -166,6 +163,9 @@ func findDuplicate(e *env, path string, ropts vecfile.ReadOptions, found error) 
 	return found
 }
 
+// fileError positions an error about a file at the statement's file
+// argument; the message names the file (and line or offset, which
+// vecfile's errors carry).
 func fileError(n query.Node, path string, err error) error {
 	var qe *query.Error
 	if errors.As(err, &qe) {

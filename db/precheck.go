@@ -89,11 +89,12 @@ func checkBoltFile(f *os.File, size int64) error {
 	if flags != boltFreelistFlag {
 		return fmt.Errorf("%w: page %d is not a freelist page (flags %#x)", ErrCorrupt, m.freelist, flags)
 	}
-	if count == 0xFFFF { // the real count is the first element
-		count = le.Uint64(hdr[boltPageHeader:]) + 1
-	}
 	span := (overflow + 1) * uint64(pageSize)
-	if m.freelist+overflow+1 > m.pgid || count > (span-boltPageHeader)/8 {
+	room := (span - boltPageHeader) / 8 // ids the page's span can hold
+	if count == 0xFFFF {                // the real count is the first element, which takes a slot
+		count = min(le.Uint64(hdr[boltPageHeader:]), room) + 1
+	}
+	if m.freelist+overflow+1 > m.pgid || count > room {
 		return fmt.Errorf("%w: freelist page %d claims %d ids in %d pages", ErrCorrupt, m.freelist, count, overflow+1)
 	}
 	return nil

@@ -28,7 +28,7 @@ const (
 	DuplicatesUnchecked
 )
 
-// String returns "error" or "skip".
+// String returns "error", "skip" or "unchecked".
 func (d Duplicates) String() string {
 	switch d {
 	case DuplicatesError:

@@ -210,10 +210,10 @@ func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
 		words := t.words
 		data := t.data[:n*rowBytes]
 		recount := n < t.rows
-		if words != nil && r.opts.Duplicates == DuplicatesUnchecked {
+		if words != nil {
 			words = words[:n]
-		} else if words != nil {
-			words = words[:n]
+		}
+		if words != nil && r.opts.Duplicates != DuplicatesUnchecked {
 			if seen == nil {
 				// Sized for the whole file when its header says, so the map
 				// does not grow (and rehash) row by row; but never beyond
