@@ -427,8 +427,8 @@ func (w *BulkWriter) commit() {
 	if w.chunk != nil {
 		w.endChunk()
 	}
-	// The words index goes in last, built from the sorted words in chunks;
-	// the last of them are sorted while the last rows are written.
+	// The words index goes in last: the sorter merges its last runs into
+	// the index's chunks while the last rows are written.
 	if w.sorter == nil {
 		w.sorter = newWordSorter()
 	}
@@ -438,24 +438,17 @@ func (w *BulkWriter) commit() {
 	if err == nil {
 		err = w.wait()
 	}
-	entries := w.sorter.sorted()
+	wi := w.sorter.chunks()
 	w.sorter = nil
 	if err != nil {
 		return
 	}
-	for i := 1; i < len(entries); i++ {
-		if entries[i].word == entries[i-1].word {
-			w.fail(fmt.Errorf("%w: %q at rows %d and %d", ErrWordExists, entries[i].word,
-				min(entries[i-1].id, entries[i].id), max(entries[i-1].id, entries[i].id)))
-			return
-		}
+	if d := wi.dup; d != nil {
+		w.fail(fmt.Errorf("%w: %q at rows %d and %d", ErrWordExists, d[0].word,
+			min(d[0].id, d[1].id), max(d[0].id, d[1].id)))
+		return
 	}
-	var keys, vals [][]byte
-	bulkWordChunks(entries, func(k, v []byte) error {
-		keys, vals = append(keys, k), append(vals, v)
-		return nil
-	})
-	entries = nil
+	keys, vals := wi.keys, wi.vals
 	for len(keys) > 0 {
 		n := 0
 		for size := 0; n < len(keys) && size < bulkFlush; n++ {

@@ -307,17 +307,43 @@ func (x wordIndex) scan(from string, fn func(word []byte, id uint32) bool) error
 	return nil
 }
 
+// wordChunker cuts entries given in sorted order into the chunks of a words
+// index, each about wordChunkTarget bytes, for a bulk load.
+type wordChunker struct {
+	cur        []wordEntry
+	size       int
+	keys, vals [][]byte // the chunks so far: first word, encoded chunk
+}
+
+func (c *wordChunker) add(e wordEntry) {
+	c.cur = append(c.cur, e)
+	c.size += len(e.word) + wordTail + 4
+	if c.size >= wordChunkTarget || len(c.cur) == 1<<16-1 {
+		c.flush()
+	}
+}
+
+// flush ends the chunk being filled.
+func (c *wordChunker) flush() {
+	if len(c.cur) == 0 {
+		return
+	}
+	c.keys = append(c.keys, []byte(c.cur[0].word))
+	c.vals = append(c.vals, encodeWordChunk(c.cur))
+	c.cur, c.size = c.cur[:0], 0
+}
+
 // bulkWordChunks packs sorted, distinct entries into chunks for a bulk
 // load; it returns each chunk's key and value.
 func bulkWordChunks(es []wordEntry, emit func(key, val []byte) error) error {
-	start, size := 0, 0
-	for i, e := range es {
-		size += len(e.word) + wordTail + 4
-		if size >= wordChunkTarget || i-start+1 == 1<<16-1 || i == len(es)-1 {
-			if err := emit([]byte(es[start].word), encodeWordChunk(es[start:i+1])); err != nil {
-				return err
-			}
-			start, size = i+1, 0
+	var c wordChunker
+	for _, e := range es {
+		c.add(e)
+	}
+	c.flush()
+	for i, k := range c.keys {
+		if err := emit(k, c.vals[i]); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -24,18 +24,35 @@ func TestWordSorter(t *testing.T) {
 			all = append(all, b...)
 			s.add(slices.Clone(b))
 		}
-		got := s.sorted()
+		wi := s.chunks()
+		var got []wordEntry
+		for i, v := range wi.vals {
+			c, ok := decodeWordChunk(v)
+			if !ok || len(c) == 0 || c[0].word != string(wi.keys[i]) {
+				t.Fatalf("sizes %v: chunk %d is malformed or keyed %q", sizes, i, wi.keys[i])
+			}
+			got = append(got, c...)
+		}
 		slices.SortStableFunc(all, compareWords)
-		if len(got) != len(all) {
-			t.Fatalf("sizes %v: %d words back, want %d", sizes, len(got), len(all))
+		if wi.dup != nil || len(got) != len(all) {
+			t.Fatalf("sizes %v: %d words back (dup %v), want %d", sizes, len(got), wi.dup, len(all))
 		}
 		for i := range all {
-			if got[i].word != all[i].word {
-				t.Fatalf("sizes %v: word %d = %q, want %q", sizes, i, got[i].word, all[i].word)
+			if got[i] != all[i] {
+				t.Fatalf("sizes %v: word %d = %+v, want %+v", sizes, i, got[i], all[i])
 			}
 		}
 	}
+	// A word given twice, in different batches, is found and named with
+	// both rows.
 	s := newWordSorter()
+	s.add([]wordEntry{{word: "b", id: 0}, {word: "a", id: 1}})
+	s.add([]wordEntry{{word: "c", id: 2}})
+	s.add([]wordEntry{{word: "a", id: 3}})
+	if wi := s.chunks(); wi.dup == nil || wi.dup[0].word != "a" || wi.dup[0].id+wi.dup[1].id != 4 {
+		t.Fatalf("repeated a: dup = %v", wi.dup)
+	}
+	s = newWordSorter()
 	s.add([]wordEntry{{word: "b"}, {word: "a"}})
 	s.add([]wordEntry{{word: "c"}})
 	s.abandon() // returns at once; the goroutine ends on its own
