@@ -332,19 +332,3 @@ func (c *wordChunker) flush() {
 	c.vals = append(c.vals, encodeWordChunk(c.cur))
 	c.cur, c.size = c.cur[:0], 0
 }
-
-// bulkWordChunks packs sorted, distinct entries into chunks for a bulk
-// load; it returns each chunk's key and value.
-func bulkWordChunks(es []wordEntry, emit func(key, val []byte) error) error {
-	var c wordChunker
-	for _, e := range es {
-		c.add(e)
-	}
-	c.flush()
-	for i, k := range c.keys {
-		if err := emit(k, c.vals[i]); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -103,24 +103,28 @@ func TestWordIndex(t *testing.T) {
 	}
 }
 
-func TestBulkWordChunks(t *testing.T) {
+func TestWordChunker(t *testing.T) {
 	var es []wordEntry
 	for i := 0; i < 50000; i++ {
 		es = append(es, wordEntry{fmt.Sprintf("w%07d", i), uint32(i), int64(i)})
 	}
+	var c wordChunker
+	for _, e := range es {
+		c.add(e)
+	}
+	c.flush()
 	var n int
 	var last string
-	err := bulkWordChunks(es, func(k, v []byte) error {
-		got, ok := decodeWordChunk(v)
+	for i, k := range c.keys {
+		got, ok := decodeWordChunk(c.vals[i])
 		if !ok || got[0].word != string(k) || string(k) <= last {
-			return fmt.Errorf("bad chunk %q", k)
+			t.Fatalf("bad chunk %q", k)
 		}
 		last = got[len(got)-1].word
 		n += len(got)
-		return nil
-	})
-	if err != nil || n != len(es) {
-		t.Fatalf("bulkWordChunks: %d entries, %v", n, err)
+	}
+	if n != len(es) {
+		t.Fatalf("wordChunker: %d entries, want %d", n, len(es))
 	}
 }
 
