@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/embeddb/embeddb/query"
@@ -149,7 +148,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	}
 	if tl := (*trainer.TooLargeError)(nil); errors.As(err, &tl) {
 		advice := "raise min_count, set max_final_vocab or lower vector_size, or raise the limit"
-		if strings.HasPrefix(tl.What, "counting") {
+		if tl.Phase == "vocabulary" {
 			advice = "set max_vocab_size (rare words are then pruned while counting, as gensim does) or raise the limit"
 		}
 		return nil, at(s, errTooLarge("TRAIN "+s.Table.Name+": "+tl.What, tl.Need, tl.Limit, advice))

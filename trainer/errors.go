@@ -42,6 +42,7 @@ var (
 // TooLargeError reports that counting the vocabulary or allocating the weights would need
 // about Need bytes, more than the Limit of Options.MemoryLimit.
 type TooLargeError struct {
+	Phase       string // "vocabulary" (counting) or "training" (the weights), as in Progress
 	What        string // "counting the vocabulary (…)" or "training N words of dimension D"
 	Need, Limit int64
 }

@@ -70,7 +70,7 @@ func checkWeights(rows int, o *Options) error {
 	}
 	perWord := layers*int64(strideFor(o.VectorSize)+o.VectorSize)*4 + 2*vocabWordBytes
 	if need := int64(rows) * perWord; need > o.MemoryLimit {
-		return &TooLargeError{What: fmt.Sprintf("training %d words of dimension %d", rows, o.VectorSize),
+		return &TooLargeError{Phase: "training", What: fmt.Sprintf("training %d words of dimension %d", rows, o.VectorSize),
 			Need: need, Limit: o.MemoryLimit}
 	}
 	return nil

@@ -276,11 +276,11 @@ func TestTrain_MemoryLimit(t *testing.T) {
 	// 7 distinct words: counting them takes 7 * 80 bytes and their letters; the weights of
 	// 7 words of dimension 100, two layers padded to 104, about 7 * (2*204*4 + 160).
 	for _, c := range []struct {
-		limit int64
-		what  string
+		limit       int64
+		phase, what string
 	}{
-		{300, "counting the vocabulary"},
-		{5000, "training 7 words of dimension 100"},
+		{300, "vocabulary", "counting the vocabulary"},
+		{5000, "training", "training 7 words of dimension 100"},
 	} {
 		o.MemoryLimit = c.limit
 		_, err := trainer.Train(ctx, text, o)
@@ -288,8 +288,8 @@ func TestTrain_MemoryLimit(t *testing.T) {
 		if !errors.Is(err, trainer.ErrTooLarge) || !errors.As(err, &tl) {
 			t.Fatalf("limit %d: err = %v, want a *TooLargeError", c.limit, err)
 		}
-		if tl.Limit != c.limit || tl.Need <= c.limit || !strings.HasPrefix(tl.What, c.what) {
-			t.Errorf("limit %d: %+v, want %q and a need above the limit", c.limit, tl, c.what)
+		if tl.Limit != c.limit || tl.Need <= c.limit || tl.Phase != c.phase || !strings.HasPrefix(tl.What, c.what) {
+			t.Errorf("limit %d: %+v, want phase %q, %q and a need above the limit", c.limit, tl, c.phase, c.what)
 		}
 	}
 	o.MemoryLimit = 1 << 20

@@ -113,7 +113,7 @@ func scanVocab(ctx context.Context, c Corpus, o *Options, words *atomic.Int64) (
 			words.Add(n)
 			free = append(free, block)
 			if lim := o.MemoryLimit; lim > 0 && rv.memory() > lim {
-				return &TooLargeError{What: fmt.Sprintf("counting the vocabulary (%d distinct words so far)", len(rv.words)),
+				return &TooLargeError{Phase: "vocabulary", What: fmt.Sprintf("counting the vocabulary (%d distinct words so far)", len(rv.words)),
 					Need: rv.memory(), Limit: lim}
 			}
 			return ctx.Err()
