@@ -19,7 +19,7 @@ const wordSortBatch = 1 << 16
 // repeated word on the way.
 type wordSorter struct {
 	in   chan []wordEntry
-	out  chan wordIndexChunks // nothing after stop
+	out  chan wordIndexChunks // an empty value after stop
 	stop chan struct{}
 }
 
@@ -68,19 +68,19 @@ func (s *wordSorter) run() {
 	}
 	var c wordChunker
 	var prev *wordEntry
-	for len(a) > 0 || len(b) > 0 {
-		var e *wordEntry
-		if len(b) == 0 || len(a) > 0 && a[0].word <= b[0].word {
-			e, a = &a[0], a[1:]
-		} else {
-			e, b = &b[0], b[1:]
-		}
+	var dup *[2]wordEntry
+	mergeRuns(a, b, func(e *wordEntry) bool {
 		if prev != nil && prev.word == e.word {
-			s.out <- wordIndexChunks{dup: &[2]wordEntry{*prev, *e}}
-			return
+			dup = &[2]wordEntry{*prev, *e}
+			return false
 		}
 		c.add(*e)
 		prev = e
+		return true
+	})
+	if dup != nil {
+		s.out <- wordIndexChunks{dup: dup}
+		return
 	}
 	c.flush()
 	s.out <- wordIndexChunks{keys: c.keys, vals: c.vals}
@@ -110,13 +110,25 @@ func compareWords(a, b wordEntry) int { return strings.Compare(a.word, b.word) }
 // mergeWords merges two runs sorted by word into a new one.
 func mergeWords(a, b []wordEntry) []wordEntry {
 	out := make([]wordEntry, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if b[0].word < a[0].word {
-			out, b = append(out, b[0]), b[1:]
+	mergeRuns(a, b, func(e *wordEntry) bool {
+		out = append(out, *e)
+		return true
+	})
+	return out
+}
+
+// mergeRuns calls emit with the entries of two runs sorted by word, in
+// order (among equal words, a's first), until emit returns false.
+func mergeRuns(a, b []wordEntry, emit func(*wordEntry) bool) {
+	for len(a) > 0 || len(b) > 0 {
+		var e *wordEntry
+		if len(b) == 0 || len(a) > 0 && a[0].word <= b[0].word {
+			e, a = &a[0], a[1:]
 		} else {
-			out, a = append(out, a[0]), a[1:]
+			e, b = &b[0], b[1:]
+		}
+		if !emit(e) {
+			return
 		}
 	}
-	out = append(out, a...)
-	return append(out, b...)
 }
