@@ -237,13 +237,19 @@ func (w *BulkWriter) addWord(word string, count int64) bool {
 	}
 	w.words = append(w.words, wordEntry{word, w.next, count})
 	if len(w.words) == wordSortBatch {
-		if w.sorter == nil {
-			w.sorter = newWordSorter()
-		}
-		w.sorter.add(w.words)
-		w.words = nil
+		w.handWords()
 	}
 	return true
+}
+
+// handWords passes the words gathered since the last call to the sorter,
+// starting it on the first call.
+func (w *BulkWriter) handWords() {
+	if w.sorter == nil {
+		w.sorter = newWordSorter()
+	}
+	w.sorter.add(w.words)
+	w.words = nil
 }
 
 // slot returns the bytes of the next row in the current chunk.
@@ -429,11 +435,8 @@ func (w *BulkWriter) commit() {
 	}
 	// The words index goes in last: the sorter merges its last runs into
 	// the index's chunks while the last rows are written.
-	if w.sorter == nil {
-		w.sorter = newWordSorter()
-	}
-	w.sorter.add(w.words)
-	w.words, w.seen = nil, nil
+	w.handWords()
+	w.seen = nil
 	err := w.flush()
 	if err == nil {
 		err = w.wait()
