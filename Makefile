@@ -57,6 +57,16 @@ cover:
 walkthrough:
 	$(GO) run ./cmd/embeddb -f testdata/walkthrough.sql
 
+# embeddb beside its peers on the same data, one table each (needs Debian's
+# python3-gensim, fasttext and python3-hnswlib; see the README's Performance):
+# training (scripts/compare-train.sh), the HNSW index on 100k clustered
+# vectors (scripts/compare-index.sh) and loading vector files
+# (scripts/compare-load.sh).
+compare:
+	bash scripts/compare-train.sh
+	bash scripts/compare-index.sh synthetic 100000
+	sh scripts/compare-load.sh
+
 # Kills the embeddb command at random moments while it writes (about 500
 # SIGKILLs) and checks every reopened file; TORTURE_SEED repeats a run.
 TORTURE_ROUNDS ?= 1000
