@@ -74,6 +74,7 @@ type BulkWriter struct {
 	finiteChecked bool
 	inflight      chan flushed // the result of the flush being written, if any
 	free          [][]byte     // chunk buffers written and committed, to fill again
+	wb            *writeback   // starts the disk writes early, from the first flush
 	finished      bool
 	err           error
 }
@@ -326,6 +327,9 @@ func (w *BulkWriter) flush() error {
 	chunks, rowBufs, nums := w.chunks, w.rowBufs, w.chunkNs
 	w.chunks, w.rowBufs, w.chunkNs, w.pending = nil, nil, nil, 0
 	w.flushes++
+	if w.wb == nil {
+		w.wb = startWriteback(w.db.path)
+	}
 	done := make(chan flushed, 1)
 	w.inflight = done
 	go func() { done <- flushed{w.writeChunks(chunks, rowBufs, nums), chunks} }()
@@ -420,6 +424,8 @@ func (w *BulkWriter) Commit() (*TableInfo, error) {
 	if w.err == nil {
 		w.commit()
 	}
+	w.wb.end()
+	w.wb = nil
 	if w.err != nil {
 		w.Abort()
 		return nil, fmt.Errorf("load table %q: %w", w.name, w.err)
@@ -524,6 +530,8 @@ func (w *BulkWriter) Abort() error {
 	}
 	w.wait() // let the flush in flight end before removing what it wrote
 	w.finished = true
+	w.wb.end()
+	w.wb = nil
 	if w.sorter != nil {
 		w.sorter.abandon()
 		w.sorter = nil
