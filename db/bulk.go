@@ -442,6 +442,7 @@ func (w *BulkWriter) commit() {
 	// The words index goes in last: the sorter merges its last runs into
 	// the index's chunks while the last rows are written.
 	w.handWords()
+	w.sorter.end()
 	w.seen = nil
 	err := w.flush()
 	if err == nil {

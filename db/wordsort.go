@@ -21,6 +21,8 @@ type wordSorter struct {
 	in   chan []wordEntry
 	out  chan wordIndexChunks // an empty value after stop
 	stop chan struct{}
+	// ended says in is closed.
+	ended bool
 }
 
 // wordIndexChunks is what a wordSorter hands back: the words index, as the
@@ -93,16 +95,24 @@ func (s *wordSorter) add(b []wordEntry) {
 	}
 }
 
+// end says no more words will come, so the last merges can start.
+func (s *wordSorter) end() {
+	if !s.ended {
+		s.ended = true
+		close(s.in)
+	}
+}
+
 // chunks returns the words index of every word handed over.
 func (s *wordSorter) chunks() wordIndexChunks {
-	close(s.in)
+	s.end()
 	return <-s.out
 }
 
 // abandon ends the sorter without waiting for its result.
 func (s *wordSorter) abandon() {
 	close(s.stop)
-	close(s.in)
+	s.end()
 }
 
 func compareWords(a, b wordEntry) int { return strings.Compare(a.word, b.word) }

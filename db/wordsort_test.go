@@ -73,8 +73,29 @@ func TestWordSorter(t *testing.T) {
 	if wi := s.chunks(); wi.dup == nil || wi.dup[0].word != "a" || wi.dup[0].id+wi.dup[1].id != 4 {
 		t.Fatalf("repeated a: dup = %v", wi.dup)
 	}
+	// A repeat among enough words for carries and the last streaming
+	// merge, wherever it sorts.
+	var big []wordEntry
+	for i := range 3 * wordSortBatch {
+		big = append(big, wordEntry{word: sortTestWord(rng), id: uint32(i)})
+	}
+	sorted := slices.Clone(big)
+	slices.SortFunc(sorted, compareWords)
+	for _, rep := range []wordEntry{sorted[0], sorted[len(sorted)/2], sorted[len(sorted)-1], sorted[len(sorted)/3]} {
+		s := newWordSorter()
+		for i := 0; i < len(big); i += wordSortBatch {
+			s.add(slices.Clone(big[i : i+wordSortBatch]))
+		}
+		s.add([]wordEntry{{word: "zz-not-repeated", id: uint32(len(big))}, {word: rep.word, id: uint32(len(big) + 1)}})
+		s.end() // as Commit does, before its last write; chunks ends again
+		wi := s.chunks()
+		if wi.dup == nil || wi.dup[0].word != rep.word || wi.dup[0].id+wi.dup[1].id != rep.id+uint32(len(big)+1) {
+			t.Fatalf("repeated %q (row %d): dup = %v", rep.word, rep.id, wi.dup)
+		}
+	}
 	s = newWordSorter()
 	s.add([]wordEntry{{word: "b"}, {word: "a"}})
 	s.add([]wordEntry{{word: "c"}})
-	s.abandon() // returns at once; the goroutine ends on its own
+	s.end()
+	s.abandon() // returns at once, after end too; the goroutine ends on its own
 }
