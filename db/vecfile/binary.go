@@ -1,12 +1,9 @@
 package vecfile
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"unicode/utf8"
 )
 
@@ -57,9 +54,7 @@ func (bs *binarySource) rowEnd(t *task, i int) int64 {
 }
 
 func (bs *binarySource) stage(r *Reader) stage {
-	// The buffer bounds a word's length; a small file needs no more than itself.
-	bufSize := int(min(int64(maxWord), r.size-r.dataStart+1))
-	br := bufio.NewReaderSize(io.NewSectionReader(r.ra, r.dataStart, r.size-r.dataStart), bufSize)
+	win := r.window()
 	off := r.dataStart
 	left := r.hdr.Rows
 	rowBytes := 4 * bs.dim
@@ -70,23 +65,30 @@ func (bs *binarySource) stage(r *Reader) stage {
 		if err := ctx.Err(); err != nil {
 			return false, err
 		}
+		defer win.guard(r.path, &err)()
 		t.off = off
 		for t.rows < batchRows && left > 0 {
 			rowOff := off
-			w, err := br.ReadSlice(' ')
+			// The word ends at a space: look a little way first, then as
+			// far as a word may go.
+			b, err := win.at(off, 256)
+			sp := bytes.IndexByte(b, ' ')
+			if sp < 0 && err == nil && len(b) == 256 {
+				b, err = win.at(off, maxWord)
+				sp = bytes.IndexByte(b, ' ')
+			}
 			switch {
-			case errors.Is(err, bufio.ErrBufferFull):
-				return false, errAt(r.path, rowOff, ErrTooLarge, "row %d: no space within %d bytes (a word ends with a space)", read+1, maxWord)
-			case errors.Is(err, io.EOF):
-				if len(bytes.TrimLeft(w, "\n")) == 0 {
-					return false, errAt(r.path, rowOff, ErrTruncated, "file ends after %d rows, the header says %d", read, r.hdr.Rows)
-				}
-				return false, errAt(r.path, rowOff, ErrTruncated, "file ends in the word of row %d", read+1)
 			case err != nil:
 				return false, fmt.Errorf("read %s: %w", r.path, err)
+			case sp < 0 && len(b) == maxWord:
+				return false, errAt(r.path, rowOff, ErrTooLarge, "row %d: no space within %d bytes (a word ends with a space)", read+1, maxWord)
+			case sp < 0 && len(bytes.TrimLeft(b, "\n")) == 0:
+				return false, errAt(r.path, rowOff, ErrTruncated, "file ends after %d rows, the header says %d", read, r.hdr.Rows)
+			case sp < 0:
+				return false, errAt(r.path, rowOff, ErrTruncated, "file ends in the word of row %d", read+1)
 			}
-			off += int64(len(w))
-			w = bytes.TrimLeft(w[:len(w)-1], "\n")
+			off += int64(sp + 1)
+			w := bytes.TrimLeft(b[:sp], "\n")
 			if off+int64(rowBytes) > r.size {
 				return false, errAt(r.path, off, ErrTruncated, "row %d (%q) needs %d bytes, the file has %d left",
 					read+1, clip(w, 40), rowBytes, r.size-off)
@@ -109,17 +111,18 @@ func (bs *binarySource) stage(r *Reader) stage {
 				copy(grown, t.data)
 				t.data = grown
 			}
-			t.data = t.data[:n+rowBytes]
-			if _, err := io.ReadFull(br, t.data[n:]); err != nil {
-				if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-					return false, errAt(r.path, off, ErrTruncated, "row %d (%q) is cut short", read+1, clip(w, 40))
-				}
+			// w is not used past here: reading on may refill the window.
+			v, err := win.at(off, rowBytes)
+			if err == nil && len(v) < rowBytes {
+				err = errShrunk // the size was checked above
+			}
+			if err != nil {
 				return false, fmt.Errorf("read %s: %w", r.path, err)
 			}
+			t.data = append(t.data, v...)
 			off += int64(rowBytes)
-			if nl, _ := br.Peek(1); len(nl) == 1 && nl[0] == '\n' {
-				br.Discard(1) // the C tool's newline after the row
-				off++
+			if nl, _ := win.at(off, 1); len(nl) == 1 && nl[0] == '\n' {
+				off++ // the C tool's newline after the row
 			}
 			t.offs = append(t.offs, rowOff)
 			t.rows++

@@ -155,6 +155,7 @@ func FuzzReadWord2VecBinary(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, limit, mode uint8) {
 		opts := vecfile.ReadOptions{Format: vecfile.Word2VecBinary, Limit: int(limit % 4), UnicodeErrors: unicodeModes[mode%3],
 			Duplicates: vecfile.Duplicates(mode / 3 % 2)}
+		sameMapped(t, data, opts)
 		roundTrip(t, fuzzRead(t, data, opts), vecfile.WriteOptions{Format: vecfile.Word2VecBinary})
 	})
 }
@@ -208,4 +209,33 @@ func FuzzDetect(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRead(t, data, vecfile.ReadOptions{})
 	})
+}
+
+// sameMapped reads data as a file that Open maps and through NewReader,
+// which reads it with ReadAt, and wants the same rows or the same error.
+func sameMapped(t *testing.T, data []byte, opts vecfile.ReadOptions) {
+	path := filepath.Join(t.TempDir(), "fuzz")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := func(r *vecfile.Reader, err error) (words []string, raw []byte, _ string) {
+		if err == nil {
+			defer r.Close()
+			err = r.Read(context.Background(), func(b *vecfile.Batch) error {
+				words = append(words, b.Words...)
+				raw = append(raw, b.Data...)
+				return nil
+			})
+		}
+		if err != nil {
+			return nil, nil, err.Error()
+		}
+		return words, raw, ""
+	}
+	w1, raw1, err1 := read(vecfile.Open(path, opts))
+	w2, raw2, err2 := read(vecfile.NewReader(bytes.NewReader(data), int64(len(data)), path, opts))
+	if err1 != err2 || !slices.Equal(w1, w2) || !bytes.Equal(raw1, raw2) {
+		t.Fatalf("mapped and read differ: %d words, %d bytes, error %q; %d words, %d bytes, error %q",
+			len(w1), len(raw1), err1, len(w2), len(raw2), err2)
+	}
 }

@@ -56,6 +56,8 @@ type Reader struct {
 	stats   Stats
 	// dataStart is the file offset of the first row.
 	dataStart int64
+	file      *os.File // the file, if Open opened it
+	mapping   []byte   // a map of it, once a window made one
 }
 
 // source is one format's reading logic.
@@ -106,6 +108,7 @@ func Open(path string, opts ReadOptions) (*Reader, error) {
 		return nil, err
 	}
 	r.closers = append(r.closers, f)
+	r.file = f
 	return r, nil
 }
 
@@ -176,6 +179,7 @@ func (r *Reader) Close() error {
 		}
 	}
 	r.closers = nil
+	r.file, r.mapping = nil, nil // unmapped above
 	return err
 }
 
