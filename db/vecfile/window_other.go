@@ -7,5 +7,5 @@ import (
 	"os"
 )
 
-// mapFile does not map files here: windows read them with ReadAt.
+// mapFile maps nothing on this system: a window reads the file with ReadAt.
 func mapFile(f *os.File, size int64) ([]byte, io.Closer) { return nil, nil }
