@@ -237,6 +237,7 @@ func BenchmarkBackup(b *testing.B) {
 		}
 		el := time.Since(start)
 		st, _ := os.Stat(dst)
+		os.Remove(dst) // as BenchmarkImport says why
 		b.ReportMetric(float64(st.Size())/el.Seconds()/1e6, "MB/s")
 		b.ReportMetric(float64(p99(idle).Microseconds()), "µs-p99-idle")
 		b.ReportMetric(float64(p99(during).Microseconds()), "µs-p99-backup")
