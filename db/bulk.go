@@ -327,7 +327,7 @@ func (w *BulkWriter) flush() error {
 	chunks, rowBufs, nums := w.chunks, w.rowBufs, w.chunkNs
 	w.chunks, w.rowBufs, w.chunkNs, w.pending = nil, nil, nil, 0
 	w.flushes++
-	if w.wb == nil {
+	if w.wb == nil && !w.db.opts.NoSync { // without fsyncs there is nothing to hasten
 		w.wb = startWriteback(w.db.path)
 	}
 	done := make(chan flushed, 1)

@@ -10,7 +10,7 @@ import (
 
 // TestBulkWriter_Writeback checks that a load that flushes starts the
 // early disk writes and that Commit and Abort both stop them, and that the
-// table committed with them running is whole.
+// table committed with them running is whole. With NoSync there are none.
 func TestBulkWriter_Writeback(t *testing.T) {
 	ctx := context.Background()
 	d, err := Open(filepath.Join(t.TempDir(), "wb.db"), nil)
@@ -20,6 +20,26 @@ func TestBulkWriter_Writeback(t *testing.T) {
 	defer d.Close()
 	const dim = 64
 	rows := 2 * bulkFirstFlush / (4 * dim) // two flushes' worth
+	nosync, err := Open(filepath.Join(t.TempDir(), "nosync.db"), &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nosync.Close()
+	w, err := nosync.BulkLoad(ctx, "t", TableSpec{Dim: dim, Kind: "imported"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		if err := w.Append([]string{"w" + strconv.Itoa(i)}, nil, make([]float32, dim)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if w.wb != nil {
+		t.Fatal("a load with NoSync started writeback")
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
 	for _, end := range []string{"commit", "abort"} {
 		w, err := d.BulkLoad(ctx, "t_"+end, TableSpec{Dim: dim, Kind: "imported"}, nil)
 		if err != nil {
