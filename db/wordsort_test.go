@@ -28,9 +28,9 @@ func sortTestWord(rng *rand.Rand) string {
 
 // TestWordSorter hands the sorter batches of shuffled words, of the size a
 // bulk load uses and odd sizes, and wants every word back in order; an
-// abandoned sorter must not block. The words vary where the sort key (the
-// first 8 bytes) cannot tell them apart: shorter than 8 bytes, prefixes of
-// each other, a long common prefix, bytes above 0x7f.
+// abandoned sorter must not block. The words vary where a faster compare
+// (of a fixed-length prefix, say) would first get byte order wrong: short
+// words, prefixes of each other, a long common prefix, bytes above 0x7f.
 func TestWordSorter(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, sizes := range [][]int{{}, {1}, {5, 0, 3}, {wordSortBatch, wordSortBatch, wordSortBatch, 17}, {100, 1, 1, 1, 2000, 7}} {
