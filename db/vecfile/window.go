@@ -50,11 +50,11 @@ func (w *window) at(off int64, n int) ([]byte, error) {
 		return nil, nil
 	}
 	if off >= w.bufOff && end <= w.bufOff+int64(len(w.buf)) {
-		return w.buf[off-w.bufOff : end-w.bufOff], nil
+		return w.buf[off-w.bufOff : end-w.bufOff], nil // always, for a map of the whole file
 	}
 	size := int(min(int64(max(windowBlock, n)), w.size-off))
-	if cap(w.buf) < size || w.mapped {
-		w.buf, w.mapped = make([]byte, max(windowBlock, n)), false
+	if cap(w.buf) < size {
+		w.buf = make([]byte, max(windowBlock, n))
 	}
 	w.buf = w.buf[:size]
 	got, err := w.ra.ReadAt(w.buf, off)
