@@ -1,0 +1,209 @@
+package db
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/query"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Check verifies the database file: bbolt's own page structure, and
+// embeddb's invariants (catalog and table buckets, row counts, words and
+// rows agreeing, vectors present, saved indexes and tokenizers readable
+// and matching their tables). It returns one line per problem found; none
+// means the database is sound.
+func (d *DB) Check(ctx context.Context) ([]string, error) {
+	var problems []string
+	err := d.view(ctx, func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			problems = append(problems, "bbolt: "+err.Error())
+		}
+		problems = append(problems, checkTables(ctx, tx)...)
+		return ctx.Err()
+	})
+	return problems, err
+}
+
+func checkTables(ctx context.Context, tx *bolt.Tx) (problems []string) {
+	report := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
+	defer func() {
+		if r := recover(); r != nil {
+			report("checking stopped: %v", r)
+		}
+	}()
+	root := tx.Bucket(bucketRoot)
+	if root == nil || len(root.Get(keyFormat)) != 4 {
+		report("missing embeddb header")
+		return
+	}
+	if tx.Bucket(bucketCatalog) == nil {
+		report("missing catalog")
+		return
+	}
+	for _, id := range orphans(tx) {
+		report("table id %d has no catalog entry (an interrupted write; the next writable open removes it)", id)
+	}
+	names, _ := catalog(tx)
+	for _, name := range names {
+		if ctx.Err() != nil {
+			return
+		}
+		t, err := openTable(tx, name)
+		if err != nil {
+			report("table %q: %v", name, err)
+			continue
+		}
+		problems = append(problems, checkTable(t)...)
+	}
+	return problems
+}
+
+func checkTable(t *table) (problems []string) {
+	report := func(format string, a ...any) {
+		problems = append(problems, fmt.Sprintf("table %q: ", t.name)+fmt.Sprintf(format, a...))
+	}
+	if t.b.Bucket(bucketBlob) == nil {
+		report("missing blob bucket")
+		return
+	}
+	if want := rowsPerChunk(t.meta.rowBytes()); t.meta.ChunkRows != want && t.meta.ChunkRows < 1 {
+		report("chunk of %d rows", t.meta.ChunkRows)
+	}
+	var live int64
+	named := map[string]uint32{}
+	counts := map[string]int64{}
+	rb := t.meta.rowBytes()
+	vec := t.ks(ksVec)
+	c := t.ks(ksRows).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(k) != 4 {
+			report("row chunk key of %d bytes", len(k))
+			continue
+		}
+		chunk := binary.BigEndian.Uint32(k)
+		entries, ok := decodeRowChunk(v)
+		if !ok {
+			report("row chunk %d is malformed", chunk)
+			continue
+		}
+		if len(entries) > t.meta.ChunkRows {
+			report("row chunk %d holds %d rows, more than %d", chunk, len(entries), t.meta.ChunkRows)
+		}
+		vecs := vec.Get(k)
+		for i, e := range entries {
+			if !e.live {
+				continue
+			}
+			id := chunk*uint32(t.meta.ChunkRows) + uint32(i)
+			live++
+			if id >= t.meta.NextID {
+				report("row %d is beyond next id %d", id, t.meta.NextID)
+			}
+			if len(vecs) < (i+1)*rb {
+				report("row %d has no vector", id)
+			}
+			if e.word != "" {
+				if prev, dup := named[e.word]; dup {
+					report("word %q is in rows %d and %d", e.word, prev, id)
+				}
+				named[e.word] = id
+				counts[e.word] = e.count
+				if got, ok := t.wordID(e.word); !ok || got != id {
+					report("word %q of row %d is not indexed to it", e.word, id)
+				}
+			}
+		}
+	}
+	if live != t.meta.Rows {
+		report("holds %d rows, its info says %d", live, t.meta.Rows)
+	}
+	var words int
+	var prev []byte
+	wc := t.ks(ksWords).Cursor()
+	for k, v := wc.First(); k != nil; k, v = wc.Next() {
+		es, ok := decodeWordChunk(v)
+		if !ok || len(es) == 0 || es[0].word != string(k) {
+			report("words chunk %q is malformed", k)
+			continue
+		}
+		for _, e := range es {
+			words++
+			if prev != nil && bytes.Compare([]byte(e.word), prev) <= 0 {
+				report("words out of order at %q", e.word)
+			}
+			prev = []byte(e.word)
+			if id, ok := named[e.word]; !ok || id != e.id {
+				report("word %q points to row %d, which does not hold it", e.word, e.id)
+			} else if e.count != counts[e.word] {
+				report("word %q has count %d in the words index, %d in its row", e.word, e.count, counts[e.word])
+			}
+		}
+	}
+	if words != len(named) {
+		report("%d words indexed, %d named rows", words, len(named))
+	}
+	for role, name := range t.meta.Blobs {
+		if t.b.Bucket(bucketBlob).Bucket([]byte(name)) == nil {
+			report("its %s (%s) is missing", role, name)
+		}
+	}
+	if ix := t.meta.Index; ix != nil {
+		r, ok := t.openBlob(blobIndex)
+		if !ok {
+			report("has an index but no saved graph")
+		} else if h, err := index.ReadHNSW(r); err != nil {
+			report("saved index: %v", err)
+		} else {
+			if h.Dim() != t.meta.Dim {
+				report("index has dimension %d, the table %d", h.Dim(), t.meta.Dim)
+			}
+			missing := 0
+			t.forEachRow(0, false, func(row Row) error {
+				if row.ID < ix.Upto && !h.Contains(row.ID) {
+					missing++
+				}
+				return nil
+			})
+			if missing > 0 {
+				report("%d indexed rows are missing from the index", missing)
+			}
+		}
+	}
+	if t.meta.Blobs[blobTokenizer] != "" {
+		if r, ok := t.openBlob(blobTokenizer); ok {
+			b := make([]byte, 0, t.blobSize(blobTokenizer))
+			buf := make([]byte, 64<<10)
+			for {
+				n, err := r.Read(buf)
+				b = append(b, buf[:n]...)
+				if err != nil {
+					break
+				}
+			}
+			if _, err := loadTokenizer(b); err != nil {
+				report("tokenizer: %v", err)
+			}
+		}
+	}
+	return problems
+}
+
+// check runs CHECK DATABASE.
+func (e *env) check(s *query.CheckDatabase) (*Rows, error) {
+	problems, err := e.d.Check(e.ctx)
+	if err != nil {
+		return nil, at(s, err)
+	}
+	if len(problems) == 0 {
+		return message("check", "ok"), nil
+	}
+	rows := make([][]any, len(problems))
+	for i, p := range problems {
+		rows[i] = []any{p}
+	}
+	return newRows([]string{"check"}, rows), nil
+}
