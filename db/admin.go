@@ -161,12 +161,12 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	if err := os.Rename(tmp, d.path); err != nil {
 		return 0, 0, err
 	}
-	bdb, err := openBolt(d.path, &bolt.Options{Timeout: d.opts.Timeout, NoSync: d.opts.NoSync,
+	bdb, file, err := openBolt(d.path, &bolt.Options{Timeout: d.opts.Timeout, NoSync: d.opts.NoSync,
 		FreelistType: bolt.FreelistMapType, InitialMmapSize: d.opts.MmapSize})
 	if err != nil {
 		return 0, 0, fmt.Errorf("reopen after vacuum: %w", err)
 	}
-	d.bolt = bdb
+	d.bolt, d.file = bdb, file
 	if st, err := os.Stat(d.path); err == nil {
 		after = st.Size()
 	}

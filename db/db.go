@@ -20,6 +20,7 @@ import (
 // writer.
 type DB struct {
 	bolt *bolt.DB
+	file *os.File // the file bbolt opened (and locked), for reads of our own
 	opts Options
 	path string
 
@@ -69,7 +70,7 @@ func Open(path string, opts *Options) (*DB, error) {
 	if err := precheck(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	bdb, err := openBolt(path, bopts)
+	bdb, file, err := openBolt(path, bopts)
 	if err != nil {
 		switch {
 		case errors.Is(err, berrors.ErrTimeout):
@@ -85,7 +86,7 @@ func Open(path string, opts *Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	d := &DB{bolt: bdb, opts: o, path: path, cache: make(map[uint64]*tableCache),
+	d := &DB{bolt: bdb, file: file, opts: o, path: path, cache: make(map[uint64]*tableCache),
 		metas: make(map[uint64]cachedMeta), byName: make(map[string]namedMeta),
 		graphs: make(map[uint64]hnswEntry), toks: make(map[uint64]tokEntry)}
 	d.settings.init()
@@ -97,14 +98,26 @@ func Open(path string, opts *Options) (*DB, error) {
 }
 
 // openBolt opens the file with bbolt, turning a panic on a damaged file
-// into ErrCorrupt.
-func openBolt(path string, opts *bolt.Options) (bdb *bolt.DB, err error) {
+// into ErrCorrupt. It also returns the *os.File bbolt opened, which stays
+// valid until bdb is closed: the page checker reads through it, and it
+// names the inode the lock is on.
+func openBolt(path string, opts *bolt.Options) (bdb *bolt.DB, file *os.File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			bdb, err = nil, fmt.Errorf("%w: %v", ErrCorrupt, r)
+			bdb, file, err = nil, nil, fmt.Errorf("%w: %v", ErrCorrupt, r)
 		}
 	}()
-	return bolt.Open(path, 0o644, opts)
+	o := *opts
+	o.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
+		f, err := os.OpenFile(name, flag, perm)
+		file = f
+		return f, err
+	}
+	bdb, err = bolt.Open(path, 0o644, &o)
+	if err != nil {
+		return nil, nil, err
+	}
+	return bdb, file, nil
 }
 
 // init checks that the file is ours (or empty, and makes it ours), and
