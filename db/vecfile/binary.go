@@ -21,14 +21,20 @@ func (r *Reader) openBinary(head []byte) error {
 		start = len(utf8BOM)
 	}
 	nl := bytes.IndexByte(head[start:], '\n')
+	if len(head) == 0 {
+		return errAt(r.path, 0, ErrHeader, "empty file: no header line \"count dim\"")
+	}
 	if nl < 0 {
 		return errAt(r.path, int64(start), ErrHeader, "no header line \"count dim\"")
 	}
 	line := head[start : start+nl]
-	rows, dim, ok := parseW2VHeader(line)
-	if !ok {
+	rows, dim, isHeader, problem := parseW2VHeader(line)
+	if !isHeader {
 		return errAt(r.path, int64(start), ErrHeader,
 			"word2vec header must be \"count dim\" (two integers, dim ≥ 1), found %q", clip(line, 60))
+	}
+	if problem != "" {
+		return errAt(r.path, int64(start), ErrHeader, "%s", problem)
 	}
 	if dim > maxDim {
 		return errAt(r.path, int64(start), ErrTooLarge, "dimension %d exceeds %d", dim, maxDim)

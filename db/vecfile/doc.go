@@ -102,8 +102,23 @@
 // the bytes after the header are not text or the name ends in .bin); a
 // first line of a word and numbers (GloVe). A GloVe file of dimension 1
 // whose first word is an integer looks like a word2vec header: name the
-// format. A fastText model (.bin, not a vector file) is recognised by its
-// magic number and refused with advice to import its .vec file.
+// format. A first line of two integers is always taken as a header, so one
+// with a negative count or dimension, or dimension 0, is an [ErrHeader]
+// error at line 1, never a GloVe row. (gensim fails on the negative ones
+// too; it loads "0 0" as an empty set of 0-dimensional vectors, which no
+// table can hold.) An empty file, or one of blank lines only, is an
+// [ErrUnknownFormat] error that says so. A fastText model (.bin, not a
+// vector file) is recognised by its magic number and refused with advice to
+// import its .vec file.
+//
+// # Files that are not regular
+//
+// Open and Detect refuse a named pipe, socket, device or directory (other
+// than a checkpoint directory) before reading or even blocking on it, with
+// an error matching internal/osfile.ErrNotRegular: every reader here reads
+// at byte offsets and may read a file again from the start, which only a
+// regular file allows, and open(2) of a pipe with no writer would block for
+// ever. The same holds for shards and words files.
 //
 // # Writing
 //

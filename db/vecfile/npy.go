@@ -111,7 +111,7 @@ func (r *Reader) openWords(src *rawSource, path string) error {
 	if path == "" || path == "-" {
 		return nil
 	}
-	f, err := os.Open(path)
+	f, err := openFile(path)
 	if err != nil {
 		return fmt.Errorf("words of %s (one per line; set words to another file, or '-' for none): %w", r.path, err)
 	}

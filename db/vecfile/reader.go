@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/embeddb/embeddb/internal/osfile"
 )
 
 // Limits that keep a hostile or broken file from making a reader allocate
@@ -89,7 +91,7 @@ func Open(path string, opts ReadOptions) (*Reader, error) {
 		}
 		path = p
 	}
-	f, err := os.Open(path)
+	f, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -97,10 +99,6 @@ func Open(path string, opts ReadOptions) (*Reader, error) {
 	if err != nil {
 		f.Close()
 		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("open %s: not a regular file", path)
 	}
 	r, err := newReader(f, fi.Size(), path, opts, true)
 	if err != nil {
@@ -413,16 +411,29 @@ func Detect(path string) (Format, error) {
 		}
 		return Safetensors, nil
 	}
-	f, err := os.Open(path)
+	f, err := openFile(path)
 	if err != nil {
 		return FormatAuto, err
 	}
 	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return FormatAuto, err
+	}
 	head, err := readHead(f, fi.Size(), path)
 	if err != nil {
 		return FormatAuto, err
 	}
 	return detectHead(head, fi.Size(), path)
+}
+
+// openFile opens a file this package reads: a vector file, a shard or a
+// words file. It refuses, without blocking, anything but a regular file: a
+// named pipe with no writer would block the open for ever, and none of them
+// can be read at byte offsets, or read again from the start, as every
+// reader here does.
+func openFile(path string) (*os.File, error) {
+	f, err := osfile.OpenRegular(path)
+	return f, osfile.WithReason(err, "vector and words files are read at byte offsets, and more than once, so they must be regular files")
 }
 
 // detectHead tells the format from the file's first bytes and its name.
@@ -446,8 +457,22 @@ func detectHead(head []byte, size int64, path string) (Format, error) {
 	if len(trimmed) > 0 && trimmed[0] == '{' && strings.HasSuffix(name, ".json") {
 		return Safetensors, nil
 	}
-	line, rest, hasNL := bytes.Cut(text, []byte{'\n'})
-	if rows, dim, ok := parseW2VHeader(line); ok && hasNL {
+	if len(bytes.TrimSpace(text)) == 0 && int64(len(head)) == size {
+		msg := "the file is empty (0 bytes)"
+		if size > 0 {
+			msg = fmt.Sprintf("the file holds only blank lines (%d bytes)", size)
+		}
+		return FormatAuto, &FormatError{Path: path, Offset: -1, Err: ErrUnknownFormat, Msg: msg}
+	}
+	line, rest, _ := bytes.Cut(text, []byte{'\n'})
+	if rows, dim, isHeader, problem := parseW2VHeader(line); isHeader {
+		// A first line of two integers is a header, even one without a
+		// line break or with numbers no header may have: reading it as a
+		// GloVe row would import the header as data.
+		if problem != "" {
+			return FormatAuto, errLine(path, 1, int64(len(head)-len(text)), ErrHeader,
+				"%s; if this is a GloVe file whose first word is a number, give format = 'glove'", problem)
+		}
 		if rows == 0 || len(rest) == 0 {
 			if strings.HasSuffix(name, ".bin") {
 				return Word2VecBinary, nil

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -255,7 +254,7 @@ func (r *Reader) openShardIndex(head []byte) error {
 		if err != nil {
 			return err
 		}
-		f, err := os.Open(p)
+		f, err := openFile(p)
 		if err != nil {
 			return fmt.Errorf("shard of %s: %w", r.path, err)
 		}
@@ -282,7 +281,7 @@ func (r *Reader) openShardIndex(head []byte) error {
 	}
 	file := owner[name]
 	p, _ := shardPath(file)
-	f, err := os.Open(p)
+	f, err := openFile(p)
 	if err != nil {
 		return fmt.Errorf("shard of %s: %w", r.path, err)
 	}

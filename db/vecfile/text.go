@@ -23,19 +23,43 @@ type textSource struct {
 }
 
 // parseW2VHeader parses a word2vec header line "count dim" as gensim does
-// (two whitespace-separated integers), with count ≥ 0 and dim ≥ 1.
-func parseW2VHeader(line []byte) (rows, dim int, ok bool) {
+// (two whitespace-separated integers in Python's int() syntax). isHeader
+// reports that the line has that shape, whatever the numbers; problem says
+// what is wrong with them ("" when count ≥ 0 and dim ≥ 1), so that a
+// header such as "-5 3" or "0 0" is refused as a header rather than read as
+// a row of a GloVe file. dim > maxDim is left to the caller.
+func parseW2VHeader(line []byte) (rows, dim int, isHeader bool, problem string) {
 	f := bytes.Fields(line)
 	if len(f) != 2 {
-		return 0, 0, false
+		return 0, 0, false, ""
 	}
 	r, err1 := parsePyInt(f[0])
 	d, err2 := parsePyInt(f[1])
-	if err1 != nil || err2 != nil || r < 0 || d < 1 {
-		return 0, 0, false
+	if !isRangeErr(err1) && err1 != nil || !isRangeErr(err2) && err2 != nil {
+		return 0, 0, false, ""
 	}
-	return r, d, true
+	shown := fmt.Sprintf("word2vec header %q", clip(bytes.Join(f, []byte{' '}), 60))
+	switch {
+	case err1 != nil:
+		return 0, 0, true, shown + ": count is out of range"
+	case err2 != nil:
+		return 0, 0, true, shown + ": dimension is out of range"
+	case r < 0:
+		return 0, 0, true, fmt.Sprintf("%s: count %d is negative", shown, r)
+	case d < 0:
+		return 0, 0, true, fmt.Sprintf("%s: dimension %d is negative", shown, d)
+	case d == 0:
+		// gensim loads "0 0" as an empty set of 0-dimensional vectors, which
+		// no table can hold; a header promising rows of no values is no
+		// vector file either.
+		return 0, 0, true, shown + ": dimension 0, but a vector needs at least one value"
+	}
+	return r, d, true, ""
 }
+
+// isRangeErr reports whether err is strconv's out-of-range error: the
+// syntax was that of an integer.
+func isRangeErr(err error) bool { return errors.Is(err, strconv.ErrRange) }
 
 // parsePyInt parses an integer as Python's int() does (sign, digits,
 // underscores between digits).
@@ -77,10 +101,15 @@ func (r *Reader) openText(head []byte) error {
 		line = head[start : start+nl]
 	}
 	if !ts.glove {
-		rows, dim, ok := parseW2VHeader(line)
-		if !ok {
+		rows, dim, isHeader, problem := parseW2VHeader(line)
+		switch {
+		case len(head) == 0:
+			return errLine(r.path, 1, 0, ErrHeader, "empty file: no word2vec header \"count dim\"")
+		case !isHeader:
 			return errLine(r.path, 1, int64(start), ErrHeader,
 				"word2vec header must be \"count dim\" (two integers, dim ≥ 1), found %q", clip(line, 60))
+		case problem != "":
+			return errLine(r.path, 1, int64(start), ErrHeader, "%s", problem)
 		}
 		if dim > maxDim {
 			return errLine(r.path, 1, int64(start), ErrTooLarge, "dimension %d exceeds %d", dim, maxDim)
