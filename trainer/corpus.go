@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"sync"
+
+	"github.com/embeddb/embeddb/internal/osfile"
 )
 
 // Corpus is training text, one sentence per line (gensim's LineSentence), read once for the
@@ -23,8 +25,9 @@ type Corpus interface {
 }
 
 // Files returns a corpus made of the named files, read in order and re-opened for every
-// pass. Gzip-compressed files (detected by their magic bytes, whatever their name) are
-// decompressed on the fly.
+// pass. Each must be a regular file: a named pipe, device or directory is refused (without
+// blocking on it) with an error matching internal/osfile.ErrNotRegular. Gzip-compressed
+// files (detected by their magic bytes, whatever their name) are decompressed on the fly.
 func Files(paths ...string) Corpus { return fileCorpus(append([]string(nil), paths...)) }
 
 type fileCorpus []string
@@ -41,10 +44,15 @@ func (fc fileCorpus) Each(ctx context.Context, fn func(io.Reader) error) error {
 	return nil
 }
 
+// eachFile opens path and calls fn with its text. Only a regular file is
+// opened: the corpus is read once for the vocabulary and once per epoch,
+// which a pipe cannot serve, and open(2) of a pipe with no writer would
+// block for ever, deaf to ctx.
 func eachFile(path string, fn func(io.Reader) error) (err error) {
-	f, err := os.Open(path)
+	f, err := osfile.OpenRegular(path)
 	if err != nil {
-		return err
+		return osfile.WithReason(err, "a corpus is read once for the vocabulary and again for every epoch, "+
+			"so it must be a regular file (trainer.Reader spools a stream to one)")
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/trainer/tokenize"
 )
 
@@ -131,5 +133,20 @@ func TestTokenizer(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestFiles_NotRegular checks that a directory in a corpus is refused as
+// such, rather than failing on its first read with EISDIR.
+func TestFiles_NotRegular(t *testing.T) {
+	dir := t.TempDir()
+	err := Files(dir).Each(context.Background(), func(io.Reader) error { return nil })
+	if !errors.Is(err, osfile.ErrNotRegular) || !strings.HasPrefix(err.Error(), dir+" is a directory, not a regular file; ") {
+		t.Errorf("Files(dir).Each = %v, want it refused as a directory", err)
+	}
+	missing := filepath.Join(dir, "missing.txt")
+	err = Files(missing).Each(context.Background(), func(io.Reader) error { return nil })
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Files(missing).Each = %v, want os.ErrNotExist", err)
 	}
 }
