@@ -2,39 +2,82 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/embeddb/embeddb/internal/atomicfile"
 	"github.com/embeddb/embeddb/query"
 	bolt "go.etcd.io/bbolt"
 )
 
 // Backup writes a consistent copy of the database to path while reads and
 // writes go on (it reads one snapshot). The copy appears at path only when
-// complete.
+// complete, replacing what path held; a path that is a symlink keeps
+// pointing at the file it names, which receives the copy. A path that is
+// the open database itself (by any name or link) is refused with
+// ErrTargetIsDatabase.
 func (d *DB) Backup(ctx context.Context, path string) (int64, error) {
+	target, err := atomicfile.Target(path)
+	if err != nil {
+		return 0, err
+	}
 	var n int64
-	err := d.view(ctx, func(tx *bolt.Tx) error {
-		tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	err = d.view(ctx, func(tx *bolt.Tx) error {
+		if err := d.checkNotOpenDB(target); err != nil {
+			return err
+		}
+		tmp, err := atomicfile.CreateTemp(target, "backup")
 		if err != nil {
 			return err
 		}
-		defer os.Remove(tmp.Name())
 		n, err = tx.WriteTo(&ctxWriter{ctx: ctx, w: tmp})
 		if err == nil {
-			err = tmp.Sync()
+			err = d.finishCopy(tmp)
+		} else {
+			tmp.Close()
 		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
+		if err == nil {
+			err = atomicfile.Replace(tmp.Name(), target)
 		}
 		if err != nil {
-			return err
+			os.Remove(tmp.Name())
 		}
-		return os.Rename(tmp.Name(), path)
+		return err
 	})
 	return n, err
+}
+
+// finishCopy gives a complete copy the database file's permissions,
+// flushes it to disk and closes it.
+func (d *DB) finishCopy(f *os.File) error {
+	var err error
+	if st, serr := d.file.Stat(); serr == nil {
+		err = f.Chmod(st.Mode().Perm())
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// fileStmtError positions an error of BACKUP or VACUUM INTO (what) at the
+// statement's file argument, saying plainly the two refusals a user can
+// meet.
+func fileStmtError(n query.Node, what, path string, err error) error {
+	switch {
+	case errors.Is(err, ErrTargetIsDatabase):
+		return errAt(n, err, "cannot %s %s: it is the open database file", what, path)
+	case errors.Is(err, fs.ErrExist):
+		return errAt(n, err, "cannot %s %s: the file exists", what, path)
+	}
+	return errAt(n, err, "%s %s: %v", what, path, err)
 }
 
 // ctxWriter stops a long copy when its context is cancelled.
@@ -59,27 +102,74 @@ func (e *env) backup(s *query.Backup) (*Rows, error) {
 	start := time.Now()
 	n, err := e.d.Backup(e.ctx, path)
 	if err != nil {
-		return nil, errAt(s.File, err, "backup to %s: %v", path, err)
+		return nil, fileStmtError(s.File, "back up to", path, err)
 	}
 	return newRows([]string{"file", "bytes", "seconds"}, [][]any{{path, n, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
-// VacuumInto writes a compacted copy of the database to path: the space of
-// dropped tables and deleted rows is not copied.
+// VacuumInto writes a compacted copy of the database to path, which must
+// not exist: the space of dropped tables and deleted rows is not copied.
+// Reads and writes go on meanwhile; the copy holds one snapshot. Nothing
+// appears at path unless the copy is complete.
 func (d *DB) VacuumInto(ctx context.Context, path string) (int64, error) {
-	if _, err := os.Stat(path); err == nil {
-		return 0, fmt.Errorf("vacuum into %s: file exists", path)
+	if d.isClosed() {
+		return 0, ErrClosed
 	}
-	tmp := path + ".tmp"
-	os.Remove(tmp)
-	dst, err := bolt.Open(tmp, 0o644, &bolt.Options{FreelistType: bolt.FreelistMapType, NoSync: true})
+	d.gate.RLock()
+	defer d.gate.RUnlock()
+	if err := d.checkNotOpenDB(path); err != nil {
+		return 0, err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return 0, fmt.Errorf("%s: %w", path, fs.ErrExist)
+	}
+	tmp, err := d.compactTo(ctx, path, "vacuum")
 	if err != nil {
 		return 0, err
 	}
-	err = d.view(ctx, func(*bolt.Tx) error { return nil }) // closed check
-	if err == nil {
-		err = bolt.Compact(dst, d.bolt, 64<<20)
+	size := tmp.size
+	if err := tmp.bolt.Close(); err != nil {
+		os.Remove(tmp.name)
+		return 0, err
 	}
+	if err := atomicfile.PlaceNew(tmp.name, path); err != nil {
+		os.Remove(tmp.name)
+		return 0, err
+	}
+	return size, nil
+}
+
+// compacted is a compacted copy of the database in a temporary file, open
+// (and locked) in bolt.
+type compacted struct {
+	name string
+	bolt *bolt.DB
+	file *os.File
+	size int64
+}
+
+// compactTo copies the database, compacted, into a new temporary file
+// beside path and opens it with this database's options. The caller holds
+// the gate. On error nothing is left behind.
+func (d *DB) compactTo(ctx context.Context, path, purpose string) (c *compacted, err error) {
+	f, err := atomicfile.CreateTemp(path, purpose)
+	if err != nil {
+		return nil, err
+	}
+	name := f.Name()
+	defer func() {
+		if err != nil {
+			os.Remove(name)
+		}
+	}()
+	if err := d.finishCopy(f); err != nil {
+		return nil, err
+	}
+	dst, _, err := openBolt(name, &bolt.Options{FreelistType: bolt.FreelistMapType, NoSync: true})
+	if err != nil {
+		return nil, err
+	}
+	err = d.run(false, func(tx *bolt.Tx) error { return compactInto(ctx, dst, tx) })
 	if err == nil {
 		err = dst.Sync()
 	}
@@ -87,14 +177,20 @@ func (d *DB) VacuumInto(ctx context.Context, path string) (int64, error) {
 		err = cerr
 	}
 	if err != nil {
-		os.Remove(tmp)
-		return 0, err
+		return nil, err
 	}
-	st, err := os.Stat(tmp)
+	// Reopened with this database's own options, and so locked, before
+	// anyone else can know it.
+	bdb, file, err := openBolt(name, boltOptions(d.opts))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return st.Size(), os.Rename(tmp, path)
+	st, err := file.Stat()
+	if err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	return &compacted{name: name, bolt: bdb, file: file, size: st.Size()}, nil
 }
 
 // vacuum runs VACUUM INTO 'file' (and VACUUM, which compacts the file in
@@ -114,61 +210,56 @@ func (e *env) vacuum(s *query.Vacuum) (*Rows, error) {
 	}
 	n, err := e.d.VacuumInto(e.ctx, path)
 	if err != nil {
-		return nil, errAt(s.Into, err, "vacuum into %s: %v", path, err)
+		return nil, fileStmtError(s.Into, "vacuum into", path, err)
 	}
 	return newRows([]string{"file", "bytes", "seconds"}, [][]any{{path, n, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
 // Vacuum compacts the database file in place: it writes a compacted copy
 // and swaps it in. Statements wait while it runs.
+//
+// The swap never leaves the file at the database's path unlocked: the copy
+// is opened, and locked, before it is renamed over the old file, and the
+// old file is unlocked only after the rename. A process that was waiting
+// for the old file's lock then finds that the path names another file and
+// opens that (see Open), so no write can go to the old, unlinked file. A
+// database reached through a symlink is replaced where the link points.
 func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	if d.opts.ReadOnly {
 		return 0, 0, ErrReadOnly
 	}
-	st, err := os.Stat(d.path)
+	d.gate.Lock()
+	defer d.gate.Unlock()
+	if d.isClosed() {
+		return 0, 0, ErrClosed
+	}
+	target, err := filepath.EvalSymlinks(d.path)
+	if err != nil {
+		return 0, 0, err
+	}
+	st, err := d.file.Stat()
 	if err != nil {
 		return 0, 0, err
 	}
 	before = st.Size()
-	tmp := d.path + ".vacuum"
-	os.Remove(tmp)
-	if _, err := d.VacuumInto(ctx, tmp); err != nil {
-		return 0, 0, err
-	}
-	d.gate.Lock()
-	defer d.gate.Unlock()
-	// Nothing runs now. Writes made between the copy and here would be lost
-	// by the swap: copy again, now that nothing can write.
-	os.Remove(tmp)
-	dst, err := bolt.Open(tmp, 0o644, &bolt.Options{FreelistType: bolt.FreelistMapType, NoSync: true})
+	c, err := d.compactTo(ctx, target, "vacuum")
 	if err != nil {
 		return 0, 0, err
 	}
-	err = bolt.Compact(dst, d.bolt, 64<<20)
-	if err == nil {
-		err = dst.Sync()
-	}
-	if cerr := dst.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(tmp)
+	if err := ctx.Err(); err != nil {
+		c.bolt.Close()
+		os.Remove(c.name)
 		return 0, 0, err
 	}
-	if err := d.bolt.Close(); err != nil {
+	if err := atomicfile.Replace(c.name, target); err != nil {
+		c.bolt.Close()
+		os.Remove(c.name)
 		return 0, 0, err
 	}
-	if err := os.Rename(tmp, d.path); err != nil {
-		return 0, 0, err
+	old := d.bolt
+	d.bolt, d.file = c.bolt, c.file
+	if err := old.Close(); err != nil {
+		return before, c.size, fmt.Errorf("close the file before vacuum: %w", err)
 	}
-	bdb, file, err := openBolt(d.path, &bolt.Options{Timeout: d.opts.Timeout, NoSync: d.opts.NoSync,
-		FreelistType: bolt.FreelistMapType, InitialMmapSize: d.opts.MmapSize})
-	if err != nil {
-		return 0, 0, fmt.Errorf("reopen after vacuum: %w", err)
-	}
-	d.bolt, d.file = bdb, file
-	if st, err := os.Stat(d.path); err == nil {
-		after = st.Size()
-	}
-	return before, after, nil
+	return before, c.size, nil
 }

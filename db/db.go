@@ -60,31 +60,12 @@ func Open(path string, opts *Options) (*DB, error) {
 	if timeout < 0 {
 		timeout = time.Nanosecond // bbolt treats 0 as wait forever
 	}
-	bopts := &bolt.Options{
-		Timeout:         timeout,
-		ReadOnly:        o.ReadOnly,
-		NoSync:          o.NoSync,
-		FreelistType:    bolt.FreelistMapType,
-		InitialMmapSize: o.MmapSize,
-	}
 	if err := precheck(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	bdb, file, err := openBolt(path, bopts)
+	bdb, file, err := openLocked(path, boltOptions(o))
 	if err != nil {
-		switch {
-		case errors.Is(err, berrors.ErrTimeout):
-			return nil, fmt.Errorf("open %s: %w", path, ErrLocked)
-		case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
-			errors.Is(err, berrors.ErrVersionMismatch):
-			return nil, fmt.Errorf("open %s: %w (%v)", path, ErrNotDatabase, err)
-		}
-		var pe *fs.PathError
-		if !errors.As(err, &pe) && !errors.Is(err, ErrCorrupt) {
-			// bbolt's own complaints about the file ("file size too small").
-			return nil, fmt.Errorf("open %s: %w: %v", path, ErrCorrupt, err)
-		}
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	d := &DB{bolt: bdb, file: file, opts: o, path: path, cache: make(map[uint64]*tableCache),
 		metas: make(map[uint64]cachedMeta), byName: make(map[string]namedMeta),
@@ -95,6 +76,70 @@ func Open(path string, opts *Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return d, nil
+}
+
+// openLocked opens the file at path with bbolt and makes sure that the file
+// it locked is still the one path names. A process that waited for the lock
+// while another compacted the file in place (VACUUM) holds the old file,
+// which has been renamed over and is gone from every directory: a write to
+// it would be lost. As sqlite does, openLocked compares the locked file's
+// device and inode with the path's after taking the lock, and opens the
+// path again when they differ.
+func openLocked(path string, opts *bolt.Options) (*bolt.DB, *os.File, error) {
+	const attempts = 8 // each a VACUUM that finished while we waited
+	for range attempts {
+		bdb, file, err := openBolt(path, opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		held, err := file.Stat()
+		if err != nil {
+			bdb.Close()
+			return nil, nil, err
+		}
+		now, err := os.Stat(path)
+		if err == nil && os.SameFile(held, now) {
+			return bdb, file, nil
+		}
+		bdb.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: the file was removed while this process waited for its lock", err)
+		}
+	}
+	return nil, nil, fmt.Errorf("%w: the file was replaced %d times while this process waited for its lock", ErrLocked, attempts)
+}
+
+// openError turns an error from openLocked into one of the package's.
+func openError(path string, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return fmt.Errorf("open %s: %w", path, ErrLocked)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
+		errors.Is(err, berrors.ErrVersionMismatch):
+		return fmt.Errorf("open %s: %w (%v)", path, ErrNotDatabase, err)
+	}
+	var pe *fs.PathError
+	if !errors.As(err, &pe) && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrLocked) &&
+		!errors.Is(err, fs.ErrNotExist) {
+		// bbolt's own complaints about the file ("file size too small").
+		return fmt.Errorf("open %s: %w: %v", path, ErrCorrupt, err)
+	}
+	return fmt.Errorf("open %s: %w", path, err)
+}
+
+// boltOptions returns the bbolt options for a database opened with o.
+func boltOptions(o Options) *bolt.Options {
+	timeout := o.Timeout
+	if timeout < 0 {
+		timeout = time.Nanosecond // bbolt treats 0 as wait forever
+	}
+	return &bolt.Options{
+		Timeout:         timeout,
+		ReadOnly:        o.ReadOnly,
+		NoSync:          o.NoSync,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: o.MmapSize,
+	}
 }
 
 // openBolt opens the file with bbolt, turning a panic on a damaged file
@@ -108,9 +153,10 @@ func openBolt(path string, opts *bolt.Options) (bdb *bolt.DB, file *os.File, err
 		}
 	}()
 	o := *opts
+	var first sync.Once // bbolt opens the file again for some backups
 	o.OpenFile = func(name string, flag int, perm os.FileMode) (*os.File, error) {
 		f, err := os.OpenFile(name, flag, perm)
-		file = f
+		first.Do(func() { file = f })
 		return f, err
 	}
 	bdb, err = bolt.Open(path, 0o644, &o)

@@ -66,6 +66,11 @@ var (
 	// ErrTooLarge means an operation would need more memory than
 	// Options.MemoryLimit allows.
 	ErrTooLarge = errors.New("db: operation exceeds the memory limit")
+
+	// ErrTargetIsDatabase means BACKUP, VACUUM INTO or EXPORT was asked to
+	// write over the open database file itself (by its path, another path,
+	// a symlink or a hard link), which would lose every later write.
+	ErrTargetIsDatabase = errors.New("db: the target is the open database file")
 )
 
 // DimensionError reports a vector whose length is not the table's dimension.

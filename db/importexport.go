@@ -2,6 +2,7 @@ package db
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -199,7 +200,7 @@ func toFileDType(t ElemType) vecfile.DType {
 	return vecfile.Float32
 }
 
-var exportOptions = []string{"format", "binary", "type", "words", "tensor"}
+var exportOptions = []string{"format", "binary", "type", "words", "tensor", "overwrite"}
 
 // exportStmt runs EXPORT t TO 'file' WITH (...): write the table's rows, in
 // id order, for other tools. The file appears only when complete.
@@ -212,7 +213,8 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	wopts := vecfile.WriteOptions{Format: fo.format, Binary: fo.binary, WordsPath: fo.words, Tensor: fo.tensor}
+	wopts := vecfile.WriteOptions{Format: fo.format, Binary: fo.binary, WordsPath: fo.words, Tensor: fo.tensor,
+		Overwrite: fo.overwrite}
 	var dtype *vecfile.DType
 	if fo.elem != nil {
 		ft := toFileDType(*fo.elem)
@@ -236,11 +238,25 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 				wopts.DType = vecfile.Float32 // NumPy has no bfloat16
 			}
 		}
+		for _, p := range []string{path, wopts.WordsPath} {
+			if err := e.d.checkNotOpenDB(p); p != "" && err != nil {
+				return errAt(s.File, err, "cannot export to %s: it is the open database file", p)
+			}
+		}
 		fw, err := vecfile.Create(path, int(t.meta.Rows), t.meta.Dim, wopts)
+		if errors.Is(err, fs.ErrExist) {
+			return errAt(s.File, err, "%s; EXPORT ... WITH (overwrite = true) replaces it",
+				trimPrefix(err.Error(), "vecfile: "))
+		}
 		if err != nil {
 			return fileError(s.File, path, err)
 		}
 		defer fw.Abort()
+		for _, p := range fw.Paths() {
+			if err := e.d.checkNotOpenDB(p); err != nil {
+				return errAt(s.File, err, "cannot export to %s: it is the open database file", p)
+			}
+		}
 		format = fw.Format()
 		prog := newThrottle(e.ctx)
 		const batch = 4096
@@ -297,6 +313,7 @@ type fileOpts struct {
 	elem          *ElemType
 	metric        string
 	replace       bool
+	overwrite     bool
 }
 
 // fileOptions evaluates and checks the WITH options of stmt (IMPORT or
@@ -321,15 +338,18 @@ func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fi
 				return nil, nil, bad("word2vec, glove, fasttext, npy or safetensors")
 			}
 			fo.format = f
-		case "binary", "replace":
+		case "binary", "replace", "overwrite":
 			b, err := parseBool(v)
 			if err != nil {
 				return nil, nil, bad("true or false")
 			}
-			if name == "binary" {
+			switch name {
+			case "binary":
 				fo.binary = b
-			} else {
+			case "replace":
 				fo.replace = b
+			default:
+				fo.overwrite = b
 			}
 		case "limit":
 			n, ok := toInt(v)

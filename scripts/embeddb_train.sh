@@ -10,7 +10,7 @@ bin=$1 db=$2 sg=$3 workers=$4 corpus=$5 out=$6 extra=${7:-}
 rm -f "$db"
 res=$("$bin" -mode json "$db" "TRAIN m FROM '$corpus' WITH (sg = $sg, vector_size = 100, window = 5,
   negative = 5, sample = 0.001, min_count = 5, epochs = 5, workers = $workers${extra:+, $extra})")
-"$bin" "$db" "EXPORT m TO '$out' WITH (format = 'word2vec')" > /dev/null
+"$bin" "$db" "EXPORT m TO '$out' WITH (format = 'word2vec', overwrite = true)" > /dev/null
 rm -f "$db"
 /usr/bin/python3 -c '
 import json, sys

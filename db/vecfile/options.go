@@ -149,6 +149,11 @@ type WriteOptions struct {
 	WordsPath string
 	// Tensor is the name of the safetensors tensor; empty means "embeddings".
 	Tensor string
+	// Overwrite lets the writer replace files that exist at the path (and
+	// the words path). False, the default, refuses them at Create with an
+	// error matching fs.ErrExist, and never replaces a file that appears
+	// there while the writer runs, as sqlite's VACUUM INTO refuses.
+	Overwrite bool
 }
 
 // DefaultWriteOptions returns the defaults, a fresh value each time: the

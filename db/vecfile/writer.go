@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/embeddb/embeddb/internal/atomicfile"
 	"github.com/embeddb/embeddb/internal/half"
 )
 
@@ -83,7 +85,10 @@ func Create(path string, rows, dim int, opts WriteOptions) (*Writer, error) {
 	case Safetensors:
 		w.wordsPath = opts.WordsPath
 	}
-	f, err := createTemp(path)
+	if err := w.resolvePaths(); err != nil {
+		return nil, err
+	}
+	f, err := createTemp(w.path)
 	if err != nil {
 		return nil, err
 	}
@@ -96,9 +101,41 @@ func Create(path string, rows, dim int, opts WriteOptions) (*Writer, error) {
 	return w, nil
 }
 
+// resolvePaths refuses destinations that exist unless the options allow
+// overwriting them; when they do, a destination that is a symlink is
+// replaced where it points, so the link stays a link.
+func (w *Writer) resolvePaths() error {
+	for _, p := range []*string{&w.path, &w.wordsPath} {
+		if *p == "" {
+			continue
+		}
+		if !w.opts.Overwrite {
+			if _, err := os.Lstat(*p); err == nil {
+				return fmt.Errorf("%s: %w", *p, fs.ErrExist)
+			}
+			continue
+		}
+		t, err := atomicfile.Target(*p)
+		if err != nil {
+			return err
+		}
+		*p = t
+	}
+	return nil
+}
+
+// Paths returns the files Close will write: the vectors, and the words
+// file when there is one (symlinks resolved when overwriting).
+func (w *Writer) Paths() []string {
+	if w.wordsPath == "" {
+		return []string{w.path}
+	}
+	return []string{w.path, w.wordsPath}
+}
+
 // createTemp creates a temporary file beside path.
 func createTemp(path string) (*os.File, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := atomicfile.CreateTemp(path, "tmp")
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
@@ -469,8 +506,10 @@ func (w *Writer) commit(f *os.File, bw *bufio.Writer, path string) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
+	if err == nil && w.opts.Overwrite {
+		err = atomicfile.Replace(f.Name(), path)
+	} else if err == nil {
+		err = atomicfile.PlaceNew(f.Name(), path)
 	}
 	if err != nil {
 		os.Remove(f.Name())

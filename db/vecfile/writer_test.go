@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/embeddb/embeddb/db/vecfile"
@@ -202,7 +204,7 @@ func TestWriter_Errors(t *testing.T) {
 	t.Run("KeepsOldFileOnFailure", func(t *testing.T) {
 		path := filepath.Join(dir, "keep.txt")
 		os.WriteFile(path, []byte("old"), 0o644)
-		w, err := vecfile.Create(path, 2, 1, vecfile.WriteOptions{})
+		w, err := vecfile.Create(path, 2, 1, vecfile.WriteOptions{Overwrite: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -212,6 +214,66 @@ func TestWriter_Errors(t *testing.T) {
 			t.Errorf("a failed export replaced the file: %q", b)
 		}
 		os.Remove(path)
+	})
+	t.Run("RefusesExistingFile", func(t *testing.T) {
+		path := filepath.Join(dir, "exists.txt")
+		os.WriteFile(path, []byte("old"), 0o644)
+		defer os.Remove(path)
+		if _, err := vecfile.Create(path, 1, 1, vecfile.WriteOptions{}); !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("Create over an existing file = %v, want fs.ErrExist", err)
+		}
+		words := filepath.Join(dir, "m.words.txt")
+		os.WriteFile(words, []byte("old"), 0o644)
+		defer os.Remove(words)
+		if _, err := vecfile.Create(filepath.Join(dir, "m.npy"), 1, 1, vecfile.WriteOptions{}); !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("Create over an existing words file = %v, want fs.ErrExist", err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "old" {
+			t.Errorf("the existing file changed: %q", b)
+		}
+	})
+	t.Run("RefusesFileMadeMeanwhile", func(t *testing.T) {
+		path := filepath.Join(dir, "race.txt")
+		w, err := vecfile.Create(path, 1, 1, vecfile.WriteOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(path, []byte("theirs"), 0o644) // someone else's, made while we wrote
+		defer os.Remove(path)
+		w.Write([]string{"a"}, []float32{1})
+		if err := w.Close(); !errors.Is(err, fs.ErrExist) {
+			t.Errorf("Close = %v, want fs.ErrExist", err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "theirs" {
+			t.Errorf("the other file was replaced: %q", b)
+		}
+		if left := dirEntries(t, dir); slices.ContainsFunc(left, func(n string) bool { return strings.Contains(n, "race.txt.tmp") }) {
+			t.Errorf("temporary file left behind: %q", left)
+		}
+	})
+	t.Run("OverwriteFollowsSymlink", func(t *testing.T) {
+		real := filepath.Join(dir, "real.txt")
+		link := filepath.Join(dir, "link.txt")
+		os.WriteFile(real, []byte("old"), 0o644)
+		defer os.Remove(real)
+		if err := os.Symlink("real.txt", link); err != nil {
+			t.Skipf("no symlinks here: %v", err)
+		}
+		defer os.Remove(link)
+		w, err := vecfile.Create(link, 1, 1, vecfile.WriteOptions{Overwrite: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]string{"a"}, []float32{1})
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Lstat(link); err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			t.Errorf("the symlink was replaced by a file: %v %v", st, err)
+		}
+		if b, _ := os.ReadFile(real); !strings.HasPrefix(string(b), "1 1\n") {
+			t.Errorf("the link's target holds %q, want the export", b)
+		}
 	})
 	for _, tt := range []struct {
 		rows, dim int
