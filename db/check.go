@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 
 	"github.com/embeddb/embeddb/index"
@@ -11,21 +12,42 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Check verifies the database file: bbolt's own page structure, and
-// embeddb's invariants (catalog and table buckets, row counts, words and
-// rows agreeing, vectors present, saved indexes and tokenizers readable
-// and matching their tables). It returns one line per problem found; none
-// means the database is sound.
+// Check verifies the database file: bbolt's page structure (walked by
+// pageProblems, which reads the file itself and cannot be crashed by
+// damage), and embeddb's invariants (catalog and table buckets, row
+// counts, words and rows agreeing, vectors present, saved indexes and
+// tokenizers readable and matching their tables). It returns one line per
+// problem found; none means the database is sound. The invariants are not
+// checked on a file whose page structure is damaged: bbolt's cursors
+// cannot be trusted on it. Check also runs on a file whose statements are
+// refused because Open found it damaged.
 func (d *DB) Check(ctx context.Context) ([]string, error) {
-	var problems []string
-	err := d.view(ctx, func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			problems = append(problems, "bbolt: "+err.Error())
+	if d.isClosed() {
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d.gate.RLock()
+	defer d.gate.RUnlock()
+	for range maxSnapshotsTried {
+		var problems []string
+		err := d.run(false, func(tx *bolt.Tx) (err error) {
+			if problems, err = d.pageProblems(ctx, tx); err != nil {
+				return err
+			}
+			if len(problems) > 0 {
+				problems = append(problems, "table checks skipped: the page structure is damaged")
+				return nil
+			}
+			problems = checkTables(ctx, tx)
+			return ctx.Err()
+		})
+		if !errors.Is(err, errSnapshotMoved) {
+			return problems, err
 		}
-		problems = append(problems, checkTables(ctx, tx)...)
-		return ctx.Err()
-	})
-	return problems, err
+	}
+	return nil, errSnapshotMoved
 }
 
 func checkTables(ctx context.Context, tx *bolt.Tx) (problems []string) {

@@ -39,6 +39,10 @@ type DB struct {
 
 	settings settings   // SET values, for the executor
 	parses   parseCache // recently parsed SQL
+
+	// damage lists the structural problems Open found (pagecheck.go);
+	// when there are any, statements are refused and only Check runs.
+	damage []string
 }
 
 // Open opens the database file at path, creating it if it does not exist
@@ -71,6 +75,10 @@ func Open(path string, opts *Options) (*DB, error) {
 		metas: make(map[uint64]cachedMeta), byName: make(map[string]namedMeta),
 		graphs: make(map[uint64]hnswEntry), toks: make(map[uint64]tokEntry)}
 	d.settings.init()
+	if err := d.walkAtOpen(); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	if err := d.init(); err != nil {
 		bdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -169,6 +177,9 @@ func openBolt(path string, opts *bolt.Options) (bdb *bolt.DB, file *os.File, err
 // init checks that the file is ours (or empty, and makes it ours), and
 // removes unpublished tables.
 func (d *DB) init() (err error) {
+	if d.damage != nil {
+		return nil // bbolt's cursors cannot be trusted on the file
+	}
 	fresh := false
 	err = d.run(false, func(tx *bolt.Tx) error {
 		root := tx.Bucket(bucketRoot)
@@ -259,6 +270,9 @@ func (d *DB) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	if d.isClosed() {
 		return ErrClosed
 	}
+	if err := d.refuseDamaged(); err != nil {
+		return err
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -274,6 +288,9 @@ func (d *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	}
 	if d.opts.ReadOnly {
 		return ErrReadOnly
+	}
+	if err := d.refuseDamaged(); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
