@@ -3,8 +3,6 @@ package index_test
 import (
 	"context"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/embeddb/embeddb/index"
@@ -88,11 +86,3 @@ func recallAt(got, exact []index.Result) float64 {
 	return float64(hits) / float64(len(exact))
 }
 
-// sharedDir is the shared data folder: $EMBEDDB_SHARED, or ../shared beside
-// the repository.
-func sharedDir() string {
-	if d := os.Getenv("EMBEDDB_SHARED"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "shared")
-}

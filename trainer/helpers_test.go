@@ -29,12 +29,3 @@ func sharedFile(tb testing.TB, rel string) string {
 	}
 	return p
 }
-
-// skipMultiWorkerUnderRace skips tests that train with several workers when the race
-// detector is on: the Hogwild updates (hogwild.go) race on purpose.
-func skipMultiWorkerUnderRace(tb testing.TB) {
-	tb.Helper()
-	if raceEnabled {
-		tb.Skip("multi-worker training races on the weights by design (Hogwild, see hogwild.go); run without -race")
-	}
-}

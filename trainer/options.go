@@ -66,7 +66,8 @@ type Options struct {
 	MemoryLimit int64 `json:"-"`
 
 	// Progress, when not nil, is called about every ProgressInterval during training, always
-	// from the same goroutine and never concurrently with itself. It must not block for long.
+	// from the same goroutine and never concurrently with itself, and once more when a
+	// training completes, with all its words done. It must not block for long.
 	Progress func(Progress) `json:"-"`
 	// ProgressInterval is the time between Progress calls (0 = 250ms).
 	ProgressInterval time.Duration `json:"-"`

@@ -41,7 +41,6 @@ type net struct {
 	syn0          []float32
 	syn1neg, syn1 []float32
 	n             int
-	hasNeg, hasHS bool
 	guide         []int32
 	vocab         *vocab
 	opts          Options
@@ -179,11 +178,6 @@ func (n *net) alphaAt(done int64) float32 {
 	return float32(max(a, n.opts.MinAlpha))
 }
 
-// block is a run of whole lines of the corpus.
-type block struct {
-	buf []byte
-}
-
 // publishEvery is how many raw words a worker processes between updates of the shared
 // word count (and so of its learning rate), as the C tool's 10,000.
 const publishEvery = 10000
@@ -302,6 +296,7 @@ type progressReporter struct {
 	every time.Duration
 	stopc chan struct{}
 	done  chan struct{}
+	final bool // set before stopc closes: report once more on the way out
 }
 
 func startProgress(o *Options, snap func() Progress) *progressReporter {
@@ -319,6 +314,9 @@ func startProgress(o *Options, snap func() Progress) *progressReporter {
 		for {
 			select {
 			case <-p.stopc:
+				if p.final {
+					p.fn(snap())
+				}
 				return
 			case <-t.C:
 				p.fn(snap())
@@ -335,6 +333,17 @@ func (p *progressReporter) stop() {
 	}
 	close(p.stopc)
 	<-p.done
+}
+
+// finish ends the reporter after one last report, so that a phase that
+// completes always ends with a report of its whole work (a progress bar's
+// 100%), however short it was.
+func (p *progressReporter) finish() {
+	if p == nil {
+		return
+	}
+	p.final = true
+	p.stop()
 }
 
 // Train counts the vocabulary of c, then trains Word2Vec on it for opts.Epochs passes, as
@@ -401,10 +410,11 @@ func (n *net) train(ctx context.Context, c Corpus, stats *Stats) error {
 		return p
 	})
 	err := n.run(ctx, c)
-	rep.stop()
 	if err != nil {
+		rep.stop()
 		return err
 	}
+	rep.finish()
 	stats.Seconds = time.Since(t1).Seconds()
 	stats.EffectiveWords = n.effective.Load()
 	if stats.Seconds > 0 {

@@ -13,6 +13,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -43,7 +44,7 @@ func run() error {
 	flag.Var(&params, "param", "gensim parameter name=value (repeatable)")
 	flag.Parse()
 	if flag.NArg() == 0 {
-		return fmt.Errorf("usage: w2vtrain [-out FILE] [-param name=value ...] FILE...")
+		return errors.New("no corpus file given (usage: w2vtrain [-out FILE] [-param name=value] FILE [FILE])")
 	}
 	opts := trainer.DefaultOptions()
 	for _, p := range params {
