@@ -28,9 +28,11 @@ test-short:
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count $(COUNT) -timeout 2h $(PKGS)
 
+# gofmt, vet and staticcheck (pinned in go.mod as a tool: nothing to install).
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
 
 # Runs every fuzz target for FUZZTIME each (a duration such as 10m, or a
 # count such as 5000x; counts avoid golang/go#75804, a spurious "context
