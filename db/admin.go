@@ -115,6 +115,9 @@ func (d *DB) VacuumInto(ctx context.Context, path string) (int64, error) {
 	if d.isClosed() {
 		return 0, ErrClosed
 	}
+	if err := d.refuseDamaged(); err != nil {
+		return 0, err // compacting walks the damaged pages with bbolt's cursors
+	}
 	d.gate.RLock()
 	defer d.gate.RUnlock()
 	if err := d.checkNotOpenDB(path); err != nil {
@@ -232,6 +235,9 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	defer d.gate.Unlock()
 	if d.isClosed() {
 		return 0, 0, ErrClosed
+	}
+	if err := d.refuseDamaged(); err != nil {
+		return 0, 0, err // compacting walks the damaged pages with bbolt's cursors
 	}
 	target, err := filepath.EvalSymlinks(d.path)
 	if err != nil {
