@@ -10,7 +10,7 @@ BENCH     ?= .
 BENCHTIME ?= 1x
 COUNT     ?= 1
 
-.PHONY: all build test test-short bench lint fuzz golden cover walkthrough compare torture clean
+.PHONY: all build test test-short bench lint fuzz golden cover walkthrough compare torture torture-flip clean
 
 all: lint test build
 
@@ -75,6 +75,15 @@ TORTURE_ROUNDS ?= 1000
 torture:
 	$(GO) test -v -count=1 -timeout 3h -run '^TestTorture$$' ./internal/torture -args \
 		-torture.rounds=$(TORTURE_ROUNDS) $(if $(TORTURE_SEED),-torture.seed=$(TORTURE_SEED))
+
+# Flips one random byte of a database of every table kind per round and runs
+# SELECT, NEAREST, VECTOR, CHECK DATABASE and VACUUM INTO on it in the embeddb
+# command, each bounded in time and memory: any crash, hang or memory bound
+# hit fails it. Needs prlimit (util-linux); FLIP_SEED repeats a run.
+FLIP_ROUNDS ?= 1000
+torture-flip:
+	$(GO) test -v -count=1 -timeout 3h -run '^TestFlip$$' ./internal/torture -args \
+		-flip.rounds=$(FLIP_ROUNDS) $(if $(FLIP_SEED),-flip.seed=$(FLIP_SEED))
 
 clean:
 	rm -rf bin cover.out

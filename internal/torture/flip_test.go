@@ -1,0 +1,60 @@
+package torture
+
+import (
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var (
+	flipRounds = flag.Int("flip.rounds", 25, "damaged files to try (make torture-flip runs 1000)")
+	flipSeed   = flag.Uint64("flip.seed", uint64(time.Now().UnixNano()), "random seed of the flip run")
+	flipTrace  = flag.Bool("flip.trace", false, "log every round of the flip run")
+)
+
+// TestFlip flips one random byte of a database of every table kind per
+// round and runs SELECT, NEAREST, VECTOR, CHECK DATABASE and VACUUM INTO
+// on it in the embeddb command: no command may crash, hang or exceed its
+// memory bound. A short run is part of the test suite; make torture-flip
+// runs 1000 rounds.
+func TestFlip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the flip run builds the command and runs it hundreds of times; skipped with -short")
+	}
+	if _, err := exec.LookPath("prlimit"); err != nil {
+		t.Skip("the flip run bounds each command's memory with prlimit (util-linux), which is not installed")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "embeddb")
+	build := exec.Command("go", "build", "-o", bin, "github.com/embeddb/embeddb/cmd/embeddb")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		t.Fatalf("go build: %v", err)
+	}
+	t.Logf("seed %d", *flipSeed)
+	rep, err := RunFlip(context.Background(), FlipConfig{
+		Binary: bin, Dir: dir, Rounds: *flipRounds, Seed: *flipSeed,
+		Log: func(format string, args ...any) {
+			if *flipTrace {
+				t.Logf(format, args...)
+			}
+		},
+	})
+	t.Log(rep)
+	if err != nil {
+		t.Fatalf("seed %d: %v", *flipSeed, err)
+	}
+	for _, list := range [][]string{rep.Crashes, rep.Hangs, rep.OverMem} {
+		for _, s := range list {
+			t.Errorf("seed %d: %s", *flipSeed, s)
+		}
+	}
+	if rep.Same+rep.Corrupt == 0 {
+		t.Fatalf("no command answered or was refused as corrupt: %s", strings.TrimSpace(rep.String()))
+	}
+}
