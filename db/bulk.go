@@ -88,7 +88,7 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 	switch o.Duplicates {
 	case "", "error", "first":
 	default:
-		return nil, fmt.Errorf("db: bulk load: unknown duplicates policy %q (want error or first)", o.Duplicates)
+		return nil, fmt.Errorf("db: bulk load: unknown duplicates policy %s (want error or first)", quote(o.Duplicates))
 	}
 	if err := validName("table name", name); err != nil {
 		return nil, err
@@ -104,7 +104,7 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 	err = d.update(ctx, func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bucketCatalog).Get([]byte(name)); v != nil {
 			if !o.Replace {
-				return fmt.Errorf("%w: %q", ErrTableExists, name)
+				return fmt.Errorf("%w: %s", ErrTableExists, quote(name))
 			}
 			w.old = beUint64(v)
 		}
@@ -116,7 +116,7 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("load table %q: %w", name, err)
+		return nil, fmt.Errorf("load table %s: %w", quote(name), err)
 	}
 	return w, nil
 }
@@ -148,7 +148,7 @@ func (w *BulkWriter) Append(words []string, counts []int64, vecs []float32) erro
 	for i, word := range words {
 		v := vecs[i*w.meta.Dim : (i+1)*w.meta.Dim]
 		if err := checkFinite(v); err != nil {
-			return w.fail(fmt.Errorf("row %d (%q): %w", w.next, word, err))
+			return w.fail(fmt.Errorf("row %d (%s): %w", w.next, quote(word), err))
 		}
 		if !w.addWord(word, countAt(counts, i)) {
 			if w.err != nil {
@@ -185,7 +185,7 @@ func (w *BulkWriter) AppendRaw(words []string, counts []int64, raw []byte) error
 		}
 		if !w.finiteChecked {
 			if j := firstNonFinite(row, w.meta.Elem); j >= 0 {
-				return w.fail(fmt.Errorf("row %d (%q): %w: element %d is NaN or infinite", w.next, word, ErrInvalidVector, j))
+				return w.fail(fmt.Errorf("row %d (%s): %w: element %d is NaN or infinite", w.next, quote(word), ErrInvalidVector, j))
 			}
 		}
 		copy(w.slot(rb), row)
@@ -275,7 +275,7 @@ func (w *BulkWriter) addRow(word string, counts []int64, i int) error {
 	if counts != nil {
 		count = counts[i]
 		if count < 0 {
-			return w.fail(fmt.Errorf("db: row %d (%q): negative count %d", w.next, word, count))
+			return w.fail(fmt.Errorf("db: row %d (%s): negative count %d", w.next, quote(word), count))
 		}
 	}
 	w.rowChunk = append(w.rowChunk, rowEntry{live: true, count: count, word: word})
@@ -284,7 +284,7 @@ func (w *BulkWriter) addRow(word string, counts []int64, i int) error {
 		w.endChunk()
 	}
 	if w.next == 0 {
-		return w.fail(fmt.Errorf("db: table %q: more than 2^32 rows", w.name))
+		return w.fail(fmt.Errorf("db: table %s: more than 2^32 rows", quote(w.name)))
 	}
 	if w.pending >= w.flushAt() {
 		return w.flush()
@@ -428,7 +428,7 @@ func (w *BulkWriter) Commit() (*TableInfo, error) {
 	w.wb = nil
 	if w.err != nil {
 		w.Abort()
-		return nil, fmt.Errorf("load table %q: %w", w.name, w.err)
+		return nil, fmt.Errorf("load table %s: %w", quote(w.name), w.err)
 	}
 	w.finished = true
 	w.db.invalidate(w.old)
@@ -454,8 +454,7 @@ func (w *BulkWriter) commit() {
 		return
 	}
 	if d := wi.dup; d != nil {
-		w.fail(fmt.Errorf("%w: %q at rows %d and %d", ErrWordExists, d[0].word,
-			min(d[0].id, d[1].id), max(d[0].id, d[1].id)))
+		w.fail(fmt.Errorf("%w: %s at rows %d and %d", ErrWordExists, quote(d[0].word), min(d[0].id, d[1].id), max(d[0].id, d[1].id)))
 		return
 	}
 	keys, vals := wi.keys, wi.vals
@@ -490,9 +489,9 @@ func (w *BulkWriter) commit() {
 		cur := cat.Get([]byte(w.name))
 		switch {
 		case cur != nil && !w.opts.Replace:
-			return fmt.Errorf("%w: %q (created while loading)", ErrTableExists, w.name)
+			return fmt.Errorf("%w: %s (created while loading)", ErrTableExists, quote(w.name))
 		case w.opts.Replace && w.old != 0 && (cur == nil || beUint64(cur) != w.old):
-			return fmt.Errorf("db: table %q changed while loading; nothing replaced", w.name)
+			return fmt.Errorf("db: table %s changed while loading; nothing replaced", quote(w.name))
 		}
 		t, err := openTableID(tx, w.id)
 		if err != nil {

@@ -184,7 +184,7 @@ type hnswEntry struct {
 func (d *DB) hnsw(t *table) (*index.HNSW, error) {
 	blob := t.meta.Blobs[blobIndex]
 	if blob == "" {
-		return nil, fmt.Errorf("%w: %q", ErrNoIndex, t.name)
+		return nil, fmt.Errorf("%w: %s", ErrNoIndex, quote(t.name))
 	}
 	// The graph is usually loaded already: find it without waiting for a
 	// load of another table's graph, so concurrent queries do not queue.
@@ -204,11 +204,11 @@ func (d *DB) hnsw(t *table) (*index.HNSW, error) {
 	}
 	r, ok := t.openBlob(blobIndex)
 	if !ok {
-		return nil, fmt.Errorf("%w: table %q: index data is missing", ErrCorrupt, t.name)
+		return nil, fmt.Errorf("%w: table %s: index data is missing", ErrCorrupt, quote(t.name))
 	}
 	h, err := index.ReadHNSW(r)
 	if err != nil {
-		return nil, fmt.Errorf("%w: table %q: saved index: %v", ErrCorrupt, t.name, err)
+		return nil, fmt.Errorf("%w: table %s: saved index: %v", ErrCorrupt, quote(t.name), err)
 	}
 	d.mu.Lock()
 	if d.graphs != nil {
@@ -232,7 +232,7 @@ func (t *table) forEachLiveChunk(fn func(ids []uint32, vecs []float32) error) er
 		for i := 0; i < n; i++ {
 			_, _, ok, bad := rowChunkSlot(b, i)
 			if bad {
-				return fmt.Errorf("%w: table %q: bad row chunk", ErrCorrupt, t.name)
+				return fmt.Errorf("%w: table %s: bad row chunk", ErrCorrupt, quote(t.name))
 			}
 			if ok {
 				ids = append(ids, first+uint32(i))

@@ -117,20 +117,20 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 		case "dim":
 			n, ok := toInt(v)
 			if !ok || n < 1 || n > 1<<16 {
-				return nil, errAt(&o, nil, "dim must be an integer from 1 to 65536, found %v", v)
+				return nil, errAt(&o, nil, "dim must be an integer from 1 to 65536, found %s", shown(v))
 			}
 			spec.Dim = int(n)
 		case "type":
 			str, _ := v.(string)
 			t, err := ParseElemType(str)
 			if err != nil {
-				return nil, errAt(&o, nil, "type must be float32, float16 or bfloat16, found %v", v)
+				return nil, errAt(&o, nil, "type must be float32, float16 or bfloat16, found %s", shown(v))
 			}
 			spec.Elem = t
 		case "metric":
 			str, _ := v.(string)
 			if _, err := validMetric(strings.ToLower(str)); err != nil {
-				return nil, errAt(&o, nil, "metric must be cosine, dot or euclidean, found %v", v)
+				return nil, errAt(&o, nil, "metric must be cosine, dot or euclidean, found %s", shown(v))
 			}
 			spec.Metric = strings.ToLower(str)
 		default:
@@ -146,7 +146,7 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 		}
 		err := tx.CreateTable(s.Table.Name, spec)
 		if errors.Is(err, ErrTableExists) {
-			return errAt(s.Table, ErrTableExists, "table %q already exists", s.Table.Name)
+			return errAt(s.Table, ErrTableExists, "table %s already exists", quote(s.Table.Name))
 		}
 		return at(s.Table, err)
 	})
@@ -181,7 +181,7 @@ func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
 		}
 		err := tx.RenameTable(s.Table.Name, s.NewName.Name)
 		if errors.Is(err, ErrTableExists) {
-			return errAt(s.NewName, ErrTableExists, "table %q already exists", s.NewName.Name)
+			return errAt(s.NewName, ErrTableExists, "table %s already exists", quote(s.NewName.Name))
 		}
 		return at(s.NewName, err)
 	})
@@ -204,10 +204,10 @@ func (e *env) insert(s *query.Insert) (*Rows, error) {
 			case "id":
 				return nil, errAt(c, nil, "id cannot be set: rows get the table's next id")
 			default:
-				return nil, errAt(c, nil, "unknown column %q (INSERT sets word, count and vector)", c.Name)
+				return nil, errAt(c, nil, "unknown column %s (INSERT sets word, count and vector)", quote(c.Name))
 			}
 			if seen[c.Name] {
-				return nil, errAt(c, nil, "column %q listed twice", c.Name)
+				return nil, errAt(c, nil, "column %s listed twice", quote(c.Name))
 			}
 			seen[c.Name] = true
 			cols = append(cols, c.Name)
@@ -251,7 +251,7 @@ func (e *env) insert(s *query.Insert) (*Rows, error) {
 				case "count":
 					n, ok := toInt(v)
 					if !ok || n < 0 {
-						return errAt(vals[i], nil, "count must be a non-negative integer, found %s", describeValue(v))
+						return errAt(vals[i], nil, "count must be a non-negative integer, found %s", describeArg(v))
 					}
 					row.Count = n
 				case "vector":
@@ -269,9 +269,9 @@ func (e *env) insert(s *query.Insert) (*Rows, error) {
 			if _, err := t.insert(row.Word, row.Count, row.Vector, s.OrReplace); err != nil {
 				switch {
 				case errors.Is(err, ErrWordExists):
-					return errAt(r, ErrWordExists, "word %q is already in %s (use INSERT OR REPLACE to overwrite it)", row.Word, t.name)
+					return errAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", quote(row.Word), t.name)
 				case errors.Is(err, ErrInvalidName):
-					return errAt(r, ErrInvalidName, "invalid word %q: %v", row.Word, err)
+					return errAt(r, ErrInvalidName, "invalid word %s: %v", quote(row.Word), err)
 				}
 				return at(r, err)
 			}

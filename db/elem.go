@@ -55,7 +55,7 @@ func ParseElemType(s string) (ElemType, error) {
 	case "bfloat16", "bf16":
 		return BFloat16, nil
 	}
-	return 0, fmt.Errorf("db: unknown element type %q (want float32, float16 or bfloat16)", s)
+	return 0, fmt.Errorf("db: unknown element type %s (want float32, float16 or bfloat16)", quote(s))
 }
 
 // littleEndian reports whether the machine stores numbers as the file does,

@@ -3,6 +3,8 @@ package db
 import (
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/embeddb/embeddb/query"
 )
@@ -39,4 +41,43 @@ func at(n query.Node, err error) error {
 		pos = n.Position()
 	}
 	return &query.Error{Pos: pos, Msg: err.Error(), Err: err}
+}
+
+// quote puts text from the user (a word, a name, a path) in double quotes
+// for a message, as %q does, cut by [query.Shorten] to its first 80
+// characters: a 5 MB word must not make a 5 MB error. Every message of the
+// package quotes such text through it.
+func quote(s string) string { return strconv.Quote(query.Shorten(s)) }
+
+// describeArg describes a value of the wrong type or range after "must be
+// ..., found": a number or a boolean by its value (LIMIT -1 is wrong for
+// its sign, which "an integer" would not say), anything else by its type,
+// as describeValue does.
+func describeArg(v any) string {
+	switch x := v.(type) {
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'g', -1, 32)
+	case bool:
+		return strings.ToUpper(strconv.FormatBool(x))
+	}
+	return describeValue(v)
+}
+
+// shown writes an option's value as a message shows it after "found":
+// as fmt.Sprint does, but a string cut by [query.Shorten] and a long
+// vector summed up by its length.
+func shown(v any) string {
+	switch x := v.(type) {
+	case string:
+		return query.Shorten(x)
+	case []float32:
+		if len(x) > 8 {
+			return fmt.Sprintf("a vector of length %d", len(x))
+		}
+	}
+	return fmt.Sprint(v)
 }

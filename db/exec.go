@@ -246,7 +246,7 @@ func (e *env) intArg(x query.Expr, what string) (int64, error) {
 	}
 	n, ok := toInt(v)
 	if !ok || n < 0 {
-		return 0, errAt(x, nil, "%s must be a non-negative integer, found %s", what, describeValue(v))
+		return 0, errAt(x, nil, "%s must be a non-negative integer, found %s", what, describeArg(v))
 	}
 	return n, nil
 }
@@ -279,7 +279,7 @@ func (e *env) options(opts []query.Option) (map[string]any, map[string]query.Opt
 	nodes := make(map[string]query.Option, len(opts))
 	for _, o := range opts {
 		if _, dup := vals[o.Name]; dup {
-			return nil, nil, errAt(&o, nil, "option %q given twice", o.Name)
+			return nil, nil, errAt(&o, nil, "option %s given twice", quote(o.Name))
 		}
 		v, err := e.optionValue(o)
 		if err != nil {
@@ -293,7 +293,7 @@ func (e *env) options(opts []query.Option) (map[string]any, map[string]query.Opt
 
 // unknownOption reports an option the statement does not take.
 func unknownOption(o query.Option, stmt string, known []string) error {
-	msg := fmt.Sprintf("unknown option %q for %s", o.Name, stmt)
+	msg := fmt.Sprintf("unknown option %s for %s", quote(o.Name), stmt)
 	if alt := suggestName(o.Name, known); alt != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", alt)
 	}

@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/embeddb/embeddb/db"
@@ -58,7 +59,10 @@ func TestExec_ErrorCatalogue(t *testing.T) {
 		{"SELECT COUNT(*), word FROM pets", `1:18: cannot mix COUNT with per-row values in one select list`, db.ErrSemantic},
 		{"SELECT FROBNICATE(1)", `1:8: unknown function FROBNICATE (functions are COSINE, COUNT, DIM, DISTANCE, DOT, EMBED, NEAREST, NORM, SIMILARITY, TOKEN, TOKENS or VECTOR)`, query.ErrSyntax},
 		{"SELECT word FROM pets ORDER BY 3", `1:32: ORDER BY position 3 is not in the select list (1 to 1)`, db.ErrSemantic},
-		{"SELECT word FROM pets LIMIT -1", `1:29: LIMIT must be a non-negative integer, found an integer`, db.ErrSemantic},
+		{"SELECT word FROM pets LIMIT -1", `1:29: LIMIT must be a non-negative integer, found -1`, db.ErrSemantic},
+		{"SELECT word FROM pets LIMIT 2.5", `1:29: LIMIT must be a non-negative integer, found 2.5`, db.ErrSemantic},
+		{"SELECT word FROM pets LIMIT 'ten'", `1:29: LIMIT must be a non-negative integer, found a string`, db.ErrSemantic},
+		{"INSERT INTO pets VALUES ('cow', -2, [1, 2, 3])", `1:33: count must be a non-negative integer, found -2`, db.ErrSemantic},
 		{"CREATE TABLE pets (dim = 3)", `1:14: table "pets" already exists`, db.ErrTableExists},
 		{"CREATE TABLE p2 (dim = 0)", `1:18: dim must be an integer from 1 to 65536, found 0`, db.ErrSemantic},
 		{"CREATE TABLE p2 (dims = 3)", `1:18: unknown option "dims" for CREATE TABLE (did you mean dim?)`, db.ErrSemantic},
@@ -119,5 +123,35 @@ func TestExec_ErrorCatalogue(t *testing.T) {
 	}
 	if len(tests) < 50 {
 		t.Fatalf("only %d cases", len(tests))
+	}
+}
+
+// TestExec_ErrorsCutLongInput checks that a message quoting a word, a name
+// or a value from the statement quotes its first 80 characters only: a
+// 5 MB word must not make a 5 MB message.
+func TestExec_ErrorsCutLongInput(t *testing.T) {
+	d := MustOpenDB(t)
+	mustExec(t, d, `CREATE TABLE pets (dim = 3)`)
+	long := strings.Repeat("x", 5000)
+	cut := strings.Repeat("x", 79) + "..." // a token keeps its opening quote
+	tests := []struct{ name, sql string }{
+		{"Word", "INSERT INTO pets VALUES ('" + long + "', [1, 2, 3])"},
+		{"Column", "SELECT " + long + " FROM pets"},
+		{"Table", "SELECT * FROM " + long},
+		{"OptionValue", "CREATE TABLE q (metric = '" + long + "')"},
+		{"Option", "CREATE TABLE q (dim = 3, " + long + " = 1)"},
+		{"Token", "SELECT 1 '" + long + "'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := d.Exec(context.Background(), tt.sql)
+			if err == nil {
+				t.Fatalf("Exec(%.40q...) succeeded, want an error", tt.sql)
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, cut) || strings.Contains(msg, strings.Repeat("x", 81)) || len(msg) > 400 {
+				t.Errorf("Exec(%.40q...) = %.500q, want the long text cut to 80 characters and an ellipsis", tt.sql, msg)
+			}
+		})
 	}
 }

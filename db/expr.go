@@ -104,15 +104,15 @@ func (s *scope) column(x *query.Ident) (any, error) {
 	}
 	if !isColumn(x.Name) {
 		if s.t == nil {
-			return nil, errAt(x, nil, "unknown column %q (there is no FROM table)", x.Name)
+			return nil, errAt(x, nil, "unknown column %s (there is no FROM table)", quote(x.Name))
 		}
-		return nil, errAt(x, nil, "unknown column %q (the columns of %s are id, word, count, vector)", x.Name, s.t.name)
+		return nil, errAt(x, nil, "unknown column %s (the columns of %s are id, word, count, vector)", quote(x.Name), s.t.name)
 	}
 	if s.row == nil {
 		if s.t == nil {
-			return nil, errAt(x, nil, "column %q needs a FROM table", x.Name)
+			return nil, errAt(x, nil, "column %s needs a FROM table", quote(x.Name))
 		}
-		return nil, errAt(x, nil, "column %q cannot be used here", x.Name)
+		return nil, errAt(x, nil, "column %s cannot be used here", quote(x.Name))
 	}
 	switch x.Name {
 	case "id":
@@ -653,13 +653,13 @@ func (s *scope) vectorOf(x query.Expr) ([]float32, error) {
 // wordRow looks up a word of the FROM table, for error messages at node n.
 func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 	if s.t == nil {
-		return 0, nil, errAt(n, ErrNoTable, "looking up %q needs a FROM table", word)
+		return 0, nil, errAt(n, ErrNoTable, "looking up %s needs a FROM table", quote(word))
 	}
 	id, ok := s.t.wordID(word)
 	if !ok {
-		msg := fmt.Sprintf("word %q not in vocabulary of %s", word, s.t.name)
+		msg := fmt.Sprintf("word %s not in vocabulary of %s", quote(word), s.t.name)
 		if alt := suggestWord(s.t, word); alt != "" {
-			msg += fmt.Sprintf(" (did you mean %q?)", alt)
+			msg += fmt.Sprintf(" (did you mean %s?)", quote(alt))
 		}
 		return 0, nil, errAt(n, ErrNoWord, "%s", msg)
 	}
@@ -681,7 +681,7 @@ func (s *scope) tokenRow(x *query.Call) (uint32, []float32, error) {
 	}
 	n, ok := toInt(v)
 	if !ok || n < 0 || n > math.MaxUint32 {
-		return 0, nil, errAt(x.Args[0], nil, "TOKEN expects a row id (a non-negative integer), found %s", describeValue(v))
+		return 0, nil, errAt(x.Args[0], nil, "TOKEN expects a row id (a non-negative integer), found %s", describeArg(v))
 	}
 	_, _, live, err := s.t.rowMeta(uint32(n))
 	if err != nil {

@@ -44,7 +44,7 @@ func indexOptionsFrom(metric string, params map[string]any) (index.Options, erro
 // rebuilds it.
 func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	if s.Method != "" && s.Method != "hnsw" {
-		return nil, errAt(s, nil, "unknown index method %q (embeddb has hnsw)", s.Method)
+		return nil, errAt(s, nil, "unknown index method %s (embeddb has hnsw)", quote(s.Method))
 	}
 	vals, nodes, err := e.options(s.Options)
 	if err != nil {
@@ -64,13 +64,13 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 			return nil, unknownOption(o, "CREATE INDEX", indexOptions)
 		}
 		if n, ok := toInt(v); !ok || n < int64(lo) || n > int64(hi) {
-			return nil, errAt(&o, nil, "%s must be an integer from %d to %d, found %v", name, lo, hi, v)
+			return nil, errAt(&o, nil, "%s must be an integer from %d to %d, found %s", name, lo, hi, shown(v))
 		}
 	}
 	if m, ok := vals["m"]; ok {
 		if ef, ok := vals["ef_construction"]; ok && toInt64(ef) < 2*toInt64(m) {
 			o := nodes["ef_construction"]
-			return nil, errAt(&o, nil, "ef_construction must be at least 2 × m = %d, found %v", 2*toInt64(m), ef)
+			return nil, errAt(&o, nil, "ef_construction must be at least 2 × m = %d, found %s", 2*toInt64(m), shown(ef))
 		}
 	}
 	// Snapshot the rows.

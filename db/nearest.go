@@ -226,7 +226,7 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 		}
 		n, ok := toInt(v)
 		if !ok || n < 1 {
-			return nil, errAt(call.Args[1], nil, "NEAREST's count must be a positive integer, found %v", v)
+			return nil, errAt(call.Args[1], nil, "NEAREST's count must be a positive integer, found %s", shown(v))
 		}
 		k = min(n, math.MaxInt32)
 	}

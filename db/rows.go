@@ -39,7 +39,7 @@ func (t *table) rowChunk(chunk uint32) ([]rowEntry, error) {
 	}
 	e, ok := decodeRowChunk(t.ks(ksRows).Get(u32key(chunk)))
 	if !ok {
-		return nil, fmt.Errorf("%w: table %q: bad row chunk %d", ErrCorrupt, t.name, chunk)
+		return nil, fmt.Errorf("%w: table %s: bad row chunk %d", ErrCorrupt, quote(t.name), chunk)
 	}
 	if t.dirtyRows == nil {
 		t.dirtyRows = make(map[uint32][]rowEntry)
@@ -103,7 +103,7 @@ func (t *table) rowMeta(id uint32) (word string, count int64, ok bool, err error
 	}
 	count, w, ok, bad := rowChunkSlot(b, slot)
 	if bad {
-		return "", 0, false, fmt.Errorf("%w: table %q: bad row chunk %d", ErrCorrupt, t.name, chunk)
+		return "", 0, false, fmt.Errorf("%w: table %s: bad row chunk %d", ErrCorrupt, quote(t.name), chunk)
 	}
 	return string(w), count, ok, nil
 }
@@ -119,7 +119,7 @@ func (t *table) vector(dst []float32, id uint32) error {
 		v = t.ks(ksVec).Get(u32key(chunk))
 	}
 	if len(v) < off+rb {
-		return fmt.Errorf("%w: table %q: vector of row %d is missing", ErrCorrupt, t.name, id)
+		return fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, quote(t.name), id)
 	}
 	decodeVector(dst, v[off:off+rb], t.meta.Elem)
 	return nil
@@ -133,7 +133,7 @@ func (t *table) lookup(word string) (Row, error) {
 		return Row{}, err
 	}
 	if !ok {
-		return Row{}, fmt.Errorf("%w: %q not in table %q", ErrNoWord, word, t.name)
+		return Row{}, fmt.Errorf("%w: %s not in table %s", ErrNoWord, quote(word), quote(t.name))
 	}
 	r := Row{ID: id, Word: word, Count: count, Vector: make([]float32, t.meta.Dim)}
 	return r, t.vector(r.Vector, id)
@@ -146,7 +146,7 @@ func (t *table) lookupID(id uint32) (Row, error) {
 		return Row{}, err
 	}
 	if !ok {
-		return Row{}, fmt.Errorf("%w: no row %d in table %q", ErrNoWord, id, t.name)
+		return Row{}, fmt.Errorf("%w: no row %d in table %s", ErrNoWord, id, quote(t.name))
 	}
 	r := Row{ID: id, Word: word, Count: count, Vector: make([]float32, t.meta.Dim)}
 	return r, t.vector(r.Vector, id)
@@ -186,21 +186,21 @@ func (t *table) insert(word string, count int64, v []float32, replace bool) (uin
 		return 0, &DimensionError{Table: t.name, Want: t.meta.Dim, Got: len(v)}
 	}
 	if err := checkFinite(v); err != nil {
-		return 0, fmt.Errorf("word %q: %w", word, err)
+		return 0, fmt.Errorf("word %s: %w", quote(word), err)
 	}
 	if count < 0 {
-		return 0, fmt.Errorf("db: word %q: count must not be negative, got %d", word, count)
+		return 0, fmt.Errorf("db: word %s: count must not be negative, got %d", quote(word), count)
 	}
 	if old, exists := t.wordID(word); exists {
 		if !replace {
-			return 0, fmt.Errorf("%w: %q in table %q", ErrWordExists, word, t.name)
+			return 0, fmt.Errorf("%w: %s in table %s", ErrWordExists, quote(word), quote(t.name))
 		}
 		if _, err := t.deleteID(old); err != nil {
 			return 0, err
 		}
 	}
 	if t.meta.NextID == math.MaxUint32 {
-		return 0, fmt.Errorf("db: table %q is full", t.name)
+		return 0, fmt.Errorf("db: table %s is full", quote(t.name))
 	}
 	id := t.meta.NextID
 	t.meta.NextID++
@@ -244,12 +244,12 @@ func (t *table) forEachRow(start uint32, withVectors bool, fn func(Row) error) e
 	first, _ := t.chunkOf(start)
 	for k, v := c.Seek(u32key(first)); k != nil; k, v = c.Next() {
 		if len(k) != 4 {
-			return fmt.Errorf("%w: table %q: bad row chunk key", ErrCorrupt, t.name)
+			return fmt.Errorf("%w: table %s: bad row chunk key", ErrCorrupt, quote(t.name))
 		}
 		chunk := binary.BigEndian.Uint32(k)
 		entries, ok := decodeRowChunk(v)
 		if !ok {
-			return fmt.Errorf("%w: table %q: bad row chunk %d", ErrCorrupt, t.name, chunk)
+			return fmt.Errorf("%w: table %s: bad row chunk %d", ErrCorrupt, quote(t.name), chunk)
 		}
 		var vecs []byte
 		if withVectors {
@@ -264,7 +264,7 @@ func (t *table) forEachRow(start uint32, withVectors bool, fn func(Row) error) e
 			r := Row{ID: id, Word: e.word, Count: e.count}
 			if withVectors {
 				if len(vecs) < (i+1)*rb {
-					return fmt.Errorf("%w: table %q: vector of row %d is missing", ErrCorrupt, t.name, id)
+					return fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, quote(t.name), id)
 				}
 				r.Vector = make([]float32, t.meta.Dim)
 				decodeVector(r.Vector, vecs[i*rb:(i+1)*rb], t.meta.Elem)
@@ -286,7 +286,7 @@ func (t *table) forEachChunk(fn func(first uint32, vecs []float32) error) error 
 	buf := make([]float32, t.meta.ChunkRows*t.meta.Dim)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if len(k) != 4 || len(v)%rb != 0 || len(v)/rb > t.meta.ChunkRows {
-			return fmt.Errorf("%w: table %q: bad vector chunk", ErrCorrupt, t.name)
+			return fmt.Errorf("%w: table %s: bad vector chunk", ErrCorrupt, quote(t.name))
 		}
 		n := len(v) / rb
 		vecs := buf[:n*t.meta.Dim]

@@ -88,7 +88,7 @@ func (e *env) table(tx *bolt.Tx, tn *query.TableName) (*table, error) {
 		t, err = e.d.openTableCached(tx, tn.Name)
 	}
 	if errors.Is(err, ErrNoTable) {
-		msg := fmt.Sprintf("unknown table %q", tn.Name)
+		msg := fmt.Sprintf("unknown table %s", quote(tn.Name))
 		names, _ := catalog(tx)
 		if alt := suggestName(tn.Name, names); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", alt)

@@ -45,8 +45,8 @@ func (e *env) set(s *query.Set) (*Rows, error) {
 	case "ef_search":
 		n, ok := toInt(v)
 		if !ok || n < 0 || n > index.MaxEfSearch {
-			return nil, errAt(s.Value, nil, "ef_search must be an integer from %d to %d (0: the index's default), found %v",
-				index.MinEfSearch, index.MaxEfSearch, v)
+			return nil, errAt(s.Value, nil, "ef_search must be an integer from %d to %d (0: the index's default), found %s",
+				index.MinEfSearch, index.MaxEfSearch, shown(v))
 		}
 		st.mu.Lock()
 		st.ef = int(n)
@@ -54,13 +54,13 @@ func (e *env) set(s *query.Set) (*Rows, error) {
 	case "exact":
 		b, err := parseBool(v)
 		if err != nil {
-			return nil, errAt(s.Value, nil, "exact must be on or off, found %v", v)
+			return nil, errAt(s.Value, nil, "exact must be on or off, found %s", shown(v))
 		}
 		st.mu.Lock()
 		st.exactScan = b
 		st.mu.Unlock()
 	default:
-		msg := fmt.Sprintf("unknown setting %q (settings are %s)", s.Name, strings.Join(settingNames, ", "))
+		msg := fmt.Sprintf("unknown setting %s (settings are %s)", quote(s.Name), strings.Join(settingNames, ", "))
 		return nil, errAt(s, nil, "%s", msg)
 	}
 	return message("set", s.Name), nil

@@ -121,7 +121,7 @@ func validName(kind, s string) error {
 	case len(s) > maxWordLen:
 		return fmt.Errorf("%w: %s of %d bytes (at most %d)", ErrInvalidName, kind, len(s), maxWordLen)
 	case !utf8.ValidString(s):
-		return fmt.Errorf("%w: %s %q is not valid UTF-8", ErrInvalidName, kind, s)
+		return fmt.Errorf("%w: %s %s is not valid UTF-8", ErrInvalidName, kind, quote(s))
 	}
 	return nil
 }
@@ -133,7 +133,7 @@ func validMetric(m string) (string, error) {
 	case "dot", "euclidean":
 		return m, nil
 	}
-	return "", fmt.Errorf("db: unknown metric %q (want cosine, dot or euclidean)", m)
+	return "", fmt.Errorf("db: unknown metric %s (want cosine, dot or euclidean)", quote(m))
 }
 
 func validKind(k string) (string, error) {
@@ -143,7 +143,7 @@ func validKind(k string) (string, error) {
 	case "trained", "imported":
 		return k, nil
 	}
-	return "", fmt.Errorf("db: unknown table kind %q", k)
+	return "", fmt.Errorf("db: unknown table kind %s", quote(k))
 }
 
 func (s TableSpec) meta(now time.Time) (*tableMeta, error) {
@@ -178,14 +178,14 @@ func (s TableSpec) meta(now time.Time) (*tableMeta, error) {
 func openTable(tx *bolt.Tx, name string) (*table, error) {
 	v := tx.Bucket(bucketCatalog).Get([]byte(name))
 	if v == nil {
-		return nil, fmt.Errorf("%w: %q", ErrNoTable, name)
+		return nil, fmt.Errorf("%w: %s", ErrNoTable, quote(name))
 	}
 	if len(v) != 8 {
-		return nil, fmt.Errorf("%w: catalog entry of %q", ErrCorrupt, name)
+		return nil, fmt.Errorf("%w: catalog entry of %s", ErrCorrupt, quote(name))
 	}
 	t, err := openTableID(tx, binary.BigEndian.Uint64(v))
 	if err != nil {
-		return nil, fmt.Errorf("table %q: %w", name, err)
+		return nil, fmt.Errorf("table %s: %w", quote(name), err)
 	}
 	t.name = name
 	return t, nil
@@ -220,12 +220,12 @@ func openTableID(tx *bolt.Tx, id uint64) (*table, error) {
 func tableVersion(tx *bolt.Tx, name string) (id, ver uint64, err error) {
 	v := tx.Bucket(bucketCatalog).Get([]byte(name))
 	if len(v) != 8 {
-		return 0, 0, fmt.Errorf("%w: %q", ErrNoTable, name)
+		return 0, 0, fmt.Errorf("%w: %s", ErrNoTable, quote(name))
 	}
 	id = binary.BigEndian.Uint64(v)
 	b := tx.Bucket(tableKey(id))
 	if b == nil {
-		return 0, 0, fmt.Errorf("%w: missing bucket of table %q", ErrCorrupt, name)
+		return 0, 0, fmt.Errorf("%w: missing bucket of table %s", ErrCorrupt, quote(name))
 	}
 	if v := b.Get(keyVer); len(v) == 8 {
 		ver = binary.BigEndian.Uint64(v)

@@ -38,7 +38,7 @@ type tokEntry struct {
 func (d *DB) tokenizer(t *table) (*bpeTokenizer, error) {
 	blob := t.meta.Blobs[blobTokenizer]
 	if blob == "" {
-		return nil, fmt.Errorf("%w: %q", ErrNoTokenizer, t.name)
+		return nil, fmt.Errorf("%w: %s", ErrNoTokenizer, quote(t.name))
 	}
 	d.loadMu.Lock()
 	defer d.loadMu.Unlock()
@@ -50,7 +50,7 @@ func (d *DB) tokenizer(t *table) (*bpeTokenizer, error) {
 	}
 	r, ok := t.openBlob(blobTokenizer)
 	if !ok {
-		return nil, fmt.Errorf("%w: table %q: tokenizer data is missing", ErrCorrupt, t.name)
+		return nil, fmt.Errorf("%w: table %s: tokenizer data is missing", ErrCorrupt, quote(t.name))
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {
@@ -58,7 +58,7 @@ func (d *DB) tokenizer(t *table) (*bpeTokenizer, error) {
 	}
 	tok, err := loadTokenizer(b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: table %q: stored tokenizer: %v", ErrCorrupt, t.name, err)
+		return nil, fmt.Errorf("%w: table %s: stored tokenizer: %v", ErrCorrupt, quote(t.name), err)
 	}
 	d.mu.Lock()
 	if d.toks != nil {
@@ -100,7 +100,7 @@ func (s *scope) tokens(call *query.Call) ([]string, [][]any, error) {
 	rows := make([][]any, len(toks))
 	for i, tk := range toks {
 		if tk.ID < 0 || int64(tk.ID) >= int64(s.t.meta.NextID) {
-			return nil, nil, errAt(call, ErrNoWord, "token %q has id %d, but %s has rows 0 to %d only", tk.Text, tk.ID, s.t.name, int64(s.t.meta.NextID)-1)
+			return nil, nil, errAt(call, ErrNoWord, "token %s has id %d, but %s has rows 0 to %d only", quote(tk.Text), tk.ID, s.t.name, int64(s.t.meta.NextID)-1)
 		}
 		vec := make([]float32, s.t.meta.Dim)
 		if err := s.t.vector(vec, uint32(tk.ID)); err != nil {

@@ -31,7 +31,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	for i := range s.Options {
 		o := &s.Options[i]
 		if given[o.Name] {
-			return nil, errAt(o, nil, "option %q given twice", o.Name)
+			return nil, errAt(o, nil, "option %s given twice", quote(o.Name))
 		}
 		given[o.Name] = true
 		optNode[o.Name] = o
@@ -42,7 +42,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		if o.Name == "update" {
 			b, err := parseBool(v)
 			if err != nil {
-				return nil, errAt(o, nil, "update must be true or false, found %v", v)
+				return nil, errAt(o, nil, "update must be true or false, found %s", shown(v))
 			}
 			update, updateNode = b, o
 			continue
@@ -61,7 +61,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		if st, err := os.Stat(path); err != nil {
 			return nil, errAt(f, err, "cannot read training file: %v", err)
 		} else if st.IsDir() {
-			return nil, errAt(f, nil, "training file %q is a directory", path)
+			return nil, errAt(f, nil, "training file %s is a directory", quote(path))
 		}
 		files[i] = path
 	}
@@ -76,7 +76,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		t, err := openTable(tx, s.Table.Name)
 		if errors.Is(err, ErrNoTable) {
 			if update {
-				return errAt(updateNode, ErrNoTable, "cannot update table %q: it does not exist", s.Table.Name)
+				return errAt(updateNode, ErrNoTable, "cannot update table %s: it does not exist", quote(s.Table.Name))
 			}
 			return nil
 		}
@@ -84,15 +84,15 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 			return at(s.Table, err)
 		}
 		if !update {
-			return errAt(s.Table, ErrTableExists, "table %q already exists (TRAIN ... WITH (update = true) continues training it)", s.Table.Name)
+			return errAt(s.Table, ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", quote(s.Table.Name))
 		}
 		old = t
 		state, ok := t.openBlob(blobState)
 		if !ok {
-			return errAt(updateNode, nil, "table %q cannot continue training: it was not trained by embeddb", s.Table.Name)
+			return errAt(updateNode, nil, "table %s cannot continue training: it was not trained by embeddb", quote(s.Table.Name))
 		}
 		if int64(t.meta.NextID) != t.meta.Rows {
-			return errAt(updateNode, nil, "table %q cannot continue training: rows were deleted or added since it was trained", s.Table.Name)
+			return errAt(updateNode, nil, "table %s cannot continue training: rows were deleted or added since it was trained", quote(s.Table.Name))
 		}
 		oldWords = make([]string, 0, t.meta.Rows)
 		oldCounts = make([]int64, 0, t.meta.Rows)

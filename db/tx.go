@@ -118,11 +118,11 @@ func (tx *Tx) CreateTable(name string, spec TableSpec) error {
 		return err
 	}
 	if tx.tx.Bucket(bucketCatalog).Get([]byte(name)) != nil {
-		return fmt.Errorf("create table %q: %w", name, ErrTableExists)
+		return fmt.Errorf("create table %s: %w", quote(name), ErrTableExists)
 	}
 	meta, err := spec.meta(now())
 	if err != nil {
-		return fmt.Errorf("create table %q: %w", name, err)
+		return fmt.Errorf("create table %s: %w", quote(name), err)
 	}
 	t, err := newTableBucket(tx.tx, meta)
 	if err != nil {
@@ -162,7 +162,7 @@ func (tx *Tx) RenameTable(old, new string) error {
 	}
 	cat := tx.tx.Bucket(bucketCatalog)
 	if cat.Get([]byte(new)) != nil {
-		return fmt.Errorf("rename %q to %q: %w", old, new, ErrTableExists)
+		return fmt.Errorf("rename %s to %s: %w", quote(old), quote(new), ErrTableExists)
 	}
 	if err := cat.Delete([]byte(old)); err != nil {
 		return err

@@ -167,7 +167,7 @@ func (x wordIndex) put(word string, id uint32, count int64) error {
 		return err
 	}
 	if found {
-		return fmt.Errorf("db: word %q is already indexed", word)
+		return fmt.Errorf("db: word %s is already indexed", quote(word))
 	}
 	entry := binary.LittleEndian.AppendUint32(append([]byte(nil), w...), id)
 	entry = binary.LittleEndian.AppendUint64(entry, uint64(count))

@@ -125,12 +125,30 @@ func quoteToken(text string) string {
 	return "'" + truncate(text) + "'"
 }
 
-func truncate(s string) string {
-	const max = 40
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max]) + "..."
+// truncate shortens source text for a message and escapes its control
+// characters.
+func truncate(s string) string { return escapeControls(Shorten(s)) }
+
+// shortenLen is how many characters of a user's text a message quotes.
+const shortenLen = 80
+
+// Shorten returns s cut to its first 80 characters (runes) followed by
+// "..." when it is longer, else s itself. Every error message that quotes
+// text from the user (a word, a name, a string, a token) quotes it through
+// Shorten, here and in package db, so that a statement holding a 5 MB word
+// does not make a 5 MB message.
+func Shorten(s string) string {
+	if len(s) <= shortenLen {
+		return s // fewer bytes than the limit, so fewer runes too
 	}
-	return escapeControls(s)
+	n := 0
+	for i := range s {
+		if n == shortenLen {
+			return s[:i] + "..."
+		}
+		n++
+	}
+	return s
 }
 
 // escapeControls writes control characters as Go escapes (\n, \t, \x00),

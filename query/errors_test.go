@@ -333,3 +333,34 @@ func TestFormatError(t *testing.T) {
 		t.Errorf("FormatError(x, nil) = %q, want empty", got)
 	}
 }
+
+func TestShorten(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"short", "short"},
+		{strings.Repeat("x", 80), strings.Repeat("x", 80)},
+		{strings.Repeat("x", 81), strings.Repeat("x", 80) + "..."},
+		{strings.Repeat("é", 80), strings.Repeat("é", 80)}, // 160 bytes, 80 characters
+		{strings.Repeat("é", 5000), strings.Repeat("é", 80) + "..."},
+	}
+	for _, tt := range tests {
+		if got := query.Shorten(tt.in); got != tt.want {
+			t.Errorf("Shorten(%.20q... of %d bytes) = %q, want %q", tt.in, len(tt.in), got, tt.want)
+		}
+	}
+}
+
+// TestParse_ErrorsCutLongInput checks that a syntax error quotes at most 80
+// characters of a long token.
+func TestParse_ErrorsCutLongInput(t *testing.T) {
+	for _, src := range []string{
+		"SELECT ?" + strings.Repeat("9", 5000),
+		"SELECT 1 '" + strings.Repeat("9", 5000) + "'",
+		"SELECT 1 " + strings.Repeat("9", 5000) + "x",
+	} {
+		_, err := query.Parse(src)
+		if err == nil || !strings.Contains(err.Error(), strings.Repeat("9", 79)+"...") || len(err.Error()) > 300 {
+			t.Errorf("Parse(%.20q...) error = %.300v, want the long token cut to 80 characters", src, err)
+		}
+	}
+}

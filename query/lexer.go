@@ -309,7 +309,7 @@ func (s *scanner) scan() (token, *lexError) {
 			for n < len(rest) && '0' <= rest[n] && rest[n] <= '9' {
 				n++
 			}
-			return fail(n, false, "numbered parameters such as "+rest[:n]+" are not supported; write ? and pass arguments in order")
+			return fail(n, false, "numbered parameters such as "+truncate(rest[:n])+" are not supported; write ? and pass arguments in order")
 		}
 		return emit(tokParam, 1)
 	case c == '(' || c == ')' || c == '[' || c == ']' || c == ',' || c == ';' ||
