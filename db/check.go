@@ -47,7 +47,7 @@ func (d *DB) Check(ctx context.Context) ([]string, error) {
 			return problems, err
 		}
 	}
-	return nil, errSnapshotMoved
+	return []string{metaLost}, nil
 }
 
 func checkTables(ctx context.Context, tx *bolt.Tx) (problems []string) {
