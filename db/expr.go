@@ -58,6 +58,14 @@ func (s *scope) eval(x query.Expr) (any, error) {
 	case *query.Param:
 		return s.e.param(x)
 	case *query.VectorLit:
+		if v, ok := x.AppendFloat32s(make([]float32, 0, x.Len())); ok {
+			for i, f := range v {
+				if math.IsInf(float64(f), 0) {
+					return nil, errAt(x.Elem(i), ErrInvalidVector, "vector element %d is not a finite float32", i+1)
+				}
+			}
+			return v, nil
+		}
 		v := make([]float32, len(x.Elems))
 		for i, el := range x.Elems {
 			if n, ok := el.(*query.NumberLit); ok {

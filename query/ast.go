@@ -354,11 +354,21 @@ type NullLit struct {
 	Pos Position
 }
 
-// VectorLit is a vector literal such as [0.1, -2, 3e-4]. Its elements are
-// expressions; in the common case each is a *NumberLit.
+// VectorLit is a vector literal such as [0.1, -2, 3e-4].
+//
+// A literal of plain numbers (each with an optional minus sign), which an
+// INSERT of embeddings repeats thousands of times, is held flat: Elems is
+// nil and the values sit in one slice, since a *NumberLit per element
+// cost some 80 bytes for 10 of text. [VectorLit.Len], [VectorLit.Elem] and
+// [VectorLit.AppendFloat32s] read either form; Elem gives a flat
+// element as the *NumberLit the other form would hold. Any other literal
+// ([1 + 1, ?]) holds its elements as expressions in Elems.
 type VectorLit struct {
 	Pos   Position
-	Elems []Expr
+	Elems []Expr // the elements, unless the literal is held flat
+
+	text string    // a flat literal as written, from '[' to ']'
+	nums []float64 // the values of a flat literal's elements (NumberLit.Float)
 }
 
 // Ident is a bare word: a column (id, word, count, vector) or a value such
@@ -695,7 +705,7 @@ func countParams(n Node) int {
 		if p, ok := n.(*Param); ok && p.Index > max {
 			max = p.Index
 		}
-		return true
+		return !isFlatVector(n)
 	})
 	return max
 }

@@ -354,68 +354,41 @@ func (p *exprParser) primary() (Expr, error) {
 }
 
 // numbers reads the elements of a tokNumbers token (see numberVector),
-// which begins at the position at: the same tree as the tokens '[',
-// ['-'] number, ',' ... ']' give.
+// which begins at the position at, into a flat VectorLit: the elements,
+// positions and errors are those the tokens '[', ['-'] number, ',' ... ']'
+// give, but no node is made per element.
 func (p *exprParser) numbers(at Position, text string) (Expr, error) {
-	count := 1 + strings.Count(text, ",")
-	v := &VectorLit{Pos: at, Elems: make([]Expr, 0, count)}
-	if len(p.nums) == cap(p.nums) {
-		p.nums = make([]NumberLit, 0, count)
+	v := &VectorLit{Pos: at, text: text, nums: make([]float64, 0, 1+strings.Count(text, ","))}
+	var err error
+	v.each(func(_ int, pos Position, lit string) bool {
+		var f float64
+		if f, err = numberValue(pos, lit); err == nil {
+			v.nums = append(v.nums, f)
+		}
+		return err == nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	pos := at
-	// advance moves pos over text[from:to], which holds no tabs or
-	// non-ASCII characters but may hold newlines.
-	advance := func(from, to int) {
-		for _, c := range []byte(text[from:to]) {
-			pos.Offset++
-			if c == '\n' {
-				pos.Line++
-				pos.Column = 1
-			} else {
-				pos.Column++
-			}
+	return v, nil
+}
+
+// numberValue returns the value of a number literal's text as
+// NumberLit.Float holds it, or the error that p.number gives for it.
+func numberValue(at Position, text string) (float64, error) {
+	if isIntText(text) {
+		if i, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return float64(i), nil
 		}
 	}
-	advance(0, 1) // '['
-	i := 1
-	for {
-		j := i
-		for text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r' {
-			j++
-		}
-		advance(i, j)
-		i = j
-		start, minus := pos, -1
-		if text[i] == '-' {
-			minus = i
-			for j = i + 1; text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'; j++ {
-			}
-			advance(i, j)
-			i = j
-		}
-		n, _ := numberLen(text[i:])
-		lit := text[i : i+n]
-		switch {
-		case minus == i-1:
-			lit = text[minus : i+n] // -0.5 as written: no copy
-		case minus >= 0:
-			lit = "-" + lit // - 0.5
-		}
-		num, err := p.number(start, lit)
-		if err != nil {
-			return nil, err
-		}
-		v.Elems = append(v.Elems, num)
-		for j = i + n; text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'; j++ {
-		}
-		advance(i, j)
-		i = j
-		if text[i] == ']' {
-			return v, nil
-		}
-		advance(i, i+1) // ','
-		i++
+	f, err := strconv.ParseFloat(text, 64)
+	if math.IsInf(f, 0) {
+		return 0, syntaxError(at, "number "+truncate(text)+" is out of range")
 	}
+	if err != nil && !errors.Is(err, strconv.ErrRange) { // underflow to 0 is fine
+		return 0, syntaxError(at, "malformed number "+quoteToken(text))
+	}
+	return f, nil
 }
 
 // call parses a function's arguments; the name is consumed already.
@@ -442,22 +415,19 @@ func (p *exprParser) call(at Position, name string) (Expr, error) {
 // number makes a NumberLit of a literal's text (with its folded sign, if
 // any): an int64 when it is an integer that fits, else a float64.
 func (p *exprParser) number(at Position, text string) (*NumberLit, error) {
-	n := p.newNumber()
-	n.Pos, n.Text = at, text
-	if !strings.ContainsAny(text, ".eE") {
+	if isIntText(text) {
 		if i, err := strconv.ParseInt(text, 10, 64); err == nil {
-			n.IsInt, n.Int, n.Float = true, i, float64(i)
+			n := p.newNumber()
+			n.Pos, n.Text, n.IsInt, n.Int, n.Float = at, text, true, i, float64(i)
 			return n, nil
 		}
 	}
-	f, err := strconv.ParseFloat(text, 64)
-	if math.IsInf(f, 0) {
-		return nil, syntaxError(at, "number "+truncate(text)+" is out of range")
+	f, err := numberValue(at, text)
+	if err != nil {
+		return nil, err
 	}
-	if err != nil && !errors.Is(err, strconv.ErrRange) { // underflow to 0 is fine
-		return nil, syntaxError(at, "malformed number "+quoteToken(text))
-	}
-	n.Float = f
+	n := p.newNumber()
+	n.Pos, n.Text, n.Float = at, text, f
 	return n, nil
 }
 

@@ -230,7 +230,7 @@ func (c *chunk) numberParams(n Node) {
 		if p, ok := n.(*Param); ok {
 			p.Index = sort.SearchInts(c.params, p.Pos.Offset) + 1
 		}
-		return true
+		return !isFlatVector(n)
 	})
 }
 

@@ -80,6 +80,10 @@ var positionType = reflect.TypeOf(query.Position{})
 // dumpNode writes a node as its type name, its position, its scalar fields
 // on the same line and its children indented below.
 func dumpNode(b *strings.Builder, v reflect.Value, indent string) {
+	if x, ok := v.Interface().(*query.VectorLit); ok && x != nil {
+		// A flat literal dumps as the NumberLits it stands for.
+		v = reflect.ValueOf(expandVector(x))
+	}
 	for v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer {
 		if v.IsNil() {
 			b.WriteString("nil\n")
@@ -97,6 +101,8 @@ func dumpNode(b *strings.Builder, v reflect.Value, indent string) {
 	for i := 0; i < t.NumField(); i++ {
 		f, fv := t.Field(i), v.Field(i)
 		switch {
+		case !f.IsExported():
+			continue
 		case f.Type == positionType:
 			p := fv.Interface().(query.Position)
 			if f.Name == "Pos" {
@@ -315,7 +321,7 @@ func TestParse_NumberVectors(t *testing.T) {
 				return
 			}
 			va, vb := a.(*query.Select).Items[0].Expr, b.(*query.Select).Items[0].Expr
-			if diff := cmp.Diff(vb, va); diff != "" {
+			if diff := cmp.Diff(vb, va, compareVectors); diff != "" {
 				t.Errorf("ParseStatement(%q) differs from %q (-token by token +fast):\n%s", fast, slow, diff)
 			}
 		})

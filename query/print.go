@@ -122,7 +122,11 @@ func (p *printer) expr(e Expr, min int) {
 		p.WriteString("NULL")
 	case *VectorLit:
 		p.WriteByte('[')
-		p.list(x.Elems)
+		if x.text != "" {
+			p.flatVector(x)
+		} else {
+			p.list(x.Elems)
+		}
 		p.WriteByte(']')
 	case *Ident:
 		p.WriteString(QuoteIdent(x.Name))
@@ -429,12 +433,36 @@ func (p *printer) stmt(s Statement) {
 // value: integers in decimal, floats in the shortest round-trip form with
 // ".0" added where it would otherwise read back as an integer.
 func (p *printer) number(x *NumberLit) {
+	p.numberValue(x.IsInt, x.Int, x.Float)
+}
+
+// flatVector writes the elements of a flat vector literal as number does
+// the NumberLits they stand for.
+func (p *printer) flatVector(x *VectorLit) {
+	x.each(func(i int, _ Position, lit string) bool {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		var n int64
+		isInt := false
+		if isIntText(lit) {
+			var err error
+			n, err = strconv.ParseInt(lit, 10, 64)
+			isInt = err == nil
+		}
+		p.numberValue(isInt, n, x.nums[i])
+		return true
+	})
+}
+
+// numberValue writes a number: n when isInt, else f.
+func (p *printer) numberValue(isInt bool, n int64, f float64) {
 	var buf [32]byte
-	if x.IsInt {
-		p.Write(strconv.AppendInt(buf[:0], x.Int, 10))
+	if isInt {
+		p.Write(strconv.AppendInt(buf[:0], n, 10))
 		return
 	}
-	b := strconv.AppendFloat(buf[:0], x.Float, 'g', -1, 64)
+	b := strconv.AppendFloat(buf[:0], f, 'g', -1, 64)
 	p.Write(b)
 	if !bytes.ContainsAny(b, ".eIN") { // I and N: ±Inf and NaN
 		p.WriteString(".0")

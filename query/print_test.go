@@ -21,6 +21,7 @@ var ignorePositions = cmp.Options{
 		return ok && (sf.Name() == "Pos" || sf.Name() == "End") && sf.Type() == reflect.TypeOf(query.Position{})
 	}, cmp.Ignore()),
 	cmpopts.IgnoreFields(query.NumberLit{}, "Text"),
+	compareVectors,
 }
 
 // roundTrip checks that s prints as SQL that parses back to an equal tree.

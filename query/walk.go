@@ -7,7 +7,11 @@ import "reflect"
 // false, Walk skips that node's children. Nil children (an absent WHERE, for
 // instance) are not visited. Parts of statements (*SelectItem, *OrderItem,
 // *Row, *TableName, *Option) are visited as nodes too, through pointers into
-// their parent's slices, so fn may modify them in place.
+// their parent's slices, so fn may modify them in place. The elements of a
+// flat vector literal (see VectorLit) are visited as NumberLits made for
+// the visit: changing them changes nothing, and a walk that has no use for
+// numbers is spared making them if fn returns false for a *VectorLit
+// whose Elems is nil.
 func Walk(n Node, fn func(Node) bool) {
 	if n == nil || isNilNode(n) || !fn(n) {
 		return
@@ -90,6 +94,10 @@ func Walk(n Node, fn func(Node) bool) {
 	case *Option:
 		walkExpr(x.Value, fn)
 	case *VectorLit:
+		x.each(func(i int, pos Position, lit string) bool {
+			Walk(x.numberAt(i, pos, lit), fn)
+			return true
+		})
 		for _, e := range x.Elems {
 			walkExpr(e, fn)
 		}
