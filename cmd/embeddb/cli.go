@@ -46,14 +46,30 @@ Opens the database DBFILE (made if it does not exist; with no DBFILE, or "",
 a temporary database that is deleted at exit) and runs SQL, or the scripts
 given with -f, or the statements read from standard input. When standard
 input is a terminal and there is nothing else to run, it starts an
-interactive shell.
+interactive shell. SQL may hold dot-commands too: embeddb a.db .dump
 
 Flags:
   -f FILE       run the script FILE (repeatable; then SQL, if given)
+  -cmd COMMAND  run COMMAND (SQL or a dot-command) before reading the input
+                (repeatable)
+  -init FILE    run FILE at start instead of ~/.embeddbrc
+  -batch        read standard input as a script even from a terminal
+  -interactive  prompt and go on after errors even when standard input is
+                not a terminal
   -bail         stop at the first error (the default for scripts and SQL;
                 -bail=false goes on; the exit status is 1 after any error)
-  -mode MODE    output mode: table, csv, tsv or json (default table)
-  -header       print column names (by default only table mode does)
+  -echo         print each statement or command before running it
+  -mode MODE    output mode: table (the default), box, markdown, column,
+                list, line, csv, tsv, json, jsonl, quote or insert
+  -table -box -markdown -column -list -line -csv -tsv -json -jsonl -quote
+                the same as -mode with that name (-tabs is -tsv); -json
+                writes one JSON array, -jsonl one object a line
+  -separator SEP
+                the separator of list mode (default "|")
+  -nullvalue TEXT
+                how NULL is printed (default NULL in the column modes,
+                nothing in the others)
+  -header       print column names (by default only the column modes do)
   -noheader     do not print column names
   -readonly     open DBFILE read-only (several processes may read one file)
   -memory-limit SIZE
@@ -68,22 +84,33 @@ Flags:
 Examples:
   embeddb -f testdata/walkthrough.sql
   embeddb words.db < train.sql
-  embeddb -mode json words.db "SELECT NEAREST('python', 5) FROM w2v"
+  embeddb -json words.db "SELECT NEAREST('python', 5) FROM w2v"
+  embeddb words.db .dump | embeddb copy.db
   embeddb words.db
 `
 
 // config is what the command line asks for.
 type config struct {
-	files     []string
-	bail      bool
-	bailSet   bool
-	mode      outputMode
-	header    bool
-	headerSet bool
-	version   bool
-	readOnly  bool
-	check     string
-	memLimit  int64
+	files       []string
+	cmds        []string
+	initFile    string
+	initSet     bool
+	batch       bool
+	interactive bool
+	bail        bool
+	bailSet     bool
+	echo        bool
+	mode        outputMode
+	modeSet     bool
+	sep         string
+	null        string
+	nullSet     bool
+	header      bool
+	headerSet   bool
+	version     bool
+	readOnly    bool
+	check       string
+	memLimit    int64
 
 	dbPath string
 	sql    string
@@ -94,42 +121,10 @@ type config struct {
 // after DBFILE and SQL, as in sqlite3; after "--" everything is positional.
 // It returns flag.ErrHelp for -help.
 func parseArgs(args []string) (*config, error) {
-	c := &config{}
+	c := &config{sep: "|"}
 	fs := flag.NewFlagSet("embeddb", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.Func("f", "run the script `FILE`", func(v string) error {
-		c.files = append(c.files, v)
-		return nil
-	})
-	fs.BoolFunc("bail", "stop at the first error", func(v string) error {
-		b, err := strconv.ParseBool(v)
-		c.bail, c.bailSet = b, true
-		return err
-	})
-	fs.Func("mode", "output `MODE`: table, csv, tsv or json", func(v string) error {
-		m, err := parseMode(v)
-		c.mode = m
-		return err
-	})
-	fs.BoolFunc("header", "print column names", func(v string) error {
-		b, err := strconv.ParseBool(v)
-		c.header, c.headerSet = b, true
-		return err
-	})
-	fs.BoolFunc("noheader", "do not print column names", func(v string) error {
-		b, err := strconv.ParseBool(v)
-		c.header, c.headerSet = !b, true
-		return err
-	})
-	fs.BoolVar(&c.version, "version", false, "print the version")
-	fs.BoolVar(&c.readOnly, "readonly", false, "open the database read-only")
-	fs.StringVar(&c.check, "check", "", "check the integrity of the database `FILE`")
-	fs.Func("memory-limit", "the memory a statement may build, `SIZE`", func(v string) error {
-		n, err := parseSize(v)
-		c.memLimit = n
-		return err
-	})
-
+	defineFlags(fs, c)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
@@ -165,7 +160,65 @@ func parseArgs(args []string) (*config, error) {
 	if c.readOnly && c.dbPath == "" {
 		return nil, errors.New("-readonly needs a DBFILE")
 	}
+	if c.batch && c.interactive {
+		return nil, errors.New("-batch and -interactive contradict each other")
+	}
 	return c, nil
+}
+
+// defineFlags defines the command's flags on fs, storing into c.
+func defineFlags(fs *flag.FlagSet, c *config) {
+	boolFlag := func(name, usage string, set func(bool)) {
+		fs.BoolFunc(name, usage, func(v string) error {
+			b, err := strconv.ParseBool(v)
+			set(b)
+			return err
+		})
+	}
+	fs.Func("f", "run the script `FILE`", func(v string) error {
+		c.files = append(c.files, v)
+		return nil
+	})
+	fs.Func("cmd", "run `COMMAND` first", func(v string) error {
+		c.cmds = append(c.cmds, v)
+		return nil
+	})
+	fs.Func("init", "run `FILE` at start instead of ~/.embeddbrc", func(v string) error {
+		c.initFile, c.initSet = v, true
+		return nil
+	})
+	fs.BoolVar(&c.batch, "batch", false, "read standard input as a script")
+	fs.BoolVar(&c.interactive, "interactive", false, "prompt and go on after errors")
+	boolFlag("bail", "stop at the first error", func(b bool) { c.bail, c.bailSet = b, true })
+	fs.BoolVar(&c.echo, "echo", false, "print each statement before running it")
+	fs.Func("mode", "output `MODE`", func(v string) error {
+		m, err := parseMode(v)
+		c.mode, c.modeSet = m, err == nil
+		return err
+	})
+	for _, name := range append(modeNames[:len(modeNames)-1:len(modeNames)-1], "tabs") {
+		m, _ := parseMode(name)
+		boolFlag(name, "output mode "+name, func(b bool) {
+			if b {
+				c.mode, c.modeSet = m, true
+			}
+		})
+	}
+	fs.StringVar(&c.sep, "separator", "|", "the separator of list mode")
+	fs.Func("nullvalue", "how NULL is printed", func(v string) error {
+		c.null, c.nullSet = v, true
+		return nil
+	})
+	boolFlag("header", "print column names", func(b bool) { c.header, c.headerSet = b, true })
+	boolFlag("noheader", "do not print column names", func(b bool) { c.header, c.headerSet = !b, true })
+	fs.BoolVar(&c.version, "version", false, "print the version")
+	fs.BoolVar(&c.readOnly, "readonly", false, "open the database read-only")
+	fs.StringVar(&c.check, "check", "", "check the integrity of the database `FILE`")
+	fs.Func("memory-limit", "the memory a statement may build, `SIZE`", func(v string) error {
+		n, err := parseSize(v)
+		c.memLimit = n
+		return err
+	})
 }
 
 // looksLikeSQL catches `embeddb "SELECT ..."`, which would otherwise make a
@@ -232,6 +285,8 @@ func (m Main) Run(ctx context.Context, args []string) int {
 	}
 
 	interactive := !c.hasSQL && len(c.files) == 0 && isTerminal(stdin) && isTerminal(stdout)
+	prompting := c.interactive || (interactive && !c.batch)
+	interactive = interactive && !c.batch
 	if !interactive {
 		// Ctrl-C stops the running statement, which leaves the database
 		// as it was, and the script. (The REPL handles signals itself.)
@@ -240,66 +295,113 @@ func (m Main) Run(ctx context.Context, args []string) int {
 		defer stop()
 	}
 
-	path, tempDir := c.dbPath, ""
-	if path == "" {
-		if tempDir, err = os.MkdirTemp("", "embeddb-"); err != nil {
-			fmt.Fprintf(stderr, "embeddb: %v\n", err)
-			return 1
-		}
-		path = filepath.Join(tempDir, "temp.db")
-		fmt.Fprintln(stderr, "note: no database file given: using a temporary database, deleted at exit")
-	}
-	removeTemp := func() {
-		if tempDir != "" {
-			os.RemoveAll(tempDir)
-		}
-	}
-	d, err := db.Open(path, &db.Options{ReadOnly: c.readOnly, MemoryLimit: c.memLimit})
-	if err != nil {
-		removeTemp()
-		fmt.Fprintf(stderr, "embeddb: %v\n", err)
-		return 1
-	}
-	var closeErr error
-	closeAll := sync.OnceFunc(func() {
-		closeErr = d.Close()
-		removeTemp()
-	})
-	defer closeAll()
-
-	s := &session{
-		db:          d,
-		exec:        func(ctx context.Context, st query.Statement) (*db.Rows, error) { return d.Run(ctx, st) },
-		out:         bufio.NewWriterSize(stdout, 64<<10),
-		errw:        stderr,
-		mode:        c.mode,
-		header:      c.header,
-		headerSet:   c.headerSet,
-		bail:        !interactive,
-		interactive: interactive,
-		progress:    isTerminal(stderr),
-	}
+	s := newSession(c, stdout, stderr)
+	s.interactive = prompting
+	s.progress = isTerminal(stderr)
+	s.bail = !prompting
 	if c.bailSet {
 		s.bail = c.bail
 	}
 	if isTerminal(stdout) {
 		s.screen = stdout.(*os.File)
 	}
+	if err := s.open(c.dbPath, s.dbOpts); err != nil {
+		fmt.Fprintf(stderr, "embeddb: %v\n", err)
+		return 1
+	}
+	var closeErr error
+	closeAll := sync.OnceFunc(func() { closeErr = s.closeDB() })
+	defer closeAll()
+
+	// Typed input ends with status 0 whatever failed on the way (as
+	// sqlite3); a script's errors make it 1.
 	status := 0
-	if interactive {
+	switch {
+	case s.startup(ctx, c):
+		status = 1 // -bail and an error in the start-up commands, or .quit
+		if s.quit && !s.failed {
+			status = 0
+		}
+	case interactive:
 		status = s.repl(ctx, closeAll)
-	} else {
+	case prompting:
+		s.run(ctx, &promptReader{in: newScriptReader(stdin), out: s.stdout},
+			source{prompt: promptNew, more: promptMore, typed: true, relative: true})
+	default:
 		s.batch(ctx, c, stdin)
 		if s.failed {
 			status = 1
 		}
 	}
+	s.endOutput()
+	s.flush()
 	closeAll()
 	if closeErr != nil {
 		fmt.Fprintf(stderr, "embeddb: close: %v\n", closeErr)
 		status = 1
 	}
 	return status
+}
+
+// newSession makes the session the command line asks for, writing to
+// stdout and stderr, with no database open yet.
+func newSession(c *config, stdout, stderr io.Writer) *session {
+	s := &session{
+		stdout:    bufio.NewWriterSize(stdout, 64<<10),
+		errw:      stderr,
+		mode:      c.mode,
+		header:    c.header,
+		headerSet: c.headerSet,
+		echo:      c.echo,
+		sep:       c.sep,
+		null:      c.null,
+		nullSet:   c.nullSet,
+		vectors:   vectorsAuto,
+		dbOpts:    db.Options{ReadOnly: c.readOnly, MemoryLimit: c.memLimit},
+	}
+	s.out = s.stdout
+	s.exec = func(ctx context.Context, st query.Statement) (*db.Rows, error) {
+		if s.db == nil {
+			return nil, errors.New("no database is open (.open FILE opens one)")
+		}
+		return s.db.Run(ctx, st)
+	}
+	return s
+}
+
+// startup runs the start-up file (-init FILE, else ~/.embeddbrc when there
+// is one) and the -cmd commands, and reports whether to stop: after .quit,
+// or an error when bailing.
+func (s *session) startup(ctx context.Context, c *config) (stop bool) {
+	defer s.flush()
+	init := c.initFile
+	if !c.initSet {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return false
+		}
+		init = filepath.Join(home, ".embeddbrc")
+		if _, err := os.Stat(init); err != nil {
+			init = ""
+		}
+	}
+	if init != "" {
+		stop, err := s.runFile(ctx, init)
+		if err != nil {
+			s.failed = true
+			fmt.Fprintf(s.errw, "embeddb: -init: %v\n", err)
+			return s.bail
+		}
+		if stop && (s.quit || s.bail) {
+			return true
+		}
+	}
+	for _, cmd := range c.cmds {
+		if s.run(ctx, newScriptReader(strings.NewReader(cmd)), source{name: "-cmd"}) && (s.quit || s.bail) {
+			return true
+		}
+	}
+	return false
 }
 
 // batch runs the scripts, then the SQL argument, or else standard input.
@@ -323,6 +425,23 @@ func (s *session) batch(ctx context.Context, c *config, stdin io.Reader) {
 	case len(c.files) == 0:
 		s.run(ctx, newScriptReader(stdin), source{name: "stdin"})
 	}
+}
+
+// promptReader reads a script a line at a time and writes a prompt before
+// each line, for -interactive when standard input is not a terminal.
+type promptReader struct {
+	in  lineReader
+	out *bufio.Writer
+}
+
+func (p *promptReader) readLine(prompt string) (string, error) {
+	p.out.WriteString(prompt)
+	p.out.Flush()
+	line, err := p.in.readLine(prompt)
+	if err == nil {
+		p.out.WriteString(line + "\n")
+	}
+	return line, err
 }
 
 // check runs -check FILE.

@@ -55,7 +55,7 @@ func TestMain_Run_Flags(t *testing.T) {
 		{"Help", []string{"-help"}, 0, `(?s)^Usage: embeddb \[flags\] \[DBFILE\] \[SQL\].*-mode MODE`, `^$`},
 		{"HelpShort", []string{"-h"}, 0, `^Usage: embeddb`, `^$`},
 		{"ErrUnknownFlag", []string{"-nope"}, 1, `^$`, `^embeddb: flag provided but not defined: -nope\nRun 'embeddb -help' for usage.\n$`},
-		{"ErrBadMode", []string{"-mode", "xml"}, 1, `^$`, `invalid value "xml" for flag -mode: unknown mode "xml" \(table, csv, tsv or json\)`},
+		{"ErrBadMode", []string{"-mode", "xml"}, 1, `^$`, `invalid value "xml" for flag -mode: unknown mode "xml" \(table, box, markdown, column, list, line, csv, tsv, json, jsonl, quote or insert\)`},
 		{"ErrTooManyArgs", []string{filepath.Join(dir, "a.db"), "SELECT", "1"}, 1, `^$`, `too many arguments: "1" \(put the SQL in quotes\)`},
 		{"ErrSQLAsDBFile", []string{"SELECT 1 + 1"}, 1, `^$`, `"SELECT 1 \+ 1" looks like SQL, not a database file`},
 		{"ErrDotCommandAsDBFile", []string{".tables"}, 1, `^$`, `"\.tables" looks like SQL`},
@@ -68,7 +68,7 @@ func TestMain_Run_Flags(t *testing.T) {
 		{"ErrCheckNotDatabase", []string{"-check", notDB}, 1, `^$`, `not an embeddb database`},
 		{"ErrCheckMissing", []string{"-check", filepath.Join(dir, "missing.db")}, 1, `^$`, `no such file or directory`},
 		{"FlagsAfterArgs", []string{"", "SELECT 1 + 1 AS two", "-mode", "csv"}, 0, `^2\n$`, `temporary database`},
-		{"DoubleDash", []string{"-mode=json", "--", "", "SELECT 3 AS n"}, 0, `^\{"n":3\}\n$`, `temporary database`},
+		{"DoubleDash", []string{"-mode=jsonl", "--", "", "SELECT 3 AS n"}, 0, `^\{"n":3\}\n$`, `temporary database`},
 		{"BoolFlagFalse", []string{"-header=false", "", "SELECT 1 AS n"}, 0, `^\+---\+\n\|  ?1 \|\n\+---\+\n$`, ``},
 	}
 	for _, tt := range tests {
@@ -127,13 +127,16 @@ func TestMain_Run_Modes(t *testing.T) {
 		{"CSVKinds", []string{"-mode", "csv", "-header", kinds}, "n,b,f,s,i\n,true,1.5,\"a,b \"\"c\"\"\",7\n"},
 		{"TSV", []string{"-mode", "tsv", pets}, "cat\t[0.1,0.2,0.3]\ndog\t[0.1,0.25,0.3]\n"},
 		{"TSVHeader", []string{"-mode", "tsv", "-header", pets}, "word\tvector\ncat\t[0.1,0.2,0.3]\ndog\t[0.1,0.25,0.3]\n"},
-		{"JSON", []string{"-mode", "json", pets}, `{"word":"cat","vector":[0.1,0.2,0.3]}
+		{"JSON", []string{"-mode", "json", pets}, `[{"word":"cat","vector":[0.1,0.2,0.3]},
+{"word":"dog","vector":[0.1,0.25,0.3]}]
+`},
+		{"JSONFlag", []string{"-json", pets}, `[{"word":"cat","vector":[0.1,0.2,0.3]},
+{"word":"dog","vector":[0.1,0.25,0.3]}]
+`},
+		{"JSONL", []string{"-mode", "jsonl", "-header", pets}, `{"word":"cat","vector":[0.1,0.2,0.3]}
 {"word":"dog","vector":[0.1,0.25,0.3]}
 `},
-		{"JSONHeader", []string{"-mode", "json", "-header", pets}, `{"word":"cat","vector":[0.1,0.2,0.3]}
-{"word":"dog","vector":[0.1,0.25,0.3]}
-`},
-		{"JSONKinds", []string{"-mode", "json", kinds}, `{"n":null,"b":true,"f":1.5,"s":"a,b \"c\"","i":7}
+		{"JSONKinds", []string{"-jsonl", kinds}, `{"n":null,"b":true,"f":1.5,"s":"a,b \"c\"","i":7}
 `},
 		{"EmptyResult", []string{"SELECT word FROM pets WHERE word = 'emu'"}, ""},
 	}
@@ -167,7 +170,7 @@ func TestMain_Run_Scripts(t *testing.T) {
 	}
 	write(script, "CREATE TABLE t (dim = 2);\nINSERT INTO t VALUES ('a', [1, 0]);\nSELECT COUNT(*) AS n FROM t")
 	write(filepath.Join(dir, "bad.sql"), "SELECT 1 AS one;\n\nSELECT *\n  FROM nosuch;\nSELECT 2 AS two;\n")
-	write(filepath.Join(dir, "dots.sql"), ".mode csv\n.header on\nSELECT 1 AS x;\n  .mode json\nSELECT 2 AS x;\n.quit\nSELECT 3 AS x;\n")
+	write(filepath.Join(dir, "dots.sql"), ".mode csv\n.header on\nSELECT 1 AS x;\n  .mode jsonl\nSELECT 2 AS x;\n.quit\nSELECT 3 AS x;\n")
 	bad := filepath.Join(dir, "bad.sql")
 	caret := "  FROM nosuch;\n       ^\n"
 	tests := []struct {
@@ -184,7 +187,7 @@ func TestMain_Run_Scripts(t *testing.T) {
 			"two\n2\ns\nx\nlast\n3\n", "note: no database file given: using a temporary database, deleted at exit\n"},
 		{"SQLArgument", "SELECT 99;", []string{"-mode", "csv", "", "SELECT 1 AS a; SELECT 2 AS b"}, 0,
 			"1\n2\n", "note: no database file given: using a temporary database, deleted at exit\n"},
-		{"SQLArgumentDotCommand", "", []string{"", ".mode json\nSELECT 1 AS a"}, 0, "{\"a\":1}\n", "note: no database file given: using a temporary database, deleted at exit\n"},
+		{"SQLArgumentDotCommand", "", []string{"", ".mode json\nSELECT 1 AS a"}, 0, "[{\"a\":1}]\n", "note: no database file given: using a temporary database, deleted at exit\n"},
 		{"DotCommands", "", []string{"-f", filepath.Join(dir, "dots.sql"), ""}, 0, "x\n1\n{\"x\":2}\n", "note: no database file given: using a temporary database, deleted at exit\n"},
 		{"BailByDefault", "", []string{"-mode", "csv", "-f", bad, ""}, 1, "1\n",
 			"note: no database file given: using a temporary database, deleted at exit\n" + bad + ":4:8: unknown table \"nosuch\"\n" + caret},
@@ -199,7 +202,7 @@ func TestMain_Run_Scripts(t *testing.T) {
 		{"MissingScript", "", []string{"-f", filepath.Join(dir, "missing.sql"), ""}, 1, "",
 			"note: no database file given: using a temporary database, deleted at exit\nembeddb: open " + filepath.Join(dir, "missing.sql") + ": no such file or directory\n"},
 		{"DotCommandError", "", []string{"", ".mode xml"}, 1, "",
-			"note: no database file given: using a temporary database, deleted at exit\nerror: .mode: unknown mode \"xml\" (table, csv, tsv or json)\n"},
+			"note: no database file given: using a temporary database, deleted at exit\nerror: .mode: unknown mode \"xml\" (table, box, markdown, column, list, line, csv, tsv, json, jsonl, quote or insert)\n"},
 		{"DotCommandErrorInScript", ".header on\n.bogus\nSELECT 1;\n", []string{""}, 1, "",
 			"note: no database file given: using a temporary database, deleted at exit\nstdin:2: .bogus: unknown command (enter \".help\" for the list)\n"},
 	}

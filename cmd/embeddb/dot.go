@@ -2,35 +2,120 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/embeddb/embeddb/db"
 	"github.com/embeddb/embeddb/query"
 )
 
-// dotCommands are the shell's own commands, with their help, in the order
-// .help lists them.
-var dotCommands = []struct{ name, args, help string }{
-	{".bail", "on|off", "stop a script at its first error (on by default in scripts)"},
-	{".exit", "", "leave the shell (as .quit)"},
-	{".header", "on|off", "print column names (on by default in table mode)"},
-	{".help", "", "show this message"},
-	{".mode", "[MODE]", "set (or show) the output mode: table, csv, tsv or json"},
-	{".quit", "", "leave the shell"},
-	{".read", "FILE", "run the statements and commands of FILE"},
-	{".schema", "[TABLE]", "show the statements that made the tables"},
-	{".tables", "", "list the tables"},
-	{".timer", "on|off", "print how long each statement takes"},
+// dotCommand describes one of the shell's own commands.
+type dotCommand struct {
+	name, args string
+	help       string // one line, for .help
+	long       string // more, for .help NAME
+	min, max   int    // how many arguments it takes; max -1: any number
+	run        func(s *session, ctx context.Context, args []string, src source) (stop bool, err error)
+}
+
+// dotCommands are the shell's own commands, in the order .help lists
+// them. It is filled in init, since some commands refer to the list.
+var dotCommands []dotCommand
+
+// dotAliases are other names of commands, as sqlite3 has them.
+var dotAliases = map[string]string{".headers": ".header", ".system": ".shell", ".indices": ".indexes"}
+
+func init() {
+	dotCommands = []dotCommand{
+		{".bail", "on|off", "stop a script at its first error (on by default in scripts)", "", 1, 1, dotBail},
+		{".changes", "on|off", "print how many rows each statement changed",
+			"After each statement: changes: N   total_changes: M (INSERT and DELETE change rows).", 1, 1, dotChanges},
+		{".databases", "", "show the open database file", "Prints main: PATH r/w (or r/o).", 0, 0, dotDatabases},
+		{".dump", "[TABLE]", "print SQL that rebuilds the database (or TABLE)",
+			"The statements make each table again (CREATE TABLE), insert its rows with their words,\n" +
+				"counts and vectors in id order, and build its index. embeddb a.db .dump | embeddb b.db\n" +
+				"copies a database; b.db answers every query as a.db does. A trained table comes back\n" +
+				"as a created one (its training state and tokenizer are not SQL).", 0, 1, dotDump},
+		{".echo", "on|off", "print each statement or command before running it", "", 1, 1, dotEcho},
+		{".exit", "", "leave the shell (as .quit)", "", 0, 0, dotQuit},
+		{".header", "on|off", "print column names (on by default in the column modes)",
+			"The column modes (table, box, markdown, column) print them unless .header off;\n" +
+				"the others only after .header on. .headers is the same.", 1, 1, dotHeader},
+		{".help", "[COMMAND]", "show this message, or more about COMMAND", "", 0, 1, dotHelp},
+		{".import", "FILE TABLE", "insert the rows of a CSV or JSON Lines file into TABLE",
+			"Options before FILE: --csv, --json, --skip N.\n" +
+				"CSV: a record per row, word then vector: word,\"[0.1,0.2]\" or word,0.1,0.2; also\n" +
+				"word,count,vector and id,word,count,vector (the id is not kept). A first record that\n" +
+				"names the columns (word, count, vector, id) says where they are. JSON: one object a\n" +
+				"line, or one array of them, {\"word\": \"cat\", \"count\": 3, \"vector\": [0.1, 0.2]}.\n" +
+				"The format is JSON when the file starts with { or [, else CSV; --csv or --json says.\n" +
+				"--skip N skips the first N records. TABLE is made (dim from the first row) if it does\n" +
+				"not exist. Every row goes in, or none: one bad row leaves TABLE as it was.", 2, 6, dotImport},
+		{".indexes", "[TABLE]", "list the tables' indexes", "One line per index: method, table and parameters. .indices is the same.", 0, 1, dotIndexes},
+		{".mode", "[MODE] [TABLE]", "set (or show) the output mode",
+			"Modes: table (the default), box, markdown, column, list, line, csv, tsv, json (one\n" +
+				"array), jsonl (one object a line), quote (SQL literals) and insert (INSERT\n" +
+				"statements into TABLE, \"table\" by default).", 0, 2, dotMode},
+		{".nullvalue", "TEXT", "print NULL as TEXT", "By default the column modes print NULL and the others nothing.", 1, 1, dotNullValue},
+		{".once", "FILE", "send the next command's output to FILE",
+			"FILE is made or emptied; a FILE that starts with | is a shell command that reads the\n" +
+				"output. Vectors are written in full.", 1, 1, dotOnce},
+		{".open", "[FILE]", "close this database and open FILE",
+			"--readonly opens it read-only; --new deletes FILE first. With no FILE, a temporary\n" +
+				"database, deleted when it is closed.", 0, 3, dotOpen},
+		{".output", "[FILE]", "send output to FILE, or back to standard output",
+			"FILE is made or emptied; a FILE that starts with | is a shell command that reads the\n" +
+				"output. Vectors are written in full. .output alone goes back to standard output.", 0, 1, dotOutput},
+		{".print", "TEXT...", "print TEXT", "The words are printed separated by spaces.", 0, -1, dotPrint},
+		{".quit", "", "leave the shell", "", 0, 0, dotQuit},
+		{".read", "FILE", "run the statements and commands of FILE", "", 1, 1, dotRead},
+		{".schema", "[TABLE]", "show the statements that made the tables", "", 0, 1, dotSchema},
+		{".separator", "SEP", "set the separator of list mode (| by default)", `\t, \n and \\ are a tab, a newline and a backslash.`, 1, 1, dotSeparator},
+		{".shell", "CMD [ARGS...]", "run CMD ARGS... in the system shell", ".system is the same.", 1, -1, dotShell},
+		{".show", "", "show the current settings", "", 0, 0, dotShow},
+		{".tables", "", "list the tables", "", 0, 0, dotTables},
+		{".timeout", "MS", "wait up to MS milliseconds for a locked database at .open",
+			"It applies to the next .open: the database open now holds its lock already. 0 does\n" +
+				"not wait.", 1, 1, dotTimeout},
+		{".timer", "on|off", "print how long each statement takes", "", 1, 1, dotTimer},
+		{".vectors", "[full|short|auto|N]", "print vectors in full, shortened, or N values of them",
+			"auto (the default) shortens them on a terminal, to their first and last values and\n" +
+				"their length, and writes them in full elsewhere (a file, a pipe, .output). short\n" +
+				"and N shorten them everywhere, full writes them in full everywhere. .vectors alone\n" +
+				"shows the setting.", 0, 1, dotVectors},
+		{".width", "[N...]", "set the column widths of the column modes",
+			"0 fits the values, N > 0 is N characters (longer values wrap), N < 0 is -N\n" +
+				"characters aligned right. .width alone goes back to fitting every column.", 0, -1, dotWidth},
+	}
+}
+
+// findDot returns the command named name (or an alias of it).
+func findDot(name string) *dotCommand {
+	if a, ok := dotAliases[name]; ok {
+		name = a
+	}
+	for i := range dotCommands {
+		if dotCommands[i].name == name {
+			return &dotCommands[i]
+		}
+	}
+	return nil
 }
 
 // helpText is what .help prints.
 func helpText() string {
+	width := 0
+	for _, c := range dotCommands {
+		width = max(width, len(c.name)+1+len(c.args))
+	}
 	var b strings.Builder
 	for _, c := range dotCommands {
-		fmt.Fprintf(&b, "%-22s %s\n", c.name+" "+c.args, c.help)
+		fmt.Fprintf(&b, "%-*s  %s\n", width, strings.TrimSpace(c.name+" "+c.args), c.help)
 	}
 	b.WriteString(`
 Anything else is SQL, run when a line ends with ';' (a statement may span
@@ -40,7 +125,8 @@ lines). For example:
   SELECT NEAREST('python', 5) FROM w2v;
   SHOW TABLES;  DESCRIBE w2v;
 
-Ctrl-C stops the running statement or clears the input; Ctrl-D leaves.
+".help COMMAND" tells more about one command. Ctrl-C stops the running
+statement or clears the input; Ctrl-D leaves.
 `)
 	return b.String()
 }
@@ -48,6 +134,9 @@ Ctrl-C stops the running statement or clears the input; Ctrl-D leaves.
 // dotCommand runs one dot-command line, reported at line of src, and says
 // whether to stop.
 func (s *session) dotCommand(ctx context.Context, line string, src source, lineNo int) (stop bool) {
+	if s.echo {
+		s.out.WriteString(strings.TrimSpace(line) + "\n")
+	}
 	args, err := splitArgs(strings.TrimSpace(line))
 	name := ""
 	if len(args) > 0 {
@@ -58,6 +147,7 @@ func (s *session) dotCommand(ctx context.Context, line string, src source, lineN
 		stop, err = s.dot(ctx, name, args, src)
 	}
 	s.flush()
+	s.commandDone()
 	if err != nil {
 		s.failed = true
 		fmt.Fprintf(s.errw, "%s%s: %s\n", locPrefix(src.name, lineNo, 0), screenText(name), screenText(err.Error()))
@@ -67,106 +157,318 @@ func (s *session) dotCommand(ctx context.Context, line string, src source, lineN
 }
 
 func (s *session) dot(ctx context.Context, name string, args []string, src source) (stop bool, err error) {
-	nargs := func(lo, hi int) error {
-		if len(args) >= lo && len(args) <= hi {
-			return nil
-		}
-		for _, c := range dotCommands {
-			if c.name == name || c.name+"s" == name {
-				return fmt.Errorf("usage: %s %s", c.name, c.args)
-			}
-		}
-		return fmt.Errorf("takes %d to %d arguments, found %d", lo, hi, len(args))
+	c := findDot(name)
+	if c == nil {
+		return false, fmt.Errorf("unknown command (enter \".help\" for the list)")
 	}
-	switch name {
-	case ".help":
-		if err := nargs(0, 0); err != nil {
-			return false, err
+	if len(args) < c.min || (c.max >= 0 && len(args) > c.max) {
+		return false, fmt.Errorf("usage: %s", strings.TrimSpace(c.name+" "+c.args))
+	}
+	return c.run(s, ctx, args, src)
+}
+
+// onOff returns a dot-command that sets a flag of the session.
+func onOff(field func(s *session) *bool) func(*session, context.Context, []string, source) (bool, error) {
+	return func(s *session, _ context.Context, args []string, _ source) (bool, error) {
+		on, err := parseOnOff(args[0])
+		if err == nil {
+			*field(s) = on
 		}
+		return false, err
+	}
+}
+
+var (
+	dotBail    = onOff(func(s *session) *bool { return &s.bail })
+	dotChanges = onOff(func(s *session) *bool { return &s.changes })
+	dotEcho    = onOff(func(s *session) *bool { return &s.echo })
+	dotTimer   = onOff(func(s *session) *bool { return &s.timer })
+)
+
+func dotHeader(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	on, err := parseOnOff(args[0])
+	if err == nil {
+		s.header, s.headerSet = on, true
+	}
+	return false, err
+}
+
+func dotQuit(s *session, _ context.Context, _ []string, _ source) (bool, error) {
+	s.quit = true
+	return true, nil
+}
+
+func dotHelp(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	if len(args) == 0 {
 		s.out.WriteString(helpText())
-	case ".quit", ".exit":
-		if err := nargs(0, 0); err != nil {
-			return false, err
-		}
-		s.quit = true
-		return true, nil
-	case ".tables":
-		if err := nargs(0, 0); err != nil {
-			return false, err
-		}
-		infos, err := s.db.Tables(ctx)
+		return false, nil
+	}
+	name := args[0]
+	if !strings.HasPrefix(name, ".") {
+		name = "." + name
+	}
+	c := findDot(name)
+	if c == nil {
+		return false, fmt.Errorf("no command %s (enter \".help\" for the list)", name)
+	}
+	fmt.Fprintf(s.out, "%s\n  %s\n", strings.TrimSpace(c.name+" "+c.args), c.help)
+	if c.long != "" {
+		s.out.WriteString("\n" + c.long + "\n")
+	}
+	return false, nil
+}
+
+func dotTables(s *session, ctx context.Context, _ []string, _ source) (bool, error) {
+	infos, err := s.db.Tables(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, in := range infos {
+		fmt.Fprintln(s.out, query.QuoteIdent(in.Name))
+	}
+	return false, nil
+}
+
+// tablesNamed returns the table named by args, or every table.
+func (s *session) tablesNamed(ctx context.Context, args []string) ([]*db.TableInfo, error) {
+	if len(args) == 1 {
+		in, err := s.db.Table(ctx, args[0])
 		if err != nil {
-			return false, err
+			return nil, err
 		}
-		for _, in := range infos {
-			fmt.Fprintln(s.out, query.QuoteIdent(in.Name))
+		return []*db.TableInfo{in}, nil
+	}
+	return s.db.Tables(ctx)
+}
+
+func dotSchema(s *session, ctx context.Context, args []string, _ source) (bool, error) {
+	infos, err := s.tablesNamed(ctx, args)
+	if err != nil {
+		return false, err
+	}
+	for _, in := range infos {
+		s.out.WriteString(schemaOf(in))
+	}
+	return false, nil
+}
+
+func dotIndexes(s *session, ctx context.Context, args []string, _ source) (bool, error) {
+	infos, err := s.tablesNamed(ctx, args)
+	if err != nil {
+		return false, err
+	}
+	for _, in := range infos {
+		if ix := in.Index; ix != nil {
+			fmt.Fprintf(s.out, "%s index on %s%s\n", ix.Method, query.QuoteIdent(in.Name), withList(ix.Params, nil, nil))
 		}
-	case ".schema":
-		if err := nargs(0, 1); err != nil {
-			return false, err
+	}
+	return false, nil
+}
+
+func dotDatabases(s *session, _ context.Context, _ []string, _ source) (bool, error) {
+	mode := "r/w"
+	if s.db.ReadOnly() {
+		mode = "r/o"
+	}
+	fmt.Fprintf(s.out, "main: %s %s\n", s.db.Path(), mode)
+	return false, nil
+}
+
+func dotMode(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	if len(args) == 0 {
+		fmt.Fprintf(s.out, "current output mode: %s\n", s.mode)
+		return false, nil
+	}
+	m, err := parseMode(args[0])
+	if err != nil {
+		return false, err
+	}
+	if len(args) == 2 && m != modeInsert {
+		return false, errors.New("only insert mode takes a TABLE")
+	}
+	s.mode, s.table = m, ""
+	if len(args) == 2 {
+		s.table = args[1]
+	}
+	return false, nil
+}
+
+func dotNullValue(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	s.null, s.nullSet = args[0], true
+	return false, nil
+}
+
+func dotSeparator(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	s.sep = strings.NewReplacer(`\t`, "\t", `\n`, "\n", `\\`, `\`).Replace(args[0])
+	return false, nil
+}
+
+func dotWidth(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	widths := make([]int, len(args))
+	for i, a := range args {
+		n, err := strconv.Atoi(a)
+		if err != nil || n < -1000 || n > 1000 {
+			return false, fmt.Errorf("expected a width from -1000 to 1000, found %q", a)
 		}
-		var infos []*db.TableInfo
-		if len(args) == 1 {
-			in, err := s.db.Table(ctx, args[0])
-			if err != nil {
+		widths[i] = n
+	}
+	s.widths = widths
+	return false, nil
+}
+
+func dotVectors(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	if len(args) == 0 {
+		fmt.Fprintf(s.out, "vectors: %s\n", vectorsSetting(s.vectors))
+		return false, nil
+	}
+	switch strings.ToLower(args[0]) {
+	case "full":
+		s.vectors = fullVectors
+	case "short":
+		s.vectors = shortVectors
+	case "auto":
+		s.vectors = vectorsAuto
+	default:
+		n, err := strconv.Atoi(args[0])
+		if err != nil || n < 1 {
+			return false, fmt.Errorf("expected full, short, auto or a number of values (1 or more), found %q", args[0])
+		}
+		s.vectors = n
+	}
+	return false, nil
+}
+
+// vectorsSetting names a .vectors setting.
+func vectorsSetting(n int) string {
+	switch n {
+	case vectorsAuto:
+		return "auto"
+	case fullVectors:
+		return "full"
+	}
+	return strconv.Itoa(n)
+}
+
+func dotPrint(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	s.out.WriteString(strings.Join(args, " ") + "\n")
+	return false, nil
+}
+
+func dotTimeout(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	ms, err := strconv.Atoi(args[0])
+	if err != nil || ms < 0 {
+		return false, fmt.Errorf("expected a number of milliseconds, found %q", args[0])
+	}
+	s.dbOpts.Timeout = time.Duration(ms) * time.Millisecond
+	if ms == 0 {
+		s.dbOpts.Timeout = -1 // db.Options: negative is "do not wait"
+	}
+	return false, nil
+}
+
+func dotOutput(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	name := ""
+	if len(args) == 1 {
+		name = args[0]
+	}
+	return false, s.setOutput(name, false)
+}
+
+func dotOnce(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	return false, s.setOutput(args[0], true)
+}
+
+func dotShell(s *session, ctx context.Context, args []string, _ source) (bool, error) {
+	s.flush()
+	cmd := shellCommand(strings.Join(args, " "))
+	cmd.Stdout, cmd.Stderr = s.out, s.errw
+	err := cmd.Run()
+	var exit interface{ ExitCode() int }
+	if errors.As(err, &exit) {
+		return false, fmt.Errorf("the command exited with status %d", exit.ExitCode())
+	}
+	return false, err
+}
+
+func dotRead(s *session, ctx context.Context, args []string, _ source) (bool, error) {
+	if s.depth >= maxReadDepth {
+		return false, fmt.Errorf("scripts nested more than %d deep", maxReadDepth)
+	}
+	s.flush()
+	s.depth++
+	defer func() { s.depth-- }()
+	return s.runFile(ctx, args[0])
+}
+
+func dotOpen(s *session, _ context.Context, args []string, _ source) (bool, error) {
+	opts, path, fresh := s.dbOpts, "", false
+	for _, a := range args {
+		switch {
+		case a == "--readonly":
+			opts.ReadOnly = true
+		case a == "--new":
+			fresh = true
+		case strings.HasPrefix(a, "-"):
+			return false, fmt.Errorf("unknown option %s (--readonly or --new)", a)
+		case path != "":
+			return false, errors.New("usage: .open [--readonly] [--new] [FILE]")
+		default:
+			path = a
+		}
+	}
+	if opts.ReadOnly && path == "" {
+		return false, errors.New("--readonly needs a FILE")
+	}
+	if fresh && path != "" {
+		if s.db != nil && samePath(path, s.db.Path()) {
+			if err := s.closeDB(); err != nil {
 				return false, err
 			}
-			infos = []*db.TableInfo{in}
-		} else if infos, err = s.db.Tables(ctx); err != nil {
+		}
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return false, err
 		}
-		for _, in := range infos {
-			s.out.WriteString(schemaOf(in))
-		}
-	case ".mode":
-		if err := nargs(0, 1); err != nil {
-			return false, err
-		}
-		if len(args) == 0 {
-			fmt.Fprintf(s.out, "%s\n", s.mode)
-			return false, nil
-		}
-		m, err := parseMode(args[0])
-		if err != nil {
-			return false, err
-		}
-		s.mode = m
-	case ".header", ".headers":
-		if err := nargs(1, 1); err != nil {
-			return false, err
-		}
-		on, err := parseOnOff(args[0])
-		if err != nil {
-			return false, err
-		}
-		s.header, s.headerSet = on, true
-	case ".timer":
-		if err := nargs(1, 1); err != nil {
-			return false, err
-		}
-		if s.timer, err = parseOnOff(args[0]); err != nil {
-			return false, err
-		}
-	case ".bail":
-		if err := nargs(1, 1); err != nil {
-			return false, err
-		}
-		if s.bail, err = parseOnOff(args[0]); err != nil {
-			return false, err
-		}
-	case ".read":
-		if err := nargs(1, 1); err != nil {
-			return false, err
-		}
-		if s.depth >= maxReadDepth {
-			return false, fmt.Errorf("scripts nested more than %d deep", maxReadDepth)
-		}
-		s.flush()
-		s.depth++
-		defer func() { s.depth-- }()
-		return s.runFile(ctx, args[0])
-	default:
-		return false, fmt.Errorf("unknown command (enter \".help\" for the list)")
+	}
+	return false, s.open(path, opts)
+}
+
+func dotShow(s *session, _ context.Context, _ []string, _ source) (bool, error) {
+	onoff := map[bool]string{true: "on", false: "off"}
+	header := s.mode.boxed()
+	if s.headerSet {
+		header = s.header
+	}
+	null := s.null
+	if !s.nullSet {
+		null = "NULL in the column modes, empty in the others"
+	} else {
+		null = strconv.Quote(null)
+	}
+	output := "stdout"
+	if s.redir != nil {
+		output = s.redir.name
+	}
+	widths := make([]string, len(s.widths))
+	for i, w := range s.widths {
+		widths[i] = strconv.Itoa(w)
+	}
+	file, timeout := "", "2000"
+	if s.db != nil {
+		file = s.db.Path()
+	}
+	if t := s.dbOpts.Timeout; t < 0 {
+		timeout = "0"
+	} else if t > 0 {
+		timeout = strconv.FormatInt(t.Milliseconds(), 10)
+	}
+	for _, kv := range [][2]string{
+		{"bail", onoff[s.bail]}, {"changes", onoff[s.changes]}, {"echo", onoff[s.echo]},
+		{"headers", onoff[header]}, {"mode", s.mode.String()}, {"nullvalue", null},
+		{"output", output}, {"colseparator", strconv.Quote(s.sep)}, {"timer", onoff[s.timer]},
+		{"timeout", timeout}, {"vectors", vectorsSetting(s.vectors)},
+		{"width", strings.Join(widths, " ")}, {"filename", file},
+	} {
+		fmt.Fprintf(s.out, "%12s: %s\n", kv[0], kv[1])
 	}
 	return false, nil
 }

@@ -11,22 +11,32 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mattn/go-runewidth"
-
 	"github.com/embeddb/embeddb/db"
 )
 
 // outputMode is how results are printed.
 type outputMode int
 
+// The output modes, as sqlite3 names them (and tsv, jsonl of our own).
 const (
-	modeTable outputMode = iota // aligned columns in a box
-	modeCSV                     // RFC 4180 comma-separated values
-	modeTSV                     // tab-separated values, quoted as in CSV where needed
-	modeJSON                    // one JSON object per row (JSON Lines)
+	modeTable    outputMode = iota // aligned columns in a +--+ box
+	modeBox                        // aligned columns in a box of line-drawing characters
+	modeMarkdown                   // a Markdown pipe table
+	modeColumn                     // aligned columns under a dashed rule, no borders
+	modeList                       // values separated by .separator ("|")
+	modeLine                       // one "name = value" line per column, a blank line between rows
+	modeCSV                        // RFC 4180 comma-separated values
+	modeTSV                        // tab-separated values, quoted as in CSV where needed
+	modeJSON                       // one JSON array of objects, as sqlite3's json mode
+	modeJSONL                      // one JSON object per row (JSON Lines)
+	modeQuote                      // values as SQL literals, separated by commas
+	modeInsert                     // INSERT statements
 )
 
-var modeNames = []string{"table", "csv", "tsv", "json"}
+var modeNames = []string{"table", "box", "markdown", "column", "list", "line", "csv", "tsv", "json", "jsonl", "quote", "insert"}
+
+// modeAliases are other names sqlite3 or habit give a mode.
+var modeAliases = map[string]outputMode{"tabs": modeTSV, "lines": modeLine, "columns": modeColumn, "ndjson": modeJSONL}
 
 // String returns the mode's name, as -mode and .mode take it.
 func (m outputMode) String() string {
@@ -36,6 +46,12 @@ func (m outputMode) String() string {
 	return fmt.Sprintf("outputMode(%d)", int(m))
 }
 
+// boxed reports whether m lines values up in columns (and so has column
+// names by default, and .width applies to it).
+func (m outputMode) boxed() bool {
+	return m == modeTable || m == modeBox || m == modeMarkdown || m == modeColumn
+}
+
 // parseMode returns the mode named s (case-insensitively).
 func parseMode(s string) (outputMode, error) {
 	for i, n := range modeNames {
@@ -43,21 +59,59 @@ func parseMode(s string) (outputMode, error) {
 			return outputMode(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown mode %q (table, csv, tsv or json)", s)
+	if m, ok := modeAliases[strings.ToLower(s)]; ok {
+		return m, nil
+	}
+	return 0, fmt.Errorf("unknown mode %q (%s)", s, modeChoices())
 }
+
+// modeChoices names the modes for messages: "table, box, ... or insert".
+func modeChoices() string {
+	return strings.Join(modeNames[:len(modeNames)-1], ", ") + " or " + modeNames[len(modeNames)-1]
+}
+
+// fullVectors, as printOptions.vectors (its zero value), prints every
+// value of a vector.
+const fullVectors = 0
+
+// shortVectors is how many values a shortened vector shows by default.
+const shortVectors = 5
 
 // printOptions says how one result is printed.
 type printOptions struct {
 	mode   outputMode
 	header bool
-	// abbreviate shortens vectors to their first and last values and their
-	// length: the REPL's table mode does, so that a 768-value vector fits
-	// on a screen.
-	abbreviate bool
+	// vectors is how many values of a long vector are shown: its first
+	// and last ones and its length, so that a 768-value vector fits on a
+	// screen; fullVectors (zero) shows them all, as a file needs.
+	vectors int
 	// width is the widest table that is drawn as a table; a wider one is
 	// printed a record at a time, name | value (as psql's expanded mode).
 	// Zero means no limit.
 	width int
+	// widths are .width's column widths for the column-aligned modes: 0
+	// fits the values, n > 0 is n characters (longer values wrap), n < 0
+	// is -n characters aligned right.
+	widths []int
+	// null is how NULL is written; nullSet says .nullvalue or -nullvalue
+	// chose it (else the boxed modes write NULL and the others nothing).
+	null    string
+	nullSet bool
+	// sep separates the values of list mode ("|" by default).
+	sep string
+	// table is the table insert mode's statements insert into.
+	table string
+	// first, if not nil, is given the first row's values (the shell counts
+	// the rows INSERT and DELETE change from them).
+	first func(vals []any)
+}
+
+// nullText is how NULL is written in a mode with the given default.
+func (o printOptions) nullText(def string) string {
+	if o.nullSet {
+		return o.null
+	}
+	return def
 }
 
 // printRows writes every row of rows to w as opts says, and returns the
@@ -70,19 +124,7 @@ func printRows(ctx context.Context, w io.Writer, rows *db.Rows, opts printOption
 		}
 		return rows.Err()
 	}
-	var p rowPrinter
-	switch opts.mode {
-	case modeCSV, modeTSV:
-		cw := csv.NewWriter(w)
-		if opts.mode == modeTSV {
-			cw.Comma = '\t'
-		}
-		p = &csvPrinter{w: cw, header: opts.header}
-	case modeJSON:
-		p = &jsonPrinter{w: w}
-	default:
-		p = &tablePrinter{w: w, header: opts.header, abbreviate: opts.abbreviate, width: opts.width}
-	}
+	p := newPrinter(w, opts)
 	if err := p.begin(cols); err != nil {
 		return err
 	}
@@ -92,7 +134,11 @@ func printRows(ctx context.Context, w io.Writer, rows *db.Rows, opts printOption
 				return err
 			}
 		}
-		if err := p.row(rows.Values()); err != nil {
+		vals := rows.Values()
+		if n == 0 && opts.first != nil {
+			opts.first(vals)
+		}
+		if err := p.row(vals); err != nil {
 			return err
 		}
 	}
@@ -101,6 +147,27 @@ func printRows(ctx context.Context, w io.Writer, rows *db.Rows, opts printOption
 		return err
 	}
 	return p.end()
+}
+
+// newPrinter returns the printer for opts.mode.
+func newPrinter(w io.Writer, opts printOptions) rowPrinter {
+	switch opts.mode {
+	case modeCSV, modeTSV:
+		cw := csv.NewWriter(w)
+		if opts.mode == modeTSV {
+			cw.Comma = '\t'
+		}
+		return &csvPrinter{w: cw, opts: opts}
+	case modeJSON, modeJSONL:
+		return &jsonPrinter{w: w, array: opts.mode == modeJSON, vectors: opts.vectors}
+	case modeList:
+		return &listPrinter{w: w, opts: opts}
+	case modeLine:
+		return &linePrinter{w: w, opts: opts}
+	case modeQuote, modeInsert:
+		return &sqlPrinter{w: w, opts: opts}
+	}
+	return &tablePrinter{w: w, opts: opts, style: styles[opts.mode]}
 }
 
 // rowPrinter prints one result in one of the output modes.
@@ -138,11 +205,25 @@ func vectorText(v []float32, sep string) string {
 	return b.String()
 }
 
-// abbreviatedVector shows a long vector by its first three and last two
-// values and its length: [a, b, c, ..., y, z] (768 values).
-func abbreviatedVector(v []float32) string {
-	const head, tail = 3, 2
-	if len(v) <= head+tail+3 {
+// shownVector is v as text with sep between its values, shortened to n
+// values when n is not fullVectors.
+func shownVector(v []float32, sep string, n int) string {
+	if n == fullVectors {
+		return vectorText(v, sep)
+	}
+	return shortVector(v, n)
+}
+
+// abbreviatedVector is shortVector with the default number of values.
+func abbreviatedVector(v []float32) string { return shortVector(v, shortVectors) }
+
+// shortVector shows a long vector by n of its values, the first ones and
+// the last ones, and its length: [a, b, c, ..., y, z] (768 values). A
+// vector at most three values longer than n is shown whole, since the
+// "..." would save nothing.
+func shortVector(v []float32, n int) string {
+	head, tail := n-n/2, n/2
+	if len(v) <= n+3 {
 		return vectorText(v, ", ")
 	}
 	var b strings.Builder
@@ -160,9 +241,9 @@ func abbreviatedVector(v []float32) string {
 	return b.String()
 }
 
-// cellText is a value as text for the table, CSV and TSV modes. NULL is
-// null; vectors use sep between their values.
-func cellText(v any, null, sep string) string {
+// cellText is a value as text for the text modes. NULL is null; vectors
+// use sep between their values and show n of them (or fullVectors).
+func cellText(v any, null, sep string, n int) string {
 	switch x := v.(type) {
 	case nil:
 		return null
@@ -177,7 +258,7 @@ func cellText(v any, null, sep string) string {
 	case bool:
 		return strconv.FormatBool(x)
 	case []float32:
-		return vectorText(x, sep)
+		return shownVector(x, sep, n)
 	}
 	return fmt.Sprint(v)
 }
@@ -188,162 +269,6 @@ func isNumber(v any) bool {
 		return true
 	}
 	return false
-}
-
-// ---------------------------------------------------------------------------
-// table
-
-// tablePrinter draws the rows in a box, as sqlite3's .mode table does:
-//
-//	+------+------------+
-//	| word | similarity |
-//	+------+------------+
-//	| cat  |  0.9877558 |
-//	+------+------------+
-//
-// Columns of numbers are aligned to the right, their heading too. A table
-// wider than width is printed record by record instead. It keeps every row
-// until end, since the widths depend on all of them.
-type tablePrinter struct {
-	w          io.Writer
-	header     bool
-	abbreviate bool
-	width      int
-
-	cols    []string
-	cells   [][]string
-	numeric []bool // the column holds numbers only (NULLs aside)
-	seen    []bool // the column holds a non-NULL value
-}
-
-func (t *tablePrinter) begin(cols []string) error {
-	t.cols = cols
-	t.numeric = make([]bool, len(cols))
-	t.seen = make([]bool, len(cols))
-	for i := range t.numeric {
-		t.numeric[i] = true
-	}
-	return nil
-}
-
-func (t *tablePrinter) row(vals []any) error {
-	cells := make([]string, len(t.cols))
-	for i := range cells {
-		var v any
-		if i < len(vals) {
-			v = vals[i]
-		}
-		if v != nil {
-			t.seen[i] = true
-			if !isNumber(v) {
-				t.numeric[i] = false
-			}
-		}
-		if vec, ok := v.([]float32); ok && t.abbreviate {
-			cells[i] = abbreviatedVector(vec)
-		} else {
-			cells[i] = screenText(cellText(v, "NULL", ", "))
-		}
-	}
-	t.cells = append(t.cells, cells)
-	return nil
-}
-
-func (t *tablePrinter) end() error {
-	if len(t.cells) == 0 {
-		return nil // as sqlite3: an empty result prints nothing
-	}
-	widths := make([]int, len(t.cols))
-	heads := make([]string, len(t.cols))
-	for i, c := range t.cols {
-		heads[i] = screenText(c)
-		if t.header {
-			widths[i] = runewidth.StringWidth(heads[i])
-		}
-	}
-	for _, r := range t.cells {
-		for i, c := range r {
-			widths[i] = max(widths[i], runewidth.StringWidth(c))
-		}
-	}
-	total := 1
-	for _, w := range widths {
-		total += w + 3
-	}
-	if t.width > 0 && total > t.width {
-		return t.expanded(heads)
-	}
-	var b strings.Builder
-	rule := func() {
-		for _, w := range widths {
-			b.WriteByte('+')
-			b.WriteString(strings.Repeat("-", w+2))
-		}
-		b.WriteString("+\n")
-	}
-	line := func(cells []string) {
-		for i, c := range cells {
-			b.WriteString("| ")
-			pad := strings.Repeat(" ", widths[i]-runewidth.StringWidth(c))
-			if t.numeric[i] && t.seen[i] {
-				b.WriteString(pad)
-				b.WriteString(c)
-			} else {
-				b.WriteString(c)
-				b.WriteString(pad)
-			}
-			b.WriteByte(' ')
-		}
-		b.WriteString("|\n")
-	}
-	rule()
-	if t.header {
-		line(heads)
-		rule()
-	}
-	for _, r := range t.cells {
-		line(r)
-	}
-	rule()
-	_, err := io.WriteString(t.w, b.String())
-	return err
-}
-
-// expanded prints the rows one record at a time, for results too wide
-// for a table (a vector in full):
-//
-//	-[ RECORD 1 ]------
-//	word       | python
-//	similarity | 1
-func (t *tablePrinter) expanded(heads []string) error {
-	nameWidth, lineWidth := 0, 0
-	for _, h := range heads {
-		nameWidth = max(nameWidth, runewidth.StringWidth(h))
-	}
-	for _, r := range t.cells {
-		for _, c := range r {
-			lineWidth = max(lineWidth, nameWidth+3+runewidth.StringWidth(c))
-		}
-	}
-	if t.width > 0 {
-		lineWidth = min(lineWidth, t.width)
-	}
-	var b strings.Builder
-	for n, r := range t.cells {
-		title := fmt.Sprintf("-[ RECORD %d ]", n+1)
-		b.WriteString(title)
-		b.WriteString(strings.Repeat("-", max(1, lineWidth-len(title))))
-		b.WriteByte('\n')
-		for i, c := range r {
-			b.WriteString(heads[i])
-			b.WriteString(strings.Repeat(" ", nameWidth-runewidth.StringWidth(heads[i])))
-			b.WriteString(" | ")
-			b.WriteString(c)
-			b.WriteByte('\n')
-		}
-	}
-	_, err := io.WriteString(t.w, b.String())
-	return err
 }
 
 // screenText makes s safe to show in a table cell: control characters
@@ -384,144 +309,4 @@ func screenText(s string) string {
 		i += n
 	}
 	return b.String()
-}
-
-// ---------------------------------------------------------------------------
-// csv, tsv
-
-// csvPrinter writes RFC 4180 records (with Comma '\t' for TSV). NULL is an
-// empty field, as in sqlite3; a vector is one field, [a,b,c].
-type csvPrinter struct {
-	w      *csv.Writer
-	header bool
-	rec    []string
-}
-
-func (c *csvPrinter) begin(cols []string) error {
-	if c.header {
-		return c.w.Write(cols)
-	}
-	return nil
-}
-
-func (c *csvPrinter) row(vals []any) error {
-	c.rec = c.rec[:0]
-	for _, v := range vals {
-		c.rec = append(c.rec, cellText(v, "", ","))
-	}
-	return c.w.Write(c.rec)
-}
-
-func (c *csvPrinter) end() error {
-	c.w.Flush()
-	return c.w.Error()
-}
-
-// ---------------------------------------------------------------------------
-// json
-
-// jsonPrinter writes one JSON object per row, keys in column order. NULL,
-// NaN and infinities are null (JSON has no numbers for the latter two).
-type jsonPrinter struct {
-	w    io.Writer
-	cols []string
-	buf  []byte
-}
-
-func (j *jsonPrinter) begin(cols []string) error {
-	j.cols = cols
-	return nil
-}
-
-func (j *jsonPrinter) row(vals []any) error {
-	b := append(j.buf[:0], '{')
-	for i, c := range j.cols {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, c)
-		b = append(b, ':')
-		var v any
-		if i < len(vals) {
-			v = vals[i]
-		}
-		b = appendJSONValue(b, v)
-	}
-	b = append(b, '}', '\n')
-	j.buf = b
-	_, err := j.w.Write(b)
-	return err
-}
-
-func (j *jsonPrinter) end() error { return nil }
-
-func appendJSONValue(b []byte, v any) []byte {
-	switch x := v.(type) {
-	case nil:
-		return append(b, "null"...)
-	case string:
-		return appendJSONString(b, x)
-	case int64:
-		return strconv.AppendInt(b, x, 10)
-	case float32:
-		return appendJSONFloat(b, float64(x), 32)
-	case float64:
-		return appendJSONFloat(b, x, 64)
-	case bool:
-		return strconv.AppendBool(b, x)
-	case []float32:
-		b = append(b, '[')
-		for i, f := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONFloat(b, float64(f), 32)
-		}
-		return append(b, ']')
-	}
-	return appendJSONString(b, fmt.Sprint(v))
-}
-
-func appendJSONFloat(b []byte, f float64, bits int) []byte {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return append(b, "null"...)
-	}
-	return append(b, formatFloat(f, bits)...)
-}
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes
-// U+FFFD, as encoding/json does; unlike encoding/json, <, > and & are left
-// alone, since the output is not meant for HTML.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20 || c == 0x7f:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+n]...)
-		}
-		i += n
-	}
-	return append(b, '"')
 }

@@ -186,7 +186,7 @@ func TestJSONPrinter_Values(t *testing.T) {
 // printed record by record, values in full.
 func TestTablePrinter_Expanded(t *testing.T) {
 	var buf bytes.Buffer
-	p := &tablePrinter{w: &buf, header: true, width: 30}
+	p := &tablePrinter{w: &buf, opts: printOptions{header: true, width: 30}, style: styles[modeTable]}
 	p.begin([]string{"word", "vector"})
 	p.row([]any{"cat", []float32{0.1, 0.2, 0.3, 0.4, 0.5, 0.6}})
 	p.row([]any{"dog", nil})
@@ -215,7 +215,7 @@ func TestPrintRows_Abbreviate(t *testing.T) {
 		opts printOptions
 		want string
 	}{
-		{printOptions{mode: modeTable, header: true, abbreviate: true},
+		{printOptions{mode: modeTable, header: true, vectors: shortVectors},
 			"+----------------------------------------+\n| v                                      |\n+----------------------------------------+\n| [0.5, 1, 1.5, ..., 4.5, 5] (10 values) |\n+----------------------------------------+\n"},
 		{printOptions{mode: modeCSV}, "\"[0.5,1,1.5,2,2.5,3,3.5,4,4.5,5]\"\n"},
 	} {

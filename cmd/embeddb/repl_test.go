@@ -79,7 +79,16 @@ func TestVersion_LDFlags(t *testing.T) {
 }
 
 func TestMain(m *testing.M) {
+	// The shell reads ~/.embeddbrc at start: the tests must not read the
+	// user's.
+	home, err := os.MkdirTemp("", "embeddb-home-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Setenv("HOME", home)
 	code := m.Run()
+	os.RemoveAll(home)
 	if builtPath != "" {
 		os.RemoveAll(filepath.Dir(builtPath))
 	}

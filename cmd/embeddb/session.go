@@ -23,25 +23,39 @@ import (
 // session is one run of the shell: the open database, the output settings
 // (which dot-commands change) and what has happened so far.
 type session struct {
-	db *db.DB
+	db      *db.DB
+	dbOpts  db.Options // how .open opens a database
+	tempDir string     // the directory of a temporary database, removed with it
 	// exec runs a statement: db.Run, except in tests that must not run
 	// some statements (a fuzzer must not EXPORT over files).
 	exec func(context.Context, query.Statement) (*db.Rows, error)
-	out  *bufio.Writer // standard output; flushed after every statement
-	errw io.Writer     // standard error
+	// out is where results go: stdout, or the file or pipe of .output or
+	// .once. It is flushed after every statement.
+	out    *bufio.Writer
+	stdout *bufio.Writer // standard output
+	errw   io.Writer     // standard error
+	redir  *redirect     // .output or .once, while one is in force
 
 	mode      outputMode
 	header    bool // column names are printed; meaningful when headerSet
-	headerSet bool // -header, -noheader or .header chose; else table mode has them, csv and tsv not
+	headerSet bool // -header, -noheader or .header chose; else the column modes have them
 	timer     bool // .timer on: print each statement's run time
 	bail      bool // stop a script at its first error
+	echo      bool // .echo on: print each input before running it
+	sep       string
+	null      string // .nullvalue, when nullSet
+	nullSet   bool
+	widths    []int  // .width
+	table     string // .mode insert TABLE
+	vectors   int    // .vectors: vectorsAuto, fullVectors or a number of values
+	changes   bool   // .changes on: print the rows each statement changed
+	total     int64  // rows changed since the start, for .changes
 
-	// interactive is set in the REPL: table mode shortens vectors to fit
-	// the screen.
+	// interactive is set when the input is typed (the REPL, -interactive).
 	interactive bool
 	progress    bool // draw progress bars on errw (it is a terminal)
-	// screen is standard output when it is a terminal: tables wider than
-	// it are printed record by record.
+	// screen is standard output when it is a terminal: vectors are
+	// shortened, and tables wider than it are printed record by record.
 	screen *os.File
 
 	failed    bool   // some statement or command failed
@@ -55,6 +69,10 @@ type session struct {
 	cancelStmt  context.CancelFunc // cancels the running statement
 	interrupted bool               // Ctrl-C since the input began
 }
+
+// vectorsAuto, as session.vectors, shortens vectors on a terminal and
+// prints them whole anywhere else.
+const vectorsAuto = -2
 
 // maxReadDepth bounds .read nesting, so that a script that reads itself
 // fails instead of exhausting the stack.
@@ -273,6 +291,10 @@ func (s *session) runPiece(ctx context.Context, loc pieceLoc, piece string) (sto
 		fmt.Fprintf(s.errw, "%sinterrupted\n", locPrefix(loc.name, 0, 0))
 		return true
 	}
+	if s.echo {
+		s.out.WriteString(strings.TrimSpace(piece) + "\n")
+	}
+	defer s.commandDone()
 	stmts, perr := query.Parse(piece)
 	for _, st := range stmts {
 		if err := s.execStmt(ctx, st); err != nil {
@@ -311,8 +333,15 @@ func (s *session) execStmt(ctx context.Context, st query.Statement) error {
 		return err
 	}
 	defer rows.Close()
-	if err := printRows(sctx, s.out, rows, s.printOptions()); err != nil {
+	opts := s.printOptions()
+	var changed int64
+	opts.first = func(vals []any) { changed = changedRows(st, vals) }
+	if err := printRows(sctx, s.out, rows, opts); err != nil {
 		return err
+	}
+	s.total += changed
+	if s.changes {
+		fmt.Fprintf(s.out, "changes: %d   total_changes: %d\n", changed, s.total)
 	}
 	if s.timer {
 		fmt.Fprintf(s.out, "Run Time: real %.3f\n", time.Since(start).Seconds())
@@ -328,19 +357,37 @@ func (s *session) execStmt(ctx context.Context, st query.Statement) error {
 
 // printOptions is how results are printed now.
 func (s *session) printOptions() printOptions {
-	header := s.mode == modeTable
+	header := s.mode.boxed()
 	if s.headerSet {
 		header = s.header
 	}
-	return printOptions{mode: s.mode, header: header, abbreviate: s.interactive && s.mode == modeTable,
-		width: s.tableWidth()}
+	return printOptions{mode: s.mode, header: header, vectors: s.vectorCount(), width: s.tableWidth(),
+		widths: s.widths, null: s.null, nullSet: s.nullSet, sep: s.sep, table: s.table}
 }
+
+// vectorCount is how many values of a vector are printed: the .vectors
+// setting, or in auto, a few on a terminal and all of them elsewhere.
+func (s *session) vectorCount() int {
+	if s.vectors != vectorsAuto {
+		return s.vectors
+	}
+	if s.toScreen() {
+		return shortVectors
+	}
+	return fullVectors
+}
+
+// toScreen reports whether results go to a terminal.
+func (s *session) toScreen() bool { return s.screen != nil && s.redir == nil }
 
 // defaultTableWidth is the widest table drawn when standard output is not
 // a terminal (whose own width counts otherwise).
 const defaultTableWidth = 200
 
 func (s *session) tableWidth() int {
+	if s.redir != nil {
+		return defaultTableWidth // a file or a pipe: no screen to fit
+	}
 	if s.screen != nil {
 		if w, _, err := term.GetSize(int(s.screen.Fd())); err == nil && w > 0 {
 			return w
@@ -499,4 +546,18 @@ func (s *session) flush() {
 			fmt.Fprintf(s.errw, "embeddb: write output: %v\n", err)
 		}
 	}
+}
+
+// changedRows is how many rows a statement changed, from the first row of
+// its result, for .changes: INSERT and DELETE answer with that count.
+func changedRows(st query.Statement, first []any) int64 {
+	switch st.(type) {
+	case *query.Insert, *query.Delete:
+		if len(first) == 1 {
+			if n, ok := first[0].(int64); ok {
+				return n
+			}
+		}
+	}
+	return 0
 }

@@ -19,7 +19,7 @@ import (
 func TestWalkthrough(t *testing.T) {
 	t.Chdir(repoRoot)
 	path := filepath.Join(t.TempDir(), "w.db")
-	r := runMain(t, "", "-mode", "json", "-f", "testdata/walkthrough.sql", path, "SELECT VECTOR('language') FROM w2v")
+	r := runMain(t, "", "-mode", "jsonl", "-f", "testdata/walkthrough.sql", path, "SELECT VECTOR('language') FROM w2v")
 	if r.code != 0 || r.stderr != "" {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
