@@ -20,7 +20,7 @@ const maxWordCompletions = 200
 // the line being edited and pos the cursor, in runes. It completes
 //
 //   - dot-commands at the start of an input, and their arguments (tables,
-//     modes, on/off, files);
+//     modes, on/off, files, commands after .help);
 //   - inside a string: a file name after FROM or TO (TRAIN, IMPORT,
 //     EXPORT...), else a word of the current table, as in
 //     NEAREST('pyt<Tab> — the current table is the one named in the
@@ -28,7 +28,8 @@ const maxWordCompletions = 200
 //     statement used, else the only table;
 //   - elsewhere: table names after FROM, INTO, TABLE, DESCRIBE... and
 //     keywords, function names and table names otherwise. Keywords
-//     follow the case of what was typed.
+//     follow the case of what was typed; a function name comes with its
+//     "(" (NEAREST(), unless one follows the cursor already.
 func (s *session) complete(line string, pos int) (head string, items []string, tail string) {
 	runes := []rune(line)
 	pos = max(0, min(pos, len(runes)))
@@ -102,11 +103,31 @@ func (s *session) complete(line string, pos int) (head string, items []string, t
 	}
 	lower := strings.ToLower(word) == word && strings.ToUpper(word) != word
 	var cands []string
-	for _, k := range append(query.Keywords(), query.Functions()...) {
+	funcs := map[string]bool{}
+	for _, f := range query.Functions() {
+		funcs[f] = true
+	}
+	for _, k := range query.Keywords() {
+		if funcs[k] {
+			continue // completed as a function, below
+		}
 		if lower {
 			k = strings.ToLower(k)
 		}
 		cands = append(cands, k)
+	}
+	// A function name comes with its "(", unless one follows already.
+	paren := "("
+	if strings.HasPrefix(strings.TrimLeft(tail, " "), "(") {
+		paren = ""
+	}
+	for _, f := range query.Functions() {
+		if lower {
+			f = strings.ToLower(f)
+		}
+		if len(f) >= len(word) && strings.EqualFold(f[:len(word)], word) {
+			cands = append(cands, f+paren)
+		}
 	}
 	items = append(matchFold(cands, word, true), matchFold(tables, word, false)...)
 	return before[:start], dedupe(items), tail
@@ -139,14 +160,20 @@ func (s *session) completeDot(ctx context.Context, before, tail string) (string,
 	head := before[:len(before)-len(arg)]
 	var cands []string
 	switch cmd {
-	case ".schema":
+	case ".schema", ".dump", ".indexes", ".indices":
 		return head, matchFold(s.tableNames(ctx), arg, false), tail
-	case ".read":
+	case ".read", ".output", ".once", ".open", ".import":
 		return head, completeFiles(arg), tail
 	case ".mode":
 		cands = modeNames
-	case ".header", ".headers", ".timer", ".bail":
+	case ".header", ".headers", ".timer", ".bail", ".echo", ".changes":
 		cands = []string{"on", "off"}
+	case ".vectors":
+		cands = []string{"auto", "full", "short"}
+	case ".help":
+		for _, c := range dotCommands {
+			cands = append(cands, c.name)
+		}
 	}
 	return head, matchFold(cands, arg, false), tail
 }

@@ -61,7 +61,10 @@ func TestSession_Complete(t *testing.T) {
 		{"Keyword", "", "", "SEL", -1, "", []string{"SELECT"}, ""},
 		{"KeywordLower", "", "", "sel", -1, "", []string{"select"}, ""},
 		{"KeywordMidLine", "", "", "SELECT * FR pets", 11, "SELECT * ", []string{"FROM"}, " pets"},
-		{"Function", "", "", "SELECT NEA", -1, "SELECT ", []string{"NEAREST"}, ""},
+		{"Function", "", "", "SELECT NEA", -1, "SELECT ", []string{"NEAREST("}, ""},
+		{"FunctionLower", "", "", "select sim", -1, "select ", []string{"similarity("}, ""},
+		{"FunctionBeforeParen", "", "", "SELECT NEA('cat') FROM pets", 10, "SELECT ", []string{"NEAREST"}, "('cat') FROM pets"},
+		{"FunctionNotKeywordToo", "", "", "SELECT COU", -1, "SELECT ", []string{"COUNT("}, ""},
 		{"KeywordsAndFunctions", "", "", "DE", -1, "", []string{"DELETE", "DESC", "DESCRIBE"}, ""},
 		{"TableAfterFrom", "", "", "SELECT * FROM p", -1, "SELECT * FROM ", []string{"pets", "planets"}, ""},
 		{"AllTablesAfterFrom", "", "", "DESCRIBE ", -1, "DESCRIBE ", []string{"My Table", "pets", "planets"}, ""},
@@ -85,6 +88,11 @@ func TestSession_Complete(t *testing.T) {
 		{"DotSchema", "", "", ".schema pl", -1, ".schema ", []string{"planets"}, ""},
 		{"DotRead", "", "", ".read train.", -1, ".read ", []string{"train.sql"}, ""},
 		{"DotOnOff", "", "", ".timer o", -1, ".timer ", []string{"on", "off"}, ""},
+		{"DotEchoOnOff", "", "", ".echo of", -1, ".echo ", []string{"off"}, ""},
+		{"DotDumpTable", "", "", ".dump pe", -1, ".dump ", []string{"pets"}, ""},
+		{"DotOutputFile", "", "", ".output train.", -1, ".output ", []string{"train.sql"}, ""},
+		{"DotVectors", "", "", ".vectors s", -1, ".vectors ", []string{"short"}, ""},
+		{"DotHelpCommand", "", "", ".help .ou", -1, ".help ", []string{".output"}, ""},
 		{"NoDotInsideStatement", "SELECT 1\n", "", ".he", -1, "", nil, ""},
 	}
 	for _, tt := range tests {

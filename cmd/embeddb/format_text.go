@@ -121,7 +121,7 @@ func (l *linePrinter) end() error { return nil }
 // ---------------------------------------------------------------------------
 // quote, insert
 
-// sqlPrinter writes values as the language's literals: 'it''s', NULL,
+// sqlPrinter writes values as the language's literals: 'cat', NULL,
 // [0.1,0.2], TRUE. In quote mode a row is its literals separated by
 // commas (the column names quoted as strings with -header); in insert
 // mode it is an INSERT statement into opts.table, with the column names
