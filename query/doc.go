@@ -138,9 +138,12 @@
 //
 // Brackets and prefix operators may nest at most 200 levels deep, deeper
 // input is rejected with an error rather than risk the stack. The lists of
-// a statement (the rows of an INSERT, the options of a WITH, the items of a
-// SELECT...) may hold at most participle.MaxIterations (a million) items;
-// the elements of a vector and the arguments of a call are not limited. Column positions count runes, so a caret drawn by FormatError
+// a statement (the options of a WITH, the items of a SELECT...) may hold
+// at most participle.MaxIterations (a million) items; the rows of an
+// INSERT, the elements of a vector and the arguments of a call are not
+// limited. A long script, or an INSERT of many rows, can be read a
+// statement and a batch of rows at a time with [Script], so that it is
+// never held parsed whole. Column positions count runes, so a caret drawn by FormatError
 // under a line holding wide (East Asian) characters may sit a little to
 // the left of the spot. Which functions exist, which options a statement
 // takes and what their values mean is for the executor to check: the

@@ -71,8 +71,16 @@ func canStartExpr(t *lexer.Token) bool {
 	return false
 }
 
+// tokenSource is where the expression parser reads tokens: participle's
+// PeekingLexer, or a rowLexer for the rows of an INSERT. Next returns a
+// token that stays valid.
+type tokenSource interface {
+	Peek() *lexer.Token
+	Next() *lexer.Token
+}
+
 type exprParser struct {
-	lex  *lexer.PeekingLexer
+	lex  tokenSource
 	nums []NumberLit // slab for number literals: a vector has hundreds
 }
 

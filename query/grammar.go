@@ -99,17 +99,15 @@ type gCreateIndex struct {
 	Options     []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
 }
 
+// gInsert is the head of an INSERT, up to VALUES: the rows are read by
+// hand, one at a time, as the scanner finds them (see rowReader), so that a
+// long VALUES list is never held as tokens.
 type gInsert struct {
 	Pos       lexer.Position
 	OrReplace bool        `parser:"'INSERT' @('OR' 'REPLACE')?"`
 	Table     *gTableName `parser:"'INTO' @@"`
 	Columns   []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
-	Rows      []*gRow     `parser:"'VALUES' @@ (',' @@)*"`
-}
-
-type gRow struct {
-	Pos    lexer.Position
-	Values []Expr `parser:"'(' @@ (',' @@)* ')'"`
+	Values    bool        `parser:"@'VALUES'"`
 }
 
 type gDelete struct {

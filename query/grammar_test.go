@@ -100,16 +100,22 @@ func TestEditDistance(t *testing.T) {
 }
 
 // TestParse_TooManyItems lowers participle's limit on repetitions to check
-// the error that a list longer than the limit gets.
+// the error that a list longer than the limit gets, and that the rows of an
+// INSERT, which are read by hand, are not limited: a million-row INSERT is
+// legitimate.
 func TestParse_TooManyItems(t *testing.T) {
 	saved := participle.MaxIterations
 	participle.MaxIterations = 3
 	defer func() { participle.MaxIterations = saved }()
-	_, err := Parse("INSERT INTO t VALUES (1), (2), (3), (4), (5)")
-	if err == nil || err.Error() != "1:40: too many items in a list (more than 3)" {
-		t.Errorf("Parse of 5 rows with a limit of 3: error = %v", err)
+	_, err := Parse("SELECT 1, 2, 3, 4, 5")
+	if err == nil || err.Error() != "1:18: too many items in a list (more than 3)" {
+		t.Errorf("Parse of 5 items with a limit of 3: error = %v", err)
 	}
-	if _, err := Parse("INSERT INTO t VALUES (1), (2), (3)"); err != nil {
-		t.Errorf("Parse of 3 rows with a limit of 3: %v", err)
+	if _, err := Parse("SELECT 1, 2, 3"); err != nil {
+		t.Errorf("Parse of 3 items with a limit of 3: %v", err)
+	}
+	stmts, err := Parse("INSERT INTO t VALUES (1), (2), (3), (4), (5)")
+	if err != nil || len(stmts[0].(*Insert).Rows) != 5 {
+		t.Errorf("Parse of 5 rows with a limit of 3 = %v, %v, want the 5 rows", stmts, err)
 	}
 }

@@ -116,6 +116,8 @@ type chunk struct {
 	lexFatal  bool     // lexErr is an unterminated string, identifier or comment
 	end       Position // just past the last token
 	params    []int    // byte offsets of the ? tokens, in order
+	cl        *chunkLexer
+	rows      *rowReader // an INSERT's rows, read after its head
 }
 
 func (c *chunk) empty() bool { return len(c.toks) <= 1 }
@@ -128,6 +130,7 @@ func (c *chunk) termPos() Position { return position(c.toks[len(c.toks)-1].Pos) 
 func readChunk(sc *scanner) *chunk {
 	c := &chunk{}
 	cl := &chunkLexer{sc: sc, c: c}
+	c.cl = cl
 	pl, err := lexer.Upgrade(cl)
 	if err != nil {
 		panic(err) // chunkLexer never fails, so neither does Upgrade
@@ -149,6 +152,12 @@ type chunkLexer struct {
 	runs  []int // prefix-operator run before each open bracket
 	depth int   // len(runs) + sum(runs)
 	run   int   // current run of prefix operators
+
+	// An INSERT's VALUES list is not handed to participle: after VALUES
+	// the lexer returns one EOF token (pause), and the rowReader then
+	// reads the rest of the statement from it, token by token.
+	insert bool // the chunk is an INSERT
+	pause  bool // the next token to hand out is that EOF
 }
 
 func (l *chunkLexer) stop(at Position, value string, err *Error) (lexer.Token, error) {
@@ -161,6 +170,10 @@ func (l *chunkLexer) stop(at Position, value string, err *Error) (lexer.Token, e
 func (l *chunkLexer) Next() (lexer.Token, error) {
 	if l.done {
 		return l.eof, nil
+	}
+	if l.pause {
+		l.pause = false
+		return lexer.Token{Type: lexer.EOF, Pos: lexPos(l.c.end)}, nil
 	}
 	t, lerr := l.sc.scan()
 	switch {
@@ -207,6 +220,14 @@ func (l *chunkLexer) Next() (lexer.Token, error) {
 	if l.depth+l.run > maxNesting {
 		return l.stop(t.pos, "", syntaxErrorf(t.pos, "expression nested too deeply (more than %d levels)", maxNesting))
 	}
+	if t.kind == tokKeyword {
+		switch {
+		case l.n == 0:
+			l.insert = strings.EqualFold(t.text, "INSERT")
+		case l.insert && l.depth == 0 && strings.EqualFold(t.text, "VALUES"):
+			l.insert, l.pause = false, true
+		}
+	}
 	l.n++
 	l.c.end = t.endPos
 	return lexer.Token{Type: t.kind, Value: t.text, Pos: lexPos(t.pos)}, nil
@@ -234,7 +255,30 @@ func (c *chunk) numberParams(n Node) {
 	})
 }
 
+// parse parses the chunk's statement, reading all of an INSERT's rows.
 func (c *chunk) parse() (Statement, error) {
+	s, err := c.parseHead()
+	if err != nil || c.rows == nil {
+		return s, err
+	}
+	ins := s.(*Insert)
+	for {
+		r, ok, err := c.rows.next()
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			break
+		}
+		ins.Rows = append(ins.Rows, r)
+	}
+	ins.End = c.end
+	return ins, nil
+}
+
+// parseHead parses the chunk's statement, except for the rows of an
+// INSERT, which c.rows then reads.
+func (c *chunk) parseHead() (Statement, error) {
 	first := c.toks[0]
 	parse := stmtParsers[keywordOf(first)]
 	if parse == nil {
@@ -249,6 +293,10 @@ func (c *chunk) parse() (Statement, error) {
 	}
 	s := convertStmt(g)
 	setSpan(s, position(first.Pos), c.end)
+	if _, ok := g.(*gInsert); ok {
+		c.rows = newRowReader(c)
+		return s, nil
+	}
 	c.numberParams(s)
 	return s, nil
 }
@@ -324,7 +372,12 @@ func (c *chunk) convertError(err error) error {
 			}
 		}
 	}
-	// No expectation: a complete statement followed by more tokens.
+	return trailing(tok)
+}
+
+// trailing is the error for tok, which follows a complete statement.
+func trailing(tok lexer.Token) *Error {
+	at, found := position(tok.Pos), describeToken(tok)
 	if statementSet[keywordOf(tok)] {
 		return syntaxErrorf(at, "expected ';' between statements, found %s", found)
 	}
@@ -557,11 +610,7 @@ func convertStmt(g gStmt) Statement {
 		for _, col := range x.Columns {
 			s.Columns = append(s.Columns, &Ident{Pos: position(col.Pos), Name: unquoteName(col.Name)})
 		}
-		s.Rows = make([]Row, len(x.Rows))
-		for i, r := range x.Rows {
-			s.Rows[i] = Row{Pos: position(r.Pos), Values: r.Values}
-		}
-		return s
+		return s // the rows are the rowReader's
 	case *gDelete:
 		return &Delete{Pos: position(x.Pos), Table: convertTable(x.Table), Where: x.Where}
 	case *gDrop:
