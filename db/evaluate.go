@@ -1,8 +1,7 @@
 package db
 
 import (
-	"os"
-
+	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
 	"github.com/embeddb/embeddb/trainer"
 	bolt "go.etcd.io/bbolt"
@@ -47,8 +46,11 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 	if kind == "" {
 		return nil, errAt(s, nil, "EVALUATE needs WITH (analogies = 'file') or WITH (pairs = 'file')")
 	}
-	f, err := os.Open(path)
+	// Not os.Open: it blocks for ever on a FIFO with no writer, before any
+	// check could refuse it, and no Ctrl-C reaches a goroutine stuck there.
+	f, err := osfile.OpenRegular(path)
 	if err != nil {
+		err = osfile.WithReason(err, "EVALUATE reads only regular files, since a pipe with no writer would hold the statement for ever")
 		return nil, errAt(fileNode, err, "cannot read %s file: %v", kind, err)
 	}
 	defer f.Close()

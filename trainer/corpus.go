@@ -26,8 +26,9 @@ type Corpus interface {
 
 // Files returns a corpus made of the named files, read in order and re-opened for every
 // pass. Each must be a regular file: a named pipe, device or directory is refused (without
-// blocking on it) with an error matching internal/osfile.ErrNotRegular. Gzip-compressed
-// files (detected by their magic bytes, whatever their name) are decompressed on the fly.
+// blocking on it) with an error matching internal/osfile.ErrNotRegular; [Reader] spools a
+// stream that can be read only once. Gzip-compressed files (detected by their magic bytes,
+// whatever their name) are decompressed on the fly.
 func Files(paths ...string) Corpus { return fileCorpus(append([]string(nil), paths...)) }
 
 type fileCorpus []string
@@ -51,8 +52,7 @@ func (fc fileCorpus) Each(ctx context.Context, fn func(io.Reader) error) error {
 func eachFile(path string, fn func(io.Reader) error) (err error) {
 	f, err := osfile.OpenRegular(path)
 	if err != nil {
-		return osfile.WithReason(err, "a corpus is read once for the vocabulary and again for every epoch, "+
-			"so it must be a regular file (trainer.Reader spools a stream to one)")
+		return osfile.WithReason(err, "a corpus is read once for the vocabulary and again for every epoch, so it must be a regular file")
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 1<<16)
