@@ -381,7 +381,7 @@ func dotOnce(s *session, _ context.Context, args []string, _ source) (bool, erro
 func dotShell(s *session, ctx context.Context, args []string, _ source) (bool, error) {
 	s.flush()
 	cmd := shellCommand(strings.Join(args, " "))
-	cmd.Stdout, cmd.Stderr = s.out, s.errw
+	cmd.Stdout, cmd.Stderr = s.childOutput()
 	err := cmd.Run()
 	var exit interface{ ExitCode() int }
 	if errors.As(err, &exit) {

@@ -77,9 +77,9 @@ func dotImport(s *session, ctx context.Context, args []string, _ source) (bool, 
 	if format == "" {
 		format = sniffFormat(br)
 	}
-	var src rowSource = newCSVRows(br, a.file)
+	var src rowSource = newCSVRows(br, a.file, a.skip)
 	if format == "json" {
-		if src, err = newJSONRows(br, a.file); err != nil {
+		if src, err = newJSONRows(br, a.file, a.skip); err != nil {
 			return false, err
 		}
 	}
@@ -129,17 +129,13 @@ func (s *session) importRows(ctx context.Context, a importArgs, src rowSource) (
 		if err != nil && !errors.Is(err, db.ErrNoTable) {
 			return err
 		}
-		for skipped := 0; ; {
+		for {
 			r, err := src.next()
 			if err == io.EOF {
 				break
 			}
 			if err != nil {
 				return err
-			}
-			if skipped < a.skip {
-				skipped++
-				continue
 			}
 			if info == nil {
 				if err := tx.CreateTable(a.table, db.TableSpec{Dim: len(r.Vector)}); err != nil {
@@ -182,13 +178,14 @@ type csvRows struct {
 	line int
 	cols map[string]int // from a header record; nil without one
 	n    int
+	skip int // records still to skip
 }
 
-func newCSVRows(r io.Reader, name string) *csvRows {
+func newCSVRows(r io.Reader, name string, skip int) *csvRows {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	return &csvRows{r: cr, name: name}
+	return &csvRows{r: cr, name: name, skip: skip}
 }
 
 func (c *csvRows) where() string { return c.name + ":" + strconv.Itoa(c.line) }
@@ -202,6 +199,10 @@ func (c *csvRows) next() (db.Row, error) {
 		return db.Row{}, fmt.Errorf("%s: %w", c.name, err)
 	}
 	c.line, _ = c.r.FieldPos(0)
+	if c.skip > 0 {
+		c.skip--
+		return c.next()
+	}
 	c.n++
 	if c.n == 1 {
 		if cols := headerColumns(rec); cols != nil {
@@ -210,6 +211,9 @@ func (c *csvRows) next() (db.Row, error) {
 		}
 	}
 	r, err := c.row(rec)
+	if err != nil && c.n == 1 && c.cols == nil {
+		return r, fmt.Errorf("%s: %w (if the first record names the columns, --skip 1 skips it)", c.where(), err)
+	}
 	if err != nil {
 		return r, fmt.Errorf("%s: %w", c.where(), err)
 	}
@@ -332,11 +336,13 @@ type jsonRows struct {
 	name  string
 	n     int
 	array bool // the objects are in an array, whose '[' has been read
+	skip  int  // records still to skip
 }
 
-// newJSONRows reads rows from br, which starts with an array or objects.
-func newJSONRows(br *bufio.Reader, name string) (*jsonRows, error) {
-	j := &jsonRows{dec: json.NewDecoder(br), name: name}
+// newJSONRows reads rows from br, which starts with an array or objects,
+// after skipping skip of them.
+func newJSONRows(br *bufio.Reader, name string, skip int) (*jsonRows, error) {
+	j := &jsonRows{dec: json.NewDecoder(br), name: name, skip: skip}
 	if firstByte(br) == '[' {
 		if _, err := j.dec.Token(); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -351,6 +357,18 @@ func (j *jsonRows) where() string { return fmt.Sprintf("%s: record %d", j.name, 
 func (j *jsonRows) next() (db.Row, error) {
 	if j.array && !j.dec.More() {
 		return db.Row{}, io.EOF
+	}
+	if j.skip > 0 {
+		j.skip--
+		j.n++
+		var skipped json.RawMessage
+		if err := j.dec.Decode(&skipped); err != nil {
+			if err == io.EOF {
+				return db.Row{}, err
+			}
+			return db.Row{}, fmt.Errorf("%s: %w", j.where(), err)
+		}
+		return j.next()
 	}
 	var obj struct {
 		Word   *string   `json:"word"`

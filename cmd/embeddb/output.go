@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/embeddb/embeddb/db"
 )
@@ -39,7 +40,7 @@ func (s *session) setOutput(name string, once bool) error {
 	if cmdline, ok := strings.CutPrefix(name, "|"); ok {
 		s.stdout.Flush()
 		r.cmd = shellCommand(cmdline)
-		r.cmd.Stdout, r.cmd.Stderr = s.rawStdout(), s.errw
+		r.cmd.Stdout, r.cmd.Stderr = s.childOutput()
 		pipe, err := r.cmd.StdinPipe()
 		if err != nil {
 			return err
@@ -59,13 +60,20 @@ func (s *session) setOutput(name string, once bool) error {
 	return nil
 }
 
-// rawStdout is the writer under s.stdout, for a command that writes to
-// standard output itself.
-func (s *session) rawStdout() io.Writer {
+// childOutput returns the standard output and error for a command the
+// shell runs (.shell, .output |cmd): the process's own when they are
+// files, else writers that take turns, since exec copies each from a
+// goroutine of its own and the two may be one buffer.
+func (s *session) childOutput() (stdout, stderr io.Writer) {
+	mu := new(sync.Mutex)
+	stdout, stderr = lockedWriter{mu, stdoutWriter{s.stdout}}, lockedWriter{mu, s.errw}
 	if s.screen != nil {
-		return s.screen
+		stdout = s.screen
 	}
-	return stdoutWriter{s.stdout}
+	if f, ok := s.errw.(*os.File); ok {
+		stderr = f
+	}
+	return stdout, stderr
 }
 
 // stdoutWriter writes through the shell's buffered standard output,
@@ -78,6 +86,18 @@ func (sw stdoutWriter) Write(p []byte) (int, error) {
 		err = sw.w.Flush()
 	}
 	return n, err
+}
+
+// lockedWriter writes to w under mu.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (lw lockedWriter) Write(p []byte) (int, error) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.w.Write(p)
 }
 
 // endOutput ends a redirection: results go to standard output again. It
