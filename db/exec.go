@@ -81,7 +81,15 @@ type parseCache struct {
 
 const parseCacheSize = 256
 
+// parseCacheMaxLen is the longest text whose statements are cached: a long
+// text is rarely run twice, and its tree (a big INSERT's rows) would stay
+// in memory until 256 other texts pushed it out.
+const parseCacheMaxLen = 64 << 10
+
 func (c *parseCache) parse(sql string) ([]query.Statement, error) {
+	if len(sql) > parseCacheMaxLen {
+		return query.Parse(sql)
+	}
 	c.mu.Lock()
 	stmts, ok := c.m[sql]
 	c.mu.Unlock()
@@ -116,10 +124,24 @@ func (d *DB) Query(ctx context.Context, sql string, args ...any) (*Rows, error) 
 	return d.Run(ctx, stmts[0], args...)
 }
 
+// streamMin is the length from which Exec reads a script without
+// parameters as it runs it; see Exec.
+const streamMin = 1 << 20
+
 // Exec runs a script of one or more statements, in order, stopping at the
 // first error, and returns the result of the last one. args fill the ?
 // parameters of all the statements, in order.
+//
+// A script is parsed whole before it runs, so that a syntax error anywhere
+// runs nothing; except that a script of 1 MiB or more without arguments
+// (a dump, a generated INSERT of many rows) is read as it runs, a
+// statement at a time and an INSERT's rows a batch at a time, so that it
+// is never held parsed whole: its statements before a syntax error have
+// run. Each statement still changes nothing if it fails.
 func (d *DB) Exec(ctx context.Context, sql string, args ...any) (*Result, error) {
+	if len(args) == 0 && len(sql) >= streamMin {
+		return d.execStream(ctx, sql)
+	}
 	stmts, err := d.parses.parse(sql)
 	if err != nil {
 		return nil, err
@@ -146,6 +168,44 @@ func (d *DB) Exec(ctx context.Context, sql string, args ...any) (*Result, error)
 		res = &Result{Columns: rows.Columns(), Rows: all}
 	}
 	return res, nil
+}
+
+// execStream runs a script as it reads it; see Exec.
+func (d *DB) execStream(ctx context.Context, sql string) (*Result, error) {
+	sc := query.NewScript(sql)
+	res := &Result{}
+	for {
+		s, err := sc.Next()
+		if err != nil || s == nil {
+			if err != nil {
+				res = nil
+			}
+			return res, err
+		}
+		var rows *Rows
+		if ins, ok := s.(*query.Insert); ok {
+			rows, err = d.runInsert(ctx, ins, sc.Rows)
+		} else {
+			rows, err = d.Run(ctx, s)
+		}
+		if err != nil {
+			return nil, err
+		}
+		all, err := rows.All()
+		if err != nil {
+			return nil, err
+		}
+		res = &Result{Columns: rows.Columns(), Rows: all}
+	}
+}
+
+// runInsert runs an INSERT whose rows next reads; it has no parameters.
+func (d *DB) runInsert(ctx context.Context, s *query.Insert, next rowSource) (*Rows, error) {
+	if d.isClosed() {
+		return nil, ErrClosed
+	}
+	e := &env{d: d, ctx: ctx}
+	return e.insertFrom(s, next)
 }
 
 // Run runs one parsed statement: what Query and Exec do after parsing, for

@@ -1,0 +1,207 @@
+package db
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/embeddb/embeddb/query"
+)
+
+// insertBatch is how many rows an INSERT reads, evaluates and writes at a
+// time: between batches it checks its context and its memory.
+const insertBatch = 1024
+
+// rowSource hands an INSERT its rows, up to max at a time, and none at the
+// end: the parsed statement's Rows, or a query.Script reading them as it
+// goes.
+type rowSource func(max int) ([]query.Row, error)
+
+// rowsOf returns a rowSource over rows held in full.
+func rowsOf(rows []query.Row) rowSource {
+	return func(max int) ([]query.Row, error) {
+		n := min(max, len(rows))
+		batch := rows[:n]
+		rows = rows[n:]
+		return batch, nil
+	}
+}
+
+// insert runs INSERT [OR REPLACE] INTO t [(cols)] VALUES (...), ...: each
+// row is (word, vector), (word, count, vector), or the listed columns.
+func (e *env) insert(s *query.Insert) (*Rows, error) {
+	return e.insertFrom(s, rowsOf(s.Rows))
+}
+
+// insertFrom runs an INSERT whose rows come from next. All of them are
+// written in one transaction, so that a statement that fails, even in its
+// last row, changes nothing; rows are dropped once written, so that the
+// memory held is what the transaction holds, which Options.MemoryLimit
+// bounds.
+func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
+	cols, err := insertColumns(s)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	err = e.d.Update(e.ctx, func(tx *Tx) error {
+		t, err := e.table(tx.tx, s.Table)
+		if err != nil {
+			return err
+		}
+		tx.open = map[string]*table{t.name: t}
+		w := &rowWriter{sc: &scope{e: e, t: t}, t: t, s: s, cols: cols}
+		for {
+			batch, err := next(insertBatch)
+			if err != nil || len(batch) == 0 {
+				return err
+			}
+			for i := range batch {
+				if err := w.write(&batch[i]); err != nil {
+					return err
+				}
+			}
+			n += len(batch)
+			if err := e.ctx.Err(); err != nil {
+				return err
+			}
+			if err := w.checkMemory(e.d.opts.MemoryLimit, n); err != nil {
+				return err
+			}
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return message("inserted", int64(n)), nil
+}
+
+// insertColumns returns the columns an INSERT lists, checked; nil when it
+// lists none, and each row's length then says which columns it has.
+func insertColumns(s *query.Insert) ([]string, error) {
+	if len(s.Columns) == 0 {
+		return nil, nil
+	}
+	var cols []string
+	seen := map[string]bool{}
+	for _, c := range s.Columns {
+		switch c.Name {
+		case "word", "count", "vector":
+		case "id":
+			return nil, errAt(c, nil, "id cannot be set: rows get the table's next id")
+		default:
+			return nil, errAt(c, nil, "unknown column %s (INSERT sets word, count and vector)", quote(c.Name))
+		}
+		if seen[c.Name] {
+			return nil, errAt(c, nil, "column %s listed twice", quote(c.Name))
+		}
+		seen[c.Name] = true
+		cols = append(cols, c.Name)
+	}
+	if !seen["word"] || !seen["vector"] {
+		return nil, errAt(s.Table, nil, "INSERT needs a word and a vector for each row")
+	}
+	return cols, nil
+}
+
+var (
+	wordVector      = []string{"word", "vector"}
+	wordCountVector = []string{"word", "count", "vector"}
+)
+
+// rowWriter evaluates and writes the rows of one INSERT.
+type rowWriter struct {
+	sc    *scope
+	t     *table
+	s     *query.Insert
+	cols  []string // the listed columns, or nil
+	bytes int64    // what the rows written so far hold in the transaction
+}
+
+// write evaluates row r and adds it to the table.
+func (w *rowWriter) write(r *query.Row) error {
+	cols := w.cols
+	switch {
+	case cols != nil:
+	case len(r.Values) == 3:
+		cols = wordCountVector
+	default:
+		cols = wordVector
+	}
+	if len(r.Values) != len(cols) {
+		return errAt(r, nil, "row has %d values, expected %d (%s)", len(r.Values), len(cols), strings.Join(cols, ", "))
+	}
+	row, err := w.eval(r, cols)
+	if err != nil {
+		return err
+	}
+	t := w.t
+	if len(row.Vector) != t.meta.Dim {
+		return errAt(r, &DimensionError{Table: t.name, Want: t.meta.Dim, Got: len(row.Vector)},
+			"table %s has dimension %d, got a vector of length %d", t.name, t.meta.Dim, len(row.Vector))
+	}
+	if _, err := t.insert(row.Word, row.Count, row.Vector, w.s.OrReplace); err != nil {
+		switch {
+		case errors.Is(err, ErrWordExists):
+			return errAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", quote(row.Word), t.name)
+		case errors.Is(err, ErrInvalidName):
+			return errAt(r, ErrInvalidName, "invalid word %s: %v", quote(row.Word), err)
+		}
+		return at(r, err)
+	}
+	w.bytes += rowCost(len(row.Word), t.meta.rowBytes())
+	return nil
+}
+
+// eval evaluates the values of row r, which are the columns cols.
+func (w *rowWriter) eval(r *query.Row, cols []string) (Row, error) {
+	var row Row
+	for i, c := range cols {
+		x := r.Values[i]
+		v, err := w.sc.eval(x)
+		if err != nil {
+			return Row{}, err
+		}
+		switch c {
+		case "word":
+			s, ok := v.(string)
+			if !ok {
+				return Row{}, errAt(x, nil, "word must be a string, found %s", describeValue(v))
+			}
+			row.Word = s
+		case "count":
+			n, ok := toInt(v)
+			if !ok || n < 0 {
+				return Row{}, errAt(x, nil, "count must be a non-negative integer, found %s", describeArg(v))
+			}
+			row.Count = n
+		case "vector":
+			vec, ok := v.([]float32)
+			if !ok {
+				return Row{}, errAt(x, nil, "vector must be a vector such as [0.1, 0.2], found %s", describeValue(v))
+			}
+			row.Vector = vec
+		}
+	}
+	return row, nil
+}
+
+// rowCost estimates what a row written in a transaction holds until the
+// commit: its vector in the chunk being changed and again in the page
+// bbolt writes it to, its word in the row chunk and in the words index
+// (key copies, nodes and pages), and some fixed overhead per entry.
+func rowCost(wordLen, rowBytes int) int64 {
+	return int64(2*rowBytes + 4*wordLen + 160)
+}
+
+// checkMemory fails the INSERT when what its transaction holds passes the
+// memory limit (0: none).
+func (w *rowWriter) checkMemory(limit int64, rows int) error {
+	if limit <= 0 || w.bytes <= limit {
+		return nil
+	}
+	return at(w.s, errTooLarge(
+		"INSERT INTO "+w.t.name+": the "+strconv.Itoa(rows)+" rows so far, written in one transaction,",
+		w.bytes, limit,
+		"insert the rows in several statements, load them from a file with IMPORT, or raise the limit"))
+}

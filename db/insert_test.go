@@ -1,0 +1,155 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/embeddb/embeddb/db"
+)
+
+// insertScript returns INSERT INTO t VALUES with n rows ('w0', [...]) of
+// dim elements each, then tail (a last row, or ""), as a client would
+// generate it: one row a line, six decimals.
+func insertScript(n, dim int, tail string) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO t VALUES\n")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		b.WriteString("('w" + strconv.Itoa(i) + "', [")
+		for j := 0; j < dim; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.FormatFloat(insertValue(i, j), 'f', 6, 64))
+		}
+		b.WriteString("])")
+	}
+	b.WriteString(tail)
+	return b.String()
+}
+
+// insertValue is element j of row i of insertScript's rows.
+func insertValue(i, j int) float64 { return float64((i*31+j*7)%2001-1000) / 1000 }
+
+// execLong runs a long script, failing the test with the error alone: a
+// message quoting the script would be megabytes long.
+func execLong(t *testing.T, d *db.DB, sql string) {
+	t.Helper()
+	if _, err := d.Exec(context.Background(), sql); err != nil {
+		t.Fatalf("Exec of a script of %d bytes: %.300v", len(sql), err)
+	}
+}
+
+// rowCount returns COUNT(*) of table t.
+func rowCount(t *testing.T, d *db.DB) int64 {
+	t.Helper()
+	res := mustExec(t, d, "SELECT COUNT(*) FROM t")
+	return res.Rows[0][0].(int64)
+}
+
+// TestExec_Insert_Streamed checks that a script long enough to be read as
+// it runs (1 MiB and more) inserts every row with the values written, as
+// the whole-parse path does for a short one.
+func TestExec_Insert_Streamed(t *testing.T) {
+	for _, n := range []int{10, 5000} { // 5000 rows of dim 20 are some 1.2 MB
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			d := MustOpenDB(t)
+			mustExec(t, d, "CREATE TABLE t (dim = 20)")
+			execLong(t, d, insertScript(n, 20, ";\nSELECT 1"))
+			if got := rowCount(t, d); got != int64(n) {
+				t.Fatalf("COUNT(*) = %d, want %d", got, n)
+			}
+			for _, i := range []int{0, n / 2, n - 1} {
+				r, err := d.Lookup(context.Background(), "t", "w"+strconv.Itoa(i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for j, got := range r.Vector {
+					want, _ := strconv.ParseFloat(strconv.FormatFloat(insertValue(i, j), 'f', 6, 64), 32)
+					if got != float32(want) {
+						t.Fatalf("row w%d element %d = %v, want %v", i, j, got, float32(want))
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestExec_Insert_Atomic checks that an INSERT that fails in its last row,
+// for a wrong value or a syntax error, changes nothing, whether it was
+// parsed whole (short) or read as it ran (1 MiB and more).
+func TestExec_Insert_Atomic(t *testing.T) {
+	tests := []struct{ name, tail, want string }{
+		{"Dimension", ",\n('last', [1, 2])", "table t has dimension 20, got a vector of length 2"},
+		{"Syntax", ",\n('last', [1, 2,])", "expected expression, found ']'"},
+		{"Duplicate", ",\n('w1', " + strings.Repeat("[1", 1) + strings.Repeat(", 1", 19) + "])", `word "w1" is already in t`},
+	}
+	for _, tt := range tests {
+		for _, n := range []int{10, 5000} {
+			t.Run(tt.name+"/"+strconv.Itoa(n), func(t *testing.T) {
+				d := MustOpenDB(t)
+				mustExec(t, d, "CREATE TABLE t (dim = 20); INSERT INTO t VALUES ('before', [0.5"+strings.Repeat(", 0.5", 19)+"])")
+				_, err := d.Exec(context.Background(), insertScript(n, 20, tt.tail))
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("Exec = %.300v, want an error saying %q", err, tt.want)
+				}
+				if got := rowCount(t, d); got != 1 {
+					t.Errorf("COUNT(*) after the failed INSERT = %d, want the 1 row there before", got)
+				}
+			})
+		}
+	}
+}
+
+// TestExec_Insert_MemoryLimit checks that an INSERT whose transaction
+// would hold more than Options.MemoryLimit fails with ErrTooLarge, says
+// how to load more, and changes nothing.
+func TestExec_Insert_MemoryLimit(t *testing.T) {
+	d, err := db.Open(filepath.Join(t.TempDir(), "t.db"), &db.Options{MemoryLimit: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	mustExec(t, d, "CREATE TABLE t (dim = 64)")
+	execLong(t, d, insertScript(100, 64, "")) // some 60 KiB: well within
+	_, err = d.Exec(context.Background(), "DELETE FROM t; "+insertScript(5000, 64, ""))
+	if !errors.Is(err, db.ErrTooLarge) || !strings.Contains(err.Error(), "IMPORT") {
+		t.Fatalf("INSERT of 5000 rows of 256 bytes with a limit of 1 MiB = %.300v, want ErrTooLarge advising IMPORT", err)
+	}
+	if got := rowCount(t, d); got != 0 {
+		t.Errorf("COUNT(*) = %d, want the 0 rows the DELETE left", got)
+	}
+}
+
+// TestExec_Insert_MillionRows checks that a legitimate INSERT of a million
+// rows runs: the parser's list limit (a million items) used to stop it.
+func TestExec_Insert_MillionRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a million rows take a few seconds; run without -short")
+	}
+	const n = 1_000_001
+	var b strings.Builder
+	b.WriteString("CREATE TABLE t (dim = 1);\nINSERT INTO t VALUES ")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("('w" + strconv.Itoa(i) + "', [" + strconv.Itoa(i%10) + "])")
+	}
+	d := MustOpenDB(t)
+	execLong(t, d, b.String())
+	if got := rowCount(t, d); got != n {
+		t.Fatalf("COUNT(*) = %d, want %d", got, n)
+	}
+	r, err := d.Lookup(context.Background(), "t", "w999999")
+	if err != nil || len(r.Vector) != 1 || math.Abs(float64(r.Vector[0])-9) > 0 {
+		t.Errorf("Lookup(w999999) = %v, %v, want [9]", r, err)
+	}
+}
