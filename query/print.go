@@ -439,10 +439,12 @@ func (p *printer) number(x *NumberLit) {
 // flatVector writes the elements of a flat vector literal as number does
 // the NumberLits they stand for.
 func (p *printer) flatVector(x *VectorLit) {
-	x.each(func(i int, _ Position, lit string) bool {
-		if i > 0 {
+	var lit string
+	for i, k := 1, 0; i < len(x.text); k++ {
+		if k > 0 {
 			p.WriteString(", ")
 		}
+		lit, i = nextNumber(x.text, i)
 		var n int64
 		isInt := false
 		if isIntText(lit) {
@@ -450,9 +452,8 @@ func (p *printer) flatVector(x *VectorLit) {
 			n, err = strconv.ParseInt(lit, 10, 64)
 			isInt = err == nil
 		}
-		p.numberValue(isInt, n, x.nums[i])
-		return true
-	})
+		p.numberValue(isInt, n, x.nums[k])
+	}
 }
 
 // numberValue writes a number: n when isInt, else f.

@@ -1,9 +1,6 @@
 package query
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
 
 // This file holds the flat form of a vector literal of plain numbers; see
 // VectorLit.
@@ -43,9 +40,8 @@ func (x *VectorLit) AppendFloat32s(dst []float32) ([]float32, bool) {
 	if x.text == "" {
 		return dst, false
 	}
-	x.each(func(i int, _ Position, lit string) bool {
+	x.eachText(func(i int, lit string) {
 		dst = append(dst, float32From(lit, x.nums[i]))
-		return true
 	})
 	return dst, true
 }
@@ -73,7 +69,14 @@ func (x *VectorLit) numberAt(i int, pos Position, lit string) *NumberLit {
 
 // isIntText reports whether a number's text has neither a point nor an
 // exponent, so that it is an integer if it fits in an int64.
-func isIntText(lit string) bool { return !strings.ContainsAny(lit, ".eE") }
+func isIntText(lit string) bool {
+	for i := 0; i < len(lit); i++ {
+		if c := lit[i]; c == '.' || c == 'e' || c == 'E' {
+			return false
+		}
+	}
+	return true
+}
 
 // each calls fn with the index, position and text (sign included, as
 // NumberLit.Text holds it) of each element of a flat literal, in order,
@@ -109,7 +112,7 @@ func (x *VectorLit) each(fn func(i int, pos Position, lit string) bool) {
 			advance(i, j)
 			i = j
 		}
-		n, _ := numberLen(text[i:])
+		n := numberEnd(text, i) - i
 		lit := text[i : i+n]
 		switch {
 		case minus == i-1:
@@ -127,6 +130,51 @@ func (x *VectorLit) each(fn func(i int, pos Position, lit string) bool) {
 			return
 		}
 		advance(i, i+1) // ','
+		i++
+	}
+}
+
+// eachText is each without the positions, for the loops that have no use
+// for them: it calls fn with the index and text of every element.
+func (x *VectorLit) eachText(fn func(i int, lit string)) {
+	for i, k := 1, 0; x.text != "" && i < len(x.text); k++ {
+		var lit string
+		lit, i = nextNumber(x.text, i)
+		fn(k, lit)
+	}
+}
+
+// nextNumber returns the text of the element of a flat literal's text
+// that starts at or after i (blanks first), with its sign, and the index
+// past the comma or ']' that follows it.
+func nextNumber(text string, i int) (lit string, next int) {
+	i = skipBlanks(text, i)
+	minus := -1
+	if text[i] == '-' {
+		minus = i
+		i = skipBlanks(text, i+1)
+	}
+	end := numberEnd(text, i)
+	switch {
+	case minus < 0:
+		lit = text[i:end]
+	case minus == i-1:
+		lit = text[minus:end] // -0.5 as written: no copy
+	default:
+		lit = "-" + text[i:end] // - 0.5
+	}
+	return lit, skipBlanks(text, end) + 1
+}
+
+// numberEnd returns the index just past the number that starts at i in
+// the text of a flat literal, which numberVector checked: the number runs
+// to the next blank, comma or ']'.
+func numberEnd(s string, i int) int {
+	for {
+		switch s[i] {
+		case ' ', '\t', '\n', '\r', ',', ']':
+			return i
+		}
 		i++
 	}
 }
