@@ -182,12 +182,7 @@ func (d *DB) execStream(ctx context.Context, sql string) (*Result, error) {
 			}
 			return res, err
 		}
-		var rows *Rows
-		if ins, ok := s.(*query.Insert); ok {
-			rows, err = d.runInsert(ctx, ins, sc.Rows)
-		} else {
-			rows, err = d.Run(ctx, s)
-		}
+		rows, err := d.RunNext(ctx, sc, s)
 		if err != nil {
 			return nil, err
 		}
@@ -199,13 +194,22 @@ func (d *DB) execStream(ctx context.Context, sql string) (*Result, error) {
 	}
 }
 
-// runInsert runs an INSERT whose rows next reads; it has no parameters.
-func (d *DB) runInsert(ctx context.Context, s *query.Insert, next rowSource) (*Rows, error) {
+// RunNext runs stmt, the statement sc.Next returned last, without
+// parameters. An INSERT reads its rows from sc a batch at a time as it
+// writes them, so that they are never all held: what Exec does with a
+// long script, for callers such as the shell that read scripts
+// themselves. The INSERT still changes nothing if it fails, a syntax
+// error in its last row included.
+func (d *DB) RunNext(ctx context.Context, sc *query.Script, stmt query.Statement) (*Rows, error) {
+	ins, ok := stmt.(*query.Insert)
+	if !ok {
+		return d.Run(ctx, stmt)
+	}
 	if d.isClosed() {
 		return nil, ErrClosed
 	}
 	e := &env{d: d, ctx: ctx}
-	return e.insertFrom(s, next)
+	return e.insertFrom(ins, sc.Rows)
 }
 
 // Run runs one parsed statement: what Query and Exec do after parsing, for

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/embeddb/embeddb/db"
+	"github.com/embeddb/embeddb/query"
 )
 
 // insertScript returns INSERT INTO t VALUES with n rows ('w0', [...]) of
@@ -151,5 +152,40 @@ func TestExec_Insert_MillionRows(t *testing.T) {
 	r, err := d.Lookup(context.Background(), "t", "w999999")
 	if err != nil || len(r.Vector) != 1 || math.Abs(float64(r.Vector[0])-9) > 0 {
 		t.Errorf("Lookup(w999999) = %v, %v, want [9]", r, err)
+	}
+}
+
+// TestDB_RunNext checks that RunNext runs the statements a Script reads,
+// an INSERT's rows included, and that an INSERT failing in its last row
+// changes nothing.
+func TestDB_RunNext(t *testing.T) {
+	d := MustOpenDB(t)
+	ctx := context.Background()
+	run := func(src string) error {
+		sc := query.NewScript(src)
+		for {
+			s, err := sc.Next()
+			if err != nil || s == nil {
+				return err
+			}
+			rows, err := d.RunNext(ctx, sc, s)
+			if err != nil {
+				return err
+			}
+			rows.Close()
+		}
+	}
+	if err := run("CREATE TABLE t (dim = 20); " + insertScript(300, 20, "; SELECT 1")); err != nil {
+		t.Fatalf("%.300v", err)
+	}
+	if got := rowCount(t, d); got != 300 {
+		t.Errorf("COUNT(*) = %d, want 300", got)
+	}
+	err := run("DELETE FROM t; " + insertScript(300, 20, ", ('x', [1,])"))
+	if err == nil || !strings.Contains(err.Error(), "expected expression, found ']'") {
+		t.Fatalf("a syntax error in the last row: %.300v", err)
+	}
+	if got := rowCount(t, d); got != 0 {
+		t.Errorf("COUNT(*) after the failed INSERT = %d, want the 0 that DELETE left", got)
 	}
 }
