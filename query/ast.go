@@ -205,7 +205,9 @@ type Insert struct {
 	OrReplace bool
 	Table     *TableName
 	Columns   []*Ident // empty when no column list was given
-	Rows      []Row    // at least one
+	// Rows holds at least one row, except in an INSERT that a Script
+	// returned, whose rows Script.Rows reads a batch at a time.
+	Rows []Row
 }
 
 // Row is one parenthesised row of values of an INSERT.
