@@ -12,7 +12,8 @@ import (
 // TestREADME_SQLParses keeps the README's SQL reference true: every
 // statement in its sql blocks must parse. (Running them needs files such as
 // glove.6B.100d.txt that are not here; the statements that can run are
-// exercised by the executor's own tests.)
+// exercised by the executor's own tests.) The README's examples, console
+// and Go, are run as written by TestREADME in cmd/embeddb.
 func TestREADME_SQLParses(t *testing.T) {
 	b, err := os.ReadFile("../README.md")
 	if err != nil {

@@ -325,6 +325,7 @@ func (m Main) Run(ctx context.Context, args []string) int {
 	case interactive:
 		status = s.repl(ctx, closeAll)
 	case prompting:
+		s.banner()
 		s.run(ctx, &promptReader{in: newScriptReader(stdin), out: s.stdout},
 			source{prompt: promptNew, more: promptMore, typed: true, relative: true})
 	default:

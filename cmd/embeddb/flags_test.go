@@ -52,7 +52,7 @@ func TestMain_Run_ShellFlags(t *testing.T) {
 		{"NoBail", "", []string{"-bail=false", "-csv", path, "SELECT * FROM nosuch; SELECT 2"}, 1, "2\n", "error: 1:15: unknown table \"nosuch\"\nSELECT * FROM nosuch; SELECT 2\n              ^\n"},
 		{"Batch", "SELECT 5;\n", []string{"-batch", "-csv", path}, 0, "5\n", ""},
 		{"Interactive", "SELECT 1 AS a;\nSELECT * FROM nosuch;\nSELECT\n 2;\n", []string{"-interactive", "-csv", path}, 0,
-			"embeddb> SELECT 1 AS a;\n1\nembeddb> SELECT * FROM nosuch;\nembeddb> SELECT\n   ...>  2;\n2\nembeddb> ",
+			"embeddb dev. Enter \".help\" for usage hints, Ctrl-D to exit.\nembeddb> SELECT 1 AS a;\n1\nembeddb> SELECT * FROM nosuch;\nembeddb> SELECT\n   ...>  2;\n2\nembeddb> ",
 			"error: 1:15: unknown table \"nosuch\"\nSELECT * FROM nosuch;\n              ^\n"},
 		{"ErrBatchInteractive", "", []string{"-batch", "-interactive", path}, 1, "", "embeddb: -batch and -interactive contradict each other\nRun 'embeddb -help' for usage.\n"},
 	}

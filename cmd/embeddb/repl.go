@@ -70,7 +70,7 @@ func (s *session) repl(ctx context.Context, closeAll func()) int {
 		}
 	}()
 
-	fmt.Fprintf(s.out, "embeddb %s. Enter \".help\" for usage hints, Ctrl-D to exit.\n", version)
+	s.banner()
 	in := &linerReader{st: line}
 	s.run(ctx, in, source{prompt: promptNew, more: promptMore, typed: true, relative: true, history: hist.add})
 	if !s.quit && in.err == nil {
@@ -85,6 +85,11 @@ func (s *session) repl(ctx context.Context, closeAll func()) int {
 		return 1 // ended by a signal
 	}
 	return 0
+}
+
+// banner greets the user of the REPL (and of -interactive).
+func (s *session) banner() {
+	fmt.Fprintf(s.out, "embeddb %s. Enter \".help\" for usage hints, Ctrl-D to exit.\n", version)
 }
 
 // busy reports whether a statement is running.

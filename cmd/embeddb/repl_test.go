@@ -80,7 +80,17 @@ func TestVersion_LDFlags(t *testing.T) {
 
 func TestMain(m *testing.M) {
 	// The shell reads ~/.embeddbrc at start: the tests must not read the
-	// user's.
+	// user's. The go command, which some tests run, keeps its caches
+	// where they were.
+	out, err := exec.Command("go", "env", "GOPATH", "GOMODCACHE", "GOCACHE").Output()
+	if err == nil {
+		vals := strings.Split(strings.TrimSpace(string(out)), "\n")
+		for i, name := range []string{"GOPATH", "GOMODCACHE", "GOCACHE"} {
+			if i < len(vals) && vals[i] != "" {
+				os.Setenv(name, vals[i])
+			}
+		}
+	}
 	home, err := os.MkdirTemp("", "embeddb-home-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
