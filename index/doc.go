@@ -1,6 +1,7 @@
 // Package index answers nearest-neighbour queries over a table's vectors:
-// exactly (Flat) or approximately (HNSW). It is a leaf package: it imports
-// nothing of the project and no third-party module.
+// exactly (Flat) or approximately (HNSW). It is a leaf package: of the
+// project it imports only internal/vec (the distance kernels), and no
+// third-party module.
 //
 // Rows are identified by uint32 ids (the db's row ids or token ids). Both
 // implementations satisfy [Index]:
@@ -65,9 +66,11 @@
 //     Data with a higher intrinsic dimension may need more
 //     (SearchOptions.EfSearch, [HNSW.SetEfSearch]). A saved index keeps the
 //     ef_search it had.
-//   - Distances use AVX2 and FMA assembly on amd64 CPUs that have them, and
-//     portable Go elsewhere; the serialized format is little-endian on every
-//     machine and protected by a CRC-32C.
+//   - Distances use AVX2 and FMA assembly (internal/vec) on amd64 CPUs that
+//     have them, and portable Go elsewhere or when EMBEDDB_NOASM=1; the two
+//     round differently, so scores can differ in the last bits between them.
+//     The serialized format is little-endian on every machine and protected
+//     by a CRC-32C.
 //
 // # Why not github.com/coder/hnsw
 //

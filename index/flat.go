@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sync"
+
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // Flat is an exact index: Search compares the query with every row. It is
@@ -164,10 +166,10 @@ func (f *Flat) Search(ctx context.Context, q []float32, k int, opts SearchOption
 		sc := scores[:len(ids)]
 		if l2 {
 			for i := range sc {
-				sc[i] = -l2Kernel(q, vecs[i*dim:i*dim+dim])
+				sc[i] = -vec.SquaredL2(q, vecs[i*dim:i*dim+dim])
 			}
 		} else {
-			dotRows(q, vecs, sc)
+			vec.DotRows(q, vecs, sc)
 		}
 		for i, id := range ids {
 			r := Result{ID: id, Score: sc[i]}

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // maxLevel caps the layer a node can be drawn for; with M >= 2 a layer above
@@ -164,9 +166,9 @@ func (h *HNSW) vec(s uint32) []float32 {
 // otherwise the negated dot product (for Cosine the vectors are unit length).
 func (h *HNSW) dist(a, b []float32) float32 {
 	if h.l2 {
-		return l2Kernel(a, b)
+		return vec.SquaredL2(a, b)
 	}
-	return -dotKernel(a, b)
+	return -vec.Dot(a, b)
 }
 
 // distBatch fills sr.dists with the distances from q to the slots in
@@ -178,10 +180,10 @@ func (h *HNSW) distBatch(sr *searcher, q []float32) []float32 {
 	}
 	d := sr.dists[:n]
 	if h.l2 {
-		l2Batch(q, h.vecs, sr.fresh, d)
+		vec.SquaredL2Batch(q, h.vecs, sr.fresh, d)
 		return d
 	}
-	dotBatch(q, h.vecs, sr.fresh, d)
+	vec.DotBatch(q, h.vecs, sr.fresh, d)
 	for i := range d {
 		d[i] = -d[i]
 	}

@@ -3,6 +3,8 @@ package index
 import (
 	"fmt"
 	"math"
+
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // DotProduct returns the dot product of a and b, using AVX2 and FMA where the CPU has
@@ -11,7 +13,7 @@ func DotProduct(a, b []float32) (float32, error) {
 	if len(a) != len(b) {
 		return 0, &DimensionError{Want: len(a), Got: len(b)}
 	}
-	return dotKernel(a, b), nil
+	return vec.Dot(a, b), nil
 }
 
 // Norm returns the Euclidean length of v, accumulated in float64.
@@ -70,7 +72,7 @@ func CosineSimilarity(a, b []float32) (float32, error) {
 	if err != nil {
 		return 0, err
 	}
-	return dotKernel(ua, ub), nil
+	return vec.Dot(ua, ub), nil
 }
 
 // CheckFinite returns an error wrapping ErrNotFinite, naming the first
