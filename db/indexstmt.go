@@ -220,6 +220,7 @@ func (e *env) rebuildIndexInto(w *BulkWriter, table string, old *IndexInfo, vect
 // dropIndex runs DROP INDEX [IF EXISTS] ON t.
 func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 	var id uint64
+	none := false // IF EXISTS and there was no index: nothing was dropped
 	err := e.d.Update(e.ctx, func(tx *Tx) error {
 		t, err := e.table(tx.tx, s.Table)
 		if err != nil {
@@ -227,6 +228,7 @@ func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 		}
 		if t.meta.Index == nil {
 			if s.IfExists {
+				none = true
 				return nil
 			}
 			return errAt(s.Table, ErrNoIndex, "table %s has no index", t.name)
@@ -243,6 +245,10 @@ func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if none {
+		// As CREATE INDEX IF NOT EXISTS answers "index | exists".
+		return message("index", "none"), nil
 	}
 	e.d.mu.Lock()
 	delete(e.d.graphs, id)
