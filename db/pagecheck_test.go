@@ -182,6 +182,14 @@ func elementOf(tb testing.TB, path string, l fileLayout, id uint64, key []byte) 
 	return 0, 0
 }
 
+// pokeKey sets the first byte of the key of leaf element i of page id to b.
+func pokeKey(tb testing.TB, path string, l fileLayout, id uint64, i int, b byte) {
+	tb.Helper()
+	p := readPage(tb, path, l.pageSize, id)
+	off := int64(boltPageHeader + i*boltElemSize)
+	poke(tb, path, l, id, off+int64(binary.LittleEndian.Uint32(p[off+4:])), []byte{b})
+}
+
 // A damage is one way to break a file, and what Check must say about it.
 type damage struct {
 	name  string
@@ -211,6 +219,18 @@ var damages = []damage{
 		pos, ksize := int64(binary.LittleEndian.Uint32(p[off+4:])), int64(binary.LittleEndian.Uint32(p[off+8:]))
 		poke(tb, path, l, l.root, off+pos+ksize, le64(l.meta.pgid+1000))
 	}, "outside pages 2.."},
+	{"KeyOrderInPage", func(tb testing.TB, path string, l fileLayout) {
+		for _, id := range l.children {
+			if p := readPage(tb, path, l.pageSize, id); binary.LittleEndian.Uint16(p[10:]) >= 2 {
+				pokeKey(tb, path, l, id, 1, 0) // 0x00 sorts before element 0's key
+				return
+			}
+		}
+		tb.Fatal("no child of the branch holds two elements")
+	}, "is not after the one before"},
+	{"KeyBelowParentRange", func(tb testing.TB, path string, l fileLayout) {
+		pokeKey(tb, path, l, l.children[1], 0, 0)
+	}, "is below its parent's range"},
 	{"FreelistIDOutOfRange", func(tb testing.TB, path string, l fileLayout) {
 		p := readPage(tb, path, l.pageSize, l.meta.freelist)
 		slot := int64(boltPageHeader)
