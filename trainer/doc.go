@@ -35,12 +35,12 @@
 //
 // # Speed
 //
-// The inner loops use AVX2+FMA assembly kernels when the CPU has them (checked at start-up
-// with CPUID; EMBEDDB_NOASM=1 forces the portable Go kernels), a precomputed sigmoid table,
-// per-worker scratch space and gensim's linear-congruential generator. Matrix rows are padded
-// to a multiple of 8 floats. Skip-gram with negative sampling trains a center word against
-// all its context words at once, sharing the noise words across the window (Ji et al. 2016);
-// see [Caveats].
+// The inner loops use AVX2+FMA assembly kernels (internal/vec) when the CPU has them
+// (checked at start-up with CPUID; EMBEDDB_NOASM=1 forces the portable Go kernels), a
+// precomputed sigmoid table, per-worker scratch space and gensim's linear-congruential
+// generator. Matrix rows are padded to a multiple of 8 floats. Skip-gram with negative
+// sampling trains a center word against all its context words at once, sharing the noise
+// words across the window (Ji et al. 2016); see [Caveats].
 //
 // # Concurrency
 //

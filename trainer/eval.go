@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // KeyedVectors is a plain table of word vectors to evaluate: any table's rows, trained or
@@ -243,7 +245,7 @@ func (kv *KeyedVectors) answerAnalogies(ctx context.Context, qs []analogyQ, n in
 					tile := unit[t0*stride:]
 					for i := lo; i < hi; i++ {
 						q := &qs[i]
-						dotRows(query[(i-lo)*stride:], tile, stride, ident[:tn], scores)
+						vec.PaddedDot(query[(i-lo)*stride:], tile, stride, ident[:tn], scores)
 						tp := top[i-lo]
 						for j := 0; j < tn; j++ {
 							s := scores[j]

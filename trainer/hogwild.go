@@ -13,7 +13,11 @@ package trainer
 // The race detector would rightly flag these accesses, so the package's -race tests train
 // with Workers = 1, and the multi-worker tests skip themselves under -race (race_test.go).
 
-import "math"
+import (
+	"math"
+
+	"github.com/embeddb/embeddb/internal/vec"
+)
 
 const (
 	expTableSize = 1000
@@ -116,7 +120,7 @@ func (w *worker) sgPairHS(center, context int32, alpha float32) {
 	l1 := n.syn0[int(context)*st : int(context)*st+st]
 	w.hsTargets(center)
 	w.fit(l1, n.syn1, alpha)
-	axpy(1, w.work, l1, st)
+	vec.Axpy(1, w.work, l1, st)
 }
 
 // sgWindowNeg trains skip-gram with negative sampling for one center word and all its
@@ -136,7 +140,7 @@ func (w *worker) sgWindowNeg(center int32, ctx []int32, alpha float32) {
 	g := grow(&w.gm, nc*nt)
 	gT := grow(&w.gT, nc*nt)
 	for j, c := range ctx {
-		dotRows(n.syn0[int(c)*st:], n.syn1neg, st, tg, dots[j*nt:(j+1)*nt])
+		vec.PaddedDot(n.syn0[int(c)*st:], n.syn1neg, st, tg, dots[j*nt:(j+1)*nt])
 	}
 	for j := 0; j < nc; j++ {
 		for t := 0; t < nt; t++ {
@@ -148,13 +152,13 @@ func (w *worker) sgWindowNeg(center int32, ctx []int32, alpha float32) {
 	works := grow(&w.works, nc*st)
 	clear(works)
 	for j := 0; j < nc; j++ {
-		gemvAdd(n.syn1neg, st, tg, g[j*nt:(j+1)*nt], works[j*st:(j+1)*st])
+		vec.PaddedGemvAdd(n.syn1neg, st, tg, g[j*nt:(j+1)*nt], works[j*st:(j+1)*st])
 	}
 	for t, r := range tg {
-		gemvAdd(n.syn0, st, ctx, gT[t*nc:(t+1)*nc], n.syn1neg[int(r)*st:int(r)*st+st])
+		vec.PaddedGemvAdd(n.syn0, st, ctx, gT[t*nc:(t+1)*nc], n.syn1neg[int(r)*st:int(r)*st+st])
 	}
 	for j, c := range ctx {
-		axpy(1, works[j*st:(j+1)*st], n.syn0[int(c)*st:], st)
+		vec.Axpy(1, works[j*st:(j+1)*st], n.syn0[int(c)*st:], st)
 	}
 }
 
@@ -189,15 +193,15 @@ func (w *worker) cbow(center int32, ctx []int32, alpha float32) {
 		}
 		// The target rows are scattered in memory: start loading them while the context
 		// rows (recently used, so cached) are summed.
-		prefetchRows(m, st, w.targets)
-		sumRows(n.syn0, st, ctx, scale, w.neu1)
+		vec.PaddedPrefetch(m, st, w.targets)
+		vec.PaddedSum(n.syn0, st, ctx, scale, w.neu1)
 		w.fit(w.neu1, m, alpha)
 		if !w.net.opts.CBOWMean {
 			for i := range w.work {
 				w.work[i] *= inv
 			}
 		}
-		addRows(n.syn0, st, ctx, w.work)
+		vec.PaddedAdd(n.syn0, st, ctx, w.work)
 	}
 }
 
@@ -234,7 +238,7 @@ func (w *worker) fit(l1, m []float32, alpha float32) {
 	st := w.net.stride
 	k := len(w.targets)
 	w.dots = w.dots[:k]
-	dotRows(l1, m, st, w.targets, w.dots)
+	vec.PaddedDot(l1, m, st, w.targets, w.dots)
 	live := w.live[:0]
 	g := w.g[:0]
 	for t := 0; t < k; t++ {
@@ -245,5 +249,5 @@ func (w *worker) fit(l1, m []float32, alpha float32) {
 	}
 	w.live, w.g = live, g
 	clear(w.work)
-	updateRows(l1, m, st, live, g, w.work)
+	vec.PaddedUpdate(l1, m, st, live, g, w.work)
 }
