@@ -201,7 +201,7 @@ func (w *rowWriter) checkMemory(limit int64, rows int) error {
 		return nil
 	}
 	return at(w.s, errTooLarge(
-		"INSERT INTO "+w.t.name+": the "+strconv.Itoa(rows)+" rows so far, written in one transaction,",
+		"INSERT INTO "+w.t.name+": the transaction holding its first "+strconv.Itoa(rows)+" rows",
 		w.bytes, limit,
 		"insert the rows in several statements, load them from a file with IMPORT, or raise the limit"))
 }

@@ -121,8 +121,10 @@ func TestExec_Insert_MemoryLimit(t *testing.T) {
 	mustExec(t, d, "CREATE TABLE t (dim = 64)")
 	execLong(t, d, insertScript(100, 64, "")) // some 60 KiB: well within
 	_, err = d.Exec(context.Background(), "DELETE FROM t; "+insertScript(5000, 64, ""))
-	if !errors.Is(err, db.ErrTooLarge) || !strings.Contains(err.Error(), "IMPORT") {
-		t.Fatalf("INSERT of 5000 rows of 256 bytes with a limit of 1 MiB = %.300v, want ErrTooLarge advising IMPORT", err)
+	const want = "1:16: INSERT INTO t: the transaction holding its first 2048 rows needs about 1.35 MiB, " +
+		"over the memory limit of 1 MiB; insert the rows in several statements, load them from a file with IMPORT, or raise the limit"
+	if !errors.Is(err, db.ErrTooLarge) || err.Error() != want {
+		t.Fatalf("INSERT of 5000 rows of 256 bytes with a limit of 1 MiB = %.300v, want ErrTooLarge: %s", err, want)
 	}
 	if got := rowCount(t, d); got != 0 {
 		t.Errorf("COUNT(*) = %d, want the 0 rows the DELETE left", got)
