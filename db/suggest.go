@@ -65,7 +65,8 @@ func suggestWord(t *table, w string) string {
 }
 
 // suggestName returns the name in names closest to s (at most two edits
-// away), or "".
+// away), or else one that shares its stem with s ("analogy" for
+// "analogies"), or "".
 func suggestName(s string, names []string) string {
 	best, bestD := "", 3
 	for _, n := range names {
@@ -73,7 +74,28 @@ func suggestName(s string, names []string) string {
 			best, bestD = n, d
 		}
 	}
+	if best != "" {
+		return best
+	}
+	for _, n := range names {
+		if sameStem(s, n) {
+			return n
+		}
+	}
 	return best
+}
+
+// sameStem reports whether a and b differ only in an ending of at most
+// three letters after a shared start of at least five, as the singular
+// and plural of a word (analogy, analogies) or its forms (restrict,
+// restricted) do.
+func sameStem(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	n := 0
+	for n < len(ra) && n < len(rb) && ra[n] == rb[n] {
+		n++
+	}
+	return n >= 5 && len(ra)-n <= 3 && len(rb)-n <= 3
 }
 
 // editDistance is the Levenshtein distance of a and b, or limit if it is
