@@ -1,10 +1,13 @@
 package query_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/embeddb/embeddb/query"
 )
@@ -32,8 +35,8 @@ func addSeeds(f *testing.F) {
 }
 
 // FuzzParse checks that Parse never panics, that every error is an *Error
-// inside the input, and that every statement parsed prints as SQL that
-// parses back to an equal tree.
+// inside the input, that every statement parsed prints as SQL that parses
+// back to an equal tree, and that a Script reads what Parse does.
 func FuzzParse(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, src string) {
@@ -41,6 +44,13 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			checkError(t, src, err)
 			_ = query.FormatError(src, err)
+		}
+		got, gotErr := readScript(src, 2)
+		if fmt.Sprint(gotErr) != fmt.Sprint(err) {
+			t.Fatalf("Script(%q) error = %v, Parse's = %v", src, gotErr, err)
+		}
+		if diff := cmp.Diff(stmts, got, compareVectors); diff != "" {
+			t.Fatalf("Script(%q) differs from Parse (-Parse +Script):\n%s", src, diff)
 		}
 		prev := 0
 		for _, s := range stmts {
