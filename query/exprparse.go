@@ -367,18 +367,27 @@ func (p *exprParser) primary() (Expr, error) {
 // give, but no node is made per element.
 func (p *exprParser) numbers(at Position, text string) (Expr, error) {
 	v := &VectorLit{Pos: at, text: text, nums: make([]float64, 0, 1+strings.Count(text, ","))}
-	var err error
-	v.each(func(_ int, pos Position, lit string) bool {
-		var f float64
-		if f, err = numberValue(pos, lit); err == nil {
-			v.nums = append(v.nums, f)
+	bad := -1
+	v.eachText(func(i int, lit string) {
+		f, err := numberValue(Position{}, lit)
+		if err != nil && bad < 0 {
+			bad = i
 		}
-		return err == nil
+		v.nums = append(v.nums, f)
 	})
-	if err != nil {
-		return nil, err
+	if bad < 0 {
+		return v, nil
 	}
-	return v, nil
+	// Only now find where the bad element is: tracking positions costs
+	// a tenth of the parse of a vector.
+	var err error
+	v.each(func(i int, pos Position, lit string) bool {
+		if i == bad {
+			_, err = numberValue(pos, lit)
+		}
+		return i < bad
+	})
+	return nil, err
 }
 
 // numberValue returns the value of a number literal's text as
