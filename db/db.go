@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/embeddb/embeddb/internal/osfile"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 )
@@ -63,6 +64,12 @@ func Open(path string, opts *Options) (*DB, error) {
 	timeout := o.Timeout
 	if timeout < 0 {
 		timeout = time.Nanosecond // bbolt treats 0 as wait forever
+	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		// Opening a FIFO for reading would block until a writer came; a
+		// device or a directory is no database either.
+		return nil, fmt.Errorf("open %s: %w: %w", path, ErrNotDatabase, &osfile.NotRegularError{
+			Path: path, Mode: st.Mode().Type(), Reason: "a database is a regular file"})
 	}
 	if err := precheck(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -166,3 +166,53 @@ func TestExec_Import_DevZero(t *testing.T) {
 		t.Errorf("IMPORT from /dev/zero left tables %v", tableNames(ts))
 	}
 }
+
+// TestExec_Import_TokenizerFIFO imports with tokenizer = a named pipe.
+func TestExec_Import_TokenizerFIFO(t *testing.T) {
+	d, fifo := fifoDB(t)
+	before := mustTables(t, d)
+	sql := "IMPORT t FROM 'testdata/vectors.txt' WITH (tokenizer = '" + fifo + "')"
+	err := execNoHang(t, d, sql, fifo)
+	wantRefused(t, d, sql, err, fifo, "IMPORT reads only regular files", before)
+	if err != nil && !strings.Contains(err.Error(), "1:56: cannot read tokenizer:") {
+		t.Errorf("error %v does not point at the tokenizer option", err)
+	}
+}
+
+// TestExec_Train_FIFOPosition: TRAIN's error about its corpus points at
+// the file in the statement, not at the statement's start.
+func TestExec_Train_FIFOPosition(t *testing.T) {
+	d, fifo := fifoDB(t)
+	sql := "TRAIN t FROM '" + fifo + "' WITH (min_count = 1)"
+	if err := execNoHang(t, d, sql, fifo); err == nil || !strings.HasPrefix(err.Error(), "1:14: ") {
+		t.Errorf("Exec(%q) = %v, want an error at 1:14", sql, err)
+	}
+}
+
+// TestOpen_FIFO opens a named pipe as the database: refused at once, where
+// the check before bbolt's open used to block for ever.
+func TestOpen_FIFO(t *testing.T) {
+	fifo := mustMkfifo(t, filepath.Join(t.TempDir(), "x.db"))
+	done := make(chan error, 1)
+	go func() {
+		d, err := db.Open(fifo, &db.Options{Timeout: time.Second})
+		if err == nil {
+			d.Close()
+		}
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second): // a hang detector, not a speed limit
+		t.Error("Open blocked on the FIFO")
+		if w, werr := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); werr == nil {
+			w.Close()
+		}
+		err = <-done
+	}
+	want := fifo + " is a named pipe (FIFO), not a regular file; a database is a regular file"
+	if !errors.Is(err, db.ErrNotDatabase) || !errors.Is(err, osfile.ErrNotRegular) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Open(FIFO) = %v, want ErrNotDatabase saying %q", err, want)
+	}
+}

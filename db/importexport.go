@@ -3,12 +3,12 @@ package db
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/embeddb/embeddb/db/vecfile"
+	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
 )
 
@@ -45,7 +45,8 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	var tok *bpeTokenizer
 	var tokBytes []byte
 	if tokPath != "" {
-		tokBytes, err = os.ReadFile(tokPath)
+		tokBytes, err = osfile.ReadRegularFile(tokPath)
+		err = osfile.WithReason(err, "IMPORT reads only regular files, since a pipe with no writer would hold the statement for ever")
 		if err != nil {
 			return nil, errAt(nodes["tokenizer"].Value, err, "cannot read tokenizer: %v", err)
 		}

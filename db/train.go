@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
 	"github.com/embeddb/embeddb/trainer"
 	bolt "go.etcd.io/bbolt"
@@ -58,10 +59,8 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		if err != nil {
 			return nil, err
 		}
-		if st, err := os.Stat(path); err != nil {
-			return nil, errAt(f, err, "cannot read training file: %v", err)
-		} else if st.IsDir() {
-			return nil, errAt(f, nil, "training file %s is a directory", quote(path))
+		if err := checkCorpusFile(path); err != nil {
+			return nil, errAt(f, err, "%s", err.Error())
 		}
 		files[i] = path
 	}
@@ -248,3 +247,23 @@ func roundTo(f float64, digits int) float64 {
 }
 
 var _ = io.EOF
+
+// checkCorpusFile refuses a training file that cannot be read, or read
+// more than once, before TRAIN takes the write lock, so the error points
+// at the file in the statement (the trainer would find it later, with no
+// position). A FIFO is refused without opening it for reading, which would
+// block until a writer came.
+func checkCorpusFile(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("cannot read training file: %w", err)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("training file %s is a directory", quote(path))
+	}
+	f, err := osfile.OpenRegular(path)
+	if err != nil {
+		return osfile.WithReason(err, "a corpus is read once for the vocabulary and again for every epoch, so it must be a regular file")
+	}
+	return f.Close()
+}
