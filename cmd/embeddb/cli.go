@@ -296,7 +296,6 @@ func (m Main) Run(ctx context.Context, args []string) int {
 	}
 
 	s := newSession(c, stdout, stderr)
-	s.interactive = prompting
 	s.progress = isTerminal(stderr)
 	s.bail = !prompting
 	if c.bailSet {

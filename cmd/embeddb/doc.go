@@ -12,30 +12,52 @@
 // With no DBFILE (or ""), the database is a temporary file, deleted at
 // exit; a note on standard error says so.
 //
-// Flags: -f FILE, -bail (stop at the first error: the default for scripts;
-// -bail=false goes on), -mode table|csv|tsv|json, -header, -noheader,
-// -readonly, -check FILE (print ok or the problems found, exit status 1 on
-// problems), -version, -help. Flags may come before or after DBFILE and
-// SQL. The exit status is 1 after any error, 0 otherwise.
+// The flags are sqlite3's: -f FILE, -cmd COMMAND (both repeatable),
+// -init FILE (run at start instead of ~/.embeddbrc, which is run when it
+// exists), -batch, -interactive, -bail (stop at the first error: the
+// default for scripts; -bail=false goes on), -echo, -mode MODE and a flag
+// per mode (-table, -box, -markdown, -column, -list, -line, -csv, -tsv or
+// -tabs, -json, -jsonl, -quote), -separator SEP, -nullvalue TEXT, -header,
+// -noheader; and -readonly, -memory-limit SIZE, -check FILE (print ok or
+// the problems found, exit status 1 on problems), -version, -help. Flags
+// may come before or after DBFILE and SQL. In a script or an SQL argument
+// any error makes the exit status 1; typed input (the REPL, -interactive)
+// ends with 0.
 //
 // # Input
 //
 // A statement ends at a ';' outside strings and comments and may span
 // lines; the last one of a script may leave out its ';'. A line starting
-// with '.' (outside an unfinished statement) is a dot-command: .help,
-// .tables, .schema [TABLE], .mode [MODE], .header on|off, .timer on|off,
-// .bail on|off, .read FILE, .quit (.exit).
+// with '.' (outside an unfinished statement) is a dot-command, spelt and
+// behaving as in sqlite3: .output [FILE], .once FILE (a FILE of |cmd is a
+// pipe), .dump [TABLE], .import [--csv|--json] [--skip N] FILE TABLE,
+// .open [--readonly] [--new] [FILE], .tables, .schema [TABLE], .indexes
+// [TABLE], .databases, .mode [MODE] [TABLE], .header on|off, .separator
+// SEP, .nullvalue TEXT, .width N..., .vectors full|short|auto|N, .echo
+// on|off, .changes on|off, .timer on|off, .bail on|off, .timeout MS,
+// .print TEXT..., .shell CMD (.system), .show, .read FILE, .help
+// [COMMAND], .quit (.exit).
+//
+// .dump writes SQL that makes each table again (CREATE TABLE), inserts its
+// rows in id order (stand-in rows, deleted at the end, keep the ids of
+// deleted rows) and builds its index: embeddb a.db .dump | embeddb b.db
+// copies a database through text. A trained table comes back as a created
+// one: its training state and a tokenizer are not SQL.
 //
 // # Output
 //
-// Results go to standard output: table mode draws a box (numbers aligned
-// right, column names by default), csv and tsv write RFC 4180 records
-// (column names only with -header), and json writes one object per row,
-// keyed by column name. Numbers are printed in the shortest form that reads
-// back to the same float32 (or float64) value, and vectors in full, except
-// that the REPL's table mode shortens them to their first and last values
-// and their length. NULL is NULL in a table, an empty field in csv/tsv and
-// null in json.
+// Results go to standard output, or to the file or pipe of .output and
+// .once. The column modes (table, box, markdown, column) align values in
+// columns, numbers to the right, with column names unless -noheader; list
+// separates values with "|", line writes "name = value" lines, csv and tsv
+// write RFC 4180 records, json one array of objects (as sqlite3), jsonl
+// one object a line, quote SQL literals and insert INSERT statements.
+// Numbers are printed in the shortest form that reads back to the same
+// float32 (or float64) value. Vectors are shortened to their first and
+// last values and their length when results go to a terminal, in every
+// mode, and written in full to files and pipes; .vectors changes that.
+// NULL is NULL in the column modes and empty in the others, unless
+// .nullvalue says otherwise.
 //
 // Errors go to standard error, once each, with their place: in a script
 // "train.sql:3:14: message", in the REPL or an SQL argument
@@ -45,9 +67,10 @@
 //
 // The REPL edits lines with github.com/peterh/liner. An unfinished
 // statement continues on the next line under the prompt "...>". Tab
-// completes keywords, function names, table names, dot-commands, file
-// names inside FROM '...' and TO '...', and words of the current table
-// inside other strings (NEAREST('pyt<Tab>). History is kept in
+// completes keywords, function names (with their "("), table names,
+// dot-commands and their arguments, file names inside FROM '...' and
+// TO '...', and words of the current table inside other strings
+// (NEAREST('pyt<Tab>). History is kept in
 // embeddb/history under the user's configuration directory. Ctrl-C stops
 // the running statement (a TRAIN, IMPORT or CREATE INDEX that is stopped
 // leaves the database as it was) or clears the input; Ctrl-D leaves.

@@ -214,9 +214,6 @@ func shownVector(v []float32, sep string, n int) string {
 	return shortVector(v, n)
 }
 
-// abbreviatedVector is shortVector with the default number of values.
-func abbreviatedVector(v []float32) string { return shortVector(v, shortVectors) }
-
 // shortVector shows a long vector by n of its values, the first ones and
 // the last ones, and its length: [a, b, c, ..., y, z] (768 values). A
 // vector at most three values longer than n is shown whole, since the

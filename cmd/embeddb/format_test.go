@@ -66,7 +66,7 @@ func TestFormatFloat_RoundTrip(t *testing.T) {
 	}
 }
 
-func TestAbbreviatedVector(t *testing.T) {
+func TestShortVector(t *testing.T) {
 	long := make([]float32, 100)
 	for i := range long {
 		long[i] = float32(i) / 4
@@ -82,8 +82,18 @@ func TestAbbreviatedVector(t *testing.T) {
 		{long, "[0, 0.25, 0.5, ..., 24.5, 24.75] (100 values)"},
 	}
 	for _, tt := range tests {
-		if got := abbreviatedVector(tt.v); got != tt.want {
-			t.Errorf("abbreviatedVector(%d values) = %q, want %q", len(tt.v), got, tt.want)
+		if got := shortVector(tt.v, shortVectors); got != tt.want {
+			t.Errorf("shortVector(%d values, %d) = %q, want %q", len(tt.v), shortVectors, got, tt.want)
+		}
+	}
+	// .vectors N: N values, the first ones and the last ones.
+	for n, want := range map[int]string{
+		1: "[0, ...] (100 values)",
+		2: "[0, ..., 24.75] (100 values)",
+		4: "[0, 0.25, ..., 24.5, 24.75] (100 values)",
+	} {
+		if got := shortVector(long, n); got != want {
+			t.Errorf("shortVector(100 values, %d) = %q, want %q", n, got, want)
 		}
 	}
 }

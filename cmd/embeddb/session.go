@@ -51,9 +51,7 @@ type session struct {
 	changes   bool   // .changes on: print the rows each statement changed
 	total     int64  // rows changed since the start, for .changes
 
-	// interactive is set when the input is typed (the REPL, -interactive).
-	interactive bool
-	progress    bool // draw progress bars on errw (it is a terminal)
+	progress bool // draw progress bars on errw (it is a terminal)
 	// screen is standard output when it is a terminal: vectors are
 	// shortened, and tables wider than it are printed record by record.
 	screen *os.File
