@@ -284,9 +284,12 @@ func (m Main) Run(ctx context.Context, args []string) int {
 		return check(ctx, c.check, stdout, stderr)
 	}
 
-	interactive := !c.hasSQL && len(c.files) == 0 && isTerminal(stdin) && isTerminal(stdout)
-	prompting := c.interactive || (interactive && !c.batch)
-	interactive = interactive && !c.batch
+	// The input is typed (prompts, and errors do not stop it) when there
+	// is no SQL or script to run instead and -interactive says so or both
+	// ends are a terminal; the line editor needs the terminal.
+	typed := !c.hasSQL && len(c.files) == 0
+	interactive := typed && !c.batch && isTerminal(stdin) && isTerminal(stdout)
+	prompting := interactive || (typed && c.interactive)
 	if !interactive {
 		// Ctrl-C stops the running statement, which leaves the database
 		// as it was, and the script. (The REPL handles signals itself.)

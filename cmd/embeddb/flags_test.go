@@ -54,6 +54,7 @@ func TestMain_Run_ShellFlags(t *testing.T) {
 		{"Interactive", "SELECT 1 AS a;\nSELECT * FROM nosuch;\nSELECT\n 2;\n", []string{"-interactive", "-csv", path}, 0,
 			"embeddb dev. Enter \".help\" for usage hints, Ctrl-D to exit.\nembeddb> SELECT 1 AS a;\n1\nembeddb> SELECT * FROM nosuch;\nembeddb> SELECT\n   ...>  2;\n2\nembeddb> ",
 			"error: 1:15: unknown table \"nosuch\"\nSELECT * FROM nosuch;\n              ^\n"},
+		{"InteractiveSQL", "SELECT 9;\n", []string{"-interactive", "-csv", path, "SELECT 1"}, 0, "1\n", ""},
 		{"ErrBatchInteractive", "", []string{"-batch", "-interactive", path}, 1, "", "embeddb: -batch and -interactive contradict each other\nRun 'embeddb -help' for usage.\n"},
 	}
 	for _, tt := range tests {
