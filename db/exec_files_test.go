@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/embeddb/embeddb/db/vecfile"
-	"github.com/embeddb/embeddb/internal/half"
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // sharedTestdata returns ../shared/testdata, or skips the test.
@@ -76,7 +76,7 @@ func TestExec_QwenTokenizer(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	raw := make([]byte, rows*dim*2)
 	for i := 0; i < rows*dim; i++ {
-		binary.LittleEndian.PutUint16(raw[2*i:], half.Float32ToBFloat16(rng.Float32()*2-1))
+		binary.LittleEndian.PutUint16(raw[2*i:], vec.Float32ToBFloat16(rng.Float32()*2-1))
 	}
 	if err := w.WriteRaw(nil, raw); err != nil {
 		t.Fatal(err)
@@ -98,9 +98,9 @@ func TestExec_QwenTokenizer(t *testing.T) {
 	}
 	for _, r := range emb.Rows {
 		id := r[1].(int64)
-		vec := r[2].([]float32)
-		for j, f := range vec {
-			want := half.BFloat16ToFloat32(binary.LittleEndian.Uint16(raw[2*(int(id)*dim+j):]))
+		row := r[2].([]float32)
+		for j, f := range row {
+			want := vec.BFloat16ToFloat32(binary.LittleEndian.Uint16(raw[2*(int(id)*dim+j):]))
 			if f != want {
 				t.Fatalf("EMBED row %d element %d = %v, the file holds %v", id, j, f, want)
 			}

@@ -13,7 +13,7 @@ import (
 
 	"github.com/embeddb/embeddb/db"
 	"github.com/embeddb/embeddb/db/vecfile"
-	"github.com/embeddb/embeddb/internal/half"
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // benchFiles makes, once per run (or once for good in EMBEDDB_BENCH_FILES),
@@ -95,7 +95,7 @@ func makeBenchFiles(dir string) error {
 	for r := 0; r < qrows; r += 1024 {
 		n := min(1024, qrows-r)
 		for i := 0; i < n*qdim; i++ {
-			binary.LittleEndian.PutUint16(raw[2*i:], half.Float32ToBFloat16(float32(rng.NormFloat64()*0.02)))
+			binary.LittleEndian.PutUint16(raw[2*i:], vec.Float32ToBFloat16(float32(rng.NormFloat64()*0.02)))
 		}
 		if err := w.WriteRaw(nil, raw[:n*qdim*2]); err != nil {
 			return err

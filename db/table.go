@@ -150,7 +150,7 @@ func (s TableSpec) meta(now time.Time) (*tableMeta, error) {
 	if s.Dim < 1 || s.Dim > 1<<16 {
 		return nil, fmt.Errorf("db: dimension must be between 1 and 65536, got %d", s.Dim)
 	}
-	if !s.Elem.valid() {
+	if !s.Elem.Valid() {
 		return nil, fmt.Errorf("db: unknown element type %d", s.Elem)
 	}
 	metric, err := validMetric(s.Metric)
@@ -206,7 +206,7 @@ func openTableID(tx *bolt.Tx, id uint64) (*table, error) {
 	if err := json.Unmarshal(raw, t.meta); err != nil {
 		return nil, fmt.Errorf("%w: info of table id %d: %v", ErrCorrupt, id, err)
 	}
-	if t.meta.Dim < 1 || !t.meta.Elem.valid() || t.meta.ChunkRows < 1 {
+	if t.meta.Dim < 1 || !t.meta.Elem.Valid() || t.meta.ChunkRows < 1 {
 		return nil, fmt.Errorf("%w: info of table id %d is invalid", ErrCorrupt, id)
 	}
 	if v := b.Get(keyVer); len(v) == 8 {

@@ -3,6 +3,8 @@ package vecfile
 import (
 	"fmt"
 	"strings"
+
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // Format is a vector file format.
@@ -74,54 +76,29 @@ func ParseFormat(name string) (Format, error) {
 	return FormatAuto, fmt.Errorf("%w: format %q (want word2vec, word2vec-binary, glove, npy or safetensors)", ErrInvalidOption, name)
 }
 
-// DType is the element type of a matrix.
-type DType int
+// DType is the element type of a matrix. It is the project's one element
+// type, which db.ElemType also names, so a file's type and a table's pass
+// between them unconverted. String returns "float32", "float16" or
+// "bfloat16"; Size the size of one element in bytes, or 0 for an invalid
+// DType.
+type DType = vec.Elem
 
 // The element types. Text and word2vec binary files are always Float32.
 const (
 	// Float32 is IEEE 754 binary32, the zero value.
-	Float32 DType = iota
+	Float32 = vec.Float32
 	// Float16 is IEEE 754 binary16 (safetensors "F16", NumPy "<f2").
-	Float16
+	Float16 = vec.Float16
 	// BFloat16 is bfloat16, the upper half of a float32 (safetensors "BF16").
-	BFloat16
+	BFloat16 = vec.BFloat16
 )
-
-// String returns "float32", "float16" or "bfloat16".
-func (d DType) String() string {
-	switch d {
-	case Float32:
-		return "float32"
-	case Float16:
-		return "float16"
-	case BFloat16:
-		return "bfloat16"
-	}
-	return fmt.Sprintf("DType(%d)", int(d))
-}
-
-// Size returns the size of one element in bytes, or 0 for an invalid DType.
-func (d DType) Size() int {
-	switch d {
-	case Float32:
-		return 4
-	case Float16, BFloat16:
-		return 2
-	}
-	return 0
-}
 
 // ParseDType returns the element type with the given name, case-insensitively:
 // "float32" ("f32", "fp32"), "float16" ("f16", "fp16", "half") or "bfloat16"
 // ("bf16").
 func ParseDType(name string) (DType, error) {
-	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "float32", "f32", "fp32", "float":
-		return Float32, nil
-	case "float16", "f16", "fp16", "half":
-		return Float16, nil
-	case "bfloat16", "bf16":
-		return BFloat16, nil
+	if d, ok := vec.ParseElem(name); ok {
+		return d, nil
 	}
 	return Float32, fmt.Errorf("%w: element type %q (want float32, float16 or bfloat16)", ErrInvalidOption, name)
 }

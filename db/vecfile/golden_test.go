@@ -126,7 +126,7 @@ func elem(b []byte, dt vecfile.DType) float32 {
 	return math.Float32frombits(binary.LittleEndian.Uint32(b))
 }
 
-// f16 widens binary16 independently of internal/half, as a cross-check.
+// f16 widens binary16 independently of internal/vec, as a cross-check.
 func f16(h uint16) float32 {
 	sign := float32(1)
 	if h&0x8000 != 0 {

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/embeddb/embeddb/internal/half"
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 var npyMagic = []byte("\x93NUMPY")
@@ -448,9 +448,9 @@ func grow(b *[]byte, n int) []byte {
 func widen(data []byte, dt DType, i int) float32 {
 	switch dt {
 	case Float16:
-		return half.Float16ToFloat32(binary.LittleEndian.Uint16(data[2*i:]))
+		return vec.Float16ToFloat32(binary.LittleEndian.Uint16(data[2*i:]))
 	case BFloat16:
-		return half.BFloat16ToFloat32(binary.LittleEndian.Uint16(data[2*i:]))
+		return vec.BFloat16ToFloat32(binary.LittleEndian.Uint16(data[2*i:]))
 	}
 	return math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:]))
 }

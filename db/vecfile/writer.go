@@ -17,7 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/embeddb/embeddb/internal/atomicfile"
-	"github.com/embeddb/embeddb/internal/half"
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // Writer writes a vector file. It writes to a temporary file beside the
@@ -446,9 +446,9 @@ func putRow(dst []byte, dt DType, row []float32) {
 func putElem(dst []byte, dt DType, j int, f float32) {
 	switch dt {
 	case Float16:
-		binary.LittleEndian.PutUint16(dst[2*j:], half.Float32ToFloat16(f))
+		binary.LittleEndian.PutUint16(dst[2*j:], vec.Float32ToFloat16(f))
 	case BFloat16:
-		binary.LittleEndian.PutUint16(dst[2*j:], half.Float32ToBFloat16(f))
+		binary.LittleEndian.PutUint16(dst[2*j:], vec.Float32ToBFloat16(f))
 	default:
 		binary.LittleEndian.PutUint32(dst[4*j:], math.Float32bits(f))
 	}

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/embeddb/embeddb/db/vecfile"
-	"github.com/embeddb/embeddb/internal/half"
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 func dirEntries(t *testing.T, dir string) []string {
@@ -84,9 +84,9 @@ func TestWriter_RoundTrip(t *testing.T) {
 				want := f
 				switch tt.dt {
 				case vecfile.Float16:
-					want = half.Float16ToFloat32(half.Float32ToFloat16(f))
+					want = vec.Float16ToFloat32(vec.Float32ToFloat16(f))
 				case vecfile.BFloat16:
-					want = half.BFloat16ToFloat32(half.Float32ToBFloat16(f))
+					want = vec.BFloat16ToFloat32(vec.Float32ToBFloat16(f))
 				}
 				got := tab.vecs[i]
 				if math.Float32bits(got) != math.Float32bits(want) && !(got != got && want != want) {
@@ -105,7 +105,7 @@ func TestWriter_RoundTrip(t *testing.T) {
 func TestWriter_WriteRaw(t *testing.T) {
 	raw := make([]byte, 0, 12)
 	for _, f := range []float32{1.5, -2, 3.25, 1e-3, 65504, float32(math.Copysign(0, -1))} {
-		raw = binary.LittleEndian.AppendUint16(raw, half.Float32ToBFloat16(f))
+		raw = binary.LittleEndian.AppendUint16(raw, vec.Float32ToBFloat16(f))
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "m.safetensors")
