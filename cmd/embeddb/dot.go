@@ -234,11 +234,19 @@ func (s *session) tablesNamed(ctx context.Context, args []string) ([]*db.TableIn
 	if len(args) == 1 {
 		in, err := s.db.Table(ctx, args[0])
 		if err != nil {
-			return nil, err
+			return nil, tableError(args[0], err)
 		}
 		return []*db.TableInfo{in}, nil
 	}
 	return s.db.Tables(ctx)
+}
+
+// tableError words a missing table as the SQL errors do.
+func tableError(name string, err error) error {
+	if errors.Is(err, db.ErrNoTable) {
+		return fmt.Errorf("unknown table %q", name)
+	}
+	return err
 }
 
 func dotSchema(s *session, ctx context.Context, args []string, _ source) (bool, error) {
