@@ -146,7 +146,8 @@ func shellCommand(cmdline string) *exec.Cmd {
 
 // open opens the database at path with opts ("" for a temporary one,
 // deleted when it is closed) and makes it the session's, closing the one
-// open before. When path cannot be opened, the old database stays open.
+// open before. When path cannot be opened, the old database stays open,
+// unless it was the same file.
 func (s *session) open(path string, opts db.Options) error {
 	tempDir := ""
 	if path == "" {
@@ -157,13 +158,14 @@ func (s *session) open(path string, opts db.Options) error {
 		tempDir, path = dir, filepath.Join(dir, "temp.db")
 		fmt.Fprintln(s.errw, "note: no database file given: using a temporary database, deleted at exit")
 	}
-	d, err := db.Open(path, &opts)
-	if err != nil && s.db != nil && samePath(path, s.db.Path()) {
-		// The same file again: it is locked by ourselves.
-		if err = s.closeDB(); err == nil {
-			d, err = db.Open(path, &opts)
+	if s.db != nil && samePath(path, s.db.Path()) {
+		// The same file again: this process holds its lock, so it must
+		// be closed first (and stays closed if it cannot be opened).
+		if err := s.closeDB(); err != nil {
+			return err
 		}
 	}
+	d, err := db.Open(path, &opts)
 	if err != nil {
 		if tempDir != "" {
 			os.RemoveAll(tempDir)

@@ -47,6 +47,8 @@ INSERT INTO pets VALUES ('emu', [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
 .tables
 .open --new test.db
 .tables
+.open data/bad.csv
+.tables
 .open --bogus
 .width x
 .timeout soon
