@@ -315,27 +315,7 @@ func (m Main) Run(ctx context.Context, args []string) int {
 	closeAll := sync.OnceFunc(func() { closeErr = s.closeDB() })
 	defer closeAll()
 
-	// Typed input ends with status 0 whatever failed on the way (as
-	// sqlite3); a script's errors make it 1.
-	status := 0
-	switch {
-	case s.startup(ctx, c):
-		status = 1 // -bail and an error in the start-up commands, or .quit
-		if s.quit && !s.failed {
-			status = 0
-		}
-	case interactive:
-		status = s.repl(ctx, closeAll)
-	case prompting:
-		s.banner()
-		s.run(ctx, &promptReader{in: newScriptReader(stdin), out: s.stdout},
-			source{prompt: promptNew, more: promptMore, typed: true, relative: true})
-	default:
-		s.batch(ctx, c, stdin)
-		if s.failed {
-			status = 1
-		}
-	}
+	status := s.runAll(ctx, c, stdin, interactive, prompting, closeAll)
 	s.endOutput()
 	s.flush()
 	closeAll()
@@ -344,6 +324,32 @@ func (m Main) Run(ctx context.Context, args []string) int {
 		status = 1
 	}
 	return status
+}
+
+// runAll runs the start-up commands, then the REPL, the typed input of
+// -interactive, or the scripts, and returns the exit status. Typed input
+// ends with status 0 whatever failed on the way (as sqlite3); a script's
+// errors make it 1.
+func (s *session) runAll(ctx context.Context, c *config, stdin io.Reader, interactive, prompting bool, closeAll func()) int {
+	switch {
+	case s.startup(ctx, c):
+		if s.quit && !s.failed {
+			return 0
+		}
+		return 1 // -bail and an error in the start-up commands
+	case interactive:
+		return s.repl(ctx, closeAll)
+	case prompting:
+		s.banner()
+		s.run(ctx, &promptReader{in: newScriptReader(stdin), out: s.stdout},
+			source{prompt: promptNew, more: promptMore, typed: true, relative: true})
+		return 0
+	}
+	s.batch(ctx, c, stdin)
+	if s.failed {
+		return 1
+	}
+	return 0
 }
 
 // newSession makes the session the command line asks for, writing to

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -278,7 +279,11 @@ func dotDatabases(s *session, _ context.Context, _ []string, _ source) (bool, er
 	if s.db.ReadOnly() {
 		mode = "r/o"
 	}
-	fmt.Fprintf(s.out, "main: %s %s\n", s.db.Path(), mode)
+	path := s.db.Path()
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs // as sqlite3 shows it
+	}
+	fmt.Fprintf(s.out, "main: %s %s\n", path, mode)
 	return false, nil
 }
 
