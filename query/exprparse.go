@@ -208,11 +208,16 @@ func (p *exprParser) likeIn(at Position, x Expr, not bool) (Expr, error) {
 // list parses expressions separated by commas up to the closing bracket,
 // which it consumes; the opening one is consumed already.
 func (p *exprParser) list(closing string, mayBeEmpty bool) ([]Expr, error) {
+	return p.listInto(nil, closing, mayBeEmpty)
+}
+
+// listInto is list appending to out, which the caller may allocate with
+// the capacity it expects.
+func (p *exprParser) listInto(out []Expr, closing string, mayBeEmpty bool) ([]Expr, error) {
 	if mayBeEmpty && p.isPunct(closing) {
 		p.next()
-		return nil, nil
+		return out, nil
 	}
-	var out []Expr
 	for {
 		e, err := p.operand()
 		if err != nil {

@@ -41,8 +41,11 @@ func (r *rowReader) next() (row Row, ok bool, err error) {
 	if !r.isPunct("(") {
 		return Row{}, false, r.fail(r.p.expected("'('"))
 	}
+	r.lex.reuse()
 	row.Pos = position(r.lex.Next().Pos)
-	if row.Values, err = r.p.list(")", false); err != nil {
+	// Most rows are (word, vector): room for two values spares a
+	// reallocation per row.
+	if row.Values, err = r.p.listInto(make([]Expr, 0, 2), ")", false); err != nil {
 		return Row{}, false, r.fail(err)
 	}
 	r.rows++
@@ -92,6 +95,15 @@ func (l *rowLexer) read() *lexer.Token {
 	t, _ := l.cl.Next() // a chunkLexer never fails
 	l.slab = append(l.slab, t)
 	return &l.slab[len(l.slab)-1]
+}
+
+// reuse lets the tokens before the next one be overwritten: the parser
+// holds none of them between rows (nodes copy what they need of a token),
+// so the tokens of a million rows need not all become garbage.
+func (l *rowLexer) reuse() {
+	cur := *l.cur
+	l.slab = append(l.slab[:0], cur)
+	l.cur = &l.slab[0]
 }
 
 // Peek returns the next token.
