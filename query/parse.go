@@ -266,7 +266,7 @@ func (c *chunk) parse() (Statement, error) {
 	// the end: appending to one slice would allocate some five times its
 	// final size for a million rows, as it grows by a quarter at a time.
 	var blocks [][]Row
-	block, n := make([]Row, 0, 16), 0
+	block, n := make([]Row, 0, 4), 0
 	for {
 		r, ok, err := c.rows.next()
 		if err != nil {
@@ -282,9 +282,12 @@ func (c *chunk) parse() (Statement, error) {
 		block = append(block, r)
 		n++
 	}
-	ins.Rows = make([]Row, 0, n)
-	for _, b := range append(blocks, block) {
-		ins.Rows = append(ins.Rows, b...)
+	ins.Rows = block
+	if len(blocks) > 0 {
+		ins.Rows = make([]Row, 0, n)
+		for _, b := range append(blocks, block) {
+			ins.Rows = append(ins.Rows, b...)
+		}
 	}
 	ins.End = c.end
 	return ins, nil
