@@ -162,6 +162,11 @@ func (s *session) dot(ctx context.Context, name string, args []string, src sourc
 	if c == nil {
 		return false, fmt.Errorf("unknown command (enter \".help\" for the list)")
 	}
+	if s.refuse != nil {
+		if err := s.refuse(c.name); err != nil {
+			return false, err
+		}
+	}
 	if len(args) < c.min || (c.max >= 0 && len(args) > c.max) {
 		return false, fmt.Errorf("usage: %s", strings.TrimSpace(c.name+" "+c.args))
 	}

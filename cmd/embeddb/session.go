@@ -29,6 +29,9 @@ type session struct {
 	// exec runs a statement: db.Run, except in tests that must not run
 	// some statements (a fuzzer must not EXPORT over files).
 	exec func(context.Context, query.Statement) (*db.Rows, error)
+	// refuse, if not nil, vets each dot-command (by its canonical name)
+	// before it runs: a fuzzer must not write files or run commands.
+	refuse func(name string) error
 	// out is where results go: stdout, or the file or pipe of .output or
 	// .once. It is flushed after every statement.
 	out    *bufio.Writer
