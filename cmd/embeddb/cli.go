@@ -40,13 +40,14 @@ type Main struct {
 	Stderr io.Writer
 }
 
-const usage = `Usage: embeddb [flags] [DBFILE] [SQL]
+const usage = `Usage: embeddb [flags] [DBFILE] [SQL...]
 
 Opens the database DBFILE (made if it does not exist; with no DBFILE, or "",
 a temporary database that is deleted at exit) and runs SQL, or the scripts
 given with -f, or the statements read from standard input. When standard
 input is a terminal and there is nothing else to run, it starts an
-interactive shell. SQL may hold dot-commands too: embeddb a.db .dump
+interactive shell. Each SQL argument is run in turn; it may be a
+dot-command too: embeddb a.db .dump
 
 Flags:
   -f FILE       run the script FILE (repeatable; then SQL, if given)
@@ -113,7 +114,7 @@ type config struct {
 	memLimit    int64
 
 	dbPath string
-	sql    string
+	sql    []string // the SQL arguments, run in turn
 	hasSQL bool
 }
 
@@ -144,15 +145,11 @@ func parseArgs(args []string) (*config, error) {
 	if c.check != "" && len(pos) > 0 {
 		return nil, fmt.Errorf("-check takes no DBFILE or SQL: %q", pos[0])
 	}
-	switch len(pos) {
-	case 2:
-		c.sql, c.hasSQL = pos[1], true
-		fallthrough
-	case 1:
+	if len(pos) > 0 {
 		c.dbPath = pos[0]
-	case 0:
-	default:
-		return nil, fmt.Errorf("too many arguments: %q (put the SQL in quotes)", pos[2])
+	}
+	if len(pos) > 1 {
+		c.sql, c.hasSQL = pos[1:], true
 	}
 	if looksLikeSQL(c.dbPath) {
 		return nil, fmt.Errorf("%q looks like SQL, not a database file: the file comes first (embeddb DBFILE SQL; \"\" for a temporary database)", c.dbPath)
@@ -430,7 +427,13 @@ func (s *session) batch(ctx context.Context, c *config, stdin io.Reader) {
 	}
 	switch {
 	case c.hasSQL:
-		s.run(ctx, newScriptReader(strings.NewReader(c.sql)), source{})
+		// Each argument is an input of its own, as in sqlite3: a
+		// dot-command or statements.
+		for _, sql := range c.sql {
+			if s.run(ctx, newScriptReader(strings.NewReader(sql)), source{}) {
+				return
+			}
+		}
 	case len(c.files) == 0:
 		s.run(ctx, newScriptReader(stdin), source{name: "stdin"})
 	}

@@ -52,11 +52,12 @@ func TestMain_Run_Flags(t *testing.T) {
 		wantStderr string // a regexp
 	}{
 		{"Version", []string{"-version"}, 0, `^embeddb dev\n$`, `^$`},
-		{"Help", []string{"-help"}, 0, `(?s)^Usage: embeddb \[flags\] \[DBFILE\] \[SQL\].*-mode MODE`, `^$`},
+		{"Help", []string{"-help"}, 0, `(?s)^Usage: embeddb \[flags\] \[DBFILE\] \[SQL\.\.\.\].*-mode MODE`, `^$`},
 		{"HelpShort", []string{"-h"}, 0, `^Usage: embeddb`, `^$`},
 		{"ErrUnknownFlag", []string{"-nope"}, 1, `^$`, `^embeddb: flag provided but not defined: -nope\nRun 'embeddb -help' for usage.\n$`},
 		{"ErrBadMode", []string{"-mode", "xml"}, 1, `^$`, `invalid value "xml" for flag -mode: unknown mode "xml" \(table, box, markdown, column, list, line, csv, tsv, json, jsonl, quote or insert\)`},
-		{"ErrTooManyArgs", []string{filepath.Join(dir, "a.db"), "SELECT", "1"}, 1, `^$`, `too many arguments: "1" \(put the SQL in quotes\)`},
+		{"SeveralSQLArguments", []string{filepath.Join(dir, "a.db"), "SELECT 1 AS a", ".mode csv", "SELECT 2 AS b"}, 0, `^\+---\+\n\| a \|\n\+---\+\n\| 1 \|\n\+---\+\n2\n$`, `^$`},
+		{"ErrUnquotedSQL", []string{filepath.Join(dir, "a.db"), "SELECT", "1"}, 1, `^$`, `^error: 1:7: expected expression, found end of input\nSELECT\n      \^\n$`},
 		{"ErrSQLAsDBFile", []string{"SELECT 1 + 1"}, 1, `^$`, `"SELECT 1 \+ 1" looks like SQL, not a database file`},
 		{"ErrDotCommandAsDBFile", []string{".tables"}, 1, `^$`, `"\.tables" looks like SQL`},
 		{"ErrReadOnlyTemp", []string{"-readonly"}, 1, `^$`, `-readonly needs a DBFILE`},

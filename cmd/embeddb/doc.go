@@ -4,9 +4,10 @@
 //
 // Usage:
 //
-//	embeddb [flags] [DBFILE] [SQL]
+//	embeddb [flags] [DBFILE] [SQL...]
 //
-// With SQL it runs it and exits. Without, it reads statements from standard
+// With SQL it runs it and exits (each argument in turn, as sqlite3 does;
+// an argument may be a dot-command). Without, it reads statements from standard
 // input when that is not a terminal (embeddb words.db < train.sql), and
 // opens the REPL when it is. -f FILE runs a script instead (repeatable).
 // With no DBFILE (or ""), the database is a temporary file, deleted at
