@@ -36,8 +36,8 @@
 // [TABLE], .databases, .mode [MODE] [TABLE], .header on|off, .separator
 // SEP, .nullvalue TEXT, .width N..., .vectors full|short|auto|N, .echo
 // on|off, .changes on|off, .timer on|off, .bail on|off, .timeout MS,
-// .print TEXT..., .shell CMD (.system), .show, .read FILE, .help
-// [COMMAND], .quit (.exit).
+// .backup FILE (.save), .print TEXT..., .shell CMD (.system), .show,
+// .read FILE, .help [COMMAND], .quit (.exit).
 //
 // .dump writes SQL that makes each table again (CREATE TABLE), inserts its
 // rows in id order (stand-in rows, deleted at the end, keep the ids of

@@ -29,10 +29,13 @@ type dotCommand struct {
 var dotCommands []dotCommand
 
 // dotAliases are other names of commands, as sqlite3 has them.
-var dotAliases = map[string]string{".headers": ".header", ".system": ".shell", ".indices": ".indexes"}
+var dotAliases = map[string]string{".save": ".backup", ".headers": ".header", ".system": ".shell", ".indices": ".indexes"}
 
 func init() {
 	dotCommands = []dotCommand{
+		{".backup", "FILE", "write a copy of the database to FILE (as BACKUP TO 'FILE')",
+			"The copy is of one moment, made while reads and writes go on; it replaces FILE when\n" +
+				"complete. .save is the same.", 1, 1, dotBackup},
 		{".bail", "on|off", "stop a script at its first error (on by default in scripts)", "", 1, 1, dotBail},
 		{".changes", "on|off", "print how many rows each statement changed",
 			"After each statement: changes: N   total_changes: M (INSERT and DELETE change rows).", 1, 1, dotChanges},
@@ -405,6 +408,11 @@ func dotShell(s *session, ctx context.Context, args []string, _ source) (bool, e
 	if errors.As(err, &exit) {
 		return false, fmt.Errorf("the command exited with status %d", exit.ExitCode())
 	}
+	return false, err
+}
+
+func dotBackup(s *session, ctx context.Context, args []string, _ source) (bool, error) {
+	_, err := s.db.Backup(ctx, args[0])
 	return false, err
 }
 

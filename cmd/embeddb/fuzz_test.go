@@ -34,7 +34,7 @@ func safeExec(d *db.DB) func(context.Context, query.Statement) (*db.Rows, error)
 // write files, open another database or run commands.
 func refuseFiles(name string) error {
 	switch name {
-	case ".read", ".output", ".once", ".import", ".open", ".shell":
+	case ".read", ".output", ".once", ".import", ".open", ".shell", ".backup":
 		return errNotInFuzz
 	}
 	return nil

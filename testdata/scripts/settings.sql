@@ -35,6 +35,10 @@ SELECT VECTOR('cat') AS v FROM pets;
 CREATE INDEX ON pets USING hnsw;
 .indexes
 .indexes pets
+.backup copy.db
+.open copy.db
+.indexes
+.save test.db
 .indexes nosuch
 .help .dump
 .help mode
