@@ -77,9 +77,9 @@ torture:
 		-torture.rounds=$(TORTURE_ROUNDS) $(if $(TORTURE_SEED),-torture.seed=$(TORTURE_SEED))
 
 # Flips one random byte of a database of every table kind per round and runs
-# SELECT, NEAREST, VECTOR, CHECK DATABASE and VACUUM INTO on it in the embeddb
-# command, each bounded in time and memory: any crash, hang or memory bound
-# hit fails it. Needs prlimit (util-linux); FLIP_SEED repeats a run.
+# SELECT, NEAREST, VECTOR, CHECK DATABASE, VACUUM INTO and VACUUM on it in
+# the embeddb command, each bounded in time and memory: any crash, hang or
+# memory bound hit fails it. Needs prlimit (util-linux); FLIP_SEED repeats a run.
 FLIP_ROUNDS ?= 1000
 torture-flip:
 	$(GO) test -v -count=1 -timeout 3h -run '^TestFlip$$' ./internal/torture -args \

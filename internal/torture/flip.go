@@ -45,7 +45,7 @@ type FlipReport struct {
 	Same     int            // the undamaged file's answer
 	Corrupt  int            // refused with ErrCorrupt
 	Found    int            // CHECK DATABASE answered with problems
-	Copied   int            // VACUUM INTO made a copy on which CHECK reports problems
+	Copied   int            // VACUUM (INTO) made a file on which CHECK reports problems
 	Errors   map[string]int // other clean errors, by message
 	Silent   map[string]int // a different answer and exit 0, by the kind of byte flipped
 	Crashes  []string       // signal, Go fatal error or panic: round, statement and output
@@ -60,7 +60,7 @@ func (r FlipReport) Failed() bool {
 
 // String summarises the report in one line.
 func (r FlipReport) String() string {
-	return fmt.Sprintf("%d rounds, %d commands: %d same answer, %d refused as corrupt, %d CHECKs reporting problems, %d VACUUM copies CHECK faults, %d other errors %s, %d silently different %s, %d crashes, %d hangs, %d over the memory bound",
+	return fmt.Sprintf("%d rounds, %d commands: %d same answer, %d refused as corrupt, %d CHECKs reporting problems, %d VACUUMed files CHECK faults, %d other errors %s, %d silently different %s, %d crashes, %d hangs, %d over the memory bound",
 		r.Rounds, r.Commands, r.Same, r.Corrupt, r.Found, r.Copied, total(r.Errors), counts(r.Errors), total(r.Silent), counts(r.Silent),
 		len(r.Crashes), len(r.Hangs), len(r.OverMem))
 }
@@ -112,6 +112,7 @@ var flipStatements = []string{
 	"SELECT VECTOR('{w}') FROM {t}",
 	"CHECK DATABASE",
 	"VACUUM INTO '{f}'", // then CHECK and a count on the copy
+	"VACUUM",            // then CHECK and a count on the compacted file
 }
 
 // statement fills in a statement of flipStatements.
@@ -255,8 +256,9 @@ type result struct {
 	class, out string
 }
 
-// run writes file to a scratch copy and runs sql on it. VACUUM INTO is
-// followed by a command that checks the copy and counts a table's rows:
+// run writes file to a scratch copy and runs sql on it. VACUUM and VACUUM
+// INTO are followed by commands that check the result and count a table's
+// rows:
 // its output is that command's, or if CHECK reports problems on the copy,
 // class "copied" and CHECK's output.
 func (f *flipper) run(ctx context.Context, file []byte, sql, table string) result {
@@ -270,14 +272,17 @@ func (f *flipper) run(ctx context.Context, file []byte, sql, table string) resul
 	if res.class != "ok" || !strings.HasPrefix(sql, "VACUUM") {
 		return res
 	}
-	res = f.command(ctx, f.vacuumPath(), "CHECK DATABASE")
+	if strings.HasPrefix(sql, "VACUUM INTO") {
+		path = f.vacuumPath()
+	}
+	res = f.command(ctx, path, "CHECK DATABASE")
 	if res.class == "ok" && f.checkOK != "" && res.out != f.checkOK {
 		return result{"copied", res.out}
 	}
 	if res.class != "ok" {
 		return res
 	}
-	return f.command(ctx, f.vacuumPath(), "SELECT COUNT(*) FROM "+table)
+	return f.command(ctx, path, "SELECT COUNT(*) FROM "+table)
 }
 
 // command runs `embeddb FILE SQL` under the time and memory bounds.

@@ -19,9 +19,9 @@ var (
 )
 
 // TestFlip flips one random byte of a database of every table kind per
-// round and runs SELECT, NEAREST, VECTOR, CHECK DATABASE and VACUUM INTO
-// on it in the embeddb command: no command may crash, hang or exceed its
-// memory bound. A short run is part of the test suite; make torture-flip
+// round and runs SELECT, NEAREST, VECTOR, CHECK DATABASE, VACUUM INTO and
+// VACUUM on it in the embeddb command: no command may crash, hang or
+// exceed its memory bound. A short run is part of the test suite; make torture-flip
 // runs 1000 rounds.
 func TestFlip(t *testing.T) {
 	if testing.Short() {
