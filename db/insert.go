@@ -9,7 +9,7 @@ import (
 )
 
 // insertBatch is how many rows an INSERT reads, evaluates and writes at a
-// time: between batches it checks its context and its memory.
+// time: between batches it checks its context.
 const insertBatch = 1024
 
 // rowSource hands an INSERT its rows, up to max at a time, and none at the
@@ -60,12 +60,14 @@ func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
 				if err := w.write(&batch[i]); err != nil {
 					return err
 				}
+				n++
+				// After each row, not each batch: a batch of rows of
+				// 65536 dimensions is 256 MiB.
+				if err := w.checkMemory(e.d.opts.MemoryLimit, n); err != nil {
+					return err
+				}
 			}
-			n += len(batch)
 			if err := e.ctx.Err(); err != nil {
-				return err
-			}
-			if err := w.checkMemory(e.d.opts.MemoryLimit, n); err != nil {
 				return err
 			}
 		}

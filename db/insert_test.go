@@ -121,7 +121,7 @@ func TestExec_Insert_MemoryLimit(t *testing.T) {
 	mustExec(t, d, "CREATE TABLE t (dim = 64)")
 	execLong(t, d, insertScript(100, 64, "")) // some 60 KiB: well within
 	_, err = d.Exec(context.Background(), "DELETE FROM t; "+insertScript(5000, 64, ""))
-	const want = "1:16: INSERT INTO t: the transaction holding its first 2048 rows needs about 1.35 MiB, " +
+	const want = "1:16: INSERT INTO t: the transaction holding its first 1522 rows needs about 1 MiB, " +
 		"over the memory limit of 1 MiB; insert the rows in several statements, load them from a file with IMPORT, or raise the limit"
 	if !errors.Is(err, db.ErrTooLarge) || err.Error() != want {
 		t.Fatalf("INSERT of 5000 rows of 256 bytes with a limit of 1 MiB = %.300v, want ErrTooLarge: %s", err, want)
