@@ -160,6 +160,8 @@ type walkItem struct {
 	min, max []byte
 }
 
+// newPageWalk starts a walk of the snapshot m describes in a file of size
+// bytes, capping the high-water mark at the pages the file holds.
 func newPageWalk(ctx context.Context, f *os.File, pageSize, size int64, m walkMeta) *pageWalk {
 	w := &pageWalk{ctx: ctx, f: f, pageSize: uint64(pageSize), pgid: m.pgid}
 	if pages := uint64(size / pageSize); m.pgid > pages {
@@ -170,6 +172,7 @@ func newPageWalk(ctx context.Context, f *os.File, pageSize, size int64, m walkMe
 	return w
 }
 
+// report adds a problem, or counts it once maxPageProblems are listed.
 func (w *pageWalk) report(format string, a ...any) {
 	if len(w.problems) >= maxPageProblems {
 		w.more++
@@ -211,7 +214,7 @@ func (w *pageWalk) walk(m walkMeta) {
 	}
 }
 
-// readSpan reads the first page of the span starting at page id (which
+// readPage reads the first page of the span starting at page id (which
 // the caller has checked is below pgid). Later bytes are read on demand.
 func (w *pageWalk) readPage(id uint64) (*pageSpan, error) {
 	w.reads++
@@ -355,6 +358,7 @@ func (w *pageWalk) inOrder(s *pageSpan, i int, key, prev []byte, it walkItem) bo
 	return false
 }
 
+// trimKey shortens a key for a problem's line: keys may be 32 KiB.
 func trimKey(k []byte) []byte { return k[:min(len(k), 16)] }
 
 // branch checks a branch page and queues its children, each with the key
@@ -396,6 +400,7 @@ func (w *pageWalk) branch(s *pageSpan, it walkItem) {
 	}
 }
 
+// prevKey returns the key before element i, or nil for the first.
 func prevKey(keys [][]byte, i int) []byte {
 	if i == 0 {
 		return nil
