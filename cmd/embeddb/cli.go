@@ -439,8 +439,10 @@ func (s *session) batch(ctx context.Context, c *config, stdin io.Reader) {
 	}
 }
 
-// promptReader reads a script a line at a time and writes a prompt before
-// each line, for -interactive when standard input is not a terminal.
+// promptReader reads a script a line at a time for -interactive when
+// standard input is not a terminal, and writes each prompt and the line
+// read after it, as a terminal would show them: the output reads as a
+// transcript of a session (sqlite3 writes only the prompts).
 type promptReader struct {
 	in  lineReader
 	out *bufio.Writer
