@@ -48,6 +48,10 @@ func execLong(t *testing.T, d *db.DB, sql string) {
 	}
 }
 
+// streamed is the length from which Exec reads a script as it runs it;
+// the tests' long scripts must reach it.
+const streamed = 1 << 20
+
 // rowCount returns COUNT(*) of table t.
 func rowCount(t *testing.T, d *db.DB) int64 {
 	t.Helper()
@@ -63,7 +67,11 @@ func TestExec_Insert_Streamed(t *testing.T) {
 		t.Run(strconv.Itoa(n), func(t *testing.T) {
 			d := MustOpenDB(t)
 			mustExec(t, d, "CREATE TABLE t (dim = 20)")
-			execLong(t, d, insertScript(n, 20, ";\nSELECT 1"))
+			script := insertScript(n, 20, ";\nSELECT 1")
+			if n == 5000 && len(script) < streamed {
+				t.Fatalf("the script has %d bytes, too few to be streamed", len(script))
+			}
+			execLong(t, d, script)
 			if got := rowCount(t, d); got != int64(n) {
 				t.Fatalf("COUNT(*) = %d, want %d", got, n)
 			}
@@ -97,7 +105,11 @@ func TestExec_Insert_Atomic(t *testing.T) {
 			t.Run(tt.name+"/"+strconv.Itoa(n), func(t *testing.T) {
 				d := MustOpenDB(t)
 				mustExec(t, d, "CREATE TABLE t (dim = 20); INSERT INTO t VALUES ('before', [0.5"+strings.Repeat(", 0.5", 19)+"])")
-				_, err := d.Exec(context.Background(), insertScript(n, 20, tt.tail))
+				script := insertScript(n, 20, tt.tail)
+				if n == 5000 && len(script) < streamed {
+					t.Fatalf("the script has %d bytes, too few to be streamed", len(script))
+				}
+				_, err := d.Exec(context.Background(), script)
 				if err == nil || !strings.Contains(err.Error(), tt.want) {
 					t.Fatalf("Exec = %.300v, want an error saying %q", err, tt.want)
 				}
@@ -111,23 +123,36 @@ func TestExec_Insert_Atomic(t *testing.T) {
 
 // TestExec_Insert_MemoryLimit checks that an INSERT whose transaction
 // would hold more than Options.MemoryLimit fails with ErrTooLarge, says
-// how to load more, and changes nothing.
+// how to load more, and changes nothing, whether it was read as it ran
+// (5000 rows, some 3.4 MB) or parsed whole (500 rows).
 func TestExec_Insert_MemoryLimit(t *testing.T) {
-	d, err := db.Open(filepath.Join(t.TempDir(), "t.db"), &db.Options{MemoryLimit: 1 << 20})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		rows  int
+		limit int64
+		want  string
+	}{
+		{5000, 1 << 20, "1:16: INSERT INTO t: the transaction holding its first 1522 rows needs about 1 MiB, " +
+			"over the memory limit of 1 MiB; insert the rows in several statements, load them from a file with IMPORT, or raise the limit"},
+		{500, 128 << 10, "1:16: INSERT INTO t: the transaction holding its first 192 rows needs about 129 KiB, " +
+			"over the memory limit of 128 KiB; insert the rows in several statements, load them from a file with IMPORT, or raise the limit"},
 	}
-	defer d.Close()
-	mustExec(t, d, "CREATE TABLE t (dim = 64)")
-	execLong(t, d, insertScript(100, 64, "")) // some 60 KiB: well within
-	_, err = d.Exec(context.Background(), "DELETE FROM t; "+insertScript(5000, 64, ""))
-	const want = "1:16: INSERT INTO t: the transaction holding its first 1522 rows needs about 1 MiB, " +
-		"over the memory limit of 1 MiB; insert the rows in several statements, load them from a file with IMPORT, or raise the limit"
-	if !errors.Is(err, db.ErrTooLarge) || err.Error() != want {
-		t.Fatalf("INSERT of 5000 rows of 256 bytes with a limit of 1 MiB = %.300v, want ErrTooLarge: %s", err, want)
-	}
-	if got := rowCount(t, d); got != 0 {
-		t.Errorf("COUNT(*) = %d, want the 0 rows the DELETE left", got)
+	for _, tt := range tests {
+		t.Run(strconv.Itoa(tt.rows), func(t *testing.T) {
+			d, err := db.Open(filepath.Join(t.TempDir(), "t.db"), &db.Options{MemoryLimit: tt.limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			mustExec(t, d, "CREATE TABLE t (dim = 64)")
+			execLong(t, d, insertScript(50, 64, "")) // well within
+			_, err = d.Exec(context.Background(), "DELETE FROM t; "+insertScript(tt.rows, 64, ""))
+			if !errors.Is(err, db.ErrTooLarge) || err.Error() != tt.want {
+				t.Fatalf("INSERT of %d rows of 256 bytes with a limit of %d = %.300v, want ErrTooLarge: %s", tt.rows, tt.limit, err, tt.want)
+			}
+			if got := rowCount(t, d); got != 0 {
+				t.Errorf("COUNT(*) = %d, want the 0 rows the DELETE left", got)
+			}
+		})
 	}
 }
 
