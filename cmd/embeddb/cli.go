@@ -382,13 +382,11 @@ func (s *session) startup(ctx context.Context, c *config) (stop bool) {
 	defer s.flush()
 	init := c.initFile
 	if !c.initSet {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return false
-		}
-		init = filepath.Join(home, ".embeddbrc")
-		if _, err := os.Stat(init); err != nil {
-			init = ""
+		init = ""
+		if home, err := os.UserHomeDir(); err == nil {
+			if _, err := os.Stat(filepath.Join(home, ".embeddbrc")); err == nil {
+				init = filepath.Join(home, ".embeddbrc")
+			}
 		}
 	}
 	if init != "" {
