@@ -89,6 +89,10 @@ func TestMain_Run_RCFile(t *testing.T) {
 	if r := runMain(t, "", path, "SELECT 1 AS n"); r.stdout != "+---+\n| n |\n+---+\n| 1 |\n+---+\n" || r.code != 0 {
 		t.Errorf("without ~/.embeddbrc: %d, %q, %q; want a table", r.code, r.stdout, r.stderr)
 	}
+	t.Setenv("HOME", "") // no home directory at all: -cmd still runs
+	if r := runMain(t, "", "-cmd", ".mode csv", path, "SELECT 1 AS n"); r.stdout != "1\n" || r.code != 0 {
+		t.Errorf("without $HOME: %d, %q, %q; want 0, 1", r.code, r.stdout, r.stderr)
+	}
 }
 
 // TestUsage_ListsEveryFlag checks that -help describes every flag the
