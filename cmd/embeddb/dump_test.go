@@ -12,8 +12,8 @@ import (
 
 // dumpSource makes a database with tables of every kind a dump must
 // carry: trained, with gaps in its ids (deleted rows, the last ones too),
-// with an index, of each element type and metric, with an odd name, and
-// empty.
+// with an index, of each element type and metric, with an odd name, empty,
+// and with words that look like comments, statement ends and dot-commands.
 func dumpSource(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "a.db")
@@ -31,6 +31,10 @@ CREATE TABLE bf (dim = 4, type = 'bfloat16');
 INSERT INTO bf VALUES ('a', [0.1, 0.2, 0.3, 0.4]), ('b', [1, 2, 3, 4]);
 CREATE INDEX ON bf USING hnsw;
 CREATE TABLE empty (dim = 5);
+CREATE TABLE odd (dim = 1);
+INSERT INTO odd VALUES ('a
+b', [1]), ('x;y', [2]), ('--c', [3]), ('/*', [4]), ('
+.tables', [5]), ('日本語', [6]);
 `
 	if r := runMain(t, "", path, script); r.code != 0 {
 		t.Fatalf("making %s: %s", path, r.stderr)
@@ -62,8 +66,8 @@ func TestDump_RoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ta) != len(tb) || len(ta) != 5 {
-		t.Fatalf("%d tables, read back as %d; want 5", len(ta), len(tb))
+	if len(ta) != len(tb) || len(ta) != 6 {
+		t.Fatalf("%d tables, read back as %d; want 6", len(ta), len(tb))
 	}
 	for i := range ta {
 		t.Run(ta[i].Name, func(t *testing.T) { compareTables(t, a, b, ta[i], tb[i]) })
