@@ -50,6 +50,10 @@ func (s *session) setOutput(name string, once bool) error {
 		}
 		r.pipe, w = pipe, pipe
 	} else {
+		if s.db != nil && samePath(name, s.db.Path()) {
+			// Emptying it would destroy the database under the shell.
+			return fmt.Errorf("%s is the open database file", name)
+		}
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 		if err != nil {
 			return err

@@ -23,5 +23,8 @@ SELECT 'piped through tr' AS s;
 .output stdout
 SELECT 'standard output again' AS s;
 .output no/such/dir/x.txt
+.output test.db
+.once ./test.db
+SELECT COUNT(*) AS still_there FROM pets;
 .shell exit 3
 .once
