@@ -446,16 +446,32 @@ func dotOpen(s *session, _ context.Context, args []string, _ source) (bool, erro
 		return false, errors.New("--readonly needs a FILE")
 	}
 	if fresh && path != "" {
-		if s.db != nil && samePath(path, s.db.Path()) {
-			if err := s.closeDB(); err != nil {
-				return false, err
-			}
-		}
-		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := s.removeDatabase(path); err != nil {
 			return false, err
 		}
 	}
 	return false, s.open(path, opts)
+}
+
+// removeDatabase deletes the database at path for .open --new, closing it
+// first if it is the one open. A file that is not a database (a typo for
+// the one meant) is left alone.
+func (s *session) removeDatabase(path string) error {
+	if s.db != nil && samePath(path, s.db.Path()) {
+		if err := s.closeDB(); err != nil {
+			return err
+		}
+	} else if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+		d, err := db.Open(path, &db.Options{ReadOnly: true, Timeout: -1})
+		if err != nil {
+			return fmt.Errorf("--new deletes only a database, and this one cannot be opened: %w", err)
+		}
+		d.Close()
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
 }
 
 func dotShow(s *session, _ context.Context, _ []string, _ source) (bool, error) {

@@ -52,6 +52,8 @@ INSERT INTO pets VALUES ('emu', [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
 .open --new test.db
 .tables
 .open data/bad.csv
+.open --new data/bad.csv
+.shell head -1 data/bad.csv
 .tables
 .open --bogus
 .width x
