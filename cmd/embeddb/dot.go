@@ -70,8 +70,8 @@ func init() {
 			"FILE is made or emptied; a FILE that starts with | is a shell command that reads the\n" +
 				"output. Vectors are written in full.", 1, 1, dotOnce},
 		{".open", "[FILE]", "close this database and open FILE",
-			"--readonly opens it read-only; --new deletes FILE first. With no FILE, a temporary\n" +
-				"database, deleted when it is closed.", 0, 3, dotOpen},
+			"--readonly opens it read-only; --new deletes FILE first (if it is a database). With\n" +
+				"no FILE, a temporary database, deleted when it is closed.", 0, 3, dotOpen},
 		{".output", "[FILE]", "send output to FILE, or back to standard output",
 			"FILE is made or emptied; a FILE that starts with | is a shell command that reads the\n" +
 				"output. Vectors are written in full. .output alone goes back to standard output.", 0, 1, dotOutput},
