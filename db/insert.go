@@ -70,6 +70,11 @@ func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
 			if err := e.ctx.Err(); err != nil {
 				return err
 			}
+			// Hand the changed chunks to bbolt now: encoded, a row's word
+			// and count take a third of their decoded form.
+			if err := t.flushChunks(); err != nil {
+				return err
+			}
 		}
 	})
 	if err != nil {
