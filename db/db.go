@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -314,10 +315,10 @@ func (d *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 }
 
 // run runs fn in a transaction, committing a writable one if fn succeeds.
-// bbolt panics (or faults) on some damaged pages rather than returning an
-// error: run turns that into ErrCorrupt and rolls the transaction back, so
-// a damaged file gives an error and leaves the process and the database
-// handle usable.
+// A memory fault while it reads the mapped file (one that shrank, or a
+// page bbolt followed off its end) becomes ErrCorrupt; any other panic is
+// a bug and becomes an *InternalError carrying its stack. Either way the
+// transaction is rolled back and the handle stays usable.
 func (d *DB) run(writable bool, fn func(*bolt.Tx) error) (err error) {
 	old := debug.SetPanicOnFault(true)
 	defer debug.SetPanicOnFault(old)
@@ -327,7 +328,7 @@ func (d *DB) run(writable bool, fn func(*bolt.Tx) error) (err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: %v", ErrCorrupt, r)
+			err = panicError(r)
 		}
 		tx.Rollback() // after a Commit, a harmless ErrTxClosed
 	}()
@@ -335,4 +336,19 @@ func (d *DB) run(writable bool, fn func(*bolt.Tx) error) (err error) {
 		return err
 	}
 	return tx.Commit()
+}
+
+// panicError turns a panic recovered in a transaction into an error. Only a
+// memory fault (a runtime.Error with the faulting address, which
+// debug.SetPanicOnFault makes of a fault on the mapped file) says the file
+// is damaged; anything else, a nil dereference or an index out of range in
+// embeddb or bbolt, is a bug, and must reach the user and the tests as one,
+// not as "database file is corrupt".
+func panicError(r any) error {
+	if re, ok := r.(runtime.Error); ok {
+		if _, fault := re.(interface{ Addr() uintptr }); fault {
+			return fmt.Errorf("%w: %v", ErrCorrupt, r)
+		}
+	}
+	return &InternalError{Panic: r, Stack: debug.Stack()}
 }

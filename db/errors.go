@@ -112,3 +112,24 @@ func fmtBytes(n int64) string {
 	}
 	return fmt.Sprintf("%.3g %ciB", f, " KMGT"[i])
 }
+
+// ErrInternal is matched by an [*InternalError]: a bug in embeddb, not a
+// problem with the statement or the file.
+var ErrInternal = errors.New("db: internal error")
+
+// InternalError reports a panic recovered while a statement ran: a bug in
+// embeddb (or a library it uses). The statement's transaction was rolled
+// back, so the database is as it was; please report the error with its
+// stack.
+type InternalError struct {
+	Panic any    // the value the code panicked with
+	Stack []byte // the goroutine's stack where it was recovered
+}
+
+// Error says what panicked, and the stack, so that a report carries it.
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("db: internal error (a bug; the statement changed nothing): %v\n%s", e.Panic, e.Stack)
+}
+
+// Is reports whether target is ErrInternal.
+func (e *InternalError) Is(target error) bool { return target == ErrInternal }
