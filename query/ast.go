@@ -371,6 +371,7 @@ type VectorLit struct {
 
 	text string    // a flat literal as written, from '[' to ']'
 	nums []float64 // the values of a flat literal's elements (NumberLit.Float)
+	ints bool      // some element of a flat literal has neither point nor exponent
 }
 
 // Ident is a bare word: a column (id, word, count, vector) or a value such

@@ -374,6 +374,7 @@ func (p *exprParser) numbers(at Position, text string) (Expr, error) {
 	v := &VectorLit{Pos: at, text: text, nums: make([]float64, 0, 1+strings.Count(text, ","))}
 	bad := -1
 	v.eachText(func(i int, lit string) {
+		v.ints = v.ints || isIntText(lit)
 		f, err := numberValue(Position{}, lit)
 		if err != nil && bad < 0 {
 			bad = i

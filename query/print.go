@@ -439,6 +439,17 @@ func (p *printer) number(x *NumberLit) {
 // flatVector writes the elements of a flat vector literal as number does
 // the NumberLits they stand for.
 func (p *printer) flatVector(x *VectorLit) {
+	if !x.ints {
+		// Every element has a point or an exponent: a float, whose text
+		// has nothing more to tell.
+		for i, f := range x.nums {
+			if i > 0 {
+				p.WriteString(", ")
+			}
+			p.numberValue(false, 0, f)
+		}
+		return
+	}
 	var lit string
 	for i, k := 1, 0; i < len(x.text); k++ {
 		if k > 0 {
