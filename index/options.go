@@ -118,7 +118,7 @@ func (o *Options) Set(name string, value any) error {
 	if key == "metric" {
 		s, ok := value.(string)
 		if !ok {
-			return fmt.Errorf("option metric = %v (%T), want a string: %w", value, value, ErrInvalidOption)
+			return fmt.Errorf("metric must be a string such as 'cosine', found %v: %w", value, ErrInvalidOption)
 		}
 		m, err := ParseMetric(s)
 		if err != nil {
@@ -172,5 +172,8 @@ func integer(v any) (int64, error) {
 		}
 		return int64(x), nil
 	}
-	return 0, fmt.Errorf("%v (%T) is not a number: %w", v, v, ErrInvalidOption)
+	if s, ok := v.(string); ok {
+		return 0, fmt.Errorf("'%s' is not a number: %w", s, ErrInvalidOption)
+	}
+	return 0, fmt.Errorf("%v is not a number: %w", v, ErrInvalidOption)
 }

@@ -314,7 +314,7 @@ func convert(p *param, value any) (any, error) {
 		if binaryInts[p.name] {
 			want = "0 or 1"
 		}
-		return invalid(p.name, "%s must be %s, got %v (%T)", p.name, want, value, value)
+		return invalid(p.name, "%s must be %s, found %s", p.name, want, shownValue(value))
 	}
 	switch v := value.(type) {
 	case int:
@@ -421,4 +421,13 @@ func levenshtein(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// shownValue writes a value the way the SQL that gave it would: a string in
+// single quotes, anything else as it prints.
+func shownValue(v any) string {
+	if s, ok := v.(string); ok {
+		return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	return fmt.Sprint(v)
 }

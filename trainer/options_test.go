@@ -76,14 +76,14 @@ func TestOptions_Set_Errors(t *testing.T) {
 		{"windw", int64(5), trainer.ErrUnknownParameter, `trainer: unknown parameter "windw" (did you mean window?)`},
 		{"vector_size", int64(0), trainer.ErrInvalidOption, "trainer: vector_size must be at least 1, got 0"},
 		{"window", int64(-1), trainer.ErrInvalidOption, "trainer: window must be at least 1, got -1"},
-		{"sg", int64(2), trainer.ErrInvalidOption, "trainer: sg must be 0 or 1, got 2 (int64)"},
+		{"sg", int64(2), trainer.ErrInvalidOption, "trainer: sg must be 0 or 1, found 2"},
 		{"sample", -1.0, trainer.ErrInvalidOption, "trainer: sample must be a number >= 0, got -1"},
 		{"alpha", int64(0), trainer.ErrInvalidOption, "trainer: alpha must be a number > 0, got 0"},
 		{"workers", int64(0), trainer.ErrInvalidOption, "trainer: workers must be at least 1, got 0"},
-		{"epochs", 1.5, trainer.ErrInvalidOption, "trainer: epochs must be an integer, got 1.5 (float64)"},
-		{"shrink_windows", int64(3), trainer.ErrInvalidOption, "trainer: shrink_windows must be a boolean, got 3 (int64)"},
-		{"min_count", "many", trainer.ErrInvalidOption, "trainer: min_count must be an integer, got many (string)"},
-		{"negative", []int{1}, trainer.ErrInvalidOption, "trainer: negative must be an integer, got [1] ([]int)"},
+		{"epochs", 1.5, trainer.ErrInvalidOption, "trainer: epochs must be an integer, found 1.5"},
+		{"shrink_windows", int64(3), trainer.ErrInvalidOption, "trainer: shrink_windows must be a boolean, found 3"},
+		{"min_count", "many", trainer.ErrInvalidOption, "trainer: min_count must be an integer, found 'many'"},
+		{"negative", []int{1}, trainer.ErrInvalidOption, "trainer: negative must be an integer, found [1]"},
 	}
 	for _, tt := range tests {
 		o := trainer.DefaultOptions()
