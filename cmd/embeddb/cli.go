@@ -42,8 +42,8 @@ type Main struct {
 
 const usage = `Usage: embeddb [flags] [DBFILE] [SQL...]
 
-Opens the database DBFILE (made if it does not exist; with no DBFILE, or "",
-a temporary database that is deleted at exit) and runs SQL, or the scripts
+Opens the database DBFILE (made if it does not exist; with no DBFILE, "" or
+:memory:, a temporary database that is deleted at exit) and runs SQL, or the scripts
 given with -f, or the statements read from standard input. When standard
 input is a terminal and there is nothing else to run, it starts an
 interactive shell. Each SQL argument is run in turn; it may be a
@@ -154,7 +154,7 @@ func parseArgs(args []string) (*config, error) {
 	if looksLikeSQL(c.dbPath) {
 		return nil, fmt.Errorf("%q looks like SQL, not a database file: the file comes first (embeddb DBFILE SQL; \"\" for a temporary database)", c.dbPath)
 	}
-	if c.readOnly && c.dbPath == "" {
+	if c.readOnly && (c.dbPath == "" || c.dbPath == ":memory:") {
 		return nil, errors.New("-readonly needs a DBFILE")
 	}
 	if c.batch && c.interactive {

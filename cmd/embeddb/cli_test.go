@@ -70,8 +70,16 @@ func TestMain_Run_Flags(t *testing.T) {
 		{"ErrCheckMissing", []string{"-check", filepath.Join(dir, "missing.db")}, 1, `^$`, `no such file or directory`},
 		{"FlagsAfterArgs", []string{"", "SELECT 1 + 1 AS two", "-mode", "csv"}, 0, `^2\n$`, `temporary database`},
 		{"DoubleDash", []string{"-mode=jsonl", "--", "", "SELECT 3 AS n"}, 0, `^\{"n":3\}\n$`, `temporary database`},
+		{"Memory", []string{":memory:", "CREATE TABLE t (dim = 2)", ".mode csv", "SELECT COUNT(*) AS n FROM t"}, 0, `\n0\n$`, `^$`},
+		{"ErrReadOnlyMemory", []string{"-readonly", ":memory:"}, 1, `^$`, `-readonly needs a DBFILE`},
 		{"BoolFlagFalse", []string{"-header=false", "", "SELECT 1 AS n"}, 0, `^\+---\+\n\|  ?1 \|\n\+---\+\n$`, ``},
 	}
+	defer func() {
+		if _, err := os.Stat(":memory:"); err == nil {
+			os.Remove(":memory:")
+			t.Error(`":memory:" made a file of that name, not a temporary database`)
+		}
+	}()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := runMain(t, "", tt.args...)

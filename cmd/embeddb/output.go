@@ -154,13 +154,18 @@ func shellCommand(cmdline string) *exec.Cmd {
 // unless it was the same file.
 func (s *session) open(path string, opts db.Options) error {
 	tempDir := ""
-	if path == "" {
+	if path == "" || path == ":memory:" {
+		// sqlite3's name for a database that lasts as long as the
+		// session: here a temporary file, so that nothing is made in the
+		// current directory under that name.
 		dir, err := os.MkdirTemp("", "embeddb-")
 		if err != nil {
 			return err
 		}
+		if path == "" {
+			fmt.Fprintln(s.errw, "note: no database file given: using a temporary database, deleted at exit")
+		}
 		tempDir, path = dir, filepath.Join(dir, "temp.db")
-		fmt.Fprintln(s.errw, "note: no database file given: using a temporary database, deleted at exit")
 	}
 	if s.db != nil && samePath(path, s.db.Path()) {
 		// The same file again: this process holds its lock, so it must
