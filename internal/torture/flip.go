@@ -107,7 +107,7 @@ var flipTables = []struct{ name, word string }{
 // file to vacuum into.
 var flipStatements = []string{
 	"SELECT COUNT(*) FROM {t}",
-	"SELECT id, word, vector FROM {t} LIMIT 300",
+	"SELECT id, word, count, vector FROM {t}", // every row, so that flipped vector bytes show
 	"SELECT NEAREST('{w}', 5) FROM {t}",
 	"SELECT VECTOR('{w}') FROM {t}",
 	"CHECK DATABASE",
