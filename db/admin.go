@@ -77,7 +77,11 @@ func fileStmtError(n query.Node, what, path string, err error) error {
 	case errors.Is(err, fs.ErrExist):
 		return errAt(n, err, "cannot %s %s: the file exists", what, path)
 	}
-	return errAt(n, err, "%s %s: %v", what, path, err)
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == path {
+		return errAt(n, err, "cannot %s %s: %v", what, path, pe.Err)
+	}
+	return errAt(n, err, "cannot %s %s: %v", what, path, err)
 }
 
 // ctxWriter stops a long copy when its context is cancelled.

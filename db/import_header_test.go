@@ -62,3 +62,21 @@ func mustTables(t *testing.T, d *db.DB) []*db.TableInfo {
 	}
 	return ts
 }
+
+// TestExec_Import_DatabaseFile imports an embeddb database by mistake: it
+// says so, where it said "byte 0: cannot tell the format".
+func TestExec_Import_DatabaseFile(t *testing.T) {
+	other := filepath.Join(t.TempDir(), "other.db")
+	o, err := db.Open(other, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, o, "CREATE TABLE t (dim = 2)")
+	o.Close()
+	d := MustOpenDB(t)
+	_, err = d.Exec(context.Background(), "IMPORT t FROM ?", other)
+	want := "1:15: " + other + ": this is a database file (embeddb's, or another bbolt file), not a vector file"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("IMPORT of a database file = %v, want %q...", err, want)
+	}
+}

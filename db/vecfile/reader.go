@@ -437,6 +437,10 @@ func openFile(path string) (*os.File, error) {
 }
 
 // detectHead tells the format from the file's first bytes and its name.
+// boltMagic opens the meta on the first page of a bbolt file, after the
+// 16-byte page header: an embeddb database given to IMPORT by mistake.
+const boltMagic = 0xED0CDAED
+
 func detectHead(head []byte, size int64, path string) (Format, error) {
 	name := strings.ToLower(filepath.Base(path))
 	if bytes.HasPrefix(head, npyMagic) {
@@ -447,6 +451,10 @@ func detectHead(head []byte, size int64, path string) (Format, error) {
 		if n >= 2 && n <= uint64(size-8) && head[8] == '{' {
 			return Safetensors, nil
 		}
+	}
+	if len(head) >= 20 && binary.LittleEndian.Uint32(head[16:]) == boltMagic {
+		return FormatAuto, &FormatError{Path: path, Offset: -1, Err: ErrUnknownFormat,
+			Msg: "this is a database file (embeddb's, or another bbolt file), not a vector file; open it with embeddb, or EXPORT its tables from there"}
 	}
 	if len(head) >= 4 && binary.LittleEndian.Uint32(head) == fastTextMagic {
 		return FormatAuto, &FormatError{Path: path, Offset: 0, Err: ErrUnknownFormat,

@@ -137,7 +137,7 @@ func (w *Writer) Paths() []string {
 func createTemp(path string) (*os.File, error) {
 	f, err := atomicfile.CreateTemp(path, "tmp")
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", path, err)
+		return nil, err // "create PATH: ..."
 	}
 	return f, nil
 }

@@ -43,8 +43,18 @@ func Target(path string) (string, error) {
 
 // CreateTemp creates an empty file with a unique name in the directory of
 // path, for a copy that is renamed to path when complete.
+// A failure is reported for path, not for the temporary name, which the
+// caller never chose ("create out/x.txt: no such file or directory").
 func CreateTemp(path, purpose string) (*os.File, error) {
-	return os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"."+purpose+"-*")
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"."+purpose+"-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &fs.PathError{Op: "create", Path: path, Err: err}
+	}
+	return f, nil
 }
 
 // Replace moves the complete temporary file tmp to path, replacing what

@@ -86,3 +86,13 @@ func TestPlaceNewAndReplace(t *testing.T) {
 		t.Fatalf("PlaceNew left its temporary file: %v", err)
 	}
 }
+
+// TestCreateTemp_Error: a failure names the file asked for, not the
+// temporary name made up for it.
+func TestCreateTemp_Error(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "out.txt")
+	_, err := atomicfile.CreateTemp(path, "tmp")
+	if want := "create " + path + ": no such file or directory"; err == nil || err.Error() != want || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("CreateTemp in a missing directory = %v, want %q", err, want)
+	}
+}
