@@ -28,7 +28,7 @@ func BenchmarkSession_LongStatement(b *testing.B) {
 	errSkip := errors.New("not run")
 	var parsed int
 	s := &session{
-		exec: func(_ context.Context, st query.Statement) (*db.Rows, error) {
+		exec: func(_ context.Context, _ *query.Script, st query.Statement) (*db.Rows, error) {
 			parsed++
 			return nil, errSkip
 		},

@@ -366,11 +366,11 @@ func newSession(c *config, stdout, stderr io.Writer) *session {
 		dbOpts:    db.Options{ReadOnly: c.readOnly, MemoryLimit: c.memLimit},
 	}
 	s.out = s.stdout
-	s.exec = func(ctx context.Context, st query.Statement) (*db.Rows, error) {
+	s.exec = func(ctx context.Context, sc *query.Script, st query.Statement) (*db.Rows, error) {
 		if s.db == nil {
 			return nil, errors.New("no database is open (.open FILE opens one)")
 		}
-		return s.db.Run(ctx, st)
+		return runStatement(ctx, s.db, sc, st)
 	}
 	return s
 }

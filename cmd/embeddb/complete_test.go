@@ -27,7 +27,9 @@ func testDB(t testing.TB) *db.DB {
 
 // testSession is a session on d printing nowhere.
 func testSession(d *db.DB) *session {
-	return &session{db: d, exec: func(ctx context.Context, st query.Statement) (*db.Rows, error) { return d.Run(ctx, st) },
+	return &session{db: d, exec: func(ctx context.Context, sc *query.Script, st query.Statement) (*db.Rows, error) {
+		return runStatement(ctx, d, sc, st)
+	},
 		out: bufio.NewWriter(io.Discard), errw: io.Discard}
 }
 

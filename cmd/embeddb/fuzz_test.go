@@ -20,13 +20,13 @@ import (
 var errNotInFuzz = errors.New("statement not run by the fuzzer")
 
 // safeExec runs the statements that only touch the database.
-func safeExec(d *db.DB) func(context.Context, query.Statement) (*db.Rows, error) {
-	return func(ctx context.Context, st query.Statement) (*db.Rows, error) {
+func safeExec(d *db.DB) func(context.Context, *query.Script, query.Statement) (*db.Rows, error) {
+	return func(ctx context.Context, sc *query.Script, st query.Statement) (*db.Rows, error) {
 		switch st.(type) {
 		case *query.Train, *query.Import, *query.Export, *query.Evaluate, *query.Backup, *query.Vacuum:
 			return nil, errNotInFuzz
 		}
-		return d.Run(ctx, st)
+		return runStatement(ctx, d, sc, st)
 	}
 }
 

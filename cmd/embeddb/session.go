@@ -26,9 +26,10 @@ type session struct {
 	db      *db.DB
 	dbOpts  db.Options // how .open opens a database
 	tempDir string     // the directory of a temporary database, removed with it
-	// exec runs a statement: db.Run, except in tests that must not run
-	// some statements (a fuzzer must not EXPORT over files).
-	exec func(context.Context, query.Statement) (*db.Rows, error)
+	// exec runs a statement, read last from sc: runStatement, except in
+	// tests that must not run some statements (a fuzzer must not EXPORT
+	// over files).
+	exec func(ctx context.Context, sc *query.Script, st query.Statement) (*db.Rows, error)
 	// refuse, if not nil, vets each dot-command (by its canonical name)
 	// before it runs: a fuzzer must not write files or run commands.
 	refuse func(name string) error
@@ -198,7 +199,9 @@ func (s *session) run(ctx context.Context, in lineReader, src source) (stop bool
 			}
 		}
 		text = append(append(text, line...), '\n')
-		entry = append(entry, line)
+		if src.history != nil {
+			entry = append(entry, line) // a script's million-line INSERT keeps no copy
+		}
 		var complete []string
 		switch {
 		case strings.IndexByte(line, ';') >= 0:
@@ -296,20 +299,34 @@ func (s *session) runPiece(ctx context.Context, loc pieceLoc, piece string) (sto
 		s.out.WriteString(strings.TrimSpace(piece) + "\n")
 	}
 	defer s.commandDone()
-	stmts, perr := query.Parse(piece)
-	for _, st := range stmts {
-		if err := s.execStmt(ctx, st); err != nil {
+	// One statement at a time, and an INSERT's rows a batch at a time as
+	// they are written: a long INSERT is never held whole (issue 14).
+	sc := query.NewScript(piece)
+	for {
+		st, err := sc.Next()
+		if err != nil {
+			return s.fail(ctx, loc, piece, nil, err)
+		}
+		if st == nil {
+			return false
+		}
+		if err := s.execStmt(ctx, sc, st); err != nil {
 			return s.fail(ctx, loc, piece, st, err)
 		}
 	}
-	if perr != nil {
-		return s.fail(ctx, loc, piece, nil, perr)
+}
+
+// runStatement runs st on d. st is the statement sc.Next returned last: an
+// INSERT reads its rows from sc a batch at a time as it writes them.
+func runStatement(ctx context.Context, d *db.DB, sc *query.Script, st query.Statement) (*db.Rows, error) {
+	if _, ok := st.(*query.Insert); ok {
+		return d.RunNext(ctx, sc, st)
 	}
-	return false
+	return d.Run(ctx, st)
 }
 
 // execStmt runs one statement and prints its rows.
-func (s *session) execStmt(ctx context.Context, st query.Statement) error {
+func (s *session) execStmt(ctx context.Context, sc *query.Script, st query.Statement) error {
 	sctx, cancel := context.WithCancel(ctx)
 	s.mu.Lock()
 	s.cancelStmt = cancel
@@ -326,7 +343,7 @@ func (s *session) execStmt(ctx context.Context, st query.Statement) error {
 		sctx = db.WithProgress(sctx, bar.update)
 	}
 	start := time.Now()
-	rows, err := s.exec(sctx, st)
+	rows, err := s.exec(sctx, sc, st)
 	if bar != nil {
 		bar.finish()
 	}
