@@ -76,7 +76,7 @@ func checkTables(ctx context.Context, tx *bolt.Tx) (problems []string) {
 		}
 		t, err := openTable(tx, name)
 		if err != nil {
-			report("table %q: %v", name, err)
+			report("table %s: %v", quote(name), err)
 			continue
 		}
 		problems = append(problems, checkTable(t)...)
@@ -86,7 +86,7 @@ func checkTables(ctx context.Context, tx *bolt.Tx) (problems []string) {
 
 func checkTable(t *table) (problems []string) {
 	report := func(format string, a ...any) {
-		problems = append(problems, fmt.Sprintf("table %q: ", t.name)+fmt.Sprintf(format, a...))
+		problems = append(problems, fmt.Sprintf("table %s: ", quote(t.name))+fmt.Sprintf(format, a...))
 	}
 	if t.b.Bucket(bucketBlob) == nil {
 		report("missing blob bucket")
@@ -130,12 +130,12 @@ func checkTable(t *table) (problems []string) {
 			}
 			if e.word != "" {
 				if prev, dup := named[e.word]; dup {
-					report("word %q is in rows %d and %d", e.word, prev, id)
+					report("word %s is in rows %d and %d", quote(e.word), prev, id)
 				}
 				named[e.word] = id
 				counts[e.word] = e.count
 				if got, ok := t.wordID(e.word); !ok || got != id {
-					report("word %q of row %d is not indexed to it", e.word, id)
+					report("word %s of row %d is not indexed to it", quote(e.word), id)
 				}
 			}
 		}
@@ -149,19 +149,19 @@ func checkTable(t *table) (problems []string) {
 	for k, v := wc.First(); k != nil; k, v = wc.Next() {
 		es, ok := decodeWordChunk(v)
 		if !ok || len(es) == 0 || es[0].word != string(k) {
-			report("words chunk %q is malformed", k)
+			report("words chunk %s is malformed", quote(string(k)))
 			continue
 		}
 		for _, e := range es {
 			words++
 			if prev != nil && bytes.Compare([]byte(e.word), prev) <= 0 {
-				report("words out of order at %q", e.word)
+				report("words out of order at %s", quote(e.word))
 			}
 			prev = []byte(e.word)
 			if id, ok := named[e.word]; !ok || id != e.id {
-				report("word %q points to row %d, which does not hold it", e.word, e.id)
+				report("word %s points to row %d, which does not hold it", quote(e.word), e.id)
 			} else if e.count != counts[e.word] {
-				report("word %q has count %d in the words index, %d in its row", e.word, e.count, counts[e.word])
+				report("word %s has count %d in the words index, %d in its row", quote(e.word), e.count, counts[e.word])
 			}
 		}
 	}

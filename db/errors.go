@@ -83,7 +83,7 @@ type DimensionError struct {
 // Error implements error.
 func (e *DimensionError) Error() string {
 	if e.Table != "" {
-		return fmt.Sprintf("db: table %q has dimension %d, got a vector of length %d", e.Table, e.Want, e.Got)
+		return fmt.Sprintf("db: table %s has dimension %d, got a vector of length %d", quote(e.Table), e.Want, e.Got)
 	}
 	return fmt.Sprintf("db: dimension mismatch: want %d, got %d", e.Want, e.Got)
 }

@@ -73,7 +73,8 @@ func describeArg(v any) string {
 func shown(v any) string {
 	switch x := v.(type) {
 	case string:
-		return query.Shorten(x)
+		// As the statement wrote it: NEAREST('python', '3') found '3'.
+		return "'" + strings.ReplaceAll(query.Shorten(x), "'", "''") + "'"
 	case []float32:
 		if len(x) > 8 {
 			return fmt.Sprintf("a vector of length %d", len(x))

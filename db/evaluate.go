@@ -36,7 +36,7 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 		case "restrict_vocab":
 			n, ok := toInt(v)
 			if !ok || n < 1 {
-				return nil, errAt(&o, nil, "restrict_vocab must be a positive integer, found %v", v)
+				return nil, errAt(&o, nil, "restrict_vocab must be a positive integer, found %s", shown(v))
 			}
 			restrict = int(n)
 		default:

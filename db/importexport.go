@@ -73,7 +73,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 	w, err := e.d.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: replace})
 	if errors.Is(err, ErrTableExists) {
-		return nil, errAt(s.Table, ErrTableExists, "table %q already exists (IMPORT ... WITH (replace = true) replaces it)", s.Table.Name)
+		return nil, errAt(s.Table, ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", quote(s.Table.Name))
 	}
 	if err != nil {
 		return nil, at(s.Table, err)
@@ -330,7 +330,7 @@ func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fi
 		if !slices.Contains(known, name) {
 			return nil, nil, unknownOption(o, stmt, known)
 		}
-		bad := func(want string) error { return errAt(&o, nil, "%s must be %s, found %v", name, want, v) }
+		bad := func(want string) error { return errAt(&o, nil, "%s must be %s, found %s", name, want, shown(v)) }
 		str, isStr := v.(string)
 		switch name {
 		case "format":
