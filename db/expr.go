@@ -578,7 +578,7 @@ func (s *scope) call(x *query.Call) (any, error) {
 			return nil, err
 		}
 		if len(a) != len(b) {
-			return nil, errAt(x, &DimensionError{Want: len(a), Got: len(b)}, "%s of vectors of lengths %d and %d", x.Name, len(a), len(b))
+			return nil, errAt(x, &DimensionError{Want: len(a), Got: len(b)}, "%s needs two vectors of one length, found lengths %d and %d", x.Name, len(a), len(b))
 		}
 		switch x.Name {
 		case "DOT":

@@ -151,8 +151,10 @@ func (w *rowWriter) write(r *query.Row) error {
 		switch {
 		case errors.Is(err, ErrWordExists):
 			return errAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", quote(row.Word), t.name)
+		case errors.Is(err, ErrInvalidName) && row.Word == "":
+			return errAt(r, ErrInvalidName, "a word cannot be empty")
 		case errors.Is(err, ErrInvalidName):
-			return errAt(r, ErrInvalidName, "invalid word %s: %v", quote(row.Word), err)
+			return errAt(r, ErrInvalidName, "invalid word: %s", strings.TrimPrefix(err.Error(), ErrInvalidName.Error()+": "))
 		}
 		return at(r, err)
 	}
