@@ -153,8 +153,10 @@ func (w *rowWriter) write(r *query.Row) error {
 			return errAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", quote(row.Word), t.name)
 		case errors.Is(err, ErrInvalidName) && row.Word == "":
 			return errAt(r, ErrInvalidName, "a word cannot be empty")
+		case errors.Is(err, ErrInvalidName) && len(row.Word) > maxWordLen:
+			return errAt(r, ErrInvalidName, "word %s is %d bytes long, over the limit of %d", quote(row.Word), len(row.Word), maxWordLen)
 		case errors.Is(err, ErrInvalidName):
-			return errAt(r, ErrInvalidName, "invalid word: %s", strings.TrimPrefix(err.Error(), ErrInvalidName.Error()+": "))
+			return errAt(r, ErrInvalidName, "invalid word %s: %s", quote(row.Word), strings.TrimPrefix(err.Error(), ErrInvalidName.Error()+": "))
 		}
 		return at(r, err)
 	}
