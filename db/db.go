@@ -130,9 +130,12 @@ func openError(path string, err error) error {
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return fmt.Errorf("open %s: %w", path, ErrLocked)
-	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
-		errors.Is(err, berrors.ErrVersionMismatch):
-		return fmt.Errorf("open %s: %w (%v)", path, ErrNotDatabase, err)
+	case errors.Is(err, berrors.ErrInvalid):
+		return fmt.Errorf("open %s: %w", path, ErrNotDatabase)
+	case errors.Is(err, berrors.ErrChecksum):
+		return fmt.Errorf("open %s: %w: its header pages fail their checksum", path, ErrNotDatabase)
+	case errors.Is(err, berrors.ErrVersionMismatch):
+		return fmt.Errorf("open %s: %w: its storage format is another version's", path, ErrNotDatabase)
 	}
 	var pe *fs.PathError
 	if !errors.As(err, &pe) && !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrLocked) &&

@@ -88,7 +88,7 @@ func TestExec_ErrorCatalogue(t *testing.T) {
 		{"TRAIN x FROM '../testdata/train-data.txt' WITH (update = true)", `1:49: cannot update table "x": it does not exist`, db.ErrNoTable},
 		{"TRAIN pets FROM '../testdata/train-data.txt' WITH (update = true)", `1:52: table "pets" cannot continue training: it was not trained by embeddb`, db.ErrSemantic},
 		{"TRAIN x FROM '../testdata/train-data.txt' WITH (min_count = 100)", `1:1: no word occurs at least min_count = 100 times in the training text`, trainer.ErrEmptyVocabulary},
-		{"CREATE INDEX ON pets USING ivfflat", `1:1: unknown index method "ivfflat" (embeddb has hnsw)`, db.ErrSemantic},
+		{"CREATE INDEX ON pets USING ivfflat", `1:28: unknown index method "ivfflat" (embeddb has hnsw)`, db.ErrSemantic},
 		{"CREATE INDEX ON pets USING hnsw WITH (m = 1)", `1:39: m must be an integer from 2 to 100, found 1`, db.ErrSemantic},
 		{"CREATE INDEX ON pets USING hnsw WITH (ef = 10)", `1:39: unknown option "ef" for CREATE INDEX (did you mean m?)`, db.ErrSemantic},
 		{"CREATE INDEX ON pets USING hnsw WITH (m = 16, ef_construction = 20)", `1:47: ef_construction must be at least 2 × m = 32, found 20`, db.ErrSemantic},

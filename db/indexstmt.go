@@ -44,7 +44,7 @@ func indexOptionsFrom(metric string, params map[string]any) (index.Options, erro
 // rebuilds it.
 func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	if s.Method != "" && s.Method != "hnsw" {
-		return nil, errAt(s, nil, "unknown index method %s (embeddb has hnsw)", quote(s.Method))
+		return nil, errAt(&query.Ident{Pos: s.MethodPos, Name: s.Method}, nil, "unknown index method %s (embeddb has hnsw)", quote(s.Method))
 	}
 	vals, nodes, err := e.options(s.Options)
 	if err != nil {

@@ -244,7 +244,8 @@ type CreateIndex struct {
 	Pos, End    Position
 	IfNotExists bool
 	Table       *TableName
-	Method      string // lower-cased method name ("hnsw"); "" when USING is absent
+	Method      string   // lower-cased method name ("hnsw"); "" when USING is absent
+	MethodPos   Position // where the method name is written; invalid when absent
 	Options     []Option
 }
 

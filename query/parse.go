@@ -620,6 +620,7 @@ func convertStmt(g gStmt) Statement {
 		s := &CreateIndex{Pos: position(x.Pos), IfNotExists: i.IfNotExists, Table: convertTable(i.Table), Options: convertOptions(i.Options)}
 		if i.Method != nil {
 			s.Method = strings.ToLower(unquoteName(i.Method.Name))
+			s.MethodPos = position(i.Method.Pos)
 		}
 		return s
 	case *gInsert:

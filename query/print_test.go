@@ -18,7 +18,7 @@ import (
 var ignorePositions = cmp.Options{
 	cmp.FilterPath(func(p cmp.Path) bool {
 		sf, ok := p.Last().(cmp.StructField)
-		return ok && (sf.Name() == "Pos" || sf.Name() == "End") && sf.Type() == reflect.TypeOf(query.Position{})
+		return ok && (sf.Name() == "Pos" || sf.Name() == "End" || sf.Name() == "MethodPos") && sf.Type() == reflect.TypeOf(query.Position{})
 	}, cmp.Ignore()),
 	cmpopts.IgnoreFields(query.NumberLit{}, "Text"),
 	compareVectors,

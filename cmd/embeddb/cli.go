@@ -305,7 +305,7 @@ func (m Main) Run(ctx context.Context, args []string) int {
 		s.screen = stdout.(*os.File)
 	}
 	if err := s.open(c.dbPath, s.dbOpts); err != nil {
-		fmt.Fprintf(stderr, "embeddb: %v\n", err)
+		fmt.Fprintf(stderr, "embeddb: %s\n", message(err))
 		return 1
 	}
 	var closeErr error
@@ -416,7 +416,7 @@ func (s *session) batch(ctx context.Context, c *config, stdin io.Reader) {
 		if err != nil {
 			s.failed = true
 			s.flush()
-			fmt.Fprintf(s.errw, "embeddb: %v\n", err)
+			fmt.Fprintf(s.errw, "embeddb: %s\n", message(err))
 			stop = s.bail
 		}
 		if stop {
@@ -460,13 +460,13 @@ func (p *promptReader) readLine(prompt string) (string, error) {
 func check(ctx context.Context, path string, stdout, stderr io.Writer) int {
 	d, err := db.Open(path, &db.Options{ReadOnly: true})
 	if err != nil {
-		fmt.Fprintf(stderr, "embeddb: %v\n", err)
+		fmt.Fprintf(stderr, "embeddb: %s\n", message(err))
 		return 1
 	}
 	defer d.Close()
 	problems, err := d.Check(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "embeddb: check %s: %v\n", path, err)
+		fmt.Fprintf(stderr, "embeddb: check %s: %s\n", path, message(err))
 		return 1
 	}
 	if len(problems) == 0 {

@@ -65,7 +65,7 @@ func TestMain_Run_Flags(t *testing.T) {
 		{"MemoryLimit", []string{"-memory-limit", "8KiB", "", "TRAIN w FROM '../../testdata/train-data.txt' WITH (min_count = 1, workers = 1)"}, 1, `^$`,
 			`TRAIN w: training 17 words of dimension 100 needs about .* over the memory limit of 8 KiB`},
 		{"ErrCheckWithArgs", []string{"-check", notDB, "x.db"}, 1, `^$`, `-check takes no DBFILE or SQL`},
-		{"ErrNotDatabase", []string{notDB, "SELECT 1"}, 1, `^$`, `^embeddb: open .*text\.db: db: not an embeddb database`},
+		{"ErrNotDatabase", []string{notDB, "SELECT 1"}, 1, `^$`, `^embeddb: open .*text\.db: not an embeddb database\n$`},
 		{"ErrCheckNotDatabase", []string{"-check", notDB}, 1, `^$`, `not an embeddb database`},
 		{"ErrCheckMissing", []string{"-check", filepath.Join(dir, "missing.db")}, 1, `^$`, `no such file or directory`},
 		{"FlagsAfterArgs", []string{"", "SELECT 1 + 1 AS two", "-mode", "csv"}, 0, `^2\n$`, `temporary database`},

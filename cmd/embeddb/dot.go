@@ -154,7 +154,7 @@ func (s *session) dotCommand(ctx context.Context, line string, src source, lineN
 	s.commandDone()
 	if err != nil {
 		s.failed = true
-		fmt.Fprintf(s.errw, "%s%s: %s\n", locPrefix(src.name, lineNo, 0), screenText(name), screenText(err.Error()))
+		fmt.Fprintf(s.errw, "%s%s: %s\n", locPrefix(src.name, lineNo, 0), screenText(name), message(err))
 		return s.bail
 	}
 	return stop

@@ -307,3 +307,20 @@ func screenText(s string) string {
 	}
 	return b.String()
 }
+
+// packagePrefixes are the package names that the Go API's error texts
+// start with ("db: database is read-only"): right for a Go caller, noise
+// in the shell, where they would be said twice ("open x.db: db: ...").
+var packagePrefixes = []string{"db: ", "vecfile: ", "trainer: ", "index: ", "query: ", "osfile: "}
+
+// message is err's text as the shell shows it: the package prefixes left
+// out, at the start and after each wrapper's ": ", and control characters
+// made visible.
+func message(err error) string {
+	msg := err.Error()
+	for _, p := range packagePrefixes {
+		msg = strings.TrimPrefix(msg, p)
+		msg = strings.ReplaceAll(msg, ": "+p, ": ")
+	}
+	return screenText(msg)
+}

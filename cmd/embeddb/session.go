@@ -469,7 +469,7 @@ func (s *session) fail(ctx context.Context, loc pieceLoc, piece string, st query
 func errorText(loc pieceLoc, piece string, st query.Statement, err error) string {
 	var qe *query.Error
 	if !errors.As(err, &qe) || !qe.Pos.IsValid() || qe.Pos.Offset < 0 || qe.Pos.Offset > len(piece) {
-		return locPrefix(loc.name, stmtLine(loc, piece, st), 0) + screenText(err.Error())
+		return locPrefix(loc.name, stmtLine(loc, piece, st), 0) + message(err)
 	}
 	msg := qe.Msg
 	if full := err.Error(); full != qe.Error() {
