@@ -635,10 +635,13 @@ func arity(x *query.Call, lo, hi int) error {
 	if lo != 1 {
 		want += "s"
 	}
-	if hi != lo {
+	switch {
+	case hi == lo+1:
+		want = fmt.Sprintf("%d or %d arguments", lo, hi)
+	case hi != lo:
 		want = fmt.Sprintf("%d to %d arguments", lo, hi)
 	}
-	return errAt(x, nil, "%s expects %s, got %d", x.Name, want, n)
+	return errAt(x, nil, "%s takes %s, found %d", x.Name, want, n)
 }
 
 // vectorOf evaluates x as a vector: a vector expression as it is, a string

@@ -136,7 +136,7 @@ func (w *rowWriter) write(r *query.Row) error {
 		cols = wordVector
 	}
 	if len(r.Values) != len(cols) {
-		return errAt(r, nil, "row has %d values, expected %d (%s)", len(r.Values), len(cols), strings.Join(cols, ", "))
+		return errAt(r, nil, "the row has %d %s, expected %d (%s)", len(r.Values), plural(len(r.Values), "value"), len(cols), strings.Join(cols, ", "))
 	}
 	row, err := w.eval(r, cols)
 	if err != nil {
@@ -215,4 +215,12 @@ func (w *rowWriter) checkMemory(limit int64, rows int) error {
 		"INSERT INTO "+w.t.name+": the transaction holding its first "+strconv.Itoa(rows)+" rows",
 		w.bytes, limit,
 		"insert the rows in several statements, load them from a file with IMPORT, or raise the limit"))
+}
+
+// plural returns noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }

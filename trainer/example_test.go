@@ -41,6 +41,6 @@ func ExampleOptions_Set() {
 	fmt.Println(opts.Set("sample", int64(0)), opts.Sample)
 	// Output:
 	// trainer: unknown parameter "vectorsize" (did you mean vector_size?)
-	// trainer: vector_size must be at least 1, got 0
+	// trainer: vector_size must be at least 1, found 0
 	// <nil> 0
 }

@@ -130,7 +130,7 @@ const (
 type OptionError struct {
 	// Param is the gensim name of the parameter ("" for a constraint between parameters).
 	Param string
-	// Msg says what is wrong, e.g. "vector_size must be at least 1, got 0".
+	// Msg says what is wrong, e.g. "vector_size must be at least 1, found 0".
 	Msg string
 }
 
@@ -146,10 +146,10 @@ func invalid(name, format string, args ...any) error {
 
 func checkRange(name string, v, lo, hi int) error {
 	if v < lo {
-		return invalid(name, "%s must be at least %d, got %d", name, lo, v)
+		return invalid(name, "%s must be at least %d, found %d", name, lo, v)
 	}
 	if v > hi {
-		return invalid(name, "%s must be at most %d, got %d", name, hi, v)
+		return invalid(name, "%s must be at most %d, found %d", name, hi, v)
 	}
 	return nil
 }
@@ -179,19 +179,19 @@ func (o *Options) Validate() error {
 	}
 	switch {
 	case !finite(o.Sample) || o.Sample < 0:
-		return invalid("sample", "sample must be a number >= 0, got %v", o.Sample)
+		return invalid("sample", "sample must be a number >= 0, found %v", o.Sample)
 	case !finite(o.NSExponent):
-		return invalid("ns_exponent", "ns_exponent must be a finite number, got %v", o.NSExponent)
+		return invalid("ns_exponent", "ns_exponent must be a finite number, found %v", o.NSExponent)
 	case !finite(o.Alpha) || o.Alpha <= 0:
-		return invalid("alpha", "alpha must be a number > 0, got %v", o.Alpha)
+		return invalid("alpha", "alpha must be a number > 0, found %v", o.Alpha)
 	case !finite(o.MinAlpha) || o.MinAlpha < 0:
-		return invalid("min_alpha", "min_alpha must be a number >= 0, got %v", o.MinAlpha)
+		return invalid("min_alpha", "min_alpha must be a number >= 0, found %v", o.MinAlpha)
 	case o.MinAlpha > o.Alpha:
 		return invalid("", "min_alpha (%v) must not exceed alpha (%v)", o.MinAlpha, o.Alpha)
 	case !o.HS && o.Negative == 0:
 		return invalid("", "hs=0 and negative=0 leave nothing to train: set hs=1 or negative > 0")
 	case o.ProgressInterval < 0:
-		return invalid("", "progress interval must not be negative, got %v", o.ProgressInterval)
+		return invalid("", "progress interval must not be negative, found %v", o.ProgressInterval)
 	}
 	return nil
 }
@@ -346,7 +346,7 @@ func convert(p *param, value any) (any, error) {
 				return nil, bad()
 			}
 			if p.name != "seed" && (v > math.MaxInt32 || v < math.MinInt32) {
-				return nil, invalid(p.name, "%s out of range, got %d", p.name, v)
+				return nil, invalid(p.name, "%s is out of range, found %d", p.name, v)
 			}
 			return v, nil
 		case float64:
