@@ -623,7 +623,11 @@ func (h *HNSW) Search(ctx context.Context, q []float32, k int, opts SearchOption
 		cur = h.greedy(nil, s, q, cur, l)
 	}
 	exhausted, err := h.searchBase(ctx, s, q, cur, ef, &acc)
-	if err == nil && exhausted && len(s.res) < kk {
+	if err == nil && exhausted {
+		// The walk saw every node it could reach before ef ran out: nodes
+		// it could not reach (a graph split by a concurrent build, or by
+		// deletions) may be nearer than any it found, or be the only ones
+		// a filter admits. Only small graphs and selective filters get here.
 		err = h.scanRest(ctx, s, q, ef, &acc)
 	}
 	if err != nil {

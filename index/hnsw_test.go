@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -658,5 +659,42 @@ func TestReadIndex(t *testing.T) {
 		if _, err := index.ReadIndex(strings.NewReader(bad)); !errors.Is(err, index.ErrCorrupt) {
 			t.Fatalf("ReadIndex(%q) = %v, want ErrCorrupt", bad, err)
 		}
+	}
+}
+
+// TestHNSW_Search_Unreachable: a row no link leads to is still found when
+// the walk runs out of nodes before ef does. The search scanned the rest
+// only when it had found fewer than k rows, so on a small index with a
+// row cut off (as a concurrent build under load left one) NEAREST missed
+// the nearest row.
+func TestHNSW_Search_Unreachable(t *testing.T) {
+	const n, dim = 16, 8
+	rng := rand.New(rand.NewPCG(5, 5))
+	ids := make([]uint32, n)
+	vecs := make([]float32, n*dim)
+	for i := range ids {
+		ids[i] = uint32(i)
+		for j := range dim {
+			vecs[i*dim+j] = rng.Float32()*2 - 1
+		}
+	}
+	opts := index.DefaultOptions()
+	opts.M, opts.EfConstruction, opts.EfSearch, opts.Workers = 4, 8, 50, 1
+	h, err := index.Build(context.Background(), dim, ids, vecs, opts, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := uint32(3)
+	if index.EntryID(h) == cut {
+		cut = 4
+	}
+	index.Unlink(h, cut)
+	q := vecs[int(cut)*dim : int(cut+1)*dim] // nearest to itself
+	res, err := h.Search(context.Background(), q, 3, index.SearchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) == 0 || res[0].ID != cut {
+		t.Fatalf("Search for row %d's own vector = %v: the unreachable row was not found", cut, res)
 	}
 }

@@ -1,0 +1,27 @@
+package index
+
+// Unlink removes every link to row id from the other rows' neighbour lists,
+// on every layer, leaving it unreachable from the entry point: the state a
+// concurrent build can leave a row in. For tests only; id must not be the
+// entry point.
+func Unlink(h *HNSW, id uint32) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	target := h.slotOf[id]
+	for s := range h.ids {
+		for l := 0; l <= int(h.levels[s]); l++ {
+			b := h.block(uint32(s), l)
+			n := 0
+			for _, x := range b[1 : 1+b[0]] {
+				if x != target {
+					b[1+n] = x
+					n++
+				}
+			}
+			b[0] = uint32(n)
+		}
+	}
+}
+
+// EntryID returns the row id of the entry point.
+func EntryID(h *HNSW) uint32 { return h.ids[h.entry] }
