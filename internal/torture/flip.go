@@ -207,6 +207,7 @@ func (f *flipper) count(rep *FlipReport, res result, round, off int, kind, table
 		rep.Copied++
 	case "error":
 		rep.Errors[errorKind(res.out)]++
+		f.cfg.Log("%s: %s", where, firstLines(res.out, 3))
 	case "crash":
 		rep.Crashes = append(rep.Crashes, where+":\n"+firstLines(res.out, 12))
 	case "hang":
@@ -326,7 +327,8 @@ func classify(ctx context.Context, err error, out string) string {
 	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 		return "crash"
 	}
-	if strings.Contains(out, db.ErrCorrupt.Error()) {
+	// The command may print the sentinel without its package prefix.
+	if strings.Contains(out, strings.TrimPrefix(db.ErrCorrupt.Error(), "db: ")) {
 		return "corrupt"
 	}
 	return "error"
@@ -429,6 +431,7 @@ type flipInputs struct {
 type layout struct {
 	pageSize int
 	size     int
+	used     int              // bytes below the high-water mark
 	kinds    []string         // by page: meta, freelist, branch, leaf, overflow, free
 	heads    []int            // by page: bytes of header and element headers
 	byKind   map[string][]int // pages of each structural kind
@@ -449,7 +452,7 @@ func decodeLayout(b []byte) (*layout, error) {
 	if tx1, fl1, pgid1 := meta(1); tx1 > tx0 {
 		fl, pgid = fl1, pgid1
 	}
-	l := &layout{pageSize: ps, size: len(b), byKind: map[string][]int{}}
+	l := &layout{pageSize: ps, size: len(b), used: min(len(b), int(pgid)*ps), byKind: map[string][]int{}}
 	n := len(b) / ps
 	l.kinds, l.heads = make([]string, n), make([]int, n)
 	for p := 0; p < n; {
@@ -487,13 +490,18 @@ func decodeLayout(b []byte) (*layout, error) {
 	return l, nil
 }
 
-// pick chooses a byte to flip and names its kind. Half the rounds pick
-// uniformly over the file (mostly vector bytes); the other half pick a
-// meta, freelist, branch or leaf page, mostly its header and element
-// headers, so that the structure is hit.
+// pick chooses a byte to flip and names its kind. A tenth of the rounds
+// pick uniformly over the file, whose tail past the high-water mark bbolt
+// grew but does not use; two fifths pick over the pages in use (mostly
+// vector bytes); the other half pick a meta, freelist, branch or leaf page,
+// mostly its header and element headers, so that the structure is hit.
 func (l *layout) pick(rng *rand.Rand) (int, string) {
-	if rng.IntN(2) == 0 {
+	switch r := rng.IntN(10); {
+	case r == 0:
 		off := rng.IntN(l.size)
+		return off, l.kindAt(off)
+	case r < 5:
+		off := rng.IntN(l.used)
 		return off, l.kindAt(off)
 	}
 	kinds := []string{"meta", "freelist", "branch", "leaf", "leaf"}

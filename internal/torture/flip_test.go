@@ -78,6 +78,7 @@ func TestClassify(t *testing.T) {
 		{failed, "panic: runtime error: index out of range\n\ngoroutine 1 [running]:\n", "crash"},
 		{failed, "runtime: out of memory: cannot allocate 4194304-byte block\nfatal error: out of memory\n", "memory"},
 		{failed, "error: 1:8: db: database file is corrupt: page 615: overflow 9 runs past\n", "corrupt"},
+		{failed, "error: database file is corrupt: page 490: element 0 ends at byte 6356980\n", "corrupt"},
 		{failed, "error: 1:15: db: no such table: \"x\"\n", "error"},
 	}
 	for _, tt := range tests {
