@@ -19,6 +19,7 @@ func TestRun_PanicIsInternal(t *testing.T) {
 	for name, fn := range map[string]func(tx *db.Tx) error{
 		"NilMap": func(tx *db.Tx) error {
 			var m map[string]int
+			//lint:ignore SA5000 the panic is what is tested
 			m["x"] = 1
 			return nil
 		},

@@ -294,7 +294,7 @@ func orphans(tx *bolt.Tx) []uint64 {
 	}
 	var out []uint64
 	c := tx.Cursor()
-	for k, _ := c.Seek([]byte("t")); k != nil && len(k) > 0 && k[0] == 't'; k, _ = c.Next() {
+	for k, _ := c.Seek([]byte("t")); len(k) > 0 && k[0] == 't'; k, _ = c.Next() {
 		if id, ok := tableID(k); ok && !live[id] {
 			out = append(out, id)
 		}

@@ -85,4 +85,3 @@ func recallAt(got, exact []index.Result) float64 {
 	}
 	return float64(hits) / float64(len(exact))
 }
-

@@ -254,21 +254,6 @@ func (d *lexDef) Lex(string, io.Reader) (lexer.Lexer, error) {
 	return nil, errors.New("query: tokens are read by the package's scanner only")
 }
 
-// tokenLexer replays scanned tokens to participle, then EOF.
-type tokenLexer struct {
-	toks []lexer.Token
-	eof  lexer.Token
-	i    int
-}
-
-func (l *tokenLexer) Next() (lexer.Token, error) {
-	if l.i < len(l.toks) {
-		l.i++
-		return l.toks[l.i-1], nil
-	}
-	return l.eof, nil
-}
-
 var (
 	parser = participle.MustBuild[gRoot](
 		participle.Lexer(&lexDef{symbols: tokenSymbols}),

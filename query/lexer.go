@@ -142,9 +142,6 @@ func upperASCII(s string) string {
 // isReserved reports whether word is a reserved word, in any case.
 func isReserved(word string) bool { return wordKind(word) == tokKeyword }
 
-// isFunction reports whether word is a function name, in any case.
-func isFunction(word string) bool { return wordKind(word) == tokFunc }
-
 func isIdentStart(r rune) bool {
 	return r == '_' || unicode.IsLetter(r)
 }
