@@ -227,6 +227,11 @@ func (t *table) forEachLiveChunk(fn func(ids []uint32, vecs []float32) error) er
 	live := make([]float32, 0, t.meta.ChunkRows*dim)
 	return t.forEachChunk(func(first uint32, vecs []float32) error {
 		b := rows.Get(u32key(first / uint32(t.meta.ChunkRows)))
+		if b == nil {
+			// DELETE removes the words of a chunk whose rows are all
+			// gone; its vectors stay, zeroed, until the ids are reused.
+			return nil
+		}
 		ids, live = ids[:0], live[:0]
 		n := len(vecs) / dim
 		for i := 0; i < n; i++ {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -365,5 +366,40 @@ func TestExec_TrainUpdate(t *testing.T) {
 	}
 	if info.Index == nil || info.Index.Upto != 19 {
 		t.Fatalf("index after update = %+v, want rebuilt over 19 rows", info.Index)
+	}
+}
+
+// TestExec_Nearest_AfterDeletingAChunk: NEAREST after a DELETE that
+// emptied whole chunks said "database file is corrupt: bad row chunk":
+// DELETE removes an empty chunk's words but keeps its zeroed vectors,
+// and the exact search took the missing words for damage.
+func TestExec_Nearest_AfterDeletingAChunk(t *testing.T) {
+	d := MustOpenDB(t)
+	w, err := d.BulkLoad(context.Background(), "v", db.TableSpec{Dim: 100}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words, _, vecs := randRows(3000, 100, 9)
+	if err := w.Append(words, nil, vecs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, d, "DELETE FROM v WHERE id < 1000") // chunks of 163 rows: the first six go
+	got := mustExec(t, d, "SELECT NEAREST(VECTOR('w2500'), 3) FROM v").Rows
+	if len(got) != 3 {
+		t.Fatalf("NEAREST after the DELETE = %v", got)
+	}
+	mustExec(t, d, "SET exact = on")
+	for _, r := range mustExec(t, d, "SELECT NEAREST(VECTOR('w2500'), 2000) FROM v").Rows {
+		var id int
+		fmt.Sscanf(r[0].(string), "w%d", &id)
+		if id < 1000 {
+			t.Fatalf("NEAREST found deleted row %v", r)
+		}
+	}
+	if p, err := d.Check(context.Background()); err != nil || len(p) > 0 {
+		t.Fatalf("Check = %v, %v", p, err)
 	}
 }

@@ -317,10 +317,14 @@ var packagePrefixes = []string{"db: ", "vecfile: ", "trainer: ", "index: ", "que
 // out, at the start and after each wrapper's ": ", and control characters
 // made visible.
 func message(err error) string {
-	msg := err.Error()
+	return screenText(withoutPrefixes(err.Error()))
+}
+
+// withoutPrefixes removes the package prefixes from msg.
+func withoutPrefixes(msg string) string {
 	for _, p := range packagePrefixes {
 		msg = strings.TrimPrefix(msg, p)
 		msg = strings.ReplaceAll(msg, ": "+p, ": ")
 	}
-	return screenText(msg)
+	return msg
 }

@@ -480,7 +480,7 @@ func errorText(loc pieceLoc, piece string, st query.Statement, err error) string
 	mark := &query.Error{Pos: p, Msg: "-"}
 	drawn := strings.TrimPrefix(query.FormatError(string(loc.text), mark), mark.Error())
 	// The message stays on one line: a token it quotes may hold a newline.
-	return locPrefix(loc.name, loc.line+p.Line-1, p.Column) + screenText(msg) + drawn
+	return locPrefix(loc.name, loc.line+p.Line-1, p.Column) + screenText(withoutPrefixes(msg)) + drawn
 }
 
 // inText turns a position in the piece at loc.off into one in loc.text.
