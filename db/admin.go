@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/embeddb/embeddb/internal/atomicfile"
@@ -130,7 +131,7 @@ func (d *DB) VacuumInto(ctx context.Context, path string) (int64, error) {
 	if _, err := os.Lstat(path); err == nil {
 		return 0, fmt.Errorf("%s: %w", path, fs.ErrExist)
 	}
-	tmp, err := d.compactTo(ctx, path, "vacuum")
+	tmp, err := d.compactTo(ctx, path, "compact")
 	if err != nil {
 		return 0, err
 	}
@@ -144,6 +145,38 @@ func (d *DB) VacuumInto(ctx context.Context, path string) (int64, error) {
 		return 0, err
 	}
 	return size, nil
+}
+
+// vacuumPurpose names the temporary file of an in-place VACUUM
+// (".NAME.vacuum-DIGITS" beside the database). It is made, and renamed over
+// the database, while this process holds the database's lock, so a
+// writable Open, which holds the lock too, knows that any such file is what
+// a VACUUM killed midway left, and removes it (removeStaleVacuum).
+const vacuumPurpose = "vacuum"
+
+// removeStaleVacuum removes the temporary files that in-place VACUUMs of
+// the database at path left when they were killed. Only names of exactly
+// the form VACUUM makes are touched.
+func removeStaleVacuum(path string) {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return
+	}
+	dir, base := filepath.Split(target)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + "." + vacuumPurpose + "-"
+	for _, e := range entries {
+		digits, ok := strings.CutPrefix(e.Name(), prefix)
+		if ok && digits != "" && strings.Trim(digits, "0123456789") == "" && e.Type().IsRegular() {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // compacted is a compacted copy of the database in a temporary file, open
@@ -252,7 +285,7 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 		return 0, 0, err
 	}
 	before = st.Size()
-	c, err := d.compactTo(ctx, target, "vacuum")
+	c, err := d.compactTo(ctx, target, vacuumPurpose)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -239,6 +239,7 @@ func (d *DB) init() (err error) {
 			_, err = tx.CreateBucket(bucketCatalog)
 			return err
 		}
+		removeStaleVacuum(d.path)
 		for _, id := range orphans(tx) {
 			if err := dropTableID(tx, id); err != nil {
 				return err

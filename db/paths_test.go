@@ -180,3 +180,34 @@ func TestPaths_TempNames(t *testing.T) {
 		}
 	})
 }
+
+// TestOpen_RemovesKilledVacuum: a VACUUM killed midway leaves its copy,
+// ".NAME.vacuum-DIGITS", beside the database; the next writable Open (which,
+// holding the lock, knows no VACUUM of the file runs) removes it, and
+// nothing else.
+func TestOpen_RemovesKilledVacuum(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "v.db")
+	openPets(t, path).Close()
+	stale := filepath.Join(dir, ".v.db.vacuum-123456")
+	keep := []string{".v.db.vacuum-12x", ".v.db.compact-99", ".w.db.vacuum-1", "v.db.vacuum-1"}
+	for _, name := range append(keep, filepath.Base(stale)) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := db.Open(path, &db.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close()
+	if _, err := os.Stat(stale); err != nil {
+		t.Fatal("a read-only Open removed a file")
+	}
+	openPets(t, path).Close()
+	want := append(slices.Clone(keep), "v.db")
+	slices.Sort(want)
+	if got := dirNames(t, dir); !slices.Equal(got, want) {
+		t.Fatalf("after Open the directory holds %q, want %q", got, want)
+	}
+}
