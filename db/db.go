@@ -38,6 +38,9 @@ type DB struct {
 	graphs map[uint64]hnswEntry // loaded index graphs, by table id
 	toks   map[uint64]tokEntry  // loaded tokenizers, by table id
 	loadMu sync.Mutex           // one graph or tokenizer load at a time
+	// streams are the streaming results open now (guarded by mu): Close
+	// ends them, since each holds a read transaction until it ends.
+	streams map[*stream]struct{}
 
 	settings settings   // SET values, for the executor
 	parses   parseCache // recently parsed SQL
@@ -256,7 +259,9 @@ func (d *DB) Path() string { return d.path }
 func (d *DB) ReadOnly() bool { return d.opts.ReadOnly }
 
 // Close closes the database. It is safe to call more than once; later calls
-// return nil. Transactions still running are waited for.
+// return nil. Statements still running are waited for; a streaming *Rows
+// left open is ended (its Next returns false and its Err ErrClosed), so
+// Close does not wait on a caller that forgot to close one.
 func (d *DB) Close() error {
 	d.mu.Lock()
 	if d.closed {
@@ -265,6 +270,9 @@ func (d *DB) Close() error {
 	}
 	d.closed = true
 	d.cache, d.metas, d.byName, d.graphs, d.toks = nil, nil, nil, nil, nil
+	for st := range d.streams {
+		st.end(true)
+	}
 	d.mu.Unlock()
 	d.gate.Lock()
 	defer d.gate.Unlock()

@@ -2,11 +2,14 @@ package db
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/embeddb/embeddb/query"
 	bolt "go.etcd.io/bbolt"
@@ -395,11 +398,15 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		err  error
 	}
 	ch := make(chan item, 64)
-	done := make(chan struct{})
+	st, err := e.d.openStream(e.ctx)
+	if err != nil {
+		return nil, err
+	}
+	done := st.done
 	go func() {
 		defer close(ch)
 		var skipped, sent int64
-		err := e.d.view(e.ctx, func(tx *bolt.Tx) error {
+		err := e.d.view(st.ctx, func(tx *bolt.Tx) error {
 			t, err := e.table(tx, sel.From)
 			if err != nil {
 				return err
@@ -430,9 +437,10 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		}
 	}()
 	release := func() {
-		close(done)
+		st.end(false)
 		for range ch { // let the producer end its transaction
 		}
+		e.d.closeStream(st)
 	}
 	first, ok := <-ch
 	if ok && first.err != nil {
@@ -451,6 +459,9 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		}
 		it, ok := <-ch
 		if !ok {
+			if st.closedDB.Load() {
+				return nil, ErrClosed
+			}
 			return nil, nil
 		}
 		return it.vals, it.err
@@ -723,4 +734,47 @@ func (e *env) finish(s *query.Select, cols []string, rows [][]any) (*Rows, error
 		sortByKeys(rows, keys, s.OrderBy)
 	}
 	return newRows(cols, window(rows, offset, limit)), nil
+}
+
+// stream is a streaming result's hold on the database: its producer reads
+// in a transaction until done is closed.
+type stream struct {
+	ctx      context.Context // the statement's, cancelled when it ends
+	cancel   context.CancelFunc
+	done     chan struct{}
+	once     sync.Once
+	closedDB atomic.Bool // ended by DB.Close, not by the caller
+}
+
+// end stops the producer; byClose says that DB.Close asked.
+func (st *stream) end(byClose bool) {
+	st.once.Do(func() {
+		st.closedDB.Store(byClose)
+		st.cancel()
+		close(st.done)
+	})
+}
+
+// openStream registers a streaming result, so that Close can end it.
+func (d *DB) openStream(ctx context.Context) (*stream, error) {
+	sctx, cancel := context.WithCancel(ctx)
+	st := &stream{ctx: sctx, cancel: cancel, done: make(chan struct{})}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		cancel()
+		return nil, ErrClosed
+	}
+	if d.streams == nil {
+		d.streams = make(map[*stream]struct{})
+	}
+	d.streams[st] = struct{}{}
+	return st, nil
+}
+
+// closeStream forgets a result whose producer has ended.
+func (d *DB) closeStream(st *stream) {
+	d.mu.Lock()
+	delete(d.streams, st)
+	d.mu.Unlock()
 }

@@ -2,7 +2,7 @@ package db_test
 
 import (
 	"context"
-	"runtime"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -29,20 +29,19 @@ func TestQuery_Streams(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	before := runtime.NumGoroutine()
 	rows, err := d.Query(ctx, "SELECT word, vector FROM t")
 	if err != nil {
 		t.Fatal(err)
 	}
+	if n := db.OpenStreams(d); n != 1 {
+		t.Fatalf("%d streams open during the read, want 1", n)
+	}
 	for i := 0; i < 10 && rows.Next(); i++ {
 	}
 	rows.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Fatalf("%d goroutines after Close, %d before: the reader did not stop", n, before)
+	// Close returns once the reader has ended its transaction.
+	if n := db.OpenStreams(d); n != 0 {
+		t.Fatalf("%d streams open after Close: the reader did not stop", n)
 	}
 
 	got := mustExec(t, d, "SELECT word FROM t LIMIT 3 OFFSET 19998").Rows
@@ -66,4 +65,46 @@ func TestQuery_Streams(t *testing.T) {
 	if _, err := d.Query(ctx, "SELECT 1 / 0, word FROM t"); err == nil {
 		t.Fatal("an error on the first row was not returned by Query")
 	}
+}
+
+// TestClose_EndsOpenStream: Close waited for ever on a streaming Rows the
+// caller had not closed, whose reader held a read transaction. Close now
+// ends it: its Next returns false and Err says ErrClosed.
+func TestClose_EndsOpenStream(t *testing.T) {
+	ctx := context.Background()
+	d := MustOpenDB(t)
+	w, err := d.BulkLoad(ctx, "t", db.TableSpec{Dim: 4}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words, counts, vecs := randRows(20000, 4, 1)
+	if err := w.Append(words, counts, vecs); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := d.Query(ctx, "SELECT word FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rows.Next() {
+		t.Fatal("no first row")
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- d.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second): // a hang detector, not a speed limit
+		t.Fatal("Close is still waiting on the open Rows")
+	}
+	for rows.Next() {
+	}
+	if err := rows.Err(); !errors.Is(err, db.ErrClosed) {
+		t.Fatalf("Err after Close = %v, want ErrClosed", err)
+	}
+	rows.Close()
 }
