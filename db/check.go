@@ -134,7 +134,9 @@ func checkTable(t *table) (problems []string) {
 				}
 				named[e.word] = id
 				counts[e.word] = e.count
-				if got, ok := t.wordID(e.word); !ok || got != id {
+				if got, ok, err := t.wordID(e.word); err != nil {
+					report("word %s of row %d: %v", quote(e.word), id, err)
+				} else if !ok || got != id {
 					report("word %s of row %d is not indexed to it", quote(e.word), id)
 				}
 			}

@@ -666,7 +666,10 @@ func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 	if s.t == nil {
 		return 0, nil, errAt(n, ErrNoTable, "looking up %s needs a FROM table", quote(word))
 	}
-	id, ok := s.t.wordID(word)
+	id, ok, err := s.t.wordID(word)
+	if err != nil {
+		return 0, nil, at(n, err)
+	}
 	if !ok {
 		msg := fmt.Sprintf("word %s not in vocabulary of %s", quote(word), s.t.name)
 		if alt := suggestWord(s.t, word); alt != "" {

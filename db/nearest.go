@@ -92,7 +92,9 @@ func (s *scope) keyID(key query.Expr) (uint32, bool) {
 	if id, found, answered := s.e.d.cachedWordID(s.t, w); answered {
 		return id, found
 	}
-	return s.t.wordID(w)
+	// A failed read is not "no such word": the lookup that follows reports it.
+	id, found, err := s.t.wordID(w)
+	return id, found && err == nil
 }
 
 // searcherVector returns the vector that the search of t will use holds for

@@ -24,11 +24,11 @@ func (t *table) chunkOf(id uint32) (chunk uint32, slot int) {
 // words returns the table's words index.
 func (t *table) words() wordIndex { return wordIndex{t.ks(ksWords)} }
 
-// wordID looks a word up; ok is false if it is absent (or the index is
-// damaged, which CHECK DATABASE reports).
-func (t *table) wordID(word string) (uint32, bool) {
-	id, _, ok, err := t.words().get(word)
-	return id, ok && err == nil
+// wordID looks a word up; found is false if it is absent. A failed read of
+// the words index is an error, never "not in vocabulary".
+func (t *table) wordID(word string) (id uint32, found bool, err error) {
+	id, _, found, err = t.words().get(word)
+	return id, found, err
 }
 
 // rowChunk returns the decoded rows of a chunk for changing it; the result
@@ -191,7 +191,11 @@ func (t *table) insert(word string, count int64, v []float32, replace bool) (uin
 	if count < 0 {
 		return 0, fmt.Errorf("db: word %s: count must not be negative, got %d", quote(word), count)
 	}
-	if old, exists := t.wordID(word); exists {
+	old, exists, err := t.wordID(word)
+	if err != nil {
+		return 0, err
+	}
+	if exists {
 		if !replace {
 			return 0, fmt.Errorf("%w: %s in table %s", ErrWordExists, quote(word), quote(t.name))
 		}

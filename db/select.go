@@ -568,7 +568,11 @@ func (s *scope) lookupValues(col string, vals []query.Expr) ([]uint32, bool, err
 		switch col {
 		case "word":
 			if w, ok := v.(string); ok {
-				if id, ok := s.t.wordID(w); ok {
+				id, ok, err := s.t.wordID(w)
+				if err != nil {
+					return nil, false, err
+				}
+				if ok {
 					ids = append(ids, id)
 				}
 			}

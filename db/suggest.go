@@ -28,9 +28,9 @@ func suggestWord(t *table, w string) string {
 		if s == w || s == "" {
 			return
 		}
-		id, ok := t.wordID(s)
-		if !ok {
-			return
+		id, ok, err := t.wordID(s)
+		if err != nil || !ok {
+			return // a suggestion is a courtesy: a failed read gives none
 		}
 		_, count, live, err := t.rowMeta(id)
 		if err == nil && live && count > bestCount {

@@ -220,15 +220,18 @@ func (tx *Tx) Delete(name string, words ...string) (int, error) {
 	}
 	n := 0
 	for _, w := range words {
-		id, ok := t.wordID(w)
-		if !ok {
-			continue
-		}
-		ok, err := t.deleteID(id)
+		id, ok, err := t.wordID(w)
 		if err != nil {
 			return n, err
 		}
-		if ok {
+		if !ok {
+			continue
+		}
+		deleted, err := t.deleteID(id)
+		if err != nil {
+			return n, err
+		}
+		if deleted {
 			n++
 		}
 	}
