@@ -51,6 +51,11 @@ type Statement interface {
 	// NumParams returns how many ? parameters the statement has; they
 	// are numbered 1..NumParams() in order of appearance.
 	NumParams() int
+	// TableName returns the name of the table the statement reads or
+	// changes ("" when there is none, as for SET or SELECT 1): for
+	// EXPLAIN, that of the statement explained; for ALTER TABLE ...
+	// RENAME TO, the new name, which the table has once it has run.
+	TableName() string
 	stmtNode()
 }
 
@@ -713,3 +718,68 @@ func countParams(n Node) int {
 	})
 	return max
 }
+
+// name returns t's name, or "" for no table.
+func (t *TableName) name() string {
+	if t == nil {
+		return ""
+	}
+	return t.Name
+}
+
+// TableName returns the FROM table's name.
+func (x *Select) TableName() string { return x.From.name() }
+
+// TableName returns that of the statement explained.
+func (x *Explain) TableName() string { return x.Stmt.TableName() }
+
+// TableName returns the table trained.
+func (x *Train) TableName() string { return x.Table.name() }
+
+// TableName returns the table imported into.
+func (x *Import) TableName() string { return x.Table.name() }
+
+// TableName returns the table exported.
+func (x *Export) TableName() string { return x.Table.name() }
+
+// TableName returns the table created.
+func (x *CreateTable) TableName() string { return x.Table.name() }
+
+// TableName returns the table inserted into.
+func (x *Insert) TableName() string { return x.Table.name() }
+
+// TableName returns the table deleted from.
+func (x *Delete) TableName() string { return x.Table.name() }
+
+// TableName returns the table dropped.
+func (x *DropTable) TableName() string { return x.Table.name() }
+
+// TableName returns the table's new name.
+func (x *AlterTable) TableName() string { return x.NewName.name() }
+
+// TableName returns the table indexed.
+func (x *CreateIndex) TableName() string { return x.Table.name() }
+
+// TableName returns the table whose index is dropped.
+func (x *DropIndex) TableName() string { return x.Table.name() }
+
+// TableName returns "": SET is about the session.
+func (x *Set) TableName() string { return "" }
+
+// TableName returns "": SHOW TABLES is about them all.
+func (x *ShowTables) TableName() string { return "" }
+
+// TableName returns the table described.
+func (x *Describe) TableName() string { return x.Table.name() }
+
+// TableName returns the table evaluated.
+func (x *Evaluate) TableName() string { return x.Table.name() }
+
+// TableName returns "": CHECK DATABASE is about the whole file.
+func (x *CheckDatabase) TableName() string { return "" }
+
+// TableName returns "": BACKUP copies the whole file.
+func (x *Backup) TableName() string { return "" }
+
+// TableName returns "": VACUUM compacts the whole file.
+func (x *Vacuum) TableName() string { return "" }

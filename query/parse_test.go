@@ -352,3 +352,40 @@ func TestParse_Concurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestStatement_TableName: every statement says which table it is about,
+// so that callers need no switch over the statement types of their own.
+func TestStatement_TableName(t *testing.T) {
+	for src, want := range map[string]string{
+		"SELECT NEAREST('a', 3) FROM w2v":              "w2v",
+		"SELECT 1 + 1":                                 "",
+		"EXPLAIN SELECT * FROM t":                      "t",
+		"TRAIN w FROM 'c.txt'":                         "w",
+		"IMPORT v FROM 'v.txt'":                        "v",
+		"EXPORT v TO 'v.txt'":                          "v",
+		"CREATE TABLE p (dim = 3)":                     "p",
+		"INSERT INTO p VALUES ('a', [1, 2, 3])":        "p",
+		"DELETE FROM p WHERE word = 'a'":               "p",
+		"DROP TABLE p":                                 "p",
+		"ALTER TABLE p RENAME TO q":                    "q",
+		"CREATE INDEX ON p USING hnsw":                 "p",
+		"DROP INDEX ON p":                              "p",
+		"SET exact = on":                               "",
+		"SHOW TABLES":                                  "",
+		"DESCRIBE p":                                   "p",
+		"EVALUATE w WITH (pairs = 'p.tsv')":            "w",
+		"CHECK DATABASE":                               "",
+		"BACKUP TO 'b.db'":                             "",
+		"VACUUM":                                       "",
+		`SELECT word FROM "odd ""name"""`:              `odd "name"`,
+		"INSERT INTO p (word, vector) VALUES ('a', ?)": "p",
+	} {
+		st, err := query.ParseStatement(src)
+		if err != nil {
+			t.Fatalf("ParseStatement(%q): %v", src, err)
+		}
+		if got := st.TableName(); got != want {
+			t.Errorf("ParseStatement(%q).TableName() = %q, want %q", src, got, want)
+		}
+	}
+}

@@ -367,8 +367,8 @@ func (s *session) execStmt(ctx context.Context, sc *query.Script, st query.State
 	if err := s.out.Flush(); err != nil {
 		return fmt.Errorf("write output: %w", err)
 	}
-	if name := tableOf(st); name != "" {
-		s.lastTable = name
+	if _, dropped := st.(*query.DropTable); !dropped && st.TableName() != "" {
+		s.lastTable = st.TableName()
 	}
 	return nil
 }
@@ -414,40 +414,6 @@ func (s *session) tableWidth() int {
 	return defaultTableWidth
 }
 
-// tableOf returns the table a statement names, if any.
-func tableOf(st query.Statement) string {
-	var t *query.TableName
-	switch x := st.(type) {
-	case *query.Select:
-		t = x.From
-	case *query.Explain:
-		return tableOf(x.Stmt)
-	case *query.Train:
-		t = x.Table
-	case *query.Import:
-		t = x.Table
-	case *query.Export:
-		t = x.Table
-	case *query.CreateTable:
-		t = x.Table
-	case *query.Insert:
-		t = x.Table
-	case *query.Delete:
-		t = x.Table
-	case *query.Describe:
-		t = x.Table
-	case *query.CreateIndex:
-		t = x.Table
-	case *query.Evaluate:
-		t = x.Table
-	case *query.AlterTable:
-		t = x.NewName
-	}
-	if t == nil {
-		return ""
-	}
-	return t.Name
-}
 
 // fail reports a failed statement and says whether to stop.
 func (s *session) fail(ctx context.Context, loc pieceLoc, piece string, st query.Statement, err error) (stop bool) {
