@@ -3,6 +3,7 @@ package vecfile
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 )
 
 // task is one batch on its way through the pipeline: the producer fills its
@@ -77,6 +78,11 @@ type stage struct {
 	process func(t *task)
 }
 
+// pipelineGoroutines counts the goroutines of running pipelines, so that a
+// test can see that none outlives its read without polling the process's
+// goroutine count.
+var pipelineGoroutines atomic.Int32
+
 // runPipeline runs st with the given number of workers and hands each batch,
 // in file order, to consume on the calling goroutine. consume returns
 // stop=true to end the read early. No goroutine outlives the call.
@@ -102,6 +108,8 @@ func runPipeline(ctx context.Context, workers int, st stage, consume func(t *tas
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer pipelineGoroutines.Add(-1)
+		pipelineGoroutines.Add(1)
 		defer close(order)
 		defer close(work)
 		for {
@@ -133,6 +141,8 @@ func runPipeline(ctx context.Context, workers int, st stage, consume func(t *tas
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				defer pipelineGoroutines.Add(-1)
+				pipelineGoroutines.Add(1)
 				for t := range work {
 					st.process(t)
 					t.done <- struct{}{}
