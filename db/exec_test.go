@@ -375,17 +375,8 @@ func TestExec_TrainUpdate(t *testing.T) {
 // and the exact search took the missing words for damage.
 func TestExec_Nearest_AfterDeletingAChunk(t *testing.T) {
 	d := MustOpenDB(t)
-	w, err := d.BulkLoad(context.Background(), "v", db.TableSpec{Dim: 100}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	words, _, vecs := randRows(3000, 100, 9)
-	if err := w.Append(words, nil, vecs); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	bulkLoad(t, d, "v", 100, words, nil, vecs)
 	mustExec(t, d, "DELETE FROM v WHERE id < 1000") // chunks of 163 rows: the first six go
 	got := mustExec(t, d, "SELECT NEAREST(VECTOR('w2500'), 3) FROM v").Rows
 	if len(got) != 3 {

@@ -16,18 +16,9 @@ import (
 func TestQuery_Streams(t *testing.T) {
 	ctx := context.Background()
 	d := MustOpenDB(t)
-	w, err := d.BulkLoad(ctx, "t", db.TableSpec{Dim: 4}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	words, counts, vecs := randRows(20000, 4, 1)
 	counts[15000] = 0 // the row whose count makes the WHERE below divide by zero
-	if err := w.Append(words, counts, vecs); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	bulkLoad(t, d, "t", 4, words, counts, vecs)
 
 	rows, err := d.Query(ctx, "SELECT word, vector FROM t")
 	if err != nil {
@@ -73,17 +64,8 @@ func TestQuery_Streams(t *testing.T) {
 func TestClose_EndsOpenStream(t *testing.T) {
 	ctx := context.Background()
 	d := MustOpenDB(t)
-	w, err := d.BulkLoad(ctx, "t", db.TableSpec{Dim: 4}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	words, counts, vecs := randRows(20000, 4, 1)
-	if err := w.Append(words, counts, vecs); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	bulkLoad(t, d, "t", 4, words, counts, vecs)
 	rows, err := d.Query(ctx, "SELECT word FROM t")
 	if err != nil {
 		t.Fatal(err)
@@ -107,4 +89,19 @@ func TestClose_EndsOpenStream(t *testing.T) {
 		t.Fatalf("Err after Close = %v, want ErrClosed", err)
 	}
 	rows.Close()
+}
+
+// bulkLoad loads rows (counts may be nil) into a new table of dimension dim.
+func bulkLoad(tb testing.TB, d *db.DB, name string, dim int, words []string, counts []int64, vecs []float32) {
+	tb.Helper()
+	w, err := d.BulkLoad(context.Background(), name, db.TableSpec{Dim: dim}, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := w.Append(words, counts, vecs); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		tb.Fatal(err)
+	}
 }
