@@ -65,10 +65,6 @@ func Open(path string, opts *Options) (*DB, error) {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 	}
-	timeout := o.Timeout
-	if timeout < 0 {
-		timeout = time.Nanosecond // bbolt treats 0 as wait forever
-	}
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 		// Opening a FIFO for reading would block until a writer came; a
 		// device or a directory is no database either.
