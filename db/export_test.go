@@ -7,3 +7,17 @@ func OpenStreams(d *DB) int {
 	defer d.mu.Unlock()
 	return len(d.streams)
 }
+
+// FinishedStreams returns how many of d's streaming results have sent every
+// row they had.
+func FinishedStreams(d *DB) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	n := 0
+	for st := range d.streams {
+		if st.finished.Load() {
+			n++
+		}
+	}
+	return n
+}

@@ -406,6 +406,7 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 	go func() {
 		defer close(ch)
 		var skipped, sent int64
+		cut := false // ended by done, before the last row
 		err := e.d.view(st.ctx, func(tx *bolt.Tx) error {
 			t, err := e.table(tx, sel.From)
 			if err != nil {
@@ -425,10 +426,14 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 					sent++
 					return nil
 				case <-done:
+					cut = true
 					return errStop
 				}
 			})
 		})
+		if err == nil && !cut {
+			st.finished.Store(true) // every row was sent: a later Close cuts nothing
+		}
 		if err != nil {
 			select {
 			case ch <- item{err: err}:
@@ -459,7 +464,7 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		}
 		it, ok := <-ch
 		if !ok {
-			if st.closedDB.Load() {
+			if st.closedDB.Load() && !st.finished.Load() {
 				return nil, ErrClosed
 			}
 			return nil, nil
@@ -748,6 +753,7 @@ type stream struct {
 	done     chan struct{}
 	once     sync.Once
 	closedDB atomic.Bool // ended by DB.Close, not by the caller
+	finished atomic.Bool // the producer sent every row there was
 }
 
 // end stops the producer; byClose says that DB.Close asked.

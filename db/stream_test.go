@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +104,29 @@ func bulkLoad(tb testing.TB, d *db.DB, name string, dim int, words []string, cou
 	}
 	if _, err := w.Commit(); err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// TestClose_AfterStreamFinished: a result whose rows were all read before
+// the database closed ends cleanly, not with ErrClosed.
+func TestClose_AfterStreamFinished(t *testing.T) {
+	d := MustOpenDB(t)
+	mustExec(t, d, "CREATE TABLE t (dim = 2); INSERT INTO t VALUES ('a', [1, 2]), ('b', [2, 1])")
+	rows, err := d.Query(context.Background(), "SELECT word FROM t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for db.FinishedStreams(d) == 0 { // two rows fill no channel: it finishes
+		runtime.Gosched()
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	if err := rows.Err(); err != nil || n != 2 {
+		t.Fatalf("after Close, %d rows and Err %v; want the 2 rows and no error", n, err)
 	}
 }
