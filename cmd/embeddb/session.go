@@ -414,7 +414,6 @@ func (s *session) tableWidth() int {
 	return defaultTableWidth
 }
 
-
 // fail reports a failed statement and says whether to stop.
 func (s *session) fail(ctx context.Context, loc pieceLoc, piece string, st query.Statement, err error) (stop bool) {
 	s.failed = true
