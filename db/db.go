@@ -60,12 +60,11 @@ type DB struct {
 // behind (tables that were never published).
 func Open(path string, opts *Options) (*DB, error) {
 	o := opts.withDefaults()
-	if o.ReadOnly {
-		if _, err := os.Stat(path); err != nil {
-			return nil, fmt.Errorf("open %s: %w", path, err)
-		}
-	}
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+	st, err := os.Stat(path)
+	switch {
+	case err != nil && o.ReadOnly:
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	case err == nil && !st.Mode().IsRegular():
 		// Opening a FIFO for reading would block until a writer came; a
 		// device or a directory is no database either.
 		return nil, fmt.Errorf("open %s: %w: %w", path, ErrNotDatabase, &osfile.NotRegularError{
@@ -223,6 +222,7 @@ func (d *DB) init() (err error) {
 		}
 		return nil
 	}
+	removeStaleVacuum(d.path)
 	return d.run(true, func(tx *bolt.Tx) error {
 		if fresh {
 			root, err := tx.CreateBucket(bucketRoot)
@@ -238,7 +238,6 @@ func (d *DB) init() (err error) {
 			_, err = tx.CreateBucket(bucketCatalog)
 			return err
 		}
-		removeStaleVacuum(d.path)
 		for _, id := range orphans(tx) {
 			if err := dropTableID(tx, id); err != nil {
 				return err
