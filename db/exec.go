@@ -161,13 +161,20 @@ func (d *DB) Exec(ctx context.Context, sql string, args ...any) (*Result, error)
 		if err != nil {
 			return nil, err
 		}
-		all, err := rows.All()
-		if err != nil {
+		if res, err = collect(rows); err != nil {
 			return nil, err
 		}
-		res = &Result{Columns: rows.Columns(), Rows: all}
 	}
 	return res, nil
+}
+
+// collect reads every row of rows into a Result.
+func collect(rows *Rows) (*Result, error) {
+	all, err := rows.All()
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Columns: rows.Columns(), Rows: all}, nil
 }
 
 // execStream runs a script as it reads it; see Exec.
@@ -186,11 +193,9 @@ func (d *DB) execStream(ctx context.Context, sql string) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		all, err := rows.All()
-		if err != nil {
+		if res, err = collect(rows); err != nil {
 			return nil, err
 		}
-		res = &Result{Columns: rows.Columns(), Rows: all}
 	}
 }
 
