@@ -55,17 +55,11 @@ func (d *DB) Backup(ctx context.Context, path string) (int64, error) {
 // finishCopy gives a complete copy the database file's permissions,
 // flushes it to disk and closes it.
 func (d *DB) finishCopy(f *os.File) error {
-	var err error
-	if st, serr := d.file.Stat(); serr == nil {
-		err = f.Chmod(st.Mode().Perm())
+	perm := fs.FileMode(0o600)
+	if st, err := d.file.Stat(); err == nil {
+		perm = st.Mode().Perm()
 	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return atomicfile.Finish(f, perm)
 }
 
 // fileStmtError positions an error of BACKUP or VACUUM INTO (what) at the

@@ -497,14 +497,8 @@ func (w *Writer) commit(f *os.File, bw *bufio.Writer, path string) error {
 		return nil
 	}
 	err := bw.Flush()
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if ferr := atomicfile.Finish(f, 0o644); err == nil {
+		err = ferr
 	}
 	if err == nil && w.opts.Overwrite {
 		err = atomicfile.Replace(f.Name(), path)

@@ -57,6 +57,20 @@ func CreateTemp(path, purpose string) (*os.File, error) {
 	return f, nil
 }
 
+// Finish readies the complete temporary file f to be put in place: it gives
+// it the permissions perm (CreateTemp makes it 0600), flushes it to disk and
+// closes it, even when an earlier step fails.
+func Finish(f *os.File, perm fs.FileMode) error {
+	err := f.Chmod(perm)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
 // Replace moves the complete temporary file tmp to path, replacing what
 // path held, and makes the rename durable.
 func Replace(tmp, path string) error {

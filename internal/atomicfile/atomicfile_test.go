@@ -96,3 +96,23 @@ func TestCreateTemp_Error(t *testing.T) {
 		t.Fatalf("CreateTemp in a missing directory = %v, want %q", err, want)
 	}
 }
+
+// TestFinish: the file gets the permissions asked for (CreateTemp's are
+// 0600) and is closed.
+func TestFinish(t *testing.T) {
+	f, err := atomicfile.CreateTemp(filepath.Join(t.TempDir(), "out"), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("x")
+	if err := atomicfile.Finish(f, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(f.Name())
+	if err != nil || st.Mode().Perm() != 0o644 {
+		t.Fatalf("after Finish: %v, %v; want mode 0644", st.Mode(), err)
+	}
+	if _, err := f.Write([]byte("y")); err == nil {
+		t.Fatal("Finish left the file open")
+	}
+}
