@@ -127,17 +127,8 @@ func TestVacuum_DiskFull(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "s.db")
 	d := openPets(t, path)
-	w, err := d.BulkLoad(context.Background(), "big", db.TableSpec{Dim: 64}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
 	words, _, vecs := randRows(8000, 64, 5)
-	if err := w.Append(words, nil, vecs); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	bulkLoad(t, d, "big", 64, words, nil, vecs)
 	d.Close()
 	for _, limit := range []int64{8 << 10, 1 << 20} { // the copy holds 2 MB of vectors
 		t.Run(strconv.FormatInt(limit, 10), func(t *testing.T) {
