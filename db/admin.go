@@ -2,16 +2,13 @@ package db
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/embeddb/embeddb/internal/atomicfile"
-	"github.com/embeddb/embeddb/query"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -62,23 +59,6 @@ func (d *DB) finishCopy(f *os.File) error {
 	return atomicfile.Finish(f, perm)
 }
 
-// fileStmtError positions an error of BACKUP or VACUUM INTO (what) at the
-// statement's file argument, saying plainly the two refusals a user can
-// meet.
-func fileStmtError(n query.Node, what, path string, err error) error {
-	switch {
-	case errors.Is(err, ErrTargetIsDatabase):
-		return errAt(n, err, "cannot %s %s: it is the open database file", what, path)
-	case errors.Is(err, fs.ErrExist):
-		return errAt(n, err, "cannot %s %s: the file exists", what, path)
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) && pe.Path == path {
-		return errAt(n, err, "cannot %s %s: %v", what, path, pe.Err)
-	}
-	return errAt(n, err, "cannot %s %s: %v", what, path, err)
-}
-
 // ctxWriter stops a long copy when its context is cancelled.
 type ctxWriter struct {
 	ctx context.Context
@@ -90,20 +70,6 @@ func (c *ctxWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.w.Write(p)
-}
-
-// backup runs BACKUP TO 'file'.
-func (e *env) backup(s *query.Backup) (*Rows, error) {
-	path, err := e.stringArg(s.File, "the backup file")
-	if err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	n, err := e.d.Backup(e.ctx, path)
-	if err != nil {
-		return nil, fileStmtError(s.File, "back up to", path, err)
-	}
-	return newRows([]string{"file", "bytes", "seconds"}, [][]any{{path, n, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
 // VacuumInto writes a compacted copy of the database to path, which must
@@ -225,28 +191,6 @@ func (d *DB) compactTo(ctx context.Context, path, purpose string) (c *compacted,
 		return nil, err
 	}
 	return &compacted{name: name, bolt: bdb, file: file, size: st.Size()}, nil
-}
-
-// vacuum runs VACUUM INTO 'file' (and VACUUM, which compacts the file in
-// place).
-func (e *env) vacuum(s *query.Vacuum) (*Rows, error) {
-	start := time.Now()
-	if s.Into == nil {
-		before, after, err := e.d.Vacuum(e.ctx)
-		if err != nil {
-			return nil, at(s, err)
-		}
-		return newRows([]string{"bytes_before", "bytes_after", "seconds"}, [][]any{{before, after, roundTo(time.Since(start).Seconds(), 3)}}), nil
-	}
-	path, err := e.stringArg(s.Into, "the file to vacuum into")
-	if err != nil {
-		return nil, err
-	}
-	n, err := e.d.VacuumInto(e.ctx, path)
-	if err != nil {
-		return nil, fileStmtError(s.Into, "vacuum into", path, err)
-	}
-	return newRows([]string{"file", "bytes", "seconds"}, [][]any{{path, n, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
 // Vacuum compacts the database file in place: it writes a compacted copy

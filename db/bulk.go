@@ -124,6 +124,9 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 // Dim returns the dimension of the table being loaded.
 func (w *BulkWriter) Dim() int { return w.meta.Dim }
 
+// Metric returns the similarity the table will rank by.
+func (w *BulkWriter) Metric() string { return w.meta.Metric }
+
 // Rows returns how many rows have been appended (duplicates skipped aside).
 func (w *BulkWriter) Rows() int64 { return int64(w.next) }
 
@@ -559,3 +562,11 @@ func countAt(counts []int64, i int) int64 {
 	}
 	return counts[i]
 }
+
+// setBulkIndex records the index the caller builds into w (IMPORT of a
+// table with its graph, VACUUM's rebuild).
+func setBulkIndex(w *BulkWriter, ix *IndexInfo) { w.setIndex(ix) }
+
+// setFiniteChecked says whether the caller checks rows for NaN and Inf
+// itself, so Append need not.
+func setFiniteChecked(w *BulkWriter, checked bool) { w.finiteChecked = checked }

@@ -87,6 +87,15 @@ func (d *DB) flat(ctx context.Context, t *table) (*index.Flat, error) {
 	return f, nil
 }
 
+// cachedFlat returns the exact-search index of t if a query built it
+// already, or nil.
+func (d *DB) cachedFlat(t *table) *index.Flat {
+	c := d.cached(t)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.flat
+}
+
 // rowNames returns the words, counts and liveness of every row of t by id,
 // read once per version of the table.
 func (d *DB) rowNames(t *table) (names []string, counts []int64, live []bool, err error) {
@@ -217,6 +226,26 @@ func (d *DB) hnsw(t *table) (*index.HNSW, error) {
 	d.mu.Unlock()
 	return h, nil
 }
+
+// RememberGraph keeps h, just built and saved as blob of table id, so the
+// next search need not load it.
+func (d *DB) RememberGraph(id uint64, blob string, h *index.HNSW) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.graphs != nil {
+		d.graphs[id] = hnswEntry{blob: blob, h: h}
+	}
+}
+
+// ForgetGraph drops the loaded index graph of table id.
+func (d *DB) ForgetGraph(id uint64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.graphs, id)
+}
+
+// MemoryLimit returns Options.MemoryLimit: what a statement may hold.
+func (d *DB) MemoryLimit() int64 { return d.opts.MemoryLimit }
 
 // forEachLiveChunk calls fn with the live rows of each chunk: their ids and
 // vectors. Both slices are reused between calls.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/embeddb/embeddb/index"
-	"github.com/embeddb/embeddb/query"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -214,20 +213,4 @@ func checkTable(t *table) (problems []string) {
 		}
 	}
 	return problems
-}
-
-// check runs CHECK DATABASE.
-func (e *env) check(s *query.CheckDatabase) (*Rows, error) {
-	problems, err := e.d.Check(e.ctx)
-	if err != nil {
-		return nil, at(s, err)
-	}
-	if len(problems) == 0 {
-		return message("check", "ok"), nil
-	}
-	rows := make([][]any, len(problems))
-	for i, p := range problems {
-		rows[i] = []any{p}
-	}
-	return newRows([]string{"check"}, rows), nil
 }

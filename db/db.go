@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/embeddb/embeddb/internal/osfile"
@@ -358,4 +359,62 @@ func panicError(r any) error {
 		}
 	}
 	return &InternalError{Panic: r, Stack: debug.Stack()}
+}
+
+// stream is a streaming result's hold on the database: its producer reads
+// in a transaction until done is closed.
+type stream struct {
+	ctx      context.Context // the statement's, cancelled when it ends
+	cancel   context.CancelFunc
+	done     chan struct{}
+	once     sync.Once
+	closedDB atomic.Bool // ended by DB.Close, not by the caller
+	finished atomic.Bool // the producer sent every row there was
+}
+
+// end stops the producer; byClose says that DB.Close asked.
+func (st *stream) end(byClose bool) {
+	st.once.Do(func() {
+		st.closedDB.Store(byClose)
+		st.cancel()
+		close(st.done)
+	})
+}
+
+// openStream registers a streaming result, so that Close can end it.
+func (d *DB) openStream(ctx context.Context) (*stream, error) {
+	sctx, cancel := context.WithCancel(ctx)
+	st := &stream{ctx: sctx, cancel: cancel, done: make(chan struct{})}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		cancel()
+		return nil, ErrClosed
+	}
+	if d.streams == nil {
+		d.streams = make(map[*stream]struct{})
+	}
+	d.streams[st] = struct{}{}
+	return st, nil
+}
+
+// streamCounts returns how many streaming results hold a read transaction
+// now, and how many of them have sent every row they had.
+func (d *DB) streamCounts() (open, finished int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for st := range d.streams {
+		open++
+		if st.finished.Load() {
+			finished++
+		}
+	}
+	return open, finished
+}
+
+// closeStream forgets a result whose producer has ended.
+func (d *DB) closeStream(st *stream) {
+	d.mu.Lock()
+	delete(d.streams, st)
+	d.mu.Unlock()
 }

@@ -8,12 +8,11 @@ import (
 	"time"
 
 	"github.com/embeddb/embeddb/query"
-	bolt "go.etcd.io/bbolt"
 )
 
 // showTables runs SHOW TABLES.
 func (e *env) showTables() (*Rows, error) {
-	infos, err := e.d.Tables(e.ctx)
+	infos, err := e.st.Tables(e.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -31,14 +30,14 @@ func (e *env) showTables() (*Rows, error) {
 // describe runs DESCRIBE t: one (property, value) row per fact.
 func (e *env) describe(s *query.Describe) (*Rows, error) {
 	var rows [][]any
-	err := e.d.view(e.ctx, func(tx *bolt.Tx) error {
+	err := e.st.View(e.ctx, func(tx *Tx) error {
 		t, err := e.table(tx, s.Table)
 		if err != nil {
 			return err
 		}
-		m := t.meta
+		m := t.Info()
 		add := func(k string, v any) { rows = append(rows, []any{k, v}) }
-		add("name", t.name)
+		add("name", m.Name)
 		add("kind", m.Kind)
 		add("rows", m.Rows)
 		add("dim", int64(m.Dim))
@@ -46,9 +45,9 @@ func (e *env) describe(s *query.Describe) (*Rows, error) {
 		add("metric", m.Metric)
 		add("created", m.Created.Format(time.RFC3339))
 		add("modified", m.Modified.Format(time.RFC3339))
-		add("vector_bytes", int64(m.NextID)*int64(m.rowBytes()))
-		add("tokenizer", m.Blobs[blobTokenizer] != "")
-		add("trainable", m.Blobs[blobState] != "")
+		add("vector_bytes", int64(m.NextID)*int64(t.RowBytes()))
+		add("tokenizer", m.Tokenizer)
+		add("trainable", m.TrainState)
 		if ix := m.Index; ix != nil {
 			add("index", ix.Method)
 			keys := make([]string, 0, len(ix.Params))
@@ -140,8 +139,8 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 	if spec.Dim == 0 {
 		return nil, errAt(s, nil, "CREATE TABLE needs the vector length: CREATE TABLE %s (dim = N)", s.Table)
 	}
-	err = e.d.Update(e.ctx, func(tx *Tx) error {
-		if s.IfNotExists && tx.tx.Bucket(bucketCatalog).Get([]byte(s.Table.Name)) != nil {
+	err = e.st.Update(e.ctx, func(tx *Tx) error {
+		if s.IfNotExists && hasTable(tx, s.Table.Name) {
 			return nil
 		}
 		err := tx.CreateTable(s.Table.Name, spec)
@@ -158,8 +157,8 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 
 // dropTable runs DROP TABLE [IF EXISTS] t.
 func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
-	err := e.d.Update(e.ctx, func(tx *Tx) error {
-		if _, err := e.table(tx.tx, s.Table); err != nil {
+	err := e.st.Update(e.ctx, func(tx *Tx) error {
+		if _, err := e.table(tx, s.Table); err != nil {
 			if s.IfExists && errors.Is(err, ErrNoTable) {
 				return nil
 			}
@@ -175,8 +174,8 @@ func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
 
 // alterTable runs ALTER TABLE t RENAME TO u.
 func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
-	err := e.d.Update(e.ctx, func(tx *Tx) error {
-		if _, err := e.table(tx.tx, s.Table); err != nil {
+	err := e.st.Update(e.ctx, func(tx *Tx) error {
+		if _, err := e.table(tx, s.Table); err != nil {
 			return err
 		}
 		err := tx.RenameTable(s.Table.Name, s.NewName.Name)
@@ -194,12 +193,11 @@ func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
 // delete runs DELETE FROM t [WHERE cond].
 func (e *env) delete(s *query.Delete) (*Rows, error) {
 	n := 0
-	err := e.d.Update(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx.tx, s.Table)
+	err := e.st.Update(e.ctx, func(tx *Tx) error {
+		t, err := e.table(tx, s.Table)
 		if err != nil {
 			return err
 		}
-		tx.open = map[string]*table{t.name: t}
 		sc := &scope{e: e, t: t}
 		var ids []uint32
 		collect := func(r Row) error {

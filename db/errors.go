@@ -3,6 +3,9 @@ package db
 import (
 	"errors"
 	"fmt"
+	"strconv"
+
+	"github.com/embeddb/embeddb/query"
 )
 
 // Errors returned when opening a database file.
@@ -133,3 +136,9 @@ func (e *InternalError) Error() string {
 
 // Is reports whether target is ErrInternal.
 func (e *InternalError) Is(target error) bool { return target == ErrInternal }
+
+// quote puts text from the user (a word, a name, a path) in double quotes
+// for a message, as %q does, cut by [query.Shorten] to its first 80
+// characters: a 5 MB word must not make a 5 MB error. Every message of the
+// package quotes such text through it.
+func quote(s string) string { return strconv.Quote(query.Shorten(s)) }

@@ -43,12 +43,6 @@ func at(n query.Node, err error) error {
 	return &query.Error{Pos: pos, Msg: err.Error(), Err: err}
 }
 
-// quote puts text from the user (a word, a name, a path) in double quotes
-// for a message, as %q does, cut by [query.Shorten] to its first 80
-// characters: a 5 MB word must not make a 5 MB error. Every message of the
-// package quotes such text through it.
-func quote(s string) string { return strconv.Quote(query.Shorten(s)) }
-
 // describeArg describes a value of the wrong type or range after "must be
 // ..., found": a number or a boolean by its value (LIMIT -1 is wrong for
 // its sign, which "an integer" would not say), anything else by its type,

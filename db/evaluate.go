@@ -4,7 +4,6 @@ import (
 	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
 	"github.com/embeddb/embeddb/trainer"
-	bolt "go.etcd.io/bbolt"
 )
 
 var evaluateOptions = []string{"analogies", "pairs", "restrict_vocab"}
@@ -55,15 +54,15 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 	}
 	defer f.Close()
 	kv := &trainer.KeyedVectors{}
-	err = e.d.view(e.ctx, func(tx *bolt.Tx) error {
+	err = e.st.View(e.ctx, func(tx *Tx) error {
 		t, err := e.table(tx, s.Table)
 		if err != nil {
 			return err
 		}
-		kv.Dim = t.meta.Dim
-		n := min(int(t.meta.Rows), restrict)
+		kv.Dim = t.Dim()
+		n := min(int(t.Rows()), restrict)
 		kv.Words = make([]string, 0, n)
-		kv.Vectors = make([]float32, 0, n*t.meta.Dim)
+		kv.Vectors = make([]float32, 0, n*t.Dim())
 		return t.forEachRow(0, true, func(r Row) error {
 			if r.Word == "" {
 				return nil

@@ -13,6 +13,7 @@ import (
 // values of its ? parameters.
 type env struct {
 	d    *DB
+	st   *DB
 	ctx  context.Context
 	args []any
 }
@@ -213,7 +214,7 @@ func (d *DB) RunNext(ctx context.Context, sc *query.Script, stmt query.Statement
 	if d.isClosed() {
 		return nil, ErrClosed
 	}
-	e := &env{d: d, ctx: ctx}
+	e := &env{d: d, st: d, ctx: ctx}
 	return e.insertFrom(ins, sc.Rows)
 }
 
@@ -231,7 +232,7 @@ func (d *DB) run1(ctx context.Context, stmt query.Statement, nparams int, args [
 	if nparams != len(args) {
 		return nil, errAt(stmt, nil, "the statement has %d parameters, %d values given", nparams, len(args))
 	}
-	e := &env{d: d, ctx: ctx, args: args}
+	e := &env{d: d, st: d, ctx: ctx, args: args}
 	switch s := stmt.(type) {
 	case *query.Select:
 		return e.selectStmt(s)

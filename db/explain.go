@@ -5,7 +5,6 @@ import (
 
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
-	bolt "go.etcd.io/bbolt"
 )
 
 // explain runs EXPLAIN SELECT ...: how the statement would find its rows.
@@ -20,7 +19,7 @@ func (e *env) explain(s *query.Explain) (*Rows, error) {
 		add("evaluate the select list once")
 		return planRows(plan), nil
 	}
-	err := e.d.view(e.ctx, func(tx *bolt.Tx) error {
+	err := e.st.View(e.ctx, func(tx *Tx) error {
 		t, err := e.table(tx, sel.From)
 		if err != nil {
 			return err
@@ -29,32 +28,32 @@ func (e *env) explain(s *query.Explain) (*Rows, error) {
 		if call, ok := tableFunc(sel); ok {
 			switch call.Name {
 			case "NEAREST":
-				if t.meta.Index != nil && !e.d.settings.exact() {
+				if t.Index() != nil && !e.d.settings.exact() {
 					ef := e.d.settings.efSearch()
 					if ef == 0 {
-						ef = toIntDefault(t.meta.Index.Params["ef_search"], index.DefaultEfSearch)
+						ef = toIntDefault(t.Index().Params["ef_search"], index.DefaultEfSearch)
 					}
-					add("NEAREST through the hnsw index of %s (ef_search %d)", t.name, ef)
-					if pending := int64(t.meta.NextID) - int64(t.meta.Index.Upto); pending > 0 {
+					add("NEAREST through the hnsw index of %s (ef_search %d)", t.Name(), ef)
+					if pending := int64(t.NextID()) - int64(t.Index().Upto); pending > 0 {
 						add("plus an exact scan of the ids added since the index was built (up to %d)", pending)
 					}
 				} else {
-					add("NEAREST by an exact scan of %d rows of %s (%s)", t.meta.Rows, t.name, t.meta.Metric)
+					add("NEAREST by an exact scan of %d rows of %s (%s)", t.Rows(), t.Name(), t.Metric())
 				}
 				if sel.Where != nil {
 					add("keeping only rows where %s", sel.Where)
 				}
 			default:
-				add("%s with the tokenizer of %s", call.Name, t.name)
+				add("%s with the tokenizer of %s", call.Name, t.Name())
 			}
 		} else if _, indexed, err := sc.accessPath(sel.Where); err != nil {
 			return err
 		} else if indexed {
-			add("look rows up through the words of %s", t.name)
+			add("look rows up through the words of %s", t.Name())
 		} else if sel.Where == nil && !usesColumns(sel) {
 			add("evaluate the select list once")
 		} else {
-			add("scan the %d rows of %s", t.meta.Rows, t.name)
+			add("scan the %d rows of %s", t.Rows(), t.Name())
 		}
 		if len(sel.OrderBy) > 0 {
 			add("sort the result")

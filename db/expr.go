@@ -114,7 +114,7 @@ func (s *scope) column(x *query.Ident) (any, error) {
 		if s.t == nil {
 			return nil, errAt(x, nil, "unknown column %s (there is no FROM table)", quote(x.Name))
 		}
-		return nil, errAt(x, nil, "unknown column %s (the columns of %s are id, word, count, vector)", quote(x.Name), s.t.name)
+		return nil, errAt(x, nil, "unknown column %s (the columns of %s are id, word, count, vector)", quote(x.Name), s.t.Name())
 	}
 	if s.row == nil {
 		if s.t == nil {
@@ -131,7 +131,7 @@ func (s *scope) column(x *query.Ident) (any, error) {
 		return s.row.count, nil
 	}
 	if s.row.vec == nil {
-		s.row.vec = make([]float32, s.t.meta.Dim)
+		s.row.vec = make([]float32, s.t.Dim())
 		if err := s.t.vector(s.row.vec, s.row.id); err != nil {
 			return nil, at(x, err)
 		}
@@ -671,13 +671,13 @@ func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 		return 0, nil, at(n, err)
 	}
 	if !ok {
-		msg := fmt.Sprintf("word %s not in vocabulary of %s", quote(word), s.t.name)
+		msg := fmt.Sprintf("word %s not in vocabulary of %s", quote(word), s.t.Name())
 		if alt := suggestWord(s.t, word); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", quote(alt))
 		}
 		return 0, nil, errAt(n, ErrNoWord, "%s", msg)
 	}
-	vec := make([]float32, s.t.meta.Dim)
+	vec := make([]float32, s.t.Dim())
 	if err := s.t.vector(vec, id); err != nil {
 		return 0, nil, at(n, err)
 	}
@@ -702,9 +702,9 @@ func (s *scope) tokenRow(x *query.Call) (uint32, []float32, error) {
 		return 0, nil, at(x, err)
 	}
 	if !live {
-		return 0, nil, errAt(x.Args[0], ErrNoWord, "no row with id %d in %s (ids run from 0 to %d)", n, s.t.name, int64(s.t.meta.NextID)-1)
+		return 0, nil, errAt(x.Args[0], ErrNoWord, "no row with id %d in %s (ids run from 0 to %d)", n, s.t.Name(), int64(s.t.NextID())-1)
 	}
-	vec := make([]float32, s.t.meta.Dim)
+	vec := make([]float32, s.t.Dim())
 	if err := s.t.vector(vec, uint32(n)); err != nil {
 		return 0, nil, at(x, err)
 	}

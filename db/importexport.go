@@ -71,7 +71,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	if ropts.Limit > 0 {
 		spec.Provenance["limit"] = int64(ropts.Limit)
 	}
-	w, err := e.d.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: replace})
+	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: replace})
 	if errors.Is(err, ErrTableExists) {
 		return nil, errAt(s.Table, ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", quote(s.Table.Name))
 	}
@@ -80,7 +80,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 	defer w.Abort()
 	// The reader counts NaN and Inf as it parses; refused below, before Commit.
-	w.finiteChecked = spec.Elem == fileElem
+	setFiniteChecked(w, spec.Elem == fileElem)
 
 	prog := newThrottle(e.ctx)
 	var vecs []float32
@@ -224,8 +224,8 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 	start := time.Now()
 	var rows int64
 	var format vecfile.Format
-	err = e.d.View(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx.tx, s.Table)
+	err = e.st.View(e.ctx, func(tx *Tx) error {
+		t, err := e.table(tx, s.Table)
 		if err != nil {
 			return err
 		}
@@ -234,17 +234,17 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 			wopts.DType = *dtype
 		} else if wopts.Format == vecfile.NPY || wopts.Format == vecfile.Safetensors ||
 			strings.HasSuffix(path, ".npy") || strings.HasSuffix(path, ".safetensors") {
-			wopts.DType = toFileDType(t.meta.Elem)
+			wopts.DType = toFileDType(t.Elem())
 			if wopts.DType == vecfile.BFloat16 && (wopts.Format == vecfile.NPY || strings.HasSuffix(path, ".npy")) {
 				wopts.DType = vecfile.Float32 // NumPy has no bfloat16
 			}
 		}
 		for _, p := range []string{path, wopts.WordsPath} {
-			if err := e.d.checkNotOpenDB(p); p != "" && err != nil {
+			if err := e.st.checkNotOpenDB(p); p != "" && err != nil {
 				return errAt(s.File, err, "cannot export to %s: it is the open database file", p)
 			}
 		}
-		fw, err := vecfile.Create(path, int(t.meta.Rows), t.meta.Dim, wopts)
+		fw, err := vecfile.Create(path, int(t.Rows()), t.Dim(), wopts)
 		if errors.Is(err, fs.ErrExist) {
 			return errAt(s.File, err, "%s; EXPORT ... WITH (overwrite = true) replaces it",
 				trimPrefix(err.Error(), "vecfile: "))
@@ -254,7 +254,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 		}
 		defer fw.Abort()
 		for _, p := range fw.Paths() {
-			if err := e.d.checkNotOpenDB(p); err != nil {
+			if err := e.st.checkNotOpenDB(p); err != nil {
 				return errAt(s.File, err, "cannot export to %s: it is the open database file", p)
 			}
 		}
@@ -262,7 +262,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 		prog := newThrottle(e.ctx)
 		const batch = 4096
 		words := make([]string, 0, batch)
-		vecs := make([]float32, 0, batch*t.meta.Dim)
+		vecs := make([]float32, 0, batch*t.Dim())
 		flush := func() error {
 			if len(words) == 0 {
 				return nil
@@ -272,7 +272,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 			}
 			rows += int64(len(words))
 			words, vecs = words[:0], vecs[:0]
-			prog.report(Progress{Op: "export", Table: t.name, Phase: "writing", Done: rows, Total: t.meta.Rows, Unit: "rows"}, false)
+			prog.report(Progress{Op: "export", Table: t.Name(), Phase: "writing", Done: rows, Total: t.Rows(), Unit: "rows"}, false)
 			return nil
 		}
 		err = t.forEachRow(0, true, func(r Row) error {

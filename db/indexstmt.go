@@ -8,7 +8,6 @@ import (
 
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
-	bolt "go.etcd.io/bbolt"
 )
 
 var indexOptions = []string{"m", "ef_construction", "ef_search"}
@@ -81,24 +80,24 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	var vecs []float32
 	var dim int
 	exists := false
-	err = e.d.view(e.ctx, func(tx *bolt.Tx) error {
+	err = e.st.View(e.ctx, func(tx *Tx) error {
 		t, err := e.table(tx, s.Table)
 		if err != nil {
 			return err
 		}
-		if t.meta.Index != nil {
+		if t.Index() != nil {
 			exists = true
 			if s.IfNotExists {
 				return nil
 			}
-			return errAt(s.Table, nil, "table %s already has an index (DROP INDEX ON %s first)", t.name, t.name)
+			return errAt(s.Table, nil, "table %s already has an index (DROP INDEX ON %s first)", t.Name(), t.Name())
 		}
-		if need := int64(t.meta.Rows) * int64(t.meta.Dim*4*2+64); e.d.opts.MemoryLimit > 0 && need > e.d.opts.MemoryLimit {
-			return at(s, errTooLarge("building an index of "+t.name, need, e.d.opts.MemoryLimit, "raise the limit"))
+		if need := int64(t.Rows()) * int64(t.Dim()*4*2+64); e.st.MemoryLimit() > 0 && need > e.st.MemoryLimit() {
+			return at(s, errTooLarge("building an index of "+t.Name(), need, e.st.MemoryLimit(), "raise the limit"))
 		}
-		id, ver, upto, metric, dim = t.id, t.ver, t.meta.NextID, t.meta.Metric, t.meta.Dim
-		ids = make([]uint32, 0, t.meta.Rows)
-		vecs = make([]float32, 0, int(t.meta.Rows)*t.meta.Dim)
+		id, ver, upto, metric, dim = t.ID(), t.Ver(), t.NextID(), t.Metric(), t.Dim()
+		ids = make([]uint32, 0, t.Rows())
+		vecs = make([]float32, 0, int(t.Rows())*t.Dim())
 		return t.forEachLiveChunk(func(i []uint32, v []float32) error {
 			ids = append(ids, i...)
 			vecs = append(vecs, v...)
@@ -130,43 +129,30 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 		return nil, at(s, err)
 	}
 	info := &IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: upto, Built: now().UTC(), Bytes: bw.size}
-	err = e.d.Update(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx.tx, s.Table)
-		if err == nil && t.id != id {
-			err = errAt(s.Table, nil, "table %s was replaced while its index was built; nothing saved", t.name)
+	err = e.st.Update(e.ctx, func(tx *Tx) error {
+		t, err := e.table(tx, s.Table)
+		if err == nil && t.ID() != id {
+			err = errAt(s.Table, nil, "table %s was replaced while its index was built; nothing saved", t.Name())
 		}
-		if err == nil && t.meta.Index != nil {
-			err = errAt(s.Table, nil, "table %s got an index from another statement meanwhile", t.name)
+		if err == nil && t.Index() != nil {
+			err = errAt(s.Table, nil, "table %s got an index from another statement meanwhile", t.Name())
 		}
 		if err != nil {
-			t, _ := openTableID(tx.tx, id)
-			if t != nil {
-				t.dropBlob(blob)
-			}
+			dropBlobOf(tx, id, blob)
 			return err
 		}
-		if t.ver != ver {
+		if t.Ver() != ver {
 			// Rows may have been deleted since the snapshot: have searches
 			// check that the rows they find are still there.
 			info.Deleted = 1
 		}
-		if t.meta.Blobs == nil {
-			t.meta.Blobs = map[string]string{}
-		}
-		t.meta.Blobs[blobIndex] = blob
-		t.meta.Index = info
-		t.dirty = true
-		tx.open = map[string]*table{t.name: t}
+		t.SetIndex(blob, info)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	e.d.mu.Lock()
-	if e.d.graphs != nil {
-		e.d.graphs[id] = hnswEntry{blob: blob, h: h}
-	}
-	e.d.mu.Unlock()
+	e.st.RememberGraph(id, blob, h)
 	return newRows([]string{"table", "method", "rows", "bytes", "seconds"}, [][]any{{
 		s.Table.Name, "hnsw", int64(len(ids)), bw.size, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
@@ -194,16 +180,16 @@ func indexParams(o index.Options) map[string]any {
 // parameters of old over vectors (rows 0, 1, ...), and saves it with the
 // table.
 func (e *env) rebuildIndexInto(w *BulkWriter, table string, old *IndexInfo, vectors []float32) error {
-	opts, err := indexOptionsFrom(w.meta.Metric, old.Params)
+	opts, err := indexOptionsFrom(w.Metric(), old.Params)
 	if err != nil {
 		return err
 	}
-	n := len(vectors) / w.meta.Dim
+	n := len(vectors) / w.Dim()
 	ids := make([]uint32, n)
 	for i := range ids {
 		ids[i] = uint32(i)
 	}
-	h, err := e.buildIndex(table, w.meta.Dim, ids, vectors, opts)
+	h, err := e.buildIndex(table, w.Dim(), ids, vectors, opts)
 	if err != nil {
 		return err
 	}
@@ -213,7 +199,7 @@ func (e *env) rebuildIndexInto(w *BulkWriter, table string, old *IndexInfo, vect
 	}); err != nil {
 		return err
 	}
-	w.setIndex(&IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: uint32(n), Built: now().UTC()})
+	setBulkIndex(w, &IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: uint32(n), Built: now().UTC()})
 	return nil
 }
 
@@ -221,26 +207,22 @@ func (e *env) rebuildIndexInto(w *BulkWriter, table string, old *IndexInfo, vect
 func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 	var id uint64
 	none := false // IF EXISTS and there was no index: nothing was dropped
-	err := e.d.Update(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx.tx, s.Table)
+	err := e.st.Update(e.ctx, func(tx *Tx) error {
+		t, err := e.table(tx, s.Table)
 		if err != nil {
 			return err
 		}
-		if t.meta.Index == nil {
+		if t.Index() == nil {
 			if s.IfExists {
 				none = true
 				return nil
 			}
-			return errAt(s.Table, ErrNoIndex, "table %s has no index", t.name)
+			return errAt(s.Table, ErrNoIndex, "table %s has no index", t.Name())
 		}
-		if err := t.dropBlob(t.meta.Blobs[blobIndex]); err != nil {
+		if err := t.DropIndex(); err != nil {
 			return err
 		}
-		delete(t.meta.Blobs, blobIndex)
-		t.meta.Index = nil
-		t.dirty = true
-		tx.open = map[string]*table{t.name: t}
-		id = t.id
+		id = t.ID()
 		return nil
 	})
 	if err != nil {
@@ -250,9 +232,7 @@ func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 		// As CREATE INDEX IF NOT EXISTS answers "index | exists".
 		return message("index", "none"), nil
 	}
-	e.d.mu.Lock()
-	delete(e.d.graphs, id)
-	e.d.mu.Unlock()
+	e.st.ForgetGraph(id)
 	return message("dropped", fmt.Sprintf("index on %s", s.Table.Name)), nil
 }
 

@@ -44,12 +44,11 @@ func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
 		return nil, err
 	}
 	n := 0
-	err = e.d.Update(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx.tx, s.Table)
+	err = e.st.Update(e.ctx, func(tx *Tx) error {
+		t, err := e.table(tx, s.Table)
 		if err != nil {
 			return err
 		}
-		tx.open = map[string]*table{t.name: t}
 		w := &rowWriter{sc: &scope{e: e, t: t}, t: t, s: s, cols: cols}
 		for {
 			batch, err := next(insertBatch)
@@ -63,7 +62,7 @@ func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
 				n++
 				// After each row, not each batch: a batch of rows of
 				// 65536 dimensions is 256 MiB.
-				if err := w.checkMemory(e.d.opts.MemoryLimit, n); err != nil {
+				if err := w.checkMemory(e.st.MemoryLimit(), n); err != nil {
 					return err
 				}
 			}
@@ -143,14 +142,14 @@ func (w *rowWriter) write(r *query.Row) error {
 		return err
 	}
 	t := w.t
-	if len(row.Vector) != t.meta.Dim {
-		return errAt(r, &DimensionError{Table: t.name, Want: t.meta.Dim, Got: len(row.Vector)},
-			"table %s has dimension %d, got a vector of length %d", t.name, t.meta.Dim, len(row.Vector))
+	if len(row.Vector) != t.Dim() {
+		return errAt(r, &DimensionError{Table: t.Name(), Want: t.Dim(), Got: len(row.Vector)},
+			"table %s has dimension %d, got a vector of length %d", t.Name(), t.Dim(), len(row.Vector))
 	}
 	if _, err := t.insert(row.Word, row.Count, row.Vector, w.s.OrReplace); err != nil {
 		switch {
 		case errors.Is(err, ErrWordExists):
-			return errAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", quote(row.Word), t.name)
+			return errAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", quote(row.Word), t.Name())
 		case errors.Is(err, ErrInvalidName) && row.Word == "":
 			return errAt(r, ErrInvalidName, "a word cannot be empty")
 		case errors.Is(err, ErrInvalidName) && len(row.Word) > maxWordLen:
@@ -160,7 +159,7 @@ func (w *rowWriter) write(r *query.Row) error {
 		}
 		return at(r, err)
 	}
-	w.bytes += rowCost(len(row.Word), t.meta.rowBytes())
+	w.bytes += rowCost(len(row.Word), t.RowBytes())
 	return nil
 }
 
@@ -212,7 +211,7 @@ func (w *rowWriter) checkMemory(limit int64, rows int) error {
 		return nil
 	}
 	return at(w.s, errTooLarge(
-		"INSERT INTO "+w.t.name+": the transaction holding its first "+strconv.Itoa(rows)+" rows",
+		"INSERT INTO "+w.t.Name()+": the transaction holding its first "+strconv.Itoa(rows)+" rows",
 		w.bytes, limit,
 		"insert the rows in several statements, load them from a file with IMPORT, or raise the limit"))
 }

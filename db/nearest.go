@@ -89,7 +89,7 @@ func (s *scope) keyID(key query.Expr) (uint32, bool) {
 	if err != nil || !isStr {
 		return 0, false
 	}
-	if id, found, answered := s.e.d.cachedWordID(s.t, w); answered {
+	if id, found, answered := s.e.st.cachedWordID(s.t, w); answered {
 		return id, found
 	}
 	// A failed read is not "no such word": the lookup that follows reports it.
@@ -100,21 +100,18 @@ func (s *scope) keyID(key query.Expr) (uint32, bool) {
 // searcherVector returns the vector that the search of t will use holds for
 // row id (the index's, or an exact-search matrix already built), or nil.
 func (e *env) searcherVector(t *table, id uint32) []float32 {
-	if t.meta.Index != nil && !e.d.settings.exact() {
-		if id >= t.meta.Index.Upto {
+	if t.Index() != nil && !e.d.settings.exact() {
+		if id >= t.Index().Upto {
 			return nil
 		}
-		h, err := e.d.hnsw(t)
+		h, err := e.st.hnsw(t)
 		if err != nil {
 			return nil
 		}
 		v, _ := h.Vector(id)
 		return v
 	}
-	c := e.d.cached(t)
-	c.mu.Lock()
-	f := c.flat
-	c.mu.Unlock()
+	f := e.st.cachedFlat(t)
 	if f == nil {
 		return nil
 	}
@@ -140,7 +137,7 @@ func (s *scope) constNumber(x query.Expr) (float64, bool) {
 // rows to leave out of the answer.
 func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 	terms, ok := s.linearTerms(x, 1, nil)
-	if ok && len(terms) == 1 && terms[0].weight == 1 && s.t.meta.Metric == "cosine" {
+	if ok && len(terms) == 1 && terms[0].weight == 1 && s.t.Metric() == "cosine" {
 		// One word: its unit vector, as the search holds it, saves reading
 		// the row's vector chunk. The general path below computes the same
 		// vector to the last bit (the mean of one unit vector is itself),
@@ -175,7 +172,7 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 			if !slices.Contains(exclude, id) {
 				exclude = append(exclude, id)
 			}
-			if s.t.meta.Metric == "cosine" {
+			if s.t.Metric() == "cosine" {
 				// gensim: the mean of the weighted unit vectors.
 				if index.Norm(vec) == 0 {
 					continue
@@ -192,13 +189,13 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 				sum[i] += tm.weight * float64(f)
 			}
 		}
-		q := make([]float32, s.t.meta.Dim)
+		q := make([]float32, s.t.Dim())
 		var norm float64
 		for i, f := range sum {
 			q[i] = float32(f / float64(len(terms)))
 			norm += f * f
 		}
-		if norm == 0 && s.t.meta.Metric != "euclidean" {
+		if norm == 0 && s.t.Metric() != "euclidean" {
 			return nil, nil, errAt(x, nil, "the query vector is zero: nothing is near it")
 		}
 		return q, exclude, nil
@@ -207,9 +204,9 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(q) != s.t.meta.Dim {
-		return nil, nil, errAt(x, &DimensionError{Table: s.t.name, Want: s.t.meta.Dim, Got: len(q)},
-			"%s has dimension %d, the query vector has length %d", s.t.name, s.t.meta.Dim, len(q))
+	if len(q) != s.t.Dim() {
+		return nil, nil, errAt(x, &DimensionError{Table: s.t.Name(), Want: s.t.Dim(), Got: len(q)},
+			"%s has dimension %d, the query vector has length %d", s.t.Name(), s.t.Dim(), len(q))
 	}
 	return q, nil, nil
 }
@@ -236,7 +233,7 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, counts, live, err := s.e.d.rowNames(s.t)
+	names, counts, live, err := s.e.st.rowNames(s.t)
 	if err != nil {
 		return nil, at(call, err)
 	}
@@ -287,14 +284,14 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 // search finds the k rows of t nearest to q: through the table's index
 // unless there is none or SET exact = on, otherwise by an exact scan.
 func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
-	if t.meta.Index == nil || e.d.settings.exact() {
-		f, err := e.d.flat(e.ctx, t)
+	if t.Index() == nil || e.d.settings.exact() {
+		f, err := e.st.flat(e.ctx, t)
 		if err != nil {
 			return nil, err
 		}
 		return f.Search(e.ctx, q, k, opts)
 	}
-	h, err := e.d.hnsw(t)
+	h, err := e.st.hnsw(t)
 	if err != nil {
 		return nil, err
 	}
@@ -303,8 +300,8 @@ func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]
 	}
 	// Rows deleted since the index was built are filtered out; rows added
 	// since (ids from Upto on) are searched exactly and merged in.
-	upto := t.meta.Index.Upto
-	if t.meta.Index.Deleted > 0 {
+	upto := t.Index().Upto
+	if t.Index().Deleted > 0 {
 		inner := opts.Filter
 		opts.Filter = func(id uint32) bool {
 			if _, _, live, err := t.rowMeta(id); err != nil || !live {
@@ -317,7 +314,7 @@ func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]
 	if err != nil {
 		return nil, err
 	}
-	if t.meta.NextID <= upto {
+	if t.NextID() <= upto {
 		return res, nil
 	}
 	delta, err := e.deltaSearch(t, upto, q, k, opts)
@@ -340,11 +337,11 @@ func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]
 // deltaSearch searches exactly the rows of t with ids from upto on: those
 // added after its index was built.
 func (e *env) deltaSearch(t *table, upto uint32, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
-	metric, err := index.ParseMetric(t.meta.Metric)
+	metric, err := index.ParseMetric(t.Metric())
 	if err != nil {
 		return nil, err
 	}
-	f, err := index.NewFlat(t.meta.Dim, metric)
+	f, err := index.NewFlat(t.Dim(), metric)
 	if err != nil {
 		return nil, err
 	}

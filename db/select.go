@@ -2,17 +2,13 @@ package db
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/embeddb/embeddb/query"
-	bolt "go.etcd.io/bbolt"
 )
 
 // selectStmt runs a SELECT. Its shapes:
@@ -39,7 +35,7 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 	}
 	var out *Rows
 	streamIt := false
-	err := e.d.view(e.ctx, func(tx *bolt.Tx) error {
+	err := e.st.View(e.ctx, func(tx *Tx) error {
 		t, err := e.table(tx, s.From)
 		if err != nil {
 			return err
@@ -82,18 +78,11 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 
 // table opens the table a statement names, with a positioned error that
 // suggests a near name when there is no such table.
-func (e *env) table(tx *bolt.Tx, tn *query.TableName) (*table, error) {
-	var t *table
-	var err error
-	if tx.Writable() {
-		t, err = openTable(tx, tn.Name)
-	} else {
-		t, err = e.d.openTableCached(tx, tn.Name)
-	}
+func (e *env) table(tx *Tx, tn *query.TableName) (*table, error) {
+	t, err := openTableOf(tx, tn.Name)
 	if errors.Is(err, ErrNoTable) {
 		msg := fmt.Sprintf("unknown table %s", quote(tn.Name))
-		names, _ := catalog(tx)
-		if alt := suggestName(tn.Name, names); alt != "" {
+		if alt := suggestName(tn.Name, tableNamesOf(tx)); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", alt)
 		}
 		return nil, errAt(tn, ErrNoTable, "%s", msg)
@@ -237,7 +226,7 @@ func (s *scope) aggregate(sel *query.Select) (*Rows, error) {
 	}
 	if !needScan {
 		for i := range counts {
-			counts[i] = s.t.meta.Rows
+			counts[i] = s.t.Rows()
 		}
 	} else {
 		withVec := refersTo(sel, "vector")
@@ -398,7 +387,7 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		err  error
 	}
 	ch := make(chan item, 64)
-	st, err := e.d.openStream(e.ctx)
+	st, err := e.st.openStream(e.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -407,7 +396,7 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		defer close(ch)
 		var skipped, sent int64
 		cut := false // ended by done, before the last row
-		err := e.d.view(st.ctx, func(tx *bolt.Tx) error {
+		err := e.st.View(st.ctx, func(tx *Tx) error {
 			t, err := e.table(tx, sel.From)
 			if err != nil {
 				return err
@@ -445,7 +434,7 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		st.end(false)
 		for range ch { // let the producer end its transaction
 		}
-		e.d.closeStream(st)
+		e.st.closeStream(st)
 	}
 	first, ok := <-ch
 	if ok && first.err != nil {
@@ -743,48 +732,4 @@ func (e *env) finish(s *query.Select, cols []string, rows [][]any) (*Rows, error
 		sortByKeys(rows, keys, s.OrderBy)
 	}
 	return newRows(cols, window(rows, offset, limit)), nil
-}
-
-// stream is a streaming result's hold on the database: its producer reads
-// in a transaction until done is closed.
-type stream struct {
-	ctx      context.Context // the statement's, cancelled when it ends
-	cancel   context.CancelFunc
-	done     chan struct{}
-	once     sync.Once
-	closedDB atomic.Bool // ended by DB.Close, not by the caller
-	finished atomic.Bool // the producer sent every row there was
-}
-
-// end stops the producer; byClose says that DB.Close asked.
-func (st *stream) end(byClose bool) {
-	st.once.Do(func() {
-		st.closedDB.Store(byClose)
-		st.cancel()
-		close(st.done)
-	})
-}
-
-// openStream registers a streaming result, so that Close can end it.
-func (d *DB) openStream(ctx context.Context) (*stream, error) {
-	sctx, cancel := context.WithCancel(ctx)
-	st := &stream{ctx: sctx, cancel: cancel, done: make(chan struct{})}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed {
-		cancel()
-		return nil, ErrClosed
-	}
-	if d.streams == nil {
-		d.streams = make(map[*stream]struct{})
-	}
-	d.streams[st] = struct{}{}
-	return st, nil
-}
-
-// closeStream forgets a result whose producer has ended.
-func (d *DB) closeStream(st *stream) {
-	d.mu.Lock()
-	delete(d.streams, st)
-	d.mu.Unlock()
 }

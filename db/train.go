@@ -10,7 +10,6 @@ import (
 	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
 	"github.com/embeddb/embeddb/trainer"
-	bolt "go.etcd.io/bbolt"
 )
 
 // train runs TRAIN t FROM 'file', ... WITH (gensim parameters). Into an
@@ -71,8 +70,8 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	var oldCounts []int64
 	var oldVecs []float32
 	var model *trainer.Model
-	err := e.d.view(e.ctx, func(tx *bolt.Tx) error {
-		t, err := openTable(tx, s.Table.Name)
+	err := e.st.View(e.ctx, func(tx *Tx) error {
+		t, err := openTableOf(tx, s.Table.Name)
 		if errors.Is(err, ErrNoTable) {
 			if update {
 				return errAt(updateNode, ErrNoTable, "cannot update table %s: it does not exist", quote(s.Table.Name))
@@ -90,12 +89,12 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		if !ok {
 			return errAt(updateNode, nil, "table %s cannot continue training: it was not trained by embeddb", quote(s.Table.Name))
 		}
-		if int64(t.meta.NextID) != t.meta.Rows {
+		if int64(t.NextID()) != t.Rows() {
 			return errAt(updateNode, nil, "table %s cannot continue training: rows were deleted or added since it was trained", quote(s.Table.Name))
 		}
-		oldWords = make([]string, 0, t.meta.Rows)
-		oldCounts = make([]int64, 0, t.meta.Rows)
-		oldVecs = make([]float32, 0, int(t.meta.Rows)*t.meta.Dim)
+		oldWords = make([]string, 0, t.Rows())
+		oldCounts = make([]int64, 0, t.Rows())
+		oldVecs = make([]float32, 0, int(t.Rows())*t.Dim())
 		err = t.forEachRow(0, true, func(r Row) error {
 			oldWords = append(oldWords, r.Word)
 			oldCounts = append(oldCounts, r.Count)
@@ -134,7 +133,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		}
 		prog.report(pr, false)
 	}
-	opts.MemoryLimit = e.d.opts.MemoryLimit
+	opts.MemoryLimit = e.st.MemoryLimit()
 	start := time.Now()
 	corpus := trainer.Files(files...)
 	if model == nil {
@@ -167,7 +166,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 
 	prov := map[string]any{"source": "train", "files": files}
 	if old != nil {
-		if prev, ok := old.meta.Provenance["files"].([]any); ok {
+		if prev, ok := old.Provenance()["files"].([]any); ok {
 			all := make([]any, 0, len(prev)+len(files))
 			all = append(all, prev...)
 			for _, f := range files {
@@ -175,7 +174,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 			}
 			prov["files"] = all
 		}
-		prov["updates"] = toInt64(old.meta.Provenance["updates"]) + 1
+		prov["updates"] = toInt64(old.Provenance()["updates"]) + 1
 	}
 	for k, v := range model.Options.Params() {
 		prov[k] = v
@@ -185,9 +184,9 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	prov["words_per_sec"] = int64(model.Stats.WordsPerSec)
 	spec := TableSpec{Dim: model.Dim, Kind: "trained", Provenance: prov}
 	if old != nil {
-		spec.Metric = old.meta.Metric
+		spec.Metric = old.Metric()
 	}
-	w, err := e.d.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: old != nil})
+	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: old != nil})
 	if err != nil {
 		return nil, at(s.Table, err)
 	}
@@ -202,9 +201,9 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	if err := w.WriteBlob(blobState, model.WriteState); err != nil {
 		return nil, at(s, err)
 	}
-	if old != nil && old.meta.Index != nil {
+	if old != nil && old.Index() != nil {
 		// The vectors all moved: rebuild the index with the same parameters.
-		if err := e.rebuildIndexInto(w, s.Table.Name, old.meta.Index, model.Vectors); err != nil {
+		if err := e.rebuildIndexInto(w, s.Table.Name, old.Index(), model.Vectors); err != nil {
 			return nil, at(s, err)
 		}
 	}

@@ -404,3 +404,29 @@ func (d *DB) WordsWithPrefix(ctx context.Context, name, prefix string, limit int
 	})
 	return out, err
 }
+
+// The SQL engine's ways into a transaction. They are functions, not
+// methods, so that the public Tx gains nothing from them.
+
+// openTableOf opens a table for a statement: cached for reading, and in a
+// write transaction kept for the commit, which saves what changed.
+func openTableOf(tx *Tx, name string) (*table, error) { return tx.table(name) }
+
+// tableNamesOf returns the names of the published tables, sorted.
+func tableNamesOf(tx *Tx) []string {
+	names, _ := catalog(tx.tx)
+	return names
+}
+
+// hasTable reports whether a table of that name is published.
+func hasTable(tx *Tx, name string) bool {
+	return tx.tx.Bucket(bucketCatalog).Get([]byte(name)) != nil
+}
+
+// dropBlobOf removes blob name of table id, published or not: what a
+// statement that wrote the blob does when it cannot attach it.
+func dropBlobOf(tx *Tx, id uint64, name string) {
+	if t, _ := openTableID(tx.tx, id); t != nil {
+		t.dropBlob(name)
+	}
+}
