@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -73,7 +74,7 @@ func damageTableRoot(tb testing.TB, path string, l fileLayout, name string) stri
 		if !ok {
 			return errors.New("no table " + name)
 		}
-		key = tableKey(id)
+		key = store.TableKey(id)
 		root = uint64(tx.Bucket(key).Root())
 		return nil
 	})
@@ -90,6 +91,6 @@ func damageTableRoot(tb testing.TB, path string, l fileLayout, name string) stri
 	_, off := elementOf(tb, path, l, l.root, key)
 	p := readPage(tb, path, l.pageSize, l.root)
 	pos, ksize := int64(binary.LittleEndian.Uint32(p[off+4:])), int64(binary.LittleEndian.Uint32(p[off+8:]))
-	poke(tb, path, l, l.root, off+pos+ksize+boltBucketHeader+10, le16(0xfff0))
+	poke(tb, path, l, l.root, off+pos+ksize+store.BoltBucketHeader+10, le16(0xfff0))
 	return "elements need"
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
 )
 
@@ -128,7 +129,7 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 			spec.Elem = t
 		case "metric":
 			str, _ := v.(string)
-			if _, err := validMetric(strings.ToLower(str)); err != nil {
+			if _, err := store.ValidMetric(strings.ToLower(str)); err != nil {
 				return nil, errAt(&o, nil, "metric must be cosine, dot or euclidean, found %s", shown(v))
 			}
 			spec.Metric = strings.ToLower(str)
@@ -140,12 +141,12 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 		return nil, errAt(s, nil, "CREATE TABLE needs the vector length: CREATE TABLE %s (dim = N)", s.Table)
 	}
 	err = e.st.Update(e.ctx, func(tx *Tx) error {
-		if s.IfNotExists && hasTable(tx, s.Table.Name) {
+		if s.IfNotExists && store.HasTable(tx, s.Table.Name) {
 			return nil
 		}
 		err := tx.CreateTable(s.Table.Name, spec)
 		if errors.Is(err, ErrTableExists) {
-			return errAt(s.Table, ErrTableExists, "table %s already exists", quote(s.Table.Name))
+			return errAt(s.Table, ErrTableExists, "table %s already exists", store.Quote(s.Table.Name))
 		}
 		return at(s.Table, err)
 	})
@@ -180,7 +181,7 @@ func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
 		}
 		err := tx.RenameTable(s.Table.Name, s.NewName.Name)
 		if errors.Is(err, ErrTableExists) {
-			return errAt(s.NewName, ErrTableExists, "table %s already exists", quote(s.NewName.Name))
+			return errAt(s.NewName, ErrTableExists, "table %s already exists", store.Quote(s.NewName.Name))
 		}
 		return at(s.NewName, err)
 	})
@@ -217,7 +218,7 @@ func (e *env) delete(s *query.Delete) (*Rows, error) {
 		}
 		if indexed {
 			for _, id := range found {
-				r, err := t.lookupID(id)
+				r, err := t.LookupID(id)
 				if errors.Is(err, ErrNoWord) {
 					continue
 				}
@@ -230,7 +231,7 @@ func (e *env) delete(s *query.Delete) (*Rows, error) {
 			}
 		} else {
 			withVec := s.Where != nil && mentions(s.Where, "vector")
-			if err := t.forEachRow(0, withVec, collect); err != nil {
+			if err := t.ForEachRow(0, withVec, collect); err != nil {
 				return err
 			}
 		}
@@ -240,7 +241,7 @@ func (e *env) delete(s *query.Delete) (*Rows, error) {
 					return err
 				}
 			}
-			ok, err := t.deleteID(id)
+			ok, err := t.DeleteID(id)
 			if err != nil {
 				return err
 			}

@@ -63,7 +63,7 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 		n := min(int(t.Rows()), restrict)
 		kv.Words = make([]string, 0, n)
 		kv.Vectors = make([]float32, 0, n*t.Dim())
-		return t.forEachRow(0, true, func(r Row) error {
+		return t.ForEachRow(0, true, func(r Row) error {
 			if r.Word == "" {
 				return nil
 			}

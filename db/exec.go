@@ -6,6 +6,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
 )
 
@@ -13,7 +14,7 @@ import (
 // values of its ? parameters.
 type env struct {
 	d    *DB
-	st   *DB
+	st   *store.DB
 	ctx  context.Context
 	args []any
 }
@@ -211,10 +212,10 @@ func (d *DB) RunNext(ctx context.Context, sc *query.Script, stmt query.Statement
 	if !ok {
 		return d.Run(ctx, stmt)
 	}
-	if d.isClosed() {
+	if d.st.IsClosed() {
 		return nil, ErrClosed
 	}
-	e := &env{d: d, st: d, ctx: ctx}
+	e := &env{d: d, st: d.st, ctx: ctx}
 	return e.insertFrom(ins, sc.Rows)
 }
 
@@ -226,13 +227,13 @@ func (d *DB) Run(ctx context.Context, stmt query.Statement, args ...any) (*Rows,
 
 // run1 runs stmt, which has nparams ? parameters, with args.
 func (d *DB) run1(ctx context.Context, stmt query.Statement, nparams int, args []any) (*Rows, error) {
-	if d.isClosed() {
+	if d.st.IsClosed() {
 		return nil, ErrClosed
 	}
 	if nparams != len(args) {
 		return nil, errAt(stmt, nil, "the statement has %d parameters, %d values given", nparams, len(args))
 	}
-	e := &env{d: d, st: d, ctx: ctx, args: args}
+	e := &env{d: d, st: d.st, ctx: ctx, args: args}
 	switch s := stmt.(type) {
 	case *query.Select:
 		return e.selectStmt(s)
@@ -349,7 +350,7 @@ func (e *env) options(opts []query.Option) (map[string]any, map[string]query.Opt
 	nodes := make(map[string]query.Option, len(opts))
 	for _, o := range opts {
 		if _, dup := vals[o.Name]; dup {
-			return nil, nil, errAt(&o, nil, "option %s given twice", quote(o.Name))
+			return nil, nil, errAt(&o, nil, "option %s given twice", store.Quote(o.Name))
 		}
 		v, err := e.optionValue(o)
 		if err != nil {
@@ -363,7 +364,7 @@ func (e *env) options(opts []query.Option) (map[string]any, map[string]query.Opt
 
 // unknownOption reports an option the statement does not take.
 func unknownOption(o query.Option, stmt string, known []string) error {
-	msg := fmt.Sprintf("unknown option %s for %s", quote(o.Name), stmt)
+	msg := fmt.Sprintf("unknown option %s for %s", store.Quote(o.Name), stmt)
 	if alt := suggestName(o.Name, known); alt != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", alt)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
 )
@@ -25,7 +26,7 @@ type rowRef struct {
 // output columns by name.
 type scope struct {
 	e   *env
-	t   *table
+	t   *store.Table
 	row *rowRef
 	out map[string]any
 }
@@ -112,15 +113,15 @@ func (s *scope) column(x *query.Ident) (any, error) {
 	}
 	if !isColumn(x.Name) {
 		if s.t == nil {
-			return nil, errAt(x, nil, "unknown column %s (there is no FROM table)", quote(x.Name))
+			return nil, errAt(x, nil, "unknown column %s (there is no FROM table)", store.Quote(x.Name))
 		}
-		return nil, errAt(x, nil, "unknown column %s (the columns of %s are id, word, count, vector)", quote(x.Name), s.t.Name())
+		return nil, errAt(x, nil, "unknown column %s (the columns of %s are id, word, count, vector)", store.Quote(x.Name), s.t.Name())
 	}
 	if s.row == nil {
 		if s.t == nil {
-			return nil, errAt(x, nil, "column %s needs a FROM table", quote(x.Name))
+			return nil, errAt(x, nil, "column %s needs a FROM table", store.Quote(x.Name))
 		}
-		return nil, errAt(x, nil, "column %s cannot be used here", quote(x.Name))
+		return nil, errAt(x, nil, "column %s cannot be used here", store.Quote(x.Name))
 	}
 	switch x.Name {
 	case "id":
@@ -132,7 +133,7 @@ func (s *scope) column(x *query.Ident) (any, error) {
 	}
 	if s.row.vec == nil {
 		s.row.vec = make([]float32, s.t.Dim())
-		if err := s.t.vector(s.row.vec, s.row.id); err != nil {
+		if err := s.t.Vector(s.row.vec, s.row.id); err != nil {
 			return nil, at(x, err)
 		}
 	}
@@ -664,21 +665,21 @@ func (s *scope) vectorOf(x query.Expr) ([]float32, error) {
 // wordRow looks up a word of the FROM table, for error messages at node n.
 func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 	if s.t == nil {
-		return 0, nil, errAt(n, ErrNoTable, "looking up %s needs a FROM table", quote(word))
+		return 0, nil, errAt(n, ErrNoTable, "looking up %s needs a FROM table", store.Quote(word))
 	}
-	id, ok, err := s.t.wordID(word)
+	id, ok, err := s.t.WordID(word)
 	if err != nil {
 		return 0, nil, at(n, err)
 	}
 	if !ok {
-		msg := fmt.Sprintf("word %s not in vocabulary of %s", quote(word), s.t.Name())
+		msg := fmt.Sprintf("word %s not in vocabulary of %s", store.Quote(word), s.t.Name())
 		if alt := suggestWord(s.t, word); alt != "" {
-			msg += fmt.Sprintf(" (did you mean %s?)", quote(alt))
+			msg += fmt.Sprintf(" (did you mean %s?)", store.Quote(alt))
 		}
 		return 0, nil, errAt(n, ErrNoWord, "%s", msg)
 	}
 	vec := make([]float32, s.t.Dim())
-	if err := s.t.vector(vec, id); err != nil {
+	if err := s.t.Vector(vec, id); err != nil {
 		return 0, nil, at(n, err)
 	}
 	return id, vec, nil
@@ -697,7 +698,7 @@ func (s *scope) tokenRow(x *query.Call) (uint32, []float32, error) {
 	if !ok || n < 0 || n > math.MaxUint32 {
 		return 0, nil, errAt(x.Args[0], nil, "TOKEN expects a row id (a non-negative integer), found %s", describeArg(v))
 	}
-	_, _, live, err := s.t.rowMeta(uint32(n))
+	_, _, live, err := s.t.RowMeta(uint32(n))
 	if err != nil {
 		return 0, nil, at(x, err)
 	}
@@ -705,7 +706,7 @@ func (s *scope) tokenRow(x *query.Call) (uint32, []float32, error) {
 		return 0, nil, errAt(x.Args[0], ErrNoWord, "no row with id %d in %s (ids run from 0 to %d)", n, s.t.Name(), int64(s.t.NextID())-1)
 	}
 	vec := make([]float32, s.t.Dim())
-	if err := s.t.vector(vec, uint32(n)); err != nil {
+	if err := s.t.Vector(vec, uint32(n)); err != nil {
 		return 0, nil, at(x, err)
 	}
 	return uint32(n), vec, nil

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/db/vecfile"
 	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
@@ -42,7 +43,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	defer r.Close()
 	hdr := r.Header()
 
-	var tok *bpeTokenizer
+	var tok *store.BPETokenizer
 	var tokBytes []byte
 	if tokPath != "" {
 		tokBytes, err = osfile.ReadRegularFile(tokPath)
@@ -50,7 +51,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 		if err != nil {
 			return nil, errAt(nodes["tokenizer"].Value, err, "cannot read tokenizer: %v", err)
 		}
-		tok, err = loadTokenizer(tokBytes)
+		tok, err = store.LoadTokenizer(tokBytes)
 		if err != nil {
 			return nil, errAt(nodes["tokenizer"].Value, err, "%s: %v", tokPath, err)
 		}
@@ -73,14 +74,14 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: replace})
 	if errors.Is(err, ErrTableExists) {
-		return nil, errAt(s.Table, ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", quote(s.Table.Name))
+		return nil, errAt(s.Table, ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
 	}
 	if err != nil {
 		return nil, at(s.Table, err)
 	}
 	defer w.Abort()
 	// The reader counts NaN and Inf as it parses; refused below, before Commit.
-	setFiniteChecked(w, spec.Elem == fileElem)
+	store.SetFiniteChecked(w, spec.Elem == fileElem)
 
 	prog := newThrottle(e.ctx)
 	var vecs []float32
@@ -92,7 +93,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 			words = make([]string, n)
 			if tok != nil {
 				for i := range words {
-					words[i] = tok.tokenText(b.Start + i)
+					words[i] = tok.TokenText(b.Start + i)
 				}
 			}
 		}
@@ -105,7 +106,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 				vecs = make([]float32, n*hdr.Dim)
 			}
 			vecs = vecs[:n*hdr.Dim]
-			decodeVector(vecs, b.Data, fileElem)
+			store.DecodeVector(vecs, b.Data, fileElem)
 			if err := w.Append(words, nil, vecs); err != nil {
 				return err
 			}
@@ -127,7 +128,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 		return nil, fileError(s.File, path, err)
 	}
 	if tokBytes != nil {
-		if err := w.SetBlob(blobTokenizer, strings.NewReader(string(tokBytes))); err != nil {
+		if err := w.SetBlob(store.BlobTokenizer, strings.NewReader(string(tokBytes))); err != nil {
 			return nil, at(s, err)
 		}
 	}
@@ -240,7 +241,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 			}
 		}
 		for _, p := range []string{path, wopts.WordsPath} {
-			if err := e.st.checkNotOpenDB(p); p != "" && err != nil {
+			if err := e.st.CheckNotOpenDB(p); p != "" && err != nil {
 				return errAt(s.File, err, "cannot export to %s: it is the open database file", p)
 			}
 		}
@@ -254,7 +255,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 		}
 		defer fw.Abort()
 		for _, p := range fw.Paths() {
-			if err := e.st.checkNotOpenDB(p); err != nil {
+			if err := e.st.CheckNotOpenDB(p); err != nil {
 				return errAt(s.File, err, "cannot export to %s: it is the open database file", p)
 			}
 		}
@@ -275,7 +276,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 			prog.report(Progress{Op: "export", Table: t.Name(), Phase: "writing", Done: rows, Total: t.Rows(), Unit: "rows"}, false)
 			return nil
 		}
-		err = t.forEachRow(0, true, func(r Row) error {
+		err = t.ForEachRow(0, true, func(r Row) error {
 			words = append(words, r.Word)
 			vecs = append(vecs, r.Vector...)
 			if len(words) == batch {
@@ -388,7 +389,7 @@ func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fi
 			}
 			fo.elem = &t
 		case "metric":
-			if _, err := validMetric(strings.ToLower(str)); !isStr || err != nil {
+			if _, err := store.ValidMetric(strings.ToLower(str)); !isStr || err != nil {
 				return nil, nil, bad("cosine, dot or euclidean")
 			}
 			fo.metric = strings.ToLower(str)

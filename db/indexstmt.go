@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
 )
@@ -43,7 +44,7 @@ func indexOptionsFrom(metric string, params map[string]any) (index.Options, erro
 // rebuilds it.
 func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	if s.Method != "" && s.Method != "hnsw" {
-		return nil, errAt(&query.Ident{Pos: s.MethodPos, Name: s.Method}, nil, "unknown index method %s (embeddb has hnsw)", quote(s.Method))
+		return nil, errAt(&query.Ident{Pos: s.MethodPos, Name: s.Method}, nil, "unknown index method %s (embeddb has hnsw)", store.Quote(s.Method))
 	}
 	vals, nodes, err := e.options(s.Options)
 	if err != nil {
@@ -93,12 +94,12 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 			return errAt(s.Table, nil, "table %s already has an index (DROP INDEX ON %s first)", t.Name(), t.Name())
 		}
 		if need := int64(t.Rows()) * int64(t.Dim()*4*2+64); e.st.MemoryLimit() > 0 && need > e.st.MemoryLimit() {
-			return at(s, errTooLarge("building an index of "+t.Name(), need, e.st.MemoryLimit(), "raise the limit"))
+			return at(s, store.TooLarge("building an index of "+t.Name(), need, e.st.MemoryLimit(), "raise the limit"))
 		}
 		id, ver, upto, metric, dim = t.ID(), t.Ver(), t.NextID(), t.Metric(), t.Dim()
 		ids = make([]uint32, 0, t.Rows())
 		vecs = make([]float32, 0, int(t.Rows())*t.Dim())
-		return t.forEachLiveChunk(func(i []uint32, v []float32) error {
+		return t.ForEachLiveChunk(func(i []uint32, v []float32) error {
 			ids = append(ids, i...)
 			vecs = append(vecs, v...)
 			return e.ctx.Err()
@@ -120,15 +121,15 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 		return nil, at(s, err)
 	}
 	vecs = nil
-	blob := newBlobName(blobIndex)
-	bw := newBlobWriter(e.ctx, e.d, id, blob)
+	blob := store.NewBlobName(store.BlobIndex)
+	bw := store.NewBlobWriter(e.ctx, e.st, id, blob)
 	if _, err := h.WriteTo(bw); err != nil {
 		return nil, at(s, err)
 	}
 	if err := bw.Close(); err != nil {
 		return nil, at(s, err)
 	}
-	info := &IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: upto, Built: now().UTC(), Bytes: bw.size}
+	info := &IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: upto, Built: store.Now().UTC(), Bytes: bw.Size}
 	err = e.st.Update(e.ctx, func(tx *Tx) error {
 		t, err := e.table(tx, s.Table)
 		if err == nil && t.ID() != id {
@@ -138,7 +139,7 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 			err = errAt(s.Table, nil, "table %s got an index from another statement meanwhile", t.Name())
 		}
 		if err != nil {
-			dropBlobOf(tx, id, blob)
+			store.DropBlobOf(tx, id, blob)
 			return err
 		}
 		if t.Ver() != ver {
@@ -154,7 +155,7 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	}
 	e.st.RememberGraph(id, blob, h)
 	return newRows([]string{"table", "method", "rows", "bytes", "seconds"}, [][]any{{
-		s.Table.Name, "hnsw", int64(len(ids)), bw.size, roundTo(time.Since(start).Seconds(), 3)}}), nil
+		s.Table.Name, "hnsw", int64(len(ids)), bw.Size, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
 // buildIndex builds an HNSW graph, reporting progress.
@@ -193,13 +194,13 @@ func (e *env) rebuildIndexInto(w *BulkWriter, table string, old *IndexInfo, vect
 	if err != nil {
 		return err
 	}
-	if err := w.WriteBlob(blobIndex, func(dst io.Writer) error {
+	if err := w.WriteBlob(store.BlobIndex, func(dst io.Writer) error {
 		_, err := h.WriteTo(dst)
 		return err
 	}); err != nil {
 		return err
 	}
-	setBulkIndex(w, &IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: uint32(n), Built: now().UTC()})
+	store.SetBulkIndex(w, &IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: uint32(n), Built: store.Now().UTC()})
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
 )
 
@@ -71,7 +72,7 @@ func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
 			}
 			// Hand the changed chunks to bbolt now: encoded, a row's word
 			// and count take a third of their decoded form.
-			if err := t.flushChunks(); err != nil {
+			if err := t.FlushChunks(); err != nil {
 				return err
 			}
 		}
@@ -96,10 +97,10 @@ func insertColumns(s *query.Insert) ([]string, error) {
 		case "id":
 			return nil, errAt(c, nil, "id cannot be set: rows get the table's next id")
 		default:
-			return nil, errAt(c, nil, "unknown column %s (INSERT sets word, count and vector)", quote(c.Name))
+			return nil, errAt(c, nil, "unknown column %s (INSERT sets word, count and vector)", store.Quote(c.Name))
 		}
 		if seen[c.Name] {
-			return nil, errAt(c, nil, "column %s listed twice", quote(c.Name))
+			return nil, errAt(c, nil, "column %s listed twice", store.Quote(c.Name))
 		}
 		seen[c.Name] = true
 		cols = append(cols, c.Name)
@@ -118,7 +119,7 @@ var (
 // rowWriter evaluates and writes the rows of one INSERT.
 type rowWriter struct {
 	sc    *scope
-	t     *table
+	t     *store.Table
 	s     *query.Insert
 	cols  []string // the listed columns, or nil
 	bytes int64    // what the rows written so far hold in the transaction
@@ -146,16 +147,16 @@ func (w *rowWriter) write(r *query.Row) error {
 		return errAt(r, &DimensionError{Table: t.Name(), Want: t.Dim(), Got: len(row.Vector)},
 			"table %s has dimension %d, got a vector of length %d", t.Name(), t.Dim(), len(row.Vector))
 	}
-	if _, err := t.insert(row.Word, row.Count, row.Vector, w.s.OrReplace); err != nil {
+	if _, err := t.Insert(row.Word, row.Count, row.Vector, w.s.OrReplace); err != nil {
 		switch {
 		case errors.Is(err, ErrWordExists):
-			return errAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", quote(row.Word), t.Name())
+			return errAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", store.Quote(row.Word), t.Name())
 		case errors.Is(err, ErrInvalidName) && row.Word == "":
 			return errAt(r, ErrInvalidName, "a word cannot be empty")
-		case errors.Is(err, ErrInvalidName) && len(row.Word) > maxWordLen:
-			return errAt(r, ErrInvalidName, "word %s is %d bytes long, over the limit of %d", quote(row.Word), len(row.Word), maxWordLen)
+		case errors.Is(err, ErrInvalidName) && len(row.Word) > store.MaxWordLen:
+			return errAt(r, ErrInvalidName, "word %s is %d bytes long, over the limit of %d", store.Quote(row.Word), len(row.Word), store.MaxWordLen)
 		case errors.Is(err, ErrInvalidName):
-			return errAt(r, ErrInvalidName, "invalid word %s: %s", quote(row.Word), strings.TrimPrefix(err.Error(), ErrInvalidName.Error()+": "))
+			return errAt(r, ErrInvalidName, "invalid word %s: %s", store.Quote(row.Word), strings.TrimPrefix(err.Error(), ErrInvalidName.Error()+": "))
 		}
 		return at(r, err)
 	}
@@ -210,7 +211,7 @@ func (w *rowWriter) checkMemory(limit int64, rows int) error {
 	if limit <= 0 || w.bytes <= limit {
 		return nil
 	}
-	return at(w.s, errTooLarge(
+	return at(w.s, store.TooLarge(
 		"INSERT INTO "+w.t.Name()+": the transaction holding its first "+strconv.Itoa(rows)+" rows",
 		w.bytes, limit,
 		"insert the rows in several statements, load them from a file with IMPORT, or raise the limit"))

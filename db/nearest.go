@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
 )
@@ -89,29 +90,29 @@ func (s *scope) keyID(key query.Expr) (uint32, bool) {
 	if err != nil || !isStr {
 		return 0, false
 	}
-	if id, found, answered := s.e.st.cachedWordID(s.t, w); answered {
+	if id, found, answered := s.e.st.CachedWordID(s.t, w); answered {
 		return id, found
 	}
 	// A failed read is not "no such word": the lookup that follows reports it.
-	id, found, err := s.t.wordID(w)
+	id, found, err := s.t.WordID(w)
 	return id, found && err == nil
 }
 
 // searcherVector returns the vector that the search of t will use holds for
 // row id (the index's, or an exact-search matrix already built), or nil.
-func (e *env) searcherVector(t *table, id uint32) []float32 {
+func (e *env) searcherVector(t *store.Table, id uint32) []float32 {
 	if t.Index() != nil && !e.d.settings.exact() {
 		if id >= t.Index().Upto {
 			return nil
 		}
-		h, err := e.st.hnsw(t)
+		h, err := e.st.HNSW(t)
 		if err != nil {
 			return nil
 		}
 		v, _ := h.Vector(id)
 		return v
 	}
-	f := e.st.cachedFlat(t)
+	f := e.st.CachedFlat(t)
 	if f == nil {
 		return nil
 	}
@@ -233,7 +234,7 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, counts, live, err := s.e.st.rowNames(s.t)
+	names, counts, live, err := s.e.st.RowNames(s.t)
 	if err != nil {
 		return nil, at(call, err)
 	}
@@ -283,15 +284,15 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 
 // search finds the k rows of t nearest to q: through the table's index
 // unless there is none or SET exact = on, otherwise by an exact scan.
-func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
+func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
 	if t.Index() == nil || e.d.settings.exact() {
-		f, err := e.st.flat(e.ctx, t)
+		f, err := e.st.Flat(e.ctx, t)
 		if err != nil {
 			return nil, err
 		}
 		return f.Search(e.ctx, q, k, opts)
 	}
-	h, err := e.st.hnsw(t)
+	h, err := e.st.HNSW(t)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +305,7 @@ func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]
 	if t.Index().Deleted > 0 {
 		inner := opts.Filter
 		opts.Filter = func(id uint32) bool {
-			if _, _, live, err := t.rowMeta(id); err != nil || !live {
+			if _, _, live, err := t.RowMeta(id); err != nil || !live {
 				return false
 			}
 			return inner == nil || inner(id)
@@ -336,7 +337,7 @@ func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]
 
 // deltaSearch searches exactly the rows of t with ids from upto on: those
 // added after its index was built.
-func (e *env) deltaSearch(t *table, upto uint32, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
+func (e *env) deltaSearch(t *store.Table, upto uint32, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
 	metric, err := index.ParseMetric(t.Metric())
 	if err != nil {
 		return nil, err
@@ -347,7 +348,7 @@ func (e *env) deltaSearch(t *table, upto uint32, q []float32, k int, opts index.
 	}
 	var ids []uint32
 	var vecs []float32
-	err = t.forEachRow(upto, true, func(r Row) error {
+	err = t.ForEachRow(upto, true, func(r Row) error {
 		ids = append(ids, r.ID)
 		vecs = append(vecs, r.Vector...)
 		if len(ids) == 4096 {

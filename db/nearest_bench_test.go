@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
 	bolt "go.etcd.io/bbolt"
 )
@@ -61,10 +62,10 @@ func BenchmarkNearest(b *testing.B) {
 	}
 	// The very graph the database searches, for the direct calls.
 	var h *index.HNSW
-	err = d.view(ctx, func(tx *bolt.Tx) error {
-		t, err := openTable(tx, "t")
+	err = d.st.BoltView(ctx, func(tx *bolt.Tx) error {
+		t, err := store.OpenTableBolt(tx, "t")
 		if err == nil {
-			h, err = d.hnsw(t)
+			h, err = d.st.HNSW(t)
 		}
 		return err
 	})

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -78,7 +79,7 @@ func writeVectorsFile(tb testing.TB, path string, rows, dim int) {
 // public API and by decoding pages: the tests damage them.
 type fileLayout struct {
 	pageSize int64
-	meta     boltMeta
+	meta     store.BoltMeta
 	root     uint64   // the root bucket's root page (a leaf)
 	branch   uint64   // the root page of table imp's bucket (a branch)
 	children []uint64 // its children
@@ -97,7 +98,7 @@ func layoutOf(tb testing.TB, path string) fileLayout {
 	l.pageSize = int64(bdb.Info().PageSize)
 	err = bdb.View(func(tx *bolt.Tx) error {
 		id, _ := catalogID(tx, "imp")
-		l.tableKey = tableKey(id)
+		l.tableKey = store.TableKey(id)
 		l.root = uint64(tx.Cursor().Bucket().Root())
 		l.branch = uint64(tx.Bucket(l.tableKey).Root())
 		return nil
@@ -106,19 +107,19 @@ func layoutOf(tb testing.TB, path string) fileLayout {
 		tb.Fatal(err)
 	}
 	raw := readPage(tb, path, l.pageSize, 0)
-	l.meta, _ = readBoltMeta(raw)
-	if m1, ok := readBoltMeta(readPage(tb, path, l.pageSize, 1)); ok && m1.txid > l.meta.txid {
+	l.meta, _ = store.ReadBoltMeta(raw)
+	if m1, ok := store.ReadBoltMeta(readPage(tb, path, l.pageSize, 1)); ok && m1.Txid > l.meta.Txid {
 		l.meta = m1
 	}
 	p := readPage(tb, path, l.pageSize, l.branch)
-	if flags := binary.LittleEndian.Uint16(p[8:]); flags != boltBranchFlag {
+	if flags := binary.LittleEndian.Uint16(p[8:]); flags != store.BoltBranchFlag {
 		tb.Fatalf("page %d of table imp has flags %#x, want a branch: make the table larger", l.branch, flags)
 	}
 	for i := range int(binary.LittleEndian.Uint16(p[10:])) {
-		l.children = append(l.children, binary.LittleEndian.Uint64(p[boltPageHeader+i*boltElemSize+8:]))
+		l.children = append(l.children, binary.LittleEndian.Uint64(p[store.BoltPageHeader+i*store.BoltElemSize+8:]))
 	}
 	l.leaf = l.children[0]
-	if flags := binary.LittleEndian.Uint16(readPage(tb, path, l.pageSize, l.leaf)[8:]); flags != boltLeafFlag {
+	if flags := binary.LittleEndian.Uint16(readPage(tb, path, l.pageSize, l.leaf)[8:]); flags != store.BoltLeafFlag {
 		tb.Fatalf("page %d has flags %#x, want a leaf", l.leaf, flags)
 	}
 	return l
@@ -126,7 +127,7 @@ func layoutOf(tb testing.TB, path string) fileLayout {
 
 // catalogID returns the id of table name, read with bbolt alone.
 func catalogID(tx *bolt.Tx, name string) (uint64, bool) {
-	v := tx.Bucket(bucketCatalog).Get([]byte(name))
+	v := tx.Bucket(store.BucketCatalog).Get([]byte(name))
 	if len(v) != 8 {
 		return 0, false
 	}
@@ -172,7 +173,7 @@ func elementOf(tb testing.TB, path string, l fileLayout, id uint64, key []byte) 
 	tb.Helper()
 	p := readPage(tb, path, l.pageSize, id)
 	for i := range int(binary.LittleEndian.Uint16(p[10:])) {
-		off := int64(boltPageHeader + i*boltElemSize)
+		off := int64(store.BoltPageHeader + i*store.BoltElemSize)
 		pos, ksize := int64(binary.LittleEndian.Uint32(p[off+4:])), int64(binary.LittleEndian.Uint32(p[off+8:]))
 		if string(p[off+pos:off+pos+ksize]) == string(key) {
 			return int64(i), off
@@ -186,7 +187,7 @@ func elementOf(tb testing.TB, path string, l fileLayout, id uint64, key []byte) 
 func pokeKey(tb testing.TB, path string, l fileLayout, id uint64, i int, b byte) {
 	tb.Helper()
 	p := readPage(tb, path, l.pageSize, id)
-	off := int64(boltPageHeader + i*boltElemSize)
+	off := int64(store.BoltPageHeader + i*store.BoltElemSize)
 	poke(tb, path, l, id, off+int64(binary.LittleEndian.Uint32(p[off+4:])), []byte{b})
 }
 
@@ -199,7 +200,7 @@ type damage struct {
 
 var damages = []damage{
 	{"ElementPos", func(tb testing.TB, path string, l fileLayout) {
-		poke(tb, path, l, l.leaf, boltPageHeader+4, le32(0x40000000)) // 1 GiB on: past the mmap
+		poke(tb, path, l, l.leaf, store.BoltPageHeader+4, le32(0x40000000)) // 1 GiB on: past the mmap
 	}, "element 0 ends at byte"},
 	{"Overflow", func(tb testing.TB, path string, l fileLayout) {
 		poke(tb, path, l, l.leaf, 12, le32(1_700_000_000))
@@ -208,16 +209,16 @@ var damages = []damage{
 		poke(tb, path, l, l.leaf, 10, le16(0xfff0))
 	}, "65520 elements need 1048336 bytes, past its"},
 	{"BranchToItself", func(tb testing.TB, path string, l fileLayout) {
-		poke(tb, path, l, l.branch, boltPageHeader+boltElemSize+8, le64(l.branch))
+		poke(tb, path, l, l.branch, store.BoltPageHeader+store.BoltElemSize+8, le64(l.branch))
 	}, "reached again from page"},
 	{"BranchToAncestor", func(tb testing.TB, path string, l fileLayout) {
-		poke(tb, path, l, l.branch, boltPageHeader+boltElemSize+8, le64(l.root))
+		poke(tb, path, l, l.branch, store.BoltPageHeader+store.BoltElemSize+8, le64(l.root))
 	}, "reached again from page"},
 	{"BucketRootPastPgid", func(tb testing.TB, path string, l fileLayout) {
 		_, off := elementOf(tb, path, l, l.root, l.tableKey)
 		p := readPage(tb, path, l.pageSize, l.root)
 		pos, ksize := int64(binary.LittleEndian.Uint32(p[off+4:])), int64(binary.LittleEndian.Uint32(p[off+8:]))
-		poke(tb, path, l, l.root, off+pos+ksize, le64(l.meta.pgid+1000))
+		poke(tb, path, l, l.root, off+pos+ksize, le64(l.meta.Pgid+1000))
 	}, "outside pages 2.."},
 	{"KeyOrderInPage", func(tb testing.TB, path string, l fileLayout) {
 		for _, id := range l.children {
@@ -232,14 +233,14 @@ var damages = []damage{
 		pokeKey(tb, path, l, l.children[1], 0, 0)
 	}, "is below its parent's range"},
 	{"FreelistIDOutOfRange", func(tb testing.TB, path string, l fileLayout) {
-		p := readPage(tb, path, l.pageSize, l.meta.freelist)
-		slot := int64(boltPageHeader)
+		p := readPage(tb, path, l.pageSize, l.meta.Freelist)
+		slot := int64(store.BoltPageHeader)
 		if binary.LittleEndian.Uint16(p[10:]) == 0xFFFF {
 			slot += 8
 		} else if binary.LittleEndian.Uint16(p[10:]) == 0 {
 			tb.Fatal("the freelist is empty: the fixture must free pages")
 		}
-		poke(tb, path, l, l.meta.freelist, slot, le64(l.meta.pgid+5))
+		poke(tb, path, l, l.meta.Freelist, slot, le64(l.meta.Pgid+5))
 	}, "free id"},
 }
 
@@ -312,22 +313,22 @@ func TestPageProblems_Sound(t *testing.T) {
 	}
 	defer d.Close()
 	ctx := context.Background()
-	problems, err := d.pageProblemsNow(ctx)
+	problems, err := d.st.PageProblemsNow(ctx)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("pageProblems = %q, %v; want none", problems, err)
 	}
 	if _, err := d.Exec(ctx, "INSERT INTO imp VALUES ('new', ["+strings.Repeat("0.5, ", 31)+"0.5])"); err != nil {
 		t.Fatal(err)
 	}
-	err = d.view(ctx, func(tx *bolt.Tx) error {
+	err = d.st.BoltView(ctx, func(tx *bolt.Tx) error {
 		// Two commits after the Begin overwrite the meta tx reads.
 		for i := range 2 {
 			if _, err := d.Exec(ctx, fmt.Sprintf("DELETE FROM imp WHERE word = 'w%d'", i)); err != nil {
 				return err
 			}
 		}
-		_, err := d.pageProblems(ctx, tx)
-		if !errors.Is(err, errSnapshotMoved) {
+		_, err := d.st.PageProblems(ctx, tx)
+		if !errors.Is(err, store.ErrSnapshotMoved) {
 			return fmt.Errorf("pageProblems after two commits: err = %v, want errSnapshotMoved", err)
 		}
 		return nil
@@ -335,7 +336,7 @@ func TestPageProblems_Sound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if problems, err = d.pageProblemsNow(ctx); err != nil || len(problems) > 0 {
+	if problems, err = d.st.PageProblemsNow(ctx); err != nil || len(problems) > 0 {
 		t.Fatalf("pageProblems after writes = %q, %v; want none", problems, err)
 	}
 }
@@ -363,7 +364,7 @@ func BenchmarkPageProblems(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		problems, err := d.pageProblemsNow(ctx)
+		problems, err := d.st.PageProblemsNow(ctx)
 		if err != nil || len(problems) > 0 {
 			b.Fatalf("pageProblems = %q, %v", problems, err)
 		}

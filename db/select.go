@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
 )
 
@@ -78,11 +79,11 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 
 // table opens the table a statement names, with a positioned error that
 // suggests a near name when there is no such table.
-func (e *env) table(tx *Tx, tn *query.TableName) (*table, error) {
-	t, err := openTableOf(tx, tn.Name)
+func (e *env) table(tx *Tx, tn *query.TableName) (*store.Table, error) {
+	t, err := store.OpenTable(tx, tn.Name)
 	if errors.Is(err, ErrNoTable) {
-		msg := fmt.Sprintf("unknown table %s", quote(tn.Name))
-		if alt := suggestName(tn.Name, tableNamesOf(tx)); alt != "" {
+		msg := fmt.Sprintf("unknown table %s", store.Quote(tn.Name))
+		if alt := suggestName(tn.Name, store.TableNames(tx)); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", alt)
 		}
 		return nil, errAt(tn, ErrNoTable, "%s", msg)
@@ -231,7 +232,7 @@ func (s *scope) aggregate(sel *query.Select) (*Rows, error) {
 	} else {
 		withVec := refersTo(sel, "vector")
 		row := &scope{e: s.e, t: s.t, row: &rowRef{}}
-		err := s.t.forEachRow(0, withVec, func(r Row) error {
+		err := s.t.ForEachRow(0, withVec, func(r Row) error {
 			*row.row = rowRef{id: r.ID, word: r.Word, count: r.Count, vec: r.Vector}
 			if sel.Where != nil {
 				ok, err := row.truthy(sel.Where)
@@ -329,10 +330,10 @@ func (s *scope) eachRow(sel *query.Select, withKeys bool, emit func(vals, keys [
 		return err
 	}
 	if !indexed {
-		err = s.t.forEachRow(0, withVec, visit)
+		err = s.t.ForEachRow(0, withVec, visit)
 	} else {
 		for _, id := range ids {
-			r, lerr := s.t.lookupID(id)
+			r, lerr := s.t.LookupID(id)
 			if errors.Is(lerr, ErrNoWord) {
 				continue
 			}
@@ -387,16 +388,16 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		err  error
 	}
 	ch := make(chan item, 64)
-	st, err := e.st.openStream(e.ctx)
+	st, err := e.st.OpenStream(e.ctx)
 	if err != nil {
 		return nil, err
 	}
-	done := st.done
+	done := st.Done
 	go func() {
 		defer close(ch)
 		var skipped, sent int64
 		cut := false // ended by done, before the last row
-		err := e.st.View(st.ctx, func(tx *Tx) error {
+		err := e.st.View(st.Ctx, func(tx *Tx) error {
 			t, err := e.table(tx, sel.From)
 			if err != nil {
 				return err
@@ -421,7 +422,7 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 			})
 		})
 		if err == nil && !cut {
-			st.finished.Store(true) // every row was sent: a later Close cuts nothing
+			st.Finished.Store(true) // every row was sent: a later Close cuts nothing
 		}
 		if err != nil {
 			select {
@@ -431,10 +432,10 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		}
 	}()
 	release := func() {
-		st.end(false)
+		st.End(false)
 		for range ch { // let the producer end its transaction
 		}
-		e.st.closeStream(st)
+		e.st.CloseStream(st)
 	}
 	first, ok := <-ch
 	if ok && first.err != nil {
@@ -453,7 +454,7 @@ func (e *env) stream(sel *query.Select) (*Rows, error) {
 		}
 		it, ok := <-ch
 		if !ok {
-			if st.closedDB.Load() && !st.finished.Load() {
+			if st.ClosedDB.Load() && !st.Finished.Load() {
 				return nil, ErrClosed
 			}
 			return nil, nil
@@ -535,7 +536,7 @@ func (s *scope) accessPath(where query.Expr) (ids []uint32, ok bool, err error) 
 			if !ok {
 				continue
 			}
-			err = s.t.words().scan(prefix, func(w []byte, id uint32) bool {
+			err = s.t.Words().Scan(prefix, func(w []byte, id uint32) bool {
 				if !bytes.HasPrefix(w, []byte(prefix)) {
 					return false
 				}
@@ -562,7 +563,7 @@ func (s *scope) lookupValues(col string, vals []query.Expr) ([]uint32, bool, err
 		switch col {
 		case "word":
 			if w, ok := v.(string); ok {
-				id, ok, err := s.t.wordID(w)
+				id, ok, err := s.t.WordID(w)
 				if err != nil {
 					return nil, false, err
 				}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
 )
@@ -60,7 +61,7 @@ func (e *env) set(s *query.Set) (*Rows, error) {
 		st.exactScan = b
 		st.mu.Unlock()
 	default:
-		msg := fmt.Sprintf("unknown setting %s (settings are %s)", quote(s.Name), strings.Join(settingNames, ", "))
+		msg := fmt.Sprintf("unknown setting %s (settings are %s)", store.Quote(s.Name), strings.Join(settingNames, ", "))
 		return nil, errAt(s, nil, "%s", msg)
 	}
 	return message("set", s.Name), nil

@@ -1,12 +1,16 @@
 package db
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/embeddb/embeddb/db/internal/store"
+)
 
 // suggestWord returns a word of the table one edit away from w (a letter
 // deleted, inserted, replaced or two swapped), preferring the most frequent,
 // or "" if there is none. It costs a few hundred lookups, so only error
 // paths call it.
-func suggestWord(t *table, w string) string {
+func suggestWord(t *store.Table, w string) string {
 	if !utf8.ValidString(w) || utf8.RuneCountInString(w) > 32 {
 		return ""
 	}
@@ -28,11 +32,11 @@ func suggestWord(t *table, w string) string {
 		if s == w || s == "" {
 			return
 		}
-		id, ok, err := t.wordID(s)
+		id, ok, err := t.WordID(s)
 		if err != nil || !ok {
 			return // a suggestion is a courtesy: a failed read gives none
 		}
-		_, count, live, err := t.rowMeta(id)
+		_, count, live, err := t.RowMeta(id)
 		if err == nil && live && count > bestCount {
 			best, bestCount = s, count
 		}

@@ -1,6 +1,9 @@
 package db
 
-import "github.com/embeddb/embeddb/query"
+import (
+	"github.com/embeddb/embeddb/db/internal/store"
+	"github.com/embeddb/embeddb/query"
+)
 
 // tokens runs SELECT TOKENS(text) and SELECT EMBED(text).
 func (s *scope) tokens(call *query.Call) ([]string, [][]any, error) {
@@ -15,7 +18,7 @@ func (s *scope) tokens(call *query.Call) ([]string, [][]any, error) {
 	if !ok {
 		return nil, nil, errAt(call.Args[0], nil, "%s expects text, found %s", call.Name, describeValue(v))
 	}
-	tok, err := s.e.st.tokenizer(s.t)
+	tok, err := s.e.st.Tokenizer(s.t)
 	if err != nil {
 		if !s.t.Info().Tokenizer {
 			return nil, nil, errAt(call, ErrNoTokenizer,
@@ -23,7 +26,7 @@ func (s *scope) tokens(call *query.Call) ([]string, [][]any, error) {
 		}
 		return nil, nil, at(call, err)
 	}
-	toks := tok.bpe.Encode(text)
+	toks := tok.BPE.Encode(text)
 	if call.Name == "TOKENS" {
 		rows := make([][]any, len(toks))
 		for i, tk := range toks {
@@ -34,10 +37,10 @@ func (s *scope) tokens(call *query.Call) ([]string, [][]any, error) {
 	rows := make([][]any, len(toks))
 	for i, tk := range toks {
 		if tk.ID < 0 || int64(tk.ID) >= int64(s.t.NextID()) {
-			return nil, nil, errAt(call, ErrNoWord, "token %s has id %d, but %s has rows 0 to %d only", quote(tk.Text), tk.ID, s.t.Name(), int64(s.t.NextID())-1)
+			return nil, nil, errAt(call, ErrNoWord, "token %s has id %d, but %s has rows 0 to %d only", store.Quote(tk.Text), tk.ID, s.t.Name(), int64(s.t.NextID())-1)
 		}
 		vec := make([]float32, s.t.Dim())
-		if err := s.t.vector(vec, uint32(tk.ID)); err != nil {
+		if err := s.t.Vector(vec, uint32(tk.ID)); err != nil {
 			return nil, nil, at(call, err)
 		}
 		rows[i] = []any{tk.Text, int64(tk.ID), vec}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
 	"github.com/embeddb/embeddb/trainer"
@@ -31,7 +32,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	for i := range s.Options {
 		o := &s.Options[i]
 		if given[o.Name] {
-			return nil, errAt(o, nil, "option %s given twice", quote(o.Name))
+			return nil, errAt(o, nil, "option %s given twice", store.Quote(o.Name))
 		}
 		given[o.Name] = true
 		optNode[o.Name] = o
@@ -65,16 +66,16 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	}
 
 	// What exists now decides between a new table and continued training.
-	var old *table
+	var old *store.Table
 	var oldWords []string
 	var oldCounts []int64
 	var oldVecs []float32
 	var model *trainer.Model
 	err := e.st.View(e.ctx, func(tx *Tx) error {
-		t, err := openTableOf(tx, s.Table.Name)
+		t, err := store.OpenTable(tx, s.Table.Name)
 		if errors.Is(err, ErrNoTable) {
 			if update {
-				return errAt(updateNode, ErrNoTable, "cannot update table %s: it does not exist", quote(s.Table.Name))
+				return errAt(updateNode, ErrNoTable, "cannot update table %s: it does not exist", store.Quote(s.Table.Name))
 			}
 			return nil
 		}
@@ -82,20 +83,20 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 			return at(s.Table, err)
 		}
 		if !update {
-			return errAt(s.Table, ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", quote(s.Table.Name))
+			return errAt(s.Table, ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", store.Quote(s.Table.Name))
 		}
 		old = t
-		state, ok := t.openBlob(blobState)
+		state, ok := t.OpenBlob(store.BlobState)
 		if !ok {
-			return errAt(updateNode, nil, "table %s cannot continue training: it was not trained by embeddb", quote(s.Table.Name))
+			return errAt(updateNode, nil, "table %s cannot continue training: it was not trained by embeddb", store.Quote(s.Table.Name))
 		}
 		if int64(t.NextID()) != t.Rows() {
-			return errAt(updateNode, nil, "table %s cannot continue training: rows were deleted or added since it was trained", quote(s.Table.Name))
+			return errAt(updateNode, nil, "table %s cannot continue training: rows were deleted or added since it was trained", store.Quote(s.Table.Name))
 		}
 		oldWords = make([]string, 0, t.Rows())
 		oldCounts = make([]int64, 0, t.Rows())
 		oldVecs = make([]float32, 0, int(t.Rows())*t.Dim())
-		err = t.forEachRow(0, true, func(r Row) error {
+		err = t.ForEachRow(0, true, func(r Row) error {
 			oldWords = append(oldWords, r.Word)
 			oldCounts = append(oldCounts, r.Count)
 			oldVecs = append(oldVecs, r.Vector...)
@@ -149,7 +150,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		if tl.Phase == "vocabulary" {
 			advice = "set max_vocab_size (rare words are then pruned while counting, as gensim does) or raise the limit"
 		}
-		return nil, at(s, errTooLarge("TRAIN "+s.Table.Name+": "+tl.What, tl.Need, tl.Limit, advice))
+		return nil, at(s, store.TooLarge("TRAIN "+s.Table.Name+": "+tl.What, tl.Need, tl.Limit, advice))
 	}
 	if err != nil {
 		if errors.Is(err, trainer.ErrInvalidOption) {
@@ -198,7 +199,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 			return nil, at(s, err)
 		}
 	}
-	if err := w.WriteBlob(blobState, model.WriteState); err != nil {
+	if err := w.WriteBlob(store.BlobState, model.WriteState); err != nil {
 		return nil, at(s, err)
 	}
 	if old != nil && old.Index() != nil {
@@ -258,7 +259,7 @@ func checkCorpusFile(path string) error {
 		return fmt.Errorf("cannot read training file: %w", err)
 	}
 	if st.IsDir() {
-		return fmt.Errorf("training file %s is a directory", quote(path))
+		return fmt.Errorf("training file %s is a directory", store.Quote(path))
 	}
 	f, err := osfile.OpenRegular(path)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/embeddb/embeddb/db/internal/store"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -33,9 +34,9 @@ func TestWordID_ReadErrorIsNotAbsence(t *testing.T) {
 		if !ok {
 			return errors.New("no table t")
 		}
-		b := tx.Bucket(tableKey(id))
+		b := tx.Bucket(store.TableKey(id))
 		c := b.Cursor()
-		for k, _ := c.Seek([]byte{ksWords}); k != nil && k[0] == ksWords; k, _ = c.Next() {
+		for k, _ := c.Seek([]byte{store.KsWords}); k != nil && k[0] == store.KsWords; k, _ = c.Next() {
 			return b.Put(append([]byte(nil), k...), []byte{0xff, 0xff, 0xff}) // not a words chunk
 		}
 		return errors.New("no words chunk")

@@ -1,0 +1,58 @@
+package db
+
+import "github.com/embeddb/embeddb/db/internal/store"
+
+// The types of the library API that the store defines: tables, rows,
+// transactions, bulk loads and their options. They are aliases, so a value
+// passes between the facade and the store unconverted; their documentation
+// is the store's (see db/internal/store), summed up here.
+
+// Options configures Open; a nil *Options means the defaults. Timeout is
+// how long Open waits for another process's lock (0: a second; negative:
+// not at all); ReadOnly opens without writing; NoSync skips fsync on
+// commit; MmapSize presizes the memory map; MemoryLimit bounds what one
+// statement may hold (0: no limit).
+type Options = store.Options
+
+// Row is one row of a table: id, word, count and vector.
+type Row = store.Row
+
+// TableSpec describes a table to create.
+type TableSpec = store.TableSpec
+
+// TableInfo describes a table: what DESCRIBE shows.
+type TableInfo = store.TableInfo
+
+// IndexInfo describes a table's saved index.
+type IndexInfo = store.IndexInfo
+
+// Tx is a transaction, valid only inside the function given to View or
+// Update.
+type Tx = store.Tx
+
+// BulkWriter loads a table of many rows and publishes it at once.
+type BulkWriter = store.BulkWriter
+
+// BulkOptions configures BulkLoad; nil means the defaults.
+type BulkOptions = store.BulkOptions
+
+// ElemType is how a table stores the elements of its vectors.
+type ElemType = store.ElemType
+
+// The element types.
+const (
+	Float32  = store.Float32  // IEEE 754 single precision, 4 bytes
+	Float16  = store.Float16  // IEEE 754 half precision, 2 bytes
+	BFloat16 = store.BFloat16 // bfloat16 (the upper half of a float32), 2 bytes
+)
+
+// ParseElemType parses an element type name: float32 (f32), float16 (f16,
+// half) or bfloat16 (bf16), in any case.
+func ParseElemType(s string) (ElemType, error) { return store.ParseElemType(s) }
+
+// DimensionError reports a vector whose length is not the table's dimension.
+type DimensionError = store.DimensionError
+
+// InternalError reports a panic recovered while a statement ran: a bug in
+// embeddb. The statement's transaction was rolled back.
+type InternalError = store.InternalError

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// blobPart is the size of one stored part of a blob.
+const blobPart = chunkBytes
+
+// blobFlush is how much a blobWriter buffers before it commits a transaction.
+const blobFlush = 64 << 20
+
+// blobWriter stores a large value in a table's blob/ bucket, in parts,
+// committing a transaction every blobFlush bytes so no transaction grows
+// without bound. The blob is garbage until a later transaction records its
+// name in the table's info.
+type BlobWriter struct {
+	ctx     context.Context
+	db      *DB
+	tableID uint64
+	name    string
+	part    uint32
+	buf     []byte   // the part being filled
+	pending [][]byte // full parts not yet committed
+	Size    int64
+}
+
+func NewBlobWriter(ctx context.Context, d *DB, tableID uint64, name string) *BlobWriter {
+	return &BlobWriter{ctx: ctx, db: d, tableID: tableID, name: name}
+}
+
+func (w *BlobWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		if w.buf == nil {
+			w.buf = make([]byte, 0, blobPart)
+		}
+		k := copy(w.buf[len(w.buf):cap(w.buf)], p)
+		w.buf = w.buf[:len(w.buf)+k]
+		p = p[k:]
+		if len(w.buf) == cap(w.buf) {
+			w.pending = append(w.pending, w.buf)
+			w.buf = nil
+			if len(w.pending)*blobPart >= blobFlush {
+				if err := w.flush(); err != nil {
+					return 0, err
+				}
+			}
+		}
+	}
+	w.Size += int64(n)
+	return n, nil
+}
+
+func (w *BlobWriter) flush() error {
+	parts := w.pending
+	w.pending = nil
+	return w.db.update(w.ctx, func(tx *bolt.Tx) error {
+		tb := tx.Bucket(TableKey(w.tableID))
+		if tb == nil {
+			return fmt.Errorf("%w: table was dropped while writing its %s", ErrNoTable, w.name)
+		}
+		b, err := tb.Bucket(bucketBlob).CreateBucketIfNotExists([]byte(w.name))
+		if err != nil {
+			return err
+		}
+		b.FillPercent = 1
+		for _, p := range parts {
+			if err := b.Put(u32key(w.part), p); err != nil {
+				return err
+			}
+			w.part++
+		}
+		return nil
+	})
+}
+
+// Close commits what is buffered. The blob exists (possibly empty) afterwards.
+func (w *BlobWriter) Close() error {
+	if w.buf != nil {
+		w.pending = append(w.pending, w.buf)
+		w.buf = nil
+	}
+	return w.flush()
+}
+
+// blobReader reads a stored blob inside the transaction that opened it.
+type blobReader struct {
+	c   *bolt.Cursor
+	cur []byte
+	eof bool
+	k   []byte
+}
+
+// openBlob opens the blob a table's info records for role.
+func (t *Table) OpenBlob(role string) (io.Reader, bool) {
+	name := t.meta.Blobs[role]
+	if name == "" {
+		return nil, false
+	}
+	b := t.b.Bucket(bucketBlob).Bucket([]byte(name))
+	if b == nil {
+		return nil, false
+	}
+	r := &blobReader{c: b.Cursor()}
+	r.k, r.cur = r.c.First()
+	r.eof = r.k == nil
+	return r, true
+}
+
+func (r *blobReader) Read(p []byte) (int, error) {
+	for len(r.cur) == 0 {
+		if r.eof {
+			return 0, io.EOF
+		}
+		r.k, r.cur = r.c.Next()
+		r.eof = r.k == nil
+	}
+	n := copy(p, r.cur)
+	r.cur = r.cur[n:]
+	return n, nil
+}
+
+// blobSize sums the sizes of a blob's parts.
+func (t *Table) blobSize(role string) int64 {
+	name := t.meta.Blobs[role]
+	if name == "" {
+		return 0
+	}
+	b := t.b.Bucket(bucketBlob).Bucket([]byte(name))
+	if b == nil {
+		return 0
+	}
+	var n int64
+	b.ForEach(func(_, v []byte) error { n += int64(len(v)); return nil })
+	return n
+}
+
+// dropBlob deletes a blob bucket if it exists.
+func (t *Table) dropBlob(name string) error {
+	if name == "" || t.b.Bucket(bucketBlob).Bucket([]byte(name)) == nil {
+		return nil
+	}
+	return t.b.Bucket(bucketBlob).DeleteBucket([]byte(name))
+}
+
+var blobSeq atomic.Uint64
+
+// newBlobName returns a fresh blob name for role. Names only need to differ
+// from the blobs a table already has; the time and a process-wide counter
+// make them unique.
+func NewBlobName(role string) string {
+	return fmt.Sprintf("%s.%x.%d", role, time.Now().UnixNano(), blobSeq.Add(1))
+}
+
+// cleanBlobs deletes, in every published table, the blobs its info does not
+// name: leftovers of interrupted index builds.
+func cleanBlobs(tx *bolt.Tx) error {
+	names, _ := catalog(tx)
+	for _, name := range names {
+		t, err := OpenTableBolt(tx, name)
+		if err != nil {
+			continue // reported by CHECK DATABASE; Open must not fail on it
+		}
+		used := make(map[string]bool)
+		for _, n := range t.meta.Blobs {
+			used[n] = true
+		}
+		var garbage [][]byte
+		c := t.b.Bucket(bucketBlob).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if !used[string(k)] {
+				garbage = append(garbage, append([]byte(nil), k...))
+			}
+		}
+		for _, k := range garbage {
+			if err := t.b.Bucket(bucketBlob).DeleteBucket(k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// compactTxBytes bounds the keys and values one write transaction of a
+// compaction copies, so that its dirty pages stay bounded in memory.
+const compactTxBytes = 64 << 20
+
+// compactInto copies every bucket, key, value and bucket sequence of the
+// snapshot src reads into dst, an empty database, packing its pages full.
+// It is bbolt's Compact with a context: a long VACUUM stops when its
+// statement is cancelled, and, since src is a transaction the caller runs
+// (inside run), a fault on a damaged page of src becomes ErrCorrupt.
+func compactInto(ctx context.Context, dst *bolt.DB, src *bolt.Tx) error {
+	c := &compactor{ctx: ctx, dst: dst}
+	defer func() {
+		if c.tx != nil {
+			c.tx.Rollback()
+		}
+	}()
+	err := src.ForEach(func(name []byte, b *bolt.Bucket) error {
+		return c.bucket(nil, name, b)
+	})
+	if err != nil {
+		return err
+	}
+	return c.commit()
+}
+
+// compactor holds the write transaction a compaction fills.
+type compactor struct {
+	ctx   context.Context
+	dst   *bolt.DB
+	tx    *bolt.Tx
+	bytes int // keys and values put in tx
+	keys  int // keys put, to check ctx now and then
+}
+
+// bucket copies bucket b, named name under the buckets of path.
+func (c *compactor) bucket(path [][]byte, name []byte, b *bolt.Bucket) error {
+	if err := c.room(len(name)); err != nil {
+		return err
+	}
+	var nb *bolt.Bucket
+	var err error
+	if len(path) == 0 {
+		nb, err = c.tx.CreateBucket(name)
+	} else {
+		nb, err = c.parent(path).CreateBucket(name)
+	}
+	if err != nil {
+		return err
+	}
+	if err := nb.SetSequence(b.Sequence()); err != nil {
+		return err
+	}
+	path = append(path[:len(path):len(path)], name)
+	return b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			return c.bucket(path, k, b.Bucket(k))
+		}
+		if err := c.room(len(k) + len(v)); err != nil {
+			return err
+		}
+		p := c.parent(path)
+		p.FillPercent = 1.0
+		return p.Put(k, v) // src's bytes stay valid for as long as tx is open
+	})
+}
+
+// parent returns the bucket at path in the current write transaction.
+func (c *compactor) parent(path [][]byte) *bolt.Bucket {
+	b := c.tx.Bucket(path[0])
+	for _, name := range path[1:] {
+		b = b.Bucket(name)
+	}
+	return b
+}
+
+// room makes sure a write transaction is open with room for n more bytes,
+// committing the full one first; it also checks for cancellation.
+func (c *compactor) room(n int) error {
+	c.keys++
+	if c.keys%1024 == 0 {
+		if err := c.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if c.tx != nil && c.bytes+n > compactTxBytes {
+		if err := c.commit(); err != nil {
+			return err
+		}
+	}
+	if c.tx == nil {
+		tx, err := c.dst.Begin(true)
+		if err != nil {
+			return err
+		}
+		c.tx, c.bytes = tx, 0
+	}
+	c.bytes += n
+	return nil
+}
+
+// commit commits the open write transaction, if any.
+func (c *compactor) commit() error {
+	if c.tx == nil {
+		return nil
+	}
+	tx := c.tx
+	c.tx = nil
+	return tx.Commit()
+}
