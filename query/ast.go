@@ -157,11 +157,14 @@ type OrderItem struct {
 	Desc bool // DESC was given; ASC, the default, is not recorded
 }
 
-// Explain is EXPLAIN stmt: the executor describes how it would run Stmt
-// (for instance whether it uses the index or an exact scan). The grammar
-// accepts only SELECT after EXPLAIN for now, so Stmt is a *Select.
+// Explain is EXPLAIN [ANALYZE] stmt: the executor prints the plan it runs
+// Stmt by, a tree of operators (for instance an index search or an exact
+// scan); with ANALYZE it runs the plan and adds each operator's rows and
+// time. The grammar accepts only SELECT after EXPLAIN for now, so Stmt is a
+// *Select.
 type Explain struct {
 	Pos, End Position
+	Analyze  bool
 	Stmt     Statement
 }
 

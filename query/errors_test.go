@@ -24,6 +24,7 @@ var malformed = []struct {
 	// SELECT.
 	{"SELECT", "1:7: expected expression, found end of input"},
 	{"SELECT FROM t", "1:8: expected expression, found 'FROM'"},
+	{"EXPLAIN foo SELECT 1", "1:9: expected ANALYZE or SELECT after EXPLAIN, found 'foo'"},
 	{"SELECT a, FROM t", "1:11: expected expression, found 'FROM'"},
 	{"SELECT * FROM", "1:14: expected table name, found end of input"},
 	{"SELECT * FROM;", "1:14: expected table name, found ';'"},

@@ -2,7 +2,9 @@ package query
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -53,8 +55,23 @@ type gOrderItem struct {
 }
 
 type gExplain struct {
-	Pos  lexer.Position
-	Stmt *gSelect `parser:"'EXPLAIN' @@"`
+	Pos     lexer.Position
+	Analyze analyzeWord `parser:"'EXPLAIN' @Ident?"`
+	Stmt    *gSelect    `parser:"@@"`
+}
+
+// analyzeWord is the ANALYZE of EXPLAIN ANALYZE. It is not a reserved word
+// (a column or table may still be called analyze), so the grammar takes an
+// identifier there and refuses any other.
+type analyzeWord bool
+
+// Capture implements participle.Capture.
+func (a *analyzeWord) Capture(values []string) error {
+	if len(values) != 1 || upperASCII(values[0]) != "ANALYZE" {
+		return fmt.Errorf("expected ANALYZE or SELECT after EXPLAIN, found '%s'", strings.Join(values, " "))
+	}
+	*a = true
+	return nil
 }
 
 type gTrain struct {

@@ -370,6 +370,8 @@ func (c *chunk) convertError(err error) error {
 	at := position(tok.Pos)
 	msg := perr.Message()
 	if !strings.HasPrefix(msg, "unexpected token ") {
+		// A Capture's own message (EXPLAIN's ANALYZE) reads as the others do.
+		msg = strings.TrimPrefix(msg, "failed to capture: ")
 		if strings.HasPrefix(msg, "too many iterations") {
 			msg = "too many items in a list (more than " + strconv.Itoa(participle.MaxIterations) + ")"
 		}
@@ -601,7 +603,7 @@ func convertStmt(g gStmt) Statement {
 	case *gSelect:
 		return convertSelect(x)
 	case *gExplain:
-		return &Explain{Pos: position(x.Pos), Stmt: convertSelect(x.Stmt)}
+		return &Explain{Pos: position(x.Pos), Analyze: bool(x.Analyze), Stmt: convertSelect(x.Stmt)}
 	case *gTrain:
 		s := &Train{Pos: position(x.Pos), Table: convertTable(x.Table), Options: convertOptions(x.Options)}
 		for _, f := range x.Files {

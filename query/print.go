@@ -312,6 +312,9 @@ func (p *printer) stmt(s Statement) {
 		}
 	case *Explain:
 		p.WriteString("EXPLAIN ")
+		if x.Analyze {
+			p.WriteString("ANALYZE ")
+		}
 		p.stmt(x.Stmt)
 	case *Train:
 		p.WriteString("TRAIN ")

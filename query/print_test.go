@@ -92,6 +92,7 @@ func TestPrint_Canonical(t *testing.T) {
 		{"create index on t using \"HNSW\"", "CREATE INDEX ON t USING hnsw"},
 		{"insert into \"T\" (\"word\", vector) values (?, [1e0])", "INSERT INTO T (word, vector) VALUES (?, [1.0])"},
 		{"explain select 1", "EXPLAIN SELECT 1"},
+		{"explain analyze select 1", "EXPLAIN ANALYZE SELECT 1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.src, func(t *testing.T) {
