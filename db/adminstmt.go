@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/query"
 )
 
@@ -14,15 +16,15 @@ import (
 func fileStmtError(n query.Node, what, path string, err error) error {
 	switch {
 	case errors.Is(err, ErrTargetIsDatabase):
-		return errAt(n, err, "cannot %s %s: it is the open database file", what, path)
+		return plan.ErrAt(n, err, "cannot %s %s: it is the open database file", what, path)
 	case errors.Is(err, fs.ErrExist):
-		return errAt(n, err, "cannot %s %s: the file exists", what, path)
+		return plan.ErrAt(n, err, "cannot %s %s: the file exists", what, path)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Path == path {
-		return errAt(n, err, "cannot %s %s: %v", what, path, pe.Err)
+		return plan.ErrAt(n, err, "cannot %s %s: %v", what, path, pe.Err)
 	}
-	return errAt(n, err, "cannot %s %s: %v", what, path, err)
+	return plan.ErrAt(n, err, "cannot %s %s: %v", what, path, err)
 }
 
 // backup runs BACKUP TO 'file'.
@@ -46,7 +48,7 @@ func (e *env) vacuum(s *query.Vacuum) (*Rows, error) {
 	if s.Into == nil {
 		before, after, err := e.st.Vacuum(e.ctx)
 		if err != nil {
-			return nil, at(s, err)
+			return nil, plan.At(s, err)
 		}
 		return newRows([]string{"bytes_before", "bytes_after", "seconds"}, [][]any{{before, after, roundTo(time.Since(start).Seconds(), 3)}}), nil
 	}
@@ -65,7 +67,7 @@ func (e *env) vacuum(s *query.Vacuum) (*Rows, error) {
 func (e *env) check(s *query.CheckDatabase) (*Rows, error) {
 	problems, err := e.st.Check(e.ctx)
 	if err != nil {
-		return nil, at(s, err)
+		return nil, plan.At(s, err)
 	}
 	if len(problems) == 0 {
 		return message("check", "ok"), nil

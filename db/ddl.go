@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
 )
@@ -32,7 +34,7 @@ func (e *env) showTables() (*Rows, error) {
 func (e *env) describe(s *query.Describe) (*Rows, error) {
 	var rows [][]any
 	err := e.st.View(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx, s.Table)
+		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
 		}
@@ -117,20 +119,20 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 		case "dim":
 			n, ok := toInt(v)
 			if !ok || n < 1 || n > 1<<16 {
-				return nil, errAt(&o, nil, "dim must be an integer from 1 to 65536, found %s", shown(v))
+				return nil, plan.ErrAt(&o, nil, "dim must be an integer from 1 to 65536, found %s", shown(v))
 			}
 			spec.Dim = int(n)
 		case "type":
 			str, _ := v.(string)
 			t, err := ParseElemType(str)
 			if err != nil {
-				return nil, errAt(&o, nil, "type must be float32, float16 or bfloat16, found %s", shown(v))
+				return nil, plan.ErrAt(&o, nil, "type must be float32, float16 or bfloat16, found %s", shown(v))
 			}
 			spec.Elem = t
 		case "metric":
 			str, _ := v.(string)
 			if _, err := store.ValidMetric(strings.ToLower(str)); err != nil {
-				return nil, errAt(&o, nil, "metric must be cosine, dot or euclidean, found %s", shown(v))
+				return nil, plan.ErrAt(&o, nil, "metric must be cosine, dot or euclidean, found %s", shown(v))
 			}
 			spec.Metric = strings.ToLower(str)
 		default:
@@ -138,7 +140,7 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 		}
 	}
 	if spec.Dim == 0 {
-		return nil, errAt(s, nil, "CREATE TABLE needs the vector length: CREATE TABLE %s (dim = N)", s.Table)
+		return nil, plan.ErrAt(s, nil, "CREATE TABLE needs the vector length: CREATE TABLE %s (dim = N)", s.Table)
 	}
 	err = e.st.Update(e.ctx, func(tx *Tx) error {
 		if s.IfNotExists && store.HasTable(tx, s.Table.Name) {
@@ -146,9 +148,9 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 		}
 		err := tx.CreateTable(s.Table.Name, spec)
 		if errors.Is(err, ErrTableExists) {
-			return errAt(s.Table, ErrTableExists, "table %s already exists", store.Quote(s.Table.Name))
+			return plan.ErrAt(s.Table, ErrTableExists, "table %s already exists", store.Quote(s.Table.Name))
 		}
-		return at(s.Table, err)
+		return plan.At(s.Table, err)
 	})
 	if err != nil {
 		return nil, err
@@ -159,7 +161,7 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 // dropTable runs DROP TABLE [IF EXISTS] t.
 func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
 	err := e.st.Update(e.ctx, func(tx *Tx) error {
-		if _, err := e.table(tx, s.Table); err != nil {
+		if _, err := plan.BindTable(tx, s.Table); err != nil {
 			if s.IfExists && errors.Is(err, ErrNoTable) {
 				return nil
 			}
@@ -176,14 +178,14 @@ func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
 // alterTable runs ALTER TABLE t RENAME TO u.
 func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
 	err := e.st.Update(e.ctx, func(tx *Tx) error {
-		if _, err := e.table(tx, s.Table); err != nil {
+		if _, err := plan.BindTable(tx, s.Table); err != nil {
 			return err
 		}
 		err := tx.RenameTable(s.Table.Name, s.NewName.Name)
 		if errors.Is(err, ErrTableExists) {
-			return errAt(s.NewName, ErrTableExists, "table %s already exists", store.Quote(s.NewName.Name))
+			return plan.ErrAt(s.NewName, ErrTableExists, "table %s already exists", store.Quote(s.NewName.Name))
 		}
-		return at(s.NewName, err)
+		return plan.At(s.NewName, err)
 	})
 	if err != nil {
 		return nil, err
@@ -195,45 +197,18 @@ func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
 func (e *env) delete(s *query.Delete) (*Rows, error) {
 	n := 0
 	err := e.st.Update(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx, s.Table)
+		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
 		}
-		sc := &scope{e: e, t: t}
 		var ids []uint32
-		collect := func(r Row) error {
-			if s.Where != nil {
-				row := &scope{e: e, t: t, row: &rowRef{id: r.ID, word: r.Word, count: r.Count, vec: r.Vector}}
-				ok, err := row.truthy(s.Where)
-				if err != nil || !ok {
-					return err
-				}
-			}
-			ids = append(ids, r.ID)
+		x := &executor{e: e, t: t}
+		err = x.run(plan.BuildDelete(s.Where, t, e.args).Root, func(tp *tuple) error {
+			ids = append(ids, tp.row.id)
 			return nil
-		}
-		found, indexed, err := sc.accessPath(s.Where)
+		})
 		if err != nil {
 			return err
-		}
-		if indexed {
-			for _, id := range found {
-				r, err := t.LookupID(id)
-				if errors.Is(err, ErrNoWord) {
-					continue
-				}
-				if err == nil {
-					err = collect(r)
-				}
-				if err != nil {
-					return err
-				}
-			}
-		} else {
-			withVec := s.Where != nil && mentions(s.Where, "vector")
-			if err := t.ForEachRow(0, withVec, collect); err != nil {
-				return err
-			}
 		}
 		for i, id := range ids {
 			if i%4096 == 0 {
@@ -255,16 +230,4 @@ func (e *env) delete(s *query.Delete) (*Rows, error) {
 		return nil, err
 	}
 	return message("deleted", int64(n)), nil
-}
-
-// mentions reports whether expression x refers to column name.
-func mentions(x query.Expr, name string) bool {
-	found := false
-	query.Walk(x, func(n query.Node) bool {
-		if id, ok := n.(*query.Ident); ok && id.Name == name {
-			found = true
-		}
-		return !found
-	})
-	return found
 }

@@ -1,6 +1,9 @@
 package db
 
-import "github.com/embeddb/embeddb/db/internal/store"
+import (
+	"github.com/embeddb/embeddb/db/internal/plan"
+	"github.com/embeddb/embeddb/db/internal/store"
+)
 
 // Errors returned when opening a database file.
 var (
@@ -73,3 +76,9 @@ var (
 // ErrInternal is matched by an [*InternalError]: a bug in embeddb, not a
 // problem with the statement or the file.
 var ErrInternal = store.ErrInternal
+
+// ErrSemantic is wrapped by errors in a well-formed statement that cannot
+// run as written: an unknown column or function, an argument of the wrong
+// type, a missing option. Errors about missing tables or words wrap
+// ErrNoTable and ErrNoWord instead.
+var ErrSemantic = plan.ErrSemantic

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"github.com/embeddb/embeddb/db/internal/plan"
 	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
 	"github.com/embeddb/embeddb/trainer"
@@ -25,17 +26,17 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 		switch name {
 		case "analogies", "pairs":
 			if kind != "" {
-				return nil, errAt(&o, nil, "EVALUATE takes analogies or pairs, not both")
+				return nil, plan.ErrAt(&o, nil, "EVALUATE takes analogies or pairs, not both")
 			}
 			str, ok := v.(string)
 			if !ok {
-				return nil, errAt(&o, nil, "%s must be the path of a file, found %s", name, describeValue(v))
+				return nil, plan.ErrAt(&o, nil, "%s must be the path of a file, found %s", name, describeValue(v))
 			}
 			kind, path, fileNode = name, str, o.Value
 		case "restrict_vocab":
 			n, ok := toInt(v)
 			if !ok || n < 1 {
-				return nil, errAt(&o, nil, "restrict_vocab must be a positive integer, found %s", shown(v))
+				return nil, plan.ErrAt(&o, nil, "restrict_vocab must be a positive integer, found %s", shown(v))
 			}
 			restrict = int(n)
 		default:
@@ -43,19 +44,19 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 		}
 	}
 	if kind == "" {
-		return nil, errAt(s, nil, "EVALUATE needs WITH (analogies = 'file') or WITH (pairs = 'file')")
+		return nil, plan.ErrAt(s, nil, "EVALUATE needs WITH (analogies = 'file') or WITH (pairs = 'file')")
 	}
 	// Not os.Open: it blocks for ever on a FIFO with no writer, before any
 	// check could refuse it, and no Ctrl-C reaches a goroutine stuck there.
 	f, err := osfile.OpenRegular(path)
 	if err != nil {
 		err = osfile.WithReason(err, "EVALUATE reads only regular files, since a pipe with no writer would hold the statement for ever")
-		return nil, errAt(fileNode, err, "cannot read %s file: %v", kind, err)
+		return nil, plan.ErrAt(fileNode, err, "cannot read %s file: %v", kind, err)
 	}
 	defer f.Close()
 	kv := &trainer.KeyedVectors{}
 	err = e.st.View(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx, s.Table)
+		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
 		}
@@ -81,7 +82,7 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 	if kind == "analogies" {
 		res, err := kv.EvaluateWordAnalogies(e.ctx, f, restrict)
 		if err != nil {
-			return nil, errAt(fileNode, err, "%s: %v", path, err)
+			return nil, plan.ErrAt(fileNode, err, "%s: %v", path, err)
 		}
 		rows := make([][]any, 0, len(res.Sections)+1)
 		for _, sec := range append(res.Sections, res.Total) {
@@ -91,7 +92,7 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 	}
 	res, err := kv.EvaluateWordPairs(e.ctx, f, restrict)
 	if err != nil {
-		return nil, errAt(fileNode, err, "%s: %v", path, err)
+		return nil, plan.ErrAt(fileNode, err, "%s: %v", path, err)
 	}
 	return newRows([]string{"pearson", "spearman", "oov_ratio", "pairs", "oov"}, [][]any{{
 		res.Pearson, res.Spearman, res.OOVRatio, int64(res.Pairs), int64(res.OOV)}}), nil

@@ -6,6 +6,8 @@ import (
 	"math"
 	"sync"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
 )
@@ -23,11 +25,11 @@ type env struct {
 // language's value types.
 func (e *env) param(p *query.Param) (any, error) {
 	if p.Index < 1 || p.Index > len(e.args) {
-		return nil, errAt(p, nil, "parameter %d has no value (%d given)", p.Index, len(e.args))
+		return nil, plan.ErrAt(p, nil, "parameter %d has no value (%d given)", p.Index, len(e.args))
 	}
 	v, err := fromGo(e.args[p.Index-1])
 	if err != nil {
-		return nil, errAt(p, nil, "parameter %d: %v", p.Index, err)
+		return nil, plan.ErrAt(p, nil, "parameter %d: %v", p.Index, err)
 	}
 	return v, nil
 }
@@ -121,7 +123,7 @@ func (d *DB) Query(ctx context.Context, sql string, args ...any) (*Rows, error) 
 		return nil, err
 	}
 	if len(stmts) != 1 {
-		return nil, fmt.Errorf("%w: Query runs one statement, found %d (use Exec for a script)", ErrSemantic, len(stmts))
+		return nil, fmt.Errorf("%w: Query runs one statement, found %d (use Exec for a script)", plan.ErrSemantic, len(stmts))
 	}
 	return d.Run(ctx, stmts[0], args...)
 }
@@ -153,7 +155,7 @@ func (d *DB) Exec(ctx context.Context, sql string, args ...any) (*Result, error)
 		need += s.NumParams()
 	}
 	if need != len(args) {
-		return nil, fmt.Errorf("%w: the statements have %d parameters, %d values given", ErrSemantic, need, len(args))
+		return nil, fmt.Errorf("%w: the statements have %d parameters, %d values given", plan.ErrSemantic, need, len(args))
 	}
 	res := &Result{}
 	for _, s := range stmts {
@@ -231,7 +233,7 @@ func (d *DB) run1(ctx context.Context, stmt query.Statement, nparams int, args [
 		return nil, ErrClosed
 	}
 	if nparams != len(args) {
-		return nil, errAt(stmt, nil, "the statement has %d parameters, %d values given", nparams, len(args))
+		return nil, plan.ErrAt(stmt, nil, "the statement has %d parameters, %d values given", nparams, len(args))
 	}
 	e := &env{d: d, st: d.st, ctx: ctx, args: args}
 	switch s := stmt.(type) {
@@ -274,7 +276,7 @@ func (d *DB) run1(ctx context.Context, stmt query.Statement, nparams int, args [
 	case *query.Vacuum:
 		return e.vacuum(s)
 	}
-	return nil, errAt(stmt, nil, "statement %T is not supported", stmt)
+	return nil, plan.ErrAt(stmt, nil, "statement %T is not supported", stmt)
 }
 
 // Stmt is a prepared statement: parsed once, run many times with different
@@ -292,7 +294,7 @@ func (d *DB) Prepare(sql string) (*Stmt, error) {
 		return nil, err
 	}
 	if len(stmts) != 1 {
-		return nil, fmt.Errorf("%w: Prepare takes one statement, found %d", ErrSemantic, len(stmts))
+		return nil, fmt.Errorf("%w: Prepare takes one statement, found %d", plan.ErrSemantic, len(stmts))
 	}
 	return &Stmt{d: d, stmt: stmts[0], nparams: stmts[0].NumParams()}, nil
 }
@@ -317,7 +319,7 @@ func (e *env) intArg(x query.Expr, what string) (int64, error) {
 	}
 	n, ok := toInt(v)
 	if !ok || n < 0 {
-		return 0, errAt(x, nil, "%s must be a non-negative integer, found %s", what, describeArg(v))
+		return 0, plan.ErrAt(x, nil, "%s must be a non-negative integer, found %s", what, describeArg(v))
 	}
 	return n, nil
 }
@@ -330,7 +332,7 @@ func (e *env) stringArg(x query.Expr, what string) (string, error) {
 	}
 	s, ok := v.(string)
 	if !ok {
-		return "", errAt(x, nil, "%s must be a string, found %s", what, describeValue(v))
+		return "", plan.ErrAt(x, nil, "%s must be a string, found %s", what, describeValue(v))
 	}
 	return s, nil
 }
@@ -350,7 +352,7 @@ func (e *env) options(opts []query.Option) (map[string]any, map[string]query.Opt
 	nodes := make(map[string]query.Option, len(opts))
 	for _, o := range opts {
 		if _, dup := vals[o.Name]; dup {
-			return nil, nil, errAt(&o, nil, "option %s given twice", store.Quote(o.Name))
+			return nil, nil, plan.ErrAt(&o, nil, "option %s given twice", store.Quote(o.Name))
 		}
 		v, err := e.optionValue(o)
 		if err != nil {
@@ -365,10 +367,10 @@ func (e *env) options(opts []query.Option) (map[string]any, map[string]query.Opt
 // unknownOption reports an option the statement does not take.
 func unknownOption(o query.Option, stmt string, known []string) error {
 	msg := fmt.Sprintf("unknown option %s for %s", store.Quote(o.Name), stmt)
-	if alt := suggestName(o.Name, known); alt != "" {
+	if alt := plan.SuggestName(o.Name, known); alt != "" {
 		msg += fmt.Sprintf(" (did you mean %s?)", alt)
 	}
-	return errAt(&o, nil, "%s", msg)
+	return plan.ErrAt(&o, nil, "%s", msg)
 }
 
 // message is a one-row, one-column result for statements that only report.

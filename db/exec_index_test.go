@@ -46,7 +46,7 @@ func TestExec_IndexWithChanges(t *testing.T) {
 	mustExec(t, d, "DELETE FROM t WHERE word IN ('w1', 'w2', 'w3')")
 
 	plan := mustExec(t, d, "EXPLAIN SELECT NEAREST('w0', 10) FROM t").Rows
-	if !strings.Contains(fmt.Sprint(plan), "hnsw index") || !strings.Contains(fmt.Sprint(plan), "exact scan of the ids added") {
+	if !strings.Contains(fmt.Sprint(plan), "HNSWSearch on t") || !strings.Contains(fmt.Sprint(plan), "exact scan of up to 3 rows added") {
 		t.Fatalf("EXPLAIN = %v", plan)
 	}
 	for _, q := range []string{"w0", "new1", "w7", "w100", "w599"} {

@@ -2,68 +2,63 @@ package db
 
 import (
 	"fmt"
+	"time"
 
-	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/db/internal/plan"
 	"github.com/embeddb/embeddb/query"
 )
 
-// explain runs EXPLAIN SELECT ...: how the statement would find its rows.
+// explain runs EXPLAIN SELECT ...: the plan the executor runs the
+// statement by, one operator a line. EXPLAIN ANALYZE runs the plan, in one
+// read transaction and without streaming, and adds to each operator the
+// rows it produced and the time spent in it and its inputs, in the manner
+// of PostgreSQL; an operator that never ran says so.
 func (e *env) explain(s *query.Explain) (*Rows, error) {
 	sel, ok := s.Stmt.(*query.Select)
 	if !ok {
-		return nil, errAt(s, nil, "EXPLAIN explains SELECT statements")
+		return nil, plan.ErrAt(s, nil, "EXPLAIN explains SELECT statements")
 	}
-	var plan []string
-	add := func(format string, a ...any) { plan = append(plan, fmt.Sprintf(format, a...)) }
+	var lines []string
+	run := func(x *executor, p *plan.Plan) error {
+		if !s.Analyze {
+			lines = p.Lines(nil)
+			return nil
+		}
+		x.stats = make(map[plan.Node]*opStats)
+		if _, err := x.result(p); err != nil {
+			return err
+		}
+		lines = p.Lines(x.measured)
+		return nil
+	}
 	if sel.From == nil {
-		add("evaluate the select list once")
-		return planRows(plan), nil
+		p, err := plan.Build(sel, nil, e.args, e.planSettings())
+		if err == nil {
+			err = run(&executor{e: e}, p)
+		}
+		return planRows(lines), err
 	}
 	err := e.st.View(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx, sel.From)
+		t, p, err := e.plan(tx, sel)
 		if err != nil {
 			return err
 		}
-		sc := &scope{e: e, t: t}
-		if call, ok := tableFunc(sel); ok {
-			switch call.Name {
-			case "NEAREST":
-				if t.Index() != nil && !e.d.settings.exact() {
-					ef := e.d.settings.efSearch()
-					if ef == 0 {
-						ef = toIntDefault(t.Index().Params["ef_search"], index.DefaultEfSearch)
-					}
-					add("NEAREST through the hnsw index of %s (ef_search %d)", t.Name(), ef)
-					if pending := int64(t.NextID()) - int64(t.Index().Upto); pending > 0 {
-						add("plus an exact scan of the ids added since the index was built (up to %d)", pending)
-					}
-				} else {
-					add("NEAREST by an exact scan of %d rows of %s (%s)", t.Rows(), t.Name(), t.Metric())
-				}
-				if sel.Where != nil {
-					add("keeping only rows where %s", sel.Where)
-				}
-			default:
-				add("%s with the tokenizer of %s", call.Name, t.Name())
-			}
-		} else if _, indexed, err := sc.accessPath(sel.Where); err != nil {
-			return err
-		} else if indexed {
-			add("look rows up through the words of %s", t.Name())
-		} else if sel.Where == nil && !usesColumns(sel) {
-			add("evaluate the select list once")
-		} else {
-			add("scan the %d rows of %s", t.Rows(), t.Name())
-		}
-		if len(sel.OrderBy) > 0 {
-			add("sort the result")
-		}
-		return nil
+		return run(&executor{e: e, t: t}, p)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return planRows(plan), nil
+	return planRows(lines), nil
+}
+
+// measured is what EXPLAIN ANALYZE adds to operator n's line.
+func (x *executor) measured(n plan.Node) string {
+	st := x.stats[n]
+	if st == nil {
+		return "(never executed)"
+	}
+	ms := float64(st.total-st.out) / float64(time.Millisecond)
+	return fmt.Sprintf("(actual rows=%d time=%.3f ms)", st.rows, ms)
 }
 
 func planRows(plan []string) *Rows {
@@ -72,14 +67,4 @@ func planRows(plan []string) *Rows {
 		rows[i] = []any{p}
 	}
 	return newRows([]string{"plan"}, rows)
-}
-
-func toIntDefault(v any, def int) int {
-	switch x := v.(type) {
-	case int64:
-		return int(x)
-	case float64:
-		return int(x)
-	}
-	return def
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
@@ -31,18 +33,6 @@ type scope struct {
 	out map[string]any
 }
 
-// columns are the columns every table has.
-var columns = []string{"id", "word", "count", "vector"}
-
-func isColumn(name string) bool {
-	for _, c := range columns {
-		if c == name {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *scope) eval(x query.Expr) (any, error) {
 	switch x := x.(type) {
 	case *query.NumberLit:
@@ -62,7 +52,7 @@ func (s *scope) eval(x query.Expr) (any, error) {
 		if v, ok := x.AppendFloat32s(make([]float32, 0, x.Len())); ok {
 			for i, f := range v {
 				if math.IsInf(float64(f), 0) {
-					return nil, errAt(x.Elem(i), ErrInvalidVector, "vector element %d is not a finite float32", i+1)
+					return nil, plan.ErrAt(x.Elem(i), ErrInvalidVector, "vector element %d is not a finite float32", i+1)
 				}
 			}
 			return v, nil
@@ -73,7 +63,7 @@ func (s *scope) eval(x query.Expr) (any, error) {
 				// Rounded once from the text: 0.1 is the float32 nearest 0.1.
 				v[i] = n.Float32()
 				if math.IsInf(float64(v[i]), 0) {
-					return nil, errAt(el, ErrInvalidVector, "vector element %d is not a finite float32", i+1)
+					return nil, plan.ErrAt(el, ErrInvalidVector, "vector element %d is not a finite float32", i+1)
 				}
 				continue
 			}
@@ -83,11 +73,11 @@ func (s *scope) eval(x query.Expr) (any, error) {
 			}
 			f, ok := toFloat(val)
 			if !ok {
-				return nil, errAt(el, nil, "vector elements must be numbers, found %s", describeValue(val))
+				return nil, plan.ErrAt(el, nil, "vector elements must be numbers, found %s", describeValue(val))
 			}
 			v[i] = float32(f)
 			if math.IsNaN(f) || math.IsInf(float64(v[i]), 0) {
-				return nil, errAt(el, ErrInvalidVector, "vector element %d is not a finite float32", i+1)
+				return nil, plan.ErrAt(el, ErrInvalidVector, "vector element %d is not a finite float32", i+1)
 			}
 		}
 		return v, nil
@@ -104,24 +94,24 @@ func (s *scope) eval(x query.Expr) (any, error) {
 	case *query.Call:
 		return s.call(x)
 	}
-	return nil, errAt(x, nil, "cannot evaluate %s", x)
+	return nil, plan.ErrAt(x, nil, "cannot evaluate %s", x)
 }
 
 func (s *scope) column(x *query.Ident) (any, error) {
 	if v, ok := s.out[x.Name]; ok {
 		return v, nil
 	}
-	if !isColumn(x.Name) {
+	if !plan.IsColumn(x.Name) {
 		if s.t == nil {
-			return nil, errAt(x, nil, "unknown column %s (there is no FROM table)", store.Quote(x.Name))
+			return nil, plan.ErrAt(x, nil, "unknown column %s (there is no FROM table)", store.Quote(x.Name))
 		}
-		return nil, errAt(x, nil, "unknown column %s (the columns of %s are id, word, count, vector)", store.Quote(x.Name), s.t.Name())
+		return nil, plan.ErrAt(x, nil, "unknown column %s (the columns of %s are id, word, count, vector)", store.Quote(x.Name), s.t.Name())
 	}
 	if s.row == nil {
 		if s.t == nil {
-			return nil, errAt(x, nil, "column %s needs a FROM table", store.Quote(x.Name))
+			return nil, plan.ErrAt(x, nil, "column %s needs a FROM table", store.Quote(x.Name))
 		}
-		return nil, errAt(x, nil, "column %s cannot be used here", store.Quote(x.Name))
+		return nil, plan.ErrAt(x, nil, "column %s cannot be used here", store.Quote(x.Name))
 	}
 	switch x.Name {
 	case "id":
@@ -134,7 +124,7 @@ func (s *scope) column(x *query.Ident) (any, error) {
 	if s.row.vec == nil {
 		s.row.vec = make([]float32, s.t.Dim())
 		if err := s.t.Vector(s.row.vec, s.row.id); err != nil {
-			return nil, at(x, err)
+			return nil, plan.At(x, err)
 		}
 	}
 	return s.row.vec, nil
@@ -152,7 +142,7 @@ func (s *scope) unary(x *query.Unary) (any, error) {
 		}
 		b, ok := v.(bool)
 		if !ok {
-			return nil, errAt(x, nil, "NOT needs a boolean, found %s", describeValue(v))
+			return nil, plan.ErrAt(x, nil, "NOT needs a boolean, found %s", describeValue(v))
 		}
 		return !b, nil
 	case query.OpNeg:
@@ -175,9 +165,9 @@ func (s *scope) unary(x *query.Unary) (any, error) {
 		case nil:
 			return nil, nil
 		}
-		return nil, errAt(x, nil, "cannot negate %s", describeValue(v))
+		return nil, plan.ErrAt(x, nil, "cannot negate %s", describeValue(v))
 	}
-	return nil, errAt(x, nil, "unknown operator %s", x.Op)
+	return nil, plan.ErrAt(x, nil, "unknown operator %s", x.Op)
 }
 
 func (s *scope) binary(x *query.Binary) (any, error) {
@@ -211,7 +201,7 @@ func (s *scope) logic(x *query.Binary) (any, error) {
 		}
 		b, ok := val.(bool)
 		if !ok {
-			return false, false, errAt(e, nil, "%s needs booleans, found %s", x.Op, describeValue(val))
+			return false, false, plan.ErrAt(e, nil, "%s needs booleans, found %s", x.Op, describeValue(val))
 		}
 		return b, false, nil
 	}
@@ -249,10 +239,10 @@ func arith(x *query.Binary, l, r any) (any, error) {
 	switch {
 	case lvec && rvec:
 		if x.Op != query.OpAdd && x.Op != query.OpSub {
-			return nil, errAt(x, nil, "vectors can be added and subtracted, not combined with %s (use DOT for a dot product)", x.Op)
+			return nil, plan.ErrAt(x, nil, "vectors can be added and subtracted, not combined with %s (use DOT for a dot product)", x.Op)
 		}
 		if len(lv) != len(rv) {
-			return nil, errAt(x, &DimensionError{Want: len(lv), Got: len(rv)}, "cannot %s vectors of lengths %d and %d", opVerb(x.Op), len(lv), len(rv))
+			return nil, plan.ErrAt(x, &DimensionError{Want: len(lv), Got: len(rv)}, "cannot %s vectors of lengths %d and %d", opVerb(x.Op), len(lv), len(rv))
 		}
 		out := make([]float32, len(lv))
 		for i := range out {
@@ -270,14 +260,14 @@ func arith(x *query.Binary, l, r any) (any, error) {
 		}
 		f, ok := toFloat(num)
 		if !ok {
-			return nil, errAt(x, nil, "cannot %s a vector and %s", opVerb(x.Op), describeValue(num))
+			return nil, plan.ErrAt(x, nil, "cannot %s a vector and %s", opVerb(x.Op), describeValue(num))
 		}
 		if x.Op != query.OpMul && !(x.Op == query.OpDiv && !numOnLeft) {
-			return nil, errAt(x, nil, "a vector can be multiplied or divided by a number, not combined with %s", x.Op)
+			return nil, plan.ErrAt(x, nil, "a vector can be multiplied or divided by a number, not combined with %s", x.Op)
 		}
 		if x.Op == query.OpDiv {
 			if f == 0 {
-				return nil, errAt(x, nil, "division by zero")
+				return nil, plan.ErrAt(x, nil, "division by zero")
 			}
 			f = 1 / f
 		}
@@ -308,7 +298,7 @@ func arith(x *query.Binary, l, r any) (any, error) {
 			}
 		case query.OpDiv:
 			if ri == 0 {
-				return nil, errAt(x, nil, "division by zero")
+				return nil, plan.ErrAt(x, nil, "division by zero")
 			}
 			if li%ri == 0 && !(li == math.MinInt64 && ri == -1) {
 				return li / ri, nil
@@ -319,7 +309,7 @@ func arith(x *query.Binary, l, r any) (any, error) {
 	lf, lok := toFloat(l)
 	rf, rok := toFloat(r)
 	if !lok || !rok {
-		return nil, errAt(x, nil, "cannot %s %s and %s", opVerb(x.Op), describeValue(l), describeValue(r))
+		return nil, plan.ErrAt(x, nil, "cannot %s %s and %s", opVerb(x.Op), describeValue(l), describeValue(r))
 	}
 	switch x.Op {
 	case query.OpAdd:
@@ -330,7 +320,7 @@ func arith(x *query.Binary, l, r any) (any, error) {
 		return lf * rf, nil
 	}
 	if rf == 0 {
-		return nil, errAt(x, nil, "division by zero")
+		return nil, plan.ErrAt(x, nil, "division by zero")
 	}
 	return lf / rf, nil
 }
@@ -356,13 +346,13 @@ func compare(n query.Node, op query.Op, l, r any) (any, error) {
 	}
 	c, ok, err := cmpValues(l, r)
 	if err != nil {
-		return nil, errAt(n, nil, "%v", err)
+		return nil, plan.ErrAt(n, nil, "%v", err)
 	}
 	if !ok {
 		if op == query.OpEq || op == query.OpNe {
 			return op == query.OpNe, nil // vectors: equal or not
 		}
-		return nil, errAt(n, nil, "vectors cannot be ordered with %s", op)
+		return nil, plan.ErrAt(n, nil, "vectors cannot be ordered with %s", op)
 	}
 	switch op {
 	case query.OpEq:
@@ -378,7 +368,7 @@ func compare(n query.Node, op query.Op, l, r any) (any, error) {
 	case query.OpGe:
 		return c >= 0, nil
 	}
-	return nil, errAt(n, nil, "unknown comparison %s", op)
+	return nil, plan.ErrAt(n, nil, "unknown comparison %s", op)
 }
 
 // cmpValues orders two non-NULL values of comparable types. For vectors ok
@@ -465,7 +455,7 @@ func (s *scope) in(x *query.In) (any, error) {
 		}
 		c, ok, err := cmpValues(v, w)
 		if err != nil {
-			return nil, errAt(e, nil, "%v", err)
+			return nil, plan.ErrAt(e, nil, "%v", err)
 		}
 		if ok && c == 0 {
 			return !x.Not, nil
@@ -492,7 +482,7 @@ func (s *scope) like(x *query.Like) (any, error) {
 	str, ok1 := v.(string)
 	pat, ok2 := p.(string)
 	if !ok1 || !ok2 {
-		return nil, errAt(x, nil, "LIKE compares strings, found %s LIKE %s", describeValue(v), describeValue(p))
+		return nil, plan.ErrAt(x, nil, "LIKE compares strings, found %s LIKE %s", describeValue(v), describeValue(p))
 	}
 	return likeMatch(str, pat) != x.Not, nil
 }
@@ -540,16 +530,6 @@ func likeMatch(s, p string) bool {
 	return pi == len(p)
 }
 
-// likePrefix returns the literal prefix of a LIKE pattern and whether the
-// pattern is exactly that prefix followed by a single %.
-func likePrefix(p string) (string, bool) {
-	i := strings.IndexAny(p, "%_")
-	if i < 0 || p[i] != '%' || i != len(p)-1 {
-		return "", false
-	}
-	return p[:i], true
-}
-
 // ---------------------------------------------------------------------------
 // Functions
 
@@ -579,12 +559,12 @@ func (s *scope) call(x *query.Call) (any, error) {
 			return nil, err
 		}
 		if len(a) != len(b) {
-			return nil, errAt(x, &DimensionError{Want: len(a), Got: len(b)}, "%s needs two vectors of one length, found lengths %d and %d", x.Name, len(a), len(b))
+			return nil, plan.ErrAt(x, &DimensionError{Want: len(a), Got: len(b)}, "%s needs two vectors of one length, found lengths %d and %d", x.Name, len(a), len(b))
 		}
 		switch x.Name {
 		case "DOT":
 			d, err := index.DotProduct(a, b)
-			return d, at(x, err)
+			return d, plan.At(x, err)
 		case "DISTANCE":
 			var sum float64
 			for i := range a {
@@ -595,7 +575,7 @@ func (s *scope) call(x *query.Call) (any, error) {
 		}
 		c, err := index.CosineSimilarity(a, b)
 		if err != nil {
-			return nil, errAt(x, err, "%s: %v", x.Name, err)
+			return nil, plan.ErrAt(x, err, "%s: %v", x.Name, err)
 		}
 		return c, nil
 	case "NORM":
@@ -617,16 +597,16 @@ func (s *scope) call(x *query.Call) (any, error) {
 		}
 		return int64(len(v)), nil
 	case "NEAREST", "TOKENS", "EMBED":
-		return nil, errAt(x, nil, "%s returns rows: use it alone in the select list, as in SELECT %s(...) FROM table", x.Name, x.Name)
+		return nil, plan.ErrAt(x, nil, "%s returns rows: use it alone in the select list, as in SELECT %s(...) FROM table", x.Name, x.Name)
 	case "COUNT":
-		return nil, errAt(x, nil, "COUNT is an aggregate: use it in the select list of a SELECT")
+		return nil, plan.ErrAt(x, nil, "COUNT is an aggregate: use it in the select list of a SELECT")
 	}
-	return nil, errAt(x, nil, "unknown function %s", x.Name)
+	return nil, plan.ErrAt(x, nil, "unknown function %s", x.Name)
 }
 
 func arity(x *query.Call, lo, hi int) error {
 	if x.Star {
-		return errAt(x, nil, "%s does not take *", x.Name)
+		return plan.ErrAt(x, nil, "%s does not take *", x.Name)
 	}
 	n := len(x.Args)
 	if n >= lo && n <= hi {
@@ -642,7 +622,7 @@ func arity(x *query.Call, lo, hi int) error {
 	case hi != lo:
 		want = fmt.Sprintf("%d to %d arguments", lo, hi)
 	}
-	return errAt(x, nil, "%s takes %s, found %d", x.Name, want, n)
+	return plan.ErrAt(x, nil, "%s takes %s, found %d", x.Name, want, n)
 }
 
 // vectorOf evaluates x as a vector: a vector expression as it is, a string
@@ -659,28 +639,28 @@ func (s *scope) vectorOf(x query.Expr) ([]float32, error) {
 		_, vec, err := s.wordRow(x, v)
 		return vec, err
 	}
-	return nil, errAt(x, nil, "expected a word or a vector, found %s", describeValue(v))
+	return nil, plan.ErrAt(x, nil, "expected a word or a vector, found %s", describeValue(v))
 }
 
 // wordRow looks up a word of the FROM table, for error messages at node n.
 func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 	if s.t == nil {
-		return 0, nil, errAt(n, ErrNoTable, "looking up %s needs a FROM table", store.Quote(word))
+		return 0, nil, plan.ErrAt(n, ErrNoTable, "looking up %s needs a FROM table", store.Quote(word))
 	}
 	id, ok, err := s.t.WordID(word)
 	if err != nil {
-		return 0, nil, at(n, err)
+		return 0, nil, plan.At(n, err)
 	}
 	if !ok {
 		msg := fmt.Sprintf("word %s not in vocabulary of %s", store.Quote(word), s.t.Name())
 		if alt := suggestWord(s.t, word); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", store.Quote(alt))
 		}
-		return 0, nil, errAt(n, ErrNoWord, "%s", msg)
+		return 0, nil, plan.ErrAt(n, ErrNoWord, "%s", msg)
 	}
 	vec := make([]float32, s.t.Dim())
 	if err := s.t.Vector(vec, id); err != nil {
-		return 0, nil, at(n, err)
+		return 0, nil, plan.At(n, err)
 	}
 	return id, vec, nil
 }
@@ -688,7 +668,7 @@ func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 // tokenRow evaluates TOKEN(id): the vector of the row with that id.
 func (s *scope) tokenRow(x *query.Call) (uint32, []float32, error) {
 	if s.t == nil {
-		return 0, nil, errAt(x, ErrNoTable, "TOKEN needs a FROM table")
+		return 0, nil, plan.ErrAt(x, ErrNoTable, "TOKEN needs a FROM table")
 	}
 	v, err := s.eval(x.Args[0])
 	if err != nil {
@@ -696,18 +676,18 @@ func (s *scope) tokenRow(x *query.Call) (uint32, []float32, error) {
 	}
 	n, ok := toInt(v)
 	if !ok || n < 0 || n > math.MaxUint32 {
-		return 0, nil, errAt(x.Args[0], nil, "TOKEN expects a row id (a non-negative integer), found %s", describeArg(v))
+		return 0, nil, plan.ErrAt(x.Args[0], nil, "TOKEN expects a row id (a non-negative integer), found %s", describeArg(v))
 	}
 	_, _, live, err := s.t.RowMeta(uint32(n))
 	if err != nil {
-		return 0, nil, at(x, err)
+		return 0, nil, plan.At(x, err)
 	}
 	if !live {
-		return 0, nil, errAt(x.Args[0], ErrNoWord, "no row with id %d in %s (ids run from 0 to %d)", n, s.t.Name(), int64(s.t.NextID())-1)
+		return 0, nil, plan.ErrAt(x.Args[0], ErrNoWord, "no row with id %d in %s (ids run from 0 to %d)", n, s.t.Name(), int64(s.t.NextID())-1)
 	}
 	vec := make([]float32, s.t.Dim())
 	if err := s.t.Vector(vec, uint32(n)); err != nil {
-		return 0, nil, at(x, err)
+		return 0, nil, plan.At(x, err)
 	}
 	return uint32(n), vec, nil
 }
@@ -724,7 +704,7 @@ func (s *scope) truthy(x query.Expr) (bool, error) {
 	case bool:
 		return v, nil
 	}
-	return false, errAt(x, nil, "WHERE needs a condition, found %s", describeValue(v))
+	return false, plan.ErrAt(x, nil, "WHERE needs a condition, found %s", describeValue(v))
 }
 
 var errStop = errors.New("stop")

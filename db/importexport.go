@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/db/vecfile"
 	"github.com/embeddb/embeddb/internal/osfile"
@@ -49,11 +51,11 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 		tokBytes, err = osfile.ReadRegularFile(tokPath)
 		err = osfile.WithReason(err, "IMPORT reads only regular files, since a pipe with no writer would hold the statement for ever")
 		if err != nil {
-			return nil, errAt(nodes["tokenizer"].Value, err, "cannot read tokenizer: %v", err)
+			return nil, plan.ErrAt(nodes["tokenizer"].Value, err, "cannot read tokenizer: %v", err)
 		}
 		tok, err = store.LoadTokenizer(tokBytes)
 		if err != nil {
-			return nil, errAt(nodes["tokenizer"].Value, err, "%s: %v", tokPath, err)
+			return nil, plan.ErrAt(nodes["tokenizer"].Value, err, "%s: %v", tokPath, err)
 		}
 	}
 
@@ -74,10 +76,10 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: replace})
 	if errors.Is(err, ErrTableExists) {
-		return nil, errAt(s.Table, ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
+		return nil, plan.ErrAt(s.Table, ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
 	}
 	if err != nil {
-		return nil, at(s.Table, err)
+		return nil, plan.At(s.Table, err)
 	}
 	defer w.Abort()
 	// The reader counts NaN and Inf as it parses; refused below, before Commit.
@@ -129,12 +131,12 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 	if tokBytes != nil {
 		if err := w.SetBlob(store.BlobTokenizer, strings.NewReader(string(tokBytes))); err != nil {
-			return nil, at(s, err)
+			return nil, plan.At(s, err)
 		}
 	}
 	rst := r.Stats()
 	if rst.NonFinite > 0 {
-		return nil, errAt(s.File, ErrInvalidVector, "%s: row %d holds NaN or an infinity (%d non-finite values in the file); embeddb stores finite vectors only",
+		return nil, plan.ErrAt(s.File, ErrInvalidVector, "%s: row %d holds NaN or an infinity (%d non-finite values in the file); embeddb stores finite vectors only",
 			path, rst.FirstNonFinite+1, rst.NonFinite)
 	}
 	info, err := w.Commit()
@@ -179,7 +181,7 @@ func fileError(n query.Node, path string, err error) error {
 	if !errors.As(err, &fe) && !strings.Contains(msg, path) {
 		msg = path + ": " + msg
 	}
-	return errAt(n, err, "%s", trimPrefix(msg, "vecfile: "))
+	return plan.ErrAt(n, err, "%s", trimPrefix(msg, "vecfile: "))
 }
 
 func fromFileDType(t vecfile.DType) ElemType {
@@ -226,7 +228,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 	var rows int64
 	var format vecfile.Format
 	err = e.st.View(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx, s.Table)
+		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
 		}
@@ -242,12 +244,12 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 		}
 		for _, p := range []string{path, wopts.WordsPath} {
 			if err := e.st.CheckNotOpenDB(p); p != "" && err != nil {
-				return errAt(s.File, err, "cannot export to %s: it is the open database file", p)
+				return plan.ErrAt(s.File, err, "cannot export to %s: it is the open database file", p)
 			}
 		}
 		fw, err := vecfile.Create(path, int(t.Rows()), t.Dim(), wopts)
 		if errors.Is(err, fs.ErrExist) {
-			return errAt(s.File, err, "%s; EXPORT ... WITH (overwrite = true) replaces it",
+			return plan.ErrAt(s.File, err, "%s; EXPORT ... WITH (overwrite = true) replaces it",
 				trimPrefix(err.Error(), "vecfile: "))
 		}
 		if err != nil {
@@ -256,7 +258,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 		defer fw.Abort()
 		for _, p := range fw.Paths() {
 			if err := e.st.CheckNotOpenDB(p); err != nil {
-				return errAt(s.File, err, "cannot export to %s: it is the open database file", p)
+				return plan.ErrAt(s.File, err, "cannot export to %s: it is the open database file", p)
 			}
 		}
 		format = fw.Format()
@@ -331,7 +333,7 @@ func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fi
 		if !slices.Contains(known, name) {
 			return nil, nil, unknownOption(o, stmt, known)
 		}
-		bad := func(want string) error { return errAt(&o, nil, "%s must be %s, found %s", name, want, shown(v)) }
+		bad := func(want string) error { return plan.ErrAt(&o, nil, "%s must be %s, found %s", name, want, shown(v)) }
 		str, isStr := v.(string)
 		switch name {
 		case "format":

@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
@@ -44,7 +46,7 @@ func indexOptionsFrom(metric string, params map[string]any) (index.Options, erro
 // rebuilds it.
 func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	if s.Method != "" && s.Method != "hnsw" {
-		return nil, errAt(&query.Ident{Pos: s.MethodPos, Name: s.Method}, nil, "unknown index method %s (embeddb has hnsw)", store.Quote(s.Method))
+		return nil, plan.ErrAt(&query.Ident{Pos: s.MethodPos, Name: s.Method}, nil, "unknown index method %s (embeddb has hnsw)", store.Quote(s.Method))
 	}
 	vals, nodes, err := e.options(s.Options)
 	if err != nil {
@@ -64,13 +66,13 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 			return nil, unknownOption(o, "CREATE INDEX", indexOptions)
 		}
 		if n, ok := toInt(v); !ok || n < int64(lo) || n > int64(hi) {
-			return nil, errAt(&o, nil, "%s must be an integer from %d to %d, found %s", name, lo, hi, shown(v))
+			return nil, plan.ErrAt(&o, nil, "%s must be an integer from %d to %d, found %s", name, lo, hi, shown(v))
 		}
 	}
 	if m, ok := vals["m"]; ok {
 		if ef, ok := vals["ef_construction"]; ok && toInt64(ef) < 2*toInt64(m) {
 			o := nodes["ef_construction"]
-			return nil, errAt(&o, nil, "ef_construction must be at least 2 × m = %d, found %s", 2*toInt64(m), shown(ef))
+			return nil, plan.ErrAt(&o, nil, "ef_construction must be at least 2 × m = %d, found %s", 2*toInt64(m), shown(ef))
 		}
 	}
 	// Snapshot the rows.
@@ -82,7 +84,7 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	var dim int
 	exists := false
 	err = e.st.View(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx, s.Table)
+		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
 		}
@@ -91,10 +93,10 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 			if s.IfNotExists {
 				return nil
 			}
-			return errAt(s.Table, nil, "table %s already has an index (DROP INDEX ON %s first)", t.Name(), t.Name())
+			return plan.ErrAt(s.Table, nil, "table %s already has an index (DROP INDEX ON %s first)", t.Name(), t.Name())
 		}
 		if need := int64(t.Rows()) * int64(t.Dim()*4*2+64); e.st.MemoryLimit() > 0 && need > e.st.MemoryLimit() {
-			return at(s, store.TooLarge("building an index of "+t.Name(), need, e.st.MemoryLimit(), "raise the limit"))
+			return plan.At(s, store.TooLarge("building an index of "+t.Name(), need, e.st.MemoryLimit(), "raise the limit"))
 		}
 		id, ver, upto, metric, dim = t.ID(), t.Ver(), t.NextID(), t.Metric(), t.Dim()
 		ids = make([]uint32, 0, t.Rows())
@@ -113,30 +115,30 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	}
 	opts, err := indexOptionsFrom(metric, vals)
 	if err != nil {
-		return nil, errAt(s, err, "%s", trimPrefix(err.Error(), "index: "))
+		return nil, plan.ErrAt(s, err, "%s", trimPrefix(err.Error(), "index: "))
 	}
 	start := time.Now()
 	h, err := e.buildIndex(s.Table.Name, dim, ids, vecs, opts)
 	if err != nil {
-		return nil, at(s, err)
+		return nil, plan.At(s, err)
 	}
 	vecs = nil
 	blob := store.NewBlobName(store.BlobIndex)
 	bw := store.NewBlobWriter(e.ctx, e.st, id, blob)
 	if _, err := h.WriteTo(bw); err != nil {
-		return nil, at(s, err)
+		return nil, plan.At(s, err)
 	}
 	if err := bw.Close(); err != nil {
-		return nil, at(s, err)
+		return nil, plan.At(s, err)
 	}
 	info := &IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: upto, Built: store.Now().UTC(), Bytes: bw.Size}
 	err = e.st.Update(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx, s.Table)
+		t, err := plan.BindTable(tx, s.Table)
 		if err == nil && t.ID() != id {
-			err = errAt(s.Table, nil, "table %s was replaced while its index was built; nothing saved", t.Name())
+			err = plan.ErrAt(s.Table, nil, "table %s was replaced while its index was built; nothing saved", t.Name())
 		}
 		if err == nil && t.Index() != nil {
-			err = errAt(s.Table, nil, "table %s got an index from another statement meanwhile", t.Name())
+			err = plan.ErrAt(s.Table, nil, "table %s got an index from another statement meanwhile", t.Name())
 		}
 		if err != nil {
 			store.DropBlobOf(tx, id, blob)
@@ -209,7 +211,7 @@ func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 	var id uint64
 	none := false // IF EXISTS and there was no index: nothing was dropped
 	err := e.st.Update(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx, s.Table)
+		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
 		}
@@ -218,7 +220,7 @@ func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 				none = true
 				return nil
 			}
-			return errAt(s.Table, ErrNoIndex, "table %s has no index", t.Name())
+			return plan.ErrAt(s.Table, ErrNoIndex, "table %s has no index", t.Name())
 		}
 		if err := t.DropIndex(); err != nil {
 			return err

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
 )
@@ -46,7 +48,7 @@ func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
 	}
 	n := 0
 	err = e.st.Update(e.ctx, func(tx *Tx) error {
-		t, err := e.table(tx, s.Table)
+		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
 		}
@@ -95,18 +97,18 @@ func insertColumns(s *query.Insert) ([]string, error) {
 		switch c.Name {
 		case "word", "count", "vector":
 		case "id":
-			return nil, errAt(c, nil, "id cannot be set: rows get the table's next id")
+			return nil, plan.ErrAt(c, nil, "id cannot be set: rows get the table's next id")
 		default:
-			return nil, errAt(c, nil, "unknown column %s (INSERT sets word, count and vector)", store.Quote(c.Name))
+			return nil, plan.ErrAt(c, nil, "unknown column %s (INSERT sets word, count and vector)", store.Quote(c.Name))
 		}
 		if seen[c.Name] {
-			return nil, errAt(c, nil, "column %s listed twice", store.Quote(c.Name))
+			return nil, plan.ErrAt(c, nil, "column %s listed twice", store.Quote(c.Name))
 		}
 		seen[c.Name] = true
 		cols = append(cols, c.Name)
 	}
 	if !seen["word"] || !seen["vector"] {
-		return nil, errAt(s.Table, nil, "INSERT needs a word and a vector for each row")
+		return nil, plan.ErrAt(s.Table, nil, "INSERT needs a word and a vector for each row")
 	}
 	return cols, nil
 }
@@ -136,7 +138,7 @@ func (w *rowWriter) write(r *query.Row) error {
 		cols = wordVector
 	}
 	if len(r.Values) != len(cols) {
-		return errAt(r, nil, "the row has %d %s, expected %d (%s)", len(r.Values), plural(len(r.Values), "value"), len(cols), strings.Join(cols, ", "))
+		return plan.ErrAt(r, nil, "the row has %d %s, expected %d (%s)", len(r.Values), plural(len(r.Values), "value"), len(cols), strings.Join(cols, ", "))
 	}
 	row, err := w.eval(r, cols)
 	if err != nil {
@@ -144,21 +146,21 @@ func (w *rowWriter) write(r *query.Row) error {
 	}
 	t := w.t
 	if len(row.Vector) != t.Dim() {
-		return errAt(r, &DimensionError{Table: t.Name(), Want: t.Dim(), Got: len(row.Vector)},
+		return plan.ErrAt(r, &DimensionError{Table: t.Name(), Want: t.Dim(), Got: len(row.Vector)},
 			"table %s has dimension %d, got a vector of length %d", t.Name(), t.Dim(), len(row.Vector))
 	}
 	if _, err := t.Insert(row.Word, row.Count, row.Vector, w.s.OrReplace); err != nil {
 		switch {
 		case errors.Is(err, ErrWordExists):
-			return errAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", store.Quote(row.Word), t.Name())
+			return plan.ErrAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", store.Quote(row.Word), t.Name())
 		case errors.Is(err, ErrInvalidName) && row.Word == "":
-			return errAt(r, ErrInvalidName, "a word cannot be empty")
+			return plan.ErrAt(r, ErrInvalidName, "a word cannot be empty")
 		case errors.Is(err, ErrInvalidName) && len(row.Word) > store.MaxWordLen:
-			return errAt(r, ErrInvalidName, "word %s is %d bytes long, over the limit of %d", store.Quote(row.Word), len(row.Word), store.MaxWordLen)
+			return plan.ErrAt(r, ErrInvalidName, "word %s is %d bytes long, over the limit of %d", store.Quote(row.Word), len(row.Word), store.MaxWordLen)
 		case errors.Is(err, ErrInvalidName):
-			return errAt(r, ErrInvalidName, "invalid word %s: %s", store.Quote(row.Word), strings.TrimPrefix(err.Error(), ErrInvalidName.Error()+": "))
+			return plan.ErrAt(r, ErrInvalidName, "invalid word %s: %s", store.Quote(row.Word), strings.TrimPrefix(err.Error(), ErrInvalidName.Error()+": "))
 		}
-		return at(r, err)
+		return plan.At(r, err)
 	}
 	w.bytes += rowCost(len(row.Word), t.RowBytes())
 	return nil
@@ -177,19 +179,19 @@ func (w *rowWriter) eval(r *query.Row, cols []string) (Row, error) {
 		case "word":
 			s, ok := v.(string)
 			if !ok {
-				return Row{}, errAt(x, nil, "word must be a string, found %s", describeValue(v))
+				return Row{}, plan.ErrAt(x, nil, "word must be a string, found %s", describeValue(v))
 			}
 			row.Word = s
 		case "count":
 			n, ok := toInt(v)
 			if !ok || n < 0 {
-				return Row{}, errAt(x, nil, "count must be a non-negative integer, found %s", describeArg(v))
+				return Row{}, plan.ErrAt(x, nil, "count must be a non-negative integer, found %s", describeArg(v))
 			}
 			row.Count = n
 		case "vector":
 			vec, ok := v.([]float32)
 			if !ok {
-				return Row{}, errAt(x, nil, "vector must be a vector such as [0.1, 0.2], found %s", describeValue(v))
+				return Row{}, plan.ErrAt(x, nil, "vector must be a vector such as [0.1, 0.2], found %s", describeValue(v))
 			}
 			row.Vector = vec
 		}
@@ -211,7 +213,7 @@ func (w *rowWriter) checkMemory(limit int64, rows int) error {
 	if limit <= 0 || w.bytes <= limit {
 		return nil
 	}
-	return at(w.s, store.TooLarge(
+	return plan.At(w.s, store.TooLarge(
 		"INSERT INTO "+w.t.Name()+": the transaction holding its first "+strconv.Itoa(rows)+" rows",
 		w.bytes, limit,
 		"insert the rows in several statements, load them from a file with IMPORT, or raise the limit"))

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
@@ -100,8 +102,8 @@ func (s *scope) keyID(key query.Expr) (uint32, bool) {
 
 // searcherVector returns the vector that the search of t will use holds for
 // row id (the index's, or an exact-search matrix already built), or nil.
-func (e *env) searcherVector(t *store.Table, id uint32) []float32 {
-	if t.Index() != nil && !e.d.settings.exact() {
+func (e *env) searcherVector(t *store.Table, id uint32, via searchPath) []float32 {
+	if via.index {
 		if id >= t.Index().Upto {
 			return nil
 		}
@@ -136,7 +138,7 @@ func (s *scope) constNumber(x query.Expr) (float64, bool) {
 
 // nearestQuery turns NEAREST's first argument into a query vector and the
 // rows to leave out of the answer.
-func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
+func (s *scope) nearestQuery(x query.Expr, via searchPath) ([]float32, []uint32, error) {
 	terms, ok := s.linearTerms(x, 1, nil)
 	if ok && len(terms) == 1 && terms[0].weight == 1 && s.t.Metric() == "cosine" {
 		// One word: its unit vector, as the search holds it, saves reading
@@ -145,7 +147,7 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 		// which the search then normalises again, as gensim's most_similar
 		// does.
 		if id, found := s.keyID(terms[0].key); found {
-			if v := s.e.searcherVector(s.t, id); v != nil {
+			if v := s.e.searcherVector(s.t, id, via); v != nil {
 				return v, []uint32{id}, nil
 			}
 		}
@@ -180,7 +182,7 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 				}
 				vec, err = index.Normalize(vec)
 				if err != nil {
-					return nil, nil, at(tm.key, err)
+					return nil, nil, plan.At(tm.key, err)
 				}
 			}
 			if sum == nil {
@@ -197,7 +199,7 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 			norm += f * f
 		}
 		if norm == 0 && s.t.Metric() != "euclidean" {
-			return nil, nil, errAt(x, nil, "the query vector is zero: nothing is near it")
+			return nil, nil, plan.ErrAt(x, nil, "the query vector is zero: nothing is near it")
 		}
 		return q, exclude, nil
 	}
@@ -206,15 +208,23 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 		return nil, nil, err
 	}
 	if len(q) != s.t.Dim() {
-		return nil, nil, errAt(x, &DimensionError{Table: s.t.Name(), Want: s.t.Dim(), Got: len(q)},
+		return nil, nil, plan.ErrAt(x, &DimensionError{Table: s.t.Name(), Want: s.t.Dim(), Got: len(q)},
 			"%s has dimension %d, the query vector has length %d", s.t.Name(), s.t.Dim(), len(q))
 	}
 	return q, nil, nil
 }
 
-// nearest runs SELECT NEAREST(x, k) FROM t [WHERE cond]: rows (word,
-// similarity), best first, without the query's own words.
-func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
+// searchPath is how the plan has NEAREST search: through the index (with
+// SET ef_search, 0 for the index's own) or exactly.
+type searchPath struct {
+	index bool
+	ef    int
+}
+
+// nearest runs SELECT NEAREST(x, k) FROM t [WHERE cond] the way the plan
+// chose: rows (word, similarity), best first, without the query's own
+// words.
+func (s *scope) nearest(call *query.Call, where query.Expr, via searchPath) ([][]any, error) {
 	if err := arity(call, 1, 2); err != nil {
 		return nil, err
 	}
@@ -226,17 +236,17 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 		}
 		n, ok := toInt(v)
 		if !ok || n < 1 {
-			return nil, errAt(call.Args[1], nil, "NEAREST's count must be a positive integer, found %s", shown(v))
+			return nil, plan.ErrAt(call.Args[1], nil, "NEAREST's count must be a positive integer, found %s", shown(v))
 		}
 		k = min(n, math.MaxInt32)
 	}
-	q, exclude, err := s.nearestQuery(call.Args[0])
+	q, exclude, err := s.nearestQuery(call.Args[0], via)
 	if err != nil {
 		return nil, err
 	}
 	names, counts, live, err := s.e.st.RowNames(s.t)
 	if err != nil {
-		return nil, at(call, err)
+		return nil, plan.At(call, err)
 	}
 	opts := index.SearchOptions{Exclude: exclude}
 	var filterErr error
@@ -254,12 +264,12 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 			return ok
 		}
 	}
-	res, err := s.e.search(s.t, q, int(k), opts)
+	res, err := s.e.search(s.t, q, int(k), opts, via)
 	if err == nil {
 		err = filterErr
 	}
 	if err != nil {
-		return nil, at(call, err)
+		return nil, plan.At(call, err)
 	}
 	// The words are gathered before any is boxed, so that their loads (a
 	// cache miss each, after the search) overlap instead of waiting in
@@ -283,9 +293,9 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 }
 
 // search finds the k rows of t nearest to q: through the table's index
-// unless there is none or SET exact = on, otherwise by an exact scan.
-func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
-	if t.Index() == nil || e.d.settings.exact() {
+// or by an exact scan, as the plan chose.
+func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOptions, via searchPath) ([]index.Result, error) {
+	if !via.index {
 		f, err := e.st.Flat(e.ctx, t)
 		if err != nil {
 			return nil, err
@@ -296,8 +306,8 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 	if err != nil {
 		return nil, err
 	}
-	if ef := e.d.settings.efSearch(); ef > 0 {
-		opts.EfSearch = ef
+	if via.ef > 0 {
+		opts.EfSearch = via.ef
 	}
 	// Rows deleted since the index was built are filtered out; rows added
 	// since (ids from Upto on) are searched exactly and merged in.
@@ -366,21 +376,4 @@ func (e *env) deltaSearch(t *store.Table, upto uint32, q []float32, k int, opts 
 	}
 	opts.EfSearch = 0
 	return f.Search(e.ctx, q, k, opts)
-}
-
-// checkTableFunc reports whether the select list is one call of a function
-// that returns rows.
-func tableFunc(s *query.Select) (*query.Call, bool) {
-	if len(s.Items) != 1 || s.Items[0].Star {
-		return nil, false
-	}
-	c, ok := s.Items[0].Expr.(*query.Call)
-	if !ok {
-		return nil, false
-	}
-	switch c.Name {
-	case "NEAREST", "TOKENS", "EMBED":
-		return c, true
-	}
-	return nil, false
 }

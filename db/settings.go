@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
 	"github.com/embeddb/embeddb/query"
@@ -46,7 +48,7 @@ func (e *env) set(s *query.Set) (*Rows, error) {
 	case "ef_search":
 		n, ok := toInt(v)
 		if !ok || n < 0 || n > index.MaxEfSearch {
-			return nil, errAt(s.Value, nil, "ef_search must be an integer from %d to %d (0: the index's default), found %s",
+			return nil, plan.ErrAt(s.Value, nil, "ef_search must be an integer from %d to %d (0: the index's default), found %s",
 				index.MinEfSearch, index.MaxEfSearch, shown(v))
 		}
 		st.mu.Lock()
@@ -55,14 +57,14 @@ func (e *env) set(s *query.Set) (*Rows, error) {
 	case "exact":
 		b, err := parseBool(v)
 		if err != nil {
-			return nil, errAt(s.Value, nil, "exact must be on or off, found %s", shown(v))
+			return nil, plan.ErrAt(s.Value, nil, "exact must be on or off, found %s", shown(v))
 		}
 		st.mu.Lock()
 		st.exactScan = b
 		st.mu.Unlock()
 	default:
 		msg := fmt.Sprintf("unknown setting %s (settings are %s)", store.Quote(s.Name), strings.Join(settingNames, ", "))
-		return nil, errAt(s, nil, "%s", msg)
+		return nil, plan.ErrAt(s, nil, "%s", msg)
 	}
 	return message("set", s.Name), nil
 }

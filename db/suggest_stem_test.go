@@ -1,6 +1,10 @@
 package db
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/embeddb/embeddb/db/internal/plan"
+)
 
 // TestSuggestName checks the names offered for a misspelt option or
 // table: a near one first, else one of the same stem.
@@ -15,7 +19,7 @@ func TestSuggestName(t *testing.T) {
 		{"vectors", ""},
 	}
 	for _, tt := range tests {
-		if got := suggestName(tt.in, known); got != tt.want {
+		if got := plan.SuggestName(tt.in, known); got != tt.want {
 			t.Errorf("suggestName(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"github.com/embeddb/embeddb/db/internal/plan"
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
 )
@@ -16,15 +17,15 @@ func (s *scope) tokens(call *query.Call) ([]string, [][]any, error) {
 	}
 	text, ok := v.(string)
 	if !ok {
-		return nil, nil, errAt(call.Args[0], nil, "%s expects text, found %s", call.Name, describeValue(v))
+		return nil, nil, plan.ErrAt(call.Args[0], nil, "%s expects text, found %s", call.Name, describeValue(v))
 	}
 	tok, err := s.e.st.Tokenizer(s.t)
 	if err != nil {
 		if !s.t.Info().Tokenizer {
-			return nil, nil, errAt(call, ErrNoTokenizer,
+			return nil, nil, plan.ErrAt(call, ErrNoTokenizer,
 				"table %s has no tokenizer (IMPORT it WITH (tokenizer = 'tokenizer.json'))", s.t.Name())
 		}
-		return nil, nil, at(call, err)
+		return nil, nil, plan.At(call, err)
 	}
 	toks := tok.BPE.Encode(text)
 	if call.Name == "TOKENS" {
@@ -37,11 +38,11 @@ func (s *scope) tokens(call *query.Call) ([]string, [][]any, error) {
 	rows := make([][]any, len(toks))
 	for i, tk := range toks {
 		if tk.ID < 0 || int64(tk.ID) >= int64(s.t.NextID()) {
-			return nil, nil, errAt(call, ErrNoWord, "token %s has id %d, but %s has rows 0 to %d only", store.Quote(tk.Text), tk.ID, s.t.Name(), int64(s.t.NextID())-1)
+			return nil, nil, plan.ErrAt(call, ErrNoWord, "token %s has id %d, but %s has rows 0 to %d only", store.Quote(tk.Text), tk.ID, s.t.Name(), int64(s.t.NextID())-1)
 		}
 		vec := make([]float32, s.t.Dim())
 		if err := s.t.Vector(vec, uint32(tk.ID)); err != nil {
-			return nil, nil, at(call, err)
+			return nil, nil, plan.At(call, err)
 		}
 		rows[i] = []any{tk.Text, int64(tk.ID), vec}
 	}

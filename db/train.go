@@ -7,6 +7,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/embeddb/embeddb/db/internal/plan"
+
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
@@ -32,7 +34,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	for i := range s.Options {
 		o := &s.Options[i]
 		if given[o.Name] {
-			return nil, errAt(o, nil, "option %s given twice", store.Quote(o.Name))
+			return nil, plan.ErrAt(o, nil, "option %s given twice", store.Quote(o.Name))
 		}
 		given[o.Name] = true
 		optNode[o.Name] = o
@@ -43,13 +45,13 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		if o.Name == "update" {
 			b, err := parseBool(v)
 			if err != nil {
-				return nil, errAt(o, nil, "update must be true or false, found %s", shown(v))
+				return nil, plan.ErrAt(o, nil, "update must be true or false, found %s", shown(v))
 			}
 			update, updateNode = b, o
 			continue
 		}
 		if err := opts.Set(o.Name, v); err != nil {
-			return nil, errAt(o, err, "%s", trimPrefix(err.Error(), "trainer: "))
+			return nil, plan.ErrAt(o, err, "%s", trimPrefix(err.Error(), "trainer: "))
 		}
 		settings = append(settings, setting{o, v})
 	}
@@ -60,7 +62,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 			return nil, err
 		}
 		if err := checkCorpusFile(path); err != nil {
-			return nil, errAt(f, err, "%s", err.Error())
+			return nil, plan.ErrAt(f, err, "%s", err.Error())
 		}
 		files[i] = path
 	}
@@ -75,23 +77,23 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		t, err := store.OpenTable(tx, s.Table.Name)
 		if errors.Is(err, ErrNoTable) {
 			if update {
-				return errAt(updateNode, ErrNoTable, "cannot update table %s: it does not exist", store.Quote(s.Table.Name))
+				return plan.ErrAt(updateNode, ErrNoTable, "cannot update table %s: it does not exist", store.Quote(s.Table.Name))
 			}
 			return nil
 		}
 		if err != nil {
-			return at(s.Table, err)
+			return plan.At(s.Table, err)
 		}
 		if !update {
-			return errAt(s.Table, ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", store.Quote(s.Table.Name))
+			return plan.ErrAt(s.Table, ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", store.Quote(s.Table.Name))
 		}
 		old = t
 		state, ok := t.OpenBlob(store.BlobState)
 		if !ok {
-			return errAt(updateNode, nil, "table %s cannot continue training: it was not trained by embeddb", store.Quote(s.Table.Name))
+			return plan.ErrAt(updateNode, nil, "table %s cannot continue training: it was not trained by embeddb", store.Quote(s.Table.Name))
 		}
 		if int64(t.NextID()) != t.Rows() {
-			return errAt(updateNode, nil, "table %s cannot continue training: rows were deleted or added since it was trained", store.Quote(s.Table.Name))
+			return plan.ErrAt(updateNode, nil, "table %s cannot continue training: rows were deleted or added since it was trained", store.Quote(s.Table.Name))
 		}
 		oldWords = make([]string, 0, t.Rows())
 		oldCounts = make([]int64, 0, t.Rows())
@@ -107,7 +109,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		}
 		model, err = trainer.Restore(oldWords, oldCounts, oldVecs, state)
 		if err != nil {
-			return at(updateNode, err)
+			return plan.At(updateNode, err)
 		}
 		return nil
 	})
@@ -120,7 +122,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		opts = model.Options
 		for _, st := range settings {
 			if err := opts.Set(st.o.Name, st.v); err != nil {
-				return nil, errAt(st.o, err, "%s", trimPrefix(err.Error(), "trainer: "))
+				return nil, plan.ErrAt(st.o, err, "%s", trimPrefix(err.Error(), "trainer: "))
 			}
 		}
 	}
@@ -143,26 +145,26 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		err = model.Update(e.ctx, corpus, opts)
 	}
 	if errors.Is(err, trainer.ErrEmptyVocabulary) {
-		return nil, errAt(s, err, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
+		return nil, plan.ErrAt(s, err, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
 	}
 	if tl := (*trainer.TooLargeError)(nil); errors.As(err, &tl) {
 		advice := "raise min_count, set max_final_vocab or lower vector_size, or raise the limit"
 		if tl.Phase == "vocabulary" {
 			advice = "set max_vocab_size (rare words are then pruned while counting, as gensim does) or raise the limit"
 		}
-		return nil, at(s, store.TooLarge("TRAIN "+s.Table.Name+": "+tl.What, tl.Need, tl.Limit, advice))
+		return nil, plan.At(s, store.TooLarge("TRAIN "+s.Table.Name+": "+tl.What, tl.Need, tl.Limit, advice))
 	}
 	if err != nil {
 		if errors.Is(err, trainer.ErrInvalidOption) {
 			var oe *trainer.OptionError
 			if errors.As(err, &oe) && optNode[oe.Param] != nil {
-				return nil, errAt(optNode[oe.Param], err, "%s", trimPrefix(err.Error(), "trainer: "))
+				return nil, plan.ErrAt(optNode[oe.Param], err, "%s", trimPrefix(err.Error(), "trainer: "))
 			}
 		}
-		return nil, at(s, err)
+		return nil, plan.At(s, err)
 	}
 	if len(model.Words) == 0 {
-		return nil, errAt(s, nil, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
+		return nil, plan.ErrAt(s, nil, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
 	}
 
 	prov := map[string]any{"source": "train", "files": files}
@@ -189,27 +191,27 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	}
 	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: old != nil})
 	if err != nil {
-		return nil, at(s.Table, err)
+		return nil, plan.At(s.Table, err)
 	}
 	defer w.Abort()
 	const batch = 8192
 	for i := 0; i < len(model.Words); i += batch {
 		j := min(i+batch, len(model.Words))
 		if err := w.Append(model.Words[i:j], model.Counts[i:j], model.Vectors[i*model.Dim:j*model.Dim]); err != nil {
-			return nil, at(s, err)
+			return nil, plan.At(s, err)
 		}
 	}
 	if err := w.WriteBlob(store.BlobState, model.WriteState); err != nil {
-		return nil, at(s, err)
+		return nil, plan.At(s, err)
 	}
 	if old != nil && old.Index() != nil {
 		// The vectors all moved: rebuild the index with the same parameters.
 		if err := e.rebuildIndexInto(w, s.Table.Name, old.Index(), model.Vectors); err != nil {
-			return nil, at(s, err)
+			return nil, plan.At(s, err)
 		}
 	}
 	if _, err := w.Commit(); err != nil {
-		return nil, at(s, err)
+		return nil, plan.At(s, err)
 	}
 	el := time.Since(start).Seconds()
 	prog.report(Progress{Op: "train", Table: s.Table.Name, Phase: "done", Done: model.Stats.RawWords * int64(model.Options.Epochs),

@@ -1,0 +1,230 @@
+package plan
+
+import (
+	"github.com/embeddb/embeddb/db/internal/store"
+	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/query"
+)
+
+// Settings are the SET values that planning reads.
+type Settings struct {
+	Exact    bool // SET exact = on: NEAREST compares with every row
+	EfSearch int  // SET ef_search; 0 leaves the index's own
+}
+
+// Build plans a SELECT. t is the FROM table, opened in the transaction the
+// plan is built in (nil without FROM); args are the values of the
+// statement's ? parameters. Binding errors (a column without a table, COUNT
+// mixed with per-row values) are positioned at the statement's part at
+// fault.
+func Build(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, error) {
+	if t == nil {
+		if err := NoColumns(sel); err != nil {
+			return nil, err
+		}
+		return wrapResult(sel, &Result{Items: sel.Items}, "", ItemNames(sel)), nil
+	}
+	if call, ok := TableFunc(sel); ok {
+		return tableFuncPlan(sel, call, t, set)
+	}
+	if agg, err := HasAggregate(sel); err != nil {
+		return nil, err
+	} else if agg {
+		return aggregatePlan(sel, t)
+	}
+	if sel.Where == nil && !UsesColumns(sel) {
+		return wrapResult(sel, &Result{Items: sel.Items}, t.Name(), ItemNames(sel)), nil
+	}
+	return rowPlan(sel, t, args), nil
+}
+
+// wrapResult puts ORDER BY and LIMIT over an operator that computes its
+// rows whole (a search, a tokenizer, an aggregate, the select list once).
+func wrapResult(sel *query.Select, root Node, table string, cols []string) *Plan {
+	if len(sel.OrderBy) > 0 {
+		root = &Sort{Input: root, Order: sel.OrderBy}
+	}
+	if sel.Limit != nil || sel.Offset != nil {
+		root = &Limit{Input: root, Limit: sel.Limit, Offset: sel.Offset}
+	}
+	return &Plan{Root: root, Table: table, Cols: cols}
+}
+
+// tableFuncPlan plans SELECT NEAREST / TOKENS / EMBED.
+func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Settings) (*Plan, error) {
+	if call.Name != "NEAREST" {
+		if sel.Where != nil {
+			return nil, ErrAt(sel.Where, nil, "%s takes no WHERE", call.Name)
+		}
+		cols := []string{"token", "id"}
+		if call.Name == "EMBED" {
+			cols = append(cols, "vector")
+		}
+		return wrapResult(sel, &Tokenize{Table: t.Name(), Call: call}, t.Name(), cols), nil
+	}
+	var root Node
+	if ix := t.Index(); ix != nil && !set.Exact {
+		ef := set.EfSearch
+		if ef == 0 {
+			ef = toIntDefault(ix.Params["ef_search"], index.DefaultEfSearch)
+		}
+		root = &HNSWSearch{Table: t.Name(), Call: call, Filter: sel.Where, Ef: ef, EfSet: set.EfSearch,
+			Pending: max(int64(t.NextID())-int64(ix.Upto), 0)}
+	} else {
+		root = &ExactSearch{Table: t.Name(), Call: call, Filter: sel.Where, Rows: t.Rows(), Metric: t.Metric()}
+	}
+	return wrapResult(sel, root, t.Name(), []string{"word", "similarity"}), nil
+}
+
+// aggregatePlan plans a select list of COUNTs and constants.
+func aggregatePlan(sel *query.Select, t *store.Table) (*Plan, error) {
+	// COUNT(*) without WHERE is the table's row count: no scan.
+	needScan := sel.Where != nil
+	for i := range sel.Items {
+		if c, ok := sel.Items[i].Expr.(*query.Call); ok && c.Name == "COUNT" {
+			if !c.Star && len(c.Args) != 1 {
+				return nil, ErrAt(c, nil, "COUNT expects * or 1 argument, got %d", len(c.Args))
+			}
+			needScan = needScan || !c.Star
+		}
+	}
+	agg := &Aggregate{Table: t.Name(), Items: sel.Items}
+	if needScan {
+		var in Node = &Scan{Table: t.Name(), Rows: t.Rows(), Vectors: RefersTo(sel, "vector")}
+		if sel.Where != nil {
+			in = &Filter{Input: in, Cond: sel.Where}
+		}
+		agg.Input = in
+	}
+	return wrapResult(sel, agg, t.Name(), ItemNames(sel)), nil
+}
+
+// rowPlan plans a SELECT of one row per row of the table: a scan or a
+// lookup, WHERE, the select list, ORDER BY and LIMIT, in that order.
+func rowPlan(sel *query.Select, t *store.Table, args []any) *Plan {
+	vectors := RefersTo(sel, "vector") || HasStar(sel)
+	var n Node
+	if lk := wordLookup(sel.Where, t, args); lk != nil {
+		lk.Vectors = vectors
+		n = lk
+	} else {
+		n = &Scan{Table: t.Name(), Rows: t.Rows(), Vectors: vectors}
+	}
+	if sel.Where != nil {
+		n = &Filter{Input: n, Cond: sel.Where}
+	}
+	if len(sel.OrderBy) > 0 {
+		n = &Sort{Input: &Project{Input: n, Items: sel.Items, Keys: sel.OrderBy}, Order: sel.OrderBy}
+	} else {
+		n = &Project{Input: n, Items: sel.Items}
+	}
+	if sel.Limit != nil || sel.Offset != nil {
+		n = &Limit{Input: n, Limit: sel.Limit, Offset: sel.Offset, Eager: true}
+	}
+	return &Plan{Root: n, Table: t.Name(), Cols: ItemNames(sel), Stream: len(sel.OrderBy) == 0}
+}
+
+// wordLookup finds rows through the words index instead of a full scan
+// when a top-level condition of WHERE allows: word = 'x', word IN (...),
+// word LIKE 'prefix%', id = n, id IN (...). The full WHERE is still applied
+// to each row found. It returns nil when the table must be scanned.
+func wordLookup(where query.Expr, t *store.Table, args []any) *WordLookup {
+	for _, c := range Conjuncts(where) {
+		switch c := c.(type) {
+		case *query.Binary:
+			if c.Op != query.OpEq {
+				continue
+			}
+			col, val := c.L, c.R
+			if _, isCol := val.(*query.Ident); isCol {
+				col, val = val, col
+			}
+			id, isIdent := col.(*query.Ident)
+			if !isIdent || (id.Name != "word" && id.Name != "id") || !IsConst(val) {
+				continue
+			}
+			return &WordLookup{Table: t.Name(), Column: id.Name, Values: []query.Expr{val}, Cond: c}
+		case *query.In:
+			id, isIdent := c.X.(*query.Ident)
+			if c.Not || !isIdent || (id.Name != "word" && id.Name != "id") {
+				continue
+			}
+			allConst := true
+			for _, v := range c.List {
+				allConst = allConst && IsConst(v)
+			}
+			if allConst {
+				return &WordLookup{Table: t.Name(), Column: id.Name, Values: c.List, Cond: c}
+			}
+		case *query.Like:
+			id, isIdent := c.X.(*query.Ident)
+			if c.Not || !isIdent || id.Name != "word" || !IsConst(c.Pattern) {
+				continue
+			}
+			p, isStr := constString(c.Pattern, args)
+			if !isStr {
+				continue
+			}
+			if prefix, ok := LikePrefix(p); ok {
+				return &WordLookup{Table: t.Name(), Column: "word", Prefix: prefix, Cond: c}
+			}
+		}
+	}
+	return nil
+}
+
+// constString returns the value of a constant that is a string: a string
+// literal, or a ? parameter given a string.
+func constString(x query.Expr, args []any) (string, bool) {
+	switch x := x.(type) {
+	case *query.StringLit:
+		return x.Value, true
+	case *query.Param:
+		if x.Index >= 1 && x.Index <= len(args) {
+			s, ok := args[x.Index-1].(string)
+			return s, ok
+		}
+	}
+	return "", false
+}
+
+// toIntDefault reads an integer index parameter as JSON stored it.
+func toIntDefault(v any, def int) int {
+	switch x := v.(type) {
+	case int64:
+		return int(x)
+	case float64:
+		return int(x)
+	}
+	return def
+}
+
+// BuildDelete plans the rows DELETE removes: those of t for which where is
+// true (all without WHERE), found through the words index when where
+// allows. The plan's rows are table rows; it has no Project.
+func BuildDelete(where query.Expr, t *store.Table, args []any) *Plan {
+	vectors := where != nil && mentions(where, "vector")
+	var n Node
+	if lk := wordLookup(where, t, args); lk != nil {
+		lk.Vectors = vectors
+		n = lk
+	} else {
+		n = &Scan{Table: t.Name(), Rows: t.Rows(), Vectors: vectors}
+	}
+	if where != nil {
+		n = &Filter{Input: n, Cond: where}
+	}
+	return &Plan{Root: n, Table: t.Name()}
+}
+
+// mentions reports whether x refers to column name.
+func mentions(x query.Expr, name string) bool {
+	found := false
+	query.Walk(x, func(n query.Node) bool {
+		if id, ok := n.(*query.Ident); ok && id.Name == name {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
