@@ -1,6 +1,11 @@
 package db
 
-import "github.com/embeddb/embeddb/db/internal/store"
+import (
+	"context"
+
+	"github.com/embeddb/embeddb/db/internal/exec"
+	"github.com/embeddb/embeddb/db/internal/store"
+)
 
 // The types of the library API that the store defines: tables, rows,
 // transactions, bulk loads and their options. They are aliases, so a value
@@ -56,3 +61,21 @@ type DimensionError = store.DimensionError
 // InternalError reports a panic recovered while a statement ran: a bug in
 // embeddb. The statement's transaction was rolled back.
 type InternalError = store.InternalError
+
+// Rows is the result of a statement, read a row at a time with Next, in the
+// manner of database/sql; it must be closed. See the executor's Rows
+// (db/internal/exec) for its methods.
+type Rows = exec.Rows
+
+// Result is a statement's result read in full: what Exec returns.
+type Result = exec.Result
+
+// Progress reports how far a long statement (TRAIN, IMPORT, CREATE INDEX)
+// has come; see WithProgress.
+type Progress = exec.Progress
+
+// WithProgress returns a context that makes the long statements run with
+// it report their progress to fn.
+func WithProgress(ctx context.Context, fn func(Progress)) context.Context {
+	return exec.WithProgress(ctx, fn)
+}

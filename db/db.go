@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 
+	"github.com/embeddb/embeddb/db/internal/exec"
 	"github.com/embeddb/embeddb/db/internal/store"
 )
 
@@ -14,9 +15,9 @@ import (
 // store's (db/internal/store); statements are parsed by package query and
 // run by this package's executor.
 type DB struct {
-	st       *store.DB
-	settings settings   // SET values, for the executor
-	parses   parseCache // recently parsed SQL
+	st     *store.DB
+	eng    *exec.Engine // the SQL engine: the executor and the SET values
+	parses parseCache   // recently parsed SQL
 }
 
 // Open opens the database file at path, creating it if it does not exist
@@ -32,7 +33,7 @@ func Open(path string, opts *Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DB{st: st}, nil
+	return &DB{st: st, eng: exec.NewEngine(st)}, nil
 }
 
 // Backup writes a consistent copy of the database to path while reads and

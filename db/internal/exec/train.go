@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"errors"
@@ -73,11 +73,11 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	var oldCounts []int64
 	var oldVecs []float32
 	var model *trainer.Model
-	err := e.st.View(e.ctx, func(tx *Tx) error {
+	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, err := store.OpenTable(tx, s.Table.Name)
-		if errors.Is(err, ErrNoTable) {
+		if errors.Is(err, store.ErrNoTable) {
 			if update {
-				return plan.ErrAt(updateNode, ErrNoTable, "cannot update table %s: it does not exist", store.Quote(s.Table.Name))
+				return plan.ErrAt(updateNode, store.ErrNoTable, "cannot update table %s: it does not exist", store.Quote(s.Table.Name))
 			}
 			return nil
 		}
@@ -85,7 +85,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 			return plan.At(s.Table, err)
 		}
 		if !update {
-			return plan.ErrAt(s.Table, ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", store.Quote(s.Table.Name))
+			return plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", store.Quote(s.Table.Name))
 		}
 		old = t
 		state, ok := t.OpenBlob(store.BlobState)
@@ -98,7 +98,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		oldWords = make([]string, 0, t.Rows())
 		oldCounts = make([]int64, 0, t.Rows())
 		oldVecs = make([]float32, 0, int(t.Rows())*t.Dim())
-		err = t.ForEachRow(0, true, func(r Row) error {
+		err = t.ForEachRow(0, true, func(r store.Row) error {
 			oldWords = append(oldWords, r.Word)
 			oldCounts = append(oldCounts, r.Count)
 			oldVecs = append(oldVecs, r.Vector...)
@@ -185,11 +185,11 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	prov["corpus_words"] = model.Stats.RawWords
 	prov["sentences"] = model.Stats.Sentences
 	prov["words_per_sec"] = int64(model.Stats.WordsPerSec)
-	spec := TableSpec{Dim: model.Dim, Kind: "trained", Provenance: prov}
+	spec := store.TableSpec{Dim: model.Dim, Kind: "trained", Provenance: prov}
 	if old != nil {
 		spec.Metric = old.Metric()
 	}
-	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: old != nil})
+	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: old != nil})
 	if err != nil {
 		return nil, plan.At(s.Table, err)
 	}

@@ -1,7 +1,8 @@
-package db
+package exec
 
 import (
 	"github.com/embeddb/embeddb/db/internal/plan"
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
 	"github.com/embeddb/embeddb/trainer"
@@ -55,7 +56,7 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 	}
 	defer f.Close()
 	kv := &trainer.KeyedVectors{}
-	err = e.st.View(e.ctx, func(tx *Tx) error {
+	err = e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
@@ -64,7 +65,7 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 		n := min(int(t.Rows()), restrict)
 		kv.Words = make([]string, 0, n)
 		kv.Vectors = make([]float32, 0, n*t.Dim())
-		return t.ForEachRow(0, true, func(r Row) error {
+		return t.ForEachRow(0, true, func(r store.Row) error {
 			if r.Word == "" {
 				return nil
 			}

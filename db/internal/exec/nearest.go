@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"math"
@@ -208,7 +208,7 @@ func (s *scope) nearestQuery(x query.Expr, via searchPath) ([]float32, []uint32,
 		return nil, nil, err
 	}
 	if len(q) != s.t.Dim() {
-		return nil, nil, plan.ErrAt(x, &DimensionError{Table: s.t.Name(), Want: s.t.Dim(), Got: len(q)},
+		return nil, nil, plan.ErrAt(x, &store.DimensionError{Table: s.t.Name(), Want: s.t.Dim(), Got: len(q)},
 			"%s has dimension %d, the query vector has length %d", s.t.Name(), s.t.Dim(), len(q))
 	}
 	return q, nil, nil
@@ -358,7 +358,7 @@ func (e *env) deltaSearch(t *store.Table, upto uint32, q []float32, k int, opts 
 	}
 	var ids []uint32
 	var vecs []float32
-	err = t.ForEachRow(upto, true, func(r Row) error {
+	err = t.ForEachRow(upto, true, func(r store.Row) error {
 		ids = append(ids, r.ID)
 		vecs = append(vecs, r.Vector...)
 		if len(ids) == 4096 {

@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"github.com/embeddb/embeddb/db/internal/plan"
@@ -22,7 +22,7 @@ func (s *scope) tokens(call *query.Call) ([]string, [][]any, error) {
 	tok, err := s.e.st.Tokenizer(s.t)
 	if err != nil {
 		if !s.t.Info().Tokenizer {
-			return nil, nil, plan.ErrAt(call, ErrNoTokenizer,
+			return nil, nil, plan.ErrAt(call, store.ErrNoTokenizer,
 				"table %s has no tokenizer (IMPORT it WITH (tokenizer = 'tokenizer.json'))", s.t.Name())
 		}
 		return nil, nil, plan.At(call, err)
@@ -38,7 +38,7 @@ func (s *scope) tokens(call *query.Call) ([]string, [][]any, error) {
 	rows := make([][]any, len(toks))
 	for i, tk := range toks {
 		if tk.ID < 0 || int64(tk.ID) >= int64(s.t.NextID()) {
-			return nil, nil, plan.ErrAt(call, ErrNoWord, "token %s has id %d, but %s has rows 0 to %d only", store.Quote(tk.Text), tk.ID, s.t.Name(), int64(s.t.NextID())-1)
+			return nil, nil, plan.ErrAt(call, store.ErrNoWord, "token %s has id %d, but %s has rows 0 to %d only", store.Quote(tk.Text), tk.ID, s.t.Name(), int64(s.t.NextID())-1)
 		}
 		vec := make([]float32, s.t.Dim())
 		if err := s.t.Vector(vec, uint32(tk.ID)); err != nil {

@@ -1,10 +1,11 @@
-package db
+package exec
 
 import (
 	"fmt"
 	"time"
 
 	"github.com/embeddb/embeddb/db/internal/plan"
+	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
 )
 
@@ -38,7 +39,7 @@ func (e *env) explain(s *query.Explain) (*Rows, error) {
 		}
 		return planRows(lines), err
 	}
-	err := e.st.View(e.ctx, func(tx *Tx) error {
+	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, p, err := e.plan(tx, sel)
 		if err != nil {
 			return err

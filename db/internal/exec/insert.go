@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"errors"
@@ -47,7 +47,7 @@ func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
 		return nil, err
 	}
 	n := 0
-	err = e.st.Update(e.ctx, func(tx *Tx) error {
+	err = e.st.Update(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
@@ -146,19 +146,19 @@ func (w *rowWriter) write(r *query.Row) error {
 	}
 	t := w.t
 	if len(row.Vector) != t.Dim() {
-		return plan.ErrAt(r, &DimensionError{Table: t.Name(), Want: t.Dim(), Got: len(row.Vector)},
+		return plan.ErrAt(r, &store.DimensionError{Table: t.Name(), Want: t.Dim(), Got: len(row.Vector)},
 			"table %s has dimension %d, got a vector of length %d", t.Name(), t.Dim(), len(row.Vector))
 	}
 	if _, err := t.Insert(row.Word, row.Count, row.Vector, w.s.OrReplace); err != nil {
 		switch {
-		case errors.Is(err, ErrWordExists):
-			return plan.ErrAt(r, ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", store.Quote(row.Word), t.Name())
-		case errors.Is(err, ErrInvalidName) && row.Word == "":
-			return plan.ErrAt(r, ErrInvalidName, "a word cannot be empty")
-		case errors.Is(err, ErrInvalidName) && len(row.Word) > store.MaxWordLen:
-			return plan.ErrAt(r, ErrInvalidName, "word %s is %d bytes long, over the limit of %d", store.Quote(row.Word), len(row.Word), store.MaxWordLen)
-		case errors.Is(err, ErrInvalidName):
-			return plan.ErrAt(r, ErrInvalidName, "invalid word %s: %s", store.Quote(row.Word), strings.TrimPrefix(err.Error(), ErrInvalidName.Error()+": "))
+		case errors.Is(err, store.ErrWordExists):
+			return plan.ErrAt(r, store.ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", store.Quote(row.Word), t.Name())
+		case errors.Is(err, store.ErrInvalidName) && row.Word == "":
+			return plan.ErrAt(r, store.ErrInvalidName, "a word cannot be empty")
+		case errors.Is(err, store.ErrInvalidName) && len(row.Word) > store.MaxWordLen:
+			return plan.ErrAt(r, store.ErrInvalidName, "word %s is %d bytes long, over the limit of %d", store.Quote(row.Word), len(row.Word), store.MaxWordLen)
+		case errors.Is(err, store.ErrInvalidName):
+			return plan.ErrAt(r, store.ErrInvalidName, "invalid word %s: %s", store.Quote(row.Word), strings.TrimPrefix(err.Error(), store.ErrInvalidName.Error()+": "))
 		}
 		return plan.At(r, err)
 	}
@@ -167,31 +167,31 @@ func (w *rowWriter) write(r *query.Row) error {
 }
 
 // eval evaluates the values of row r, which are the columns cols.
-func (w *rowWriter) eval(r *query.Row, cols []string) (Row, error) {
-	var row Row
+func (w *rowWriter) eval(r *query.Row, cols []string) (store.Row, error) {
+	var row store.Row
 	for i, c := range cols {
 		x := r.Values[i]
 		v, err := w.sc.eval(x)
 		if err != nil {
-			return Row{}, err
+			return store.Row{}, err
 		}
 		switch c {
 		case "word":
 			s, ok := v.(string)
 			if !ok {
-				return Row{}, plan.ErrAt(x, nil, "word must be a string, found %s", describeValue(v))
+				return store.Row{}, plan.ErrAt(x, nil, "word must be a string, found %s", describeValue(v))
 			}
 			row.Word = s
 		case "count":
 			n, ok := toInt(v)
 			if !ok || n < 0 {
-				return Row{}, plan.ErrAt(x, nil, "count must be a non-negative integer, found %s", describeArg(v))
+				return store.Row{}, plan.ErrAt(x, nil, "count must be a non-negative integer, found %s", describeArg(v))
 			}
 			row.Count = n
 		case "vector":
 			vec, ok := v.([]float32)
 			if !ok {
-				return Row{}, plan.ErrAt(x, nil, "vector must be a vector such as [0.1, 0.2], found %s", describeValue(v))
+				return store.Row{}, plan.ErrAt(x, nil, "vector must be a vector such as [0.1, 0.2], found %s", describeValue(v))
 			}
 			row.Vector = vec
 		}

@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"errors"
@@ -83,7 +83,7 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	var vecs []float32
 	var dim int
 	exists := false
-	err = e.st.View(e.ctx, func(tx *Tx) error {
+	err = e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
@@ -131,8 +131,8 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	if err := bw.Close(); err != nil {
 		return nil, plan.At(s, err)
 	}
-	info := &IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: upto, Built: store.Now().UTC(), Bytes: bw.Size}
-	err = e.st.Update(e.ctx, func(tx *Tx) error {
+	info := &store.IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: upto, Built: store.Now().UTC(), Bytes: bw.Size}
+	err = e.st.Update(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err == nil && t.ID() != id {
 			err = plan.ErrAt(s.Table, nil, "table %s was replaced while its index was built; nothing saved", t.Name())
@@ -182,7 +182,7 @@ func indexParams(o index.Options) map[string]any {
 // rebuildIndexInto builds, for a table being bulk-loaded, an index with the
 // parameters of old over vectors (rows 0, 1, ...), and saves it with the
 // table.
-func (e *env) rebuildIndexInto(w *BulkWriter, table string, old *IndexInfo, vectors []float32) error {
+func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.IndexInfo, vectors []float32) error {
 	opts, err := indexOptionsFrom(w.Metric(), old.Params)
 	if err != nil {
 		return err
@@ -202,7 +202,7 @@ func (e *env) rebuildIndexInto(w *BulkWriter, table string, old *IndexInfo, vect
 	}); err != nil {
 		return err
 	}
-	store.SetBulkIndex(w, &IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: uint32(n), Built: store.Now().UTC()})
+	store.SetBulkIndex(w, &store.IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: uint32(n), Built: store.Now().UTC()})
 	return nil
 }
 
@@ -210,7 +210,7 @@ func (e *env) rebuildIndexInto(w *BulkWriter, table string, old *IndexInfo, vect
 func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 	var id uint64
 	none := false // IF EXISTS and there was no index: nothing was dropped
-	err := e.st.Update(e.ctx, func(tx *Tx) error {
+	err := e.st.Update(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
@@ -220,7 +220,7 @@ func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 				none = true
 				return nil
 			}
-			return plan.ErrAt(s.Table, ErrNoIndex, "table %s has no index", t.Name())
+			return plan.ErrAt(s.Table, store.ErrNoIndex, "table %s has no index", t.Name())
 		}
 		if err := t.DropIndex(); err != nil {
 			return err

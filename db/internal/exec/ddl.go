@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"errors"
@@ -33,7 +33,7 @@ func (e *env) showTables() (*Rows, error) {
 // describe runs DESCRIBE t: one (property, value) row per fact.
 func (e *env) describe(s *query.Describe) (*Rows, error) {
 	var rows [][]any
-	err := e.st.View(e.ctx, func(tx *Tx) error {
+	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
@@ -112,7 +112,7 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	spec := TableSpec{}
+	spec := store.TableSpec{}
 	for name, v := range vals {
 		o := nodes[name]
 		switch name {
@@ -124,7 +124,7 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 			spec.Dim = int(n)
 		case "type":
 			str, _ := v.(string)
-			t, err := ParseElemType(str)
+			t, err := store.ParseElemType(str)
 			if err != nil {
 				return nil, plan.ErrAt(&o, nil, "type must be float32, float16 or bfloat16, found %s", shown(v))
 			}
@@ -142,13 +142,13 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 	if spec.Dim == 0 {
 		return nil, plan.ErrAt(s, nil, "CREATE TABLE needs the vector length: CREATE TABLE %s (dim = N)", s.Table)
 	}
-	err = e.st.Update(e.ctx, func(tx *Tx) error {
+	err = e.st.Update(e.ctx, func(tx *store.Tx) error {
 		if s.IfNotExists && store.HasTable(tx, s.Table.Name) {
 			return nil
 		}
 		err := tx.CreateTable(s.Table.Name, spec)
-		if errors.Is(err, ErrTableExists) {
-			return plan.ErrAt(s.Table, ErrTableExists, "table %s already exists", store.Quote(s.Table.Name))
+		if errors.Is(err, store.ErrTableExists) {
+			return plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists", store.Quote(s.Table.Name))
 		}
 		return plan.At(s.Table, err)
 	})
@@ -160,9 +160,9 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 
 // dropTable runs DROP TABLE [IF EXISTS] t.
 func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
-	err := e.st.Update(e.ctx, func(tx *Tx) error {
+	err := e.st.Update(e.ctx, func(tx *store.Tx) error {
 		if _, err := plan.BindTable(tx, s.Table); err != nil {
-			if s.IfExists && errors.Is(err, ErrNoTable) {
+			if s.IfExists && errors.Is(err, store.ErrNoTable) {
 				return nil
 			}
 			return err
@@ -177,13 +177,13 @@ func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
 
 // alterTable runs ALTER TABLE t RENAME TO u.
 func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
-	err := e.st.Update(e.ctx, func(tx *Tx) error {
+	err := e.st.Update(e.ctx, func(tx *store.Tx) error {
 		if _, err := plan.BindTable(tx, s.Table); err != nil {
 			return err
 		}
 		err := tx.RenameTable(s.Table.Name, s.NewName.Name)
-		if errors.Is(err, ErrTableExists) {
-			return plan.ErrAt(s.NewName, ErrTableExists, "table %s already exists", store.Quote(s.NewName.Name))
+		if errors.Is(err, store.ErrTableExists) {
+			return plan.ErrAt(s.NewName, store.ErrTableExists, "table %s already exists", store.Quote(s.NewName.Name))
 		}
 		return plan.At(s.NewName, err)
 	})
@@ -196,7 +196,7 @@ func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
 // delete runs DELETE FROM t [WHERE cond].
 func (e *env) delete(s *query.Delete) (*Rows, error) {
 	n := 0
-	err := e.st.Update(e.ctx, func(tx *Tx) error {
+	err := e.st.Update(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/embeddb/embeddb/db/internal/plan"
+	"github.com/embeddb/embeddb/db/internal/store"
 
 	"github.com/embeddb/embeddb/query"
 )
@@ -15,7 +16,7 @@ import (
 // meet.
 func fileStmtError(n query.Node, what, path string, err error) error {
 	switch {
-	case errors.Is(err, ErrTargetIsDatabase):
+	case errors.Is(err, store.ErrTargetIsDatabase):
 		return plan.ErrAt(n, err, "cannot %s %s: it is the open database file", what, path)
 	case errors.Is(err, fs.ErrExist):
 		return plan.ErrAt(n, err, "cannot %s %s: the file exists", what, path)

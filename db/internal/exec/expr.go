@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"errors"
@@ -52,7 +52,7 @@ func (s *scope) eval(x query.Expr) (any, error) {
 		if v, ok := x.AppendFloat32s(make([]float32, 0, x.Len())); ok {
 			for i, f := range v {
 				if math.IsInf(float64(f), 0) {
-					return nil, plan.ErrAt(x.Elem(i), ErrInvalidVector, "vector element %d is not a finite float32", i+1)
+					return nil, plan.ErrAt(x.Elem(i), store.ErrInvalidVector, "vector element %d is not a finite float32", i+1)
 				}
 			}
 			return v, nil
@@ -63,7 +63,7 @@ func (s *scope) eval(x query.Expr) (any, error) {
 				// Rounded once from the text: 0.1 is the float32 nearest 0.1.
 				v[i] = n.Float32()
 				if math.IsInf(float64(v[i]), 0) {
-					return nil, plan.ErrAt(el, ErrInvalidVector, "vector element %d is not a finite float32", i+1)
+					return nil, plan.ErrAt(el, store.ErrInvalidVector, "vector element %d is not a finite float32", i+1)
 				}
 				continue
 			}
@@ -77,7 +77,7 @@ func (s *scope) eval(x query.Expr) (any, error) {
 			}
 			v[i] = float32(f)
 			if math.IsNaN(f) || math.IsInf(float64(v[i]), 0) {
-				return nil, plan.ErrAt(el, ErrInvalidVector, "vector element %d is not a finite float32", i+1)
+				return nil, plan.ErrAt(el, store.ErrInvalidVector, "vector element %d is not a finite float32", i+1)
 			}
 		}
 		return v, nil
@@ -242,7 +242,7 @@ func arith(x *query.Binary, l, r any) (any, error) {
 			return nil, plan.ErrAt(x, nil, "vectors can be added and subtracted, not combined with %s (use DOT for a dot product)", x.Op)
 		}
 		if len(lv) != len(rv) {
-			return nil, plan.ErrAt(x, &DimensionError{Want: len(lv), Got: len(rv)}, "cannot %s vectors of lengths %d and %d", opVerb(x.Op), len(lv), len(rv))
+			return nil, plan.ErrAt(x, &store.DimensionError{Want: len(lv), Got: len(rv)}, "cannot %s vectors of lengths %d and %d", opVerb(x.Op), len(lv), len(rv))
 		}
 		out := make([]float32, len(lv))
 		for i := range out {
@@ -559,7 +559,7 @@ func (s *scope) call(x *query.Call) (any, error) {
 			return nil, err
 		}
 		if len(a) != len(b) {
-			return nil, plan.ErrAt(x, &DimensionError{Want: len(a), Got: len(b)}, "%s needs two vectors of one length, found lengths %d and %d", x.Name, len(a), len(b))
+			return nil, plan.ErrAt(x, &store.DimensionError{Want: len(a), Got: len(b)}, "%s needs two vectors of one length, found lengths %d and %d", x.Name, len(a), len(b))
 		}
 		switch x.Name {
 		case "DOT":
@@ -645,7 +645,7 @@ func (s *scope) vectorOf(x query.Expr) ([]float32, error) {
 // wordRow looks up a word of the FROM table, for error messages at node n.
 func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 	if s.t == nil {
-		return 0, nil, plan.ErrAt(n, ErrNoTable, "looking up %s needs a FROM table", store.Quote(word))
+		return 0, nil, plan.ErrAt(n, store.ErrNoTable, "looking up %s needs a FROM table", store.Quote(word))
 	}
 	id, ok, err := s.t.WordID(word)
 	if err != nil {
@@ -656,7 +656,7 @@ func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 		if alt := suggestWord(s.t, word); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", store.Quote(alt))
 		}
-		return 0, nil, plan.ErrAt(n, ErrNoWord, "%s", msg)
+		return 0, nil, plan.ErrAt(n, store.ErrNoWord, "%s", msg)
 	}
 	vec := make([]float32, s.t.Dim())
 	if err := s.t.Vector(vec, id); err != nil {
@@ -668,7 +668,7 @@ func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 // tokenRow evaluates TOKEN(id): the vector of the row with that id.
 func (s *scope) tokenRow(x *query.Call) (uint32, []float32, error) {
 	if s.t == nil {
-		return 0, nil, plan.ErrAt(x, ErrNoTable, "TOKEN needs a FROM table")
+		return 0, nil, plan.ErrAt(x, store.ErrNoTable, "TOKEN needs a FROM table")
 	}
 	v, err := s.eval(x.Args[0])
 	if err != nil {
@@ -683,7 +683,7 @@ func (s *scope) tokenRow(x *query.Call) (uint32, []float32, error) {
 		return 0, nil, plan.At(x, err)
 	}
 	if !live {
-		return 0, nil, plan.ErrAt(x.Args[0], ErrNoWord, "no row with id %d in %s (ids run from 0 to %d)", n, s.t.Name(), int64(s.t.NextID())-1)
+		return 0, nil, plan.ErrAt(x.Args[0], store.ErrNoWord, "no row with id %d in %s (ids run from 0 to %d)", n, s.t.Name(), int64(s.t.NextID())-1)
 	}
 	vec := make([]float32, s.t.Dim())
 	if err := s.t.Vector(vec, uint32(n)); err != nil {

@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"bytes"
@@ -69,7 +69,7 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 	}
 	var out *Rows
 	var streamed *plan.Plan
-	err := e.st.View(e.ctx, func(tx *Tx) error {
+	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, p, err := e.plan(tx, s)
 		if err != nil {
 			return err
@@ -88,7 +88,7 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 }
 
 // plan binds the FROM table of s in tx and plans s.
-func (e *env) plan(tx *Tx, s *query.Select) (*store.Table, *plan.Plan, error) {
+func (e *env) plan(tx *store.Tx, s *query.Select) (*store.Table, *plan.Plan, error) {
 	t, err := plan.BindTable(tx, s.From)
 	if err != nil {
 		return nil, nil, err
@@ -211,14 +211,14 @@ func (x *executor) produce(n plan.Node) ([][]any, error) {
 		}
 		return [][]any{row}, nil
 	}
-	return nil, fmt.Errorf("%w: no executor for the plan operator %T", ErrInternal, n)
+	return nil, fmt.Errorf("%w: no executor for the plan operator %T", store.ErrInternal, n)
 }
 
 // scan runs Scan: every row of the table, in id order.
 func (x *executor) scan(n *plan.Scan, out sink) error {
 	var tp tuple
 	count := 0
-	return x.t.ForEachRow(0, n.Vectors, func(r Row) error {
+	return x.t.ForEachRow(0, n.Vectors, func(r store.Row) error {
 		if count++; count%4096 == 0 {
 			if err := x.e.ctx.Err(); err != nil {
 				return err
@@ -244,7 +244,7 @@ func (x *executor) lookup(n *plan.WordLookup, out sink) error {
 			}
 		}
 		r, err := x.t.LookupID(id)
-		if errors.Is(err, ErrNoWord) {
+		if errors.Is(err, store.ErrNoWord) {
 			continue
 		}
 		if err != nil {
@@ -475,7 +475,7 @@ func (e *env) stream(sel *query.Select, p *plan.Plan) (*Rows, error) {
 	go func() {
 		defer close(ch)
 		cut := false // ended by done, before the last row
-		err := e.st.View(st.Ctx, func(tx *Tx) error {
+		err := e.st.View(st.Ctx, func(tx *store.Tx) error {
 			t, err := plan.BindTable(tx, sel.From)
 			if err != nil {
 				return err
@@ -529,7 +529,7 @@ func (e *env) stream(sel *query.Select, p *plan.Plan) (*Rows, error) {
 		it, ok := <-ch
 		if !ok {
 			if st.ClosedDB.Load() && !st.Finished.Load() {
-				return nil, ErrClosed
+				return nil, store.ErrClosed
 			}
 			return nil, nil
 		}

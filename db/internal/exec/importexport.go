@@ -1,4 +1,4 @@
-package db
+package exec
 
 import (
 	"errors"
@@ -60,7 +60,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 
 	fileElem := fromFileDType(hdr.DType)
-	spec := TableSpec{Dim: hdr.Dim, Elem: fileElem, Metric: metric, Kind: "imported",
+	spec := store.TableSpec{Dim: hdr.Dim, Elem: fileElem, Metric: metric, Kind: "imported",
 		Provenance: map[string]any{"source": "import", "file": path, "format": hdr.Format.String()}}
 	if elem != nil {
 		spec.Elem = *elem
@@ -74,9 +74,9 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	if ropts.Limit > 0 {
 		spec.Provenance["limit"] = int64(ropts.Limit)
 	}
-	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &BulkOptions{Replace: replace})
-	if errors.Is(err, ErrTableExists) {
-		return nil, plan.ErrAt(s.Table, ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
+	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: replace})
+	if errors.Is(err, store.ErrTableExists) {
+		return nil, plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
 	}
 	if err != nil {
 		return nil, plan.At(s.Table, err)
@@ -136,11 +136,11 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 	rst := r.Stats()
 	if rst.NonFinite > 0 {
-		return nil, plan.ErrAt(s.File, ErrInvalidVector, "%s: row %d holds NaN or an infinity (%d non-finite values in the file); embeddb stores finite vectors only",
+		return nil, plan.ErrAt(s.File, store.ErrInvalidVector, "%s: row %d holds NaN or an infinity (%d non-finite values in the file); embeddb stores finite vectors only",
 			path, rst.FirstNonFinite+1, rst.NonFinite)
 	}
 	info, err := w.Commit()
-	if errors.Is(err, ErrWordExists) && ropts.Duplicates == vecfile.DuplicatesUnchecked {
+	if errors.Is(err, store.ErrWordExists) && ropts.Duplicates == vecfile.DuplicatesUnchecked {
 		err = findDuplicate(e, path, ropts, err)
 	}
 	if err != nil {
@@ -184,21 +184,21 @@ func fileError(n query.Node, path string, err error) error {
 	return plan.ErrAt(n, err, "%s", trimPrefix(msg, "vecfile: "))
 }
 
-func fromFileDType(t vecfile.DType) ElemType {
+func fromFileDType(t vecfile.DType) store.ElemType {
 	switch t {
 	case vecfile.Float16:
-		return Float16
+		return store.Float16
 	case vecfile.BFloat16:
-		return BFloat16
+		return store.BFloat16
 	}
-	return Float32
+	return store.Float32
 }
 
-func toFileDType(t ElemType) vecfile.DType {
+func toFileDType(t store.ElemType) vecfile.DType {
 	switch t {
-	case Float16:
+	case store.Float16:
 		return vecfile.Float16
-	case BFloat16:
+	case store.BFloat16:
 		return vecfile.BFloat16
 	}
 	return vecfile.Float32
@@ -227,7 +227,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 	start := time.Now()
 	var rows int64
 	var format vecfile.Format
-	err = e.st.View(e.ctx, func(tx *Tx) error {
+	err = e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
@@ -278,7 +278,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 			prog.report(Progress{Op: "export", Table: t.Name(), Phase: "writing", Done: rows, Total: t.Rows(), Unit: "rows"}, false)
 			return nil
 		}
-		err = t.ForEachRow(0, true, func(r Row) error {
+		err = t.ForEachRow(0, true, func(r store.Row) error {
 			words = append(words, r.Word)
 			vecs = append(vecs, r.Vector...)
 			if len(words) == batch {
@@ -314,7 +314,7 @@ type fileOpts struct {
 	tensor        string
 	tokenizer     string
 	words         string
-	elem          *ElemType
+	elem          *store.ElemType
 	metric        string
 	replace       bool
 	overwrite     bool
@@ -385,7 +385,7 @@ func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fi
 				fo.words = str
 			}
 		case "type":
-			t, err := ParseElemType(str)
+			t, err := store.ParseElemType(str)
 			if !isStr || err != nil {
 				return nil, nil, bad("float32, float16 or bfloat16")
 			}
