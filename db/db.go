@@ -42,6 +42,7 @@ type DB struct {
 	// ends them, since each holds a read transaction until it ends.
 	streams map[*stream]struct{}
 
+	verified sumCache   // sealed values read transactions verified
 	settings settings   // SET values, for the executor
 	parses   parseCache // recently parsed SQL
 
@@ -229,7 +230,11 @@ func (d *DB) init() (err error) {
 			if err != nil {
 				return err
 			}
-			if err := root.Put(keyFormat, u32key(formatVersion)); err != nil {
+			format := uint32(formatVersion)
+			if d.opts.format != 0 {
+				format = d.opts.format
+			}
+			if err := root.Put(keyFormat, u32key(format)); err != nil {
 				return err
 			}
 			if err := root.Put(keyCreated, []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
@@ -238,7 +243,13 @@ func (d *DB) init() (err error) {
 			_, err = tx.CreateBucket(bucketCatalog)
 			return err
 		}
-		for _, id := range orphans(tx) {
+		ids, err := orphans(tx)
+		if err != nil {
+			// A damaged catalog entry would make its table look like a
+			// leftover: remove nothing. CHECK DATABASE reports it.
+			return nil
+		}
+		for _, id := range ids {
 			if err := dropTableID(tx, id); err != nil {
 				return err
 			}

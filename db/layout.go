@@ -3,7 +3,7 @@ package db
 // The layout of the bbolt file:
 //
 //	embeddb/                  root bucket marking the file as ours
-//	    "format"   -> uint32 BE format version
+//	    "format"   -> uint32 BE format version (2: values carry checksums)
 //	    "created"  -> RFC 3339 time the file was made
 //	catalog/                  name -> table id (uint64 BE): the published tables;
 //	                          its sequence gives out table ids
@@ -22,6 +22,9 @@ package db
 //	            trainer's state). A blob name in use is recorded in "info";
 //	            any other is garbage from an interrupted write.
 //
+// In a format-2 file every value above but "format", "created" and "ver"
+// ends in a CRC-32C of its key and bytes (checksum.go).
+//
 // The three kinds of entries share the table's bucket (keyspace.go) so that
 // a lookup opens one bucket, not three. A table is written under a fresh id
 // and becomes visible only when the transaction that adds its catalog entry
@@ -32,9 +35,10 @@ import (
 	"encoding/binary"
 )
 
-// formatVersion is the on-disk format this code writes. Open refuses files
-// with a newer one.
-const formatVersion = 1
+// formatVersion is the on-disk format this code writes into new files.
+// Format 2 seals values with checksums (checksum.go); a format-1 file is
+// read and written as format 1. Open refuses files with a newer one.
+const formatVersion = 2
 
 var (
 	bucketRoot    = []byte("embeddb")

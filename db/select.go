@@ -92,7 +92,7 @@ func (e *env) table(tx *bolt.Tx, tn *query.TableName) (*table, error) {
 	}
 	if errors.Is(err, ErrNoTable) {
 		msg := fmt.Sprintf("unknown table %s", quote(tn.Name))
-		names, _ := catalog(tx)
+		names, _, _ := catalog(tx)
 		if alt := suggestName(tn.Name, names); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", alt)
 		}

@@ -88,7 +88,10 @@ func (tx *Tx) writable() error {
 
 // Tables returns every table, sorted by name.
 func (tx *Tx) Tables() ([]*TableInfo, error) {
-	names, _ := catalog(tx.tx)
+	names, _, err := catalog(tx.tx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*TableInfo, 0, len(names))
 	for _, name := range names {
 		t, err := tx.table(name)

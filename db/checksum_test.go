@@ -1,0 +1,241 @@
+package db
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// TestChecksums_DamagedValueRefused damages one stored value of each kind
+// the way a flipped byte on disk would, leaving bbolt's pages sound, and
+// checks that the statement reading it fails with ErrCorrupt (before
+// checksums each answered differently with no error) and that CHECK
+// DATABASE names the value.
+func TestChecksums_DamagedValueRefused(t *testing.T) {
+	ref := buildEveryKind(t)
+	src, err := os.ReadFile(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		damage func(tx *bolt.Tx) (stmt string, err error) // damages a value, returns the statement that reads it
+		check  string                                     // what CHECK DATABASE says
+	}{
+		{"vector chunk", func(tx *bolt.Tx) (string, error) {
+			return "SELECT VECTOR('w0') FROM imp", flipValue(tx, "imp", []byte{ksVec, 0, 0, 0, 0}, func(b []byte) { b[8] ^= 0x40 })
+		}, "vector chunk 0 fails its checksum"},
+		{"row chunk", func(tx *bolt.Tx) (string, error) {
+			return "SELECT word FROM imp", flipValue(tx, "imp", []byte{ksRows, 0, 0, 0, 0}, func(b []byte) { b[len(b)-1] ^= 0x01 })
+		}, "row chunk 0 fails its checksum"},
+		{"words chunk", damageWordsChunk, "the words index chunk at"},
+		{"info", func(tx *bolt.Tx) (string, error) {
+			return "SELECT COUNT(*) FROM imp", flipValue(tx, "imp", keyInfo, func(b []byte) {
+				i := bytes.Index(b, []byte(`"rows":`)) + len(`"rows":`)
+				b[i] = '1' + (b[i]-'0')%8 // another digit
+			})
+		}, "info of table id"},
+		{"index part", func(tx *bolt.Tx) (string, error) {
+			return "SELECT NEAREST('w0', 10) FROM imp", damageBlobPart(tx, "imp", blobIndex)
+		}, "part 0 of its index fails its checksum"},
+		{"tokenizer part", func(tx *bolt.Tx) (string, error) {
+			return "SELECT TOKENS('ab') FROM tok", damageBlobPart(tx, "tok", blobTokenizer)
+		}, "part 0 of its tokenizer fails its checksum"},
+		{"catalog entry", func(tx *bolt.Tx) (string, error) {
+			half, err := catalogGet(tx, "half")
+			if err != nil {
+				return "", err
+			}
+			cat := tx.Bucket(bucketCatalog)
+			v := bytes.Clone(cat.Get([]byte("imp")))
+			binary.BigEndian.PutUint64(v, half) // imp names half's bucket
+			return "SELECT COUNT(*) FROM imp", cat.Put([]byte("imp"), v)
+		}, `catalog entry of "imp"`},
+	}
+	ctx := context.Background()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "damaged.db")
+			if err := os.WriteFile(path, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			stmt := rawUpdate(t, path, tc.damage)
+			d, err := Open(path, nil)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			res, err := d.Exec(ctx, stmt)
+			if !errors.Is(err, ErrCorrupt) {
+				t.Errorf("%s = %v, %v; want ErrCorrupt", stmt, res, err)
+			}
+			problems, err := d.Check(ctx)
+			if err != nil || !containsLine(problems, tc.check) {
+				t.Errorf("Check = %q, %v; want a line with %q", problems, err, tc.check)
+			}
+			d.Close()
+			// A writable Open removes unpublished tables: a damaged catalog
+			// entry must not make imp's own bucket look like one.
+			if n := countTableBuckets(t, path); n != 5 {
+				t.Errorf("%d table buckets after reopening, want 5", n)
+			}
+		})
+	}
+}
+
+// rawUpdate runs fn in a write transaction of bbolt alone.
+func rawUpdate(tb testing.TB, path string, fn func(tx *bolt.Tx) (string, error)) string {
+	tb.Helper()
+	bdb, err := bolt.Open(path, 0o644, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer bdb.Close()
+	var out string
+	if err := bdb.Update(func(tx *bolt.Tx) (err error) { out, err = fn(tx); return err }); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// flipValue changes the stored value under key in table name's bucket with
+// flip, which sees the value without its checksum trailer; the trailer is
+// kept, as a flipped byte on disk would keep it.
+func flipValue(tx *bolt.Tx, name string, key []byte, flip func([]byte)) error {
+	id, err := catalogGet(tx, name)
+	if err != nil {
+		return err
+	}
+	b := tx.Bucket(tableKey(id))
+	v := bytes.Clone(b.Get(key))
+	if len(v) <= sumLen {
+		return fmt.Errorf("table %s has no value %q", name, key)
+	}
+	flip(v[:len(v)-sumLen])
+	return b.Put(key, v)
+}
+
+// damageWordsChunk moves the last word of imp's first words chunk to the
+// next row id, and returns a statement that looks that word up.
+func damageWordsChunk(tx *bolt.Tx) (string, error) {
+	id, err := catalogGet(tx, "imp")
+	if err != nil {
+		return "", err
+	}
+	c := tx.Bucket(tableKey(id)).Cursor()
+	k, v := c.Seek([]byte{ksWords})
+	if k == nil || k[0] != ksWords {
+		return "", errors.New("imp has no words chunk")
+	}
+	es, ok := decodeWordChunk(v[:len(v)-sumLen])
+	if !ok {
+		return "", errors.New("imp's first words chunk does not decode")
+	}
+	last := es[len(es)-1].word
+	err = flipValue(tx, "imp", bytes.Clone(k), func(b []byte) { b[len(b)-12]++ }) // the low byte of its row id
+	return fmt.Sprintf("SELECT VECTOR('%s') FROM imp", last), err
+}
+
+// damageBlobPart flips a byte in the middle of the first part of a blob.
+func damageBlobPart(tx *bolt.Tx, name, role string) error {
+	id, err := catalogGet(tx, name)
+	if err != nil {
+		return err
+	}
+	t, err := openTableID(tx, id)
+	if err != nil {
+		return err
+	}
+	b := t.b.Bucket(bucketBlob).Bucket([]byte(t.meta.Blobs[role]))
+	if b == nil {
+		return fmt.Errorf("table %s has no %s", name, role)
+	}
+	v := bytes.Clone(b.Get(u32key(0)))
+	v[(len(v)-sumLen)/2] ^= 0x10
+	return b.Put(u32key(0), v)
+}
+
+// TestChecksums_FormatOne checks that a file made before checksums (format
+// 1) is read and written as it was: no trailers, the format kept, CHECK
+// clean, a new table in it usable.
+func TestChecksums_FormatOne(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	ctx := context.Background()
+	d, err := Open(path, &Options{format: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Exec(ctx, "CREATE TABLE pets (dim = 3); INSERT INTO pets VALUES ('cat', 3, [1, 2, 3]), ('dog', 5, [1, 2, 2])"); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	d, err = Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range []string{
+		"INSERT INTO pets VALUES ('fish', 1, [3, 2, 1])",
+		"DELETE FROM pets WHERE word = 'dog'",
+		"CREATE TABLE more (dim = 2)",
+		"INSERT INTO more VALUES ('a', [1, 0])",
+		"CREATE INDEX ON pets USING hnsw",
+	} {
+		if _, err := d.Exec(ctx, sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	got := queryRows(t, d, "SELECT word, count, vector FROM pets")
+	if want := "cat 3 [1 2 3];fish 1 [3 2 1]"; got != want {
+		t.Errorf("pets = %q, want %q", got, want)
+	}
+	if got := queryRows(t, d, "SELECT NEAREST('cat', 1) FROM pets"); !strings.HasPrefix(got, "fish ") {
+		t.Errorf("NEAREST = %q, want fish", got)
+	}
+	if problems, err := d.Check(ctx); err != nil || len(problems) > 0 {
+		t.Errorf("Check = %q, %v", problems, err)
+	}
+	d.Close()
+	rawUpdate(t, path, func(tx *bolt.Tx) (string, error) {
+		if f := fileFormat(tx); f != 1 {
+			return "", fmt.Errorf("format %d, want 1", f)
+		}
+		id, err := catalogGet(tx, "more")
+		if err != nil {
+			return "", err
+		}
+		if info := tx.Bucket(tableKey(id)).Get(keyInfo); info[len(info)-1] != '}' {
+			return "", fmt.Errorf("info of a format-1 table ends in %q, want plain JSON", info[len(info)-4:])
+		}
+		return "", nil
+	})
+}
+
+// queryRows runs sql and joins its rows' values with spaces and rows with
+// semicolons.
+func queryRows(tb testing.TB, d *DB, sql string) string {
+	tb.Helper()
+	rows, err := d.Query(context.Background(), sql)
+	if err != nil {
+		tb.Fatalf("%s: %v", sql, err)
+	}
+	all, err := rows.All()
+	if err != nil {
+		tb.Fatalf("%s: %v", sql, err)
+	}
+	var out []string
+	for _, r := range all {
+		var f []string
+		for _, v := range r {
+			f = append(f, strings.Trim(fmt.Sprint(v), "\n"))
+		}
+		out = append(out, strings.Join(f, " "))
+	}
+	return strings.Join(out, ";")
+}
