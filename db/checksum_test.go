@@ -37,6 +37,7 @@ func TestChecksums_DamagedValueRefused(t *testing.T) {
 			return "SELECT word FROM imp", flipValue(tx, "imp", []byte{ksRows, 0, 0, 0, 0}, func(b []byte) { b[len(b)-1] ^= 0x01 })
 		}, "row chunk 0 fails its checksum"},
 		{"words chunk", damageWordsChunk, "the words index chunk at"},
+		{"words chunk key", moveWordsChunk, "the words index chunk at"},
 		{"info", func(tx *bolt.Tx) (string, error) {
 			return "SELECT COUNT(*) FROM imp", flipValue(tx, "imp", keyInfo, func(b []byte) {
 				i := bytes.Index(b, []byte(`"rows":`)) + len(`"rows":`)
@@ -141,6 +142,35 @@ func damageWordsChunk(tx *bolt.Tx) (string, error) {
 	last := es[len(es)-1].word
 	err = flipValue(tx, "imp", bytes.Clone(k), func(b []byte) { b[len(b)-12]++ }) // the low byte of its row id
 	return fmt.Sprintf("SELECT VECTOR('%s') FROM imp", last), err
+}
+
+// moveWordsChunk changes the key of imp's second words chunk, its first
+// word, to sort a little later (but before the third chunk), as a flipped
+// byte of a key would, and returns a statement that looks that first word
+// up: the lookup lands on the chunk before, misses, and must not say "not
+// in vocabulary".
+func moveWordsChunk(tx *bolt.Tx) (string, error) {
+	id, err := catalogGet(tx, "imp")
+	if err != nil {
+		return "", err
+	}
+	b := tx.Bucket(tableKey(id))
+	c := b.Cursor()
+	c.Seek([]byte{ksWords})
+	k, v := c.Next()
+	next, _ := c.Next()
+	if k == nil || k[0] != ksWords || next == nil || next[0] != ksWords {
+		return "", errors.New("imp has fewer than three words chunks")
+	}
+	moved := append(bytes.Clone(k), 0) // sorts right after k, before next
+	if bytes.Compare(moved, next) >= 0 {
+		return "", errors.New("no room between the chunks")
+	}
+	v = bytes.Clone(v)
+	if err := b.Delete(bytes.Clone(k)); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("SELECT VECTOR('%s') FROM imp", k[1:]), b.Put(moved, v)
 }
 
 // damageBlobPart flips a byte in the middle of the first part of a blob.
