@@ -70,7 +70,7 @@ func damageTableRoot(tb testing.TB, path string, l fileLayout, name string) stri
 		tb.Fatal(err)
 	}
 	err = bdb.View(func(tx *bolt.Tx) error {
-		id, ok := catalogID(tx, name)
+		id, ok := testCatalogID(tx, name)
 		if !ok {
 			return errors.New("no table " + name)
 		}

@@ -1,5 +1,14 @@
 package db
 
+import (
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/embeddb/embeddb/db/internal/store"
+)
+
 // OpenStreams returns how many streaming results hold a read transaction
 // of d: what the streaming tests check instead of counting goroutines.
 func OpenStreams(d *DB) int {
@@ -11,5 +20,31 @@ func OpenStreams(d *DB) int {
 // row they had.
 func FinishedStreams(d *DB) int {
 	_, n := d.st.StreamCounts()
+	return n
+}
+
+// formatOptions returns Options that create a file of storage format f.
+func formatOptions(f uint32) *Options {
+	o := &Options{}
+	store.SetFormat(o, f)
+	return o
+}
+
+func countTableBuckets(t *testing.T, path string) int {
+	t.Helper()
+	bdb, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bdb.Close()
+	n := 0
+	bdb.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(k []byte, _ *bolt.Bucket) error {
+			if _, ok := store.TableID(k); ok {
+				n++
+			}
+			return nil
+		})
+	})
 	return n
 }

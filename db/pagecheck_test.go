@@ -97,7 +97,7 @@ func layoutOf(tb testing.TB, path string) fileLayout {
 	var l fileLayout
 	l.pageSize = int64(bdb.Info().PageSize)
 	err = bdb.View(func(tx *bolt.Tx) error {
-		id, _ := catalogID(tx, "imp")
+		id, _ := testCatalogID(tx, "imp")
 		l.tableKey = store.TableKey(id)
 		l.root = uint64(tx.Cursor().Bucket().Root())
 		l.branch = uint64(tx.Bucket(l.tableKey).Root())
@@ -125,13 +125,10 @@ func layoutOf(tb testing.TB, path string) fileLayout {
 	return l
 }
 
-// catalogID returns the id of table name, read with bbolt alone.
-func catalogID(tx *bolt.Tx, name string) (uint64, bool) {
-	v := tx.Bucket(store.BucketCatalog).Get([]byte(name))
-	if len(v) != 8 {
-		return 0, false
-	}
-	return binary.BigEndian.Uint64(v), true
+// testCatalogID returns the id of table name.
+func testCatalogID(tx *bolt.Tx, name string) (uint64, bool) {
+	id, err := store.CatalogID(tx, name)
+	return id, err == nil
 }
 
 func readPage(tb testing.TB, path string, pageSize int64, id uint64) []byte {
@@ -350,7 +347,7 @@ func BenchmarkPageProblems(b *testing.B) {
 		path = filepath.Join(b.TempDir(), "walk.db")
 	}
 	if _, err := os.Stat(path); err != nil {
-		loadRandom(b, path, 1_000_000, 100)
+		loadRandom(b, path, 1_000_000, 100, nil)
 	}
 	d, err := Open(path, &Options{ReadOnly: true})
 	if err != nil {
@@ -372,10 +369,11 @@ func BenchmarkPageProblems(b *testing.B) {
 	b.ReportMetric(float64(st.Size())/(1<<20), "MB")
 }
 
-// loadRandom bulk-loads n rows of dim random float32 into table "t".
-func loadRandom(tb testing.TB, path string, n, dim int) {
+// loadRandom bulk-loads n rows of dim random float32, named w0, w1, ...,
+// into table "t" of the database at path, opened with opts.
+func loadRandom(tb testing.TB, path string, n, dim int, opts *Options) {
 	ctx := context.Background()
-	d, err := Open(path, nil)
+	d, err := Open(path, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestWordID_ReadErrorIsNotAbsence(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = bdb.Update(func(tx *bolt.Tx) error {
-		id, ok := catalogID(tx, "t")
+		id, ok := testCatalogID(tx, "t")
 		if !ok {
 			return errors.New("no table t")
 		}

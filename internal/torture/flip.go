@@ -48,14 +48,16 @@ type FlipReport struct {
 	Copied   int            // VACUUM (INTO) made a file on which CHECK reports problems
 	Errors   map[string]int // other clean errors, by message
 	Silent   map[string]int // a different answer and exit 0, by the kind of byte flipped
+	Answers  []string       // those answers: round, statement, what it said and what it should have
 	Crashes  []string       // signal, Go fatal error or panic: round, statement and output
 	Hangs    []string       // the time bound was hit
 	OverMem  []string       // the memory bound was hit
 }
 
-// Failed reports whether any command crashed, hung or hit the memory bound.
+// Failed reports whether any command crashed, hung, hit the memory bound
+// or answered differently from the undamaged file without an error.
 func (r FlipReport) Failed() bool {
-	return len(r.Crashes)+len(r.Hangs)+len(r.OverMem) > 0
+	return len(r.Crashes)+len(r.Hangs)+len(r.OverMem)+total(r.Silent) > 0
 }
 
 // String summarises the report in one line.
@@ -199,6 +201,7 @@ func (f *flipper) count(rep *FlipReport, res result, round, off int, kind, table
 			rep.Found++
 		default:
 			rep.Silent[kind]++
+			rep.Answers = append(rep.Answers, fmt.Sprintf("%s: a different answer:\n%s\nwant:\n%s", where, firstLines(res.out, 12), firstLines(want, 12)))
 			f.cfg.Log("%s: a different answer:\n%s\nwant:\n%s", where, res.out, want)
 		}
 	case "corrupt":

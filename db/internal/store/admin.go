@@ -241,10 +241,15 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	d.bolt, d.file = c.bolt, c.file
 	// Transaction ids start again in the new file, and byName trusts an
 	// entry for the transaction id it was made in; what else is cached
-	// goes by the tables' versions, which the copy keeps.
+	// goes by the tables' versions, which the copy keeps, but the metas
+	// record whether values carry checksums, which a copy of a format-1
+	// file now does. Verified values are remembered by their place in the
+	// old file's memory map.
 	d.mu.Lock()
 	clear(d.byName)
+	clear(d.metas)
 	d.mu.Unlock()
+	d.verified.reset()
 	if err := old.Close(); err != nil {
 		return before, c.size, fmt.Errorf("close the file before vacuum: %w", err)
 	}

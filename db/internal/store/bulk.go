@@ -102,11 +102,15 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 		blobs: make(map[string]string), blobSizes: make(map[string]int64),
 	}
 	err = d.update(ctx, func(tx *bolt.Tx) error {
-		if v := tx.Bucket(BucketCatalog).Get([]byte(name)); v != nil {
+		if tx.Bucket(BucketCatalog).Get([]byte(name)) != nil {
 			if !o.Replace {
 				return fmt.Errorf("%w: %s", ErrTableExists, Quote(name))
 			}
-			w.old = beUint64(v)
+			old, err := catalogGet(tx, name)
+			if err != nil {
+				return err
+			}
+			w.old = old
 		}
 		t, err := newTableBucket(tx, meta)
 		if err != nil {
@@ -369,7 +373,7 @@ func (w *BulkWriter) writeChunks(chunks, rowBufs [][]byte, nums []uint32) error 
 		if err != nil {
 			return err
 		}
-		rows, vec := t.ks(ksRows), t.ks(ksVec)
+		rows, vec := t.ks(KsRows), t.ks(KsVec)
 		// Chunks arrive in order: fill pages completely.
 		t.b.FillPercent = 1
 		for i, c := range chunks {
@@ -488,12 +492,18 @@ func (w *BulkWriter) commit() {
 		}
 	}
 	err = w.db.update(w.ctx, func(tx *bolt.Tx) error {
-		cat := tx.Bucket(BucketCatalog)
-		cur := cat.Get([]byte(w.name))
+		var cur uint64 // the id the name has now; 0: none
+		if tx.Bucket(BucketCatalog).Get([]byte(w.name)) != nil {
+			id, err := catalogGet(tx, w.name)
+			if err != nil {
+				return err
+			}
+			cur = id
+		}
 		switch {
-		case cur != nil && !w.opts.Replace:
+		case cur != 0 && !w.opts.Replace:
 			return fmt.Errorf("%w: %s (created while loading)", ErrTableExists, Quote(w.name))
-		case w.opts.Replace && w.old != 0 && (cur == nil || beUint64(cur) != w.old):
+		case w.opts.Replace && w.old != 0 && cur != w.old:
 			return fmt.Errorf("db: table %s changed while loading; nothing replaced", Quote(w.name))
 		}
 		t, err := openTableID(tx, w.id)
@@ -513,8 +523,8 @@ func (w *BulkWriter) commit() {
 		if err := t.save(); err != nil {
 			return err
 		}
-		if cur != nil {
-			if err := dropTableID(tx, beUint64(cur)); err != nil {
+		if cur != 0 {
+			if err := dropTableID(tx, cur); err != nil {
 				return err
 			}
 		}

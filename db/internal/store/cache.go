@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"sync"
@@ -250,12 +249,15 @@ func (d *DB) MemoryLimit() int64 { return d.opts.MemoryLimit }
 // forEachLiveChunk calls fn with the live rows of each chunk: their ids and
 // vectors. Both slices are reused between calls.
 func (t *Table) ForEachLiveChunk(fn func(ids []uint32, vecs []float32) error) error {
-	rows := t.ks(ksRows)
+	rows := t.ks(KsRows)
 	dim := t.meta.Dim
 	ids := make([]uint32, 0, t.meta.ChunkRows)
 	live := make([]float32, 0, t.meta.ChunkRows*dim)
 	return t.forEachChunk(func(first uint32, vecs []float32) error {
-		b := rows.Get(u32key(first / uint32(t.meta.ChunkRows)))
+		b, err := rows.Get(u32key(first / uint32(t.meta.ChunkRows)))
+		if err != nil {
+			return err
+		}
 		if b == nil {
 			// DELETE removes the words of a chunk whose rows are all
 			// gone; its vectors stay, zeroed, until the ids are reused.
@@ -293,7 +295,7 @@ func (d *DB) openTableCached(tx *bolt.Tx, name string) (*Table, error) {
 	if byName.meta != nil && byName.txid == tx.ID() {
 		b := tx.Bucket(TableKey(byName.id))
 		if b != nil {
-			return &Table{name: name, id: byName.id, b: b, meta: byName.meta, ver: byName.ver}, nil
+			return &Table{name: name, id: byName.id, b: b, meta: byName.meta, ver: byName.ver, sums: byName.sums, verified: &d.verified}, nil
 		}
 	}
 	id, ver, err := tableVersion(tx, name)
@@ -306,13 +308,14 @@ func (d *DB) openTableCached(tx *bolt.Tx, name string) (*Table, error) {
 	if m.meta != nil && m.ver == ver {
 		d.remember(name, id, tx.ID(), m)
 		b := tx.Bucket(TableKey(id))
-		return &Table{name: name, id: id, b: b, meta: m.meta, ver: ver}, nil
+		return &Table{name: name, id: id, b: b, meta: m.meta, ver: ver, sums: m.sums, verified: &d.verified}, nil
 	}
 	t, err := OpenTableBolt(tx, name)
 	if err != nil {
 		return nil, err
 	}
-	m = cachedMeta{ver: t.ver, meta: t.meta}
+	t.verified = &d.verified
+	m = cachedMeta{ver: t.ver, meta: t.meta, sums: t.sums}
 	d.mu.Lock()
 	if d.metas != nil {
 		d.metas[id] = m
@@ -334,6 +337,7 @@ func (d *DB) remember(name string, id uint64, txid int, m cachedMeta) {
 type cachedMeta struct {
 	ver  uint64
 	meta *tableMeta
+	sums bool // the file's values carry checksums
 }
 
 // namedMeta is what a table name resolved to in the database as of one
@@ -351,13 +355,6 @@ func (d *DB) invalidate(id uint64) {
 	delete(d.cache, id)
 	delete(d.metas, id)
 	clear(d.byName)
-}
-
-func beUint64(b []byte) uint64 {
-	if len(b) != 8 {
-		return 0
-	}
-	return binary.BigEndian.Uint64(b)
 }
 
 // now is the clock, replaceable in tests.

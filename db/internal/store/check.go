@@ -65,10 +65,15 @@ func checkTables(ctx context.Context, tx *bolt.Tx) (problems []string) {
 		report("missing catalog")
 		return
 	}
-	for _, id := range orphans(tx) {
+	ids, err := orphans(tx)
+	if err != nil {
+		report("%v", err)
+		return
+	}
+	for _, id := range ids {
 		report("table id %d has no catalog entry (an interrupted write; the next writable open removes it)", id)
 	}
-	names, _ := catalog(tx)
+	names, _, _ := catalog(tx)
 	for _, name := range names {
 		if ctx.Err() != nil {
 			return
@@ -94,12 +99,13 @@ func checkTable(t *Table) (problems []string) {
 	if want := rowsPerChunk(t.meta.rowBytes()); t.meta.ChunkRows != want && t.meta.ChunkRows < 1 {
 		report("chunk of %d rows", t.meta.ChunkRows)
 	}
+	checkSums(t, report)
 	var live int64
 	named := map[string]uint32{}
 	counts := map[string]int64{}
 	rb := t.meta.rowBytes()
-	vec := t.ks(ksVec)
-	c := t.ks(ksRows).Cursor()
+	vec := t.ks(KsVec)
+	c := t.ks(KsRows).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if len(k) != 4 {
 			report("row chunk key of %d bytes", len(k))
@@ -114,7 +120,10 @@ func checkTable(t *Table) (problems []string) {
 		if len(entries) > t.meta.ChunkRows {
 			report("row chunk %d holds %d rows, more than %d", chunk, len(entries), t.meta.ChunkRows)
 		}
-		vecs := vec.Get(k)
+		vecs, err := vec.Get(k)
+		if err != nil {
+			continue // checkSums reports it
+		}
 		for i, e := range entries {
 			if !e.live {
 				continue

@@ -14,9 +14,11 @@ const compactTxBytes = 64 << 20
 // snapshot src reads into dst, an empty database, packing its pages full.
 // It is bbolt's Compact with a context: a long VACUUM stops when its
 // statement is cancelled, and, since src is a transaction the caller runs
-// (inside run), a fault on a damaged page of src becomes ErrCorrupt.
+// (inside run), a fault on a damaged page of src becomes ErrCorrupt. A
+// format-1 file is upgraded on the way: its values are sealed with
+// checksums and the copy is format 2.
 func compactInto(ctx context.Context, dst *bolt.DB, src *bolt.Tx) error {
-	c := &compactor{ctx: ctx, dst: dst}
+	c := &compactor{ctx: ctx, dst: dst, upgrade: fileFormat(src) < sumFormat}
 	defer func() {
 		if c.tx != nil {
 			c.tx.Rollback()
@@ -38,6 +40,8 @@ type compactor struct {
 	tx    *bolt.Tx
 	bytes int // keys and values put in tx
 	keys  int // keys put, to check ctx now and then
+	// upgrade seals the values of a format-1 file (see upgradeValue).
+	upgrade bool
 }
 
 // bucket copies bucket b, named name under the buckets of path.
@@ -68,8 +72,36 @@ func (c *compactor) bucket(path [][]byte, name []byte, b *bolt.Bucket) error {
 		}
 		p := c.parent(path)
 		p.FillPercent = 1.0
+		if c.upgrade {
+			v = upgradeValue(path, k, v)
+		}
 		return p.Put(k, v) // src's bytes stay valid for as long as tx is open
 	})
+}
+
+// upgradeValue returns the format-2 form of the value under key k of the
+// bucket at path in a format-1 file: the format number itself, and every
+// value checksum.go lists sealed.
+func upgradeValue(path [][]byte, k, v []byte) []byte {
+	switch top := string(path[0]); {
+	case top == string(bucketRoot):
+		if string(k) == string(keyFormat) {
+			return u32key(sumFormat)
+		}
+		return v
+	case top == string(BucketCatalog):
+		return seal(k, v)
+	}
+	if _, ok := TableID(path[0]); !ok {
+		return v
+	}
+	switch {
+	case len(path) == 1 && string(k) == string(keyVer):
+		return v
+	case len(path) == 1, len(path) == 3 && string(path[1]) == string(bucketBlob):
+		return seal(k, v) // a table's info and chunks; a blob's parts
+	}
+	return v
 }
 
 // parent returns the bucket at path in the current write transaction.

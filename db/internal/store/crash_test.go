@@ -104,7 +104,7 @@ func countTableBuckets(t *testing.T, path string) int {
 	n := 0
 	bdb.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(k []byte, _ *bolt.Bucket) error {
-			if _, ok := tableID(k); ok {
+			if _, ok := TableID(k); ok {
 				n++
 			}
 			return nil

@@ -43,6 +43,8 @@ type DB struct {
 	// ends them, since each holds a read transaction until it ends.
 	streams map[*Stream]struct{}
 
+	verified sumCache // sealed values read transactions verified
+
 	// damage lists the structural problems Open found (pagecheck.go);
 	// when there are any, statements are refused and only Check runs.
 	damage []string
@@ -226,7 +228,11 @@ func (d *DB) init() (err error) {
 			if err != nil {
 				return err
 			}
-			if err := root.Put(keyFormat, u32key(formatVersion)); err != nil {
+			format := uint32(formatVersion)
+			if d.opts.format != 0 {
+				format = d.opts.format
+			}
+			if err := root.Put(keyFormat, u32key(format)); err != nil {
 				return err
 			}
 			if err := root.Put(keyCreated, []byte(time.Now().UTC().Format(time.RFC3339))); err != nil {
@@ -235,7 +241,13 @@ func (d *DB) init() (err error) {
 			_, err = tx.CreateBucket(BucketCatalog)
 			return err
 		}
-		for _, id := range orphans(tx) {
+		ids, err := orphans(tx)
+		if err != nil {
+			// A damaged catalog entry would make its table look like a
+			// leftover: remove nothing. CHECK DATABASE reports it.
+			return nil
+		}
+		for _, id := range ids {
 			if err := dropTableID(tx, id); err != nil {
 				return err
 			}

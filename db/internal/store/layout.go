@@ -3,7 +3,7 @@ package store
 // The layout of the bbolt file:
 //
 //	embeddb/                  root bucket marking the file as ours
-//	    "format"   -> uint32 BE format version
+//	    "format"   -> uint32 BE format version (2: values carry checksums)
 //	    "created"  -> RFC 3339 time the file was made
 //	catalog/                  name -> table id (uint64 BE): the published tables;
 //	                          its sequence gives out table ids
@@ -22,6 +22,9 @@ package store
 //	            trainer's state). A blob name in use is recorded in "info";
 //	            any other is garbage from an interrupted write.
 //
+// In a format-2 file every value above but "format", "created" and "ver"
+// ends in a CRC-32C of its key and bytes (checksum.go).
+//
 // The three kinds of entries share the table's bucket (keyspace.go) so that
 // a lookup opens one bucket, not three. A table is written under a fresh id
 // and becomes visible only when the transaction that adds its catalog entry
@@ -32,9 +35,10 @@ import (
 	"encoding/binary"
 )
 
-// formatVersion is the on-disk format this code writes. Open refuses files
-// with a newer one.
-const formatVersion = 1
+// formatVersion is the on-disk format this code writes into new files.
+// Format 2 seals values with checksums (checksum.go); a format-1 file is
+// read and written as format 1. Open refuses files with a newer one.
+const formatVersion = 2
 
 var (
 	bucketRoot    = []byte("embeddb")
@@ -43,7 +47,7 @@ var (
 	keyFormat  = []byte("format")
 	keyCreated = []byte("created")
 
-	keyInfo    = []byte("info")
+	KeyInfo    = []byte("info")
 	keyVer     = []byte("ver")
 	bucketBlob = []byte("blob")
 )
@@ -54,7 +58,7 @@ var (
 // element headers fills 16 pages exactly.
 const chunkBytes = 64<<10 - 64
 
-// maxWordLen bounds words and table names (bbolt keys may be 32 KiB).
+// MaxWordLen bounds words and table names (bbolt keys may be 32 KiB).
 const MaxWordLen = 4096
 
 func u32key(v uint32) []byte {
@@ -176,8 +180,8 @@ func TableKey(id uint64) []byte {
 	return b[:]
 }
 
-// tableID parses a bucket name made by tableKey; ok is false for any other.
-func tableID(k []byte) (uint64, bool) {
+// TableID parses a bucket name made by tableKey; ok is false for any other.
+func TableID(k []byte) (uint64, bool) {
 	if len(k) != 9 || k[0] != 't' {
 		return 0, false
 	}

@@ -30,6 +30,10 @@ type Options struct {
 	// statement fails with ErrTooLarge. Zero means no
 	// limit beyond the machine's.
 	MemoryLimit int64
+
+	// format is the format a new file gets; zero means formatVersion. Tests
+	// set 1 to make files as embeddb wrote them before checksums.
+	format uint32
 }
 
 const (
@@ -50,3 +54,7 @@ func (o *Options) withDefaults() Options {
 	}
 	return out
 }
+
+// SetFormat makes a database created with o use storage format f (1: values
+// without checksums), for tests of older files.
+func SetFormat(o *Options, f uint32) { o.format = f }

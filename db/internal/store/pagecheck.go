@@ -47,7 +47,7 @@ const (
 	walkCheckEvery    = 256 // pages between looks at the context
 )
 
-// errSnapshotMoved means that neither meta page holds the transaction's id
+// ErrSnapshotMoved means that neither meta page holds the transaction's id
 // any more: writers committed twice between the Begin and the walk's read
 // of the metas. Begin again.
 var ErrSnapshotMoved = errors.New("db: the transaction's meta page was overwritten; begin again")
@@ -56,7 +56,7 @@ var ErrSnapshotMoved = errors.New("db: the transaction's meta page was overwritt
 // returns one line per structural problem; none means bbolt can safely
 // read it. It reads the file through d.file, never through bbolt's mmap,
 // so damage gives lines, not faults. For a writable tx it checks the state
-// the tx started from, not changes it has made. It returns errSnapshotMoved
+// the tx started from, not changes it has made. It returns ErrSnapshotMoved
 // (rarely, under heavy writing) when the snapshot's meta page has been
 // reused; begin a new transaction and call it again.
 func (d *DB) PageProblems(ctx context.Context, tx *bolt.Tx) ([]string, error) {

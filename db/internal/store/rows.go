@@ -37,7 +37,11 @@ func (t *Table) rowChunk(chunk uint32) ([]rowEntry, error) {
 	if e, ok := t.dirtyRows[chunk]; ok {
 		return e, nil
 	}
-	e, ok := decodeRowChunk(t.ks(ksRows).Get(u32key(chunk)))
+	b, err := t.ks(KsRows).Get(u32key(chunk))
+	if err != nil {
+		return nil, err
+	}
+	e, ok := decodeRowChunk(b)
 	if !ok {
 		return nil, fmt.Errorf("%w: table %s: bad row chunk %d", ErrCorrupt, Quote(t.name), chunk)
 	}
@@ -50,10 +54,14 @@ func (t *Table) rowChunk(chunk uint32) ([]rowEntry, error) {
 
 // vecChunk returns a chunk's encoded vectors for changing it, at least
 // minLen bytes long.
-func (t *Table) vecChunk(chunk uint32, minLen int) []byte {
+func (t *Table) vecChunk(chunk uint32, minLen int) ([]byte, error) {
 	b, ok := t.dirtyVec[chunk]
 	if !ok {
-		b = append([]byte(nil), t.ks(ksVec).Get(u32key(chunk))...)
+		v, err := t.ks(KsVec).Get(u32key(chunk))
+		if err != nil {
+			return nil, err
+		}
+		b = append([]byte(nil), v...)
 		if t.dirtyVec == nil {
 			t.dirtyVec = make(map[uint32][]byte)
 		}
@@ -62,12 +70,12 @@ func (t *Table) vecChunk(chunk uint32, minLen int) []byte {
 		b = append(b, make([]byte, minLen-len(b))...)
 	}
 	t.dirtyVec[chunk] = b
-	return b
+	return b, nil
 }
 
 // flushChunks writes the chunks changed in this transaction.
 func (t *Table) FlushChunks() error {
-	rows, vec := t.ks(ksRows), t.ks(ksVec)
+	rows, vec := t.ks(KsRows), t.ks(KsVec)
 	for c, e := range t.dirtyRows {
 		var err error
 		if b := encodeRowChunk(e); len(b) > 2+4 {
@@ -97,9 +105,9 @@ func (t *Table) RowMeta(id uint32) (word string, count int64, ok bool, err error
 		}
 		return e[slot].word, e[slot].count, true, nil
 	}
-	b := t.ks(ksRows).Get(u32key(chunk))
-	if b == nil {
-		return "", 0, false, nil
+	b, err := t.ks(KsRows).Get(u32key(chunk))
+	if err != nil || b == nil {
+		return "", 0, false, err
 	}
 	count, w, ok, bad := rowChunkSlot(b, slot)
 	if bad {
@@ -116,7 +124,10 @@ func (t *Table) Vector(dst []float32, id uint32) error {
 	off := slot * rb
 	v, ok := t.dirtyVec[chunk]
 	if !ok {
-		v = t.ks(ksVec).Get(u32key(chunk))
+		var err error
+		if v, err = t.ks(KsVec).Get(u32key(chunk)); err != nil {
+			return err
+		}
 	}
 	if len(v) < off+rb {
 		return fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, Quote(t.name), id)
@@ -165,7 +176,10 @@ func (t *Table) setRow(id uint32, word string, count int64, v []float32) error {
 	e[slot] = rowEntry{live: v != nil, count: count, word: word}
 	t.dirtyRows[chunk] = e
 	rb := t.meta.rowBytes()
-	buf := t.vecChunk(chunk, (slot+1)*rb)
+	buf, err := t.vecChunk(chunk, (slot+1)*rb)
+	if err != nil {
+		return err
+	}
 	if v == nil {
 		clear(buf[slot*rb : (slot+1)*rb])
 	} else {
@@ -242,10 +256,11 @@ func (t *Table) DeleteID(id uint32) (bool, error) {
 // yet flushed are not seen: call it before changing the table, or after
 // flushChunks.
 func (t *Table) ForEachRow(start uint32, withVectors bool, fn func(Row) error) error {
-	c := t.ks(ksRows).Cursor()
-	vc := t.ks(ksVec)
+	c := t.ks(KsRows).Cursor()
+	vc := t.ks(KsVec)
 	rb := t.meta.rowBytes()
 	first, _ := t.chunkOf(start)
+	var err error
 	for k, v := c.Seek(u32key(first)); k != nil; k, v = c.Next() {
 		if len(k) != 4 {
 			return fmt.Errorf("%w: table %s: bad row chunk key", ErrCorrupt, Quote(t.name))
@@ -257,7 +272,9 @@ func (t *Table) ForEachRow(start uint32, withVectors bool, fn func(Row) error) e
 		}
 		var vecs []byte
 		if withVectors {
-			vecs = vc.Get(k)
+			if vecs, err = vc.Get(k); err != nil {
+				return err
+			}
 		}
 		base := chunk * uint32(t.meta.ChunkRows)
 		for i, e := range entries {
@@ -278,14 +295,14 @@ func (t *Table) ForEachRow(start uint32, withVectors bool, fn func(Row) error) e
 			}
 		}
 	}
-	return nil
+	return c.Err()
 }
 
 // forEachChunk calls fn with the vectors of each chunk in id order: first is
 // the id of the chunk's first row, vecs holds the decoded rows (deleted rows
 // are zero vectors). vecs is reused between calls.
 func (t *Table) forEachChunk(fn func(first uint32, vecs []float32) error) error {
-	c := t.ks(ksVec).Cursor()
+	c := t.ks(KsVec).Cursor()
 	rb := t.meta.rowBytes()
 	buf := make([]float32, t.meta.ChunkRows*t.meta.Dim)
 	for k, v := c.First(); k != nil; k, v = c.Next() {
@@ -299,5 +316,5 @@ func (t *Table) forEachChunk(fn func(first uint32, vecs []float32) error) error 
 			return err
 		}
 	}
-	return nil
+	return c.Err()
 }

@@ -108,6 +108,10 @@ type Table struct {
 	meta  *tableMeta
 	ver   uint64
 	dirty bool // meta changed in this transaction: save before commit
+	sums  bool // its values carry checksums (checksum.go)
+	// verified remembers verified values across read transactions; nil
+	// in write transactions.
+	verified *sumCache
 
 	// Chunks changed in this transaction, written by flushChunks.
 	dirtyRows map[uint32][]rowEntry
@@ -176,19 +180,45 @@ func (s TableSpec) meta(now time.Time) (*tableMeta, error) {
 
 // openTable finds a published table by name.
 func OpenTableBolt(tx *bolt.Tx, name string) (*Table, error) {
-	v := tx.Bucket(BucketCatalog).Get([]byte(name))
-	if v == nil {
-		return nil, fmt.Errorf("%w: %s", ErrNoTable, Quote(name))
+	id, err := catalogGet(tx, name)
+	if err != nil {
+		return nil, err
 	}
-	if len(v) != 8 {
-		return nil, fmt.Errorf("%w: catalog entry of %s", ErrCorrupt, Quote(name))
-	}
-	t, err := openTableID(tx, binary.BigEndian.Uint64(v))
+	t, err := openTableID(tx, id)
 	if err != nil {
 		return nil, fmt.Errorf("table %s: %w", Quote(name), err)
 	}
 	t.name = name
 	return t, nil
+}
+
+// catalogGet returns the id of a published table.
+func catalogGet(tx *bolt.Tx, name string) (uint64, error) {
+	v := tx.Bucket(BucketCatalog).Get([]byte(name))
+	if v == nil {
+		return 0, fmt.Errorf("%w: %s", ErrNoTable, Quote(name))
+	}
+	id, ok := catalogID(sumsOn(tx), []byte(name), v)
+	if !ok {
+		return 0, fmt.Errorf("%w: catalog entry of %s", ErrCorrupt, Quote(name))
+	}
+	return id, nil
+}
+
+// catalogID decodes a catalog entry: the table id, sealed in a format-2
+// file.
+func catalogID(sums bool, name, v []byte) (uint64, bool) {
+	if sums {
+		body, ok := unseal(name, v)
+		if !ok {
+			return 0, false
+		}
+		v = body
+	}
+	if len(v) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(v), true
 }
 
 // openTableID opens the table bucket with the given id, published or not.
@@ -197,10 +227,17 @@ func openTableID(tx *bolt.Tx, id uint64) (*Table, error) {
 	if b == nil {
 		return nil, fmt.Errorf("%w: missing bucket of table id %d", ErrCorrupt, id)
 	}
-	t := &Table{id: id, b: b}
-	raw := b.Get(keyInfo)
+	t := &Table{id: id, b: b, sums: sumsOn(tx)}
+	raw := b.Get(KeyInfo)
 	if raw == nil {
 		return nil, fmt.Errorf("%w: table id %d has no info", ErrCorrupt, id)
+	}
+	if t.sums {
+		body, ok := unseal(KeyInfo, raw)
+		if !ok {
+			return nil, fmt.Errorf("%w: info of table id %d fails its checksum", ErrCorrupt, id)
+		}
+		raw = body
 	}
 	t.meta = new(tableMeta)
 	if err := json.Unmarshal(raw, t.meta); err != nil {
@@ -218,11 +255,10 @@ func openTableID(tx *bolt.Tx, id uint64) (*Table, error) {
 // tableVersion reads only the version of a published table: the cheap check
 // a cached query does before trusting its cache.
 func tableVersion(tx *bolt.Tx, name string) (id, ver uint64, err error) {
-	v := tx.Bucket(BucketCatalog).Get([]byte(name))
-	if len(v) != 8 {
-		return 0, 0, fmt.Errorf("%w: %s", ErrNoTable, Quote(name))
+	id, err = catalogGet(tx, name)
+	if err != nil {
+		return 0, 0, err
 	}
-	id = binary.BigEndian.Uint64(v)
 	b := tx.Bucket(TableKey(id))
 	if b == nil {
 		return 0, 0, fmt.Errorf("%w: missing bucket of table %s", ErrCorrupt, Quote(name))
@@ -246,7 +282,7 @@ func newTableBucket(tx *bolt.Tx, meta *tableMeta) (*Table, error) {
 	if _, err := b.CreateBucket(bucketBlob); err != nil {
 		return nil, err
 	}
-	t := &Table{id: id, b: b, meta: meta}
+	t := &Table{id: id, b: b, meta: meta, sums: sumsOn(tx)}
 	return t, t.save()
 }
 
@@ -257,27 +293,44 @@ func (t *Table) save() error {
 	if err != nil {
 		return err
 	}
-	if err := t.b.Put(keyInfo, raw); err != nil {
+	if t.sums {
+		raw = seal(KeyInfo, raw)
+	}
+	if err := t.b.Put(KeyInfo, raw); err != nil {
 		return err
 	}
 	t.ver++
 	return t.b.Put(keyVer, u64key(t.ver))
 }
 
+// publish adds the catalog entry name -> id, sealed in a format-2 file.
 func publish(tx *bolt.Tx, name string, id uint64) error {
-	return tx.Bucket(BucketCatalog).Put([]byte(name), u64key(id))
+	v := u64key(id)
+	if sumsOn(tx) {
+		v = seal([]byte(name), v)
+	}
+	return tx.Bucket(BucketCatalog).Put([]byte(name), v)
 }
 
-// catalog returns the published tables, sorted by name, with their ids.
-func catalog(tx *bolt.Tx) (names []string, ids []uint64) {
+// CatalogID returns the id the catalog gives table name, checking its
+// seal: for tests that look at the file with bbolt.
+func CatalogID(tx *bolt.Tx, name string) (uint64, error) { return catalogGet(tx, name) }
+
+// catalog returns the published tables, sorted by name, with their ids. A
+// damaged entry is an error: callers that remove what the catalog does not
+// name must not take its table for a leftover.
+func catalog(tx *bolt.Tx) (names []string, ids []uint64, err error) {
+	sums := sumsOn(tx)
 	c := tx.Bucket(BucketCatalog).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if len(v) == 8 {
-			names = append(names, string(k))
-			ids = append(ids, binary.BigEndian.Uint64(v))
+		id, ok := catalogID(sums, k, v)
+		if !ok {
+			return nil, nil, fmt.Errorf("%w: catalog entry of %s", ErrCorrupt, Quote(string(k)))
 		}
+		names = append(names, string(k))
+		ids = append(ids, id)
 	}
-	return names, ids
+	return names, ids, nil
 }
 
 // dropTableID removes a table's bucket.
@@ -286,8 +339,12 @@ func dropTableID(tx *bolt.Tx, id uint64) error {
 }
 
 // orphans returns the ids of table buckets that no catalog entry names.
-func orphans(tx *bolt.Tx) []uint64 {
-	_, ids := catalog(tx)
+// With a damaged catalog it returns an error and no ids.
+func orphans(tx *bolt.Tx) ([]uint64, error) {
+	_, ids, err := catalog(tx)
+	if err != nil {
+		return nil, err
+	}
 	live := make(map[uint64]bool, len(ids))
 	for _, id := range ids {
 		live[id] = true
@@ -295,10 +352,10 @@ func orphans(tx *bolt.Tx) []uint64 {
 	var out []uint64
 	c := tx.Cursor()
 	for k, _ := c.Seek([]byte("t")); len(k) > 0 && k[0] == 't'; k, _ = c.Next() {
-		if id, ok := tableID(k); ok && !live[id] {
+		if id, ok := TableID(k); ok && !live[id] {
 			out = append(out, id)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	return out, nil
 }

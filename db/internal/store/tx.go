@@ -88,7 +88,10 @@ func (tx *Tx) writable() error {
 
 // Tables returns every table, sorted by name.
 func (tx *Tx) Tables() ([]*TableInfo, error) {
-	names, _ := catalog(tx.tx)
+	names, _, err := catalog(tx.tx)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*TableInfo, 0, len(names))
 	for _, name := range names {
 		t, err := tx.table(name)
@@ -414,7 +417,7 @@ func OpenTable(tx *Tx, name string) (*Table, error) { return tx.table(name) }
 
 // tableNamesOf returns the names of the published tables, sorted.
 func TableNames(tx *Tx) []string {
-	names, _ := catalog(tx.tx)
+	names, _, _ := catalog(tx.tx)
 	return names
 }
 

@@ -103,7 +103,7 @@ type wordIndex struct{ b keyspace }
 
 // chunkFor positions a cursor on the chunk that holds word, or would: the
 // last chunk whose first word is <= word, else the first chunk.
-func (x wordIndex) chunkFor(c kcursor, word []byte) (k, v []byte) {
+func (x wordIndex) chunkFor(c *kcursor, word []byte) (k, v []byte) {
 	k, v = c.Seek(word)
 	if k != nil && bytes.Equal(k, word) {
 		return k, v
@@ -143,14 +143,26 @@ func (x wordIndex) get(word string) (id uint32, count int64, ok bool, err error)
 	w := []byte(word)
 	k, v := x.chunkFor(c, w)
 	if k == nil {
-		return 0, 0, false, nil
+		return 0, 0, false, c.Err()
 	}
 	i, found, err := searchWordChunk(v, w)
-	if err != nil || !found {
+	if err != nil {
 		return 0, 0, false, err
+	}
+	if !found {
+		return 0, 0, false, x.checkMiss(c)
 	}
 	_, id, count, _ = wordChunkEntry(v, i)
 	return id, count, true, nil
+}
+
+// checkMiss reads the chunk after the one a missing word was looked for
+// in: if a damaged key moved that chunk later in the order, the word may
+// be there, and reading it fails its checksum, which is the truth, rather
+// than "not in vocabulary".
+func (x wordIndex) checkMiss(c *kcursor) error {
+	c.Next()
+	return c.Err()
 }
 
 // put adds word -> id; the word must not be present. The chunk is
@@ -160,6 +172,9 @@ func (x wordIndex) put(word string, id uint32, count int64) error {
 	w := []byte(word)
 	k, v := x.chunkFor(c, w)
 	if k == nil {
+		if err := c.Err(); err != nil {
+			return err
+		}
 		return x.b.Put(w, encodeWordChunk([]wordEntry{{word, id, count}}))
 	}
 	i, found, err := searchWordChunk(v, w)
@@ -195,7 +210,7 @@ func (x wordIndex) remove(word string) error {
 	w := []byte(word)
 	k, v := x.chunkFor(c, w)
 	if k == nil {
-		return nil
+		return c.Err()
 	}
 	i, found, err := searchWordChunk(v, w)
 	if err != nil || !found {
@@ -304,7 +319,7 @@ func (x wordIndex) Scan(from string, fn func(word []byte, id uint32) bool) error
 			}
 		}
 	}
-	return nil
+	return c.Err()
 }
 
 // wordChunker cuts entries given in sorted order into the chunks of a words

@@ -14,8 +14,15 @@ import (
 
 // TestWordIndex runs random puts and removes against the chunked words
 // index and a map, with chunks small enough to split and re-key often, and
-// checks gets, ordered scans and the chunk invariants after each batch.
+// checks gets, ordered scans and the chunk invariants after each batch,
+// with values sealed (format 2) and not (format 1).
 func TestWordIndex(t *testing.T) {
+	for _, sums := range []bool{false, true} {
+		t.Run(fmt.Sprintf("sums=%v", sums), func(t *testing.T) { testWordIndex(t, sums) })
+	}
+}
+
+func testWordIndex(t *testing.T, sums bool) {
 	bdb, err := bolt.Open(filepath.Join(t.TempDir(), "w.db"), 0o644, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -36,7 +43,7 @@ func TestWordIndex(t *testing.T) {
 					return err
 				}
 			}
-			x := wordIndex{keyspace{b, KsWords}}
+			x := wordIndex{keyspace{&Table{b: b, sums: sums}, KsWords}}
 			for i := 0; i < 400; i++ {
 				w := word()
 				if _, ok := model[w]; ok && rng.IntN(2) == 0 {
@@ -58,7 +65,7 @@ func TestWordIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		bdb.View(func(tx *bolt.Tx) error {
-			x := wordIndex{keyspace{tx.Bucket([]byte("words")), KsWords}}
+			x := wordIndex{keyspace{&Table{b: tx.Bucket([]byte("words")), sums: sums}, KsWords}}
 			for i := 0; i < 200; i++ {
 				w := word()
 				id, count, ok, err := x.get(w)

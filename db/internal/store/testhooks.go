@@ -1,0 +1,39 @@
+package store
+
+import bolt "go.etcd.io/bbolt"
+
+// Hooks for the tests of package db that damage a file on purpose and
+// check, through the language, what a statement then says. They name the
+// layout's internals; nothing else uses them.
+
+// SumFormat is the first storage format whose values carry checksums.
+const SumFormat = sumFormat
+
+// SumLen is the length of a value's checksum trailer.
+const SumLen = sumLen
+
+// U32Key encodes v as a big-endian key.
+func U32Key(v uint32) []byte { return u32key(v) }
+
+// FileFormat returns the storage format of the file tx reads.
+func FileFormat(tx *bolt.Tx) uint32 { return fileFormat(tx) }
+
+// BlobBucket returns the bucket of the blob of table id that has role, or
+// nil.
+func BlobBucket(tx *bolt.Tx, id uint64, role string) (*bolt.Bucket, error) {
+	t, err := openTableID(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return t.b.Bucket(bucketBlob).Bucket([]byte(t.meta.Blobs[role])), nil
+}
+
+// LastWordOfChunk decodes an encoded words-index chunk (without its
+// checksum) and returns its last word; ok is false if it is malformed.
+func LastWordOfChunk(b []byte) (word string, ok bool) {
+	c, ok := decodeWordChunk(b)
+	if !ok || len(c) == 0 {
+		return "", false
+	}
+	return c[len(c)-1].word, true
+}
