@@ -21,23 +21,67 @@ import (
 // table appears, or changes, only when training has finished: a failed or
 // cancelled TRAIN leaves the database as it was.
 func (e *env) train(s *query.Train) (*Rows, error) {
-	opts := trainer.DefaultOptions()
-	var update bool
-	var updateNode *query.Option
-	given := map[string]bool{}
-	optNode := map[string]*query.Option{}
-	type setting struct {
-		o *query.Option
-		v any
+	a, err := e.bindTrain(s)
+	if err != nil {
+		return nil, err
 	}
-	var settings []setting
+	base, err := e.trainBase(s, a)
+	if err != nil {
+		return nil, err
+	}
+	if base.model != nil {
+		// Continued training keeps the table's parameters (gensim reuses the
+		// model's), except those the statement gives.
+		a.opts = base.model.Options
+		for _, st := range a.given {
+			if err := a.opts.Set(st.o.Name, st.v); err != nil {
+				return nil, plan.ErrAt(st.o, err, "%s", trimPrefix(err.Error(), "trainer: "))
+			}
+		}
+	}
+	prog := newThrottle(e.ctx)
+	start := time.Now()
+	model, err := e.trainModel(s, a, base.model, prog)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.saveTrained(s, a, base.old, model); err != nil {
+		return nil, err
+	}
+	el := time.Since(start).Seconds()
+	prog.report(Progress{Op: "train", Table: s.Table.Name, Phase: "done", Done: model.Stats.RawWords * int64(model.Options.Epochs),
+		Total: model.Stats.RawWords * int64(model.Options.Epochs), Unit: "words", Rate: model.Stats.WordsPerSec}, true)
+	return newRows([]string{"table", "words", "vocabulary", "vector_size", "seconds", "words/s"}, [][]any{{
+		s.Table.Name, model.Stats.RawWords, int64(len(model.Words)), int64(model.Dim), roundTo(el, 3), roundTo(model.Stats.WordsPerSec, 0),
+	}}), nil
+}
+
+// trainArgs is a TRAIN statement bound: its files checked and its options
+// evaluated and set, before anything is read or trained.
+type trainArgs struct {
+	files      []string
+	opts       trainer.Options
+	update     bool
+	updateNode *query.Option
+	given      []trainSetting // the options as given, set again over a table's own
+	nodes      map[string]*query.Option
+}
+
+// trainSetting is one option of TRAIN as the statement gave it.
+type trainSetting struct {
+	o *query.Option
+	v any
+}
+
+// bindTrain binds TRAIN's options and files.
+func (e *env) bindTrain(s *query.Train) (*trainArgs, error) {
+	a := &trainArgs{opts: trainer.DefaultOptions(), nodes: map[string]*query.Option{}}
 	for i := range s.Options {
 		o := &s.Options[i]
-		if given[o.Name] {
+		if a.nodes[o.Name] != nil {
 			return nil, plan.ErrAt(o, nil, "option %s given twice", store.Quote(o.Name))
 		}
-		given[o.Name] = true
-		optNode[o.Name] = o
+		a.nodes[o.Name] = o
 		v, err := e.optionValue(*o)
 		if err != nil {
 			return nil, err
@@ -47,15 +91,15 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 			if err != nil {
 				return nil, plan.ErrAt(o, nil, "update must be true or false, found %s", shown(v))
 			}
-			update, updateNode = b, o
+			a.update, a.updateNode = b, o
 			continue
 		}
-		if err := opts.Set(o.Name, v); err != nil {
+		if err := a.opts.Set(o.Name, v); err != nil {
 			return nil, plan.ErrAt(o, err, "%s", trimPrefix(err.Error(), "trainer: "))
 		}
-		settings = append(settings, setting{o, v})
+		a.given = append(a.given, trainSetting{o, v})
 	}
-	files := make([]string, len(s.Files))
+	a.files = make([]string, len(s.Files))
 	for i, f := range s.Files {
 		path, err := e.stringArg(f, "a training file")
 		if err != nil {
@@ -64,70 +108,73 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		if err := checkCorpusFile(path); err != nil {
 			return nil, plan.ErrAt(f, err, "%s", err.Error())
 		}
-		files[i] = path
+		a.files[i] = path
 	}
+	return a, nil
+}
 
-	// What exists now decides between a new table and continued training.
-	var old *store.Table
-	var oldWords []string
-	var oldCounts []int64
-	var oldVecs []float32
-	var model *trainer.Model
+// trainedBase is what TRAIN starts from: nothing, or with update = true the
+// table it continues and its model restored.
+type trainedBase struct {
+	old   *store.Table
+	model *trainer.Model
+}
+
+// trainBase decides between a new table and continued training, by what
+// exists now.
+func (e *env) trainBase(s *query.Train, a *trainArgs) (trainedBase, error) {
+	var base trainedBase
+	name := s.Table.Name
 	err := e.st.View(e.ctx, func(tx *store.Tx) error {
-		t, err := store.OpenTable(tx, s.Table.Name)
+		t, err := store.OpenTable(tx, name)
 		if errors.Is(err, store.ErrNoTable) {
-			if update {
-				return plan.ErrAt(updateNode, store.ErrNoTable, "cannot update table %s: it does not exist", store.Quote(s.Table.Name))
+			if a.update {
+				return plan.ErrAt(a.updateNode, store.ErrNoTable, "cannot update table %s: it does not exist", store.Quote(name))
 			}
 			return nil
 		}
 		if err != nil {
 			return plan.At(s.Table, err)
 		}
-		if !update {
-			return plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", store.Quote(s.Table.Name))
+		if !a.update {
+			return plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", store.Quote(name))
 		}
-		old = t
+		base.old = t
 		state, ok := t.OpenBlob(store.BlobState)
 		if !ok {
-			return plan.ErrAt(updateNode, nil, "table %s cannot continue training: it was not trained by embeddb", store.Quote(s.Table.Name))
+			return plan.ErrAt(a.updateNode, nil, "table %s cannot continue training: it was not trained by embeddb", store.Quote(name))
 		}
 		if int64(t.NextID()) != t.Rows() {
-			return plan.ErrAt(updateNode, nil, "table %s cannot continue training: rows were deleted or added since it was trained", store.Quote(s.Table.Name))
+			return plan.ErrAt(a.updateNode, nil, "table %s cannot continue training: rows were deleted or added since it was trained", store.Quote(name))
 		}
-		oldWords = make([]string, 0, t.Rows())
-		oldCounts = make([]int64, 0, t.Rows())
-		oldVecs = make([]float32, 0, int(t.Rows())*t.Dim())
-		err = t.ForEachRow(0, true, func(r store.Row) error {
-			oldWords = append(oldWords, r.Word)
-			oldCounts = append(oldCounts, r.Count)
-			oldVecs = append(oldVecs, r.Vector...)
-			return nil
-		})
+		words, counts, vecs, err := trainedRows(t)
 		if err != nil {
 			return err
 		}
-		model, err = trainer.Restore(oldWords, oldCounts, oldVecs, state)
-		if err != nil {
-			return plan.At(updateNode, err)
-		}
+		base.model, err = trainer.Restore(words, counts, vecs, state)
+		return plan.At(a.updateNode, err)
+	})
+	return base, err
+}
+
+// trainedRows reads the rows of a trained table, for its model to
+// continue training.
+func trainedRows(t *store.Table) (words []string, counts []int64, vecs []float32, err error) {
+	words = make([]string, 0, t.Rows())
+	counts = make([]int64, 0, t.Rows())
+	vecs = make([]float32, 0, int(t.Rows())*t.Dim())
+	err = t.ForEachRow(0, true, func(r store.Row) error {
+		words = append(words, r.Word)
+		counts = append(counts, r.Count)
+		vecs = append(vecs, r.Vector...)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if model != nil {
-		// Continued training keeps the table's parameters (gensim reuses the
-		// model's), except those the statement gives.
-		opts = model.Options
-		for _, st := range settings {
-			if err := opts.Set(st.o.Name, st.v); err != nil {
-				return nil, plan.ErrAt(st.o, err, "%s", trimPrefix(err.Error(), "trainer: "))
-			}
-		}
-	}
+	return words, counts, vecs, err
+}
 
-	prog := newThrottle(e.ctx)
+// trainModel trains a new model on the files, or continues model.
+func (e *env) trainModel(s *query.Train, a *trainArgs, model *trainer.Model, prog *throttle) (*trainer.Model, error) {
+	opts := a.opts
 	opts.Progress = func(p trainer.Progress) {
 		pr := Progress{Op: "train", Table: s.Table.Name, Phase: p.Phase, Done: p.Words, Total: p.TotalWords,
 			Unit: "words", Rate: p.WordsPerSec, ETA: p.ETA}
@@ -137,42 +184,54 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		prog.report(pr, false)
 	}
 	opts.MemoryLimit = e.st.MemoryLimit()
-	start := time.Now()
-	corpus := trainer.Files(files...)
+	corpus := trainer.Files(a.files...)
+	var err error
 	if model == nil {
 		model, err = trainer.Train(e.ctx, corpus, opts)
 	} else {
 		err = model.Update(e.ctx, corpus, opts)
 	}
+	if err != nil {
+		return nil, trainError(s, a, opts, err)
+	}
+	if len(model.Words) == 0 {
+		return nil, plan.ErrAt(s, nil, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
+	}
+	return model, nil
+}
+
+// trainError positions an error of the trainer at the option or the
+// statement it is about.
+func trainError(s *query.Train, a *trainArgs, opts trainer.Options, err error) error {
 	if errors.Is(err, trainer.ErrEmptyVocabulary) {
-		return nil, plan.ErrAt(s, err, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
+		return plan.ErrAt(s, err, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
 	}
 	if tl := (*trainer.TooLargeError)(nil); errors.As(err, &tl) {
 		advice := "raise min_count, set max_final_vocab or lower vector_size, or raise the limit"
 		if tl.Phase == "vocabulary" {
 			advice = "set max_vocab_size (rare words are then pruned while counting, as gensim does) or raise the limit"
 		}
-		return nil, plan.At(s, store.TooLarge("TRAIN "+s.Table.Name+": "+tl.What, tl.Need, tl.Limit, advice))
+		return plan.At(s, store.TooLarge("TRAIN "+s.Table.Name+": "+tl.What, tl.Need, tl.Limit, advice))
 	}
-	if err != nil {
-		if errors.Is(err, trainer.ErrInvalidOption) {
-			var oe *trainer.OptionError
-			if errors.As(err, &oe) && optNode[oe.Param] != nil {
-				return nil, plan.ErrAt(optNode[oe.Param], err, "%s", trimPrefix(err.Error(), "trainer: "))
-			}
+	if errors.Is(err, trainer.ErrInvalidOption) {
+		var oe *trainer.OptionError
+		if errors.As(err, &oe) && a.nodes[oe.Param] != nil {
+			return plan.ErrAt(a.nodes[oe.Param], err, "%s", trimPrefix(err.Error(), "trainer: "))
 		}
-		return nil, plan.At(s, err)
 	}
-	if len(model.Words) == 0 {
-		return nil, plan.ErrAt(s, nil, "no word occurs at least min_count = %d times in the training text", opts.MinCount)
-	}
+	return plan.At(s, err)
+}
 
-	prov := map[string]any{"source": "train", "files": files}
+// trainedProvenance is what DESCRIBE shows of how a trained table was
+// made: its files (all of them, after updates), the parameters and the
+// corpus's size.
+func trainedProvenance(a *trainArgs, old *store.Table, model *trainer.Model) map[string]any {
+	prov := map[string]any{"source": "train", "files": a.files}
 	if old != nil {
 		if prev, ok := old.Provenance()["files"].([]any); ok {
-			all := make([]any, 0, len(prev)+len(files))
+			all := make([]any, 0, len(prev)+len(a.files))
 			all = append(all, prev...)
-			for _, f := range files {
+			for _, f := range a.files {
 				all = append(all, f)
 			}
 			prov["files"] = all
@@ -185,40 +244,39 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	prov["corpus_words"] = model.Stats.RawWords
 	prov["sentences"] = model.Stats.Sentences
 	prov["words_per_sec"] = int64(model.Stats.WordsPerSec)
-	spec := store.TableSpec{Dim: model.Dim, Kind: "trained", Provenance: prov}
+	return prov
+}
+
+// saveTrained writes the model as the table, replacing old if there is
+// one, with its trainer state and, if old had one, its index rebuilt.
+func (e *env) saveTrained(s *query.Train, a *trainArgs, old *store.Table, model *trainer.Model) error {
+	spec := store.TableSpec{Dim: model.Dim, Kind: "trained", Provenance: trainedProvenance(a, old, model)}
 	if old != nil {
 		spec.Metric = old.Metric()
 	}
 	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: old != nil})
 	if err != nil {
-		return nil, plan.At(s.Table, err)
+		return plan.At(s.Table, err)
 	}
 	defer w.Abort()
 	const batch = 8192
 	for i := 0; i < len(model.Words); i += batch {
 		j := min(i+batch, len(model.Words))
 		if err := w.Append(model.Words[i:j], model.Counts[i:j], model.Vectors[i*model.Dim:j*model.Dim]); err != nil {
-			return nil, plan.At(s, err)
+			return plan.At(s, err)
 		}
 	}
 	if err := w.WriteBlob(store.BlobState, model.WriteState); err != nil {
-		return nil, plan.At(s, err)
+		return plan.At(s, err)
 	}
 	if old != nil && old.Index() != nil {
 		// The vectors all moved: rebuild the index with the same parameters.
 		if err := e.rebuildIndexInto(w, s.Table.Name, old.Index(), model.Vectors); err != nil {
-			return nil, plan.At(s, err)
+			return plan.At(s, err)
 		}
 	}
-	if _, err := w.Commit(); err != nil {
-		return nil, plan.At(s, err)
-	}
-	el := time.Since(start).Seconds()
-	prog.report(Progress{Op: "train", Table: s.Table.Name, Phase: "done", Done: model.Stats.RawWords * int64(model.Options.Epochs),
-		Total: model.Stats.RawWords * int64(model.Options.Epochs), Unit: "words", Rate: model.Stats.WordsPerSec}, true)
-	return newRows([]string{"table", "words", "vocabulary", "vector_size", "seconds", "words/s"}, [][]any{{
-		s.Table.Name, model.Stats.RawWords, int64(len(model.Words)), int64(model.Dim), roundTo(el, 3), roundTo(model.Stats.WordsPerSec, 0),
-	}}), nil
+	_, err = w.Commit()
+	return plan.At(s, err)
 }
 
 func trimPrefix(s, p string) string {
