@@ -45,35 +45,12 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	defer r.Close()
 	hdr := r.Header()
 
-	var tok *store.BPETokenizer
-	var tokBytes []byte
-	if tokPath != "" {
-		tokBytes, err = osfile.ReadRegularFile(tokPath)
-		err = osfile.WithReason(err, "IMPORT reads only regular files, since a pipe with no writer would hold the statement for ever")
-		if err != nil {
-			return nil, plan.ErrAt(nodes["tokenizer"].Value, err, "cannot read tokenizer: %v", err)
-		}
-		tok, err = store.LoadTokenizer(tokBytes)
-		if err != nil {
-			return nil, plan.ErrAt(nodes["tokenizer"].Value, err, "%s: %v", tokPath, err)
-		}
+	tok, tokBytes, err := readTokenizer(tokPath, nodes)
+	if err != nil {
+		return nil, err
 	}
-
 	fileElem := fromFileDType(hdr.DType)
-	spec := store.TableSpec{Dim: hdr.Dim, Elem: fileElem, Metric: metric, Kind: "imported",
-		Provenance: map[string]any{"source": "import", "file": path, "format": hdr.Format.String()}}
-	if elem != nil {
-		spec.Elem = *elem
-	}
-	if ropts.Tensor != "" {
-		spec.Provenance["tensor"] = ropts.Tensor
-	}
-	if tokPath != "" {
-		spec.Provenance["tokenizer"] = tokPath
-	}
-	if ropts.Limit > 0 {
-		spec.Provenance["limit"] = int64(ropts.Limit)
-	}
+	spec := importSpec(path, hdr, ropts, tokPath, metric, elem)
 	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: replace})
 	if errors.Is(err, store.ErrTableExists) {
 		return nil, plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
@@ -86,46 +63,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	store.SetFiniteChecked(w, spec.Elem == fileElem)
 
 	prog := newThrottle(e.ctx)
-	var vecs []float32
-	var words []string
-	err = r.Read(e.ctx, func(b *vecfile.Batch) error {
-		n := len(b.Data) / (hdr.Dim * hdr.DType.Size())
-		words = b.Words
-		if words == nil {
-			words = make([]string, n)
-			if tok != nil {
-				for i := range words {
-					words[i] = tok.TokenText(b.Start + i)
-				}
-			}
-		}
-		if spec.Elem == fileElem {
-			if err := w.AppendRaw(words, nil, b.Data); err != nil {
-				return err
-			}
-		} else {
-			if cap(vecs) < n*hdr.Dim {
-				vecs = make([]float32, n*hdr.Dim)
-			}
-			vecs = vecs[:n*hdr.Dim]
-			store.DecodeVector(vecs, b.Data, fileElem)
-			if err := w.Append(words, nil, vecs); err != nil {
-				return err
-			}
-		}
-		p := Progress{Op: "import", Table: s.Table.Name, Phase: "reading", Done: w.Rows(), Unit: "rows"}
-		if hdr.Rows > 0 {
-			p.Total = int64(hdr.Rows)
-		}
-		if el := time.Since(start).Seconds(); el > 0 {
-			p.Rate = float64(p.Done) / el
-			if p.Total > 0 && p.Rate > 0 {
-				p.ETA = time.Duration(float64(p.Total-p.Done) / p.Rate * float64(time.Second))
-			}
-		}
-		prog.report(p, false)
-		return nil
-	})
+	err = e.importRows(r, w, tok, spec.Elem, s.Table.Name, prog, start)
 	if err != nil {
 		return nil, fileError(s.File, path, err)
 	}
@@ -150,6 +88,90 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	return newRows([]string{"table", "rows", "dim", "type", "format", "skipped", "seconds"}, [][]any{{
 		s.Table.Name, info.Rows, int64(info.Dim), info.Elem.String(), hdr.Format.String(), rst.Duplicates,
 		roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// readTokenizer reads and parses IMPORT's tokenizer file, if one is given.
+func readTokenizer(tokPath string, nodes map[string]query.Option) (*store.BPETokenizer, []byte, error) {
+	if tokPath == "" {
+		return nil, nil, nil
+	}
+	tokBytes, err := osfile.ReadRegularFile(tokPath)
+	err = osfile.WithReason(err, "IMPORT reads only regular files, since a pipe with no writer would hold the statement for ever")
+	if err != nil {
+		return nil, nil, plan.ErrAt(nodes["tokenizer"].Value, err, "cannot read tokenizer: %v", err)
+	}
+	tok, err := store.LoadTokenizer(tokBytes)
+	if err != nil {
+		return nil, nil, plan.ErrAt(nodes["tokenizer"].Value, err, "%s: %v", tokPath, err)
+	}
+	return tok, tokBytes, nil
+}
+
+// importSpec is the table IMPORT makes of the file that hdr describes.
+func importSpec(path string, hdr vecfile.Header, ropts vecfile.ReadOptions, tokPath, metric string, elem *store.ElemType) store.TableSpec {
+	spec := store.TableSpec{Dim: hdr.Dim, Elem: fromFileDType(hdr.DType), Metric: metric, Kind: "imported",
+		Provenance: map[string]any{"source": "import", "file": path, "format": hdr.Format.String()}}
+	if elem != nil {
+		spec.Elem = *elem
+	}
+	if ropts.Tensor != "" {
+		spec.Provenance["tensor"] = ropts.Tensor
+	}
+	if tokPath != "" {
+		spec.Provenance["tokenizer"] = tokPath
+	}
+	if ropts.Limit > 0 {
+		spec.Provenance["limit"] = int64(ropts.Limit)
+	}
+	return spec
+}
+
+// importRows reads the rows of r into w, as the table stores elem, and
+// reports progress.
+func (e *env) importRows(r *vecfile.Reader, w *store.BulkWriter, tok *store.BPETokenizer, elem store.ElemType,
+	table string, prog *throttle, start time.Time) error {
+	hdr := r.Header()
+	fileElem := fromFileDType(hdr.DType)
+	var vecs []float32
+	var words []string
+	return r.Read(e.ctx, func(b *vecfile.Batch) error {
+		n := len(b.Data) / (hdr.Dim * hdr.DType.Size())
+		words = b.Words
+		if words == nil {
+			words = make([]string, n)
+			if tok != nil {
+				for i := range words {
+					words[i] = tok.TokenText(b.Start + i)
+				}
+			}
+		}
+		if elem == fileElem {
+			if err := w.AppendRaw(words, nil, b.Data); err != nil {
+				return err
+			}
+		} else {
+			if cap(vecs) < n*hdr.Dim {
+				vecs = make([]float32, n*hdr.Dim)
+			}
+			vecs = vecs[:n*hdr.Dim]
+			store.DecodeVector(vecs, b.Data, fileElem)
+			if err := w.Append(words, nil, vecs); err != nil {
+				return err
+			}
+		}
+		p := Progress{Op: "import", Table: table, Phase: "reading", Done: w.Rows(), Unit: "rows"}
+		if hdr.Rows > 0 {
+			p.Total = int64(hdr.Rows)
+		}
+		if el := time.Since(start).Seconds(); el > 0 {
+			p.Rate = float64(p.Done) / el
+			if p.Total > 0 && p.Rate > 0 {
+				p.ETA = time.Duration(float64(p.Total-p.Done) / p.Rate * float64(time.Second))
+			}
+		}
+		prog.report(p, false)
+		return nil
+	})
 }
 
 // findDuplicate reads the file at path again, looking for repeated words,
@@ -232,16 +254,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 		if err != nil {
 			return err
 		}
-		wopts.DType = vecfile.Float32
-		if dtype != nil {
-			wopts.DType = *dtype
-		} else if wopts.Format == vecfile.NPY || wopts.Format == vecfile.Safetensors ||
-			strings.HasSuffix(path, ".npy") || strings.HasSuffix(path, ".safetensors") {
-			wopts.DType = toFileDType(t.Elem())
-			if wopts.DType == vecfile.BFloat16 && (wopts.Format == vecfile.NPY || strings.HasSuffix(path, ".npy")) {
-				wopts.DType = vecfile.Float32 // NumPy has no bfloat16
-			}
-		}
+		wopts.DType = exportDType(path, wopts.Format, dtype, t.Elem())
 		for _, p := range []string{path, wopts.WordsPath} {
 			if err := e.st.CheckNotOpenDB(p); p != "" && err != nil {
 				return plan.ErrAt(s.File, err, "cannot export to %s: it is the open database file", p)
@@ -262,33 +275,7 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 			}
 		}
 		format = fw.Format()
-		prog := newThrottle(e.ctx)
-		const batch = 4096
-		words := make([]string, 0, batch)
-		vecs := make([]float32, 0, batch*t.Dim())
-		flush := func() error {
-			if len(words) == 0 {
-				return nil
-			}
-			if err := fw.Write(words, vecs); err != nil {
-				return err
-			}
-			rows += int64(len(words))
-			words, vecs = words[:0], vecs[:0]
-			prog.report(Progress{Op: "export", Table: t.Name(), Phase: "writing", Done: rows, Total: t.Rows(), Unit: "rows"}, false)
-			return nil
-		}
-		err = t.ForEachRow(0, true, func(r store.Row) error {
-			words = append(words, r.Word)
-			vecs = append(vecs, r.Vector...)
-			if len(words) == batch {
-				return flush()
-			}
-			return nil
-		})
-		if err == nil {
-			err = flush()
-		}
+		rows, err = e.exportRows(t, fw)
 		if err == nil {
 			err = fw.Close()
 		}
@@ -302,6 +289,58 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 	}
 	return newRows([]string{"table", "file", "rows", "format", "seconds"}, [][]any{{
 		s.Table.Name, path, rows, format.String(), roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// exportDType is the element type EXPORT writes: the one asked for, or the
+// table's own into a format that keeps it (NumPy has no bfloat16), or
+// float32.
+func exportDType(path string, format vecfile.Format, asked *vecfile.DType, elem store.ElemType) vecfile.DType {
+	if asked != nil {
+		return *asked
+	}
+	if format == vecfile.NPY || format == vecfile.Safetensors ||
+		strings.HasSuffix(path, ".npy") || strings.HasSuffix(path, ".safetensors") {
+		dt := toFileDType(elem)
+		if dt == vecfile.BFloat16 && (format == vecfile.NPY || strings.HasSuffix(path, ".npy")) {
+			return vecfile.Float32 // NumPy has no bfloat16
+		}
+		return dt
+	}
+	return vecfile.Float32
+}
+
+// exportRows writes every row of t to fw, in batches, reporting progress;
+// it returns how many it wrote.
+func (e *env) exportRows(t *store.Table, fw *vecfile.Writer) (int64, error) {
+	var rows int64
+	prog := newThrottle(e.ctx)
+	const batch = 4096
+	words := make([]string, 0, batch)
+	vecs := make([]float32, 0, batch*t.Dim())
+	flush := func() error {
+		if len(words) == 0 {
+			return nil
+		}
+		if err := fw.Write(words, vecs); err != nil {
+			return err
+		}
+		rows += int64(len(words))
+		words, vecs = words[:0], vecs[:0]
+		prog.report(Progress{Op: "export", Table: t.Name(), Phase: "writing", Done: rows, Total: t.Rows(), Unit: "rows"}, false)
+		return nil
+	}
+	err := t.ForEachRow(0, true, func(r store.Row) error {
+		words = append(words, r.Word)
+		vecs = append(vecs, r.Vector...)
+		if len(words) == batch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return rows, err
 }
 
 // fileOpts are the WITH options of IMPORT and EXPORT.
