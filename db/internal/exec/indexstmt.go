@@ -45,6 +45,48 @@ func indexOptionsFrom(metric string, params map[string]any) (index.Options, erro
 // next build. It is saved with the table, so opening the database never
 // rebuilds it.
 func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
+	vals, err := e.bindIndex(s)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := e.indexSnapshot(s)
+	if err != nil {
+		return nil, err
+	}
+	if snap == nil {
+		return message("index", "exists"), nil
+	}
+	opts, err := indexOptionsFrom(snap.metric, vals)
+	if err != nil {
+		return nil, plan.ErrAt(s, err, "%s", trimPrefix(err.Error(), "index: "))
+	}
+	start := time.Now()
+	h, err := e.buildIndex(s.Table.Name, snap.dim, snap.ids, snap.vecs, opts)
+	if err != nil {
+		return nil, plan.At(s, err)
+	}
+	rows := int64(len(snap.ids))
+	snap.ids, snap.vecs = nil, nil
+	blob := store.NewBlobName(store.BlobIndex)
+	bw := store.NewBlobWriter(e.ctx, e.st, snap.id, blob)
+	if _, err := h.WriteTo(bw); err != nil {
+		return nil, plan.At(s, err)
+	}
+	if err := bw.Close(); err != nil {
+		return nil, plan.At(s, err)
+	}
+	info := &store.IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: snap.upto, Built: store.Now().UTC(), Bytes: bw.Size}
+	if err := e.attachIndex(s, snap, blob, info); err != nil {
+		return nil, err
+	}
+	e.st.RememberGraph(snap.id, blob, h)
+	return newRows([]string{"table", "method", "rows", "bytes", "seconds"}, [][]any{{
+		s.Table.Name, "hnsw", rows, bw.Size, roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// bindIndex checks CREATE INDEX's method and evaluates and checks its
+// options: the index parameters it gives.
+func (e *env) bindIndex(s *query.CreateIndex) (map[string]any, error) {
 	if s.Method != "" && s.Method != "hnsw" {
 		return nil, plan.ErrAt(&query.Ident{Pos: s.MethodPos, Name: s.Method}, nil, "unknown index method %s (embeddb has hnsw)", store.Quote(s.Method))
 	}
@@ -75,21 +117,31 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 			return nil, plan.ErrAt(&o, nil, "ef_construction must be at least 2 × m = %d, found %s", 2*toInt64(m), shown(ef))
 		}
 	}
-	// Snapshot the rows.
-	var id, ver uint64
-	var upto uint32
-	var metric string
-	var ids []uint32
-	var vecs []float32
-	var dim int
-	exists := false
-	err = e.st.View(e.ctx, func(tx *store.Tx) error {
+	return vals, nil
+}
+
+// indexSnap is the table as CREATE INDEX found it: the rows to index and
+// what tells, when the graph is saved, whether the table changed.
+type indexSnap struct {
+	id, ver uint64
+	upto    uint32
+	metric  string
+	dim     int
+	ids     []uint32
+	vecs    []float32
+}
+
+// indexSnapshot reads the live rows of the table to index. It returns nil
+// when the table has an index already and the statement says IF NOT
+// EXISTS.
+func (e *env) indexSnapshot(s *query.CreateIndex) (*indexSnap, error) {
+	var snap *indexSnap
+	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
 		}
 		if t.Index() != nil {
-			exists = true
 			if s.IfNotExists {
 				return nil
 			}
@@ -98,53 +150,33 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 		if need := int64(t.Rows()) * int64(t.Dim()*4*2+64); e.st.MemoryLimit() > 0 && need > e.st.MemoryLimit() {
 			return plan.At(s, store.TooLarge("building an index of "+t.Name(), need, e.st.MemoryLimit(), "raise the limit"))
 		}
-		id, ver, upto, metric, dim = t.ID(), t.Ver(), t.NextID(), t.Metric(), t.Dim()
-		ids = make([]uint32, 0, t.Rows())
-		vecs = make([]float32, 0, int(t.Rows())*t.Dim())
+		snap = &indexSnap{id: t.ID(), ver: t.Ver(), upto: t.NextID(), metric: t.Metric(), dim: t.Dim(),
+			ids: make([]uint32, 0, t.Rows()), vecs: make([]float32, 0, int(t.Rows())*t.Dim())}
 		return t.ForEachLiveChunk(func(i []uint32, v []float32) error {
-			ids = append(ids, i...)
-			vecs = append(vecs, v...)
+			snap.ids = append(snap.ids, i...)
+			snap.vecs = append(snap.vecs, v...)
 			return e.ctx.Err()
 		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	if exists {
-		return message("index", "exists"), nil
-	}
-	opts, err := indexOptionsFrom(metric, vals)
-	if err != nil {
-		return nil, plan.ErrAt(s, err, "%s", trimPrefix(err.Error(), "index: "))
-	}
-	start := time.Now()
-	h, err := e.buildIndex(s.Table.Name, dim, ids, vecs, opts)
-	if err != nil {
-		return nil, plan.At(s, err)
-	}
-	vecs = nil
-	blob := store.NewBlobName(store.BlobIndex)
-	bw := store.NewBlobWriter(e.ctx, e.st, id, blob)
-	if _, err := h.WriteTo(bw); err != nil {
-		return nil, plan.At(s, err)
-	}
-	if err := bw.Close(); err != nil {
-		return nil, plan.At(s, err)
-	}
-	info := &store.IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: upto, Built: store.Now().UTC(), Bytes: bw.Size}
-	err = e.st.Update(e.ctx, func(tx *store.Tx) error {
+	return snap, err
+}
+
+// attachIndex records the saved graph blob as the table's index, unless
+// the table was replaced or indexed meanwhile (then the blob is dropped).
+func (e *env) attachIndex(s *query.CreateIndex, snap *indexSnap, blob string, info *store.IndexInfo) error {
+	return e.st.Update(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
-		if err == nil && t.ID() != id {
+		if err == nil && t.ID() != snap.id {
 			err = plan.ErrAt(s.Table, nil, "table %s was replaced while its index was built; nothing saved", t.Name())
 		}
 		if err == nil && t.Index() != nil {
 			err = plan.ErrAt(s.Table, nil, "table %s got an index from another statement meanwhile", t.Name())
 		}
 		if err != nil {
-			store.DropBlobOf(tx, id, blob)
+			store.DropBlobOf(tx, snap.id, blob)
 			return err
 		}
-		if t.Ver() != ver {
+		if t.Ver() != snap.ver {
 			// Rows may have been deleted since the snapshot: have searches
 			// check that the rows they find are still there.
 			info.Deleted = 1
@@ -152,12 +184,6 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 		t.SetIndex(blob, info)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	e.st.RememberGraph(id, blob, h)
-	return newRows([]string{"table", "method", "rows", "bytes", "seconds"}, [][]any{{
-		s.Table.Name, "hnsw", int64(len(ids)), bw.Size, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
 // buildIndex builds an HNSW graph, reporting progress.
