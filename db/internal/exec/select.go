@@ -167,14 +167,3 @@ func cmpOrder(a, b any) int {
 	return c
 }
 
-// window applies OFFSET and LIMIT (limit < 0: none).
-func window(rows [][]any, offset, limit int64) [][]any {
-	if offset >= int64(len(rows)) {
-		return nil
-	}
-	rows = rows[offset:]
-	if limit >= 0 && limit < int64(len(rows)) {
-		rows = rows[:limit]
-	}
-	return rows
-}
