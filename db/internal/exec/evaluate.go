@@ -15,48 +15,88 @@ var evaluateOptions = []string{"analogies", "pairs", "restrict_vocab"}
 // evaluate_word_pairs compute them, over the table's rows in id order (for a
 // trained table: most frequent first).
 func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
+	a, err := e.bindEvaluate(s)
+	if err != nil {
+		return nil, err
+	}
+	// Not os.Open: it blocks for ever on a FIFO with no writer, before any
+	// check could refuse it, and no Ctrl-C reaches a goroutine stuck there.
+	f, err := osfile.OpenRegular(a.path)
+	if err != nil {
+		err = osfile.WithReason(err, "EVALUATE reads only regular files, since a pipe with no writer would hold the statement for ever")
+		return nil, plan.ErrAt(a.fileNode, err, "cannot read %s file: %v", a.kind, err)
+	}
+	defer f.Close()
+	kv, err := e.evaluatedVectors(s, a.restrict)
+	if err != nil {
+		return nil, err
+	}
+	if a.kind == "analogies" {
+		res, err := kv.EvaluateWordAnalogies(e.ctx, f, a.restrict)
+		if err != nil {
+			return nil, plan.ErrAt(a.fileNode, err, "%s: %v", a.path, err)
+		}
+		rows := make([][]any, 0, len(res.Sections)+1)
+		for _, sec := range append(res.Sections, res.Total) {
+			rows = append(rows, []any{sec.Name, int64(sec.Correct), int64(sec.Correct + sec.Incorrect), sec.Accuracy()})
+		}
+		return newRows([]string{"section", "correct", "attempted", "accuracy"}, rows), nil
+	}
+	res, err := kv.EvaluateWordPairs(e.ctx, f, a.restrict)
+	if err != nil {
+		return nil, plan.ErrAt(a.fileNode, err, "%s: %v", a.path, err)
+	}
+	return newRows([]string{"pearson", "spearman", "oov_ratio", "pairs", "oov"}, [][]any{{
+		res.Pearson, res.Spearman, res.OOVRatio, int64(res.Pairs), int64(res.OOV)}}), nil
+}
+
+// evaluateArgs is an EVALUATE statement bound: which test, from which
+// file, over how many of the table's words.
+type evaluateArgs struct {
+	kind, path string // kind is "analogies" or "pairs"
+	fileNode   query.Expr
+	restrict   int
+}
+
+// bindEvaluate binds EVALUATE's options.
+func (e *env) bindEvaluate(s *query.Evaluate) (*evaluateArgs, error) {
 	vals, nodes, err := e.options(s.Options)
 	if err != nil {
 		return nil, err
 	}
-	restrict := trainer.DefaultRestrictVocab
-	var kind, path string
-	var fileNode query.Expr
+	a := &evaluateArgs{restrict: trainer.DefaultRestrictVocab}
 	for name, v := range vals {
 		o := nodes[name]
 		switch name {
 		case "analogies", "pairs":
-			if kind != "" {
+			if a.kind != "" {
 				return nil, plan.ErrAt(&o, nil, "EVALUATE takes analogies or pairs, not both")
 			}
 			str, ok := v.(string)
 			if !ok {
 				return nil, plan.ErrAt(&o, nil, "%s must be the path of a file, found %s", name, describeValue(v))
 			}
-			kind, path, fileNode = name, str, o.Value
+			a.kind, a.path, a.fileNode = name, str, o.Value
 		case "restrict_vocab":
 			n, ok := toInt(v)
 			if !ok || n < 1 {
 				return nil, plan.ErrAt(&o, nil, "restrict_vocab must be a positive integer, found %s", shown(v))
 			}
-			restrict = int(n)
+			a.restrict = int(n)
 		default:
 			return nil, unknownOption(o, "EVALUATE", evaluateOptions)
 		}
 	}
-	if kind == "" {
+	if a.kind == "" {
 		return nil, plan.ErrAt(s, nil, "EVALUATE needs WITH (analogies = 'file') or WITH (pairs = 'file')")
 	}
-	// Not os.Open: it blocks for ever on a FIFO with no writer, before any
-	// check could refuse it, and no Ctrl-C reaches a goroutine stuck there.
-	f, err := osfile.OpenRegular(path)
-	if err != nil {
-		err = osfile.WithReason(err, "EVALUATE reads only regular files, since a pipe with no writer would hold the statement for ever")
-		return nil, plan.ErrAt(fileNode, err, "cannot read %s file: %v", kind, err)
-	}
-	defer f.Close()
+	return a, nil
+}
+
+// evaluatedVectors reads the first restrict named rows of the table.
+func (e *env) evaluatedVectors(s *query.Evaluate, restrict int) (*trainer.KeyedVectors, error) {
 	kv := &trainer.KeyedVectors{}
-	err = e.st.View(e.ctx, func(tx *store.Tx) error {
+	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {
 			return err
@@ -80,21 +120,5 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 	if err != nil && err != errStop {
 		return nil, err
 	}
-	if kind == "analogies" {
-		res, err := kv.EvaluateWordAnalogies(e.ctx, f, restrict)
-		if err != nil {
-			return nil, plan.ErrAt(fileNode, err, "%s: %v", path, err)
-		}
-		rows := make([][]any, 0, len(res.Sections)+1)
-		for _, sec := range append(res.Sections, res.Total) {
-			rows = append(rows, []any{sec.Name, int64(sec.Correct), int64(sec.Correct + sec.Incorrect), sec.Accuracy()})
-		}
-		return newRows([]string{"section", "correct", "attempted", "accuracy"}, rows), nil
-	}
-	res, err := kv.EvaluateWordPairs(e.ctx, f, restrict)
-	if err != nil {
-		return nil, plan.ErrAt(fileNode, err, "%s: %v", path, err)
-	}
-	return newRows([]string{"pearson", "spearman", "oov_ratio", "pairs", "oov"}, [][]any{{
-		res.Pearson, res.Spearman, res.OOVRatio, int64(res.Pairs), int64(res.OOV)}}), nil
+	return kv, nil
 }

@@ -238,71 +238,17 @@ func arith(x *query.Binary, l, r any) (any, error) {
 	rv, rvec := r.([]float32)
 	switch {
 	case lvec && rvec:
-		if x.Op != query.OpAdd && x.Op != query.OpSub {
-			return nil, plan.ErrAt(x, nil, "vectors can be added and subtracted, not combined with %s (use DOT for a dot product)", x.Op)
-		}
-		if len(lv) != len(rv) {
-			return nil, plan.ErrAt(x, &store.DimensionError{Want: len(lv), Got: len(rv)}, "cannot %s vectors of lengths %d and %d", opVerb(x.Op), len(lv), len(rv))
-		}
-		out := make([]float32, len(lv))
-		for i := range out {
-			if x.Op == query.OpAdd {
-				out[i] = lv[i] + rv[i]
-			} else {
-				out[i] = lv[i] - rv[i]
-			}
-		}
-		return out, nil
-	case lvec || rvec:
-		vec, num, numOnLeft := lv, r, false
-		if rvec {
-			vec, num, numOnLeft = rv, l, true
-		}
-		f, ok := toFloat(num)
-		if !ok {
-			return nil, plan.ErrAt(x, nil, "cannot %s a vector and %s", opVerb(x.Op), describeValue(num))
-		}
-		if x.Op != query.OpMul && !(x.Op == query.OpDiv && !numOnLeft) {
-			return nil, plan.ErrAt(x, nil, "a vector can be multiplied or divided by a number, not combined with %s", x.Op)
-		}
-		if x.Op == query.OpDiv {
-			if f == 0 {
-				return nil, plan.ErrAt(x, nil, "division by zero")
-			}
-			f = 1 / f
-		}
-		out := make([]float32, len(vec))
-		for i, e := range vec {
-			out[i] = float32(float64(e) * f)
-		}
-		return out, nil
+		return vectorArith(x, lv, rv)
+	case lvec:
+		return scaleVector(x, lv, r, false)
+	case rvec:
+		return scaleVector(x, rv, l, true)
 	}
 	li, lint := l.(int64)
 	ri, rint := r.(int64)
 	if lint && rint {
-		switch x.Op {
-		case query.OpAdd:
-			if s := li + ri; (s > li) == (ri > 0) {
-				return s, nil
-			}
-		case query.OpSub:
-			if d := li - ri; (d < li) == (ri > 0) {
-				return d, nil
-			}
-		case query.OpMul:
-			if li == 0 || ri == 0 {
-				return int64(0), nil
-			}
-			if p := li * ri; p/ri == li && !(li == -1 && ri == math.MinInt64) && !(ri == -1 && li == math.MinInt64) {
-				return p, nil
-			}
-		case query.OpDiv:
-			if ri == 0 {
-				return nil, plan.ErrAt(x, nil, "division by zero")
-			}
-			if li%ri == 0 && !(li == math.MinInt64 && ri == -1) {
-				return li / ri, nil
-			}
+		if v, ok, err := intArith(x, li, ri); ok || err != nil {
+			return v, err
 		}
 		// Overflow, or an inexact division: fall through to floats.
 	}
@@ -323,6 +269,78 @@ func arith(x *query.Binary, l, r any) (any, error) {
 		return nil, plan.ErrAt(x, nil, "division by zero")
 	}
 	return lf / rf, nil
+}
+
+// vectorArith adds or subtracts two vectors.
+func vectorArith(x *query.Binary, lv, rv []float32) (any, error) {
+	if x.Op != query.OpAdd && x.Op != query.OpSub {
+		return nil, plan.ErrAt(x, nil, "vectors can be added and subtracted, not combined with %s (use DOT for a dot product)", x.Op)
+	}
+	if len(lv) != len(rv) {
+		return nil, plan.ErrAt(x, &store.DimensionError{Want: len(lv), Got: len(rv)}, "cannot %s vectors of lengths %d and %d", opVerb(x.Op), len(lv), len(rv))
+	}
+	out := make([]float32, len(lv))
+	for i := range out {
+		if x.Op == query.OpAdd {
+			out[i] = lv[i] + rv[i]
+		} else {
+			out[i] = lv[i] - rv[i]
+		}
+	}
+	return out, nil
+}
+
+// scaleVector multiplies vec by the number num, or divides it by num;
+// numOnLeft says num is the left operand (num / vec is refused).
+func scaleVector(x *query.Binary, vec []float32, num any, numOnLeft bool) (any, error) {
+	f, ok := toFloat(num)
+	if !ok {
+		return nil, plan.ErrAt(x, nil, "cannot %s a vector and %s", opVerb(x.Op), describeValue(num))
+	}
+	if x.Op != query.OpMul && !(x.Op == query.OpDiv && !numOnLeft) {
+		return nil, plan.ErrAt(x, nil, "a vector can be multiplied or divided by a number, not combined with %s", x.Op)
+	}
+	if x.Op == query.OpDiv {
+		if f == 0 {
+			return nil, plan.ErrAt(x, nil, "division by zero")
+		}
+		f = 1 / f
+	}
+	out := make([]float32, len(vec))
+	for i, e := range vec {
+		out[i] = float32(float64(e) * f)
+	}
+	return out, nil
+}
+
+// intArith computes an integer result; ok is false on overflow or an
+// inexact division, which the caller computes in floats.
+func intArith(x *query.Binary, li, ri int64) (v any, ok bool, err error) {
+	switch x.Op {
+	case query.OpAdd:
+		if s := li + ri; (s > li) == (ri > 0) {
+			return s, true, nil
+		}
+	case query.OpSub:
+		if d := li - ri; (d < li) == (ri > 0) {
+			return d, true, nil
+		}
+	case query.OpMul:
+		if li == 0 || ri == 0 {
+			return int64(0), true, nil
+		}
+		if p := li * ri; p/ri == li && !(li == -1 && ri == math.MinInt64) && !(ri == -1 && li == math.MinInt64) {
+			return p, true, nil
+		}
+	case query.OpDiv:
+		if ri == 0 {
+			return nil, false, plan.ErrAt(x, nil, "division by zero")
+		}
+		if li%ri == 0 && !(li == math.MinInt64 && ri == -1) {
+			return li / ri, true, nil
+		}
+	}
+	return nil, false, nil
 }
 
 func opVerb(op query.Op) string {

@@ -166,4 +166,3 @@ func cmpOrder(a, b any) int {
 	c, _, _ := cmpValues(a, b)
 	return c
 }
-
