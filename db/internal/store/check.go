@@ -100,9 +100,25 @@ func checkTable(t *Table) (problems []string) {
 		report("chunk of %d rows", t.meta.ChunkRows)
 	}
 	checkSums(t, report)
+	named, counts := checkRows(t, report)
+	checkWords(t, named, counts, report)
+	for role, name := range t.meta.Blobs {
+		if t.b.Bucket(bucketBlob).Bucket([]byte(name)) == nil {
+			report("its %s (%s) is missing", role, name)
+		}
+	}
+	checkIndex(t, report)
+	checkTokenizer(t, report)
+	return problems
+}
+
+// checkRows checks the row chunks: ids below the next id, a vector for
+// every row, no word twice, every word indexed to its row, and the row
+// count. It returns the rows' words with their ids and counts.
+func checkRows(t *Table, report func(string, ...any)) (named map[string]uint32, counts map[string]int64) {
 	var live int64
-	named := map[string]uint32{}
-	counts := map[string]int64{}
+	named = map[string]uint32{}
+	counts = map[string]int64{}
 	rb := t.meta.rowBytes()
 	vec := t.ks(KsVec)
 	c := t.ks(KsRows).Cursor()
@@ -137,22 +153,34 @@ func checkTable(t *Table) (problems []string) {
 				report("row %d has no vector", id)
 			}
 			if e.word != "" {
-				if prev, dup := named[e.word]; dup {
-					report("word %s is in rows %d and %d", Quote(e.word), prev, id)
-				}
+				checkRowWord(t, e, id, named, report)
 				named[e.word] = id
 				counts[e.word] = e.count
-				if got, ok, err := t.WordID(e.word); err != nil {
-					report("word %s of row %d: %v", Quote(e.word), id, err)
-				} else if !ok || got != id {
-					report("word %s of row %d is not indexed to it", Quote(e.word), id)
-				}
 			}
 		}
 	}
 	if live != t.meta.Rows {
 		report("holds %d rows, its info says %d", live, t.meta.Rows)
 	}
+	return named, counts
+}
+
+// checkRowWord checks that the word of row id is in no earlier row and is
+// indexed to id.
+func checkRowWord(t *Table, e rowEntry, id uint32, named map[string]uint32, report func(string, ...any)) {
+	if prev, dup := named[e.word]; dup {
+		report("word %s is in rows %d and %d", Quote(e.word), prev, id)
+	}
+	if got, ok, err := t.WordID(e.word); err != nil {
+		report("word %s of row %d: %v", Quote(e.word), id, err)
+	} else if !ok || got != id {
+		report("word %s of row %d is not indexed to it", Quote(e.word), id)
+	}
+}
+
+// checkWords checks the words index against the rows: in order, each
+// word pointing at the row that holds it, with its count.
+func checkWords(t *Table, named map[string]uint32, counts map[string]int64, report func(string, ...any)) {
 	var words int
 	var prev []byte
 	wc := t.ks(KsWords).Cursor()
@@ -178,48 +206,59 @@ func checkTable(t *Table) (problems []string) {
 	if words != len(named) {
 		report("%d words indexed, %d named rows", words, len(named))
 	}
-	for role, name := range t.meta.Blobs {
-		if t.b.Bucket(bucketBlob).Bucket([]byte(name)) == nil {
-			report("its %s (%s) is missing", role, name)
+}
+
+// checkIndex checks that a saved index graph reads, has the table's
+// dimension and holds every row it should.
+func checkIndex(t *Table, report func(string, ...any)) {
+	ix := t.meta.Index
+	if ix == nil {
+		return
+	}
+	r, ok := t.OpenBlob(BlobIndex)
+	if !ok {
+		report("has an index but no saved graph")
+		return
+	}
+	h, err := index.ReadHNSW(r)
+	if err != nil {
+		report("saved index: %v", err)
+		return
+	}
+	if h.Dim() != t.meta.Dim {
+		report("index has dimension %d, the table %d", h.Dim(), t.meta.Dim)
+	}
+	missing := 0
+	t.ForEachRow(0, false, func(row Row) error {
+		if row.ID < ix.Upto && !h.Contains(row.ID) {
+			missing++
+		}
+		return nil
+	})
+	if missing > 0 {
+		report("%d indexed rows are missing from the index", missing)
+	}
+}
+
+// checkTokenizer checks that a saved tokenizer parses.
+func checkTokenizer(t *Table, report func(string, ...any)) {
+	if t.meta.Blobs[BlobTokenizer] == "" {
+		return
+	}
+	r, ok := t.OpenBlob(BlobTokenizer)
+	if !ok {
+		return
+	}
+	b := make([]byte, 0, t.blobSize(BlobTokenizer))
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := r.Read(buf)
+		b = append(b, buf[:n]...)
+		if err != nil {
+			break
 		}
 	}
-	if ix := t.meta.Index; ix != nil {
-		r, ok := t.OpenBlob(BlobIndex)
-		if !ok {
-			report("has an index but no saved graph")
-		} else if h, err := index.ReadHNSW(r); err != nil {
-			report("saved index: %v", err)
-		} else {
-			if h.Dim() != t.meta.Dim {
-				report("index has dimension %d, the table %d", h.Dim(), t.meta.Dim)
-			}
-			missing := 0
-			t.ForEachRow(0, false, func(row Row) error {
-				if row.ID < ix.Upto && !h.Contains(row.ID) {
-					missing++
-				}
-				return nil
-			})
-			if missing > 0 {
-				report("%d indexed rows are missing from the index", missing)
-			}
-		}
+	if _, err := LoadTokenizer(b); err != nil {
+		report("tokenizer: %v", err)
 	}
-	if t.meta.Blobs[BlobTokenizer] != "" {
-		if r, ok := t.OpenBlob(BlobTokenizer); ok {
-			b := make([]byte, 0, t.blobSize(BlobTokenizer))
-			buf := make([]byte, 64<<10)
-			for {
-				n, err := r.Read(buf)
-				b = append(b, buf[:n]...)
-				if err != nil {
-					break
-				}
-			}
-			if _, err := LoadTokenizer(b); err != nil {
-				report("tokenizer: %v", err)
-			}
-		}
-	}
-	return problems
 }
