@@ -464,7 +464,18 @@ func (w *BulkWriter) commit() {
 		w.fail(fmt.Errorf("%w: %s at rows %d and %d", ErrWordExists, Quote(d[0].word), min(d[0].id, d[1].id), max(d[0].id, d[1].id)))
 		return
 	}
-	keys, vals := wi.keys, wi.vals
+	if err := w.writeWords(wi.keys, wi.vals); err != nil {
+		w.fail(err)
+		return
+	}
+	if err := w.db.update(w.ctx, w.publishTx); err != nil {
+		w.fail(err)
+	}
+}
+
+// writeWords writes the words index's chunks, in transactions of about
+// bulkFlush bytes.
+func (w *BulkWriter) writeWords(keys, vals [][]byte) error {
 	for len(keys) > 0 {
 		n := 0
 		for size := 0; n < len(keys) && size < bulkFlush; n++ {
@@ -487,52 +498,53 @@ func (w *BulkWriter) commit() {
 			return nil
 		})
 		if err != nil {
-			w.fail(err)
-			return
+			return err
 		}
 	}
-	err = w.db.update(w.ctx, func(tx *bolt.Tx) error {
-		var cur uint64 // the id the name has now; 0: none
-		if tx.Bucket(BucketCatalog).Get([]byte(w.name)) != nil {
-			id, err := catalogGet(tx, w.name)
-			if err != nil {
-				return err
-			}
-			cur = id
-		}
-		switch {
-		case cur != 0 && !w.opts.Replace:
-			return fmt.Errorf("%w: %s (created while loading)", ErrTableExists, Quote(w.name))
-		case w.opts.Replace && w.old != 0 && cur != w.old:
-			return fmt.Errorf("db: table %s changed while loading; nothing replaced", Quote(w.name))
-		}
-		t, err := openTableID(tx, w.id)
+	return nil
+}
+
+// publishTx saves the loaded table's metadata and publishes it under its
+// name, replacing the table the name had if the load replaces it; the
+// last transaction of a load.
+func (w *BulkWriter) publishTx(tx *bolt.Tx) error {
+	var cur uint64 // the id the name has now; 0: none
+	if tx.Bucket(BucketCatalog).Get([]byte(w.name)) != nil {
+		id, err := catalogGet(tx, w.name)
 		if err != nil {
 			return err
 		}
-		t.meta.Rows = int64(w.next)
-		t.meta.NextID = w.next
-		if len(w.blobs) > 0 {
-			t.meta.Blobs = w.blobs
-		}
-		if w.index != nil {
-			w.index.Bytes = w.blobSizes[BlobIndex]
-			t.meta.Index = w.index
-		}
-		w.meta = t.meta
-		if err := t.save(); err != nil {
+		cur = id
+	}
+	switch {
+	case cur != 0 && !w.opts.Replace:
+		return fmt.Errorf("%w: %s (created while loading)", ErrTableExists, Quote(w.name))
+	case w.opts.Replace && w.old != 0 && cur != w.old:
+		return fmt.Errorf("db: table %s changed while loading; nothing replaced", Quote(w.name))
+	}
+	t, err := openTableID(tx, w.id)
+	if err != nil {
+		return err
+	}
+	t.meta.Rows = int64(w.next)
+	t.meta.NextID = w.next
+	if len(w.blobs) > 0 {
+		t.meta.Blobs = w.blobs
+	}
+	if w.index != nil {
+		w.index.Bytes = w.blobSizes[BlobIndex]
+		t.meta.Index = w.index
+	}
+	w.meta = t.meta
+	if err := t.save(); err != nil {
+		return err
+	}
+	if cur != 0 {
+		if err := dropTableID(tx, cur); err != nil {
 			return err
 		}
-		if cur != 0 {
-			if err := dropTableID(tx, cur); err != nil {
-				return err
-			}
-		}
-		return publish(tx, w.name, w.id)
-	})
-	if err != nil {
-		w.fail(err)
 	}
+	return publish(tx, w.name, w.id)
 }
 
 // Abort abandons the load and removes what it wrote. It is safe to call
