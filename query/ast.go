@@ -299,12 +299,6 @@ type CheckDatabase struct {
 	Pos, End Position
 }
 
-// Backup is BACKUP TO file: write a consistent copy of the database.
-type Backup struct {
-	Pos, End Position
-	File     Expr // a *StringLit or a *Param
-}
-
 // Vacuum is VACUUM [INTO file]: compact the database, in place or into a
 // new file.
 type Vacuum struct {
@@ -493,7 +487,6 @@ func (x *Evaluate) Position() Position { return x.Pos }
 func (x *CheckDatabase) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *Backup) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
 func (x *Vacuum) Position() Position { return x.Pos }
@@ -601,7 +594,6 @@ func (x *Evaluate) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *CheckDatabase) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *Backup) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
 func (x *Vacuum) Span() (pos, end Position) { return x.Pos, x.End }
@@ -658,7 +650,6 @@ func (x *Evaluate) NumParams() int { return countParams(x) }
 func (x *CheckDatabase) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *Backup) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *Vacuum) NumParams() int { return countParams(x) }
@@ -680,7 +671,6 @@ func (*ShowTables) stmtNode()    {}
 func (*Describe) stmtNode()      {}
 func (*Evaluate) stmtNode()      {}
 func (*CheckDatabase) stmtNode() {}
-func (*Backup) stmtNode()        {}
 func (*Vacuum) stmtNode()        {}
 
 func (*NumberLit) exprNode() {}
@@ -782,7 +772,6 @@ func (x *Evaluate) TableName() string { return x.Table.name() }
 func (x *CheckDatabase) TableName() string { return "" }
 
 // TableName returns "": BACKUP copies the whole file.
-func (x *Backup) TableName() string { return "" }
 
 // TableName returns "": VACUUM compacts the whole file.
 func (x *Vacuum) TableName() string { return "" }

@@ -211,7 +211,7 @@ func first(n *enode, labels []string, seen map[string]bool) ([]string, bool) {
 		if l, ok := productionLabels[n.text]; ok {
 			return appendLabel(labels, l), false
 		}
-		body, ok := productions[n.text]
+		body, ok := theGrammar().productions[n.text]
 		if !ok || seen[n.text] {
 			return labels, false
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -183,11 +184,6 @@ type gCheck struct {
 	Database bool `parser:"'CHECK' @'DATABASE'"`
 }
 
-type gBackup struct {
-	Pos  lexer.Position
-	File *gFile `parser:"'BACKUP' 'TO' @@"`
-}
-
 type gVacuum struct {
 	Pos    lexer.Position
 	Vacuum bool   `parser:"@'VACUUM'"`
@@ -209,7 +205,6 @@ func (*gShow) gstmt()     {}
 func (*gDescribe) gstmt() {}
 func (*gEvaluate) gstmt() {}
 func (*gCheck) gstmt()    {}
-func (*gBackup) gstmt()   {}
 func (*gVacuum) gstmt()   {}
 
 // Names. They are distinct types only so that an error can say which name
@@ -271,24 +266,40 @@ func (d *lexDef) Lex(string, io.Reader) (lexer.Lexer, error) {
 	return nil, errors.New("query: tokens are read by the package's scanner only")
 }
 
-var (
-	parser = participle.MustBuild[gRoot](
+// grammar is the language's parser, built on first use, after every file's
+// init has registered its statements (register.go).
+type grammar struct {
+	parser *participle.Parser[gRoot]
+
+	// stmtParsers parse each statement with its own production, chosen by
+	// the leading keyword, rather than trying the union's members in turn.
+	stmtParsers map[string]func(*lexer.PeekingLexer) (gStmt, error)
+
+	// productions maps each grammar production's name, as participle's
+	// EBNF spells it, to its body, for error messages.
+	productions map[string]*enode
+}
+
+// theGrammar returns the parser, building it once.
+var theGrammar = sync.OnceValue(func() *grammar {
+	members := []gStmt{
+		&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
+		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
+		&gSet{}, &gShow{}, &gDescribe{}, &gEvaluate{}, &gCheck{},
+		&gVacuum{},
+	}
+	for _, d := range registered {
+		members = append(members, d.proto)
+	}
+	parser := participle.MustBuild[gRoot](
 		participle.Lexer(&lexDef{symbols: tokenSymbols}),
 		participle.CaseInsensitive("Keyword", "Func"),
 		participle.ParseTypeWith(parseExprTokens),
 		participle.ParseTypeWith(parseValueTokens),
-		participle.Union[gStmt](
-			&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
-			&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
-			&gSet{}, &gShow{}, &gDescribe{}, &gEvaluate{}, &gCheck{},
-			&gBackup{}, &gVacuum{},
-		),
+		participle.Union[gStmt](members...),
 		participle.UseLookahead(0),
 	)
-
-	// stmtParsers parse each statement with its own production, chosen by
-	// the leading keyword, rather than trying the union's members in turn.
-	stmtParsers = map[string]func(*lexer.PeekingLexer) (gStmt, error){
+	stmtParsers := map[string]func(*lexer.PeekingLexer) (gStmt, error){
 		"SELECT":   production[gSelect](parser),
 		"EXPLAIN":  production[gExplain](parser),
 		"TRAIN":    production[gTrain](parser),
@@ -304,14 +315,13 @@ var (
 		"DESCRIBE": production[gDescribe](parser),
 		"EVALUATE": production[gEvaluate](parser),
 		"CHECK":    production[gCheck](parser),
-		"BACKUP":   production[gBackup](parser),
 		"VACUUM":   production[gVacuum](parser),
 	}
-
-	// productions maps each grammar production's name, as participle's
-	// EBNF spells it, to its body, for error messages.
-	productions = parseEBNF(parser.String())
-)
+	for _, d := range registered {
+		stmtParsers[d.keyword] = d.parse(parser)
+	}
+	return &grammar{parser: parser, stmtParsers: stmtParsers, productions: parseEBNF(parser.String())}
+})
 
 // production returns a parse function for the statement production P.
 func production[P any, PP interface {

@@ -11,10 +11,10 @@ import (
 // be described in an error message, so that no error ever shows participle's
 // EBNF or an empty "expected , found".
 func TestGrammar_Expectations(t *testing.T) {
-	if len(productions) < 20 {
-		t.Fatalf("parsed only %d productions from the grammar:\n%s", len(productions), parser.String())
+	if len(theGrammar().productions) < 20 {
+		t.Fatalf("parsed only %d productions from the grammar:\n%s", len(theGrammar().productions), theGrammar().parser.String())
 	}
-	for name := range productions {
+	for name := range theGrammar().productions {
 		words := expectedWords(name)
 		if len(words) == 0 {
 			t.Errorf("production %s has no description", name)
@@ -29,7 +29,7 @@ func TestGrammar_Expectations(t *testing.T) {
 
 func TestGrammar_StatementWords(t *testing.T) {
 	var got []string
-	for w := range stmtParsers {
+	for w := range theGrammar().stmtParsers {
 		got = append(got, w)
 	}
 	slices.Sort(got)

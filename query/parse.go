@@ -297,7 +297,7 @@ func (c *chunk) parse() (Statement, error) {
 // INSERT, which c.rows then reads.
 func (c *chunk) parseHead() (Statement, error) {
 	first := c.toks[0]
-	parse := stmtParsers[keywordOf(first)]
+	parse := theGrammar().stmtParsers[keywordOf(first)]
 	if parse == nil {
 		return nil, unknownStatement(first)
 	}
@@ -588,10 +588,10 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *CheckDatabase:
 		x.Pos, x.End = pos, end
-	case *Backup:
-		x.Pos, x.End = pos, end
 	case *Vacuum:
 		x.Pos, x.End = pos, end
+	case ownStatement:
+		x.setSpan(pos, end)
 	}
 }
 
@@ -650,14 +650,14 @@ func convertStmt(g gStmt) Statement {
 		return &Evaluate{Pos: position(x.Pos), Table: convertTable(x.Table), Options: convertOptions(x.Options)}
 	case *gCheck:
 		return &CheckDatabase{Pos: position(x.Pos)}
-	case *gBackup:
-		return &Backup{Pos: position(x.Pos), File: convertFile(x.File)}
 	case *gVacuum:
 		s := &Vacuum{Pos: position(x.Pos)}
 		if x.Into != nil {
 			s.Into = convertFile(x.Into)
 		}
 		return s
+	case ownGrammar:
+		return x.convert()
 	}
 	panic("query: unknown grammar statement") // the union lists every case above
 }

@@ -420,15 +420,14 @@ func (p *printer) stmt(s Statement) {
 		p.options(x.Options)
 	case *CheckDatabase:
 		p.WriteString("CHECK DATABASE")
-	case *Backup:
-		p.WriteString("BACKUP TO ")
-		p.expr(x.File, 0)
 	case *Vacuum:
 		p.WriteString("VACUUM")
 		if x.Into != nil {
 			p.WriteString(" INTO ")
 			p.expr(x.Into, 0)
 		}
+	case ownStatement:
+		x.print(p)
 	}
 }
 
@@ -559,7 +558,6 @@ func (x *Evaluate) String() string { return stmtString(x) }
 func (x *CheckDatabase) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Backup) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Vacuum) String() string { return stmtString(x) }

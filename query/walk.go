@@ -87,8 +87,6 @@ func Walk(n Node, fn func(Node) bool) {
 	case *Evaluate:
 		walkTable(x.Table, fn)
 		walkOptions(x.Options, fn)
-	case *Backup:
-		walkExpr(x.File, fn)
 	case *Vacuum:
 		walkExpr(x.Into, fn)
 	case *Option:
@@ -118,6 +116,8 @@ func Walk(n Node, fn func(Node) bool) {
 	case *Like:
 		walkExpr(x.X, fn)
 		walkExpr(x.Pattern, fn)
+	case ownStatement:
+		x.walk(fn)
 	}
 }
 

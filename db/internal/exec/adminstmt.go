@@ -28,6 +28,8 @@ func fileStmtError(n query.Node, what, path string, err error) error {
 	return plan.ErrAt(n, err, "cannot %s %s: %v", what, path, err)
 }
 
+func init() { handle((*env).backup) }
+
 // backup runs BACKUP TO 'file'.
 func (e *env) backup(s *query.Backup) (*Rows, error) {
 	path, err := e.stringArg(s.File, "the backup file")

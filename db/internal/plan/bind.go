@@ -16,7 +16,7 @@ import (
 // store.ErrNoTable and ErrNoWord instead.
 var ErrSemantic = errors.New("db: invalid statement")
 
-// errAt returns a positioned error at node n: the shell points at the spot.
+// ErrAt returns a positioned error at node n: the shell points at the spot.
 func ErrAt(n query.Node, cause error, format string, args ...any) error {
 	var pos query.Position
 	if n != nil {
@@ -28,7 +28,7 @@ func ErrAt(n query.Node, cause error, format string, args ...any) error {
 	return &query.Error{Pos: pos, Msg: fmt.Sprintf(format, args...), Err: cause}
 }
 
-// at attaches node n's position to err unless it has one already.
+// At attaches node n's position to err unless it has one already.
 func At(n query.Node, err error) error {
 	if err == nil {
 		return nil
@@ -44,7 +44,7 @@ func At(n query.Node, err error) error {
 	return &query.Error{Pos: pos, Msg: err.Error(), Err: err}
 }
 
-// noColumns checks that a SELECT without FROM uses no column.
+// NoColumns checks that a SELECT without FROM uses no column.
 func NoColumns(s *query.Select) error {
 	var bad query.Node
 	for i := range s.Items {
@@ -67,7 +67,7 @@ func NoColumns(s *query.Select) error {
 	return nil
 }
 
-// usesColumns reports whether the select list reads the rows of the table.
+// UsesColumns reports whether the select list reads the rows of the table.
 func UsesColumns(s *query.Select) bool {
 	found := false
 	for i := range s.Items {
@@ -84,7 +84,7 @@ func UsesColumns(s *query.Select) bool {
 	return found
 }
 
-// hasAggregate reports whether the select list uses COUNT; then every item
+// HasAggregate reports whether the select list uses COUNT; then every item
 // must be an aggregate or a constant.
 func HasAggregate(s *query.Select) (bool, error) {
 	agg := false
@@ -108,7 +108,7 @@ func HasAggregate(s *query.Select) (bool, error) {
 	return true, nil
 }
 
-// columnName is the name of an item's column: its alias, a column's name, a
+// ColumnName is the name of an item's column: its alias, a column's name, a
 // function's name in lower case, or the expression's text.
 func ColumnName(it *query.SelectItem) string {
 	if it.Alias != "" {
@@ -123,7 +123,7 @@ func ColumnName(it *query.SelectItem) string {
 	return it.Expr.String()
 }
 
-// refersTo reports whether the statement mentions column name anywhere.
+// RefersTo reports whether the statement mentions column name anywhere.
 func RefersTo(s *query.Select, name string) bool {
 	found := false
 	query.Walk(s, func(n query.Node) bool {
@@ -144,7 +144,7 @@ func HasStar(s *query.Select) bool {
 	return false
 }
 
-// itemNames gives the column names of a select list without evaluating it
+// ItemNames gives the column names of a select list without evaluating it
 // (for an empty result).
 func ItemNames(s *query.Select) []string {
 	var cols []string
@@ -158,7 +158,7 @@ func ItemNames(s *query.Select) []string {
 	return cols
 }
 
-// conjuncts splits a condition at its top-level ANDs.
+// Conjuncts splits a condition at its top-level ANDs.
 func Conjuncts(x query.Expr) []query.Expr {
 	if b, ok := x.(*query.Binary); ok && b.Op == query.OpAnd {
 		return append(Conjuncts(b.L), Conjuncts(b.R)...)
@@ -169,7 +169,7 @@ func Conjuncts(x query.Expr) []query.Expr {
 	return []query.Expr{x}
 }
 
-// isConst reports whether x needs no row to evaluate.
+// IsConst reports whether x needs no row to evaluate.
 func IsConst(x query.Expr) bool {
 	switch x.(type) {
 	case *query.NumberLit, *query.StringLit, *query.Param, *query.BoolLit:
@@ -195,7 +195,7 @@ func TableFunc(s *query.Select) (*query.Call, bool) {
 	return nil, false
 }
 
-// columns are the columns every table has.
+// Columns are the columns every table has.
 var Columns = []string{"id", "word", "count", "vector"}
 
 func IsColumn(name string) bool {
@@ -207,7 +207,7 @@ func IsColumn(name string) bool {
 	return false
 }
 
-// likePrefix returns the literal prefix of a LIKE pattern and whether the
+// LikePrefix returns the literal prefix of a LIKE pattern and whether the
 // pattern is exactly that prefix followed by a single %.
 func LikePrefix(p string) (string, bool) {
 	i := strings.IndexAny(p, "%_")
@@ -217,7 +217,7 @@ func LikePrefix(p string) (string, bool) {
 	return p[:i], true
 }
 
-// suggestName returns the name in names closest to s (at most two edits
+// SuggestName returns the name in names closest to s (at most two edits
 // away), or else one that shares its stem with s ("analogy" for
 // "analogies"), or "".
 func SuggestName(s string, names []string) string {

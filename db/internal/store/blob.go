@@ -16,7 +16,7 @@ const blobPart = chunkBytes
 // blobFlush is how much a blobWriter buffers before it commits a transaction.
 const blobFlush = 64 << 20
 
-// blobWriter stores a large value in a table's blob/ bucket, in parts,
+// BlobWriter stores a large value in a table's blob/ bucket, in parts,
 // committing a transaction every blobFlush bytes so no transaction grows
 // without bound. The blob is garbage until a later transaction records its
 // name in the table's info.
@@ -106,7 +106,7 @@ type blobReader struct {
 	err     error  // io.EOF after the last part, or the error that ended the reading
 }
 
-// openBlob opens the blob a table's info records for role.
+// OpenBlob opens the blob a table's info records for role.
 func (t *Table) OpenBlob(role string) (io.Reader, bool) {
 	name := t.meta.Blobs[role]
 	if name == "" {
@@ -185,7 +185,7 @@ func (t *Table) dropBlob(name string) error {
 
 var blobSeq atomic.Uint64
 
-// newBlobName returns a fresh blob name for role. Names only need to differ
+// NewBlobName returns a fresh blob name for role. Names only need to differ
 // from the blobs a table already has; the time and a process-wide counter
 // make them unique.
 func NewBlobName(role string) string {

@@ -585,10 +585,10 @@ func countAt(counts []int64, i int) int64 {
 	return counts[i]
 }
 
-// setBulkIndex records the index the caller builds into w (IMPORT of a
+// SetBulkIndex records the index the caller builds into w (IMPORT of a
 // table with its graph, VACUUM's rebuild).
 func SetBulkIndex(w *BulkWriter, ix *IndexInfo) { w.setIndex(ix) }
 
-// setFiniteChecked says whether the caller checks rows for NaN and Inf
+// SetFiniteChecked says whether the caller checks rows for NaN and Inf
 // itself, so Append need not.
 func SetFiniteChecked(w *BulkWriter, checked bool) { w.finiteChecked = checked }

@@ -51,7 +51,7 @@ func (d *DB) cached(t *Table) *tableCache {
 	return c
 }
 
-// flat returns the exact-search index of every live row of t, building it
+// Flat returns the exact-search index of every live row of t, building it
 // on first use. ctx cancels the build.
 func (d *DB) Flat(ctx context.Context, t *Table) (*index.Flat, error) {
 	c := d.cached(t)
@@ -86,7 +86,7 @@ func (d *DB) Flat(ctx context.Context, t *Table) (*index.Flat, error) {
 	return f, nil
 }
 
-// cachedFlat returns the exact-search index of t if a query built it
+// CachedFlat returns the exact-search index of t if a query built it
 // already, or nil.
 func (d *DB) CachedFlat(t *Table) *index.Flat {
 	c := d.cached(t)
@@ -95,7 +95,7 @@ func (d *DB) CachedFlat(t *Table) *index.Flat {
 	return c.flat
 }
 
-// rowNames returns the words, counts and liveness of every row of t by id,
+// RowNames returns the words, counts and liveness of every row of t by id,
 // read once per version of the table.
 func (d *DB) RowNames(t *Table) (names []string, counts []int64, live []bool, err error) {
 	c := d.cached(t)
@@ -120,7 +120,7 @@ func (d *DB) RowNames(t *Table) (names []string, counts []int64, live []bool, er
 	return names, counts, live, nil
 }
 
-// cachedWordID looks word up among the words of t that an earlier query
+// CachedWordID looks word up among the words of t that an earlier query
 // has read (rowNames). answered is false when they are not read yet: the
 // caller then asks the words index.
 func (d *DB) CachedWordID(t *Table, word string) (id uint32, found, answered bool) {
@@ -188,7 +188,7 @@ type hnswEntry struct {
 	h    *index.HNSW
 }
 
-// hnsw returns the saved index of t, loading it on first use.
+// HNSW returns the saved index of t, loading it on first use.
 func (d *DB) HNSW(t *Table) (*index.HNSW, error) {
 	blob := t.meta.Blobs[BlobIndex]
 	if blob == "" {
@@ -246,7 +246,7 @@ func (d *DB) ForgetGraph(id uint64) {
 // MemoryLimit returns Options.MemoryLimit: what a statement may hold.
 func (d *DB) MemoryLimit() int64 { return d.opts.MemoryLimit }
 
-// forEachLiveChunk calls fn with the live rows of each chunk: their ids and
+// ForEachLiveChunk calls fn with the live rows of each chunk: their ids and
 // vectors. Both slices are reused between calls.
 func (t *Table) ForEachLiveChunk(fn func(ids []uint32, vecs []float32) error) error {
 	rows := t.ks(KsRows)
@@ -357,5 +357,5 @@ func (d *DB) invalidate(id uint64) {
 	clear(d.byName)
 }
 
-// now is the clock, replaceable in tests.
+// Now is the clock, replaceable in tests.
 var Now = time.Now

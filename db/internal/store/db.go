@@ -369,7 +369,7 @@ func panicError(r any) error {
 	return &InternalError{Panic: r, Stack: debug.Stack()}
 }
 
-// stream is a streaming result's hold on the database: its producer reads
+// Stream is a streaming result's hold on the database: its producer reads
 // in a transaction until done is closed.
 type Stream struct {
 	Ctx      context.Context // the statement's, cancelled when it ends
@@ -380,7 +380,7 @@ type Stream struct {
 	Finished atomic.Bool // the producer sent every row there was
 }
 
-// end stops the producer; byClose says that DB.Close asked.
+// End stops the producer; byClose says that DB.Close asked.
 func (st *Stream) End(byClose bool) {
 	st.once.Do(func() {
 		st.ClosedDB.Store(byClose)
@@ -389,7 +389,7 @@ func (st *Stream) End(byClose bool) {
 	})
 }
 
-// openStream registers a streaming result, so that Close can end it.
+// OpenStream registers a streaming result, so that Close can end it.
 func (d *DB) OpenStream(ctx context.Context) (*Stream, error) {
 	sctx, cancel := context.WithCancel(ctx)
 	st := &Stream{Ctx: sctx, cancel: cancel, Done: make(chan struct{})}
@@ -406,7 +406,7 @@ func (d *DB) OpenStream(ctx context.Context) (*Stream, error) {
 	return st, nil
 }
 
-// streamCounts returns how many streaming results hold a read transaction
+// StreamCounts returns how many streaming results hold a read transaction
 // now, and how many of them have sent every row they had.
 func (d *DB) StreamCounts() (open, finished int) {
 	d.mu.Lock()
@@ -420,7 +420,7 @@ func (d *DB) StreamCounts() (open, finished int) {
 	return open, finished
 }
 
-// closeStream forgets a result whose producer has ended.
+// CloseStream forgets a result whose producer has ended.
 func (d *DB) CloseStream(st *Stream) {
 	d.mu.Lock()
 	delete(d.streams, st)

@@ -35,7 +35,7 @@ func ParseElemType(s string) (ElemType, error) {
 	return 0, fmt.Errorf("db: unknown element type %s (want float32, float16 or bfloat16)", Quote(s))
 }
 
-// decodeVector widens the encoded elements in src into dst (len(dst) elements).
+// DecodeVector widens the encoded elements in src into dst (len(dst) elements).
 // src comes from bbolt and need not be aligned, so it is copied, never cast.
 func DecodeVector(dst []float32, src []byte, t ElemType) { t.Decode(dst, src) }
 

@@ -137,7 +137,7 @@ func (e *InternalError) Error() string {
 // Is reports whether target is ErrInternal.
 func (e *InternalError) Is(target error) bool { return target == ErrInternal }
 
-// quote puts text from the user (a word, a name, a path) in double quotes
+// Quote puts text from the user (a word, a name, a path) in double quotes
 // for a message, as %q does, cut by [query.Shorten] to its first 80
 // characters: a 5 MB word must not make a 5 MB error. Every message of the
 // package quotes such text through it.

@@ -172,7 +172,7 @@ func encodeRowChunk(entries []rowEntry) []byte {
 	return b
 }
 
-// tableKey is the name of the bucket of table id.
+// TableKey is the name of the bucket of table id.
 func TableKey(id uint64) []byte {
 	var b [9]byte
 	b[0] = 't'

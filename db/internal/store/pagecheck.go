@@ -52,7 +52,7 @@ const (
 // of the metas. Begin again.
 var ErrSnapshotMoved = errors.New("db: the transaction's meta page was overwritten; begin again")
 
-// pageProblems walks the page structure of the snapshot tx reads and
+// PageProblems walks the page structure of the snapshot tx reads and
 // returns one line per structural problem; none means bbolt can safely
 // read it. It reads the file through d.file, never through bbolt's mmap,
 // so damage gives lines, not faults. For a writable tx it checks the state
@@ -101,7 +101,7 @@ func snapshotMeta(f *os.File, pageSize int64, txid uint64) (walkMeta, error) {
 	return walkMeta{}, ErrSnapshotMoved
 }
 
-// pageProblemsNow begins read transactions until one's meta is still in
+// PageProblemsNow begins read transactions until one's meta is still in
 // place, and returns its page problems.
 func (d *DB) PageProblemsNow(ctx context.Context) (problems []string, err error) {
 	for range maxSnapshotsTried {

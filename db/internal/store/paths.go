@@ -13,7 +13,7 @@ import (
 // They write through internal/atomicfile, so that nothing is half-written
 // and nothing they did not create is removed.
 
-// checkNotOpenDB returns ErrTargetIsDatabase when path names the file this
+// CheckNotOpenDB returns ErrTargetIsDatabase when path names the file this
 // database has open. A path that does not exist is not the database.
 func (d *DB) CheckNotOpenDB(path string) error {
 	st, err := os.Stat(path)

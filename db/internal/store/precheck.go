@@ -19,7 +19,7 @@ const (
 	boltNoFreelist   = ^uint64(0)
 )
 
-// boltMeta is the part of a meta page precheck needs.
+// BoltMeta is the part of a meta page precheck needs.
 type BoltMeta struct {
 	pageSize uint32
 	Freelist uint64 // page id of the freelist
@@ -27,7 +27,7 @@ type BoltMeta struct {
 	Txid     uint64
 }
 
-// readBoltMeta decodes the meta at the start of page b; ok is false when it
+// ReadBoltMeta decodes the meta at the start of page b; ok is false when it
 // fails bbolt's validation (magic, version, checksum).
 func ReadBoltMeta(b []byte) (m BoltMeta, ok bool) {
 	if len(b) < BoltPageHeader+64 {

@@ -21,10 +21,10 @@ func (t *Table) chunkOf(id uint32) (chunk uint32, slot int) {
 	return id / cr, int(id % cr)
 }
 
-// words returns the table's words index.
+// Words returns the table's words index.
 func (t *Table) Words() wordIndex { return wordIndex{t.ks(KsWords)} }
 
-// wordID looks a word up; found is false if it is absent. A failed read of
+// WordID looks a word up; found is false if it is absent. A failed read of
 // the words index is an error, never "not in vocabulary".
 func (t *Table) WordID(word string) (id uint32, found bool, err error) {
 	id, _, found, err = t.Words().get(word)
@@ -73,7 +73,7 @@ func (t *Table) vecChunk(chunk uint32, minLen int) ([]byte, error) {
 	return b, nil
 }
 
-// flushChunks writes the chunks changed in this transaction.
+// FlushChunks writes the chunks changed in this transaction.
 func (t *Table) FlushChunks() error {
 	rows, vec := t.ks(KsRows), t.ks(KsVec)
 	for c, e := range t.dirtyRows {
@@ -96,7 +96,7 @@ func (t *Table) FlushChunks() error {
 	return nil
 }
 
-// rowMeta returns the word and count of a live row.
+// RowMeta returns the word and count of a live row.
 func (t *Table) RowMeta(id uint32) (word string, count int64, ok bool, err error) {
 	chunk, slot := t.chunkOf(id)
 	if e, dirty := t.dirtyRows[chunk]; dirty {
@@ -116,7 +116,7 @@ func (t *Table) RowMeta(id uint32) (word string, count int64, ok bool, err error
 	return string(w), count, ok, nil
 }
 
-// vector decodes the vector of row id into dst (len Dim). It does not check
+// Vector decodes the vector of row id into dst (len Dim). It does not check
 // that the row is live.
 func (t *Table) Vector(dst []float32, id uint32) error {
 	rb := t.meta.rowBytes()
@@ -150,7 +150,7 @@ func (t *Table) lookup(word string) (Row, error) {
 	return r, t.Vector(r.Vector, id)
 }
 
-// lookupID returns a live row by id.
+// LookupID returns a live row by id.
 func (t *Table) LookupID(id uint32) (Row, error) {
 	word, count, ok, err := t.RowMeta(id)
 	if err != nil {
@@ -188,7 +188,7 @@ func (t *Table) setRow(id uint32, word string, count int64, v []float32) error {
 	return nil
 }
 
-// insert adds or replaces a row. With replace, an existing row of the word
+// Insert adds or replaces a row. With replace, an existing row of the word
 // is deleted and the new one added with a new id, as sqlite's REPLACE does:
 // a saved index then never holds a stale vector under a live id. Without
 // replace, an existing word is an error.
@@ -230,7 +230,7 @@ func (t *Table) Insert(word string, count int64, v []float32, replace bool) (uin
 	return id, t.setRow(id, word, count, v)
 }
 
-// deleteID removes a live row; ok is false if there was none.
+// DeleteID removes a live row; ok is false if there was none.
 func (t *Table) DeleteID(id uint32) (bool, error) {
 	word, _, ok, err := t.RowMeta(id)
 	if err != nil || !ok {
@@ -251,7 +251,7 @@ func (t *Table) DeleteID(id uint32) (bool, error) {
 	return true, t.setRow(id, "", 0, nil)
 }
 
-// forEachRow calls fn for every live row in id order, from id start. The
+// ForEachRow calls fn for every live row in id order, from id start. The
 // row's Vector is nil unless withVectors; it is fn's to keep. Changes not
 // yet flushed are not seen: call it before changing the table, or after
 // flushChunks.

@@ -100,7 +100,7 @@ func (m *tableMeta) info(name string) *TableInfo {
 	}
 }
 
-// table is an open handle on one table inside a transaction.
+// Table is an open handle on one table inside a transaction.
 type Table struct {
 	name  string
 	id    uint64

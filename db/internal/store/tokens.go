@@ -7,7 +7,7 @@ import (
 	"github.com/embeddb/embeddb/trainer/tokenize"
 )
 
-// bpeTokenizer is a table's tokenizer, loaded from its tokenizer.json.
+// BPETokenizer is a table's tokenizer, loaded from its tokenizer.json.
 type BPETokenizer struct {
 	BPE *tokenize.BPE
 }
@@ -20,7 +20,7 @@ func LoadTokenizer(b []byte) (*BPETokenizer, error) {
 	return &BPETokenizer{BPE: bpe}, nil
 }
 
-// tokenText returns the token of id in the vocabulary's spelling, or "" if
+// TokenText returns the token of id in the vocabulary's spelling, or "" if
 // the tokenizer has no token with that id.
 func (t *BPETokenizer) TokenText(id int) string {
 	s, _ := t.BPE.IDToToken(id)
@@ -33,7 +33,7 @@ type tokEntry struct {
 	tok  *BPETokenizer
 }
 
-// tokenizer returns the tokenizer of table t, loading it on first use.
+// Tokenizer returns the tokenizer of table t, loading it on first use.
 func (d *DB) Tokenizer(t *Table) (*BPETokenizer, error) {
 	blob := t.meta.Blobs[BlobTokenizer]
 	if blob == "" {

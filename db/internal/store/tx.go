@@ -411,22 +411,22 @@ func (d *DB) WordsWithPrefix(ctx context.Context, name, prefix string, limit int
 // The SQL engine's ways into a transaction. They are functions, not
 // methods, so that the public Tx gains nothing from them.
 
-// openTableOf opens a table for a statement: cached for reading, and in a
+// OpenTable opens a table for a statement: cached for reading, and in a
 // write transaction kept for the commit, which saves what changed.
 func OpenTable(tx *Tx, name string) (*Table, error) { return tx.table(name) }
 
-// tableNamesOf returns the names of the published tables, sorted.
+// TableNames returns the names of the published tables, sorted.
 func TableNames(tx *Tx) []string {
 	names, _, _ := catalog(tx.tx)
 	return names
 }
 
-// hasTable reports whether a table of that name is published.
+// HasTable reports whether a table of that name is published.
 func HasTable(tx *Tx, name string) bool {
 	return tx.tx.Bucket(BucketCatalog).Get([]byte(name)) != nil
 }
 
-// dropBlobOf removes blob name of table id, published or not: what a
+// DropBlobOf removes blob name of table id, published or not: what a
 // statement that wrote the blob does when it cannot attach it.
 func DropBlobOf(tx *Tx, id uint64, name string) {
 	if t, _ := openTableID(tx.tx, id); t != nil {

@@ -290,7 +290,7 @@ func (x wordIndex) rewrite(oldKey []byte, es []wordEntry) error {
 	return x.b.Put([]byte(es[half].word), encodeWordChunk(es[half:]))
 }
 
-// scan calls fn for every word >= from, in order, until fn returns false.
+// Scan calls fn for every word >= from, in order, until fn returns false.
 func (x wordIndex) Scan(from string, fn func(word []byte, id uint32) bool) error {
 	c := x.b.Cursor()
 	w := []byte(from)
