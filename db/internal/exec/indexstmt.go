@@ -209,7 +209,7 @@ func indexParams(o index.Options) map[string]any {
 // parameters of old over vectors (rows 0, 1, ...), and saves it with the
 // table.
 func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.IndexInfo, vectors []float32) error {
-	opts, err := indexOptionsFrom(w.Metric(), old.Params)
+	opts, err := indexOptionsFrom(store.BulkMetric(w), old.Params)
 	if err != nil {
 		return err
 	}

@@ -128,9 +128,6 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 // Dim returns the dimension of the table being loaded.
 func (w *BulkWriter) Dim() int { return w.meta.Dim }
 
-// Metric returns the similarity the table will rank by.
-func (w *BulkWriter) Metric() string { return w.meta.Metric }
-
 // Rows returns how many rows have been appended (duplicates skipped aside).
 func (w *BulkWriter) Rows() int64 { return int64(w.next) }
 
@@ -592,3 +589,7 @@ func SetBulkIndex(w *BulkWriter, ix *IndexInfo) { w.setIndex(ix) }
 // SetFiniteChecked says whether the caller checks rows for NaN and Inf
 // itself, so Append need not.
 func SetFiniteChecked(w *BulkWriter, checked bool) { w.finiteChecked = checked }
+
+// BulkMetric returns the similarity the table w loads will rank by. It is
+// a function, not a method, so that the public BulkWriter gains nothing.
+func BulkMetric(w *BulkWriter) string { return w.meta.Metric }
