@@ -34,6 +34,15 @@
 // statements are *query.Error values that carry the line and column of the
 // part of the statement at fault, wrapping the sentinel.
 //
+// # Layout
+//
+// This package is the front door only. Beneath it, a statement is parsed by
+// package query, bound and planned by db/internal/plan (the tree of
+// operators EXPLAIN prints), and run by db/internal/exec against
+// db/internal/store, which keeps the tables in the bbolt file and is the
+// only package that imports bbolt. ARCHITECTURE.md at the top of the
+// repository follows a statement through them.
+//
 // # Concurrency
 //
 // A *DB is safe for concurrent use. Reads run in parallel with each other
