@@ -19,8 +19,8 @@ import (
 // TestChecksums_DamagedValueRefused damages one stored value of each kind
 // the way a flipped byte on disk would, leaving bbolt's pages sound, and
 // checks that the statement reading it fails with ErrCorrupt (before
-// checksums each answered differently with no error) and that CHECK
-// DATABASE names the value.
+// checksums each answered differently with no error), that CHECK DATABASE
+// names the value, and that VACUUM refuses the file.
 func TestChecksums_DamagedValueRefused(t *testing.T) {
 	ref := buildEveryKind(t)
 	src, err := os.ReadFile(ref)
@@ -82,6 +82,10 @@ func TestChecksums_DamagedValueRefused(t *testing.T) {
 			problems, err := d.Check(ctx)
 			if err != nil || !containsLine(problems, tc.check) {
 				t.Errorf("Check = %q, %v; want a line with %q", problems, err, tc.check)
+			}
+			// VACUUM refuses to carry the damage into a copy.
+			if _, err := d.Exec(ctx, "VACUUM"); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "fails its checksum") {
+				t.Errorf("VACUUM: err = %v, want ErrCorrupt naming the value", err)
 			}
 			d.Close()
 			// A writable Open removes unpublished tables: a damaged catalog

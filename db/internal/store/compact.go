@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -16,7 +17,8 @@ const compactTxBytes = 64 << 20
 // statement is cancelled, and, since src is a transaction the caller runs
 // (inside run), a fault on a damaged page of src becomes ErrCorrupt. A
 // format-1 file is upgraded on the way: its values are sealed with
-// checksums and the copy is format 2.
+// checksums and the copy is format 2; a format-2 file's values are
+// verified.
 func compactInto(ctx context.Context, dst *bolt.DB, src *bolt.Tx) error {
 	c := &compactor{ctx: ctx, dst: dst, upgrade: fileFormat(src) < sumFormat}
 	defer func() {
@@ -40,7 +42,7 @@ type compactor struct {
 	tx    *bolt.Tx
 	bytes int // keys and values put in tx
 	keys  int // keys put, to check ctx now and then
-	// upgrade seals the values of a format-1 file (see upgradeValue).
+	// upgrade seals the values of a format-1 file (see copyValue).
 	upgrade bool
 }
 
@@ -72,36 +74,12 @@ func (c *compactor) bucket(path [][]byte, name []byte, b *bolt.Bucket) error {
 		}
 		p := c.parent(path)
 		p.FillPercent = 1.0
-		if c.upgrade {
-			v = upgradeValue(path, k, v)
+		v, err := c.copyValue(path, k, v)
+		if err != nil {
+			return err
 		}
 		return p.Put(k, v) // src's bytes stay valid for as long as tx is open
 	})
-}
-
-// upgradeValue returns the format-2 form of the value under key k of the
-// bucket at path in a format-1 file: the format number itself, and every
-// value checksum.go lists sealed.
-func upgradeValue(path [][]byte, k, v []byte) []byte {
-	switch top := string(path[0]); {
-	case top == string(bucketRoot):
-		if string(k) == string(keyFormat) {
-			return u32key(sumFormat)
-		}
-		return v
-	case top == string(BucketCatalog):
-		return seal(k, v)
-	}
-	if _, ok := TableID(path[0]); !ok {
-		return v
-	}
-	switch {
-	case len(path) == 1 && string(k) == string(keyVer):
-		return v
-	case len(path) == 1, len(path) == 3 && string(path[1]) == string(bucketBlob):
-		return seal(k, v) // a table's info and chunks; a blob's parts
-	}
-	return v
 }
 
 // parent returns the bucket at path in the current write transaction.
@@ -146,4 +124,54 @@ func (c *compactor) commit() error {
 	tx := c.tx
 	c.tx = nil
 	return tx.Commit()
+}
+
+// sealedValue reports whether the value under key k of the bucket at path
+// is one that checksum.go seals: a catalog entry, a table's info and
+// chunks (not its "ver"), a blob's part.
+func sealedValue(path [][]byte, k []byte) bool {
+	if string(path[0]) == string(BucketCatalog) {
+		return len(path) == 1
+	}
+	if _, ok := TableID(path[0]); !ok {
+		return false
+	}
+	switch {
+	case len(path) == 1:
+		return string(k) != string(keyVer)
+	case len(path) == 3:
+		return string(path[1]) == string(bucketBlob)
+	}
+	return false
+}
+
+// copyValue returns what to store in the copy for the value v under key k
+// of the bucket at path: a format-1 file's values sealed and its format
+// made 2; a format-2 file's values verified, so that VACUUM refuses a
+// damaged file rather than carry the damage into its copy.
+func (c *compactor) copyValue(path [][]byte, k, v []byte) ([]byte, error) {
+	sealed := sealedValue(path, k)
+	switch {
+	case c.upgrade && sealed:
+		return seal(k, v), nil
+	case c.upgrade && len(path) == 1 && string(path[0]) == string(bucketRoot) && string(k) == string(keyFormat):
+		return u32key(sumFormat), nil
+	case !c.upgrade && sealed:
+		if _, ok := unseal(k, v); !ok {
+			return nil, fmt.Errorf("%w: %s", ErrCorrupt, describeSealed(path, k))
+		}
+	}
+	return v, nil
+}
+
+// describeSealed names a sealed value that fails its checksum.
+func describeSealed(path [][]byte, k []byte) string {
+	if string(path[0]) == string(BucketCatalog) {
+		return fmt.Sprintf("catalog entry of %s fails its checksum", Quote(string(k)))
+	}
+	id, _ := TableID(path[0])
+	if len(path) == 3 {
+		return fmt.Sprintf("table id %d: part %d of blob %s fails its checksum", id, partNumber(k), Quote(string(path[2])))
+	}
+	return fmt.Sprintf("table id %d: %s fails its checksum", id, describeKey(k))
 }
