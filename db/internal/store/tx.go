@@ -411,9 +411,18 @@ func (d *DB) WordsWithPrefix(ctx context.Context, name, prefix string, limit int
 // The SQL engine's ways into a transaction. They are functions, not
 // methods, so that the public Tx gains nothing from them.
 
-// OpenTable opens a table for a statement: cached for reading, and in a
-// write transaction kept for the commit, which saves what changed.
-func OpenTable(tx *Tx, name string) (*Table, error) { return tx.table(name) }
+// OpenTable opens a table for a statement: in a write transaction it is
+// kept for the commit, which saves what changed; for reading, its decoded
+// metadata comes from the cache, and nothing is kept (a query's hot path).
+func OpenTable(tx *Tx, name string) (*Table, error) {
+	if !tx.tx.Writable() {
+		if t := tx.open[name]; t != nil {
+			return t, nil
+		}
+		return tx.db.openTableCached(tx.tx, name)
+	}
+	return tx.table(name)
+}
 
 // TableNames returns the names of the published tables, sorted.
 func TableNames(tx *Tx) []string {
