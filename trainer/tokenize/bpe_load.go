@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // maxTokenID bounds the ids a tokenizer.json may use, so that a corrupt file
@@ -54,10 +52,13 @@ func ParseBPE(data []byte) (*BPE, error) {
 	if err := b.loadPreTokenizer(f.PreTokenizer); err != nil {
 		return nil, err
 	}
-	if err := b.loadDecoder(f.Decoder); err != nil {
+	if err := b.loadDecoder(f.Decoder, "decoder"); err != nil {
 		return nil, err
 	}
 	if err := b.loadAddedTokens(f.AddedTokens); err != nil {
+		return nil, err
+	}
+	if err := b.loadPostProcessor(f.PostProcessor, "post_processor"); err != nil {
 		return nil, err
 	}
 	b.cache.m = make(map[string][]int32)
@@ -66,11 +67,12 @@ func ParseBPE(data []byte) (*BPE, error) {
 
 // fileJSON is the part of tokenizer.json that matters here.
 type fileJSON struct {
-	AddedTokens  []addedTokenJSON
-	Normalizer   json.RawMessage
-	PreTokenizer json.RawMessage
-	Decoder      json.RawMessage
-	Model        *modelJSON
+	AddedTokens   []addedTokenJSON
+	Normalizer    json.RawMessage
+	PreTokenizer  json.RawMessage
+	Decoder       json.RawMessage
+	PostProcessor json.RawMessage
+	Model         *modelJSON
 }
 
 // modelJSON is tokenizer.json's model. The vocabulary and the merges are
@@ -121,6 +123,8 @@ func parseFile(data []byte) (*fileJSON, error) {
 			f.PreTokenizer = raw
 		case "decoder":
 			f.Decoder = raw
+		case "post_processor":
+			f.PostProcessor = raw
 		}
 		return nil
 	})
@@ -395,37 +399,6 @@ func (b *BPE) loadMerges(merges []string) error {
 	return nil
 }
 
-func (b *BPE) loadNormalizer(raw json.RawMessage, what string) error {
-	typ, obj, err := typed(raw, what)
-	if err != nil {
-		return err
-	}
-	switch typ {
-	case "null":
-	case "NFC":
-		b.norms = append(b.norms, norm.NFC)
-	case "NFD":
-		b.norms = append(b.norms, norm.NFD)
-	case "NFKC":
-		b.norms = append(b.norms, norm.NFKC)
-	case "NFKD":
-		b.norms = append(b.norms, norm.NFKD)
-	case "Sequence":
-		var list []json.RawMessage
-		if _, err := field(obj, "normalizers", &list, what); err != nil {
-			return err
-		}
-		for i, n := range list {
-			if err := b.loadNormalizer(n, fmt.Sprintf("%s[%d]", what, i)); err != nil {
-				return err
-			}
-		}
-	default:
-		return fmt.Errorf("%w %s type %q", ErrUnsupported, what, typ)
-	}
-	return nil
-}
-
 func (b *BPE) loadPreTokenizer(raw json.RawMessage) error {
 	typ, obj, err := typed(raw, "pre_tokenizer")
 	if err != nil {
@@ -453,9 +426,6 @@ func (b *BPE) loadPreTokenizer(raw json.RawMessage) error {
 			return err
 		}
 	}
-	if !b.byteLevel {
-		return fmt.Errorf("%w pre_tokenizer without ByteLevel: only byte-level BPE is supported", ErrUnsupported)
-	}
 	return nil
 }
 
@@ -466,38 +436,11 @@ func (b *BPE) loadPreStep(raw json.RawMessage, what string) error {
 	}
 	switch typ {
 	case "Split":
-		var pat struct {
-			Regex  *string `json:"Regex"`
-			String *string `json:"String"`
-		}
-		if ok, err := field(obj, "pattern", &pat, what); err != nil {
-			return err
-		} else if !ok {
-			return fmt.Errorf("%w: %s Split has no pattern", ErrMalformed, what)
-		}
-		var behavior string
-		var invert bool
-		if _, err := field(obj, "behavior", &behavior, what); err != nil {
+		st, err := loadSplit(obj, what)
+		if err != nil {
 			return err
 		}
-		if _, err := field(obj, "invert", &invert, what); err != nil {
-			return err
-		}
-		if behavior != "Isolated" || invert {
-			return fmt.Errorf("%w %s Split behavior %q (invert %v): only Isolated is supported", ErrUnsupported, what, behavior, invert)
-		}
-		switch {
-		case pat.Regex != nil && *pat.Regex == qwenPattern:
-			b.steps = append(b.steps, preStep{split: qwenNext})
-		case pat.Regex != nil && *pat.Regex == llama3Pattern:
-			b.steps = append(b.steps, preStep{split: llama3Next})
-		case pat.Regex != nil && *pat.Regex == gpt2Pattern:
-			b.steps = append(b.steps, preStep{split: gpt2Next})
-		case pat.Regex != nil:
-			return fmt.Errorf("%w %s Split regex %q: only the Qwen, Llama 3 and GPT-2 patterns are supported", ErrUnsupported, what, *pat.Regex)
-		default:
-			return fmt.Errorf("%w %s Split with a string pattern", ErrUnsupported, what)
-		}
+		b.steps = append(b.steps, st)
 	case "ByteLevel":
 		// As in Hugging Face: add_prefix_space and trim_offsets are
 		// required, use_regex defaults to true.
@@ -524,22 +467,6 @@ func (b *BPE) loadPreStep(raw json.RawMessage, what string) error {
 		b.byteLevel = true
 	default:
 		return fmt.Errorf("%w %s type %q", ErrUnsupported, what, typ)
-	}
-	return nil
-}
-
-func (b *BPE) loadDecoder(raw json.RawMessage) error {
-	typ, _, err := typed(raw, "decoder")
-	if err != nil {
-		return err
-	}
-	switch typ {
-	case "ByteLevel":
-		b.byteDecoder = true
-	case "null":
-		b.byteDecoder = false
-	default:
-		return fmt.Errorf("%w decoder type %q", ErrUnsupported, typ)
 	}
 	return nil
 }

@@ -255,23 +255,47 @@ func TestParseBPE_Errors(t *testing.T) {
 		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported pre_tokenizer type "Metaspace"`},
 		{name: "WordPiece", change: func(_, model map[string]any) { model["type"] = "WordPiece" },
 			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported model type "WordPiece": only BPE is supported`},
-		{name: "Lowercase", change: func(m, _ map[string]any) {
-			m["normalizer"] = map[string]any{"type": "Sequence", "normalizers": []any{map[string]any{"type": "NFC"}, map[string]any{"type": "Lowercase"}}}
-		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported normalizer[1] type "Lowercase"`},
-		{name: "DecoderMetaspace", change: func(m, _ map[string]any) { m["decoder"] = map[string]any{"type": "Metaspace"} },
-			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported decoder type "Metaspace"`},
-		{name: "OtherRegex", change: func(m, _ map[string]any) {
+		{name: "BertNormalizer", change: func(m, _ map[string]any) {
+			m["normalizer"] = map[string]any{"type": "Sequence", "normalizers": []any{map[string]any{"type": "NFC"}, map[string]any{"type": "BertNormalizer"}}}
+		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported normalizer[1] type "BertNormalizer"`},
+		{name: "DecoderWordPiece", change: func(m, _ map[string]any) { m["decoder"] = map[string]any{"type": "WordPiece"} },
+			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported decoder type "WordPiece"`},
+		{name: "LookBehind", change: func(m, _ map[string]any) {
 			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{
-				map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `\p{N}{1,3}`}, "behavior": "Isolated", "invert": false}, byteLevel}}
+				map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `(?<=a)b`}, "behavior": "Isolated", "invert": false}, byteLevel}}
 		}, want: tokenize.ErrUnsupported},
-		{name: "SplitRemoved", change: func(m, _ map[string]any) {
-			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{
-				map[string]any{"type": "Split", "pattern": map[string]any{"String": " "}, "behavior": "Removed", "invert": false}, byteLevel}}
+		{name: "RegexWordClass", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `\w+`}, "behavior": "Isolated", "invert": false}
 		}, want: tokenize.ErrUnsupported},
+		{name: "RegexEmpty", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `a*`}, "behavior": "Isolated", "invert": false}
+		}, want: tokenize.ErrUnsupported},
+		{name: "RegexBad", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `(a`}, "behavior": "Isolated", "invert": false}
+		}, want: tokenize.ErrUnsupported},
+		{name: "SplitBehavior", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "pattern": map[string]any{"String": " "}, "behavior": "Sideways", "invert": false}
+		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported pre_tokenizer Split behavior "Sideways"`},
+		{name: "SplitNoPattern", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "behavior": "Isolated", "invert": false}
+		}, want: tokenize.ErrMalformed},
 		{name: "Whitespace", change: func(m, _ map[string]any) { m["pre_tokenizer"] = map[string]any{"type": "Whitespace"} },
 			want: tokenize.ErrUnsupported},
-		{name: "NoPreTokenizer", change: func(m, _ map[string]any) { m["pre_tokenizer"] = nil },
-			want: tokenize.ErrUnsupported, msg: "tokenize: unsupported pre_tokenizer without ByteLevel: only byte-level BPE is supported"},
+		{name: "PostProcessorUnknown", change: func(m, _ map[string]any) { m["post_processor"] = map[string]any{"type": "Magic"} },
+			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported post_processor type "Magic"`},
+		{name: "TemplateUnknownSpecial", change: func(m, _ map[string]any) {
+			m["post_processor"] = map[string]any{"type": "TemplateProcessing", "single": []any{
+				map[string]any{"SpecialToken": map[string]any{"id": "<s>", "type_id": 0}}, map[string]any{"Sequence": map[string]any{"id": "A", "type_id": 0}}},
+				"special_tokens": map[string]any{}}
+		}, want: tokenize.ErrMalformed},
+		{name: "TemplateBadID", change: func(m, _ map[string]any) {
+			m["post_processor"] = map[string]any{"type": "TemplateProcessing", "single": []any{
+				map[string]any{"SpecialToken": map[string]any{"id": "<s>", "type_id": 0}}, map[string]any{"Sequence": map[string]any{"id": "A", "type_id": 0}}},
+				"special_tokens": map[string]any{"<s>": map[string]any{"id": "<s>", "ids": []any{1 << 20}, "tokens": []any{"<s>"}}}}
+		}, want: tokenize.ErrMalformed},
+		{name: "StripTwoChars", change: func(m, _ map[string]any) {
+			m["decoder"] = map[string]any{"type": "Strip", "content": "ab", "start": 1, "stop": 0}
+		}, want: tokenize.ErrMalformed},
 		{name: "SplitAfterByteLevel", change: func(m, _ map[string]any) {
 			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{byteLevel, byteLevel}}
 		}, want: tokenize.ErrUnsupported},
@@ -312,9 +336,9 @@ func TestParseBPE_Errors(t *testing.T) {
 				tt.change(m, model)
 				data = mustJSON(t, m)
 			}
-			b, err := tokenize.ParseBPE(data)
+			_, err := tokenize.ParseBPE(data)
 			if !errors.Is(err, tt.want) {
-				t.Fatalf("ParseBPE() = %v, %v; want error %v", b, err, tt.want)
+				t.Fatalf("ParseBPE() = %v; want error %v", err, tt.want)
 			}
 			if tt.msg != "" && err.Error() != tt.msg {
 				t.Errorf("ParseBPE() error %q, want %q", err, tt.msg)
