@@ -126,3 +126,62 @@ func TestFamilies_Encodings(t *testing.T) {
 		})
 	}
 }
+
+// TestFamilies_Corpus checks every family on real passages of the shared
+// corpora (Wikipedia, Project Gutenberg with its BOM and CRLF, Latin-1 news,
+// IMDB reviews), recorded by testdata/gen_families.sh.
+func TestFamilies_Corpus(t *testing.T) {
+	for _, name := range families {
+		t.Run(name, func(t *testing.T) {
+			b, cleanUp := familyBPE(t, name)
+			checkFamilyCases(t, b, cleanUp, readFamilyCases(t, filepath.Join("testdata", "families", name+".jsonl")))
+		})
+	}
+}
+
+// BenchmarkFamilies_Encode measures each family's tokenizer on one core, in
+// MB/s, on the mixed English and Chinese text of BenchmarkBPE_Encode, merge
+// cache warm. testdata/bench_families.sh times Hugging Face beside it.
+func BenchmarkFamilies_Encode(b *testing.B) {
+	lines, size := benchText(b, "mixed", 1<<20)
+	for _, name := range append([]string{"qwen"}, families...) {
+		b.Run(name, func(b *testing.B) {
+			var tok *tokenize.BPE
+			if name == "qwen" {
+				tok = qwenBPE(b)
+			} else {
+				tok, _ = familyBPE(b, name)
+			}
+			b.SetBytes(size)
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				for _, l := range lines {
+					n += len(tok.EncodeIDs(l))
+				}
+			}
+			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "tokens/s")
+		})
+	}
+}
+
+// BenchmarkFamilies_Parse measures loading each family's tokenizer.json
+// (Gemma 3's is 33 MB with 262,145 tokens).
+func BenchmarkFamilies_Parse(b *testing.B) {
+	for _, name := range families {
+		b.Run(name, func(b *testing.B) {
+			data, err := os.ReadFile(filepath.Join(sharedTestdata(b), "tokenizers", name, "tokenizer.json"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := tokenize.ParseBPE(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/load")
+		})
+	}
+}
