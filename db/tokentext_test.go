@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -217,6 +218,23 @@ func TestTokenText_ImportChecks(t *testing.T) {
 	}
 	if r := mustExec(t, d, "SHOW TABLES").Rows; len(r) != 0 {
 		t.Errorf("the refused IMPORT left tables %v", r)
+	}
+	// The same through a sharded checkpoint's index.
+	index := filepath.Join(dir, "model.safetensors.index.json")
+	if err := os.WriteFile(index, []byte(`{"metadata": {}, "weight_map": {"model.embed_tokens.weight": "`+filepath.Base(path)+`"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.Exec(t.Context(), "IMPORT tiny FROM ? WITH (tensor = 'model.embed_tokens.weight', tokenizer = ?)", index, tokPath)
+	if !errors.Is(err, db.ErrTokenizerMismatch) || !strings.Contains(err.Error(), "(151669 ids), but "+index+" has 1000 rows") {
+		t.Errorf("IMPORT of a sharded 1000-row matrix with Qwen's tokenizer: %v", err)
+	}
+	big, _ := writeMatrix(t, dir, 151669, 2)
+	if err := os.WriteFile(index, []byte(`{"metadata": {}, "weight_map": {"model.embed_tokens.weight": "`+filepath.Base(big)+`"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, d, "IMPORT fits FROM ? WITH (tensor = 'model.embed_tokens.weight', tokenizer = ?)", index, tokPath)
+	if r := mustExec(t, d, "SELECT TOKENS('你好') FROM fits").Rows; len(r) != 1 || r[0][2] != "你好" {
+		t.Errorf("TOKENS on the sharded import = %v", r)
 	}
 	// A tensor that is not there: the error lists the tensors there are.
 	_, err = d.Exec(t.Context(), "IMPORT tiny FROM ? WITH (tensor = 'lm_head.weight')", path)
