@@ -17,10 +17,11 @@ type Token struct {
 	Text string
 }
 
-// BPE is a byte-level BPE tokenizer loaded from a Hugging Face
-// tokenizer.json by [LoadBPE] or [ParseBPE]. It encodes text exactly as the
-// Hugging Face tokenizers library does for the supported configurations
-// (Qwen2/2.5/3, Llama 3, GPT-2 and the like).
+// BPE is a BPE tokenizer loaded from a Hugging Face tokenizer.json by
+// [LoadBPE] or [ParseBPE], byte-level or SentencePiece-style. It encodes
+// text exactly as the Hugging Face tokenizers library does for the
+// supported configurations (Qwen2/2.5/3, Llama 2 and 3, Mistral, Gemma 3,
+// DeepSeek V3, GPT-2, GPT-4o and the like).
 //
 // A *BPE is safe for concurrent use.
 type BPE struct {

@@ -29,13 +29,9 @@ func LoadBPE(r io.Reader) (*BPE, error) {
 //
 // Supported: model type "BPE" (vocab, merges as ["a","b"] pairs or "a b"
 // strings, unk_token, fuse_unk, byte_fallback, ignore_merges, dropout null
-// or 0); normalizer null, NFC, NFD, NFKC, NFKD or a Sequence of them;
-// pre_tokenizer ByteLevel (use_regex with the GPT-2 pattern, add_prefix_space)
-// or a Sequence of Split steps (the Qwen, Llama 3 or GPT-2 pattern, behavior
-// "Isolated", not inverted) ending in ByteLevel; decoder ByteLevel or null;
-// added_tokens with all their flags. The post_processor, truncation and
-// padding are ignored: [BPE.Encode] never adds special tokens, like
-// Hugging Face's encode(text, add_special_tokens=False).
+// or 0), byte-level or not; the normalizers, pre-tokenizers,
+// post-processors and decoders that the package documentation lists;
+// added_tokens with all their flags. Truncation and padding are ignored.
 //
 // Anything else is refused with an error wrapping [ErrUnsupported]; an
 // inconsistent file gets one wrapping [ErrMalformed]. ParseBPE never panics.
