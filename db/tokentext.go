@@ -3,7 +3,6 @@ package db
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -314,19 +313,7 @@ func addRaw(acc, row []float32, raw []byte, e ElemType, a float32) {
 		axpy(a, row, acc)
 		return
 	}
-	// bfloat16 is the top half of a float32.
-	acc = acc[:len(raw)/2]
-	i := 0
-	for ; i+4 <= len(acc); i += 4 {
-		r := raw[2*i : 2*i+8 : 2*i+8]
-		acc[i] += a * math.Float32frombits(uint32(r[0])<<16|uint32(r[1])<<24)
-		acc[i+1] += a * math.Float32frombits(uint32(r[2])<<16|uint32(r[3])<<24)
-		acc[i+2] += a * math.Float32frombits(uint32(r[4])<<16|uint32(r[5])<<24)
-		acc[i+3] += a * math.Float32frombits(uint32(r[6])<<16|uint32(r[7])<<24)
-	}
-	for ; i < len(acc); i++ {
-		acc[i] += a * math.Float32frombits(uint32(raw[2*i])<<16|uint32(raw[2*i+1])<<24)
-	}
+	vec.AxpyBFloat16(a, raw, acc)
 }
 
 // sifWeight is Arora et al.'s a.
