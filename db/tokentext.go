@@ -2,7 +2,6 @@ package db
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -287,22 +286,6 @@ func (s *scope) pool(n query.Node, t *table, toks []tokenize.Token, pool string)
 		}
 	}
 	return acc, nil
-}
-
-// vectorBytes returns the stored bytes of row id's vector, valid only in
-// the transaction (t.vector decodes the same bytes).
-func (t *table) vectorBytes(id uint32) ([]byte, error) {
-	rb := t.meta.rowBytes()
-	chunk, slot := t.chunkOf(id)
-	off := slot * rb
-	v, ok := t.dirtyVec[chunk]
-	if !ok {
-		v = t.ks(ksVec).Get(u32key(chunk))
-	}
-	if len(v) < off+rb {
-		return nil, fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, quote(t.name), id)
-	}
-	return v[off : off+rb], nil
 }
 
 // addRaw adds a times the stored vector raw (of element type e) to acc;
