@@ -1,7 +1,6 @@
 package db
 
 import (
-	"errors"
 	"slices"
 	"strings"
 
@@ -215,18 +214,24 @@ func (s *scope) textRows(n query.Node, text string) (ids []uint32, vec []float32
 // table with a tokenizer a word that is not in the vocabulary as text:
 // every row it stands for and its vector.
 func (s *scope) wordRows(n query.Node, word string) ([]uint32, []float32, error) {
+	// The text path is tried before wordRow, which would look for a
+	// "did you mean" among all the table's words first.
+	if s.t != nil && s.t.meta.Blobs[blobTokenizer] != "" {
+		if _, found, err := s.t.wordID(word); err == nil && !found {
+			ids, vec, ok, err := s.textRows(n, word)
+			if err != nil {
+				return nil, nil, err
+			}
+			if ok {
+				return ids, vec, nil
+			}
+		}
+	}
 	id, vec, err := s.wordRow(n, word)
-	if err == nil || !isNoWord(err) {
-		return []uint32{id}, vec, err
-	}
-	ids, tvec, ok, terr := s.textRows(n, word)
-	if terr != nil {
-		return nil, nil, terr
-	}
-	if !ok {
+	if err != nil {
 		return nil, nil, err
 	}
-	return ids, tvec, nil
+	return []uint32{id}, vec, nil
 }
 
 // pool returns one vector for toks from t's rows: "mean" (Model2Vec's
@@ -439,9 +444,6 @@ func (s *scope) explainText(x query.Expr, add func(string, ...any)) {
 		}
 	}
 }
-
-// isNoWord reports whether err says a word is not in the vocabulary.
-func isNoWord(err error) bool { return errors.Is(err, ErrNoWord) }
 
 // axpy adds a*x to y.
 func axpy(a float32, x, y []float32) {
