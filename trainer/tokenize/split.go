@@ -15,7 +15,7 @@ import (
 // look-around, so a pattern is translated (Unicode meanings for \s and \d)
 // and compiled with regexp. The one look-ahead the real tokenizers use, the
 // alternative \s+(?!\S) in front of a final \s+, is dropped and redone by
-// hand (see spaceRunSplit): re then has one capturing group, the final
+// hand (see spaceRunSplit): re's last capturing group is then the final
 // \s+, and lookTail is true.
 type pattern struct {
 	lit      string
@@ -197,7 +197,8 @@ func (sp *splitter) segments(s string, out []segment) []segment {
 				break
 			}
 			a, b := pos+loc[0], pos+loc[1]
-			if sp.pat.lookTail && loc[2] >= 0 {
+			// The tail's group is the last: the pattern may have its own.
+			if k := 2 * sp.pat.re.NumSubexp(); sp.pat.lookTail && loc[k] >= 0 {
 				b = spaceRunSplit(s, a, b)
 			}
 			if b <= a { // cannot happen: empty matches are refused at load

@@ -42,6 +42,12 @@ func TestCompilePattern_LookTail(t *testing.T) {
 		t.Fatalf("compilePattern(qwen) = %+v, %v", p, err)
 	}
 	sp := &splitter{pat: p}
+	// A capturing group of the pattern's own does not hide the tail's.
+	pg, err := compilePattern(`(x)|`+qwenPattern, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spg := &splitter{pat: pg}
 	for _, s := range []string{"a  b", "  x", "x  ", "a \u00a0\u3000b\n\n c", "Hello   world\t\t!", "'S  'll 12345 你好  ", " \r\n  end"} {
 		var got, want []string
 		for _, g := range sp.segments(s, nil) {
@@ -55,6 +61,13 @@ func TestCompilePattern_LookTail(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("split %q = %q, want %q", s, got, want)
 		}
+		got = got[:0]
+		for _, g := range spg.segments(s, nil) {
+			got = append(got, s[g.start:g.end])
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("split with a group %q = %q, want %q", s, got, want)
+		}
 	}
 }
 
@@ -66,6 +79,7 @@ func FuzzSplitter(f *testing.F) {
 	f.Add(`(?i:'s|'t)| ?\p{L}+|\s+(?!\S)|\s+`, "It's  a TEST  ")
 	f.Add(`[^\s\p{L}]`, "a-b c")
 	f.Add(`(?=x)`, "x")
+	f.Add(`(a)|\s+(?!\S)|\s+`, "a  b  ")
 	f.Fuzz(func(t *testing.T, pat, text string) {
 		p, err := compilePattern(pat, "fuzz")
 		if err != nil {
