@@ -63,6 +63,10 @@ var (
 	// text lookups by token cannot work.
 	ErrNoTokenizer = errors.New("db: table has no tokenizer")
 
+	// ErrTokenizerMismatch means IMPORT was given a tokenizer with more
+	// token ids than the matrix has rows.
+	ErrTokenizerMismatch = errors.New("db: tokenizer does not fit the matrix")
+
 	// ErrTooLarge means an operation would need more memory than
 	// Options.MemoryLimit allows.
 	ErrTooLarge = errors.New("db: operation exceeds the memory limit")

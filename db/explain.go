@@ -44,6 +44,9 @@ func (e *env) explain(s *query.Explain) (*Rows, error) {
 				if sel.Where != nil {
 					add("keeping only rows where %s", sel.Where)
 				}
+				if len(call.Args) > 0 {
+					sc.explainText(call.Args[0], add)
+				}
 			default:
 				add("%s with the tokenizer of %s", call.Name, t.name)
 			}

@@ -565,6 +565,8 @@ func (s *scope) call(x *query.Call) (any, error) {
 		}
 		_, v, err := s.tokenRow(x)
 		return v, err
+	case "EMBED_TEXT":
+		return s.embedText(x)
 	case "SIMILARITY", "COSINE", "DOT", "DISTANCE":
 		if err := arity(x, 2, 2); err != nil {
 			return nil, err
@@ -655,7 +657,7 @@ func (s *scope) vectorOf(x query.Expr) ([]float32, error) {
 	case []float32:
 		return v, nil
 	case string:
-		_, vec, err := s.wordRow(x, v)
+		_, vec, err := s.wordRows(x, v)
 		return vec, err
 	}
 	return nil, errAt(x, nil, "expected a word or a vector, found %s", describeValue(v))

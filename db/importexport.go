@@ -56,6 +56,15 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 		}
 	}
 
+	if tok != nil && hdr.Rows >= 0 {
+		rows := int64(hdr.Rows)
+		if ropts.Limit > 0 {
+			rows = min(rows, int64(ropts.Limit))
+		}
+		if err := checkTokenizerRows(nodes["tokenizer"].Value, tok, tokPath, rows, path); err != nil {
+			return nil, err
+		}
+	}
 	fileElem := fromFileDType(hdr.DType)
 	spec := TableSpec{Dim: hdr.Dim, Elem: fileElem, Metric: metric, Kind: "imported",
 		Provenance: map[string]any{"source": "import", "file": path, "format": hdr.Format.String()}}
@@ -125,6 +134,11 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	})
 	if err != nil {
 		return nil, fileError(s.File, path, err)
+	}
+	if tok != nil && hdr.Rows < 0 { // a format without a row count
+		if err := checkTokenizerRows(nodes["tokenizer"].Value, tok, tokPath, w.Rows(), path); err != nil {
+			return nil, err
+		}
 	}
 	if tokBytes != nil {
 		if err := w.SetBlob(blobTokenizer, strings.NewReader(string(tokBytes))); err != nil {

@@ -156,24 +156,29 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 		var exclude []uint32
 		var sum []float64
 		for _, tm := range terms {
-			var id uint32
+			var ids []uint32
 			var vec []float32
 			var err error
 			switch k := tm.key.(type) {
 			case *query.Call: // TOKEN(n)
+				var id uint32
 				id, vec, err = s.tokenRow(k)
+				ids = []uint32{id}
 			default:
 				var v any
 				v, err = s.eval(k)
 				if err == nil {
-					id, vec, err = s.wordRow(k, v.(string))
+					// A word, or text on a table with a tokenizer.
+					ids, vec, err = s.wordRows(k, v.(string))
 				}
 			}
 			if err != nil {
 				return nil, nil, err
 			}
-			if !slices.Contains(exclude, id) {
-				exclude = append(exclude, id)
+			for _, id := range ids {
+				if !slices.Contains(exclude, id) {
+					exclude = append(exclude, id)
+				}
 			}
 			if s.t.meta.Metric == "cosine" {
 				// gensim: the mean of the weighted unit vectors.

@@ -119,6 +119,17 @@ func (t *table) rowMeta(id uint32) (word string, count int64, ok bool, err error
 // vector decodes the vector of row id into dst (len Dim). It does not check
 // that the row is live.
 func (t *table) vector(dst []float32, id uint32) error {
+	raw, err := t.vectorBytes(id)
+	if err != nil {
+		return err
+	}
+	decodeVector(dst, raw, t.meta.Elem)
+	return nil
+}
+
+// vectorBytes returns the stored bytes of row id's vector, valid only in
+// the transaction.
+func (t *table) vectorBytes(id uint32) ([]byte, error) {
 	rb := t.meta.rowBytes()
 	chunk, slot := t.chunkOf(id)
 	off := slot * rb
@@ -130,10 +141,9 @@ func (t *table) vector(dst []float32, id uint32) error {
 		}
 	}
 	if len(v) < off+rb {
-		return fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, quote(t.name), id)
+		return nil, fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, quote(t.name), id)
 	}
-	decodeVector(dst, v[off:off+rb], t.meta.Elem)
-	return nil
+	return v[off : off+rb], nil
 }
 
 // lookup returns the row of a word. The words index holds the count too,

@@ -106,6 +106,9 @@ func (s *scope) tableFunction(call *query.Call, where query.Expr) ([]string, [][
 	switch call.Name {
 	case "NEAREST":
 		rows, err := s.nearest(call, where)
+		if err == nil && s.t.meta.Blobs[blobTokenizer] != "" {
+			return s.readableNearest(call, rows)
+		}
 		return []string{"word", "similarity"}, rows, err
 	}
 	if where != nil {

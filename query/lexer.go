@@ -56,7 +56,7 @@ var reservedWords = []string{
 // is the executor's business. Outside a call they are plain identifiers, so
 // the columns count and vector need no quoting.
 var functionNames = []string{
-	"COSINE", "COUNT", "DIM", "DISTANCE", "DOT", "EMBED", "NEAREST", "NORM",
+	"COSINE", "COUNT", "DIM", "DISTANCE", "DOT", "EMBED", "EMBED_TEXT", "NEAREST", "NORM",
 	"SIMILARITY", "TOKEN", "TOKENS", "VECTOR",
 }
 

@@ -77,7 +77,7 @@ func TestKeywordsAndFunctions(t *testing.T) {
 			t.Errorf("Keywords() lacks %s", w)
 		}
 	}
-	want := []string{"COSINE", "COUNT", "DIM", "DISTANCE", "DOT", "EMBED", "NEAREST", "NORM", "SIMILARITY", "TOKEN", "TOKENS", "VECTOR"}
+	want := []string{"COSINE", "COUNT", "DIM", "DISTANCE", "DOT", "EMBED", "EMBED_TEXT", "NEAREST", "NORM", "SIMILARITY", "TOKEN", "TOKENS", "VECTOR"}
 	if diff := cmp.Diff(want, fn); diff != "" {
 		t.Errorf("Functions() (-want +got):\n%s", diff)
 	}
