@@ -155,12 +155,13 @@ func (h *HNSW) liveSlot(id uint32) (uint32, bool) {
 }
 
 // Vector returns a copy of the vector the index holds for row id: for
-// Cosine, the unit vector; ok is false if the index does not hold the row.
+// Cosine, the unit vector; ok is false if the index does not hold the row,
+// or holds only its code (a quantized index without its vectors).
 func (h *HNSW) Vector(id uint32) (v []float32, ok bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	s, ok := h.liveSlot(id)
-	if !ok {
+	if !ok || h.noVecs {
 		return nil, false
 	}
 	return append([]float32(nil), h.vec(s)...), true
