@@ -204,6 +204,7 @@ func checkTable(t *table) (problems []string) {
 			if missing > 0 {
 				report("%d indexed rows are missing from the index", missing)
 			}
+			checkIndexCodes(t, h, ix.Upto, report)
 		}
 	}
 	if t.meta.Blobs[blobTokenizer] != "" {

@@ -93,7 +93,7 @@ func TestExec_ErrorCatalogue(t *testing.T) {
 		{"CREATE INDEX ON pets USING hnsw WITH (ef = 10)", `1:39: unknown option "ef" for CREATE INDEX (did you mean m?)`, db.ErrSemantic},
 		{"CREATE INDEX ON pets USING hnsw WITH (m = 16, ef_construction = 20)", `1:47: ef_construction must be at least 2 × m = 32, found 20`, db.ErrSemantic},
 		{"DROP INDEX ON pets", `1:15: table pets has no index`, db.ErrNoIndex},
-		{"SET ef_search = -3", `1:17: ef_search must be an integer from 1 to 1000 (0: the index's default), found -3`, db.ErrSemantic},
+		{"SET ef_search = -3", `1:17: ef_search must be an integer from 1 to 16777216 (0: the index's default), found -3`, db.ErrSemantic},
 		{"SET exact = maybe", `1:13: exact must be on or off, found 'maybe'`, db.ErrSemantic},
 		{"SET colour = 1", `1:1: unknown setting "colour" (settings are ef_search, exact)`, db.ErrSemantic},
 		{"EVALUATE w2v WITH (restrict_vocab = 5)", `1:1: EVALUATE needs WITH (analogies = 'file') or WITH (pairs = 'file')`, db.ErrSemantic},

@@ -29,12 +29,12 @@ func (e *env) explain(s *query.Explain) (*Rows, error) {
 		if call, ok := tableFunc(sel); ok {
 			switch call.Name {
 			case "NEAREST":
-				if t.meta.Index != nil && !e.d.settings.exact() {
+				if t.meta.Index != nil && (!e.d.settings.exact() || indexQuantization(t.meta.Index) != index.QuantNone) {
 					ef := e.d.settings.efSearch()
 					if ef == 0 {
 						ef = toIntDefault(t.meta.Index.Params["ef_search"], index.DefaultEfSearch)
 					}
-					add("NEAREST through the hnsw index of %s (ef_search %d)", t.name, ef)
+					add("%s", explainIndex(t, ef, e.d.settings.exact()))
 					if pending := int64(t.meta.NextID) - int64(t.meta.Index.Upto); pending > 0 {
 						add("plus an exact scan of the ids added since the index was built (up to %d)", pending)
 					}

@@ -11,7 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-var indexOptions = []string{"m", "ef_construction", "ef_search"}
+var indexOptions = []string{"m", "ef_construction", "ef_search", "quantization", "rescore"}
 
 // indexOptionsFrom turns WITH options (or saved parameters) into index
 // options for table metric.
@@ -52,6 +52,12 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	}
 	for name, v := range vals {
 		o := nodes[name]
+		if name == "quantization" {
+			if err := checkQuantization(o, v); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		lo, hi := 0, 0
 		switch name {
 		case "m":
@@ -60,6 +66,8 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 			lo, hi = index.MinEfConstruction, index.MaxEfConstruction
 		case "ef_search":
 			lo, hi = index.MinEfSearch, index.MaxEfSearch
+		case "rescore":
+			lo, hi = 1, index.MaxRescore
 		default:
 			return nil, unknownOption(o, "CREATE INDEX", indexOptions)
 		}
@@ -121,6 +129,9 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 		return nil, at(s, err)
 	}
 	vecs = nil
+	if err := dropIndexVectors(h); err != nil {
+		return nil, at(s, err)
+	}
 	blob := newBlobName(blobIndex)
 	bw := newBlobWriter(e.ctx, e.d, id, blob)
 	if _, err := h.WriteTo(bw); err != nil {
@@ -187,7 +198,9 @@ func (e *env) buildIndex(table string, dim int, ids []uint32, vecs []float32, op
 }
 
 func indexParams(o index.Options) map[string]any {
-	return map[string]any{"m": int64(o.M), "ef_construction": int64(o.EfConstruction), "ef_search": int64(o.EfSearch)}
+	p := map[string]any{"m": int64(o.M), "ef_construction": int64(o.EfConstruction), "ef_search": int64(o.EfSearch)}
+	addQuantParams(p, o)
+	return p
 }
 
 // rebuildIndexInto builds, for a table being bulk-loaded, an index with the
@@ -205,6 +218,9 @@ func (e *env) rebuildIndexInto(w *BulkWriter, table string, old *IndexInfo, vect
 	}
 	h, err := e.buildIndex(table, w.meta.Dim, ids, vectors, opts)
 	if err != nil {
+		return err
+	}
+	if err := dropIndexVectors(h); err != nil {
 		return err
 	}
 	if err := w.WriteBlob(blobIndex, func(dst io.Writer) error {

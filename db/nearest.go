@@ -292,7 +292,8 @@ func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
 // search finds the k rows of t nearest to q: through the table's index
 // unless there is none or SET exact = on, otherwise by an exact scan.
 func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
-	if t.meta.Index == nil || e.d.settings.exact() {
+	quantized := t.meta.Index != nil && indexQuantization(t.meta.Index) != index.QuantNone
+	if t.meta.Index == nil || e.d.settings.exact() && !quantized {
 		f, err := e.d.flat(e.ctx, t)
 		if err != nil {
 			return nil, err
@@ -305,6 +306,12 @@ func (e *env) search(t *table, q []float32, k int, opts index.SearchOptions) ([]
 	}
 	if ef := e.d.settings.efSearch(); ef > 0 {
 		opts.EfSearch = ef
+	}
+	if quantized {
+		// SET exact = on scans the codes; either way the candidates are
+		// rescored with the table's vectors.
+		opts.Exact = e.d.settings.exact()
+		opts.Vectors = t.vectorSource()
 	}
 	// Rows deleted since the index was built are filtered out; rows added
 	// since (ids from Upto on) are searched exactly and merged in.
