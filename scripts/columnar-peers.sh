@@ -41,8 +41,8 @@ bench)
   echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)" >&2
   (cd "$WORK" && node columnar_peers.mjs bench "$WORK" "$ROWS") > "$WORK/duckdb.json"
   rm -f "$WORK/b.db" "$WORK/e.parquet"
-  "$E" -mode json "$WORK/b.db" "IMPORT big FROM '$WORK/duck.parquet'" > "$WORK/import.json"
-  "$E" -mode json "$WORK/b.db" "EXPORT big TO '$WORK/e.parquet'" > "$WORK/export.json"
+  "$E" -mode jsonl "$WORK/b.db" "IMPORT big FROM '$WORK/duck.parquet'" > "$WORK/import.json"
+  "$E" -mode jsonl "$WORK/b.db" "EXPORT big TO '$WORK/e.parquet'" > "$WORK/export.json"
   node -e '
     const fs = require("fs"), w = process.argv[1];
     const d = JSON.parse(fs.readFileSync(w + "/duckdb.json"));
