@@ -55,10 +55,23 @@ func (r *Reader) fill(rec arrow.RecordBatch, n int) (err error) {
 			err = fmt.Errorf("%w: %s: row %d: %v", ErrFormat, r.path, r.done+1, p)
 		}
 	}()
+	vc := column(rec, r.hdr.Vector)
+	if vc == nil {
+		return fmt.Errorf("%w: %s: a part lacks column %q", ErrFormat, r.path, r.hdr.Vector)
+	}
+	// A damaged file may declare more rows than its buffers hold; the
+	// element count is checked against the bytes before anything of n rows
+	// is allocated.
+	if l, ok := vc.(array.ListLike); !ok || n > vc.Len() || n > elemCount(l.ListValues())/r.hdr.Dim {
+		return fmt.Errorf("%w: %s: a batch declares %d rows that its vector data does not hold", ErrFormat, r.path, n)
+	}
 	b := &r.batch
 	b.Start = r.done
 	b.Words = make([]string, n) // the callback may keep them
 	if kc := column(rec, r.hdr.Key); kc != nil {
+		if kc.Len() < n {
+			return fmt.Errorf("%w: %s: a batch's key column is shorter than its vectors", ErrFormat, r.path)
+		}
 		if err := r.words(b.Words, kc); err != nil {
 			return err
 		}
@@ -75,11 +88,22 @@ func (r *Reader) fill(rec arrow.RecordBatch, n int) (err error) {
 		b.Data = make([]byte, n*size)
 	}
 	b.Data = b.Data[:n*size]
-	vc := column(rec, r.hdr.Vector)
-	if vc == nil {
-		return fmt.Errorf("%w: %s: a part lacks column %q", ErrFormat, r.path, r.hdr.Vector)
-	}
 	return r.vectors(b.Data, vc, n)
+}
+
+// elemCount returns the number of float elements vals holds in its
+// buffers (0 for other types); the typed accessors panic, recovered by
+// fill, when a damaged file's buffers are shorter than its lengths say.
+func elemCount(vals arrow.Array) int {
+	switch v := vals.(type) {
+	case *array.Float32:
+		return len(v.Float32Values())
+	case *array.Float16:
+		return len(v.Values())
+	case *array.Float64:
+		return len(v.Float64Values())
+	}
+	return 0
 }
 
 // words fills dst with the key column's values.

@@ -516,6 +516,7 @@ func newParquetSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*par
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
 	}
+	dropArrowSchema(pr)
 	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: 1024}, memory.DefaultAllocator)
 	if err != nil {
 		pr.Close()
@@ -527,6 +528,25 @@ func newParquetSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*par
 		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
 	}
 	return &parquetSource{pr: pr, fr: fr, sc: sc, c: c, path: path}, nil
+}
+
+// dropArrowSchema removes the Arrow schema that Arrow writers store in a
+// Parquet file's key-value metadata: decoding a damaged one can make the
+// Arrow library allocate without bound (found by FuzzReader), and the
+// Parquet schema says all a reader needs (a FixedSizeList then reads as a
+// List of the same values).
+func dropArrowSchema(pr *file.Reader) {
+	fmd := pr.MetaData().FileMetaData
+	if fmd == nil {
+		return
+	}
+	kv := fmd.KeyValueMetadata[:0:0]
+	for _, e := range fmd.KeyValueMetadata {
+		if e != nil && e.Key != "ARROW:schema" {
+			kv = append(kv, e)
+		}
+	}
+	fmd.KeyValueMetadata = kv
 }
 
 func (s *parquetSource) schema() *arrow.Schema { return s.sc }
@@ -614,11 +634,23 @@ func newArrowSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*arrow
 	s := &arrowSource{c: c, path: path}
 	head := make([]byte, 6)
 	n, _ := ra.ReadAt(head, 0)
-	var err error
-	if string(head[:n]) == "ARROW1" {
+	size, err := ipcSize(ra)
+	if err != nil {
+		return nil, err
+	}
+	file := string(head[:n]) == "ARROW1"
+	if file {
+		err = checkIPCFile(ra, size)
+	} else {
+		err = checkIPCStream(ra, size)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
+	}
+	if file {
 		s.fr, err = ipc.NewFileReader(ra.(ipc.ReadAtSeeker), ipc.WithAllocator(memory.DefaultAllocator))
 	} else {
-		s.sr, err = ipc.NewReader(io.NewSectionReader(ra, 0, 1<<62), ipc.WithAllocator(memory.DefaultAllocator))
+		s.sr, err = ipc.NewReader(io.NewSectionReader(ra, 0, size), ipc.WithAllocator(memory.DefaultAllocator))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"unsafe"
 
@@ -113,6 +115,11 @@ func Create(path string, dim int, opts WriteOptions) (*Writer, error) {
 	if _, err := parquetCodec(opts.Compression); err != nil {
 		return nil, err
 	}
+	// The dimension always goes in the metadata: it is all that tells an
+	// empty file's readers, since the Arrow schema is not trusted on read.
+	md := map[string]string{MetaDim: strconv.Itoa(dim)}
+	maps.Copy(md, opts.Metadata)
+	opts.Metadata = md
 	w := &Writer{path: path, dim: dim, opts: opts, group: opts.GroupRows}
 	if w.group == 0 {
 		w.group = min(max(groupBytes/(dim*4), minGroupRows), maxGroupRows)
