@@ -61,8 +61,8 @@ func (r *Reader) fill(rec arrow.RecordBatch, n int) (err error) {
 	}
 	// A damaged file may declare more rows than its buffers hold; the
 	// element count is checked against the bytes before anything of n rows
-	// is allocated.
-	if l, ok := vc.(array.ListLike); !ok || n > vc.Len() || n > elemCount(l.ListValues())/r.hdr.Dim {
+	// is allocated (null rows, refused below, may hold no elements).
+	if l, ok := vc.(array.ListLike); !ok || n > vc.Len() || n-vc.NullN() > elemCount(l.ListValues())/r.hdr.Dim {
 		return fmt.Errorf("%w: %s: a batch declares %d rows that its vector data does not hold", ErrFormat, r.path, n)
 	}
 	b := &r.batch
