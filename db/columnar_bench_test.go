@@ -5,45 +5,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/embeddb/embeddb/db"
+	"github.com/embeddb/embeddb/internal/memstat"
 )
-
-// peakHeapDuring samples the heap every millisecond while fn runs and
-// returns the peak above what was live before, in bytes.
-func peakHeapDuring(fn func()) uint64 {
-	runtime.GC()
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	base := s[0].Value.Uint64()
-	var peak uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(s)
-			peak = max(peak, s[0].Value.Uint64())
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	fn()
-	close(stop)
-	wg.Wait()
-	return max(peak, base) - base
-}
 
 // BenchmarkColumnar_ExportImport runs EXPORT t TO 'x.parquet' and IMPORT
 // back on rows × 100 tables and reports rows/s and the peak heap of each
@@ -68,14 +36,14 @@ func BenchmarkColumnar_ExportImport(b *testing.B) {
 			var ePeak, iPeak uint64
 			var eDur, iDur time.Duration
 			for b.Loop() {
-				ePeak = max(ePeak, peakHeapDuring(func() {
+				ePeak = max(ePeak, memstat.PeakHeap(func() {
 					t0 := time.Now()
 					if _, err := d.Exec(ctx, "EXPORT t TO '"+pq+"' WITH (overwrite = true)"); err != nil {
 						b.Fatal(err)
 					}
 					eDur += time.Since(t0)
 				}))
-				iPeak = max(iPeak, peakHeapDuring(func() {
+				iPeak = max(iPeak, memstat.PeakHeap(func() {
 					t0 := time.Now()
 					if _, err := d.Exec(ctx, "IMPORT u FROM '"+pq+"' WITH (replace = true)"); err != nil {
 						b.Fatal(err)

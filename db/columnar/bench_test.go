@@ -5,48 +5,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/embeddb/embeddb/db/columnar"
+	"github.com/embeddb/embeddb/internal/memstat"
 )
-
-// peakHeap samples the live heap every millisecond while fn runs and
-// returns the peak above what was live before, in bytes.
-func peakHeap(fn func()) uint64 {
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	var peak uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			metrics.Read(s)
-			peak = max(peak, s[0].Value.Uint64())
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-		}
-	})
-	fn()
-	close(stop)
-	wg.Wait()
-	if peak < base {
-		return 0
-	}
-	return peak - base
-}
 
 // BenchmarkStream writes and reads rows × 100 Parquet files and reports
 // the peak heap of each direction: it stays flat as rows grow (compare
@@ -67,7 +31,7 @@ func BenchmarkStream(b *testing.B) {
 			}
 			var wPeak, rPeak uint64
 			for b.Loop() {
-				wPeak = max(wPeak, peakHeap(func() {
+				wPeak = max(wPeak, memstat.PeakHeap(func() {
 					w, err := columnar.Create(path, dim, columnar.WriteOptions{Overwrite: true})
 					if err != nil {
 						b.Fatal(err)
@@ -85,7 +49,7 @@ func BenchmarkStream(b *testing.B) {
 						b.Fatal(err)
 					}
 				}))
-				rPeak = max(rPeak, peakHeap(func() {
+				rPeak = max(rPeak, memstat.PeakHeap(func() {
 					r, err := columnar.Open(path, columnar.ReadOptions{})
 					if err != nil {
 						b.Fatal(err)
