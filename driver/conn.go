@@ -12,7 +12,8 @@ import (
 // conn is one database/sql connection; connections share the Connector's
 // *db.DB, which is safe for concurrent use.
 type conn struct {
-	d *db.DB
+	d     *db.DB
+	owner *Connector // set when Driver.Open made the connection alone
 }
 
 var (
@@ -39,8 +40,14 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (sqldriver.Stmt
 	return &stmt{s: s, c: c}, nil
 }
 
-// Close does nothing: the Connector owns the file.
-func (c *conn) Close() error { return nil }
+// Close closes the file only if the connection has it alone (Driver.Open);
+// otherwise the Connector owns it.
+func (c *conn) Close() error {
+	if c.owner != nil {
+		return c.owner.Close()
+	}
+	return nil
+}
 
 // IsValid reports whether the connection can be reused.
 func (c *conn) IsValid() bool { return true }

@@ -37,13 +37,21 @@ var (
 )
 
 // Open opens a connection to the database named by dsn, with a connector
-// of its own; database/sql calls OpenConnector instead.
+// of its own, and closes the file when the connection is closed.
+// database/sql calls OpenConnector instead, and shares one file among its
+// connections.
 func (d *Driver) Open(dsn string) (sqldriver.Conn, error) {
 	c, err := d.OpenConnector(dsn)
 	if err != nil {
 		return nil, err
 	}
-	return c.Connect(context.Background())
+	cn, err := c.Connect(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	// This connection alone uses the file: closing it closes the file.
+	cn.(*conn).owner = c.(*Connector)
+	return cn, nil
 }
 
 // OpenConnector parses dsn and returns a Connector that opens the file at

@@ -282,3 +282,17 @@ func TestNewConnector(t *testing.T) {
 		t.Errorf("the database should stay open after sql.DB.Close: %v", err)
 	}
 }
+
+func TestDriver_Open(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	var drv driver.Driver
+	for range 2 { // the second Open finds the file unlocked: Close closed it
+		c, err := drv.Open(path + "?timeout=1s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
