@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/embeddb/embeddb/db/columnar"
 	"github.com/embeddb/embeddb/db/vecfile"
 	"github.com/embeddb/embeddb/internal/osfile"
 	"github.com/embeddb/embeddb/query"
@@ -21,6 +22,9 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	path, err := e.stringArg(s.File, "the file to import")
 	if err != nil {
 		return nil, err
+	}
+	if f := e.columnarFormat(path, s.Options); f != columnar.FormatNone {
+		return e.importColumnar(s, path, f)
 	}
 	fo, nodes, err := e.fileOptions(s.Options, "IMPORT", importOptions)
 	if err != nil {
@@ -224,6 +228,9 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f := e.columnarFormat(path, s.Options); f != columnar.FormatNone {
+		return e.exportColumnar(s, path, f)
+	}
 	fo, _, err := e.fileOptions(s.Options, "EXPORT", exportOptions)
 	if err != nil {
 		return nil, err
@@ -350,7 +357,7 @@ func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fi
 		case "format":
 			f, err := vecfile.ParseFormat(str)
 			if !isStr || err != nil {
-				return nil, nil, bad("word2vec, glove, fasttext, npy or safetensors")
+				return nil, nil, bad("word2vec, glove, fasttext, npy, safetensors, parquet, arrow or spark")
 			}
 			fo.format = f
 		case "binary", "replace", "overwrite":
