@@ -222,9 +222,13 @@ func (p *Plot) thinLabels(l *layout) []placed {
 			continue
 		}
 		text, w := fitLabel(s)
-		x := l.px[i] + l.radius + labelGap
+		r := l.radius
+		if p.marked(i) {
+			r = r*1.8 + 1.5
+		}
+		x := l.px[i] + r + labelGap
 		if x+w > l.w-2 {
-			x = l.px[i] - l.radius - labelGap - w
+			x = l.px[i] - r - labelGap - w
 		}
 		y := l.py[i] + fontSize*0.35
 		pl := placed{i: i, text: text, x: x, y: y, x0: x - 1, y0: l.py[i] - fontSize*0.6, x1: x + w + 1, y1: l.py[i] + fontSize*0.6}
