@@ -144,10 +144,11 @@ type quadTree struct {
 
 type qnode struct {
 	cx, cy, half float64  // the cell: centre and half its width
-	mx, my       float64  // sum of the points' coordinates (centre of mass × count)
+	mx, my       float64  // sum of the points' coordinates; once built, their mean
 	count        int      // points in the cell
 	child        [4]int32 // children (0 = none: the root is never a child)
 	px, py       float64  // a leaf's point
+	w2           float64  // the cell's width squared, set when built
 	leaf         bool
 }
 
@@ -166,6 +167,15 @@ func (t *quadTree) build(y []float64) {
 	t.nodes = append(t.nodes[:0], qnode{cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, half: half, leaf: true})
 	for i := 0; i < len(y); i += 2 {
 		t.insert(y[i], y[i+1])
+	}
+	// Each cell's centre of mass and squared width, once, for the walks.
+	for k := range t.nodes {
+		nd := &t.nodes[k]
+		if nd.count > 0 {
+			nd.mx /= float64(nd.count)
+			nd.my /= float64(nd.count)
+		}
+		nd.w2 = 4 * nd.half * nd.half
 	}
 }
 
@@ -243,10 +253,9 @@ func (t *quadTree) repulsion(x, y, theta2 float64) (fx, fy, z float64) {
 			continue
 		}
 		cnt := float64(nd.count)
-		dx, dy := x-nd.mx/cnt, y-nd.my/cnt
+		dx, dy := x-nd.mx, y-nd.my
 		d2 := dx*dx + dy*dy
-		w := 2 * nd.half
-		if nd.leaf || w*w < theta2*d2 {
+		if nd.leaf || nd.w2 < theta2*d2 {
 			if nd.leaf && d2 == 0 {
 				cnt-- // the point itself, with any exact duplicates of it
 			}
