@@ -181,9 +181,21 @@ func (p *Plot) place() (*layout, error) {
 	if n == 0 {
 		return l, nil
 	}
+	// Coordinates are divided by the largest magnitude first, so that
+	// ranges near the float64 limits do not overflow.
+	big := 0.0
+	for _, pt := range p.Points {
+		big = math.Max(big, math.Max(math.Abs(pt.X), math.Abs(pt.Y)))
+	}
+	if big == 0 {
+		big = 1
+	}
+	pts := make([]Point, n)
 	minX, minY := math.Inf(1), math.Inf(1)
 	maxX, maxY := math.Inf(-1), math.Inf(-1)
-	for _, pt := range p.Points {
+	for i, pt := range p.Points {
+		pt = Point{pt.X / big, pt.Y / big}
+		pts[i] = pt
 		minX, maxX = math.Min(minX, pt.X), math.Max(maxX, pt.X)
 		minY, maxY = math.Min(minY, pt.Y), math.Max(maxY, pt.Y)
 	}
@@ -199,7 +211,7 @@ func (p *Plot) place() (*layout, error) {
 	}
 	ox := margin + (aw-scale*(maxX-minX))/2
 	oy := top + (ah-scale*(maxY-minY))/2
-	for i, pt := range p.Points {
+	for i, pt := range pts {
 		l.px[i] = ox + scale*(pt.X-minX)
 		l.py[i] = oy + scale*(maxY-pt.Y) // y grows upwards in the map
 	}
