@@ -19,12 +19,14 @@ func BenchmarkPCA(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if _, err := plot.PCA(context.Background(), data, dim); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/op")
+	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkTSNE maps the 2,000 test word vectors by Barnes-Hut t-SNE with
@@ -33,6 +35,7 @@ func BenchmarkTSNE(b *testing.B) {
 	_, data, dim := loadWords(b)
 	b.ReportAllocs()
 	var y []plot.Point
+	cpu0 := cpuTime()
 	for b.Loop() {
 		var err error
 		y, err = plot.TSNE(context.Background(), data, dim, plot.TSNEOptions{})
@@ -40,10 +43,12 @@ func BenchmarkTSNE(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	cpu := (cpuTime() - cpu0).Seconds() / float64(b.N)
 	tw, err := plot.Trustworthiness(data, dim, y, 10)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportMetric(tw, "trustworthiness")
+	b.ReportMetric(cpu, "cpu-s/op")
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/op")
 }

@@ -164,16 +164,35 @@ func scatter(ctx context.Context, data []float32, dim int, mean []float64) ([]fl
 	parts := make([][]float64, chunks)
 	err := forChunks(ctx, chunks, func(c int) error {
 		acc := make([]float64, dim*dim)
-		row := make([]float64, dim)
+		rows := make([]float64, 4*dim)
+		r0, r1, r2, r3 := rows[:dim], rows[dim:2*dim], rows[2*dim:3*dim], rows[3*dim:]
 		lo, hi := c*n/chunks, (c+1)*n/chunks
-		for i := lo; i < hi; i++ {
-			if (i-lo)%4096 == 4095 && ctx.Err() != nil {
+		i := lo
+		// Four rows at a time: each accumulator entry is loaded and
+		// stored once per four rows.
+		for ; i+4 <= hi; i += 4 {
+			if (i-lo)%4096 == 0 && ctx.Err() != nil {
 				return ctx.Err()
 			}
-			center(row, data[i*dim:(i+1)*dim], mean)
-			for a, xa := range row {
+			center(r0, data[i*dim:(i+1)*dim], mean)
+			center(r1, data[(i+1)*dim:(i+2)*dim], mean)
+			center(r2, data[(i+2)*dim:(i+3)*dim], mean)
+			center(r3, data[(i+3)*dim:(i+4)*dim], mean)
+			for a := 0; a < dim; a++ {
+				x0, x1, x2, x3 := r0[a], r1[a], r2[a], r3[a]
 				dst := acc[a*dim+a : a*dim+dim]
-				src := row[a:]
+				s0, s1, s2, s3 := r0[a:], r1[a:], r2[a:], r3[a:]
+				s0, s1, s2, s3 = s0[:len(dst)], s1[:len(dst)], s2[:len(dst)], s3[:len(dst)]
+				for b := range dst {
+					dst[b] += x0*s0[b] + x1*s1[b] + x2*s2[b] + x3*s3[b]
+				}
+			}
+		}
+		for ; i < hi; i++ {
+			center(r0, data[i*dim:(i+1)*dim], mean)
+			for a, xa := range r0 {
+				dst := acc[a*dim+a : a*dim+dim]
+				src := r0[a:]
 				src = src[:len(dst)]
 				for b := range dst {
 					dst[b] += xa * src[b]
