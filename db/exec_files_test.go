@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -67,23 +66,7 @@ func TestExec_QwenTokenizer(t *testing.T) {
 	shared := sharedTestdata(t)
 	tokPath := filepath.Join(shared, "qwen", "tokenizer.json")
 	const rows, dim = 151936, 8
-	path := filepath.Join(t.TempDir(), "model.safetensors")
-	w, err := vecfile.Create(path, rows, dim, vecfile.WriteOptions{Format: vecfile.Safetensors,
-		DType: vecfile.BFloat16, Tensor: "model.embed_tokens.weight"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	raw := make([]byte, rows*dim*2)
-	for i := 0; i < rows*dim; i++ {
-		binary.LittleEndian.PutUint16(raw[2*i:], vec.Float32ToBFloat16(rng.Float32()*2-1))
-	}
-	if err := w.WriteRaw(nil, raw); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	path, raw := writeEmbedTokens(t, rows, dim)
 	d := MustOpenDB(t)
 	mustExec(t, d, "IMPORT qwen FROM ? WITH (tensor = 'model.embed_tokens.weight', tokenizer = ?)", path, tokPath)
 

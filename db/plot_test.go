@@ -2,7 +2,6 @@ package db_test
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"image/png"
@@ -13,8 +12,6 @@ import (
 	"testing"
 
 	"github.com/embeddb/embeddb/db"
-	"github.com/embeddb/embeddb/db/vecfile"
-	"github.com/embeddb/embeddb/internal/vec"
 	"github.com/embeddb/embeddb/query"
 )
 
@@ -161,24 +158,7 @@ func TestExec_PlotErrors(t *testing.T) {
 // decoded tokens, while the rows keep the vocabulary's spelling.
 func TestExec_PlotTokenizer(t *testing.T) {
 	shared := sharedTestdata(t)
-	const rows, dim = 151936, 4
-	path := filepath.Join(t.TempDir(), "model.safetensors")
-	w, err := vecfile.Create(path, rows, dim, vecfile.WriteOptions{Format: vecfile.Safetensors,
-		DType: vecfile.BFloat16, Tensor: "model.embed_tokens.weight"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	raw := make([]byte, rows*dim*2)
-	for i := 0; i < rows*dim; i++ {
-		binary.LittleEndian.PutUint16(raw[2*i:], vec.Float32ToBFloat16(rng.Float32()*2-1))
-	}
-	if err := w.WriteRaw(nil, raw); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	path, _ := writeEmbedTokens(t, 151936, 4)
 	d := MustOpenDB(t)
 	mustExec(t, d, "IMPORT qwen FROM ? WITH (tensor = 'model.embed_tokens.weight', tokenizer = ?)",
 		path, filepath.Join(shared, "qwen", "tokenizer.json"))
