@@ -22,7 +22,7 @@ go build -o "$tmp/embeddb" ./cmd/embeddb
 	"EXPORT w2v TO '$tmp/w.txt' WITH (format = 'word2vec')" >/dev/null
 # embeddb: the first N rows (the most frequent words), raw vectors as
 # sklearn gets them; its own CPU time from /usr/bin/time's format.
-/usr/bin/time -f "%e %U %S" -o "$tmp/time.txt" "$tmp/embeddb" -csv "$tmp/w.db" \
+/usr/bin/time -f "%e %U %S" -o "$tmp/time.txt" "$tmp/embeddb" -csv -noheader "$tmp/w.db" \
 	"PLOT w2v LIMIT $n WITH (method = 'tsne', normalize = false)" > "$tmp/ours.csv"
 /usr/bin/python3 - "$tmp/w.txt" "$tmp/ours.csv" "$tmp/time.txt" "$n" <<'PY'
 import csv, resource, sys, time
@@ -37,8 +37,8 @@ words = [r[0] for r in rows]
 X = np.asarray([[float(v) for v in r[1:]] for r in rows], dtype=np.float32)
 with open(ours_file, encoding="utf-8") as f:
     r = list(csv.reader(f))
-assert [row[0] for row in r[1:]] == words, "embeddb plotted other words"
-ours = np.asarray([[float(row[1]), float(row[2])] for row in r[1:]])
+assert [row[0] for row in r] == words, "embeddb plotted other words"
+ours = np.asarray([[float(row[1]), float(row[2])] for row in r])
 wall, user, sys_ = map(float, open(time_file).read().split())
 u0 = resource.getrusage(resource.RUSAGE_SELF)
 t0 = time.perf_counter()
