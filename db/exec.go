@@ -271,6 +271,8 @@ func (d *DB) run1(ctx context.Context, stmt query.Statement, nparams int, args [
 		return e.backup(s)
 	case *query.Vacuum:
 		return e.vacuum(s)
+	case *query.Plot:
+		return e.plotStmt(s)
 	}
 	return nil, errAt(stmt, nil, "statement %T is not supported", stmt)
 }

@@ -61,7 +61,10 @@ func TestQuantizedIndex_CheckCodes(t *testing.T) {
 		}
 		chunk, slot := tb.chunkOf(7)
 		rb := tb.meta.rowBytes()
-		buf := tb.vecChunk(chunk, (slot+1)*rb)
+		buf, err := tb.vecChunk(chunk, (slot+1)*rb)
+		if err != nil {
+			return err
+		}
 		encodeVector(buf[slot*rb:(slot+1)*rb], v, tb.meta.Elem)
 		return tb.flushChunks()
 	})
@@ -84,7 +87,7 @@ func TestQuantizedIndex_Damaged(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = bdb.Update(func(tx *bolt.Tx) error {
-		id, ok := catalogID(tx, "p")
+		id, ok := testCatalogID(tx, "p")
 		if !ok {
 			return errors.New("no table p")
 		}

@@ -137,7 +137,7 @@ func (t *table) vectorBytes(id uint32) ([]byte, error) {
 	if !ok {
 		var err error
 		if v, err = t.ks(ksVec).Get(u32key(chunk)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if len(v) < off+rb {

@@ -257,14 +257,14 @@ func (d *lexDef) Lex(string, io.Reader) (lexer.Lexer, error) {
 var (
 	parser = participle.MustBuild[gRoot](
 		participle.Lexer(&lexDef{symbols: tokenSymbols}),
-		participle.CaseInsensitive("Keyword", "Func"),
+		participle.CaseInsensitive("Keyword", "Func", "Ident"), // Ident: PLOT's WORDS
 		participle.ParseTypeWith(parseExprTokens),
 		participle.ParseTypeWith(parseValueTokens),
 		participle.Union[gStmt](
 			&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
 			&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
 			&gSet{}, &gShow{}, &gDescribe{}, &gEvaluate{}, &gCheck{},
-			&gBackup{}, &gVacuum{},
+			&gBackup{}, &gVacuum{}, &gPlot{},
 		),
 		participle.UseLookahead(0),
 	)
@@ -289,6 +289,7 @@ var (
 		"CHECK":    production[gCheck](parser),
 		"BACKUP":   production[gBackup](parser),
 		"VACUUM":   production[gVacuum](parser),
+		"PLOT":     production[gPlot](parser),
 	}
 
 	// productions maps each grammar production's name, as participle's

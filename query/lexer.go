@@ -46,7 +46,7 @@ var reservedWords = []string{
 	"DATABASE", "DELETE", "DESC", "DESCRIBE", "DROP", "EVALUATE", "EXISTS",
 	"EXPLAIN", "EXPORT", "FALSE", "FROM", "IF", "IMPORT", "IN", "INDEX",
 	"INSERT", "INTO", "LIKE", "LIMIT", "NOT", "NULL", "OFFSET", "ON", "OR",
-	"ORDER", "RENAME", "REPLACE", "SELECT", "SET", "SHOW", "TABLE", "TABLES",
+	"ORDER", "PLOT", "RENAME", "REPLACE", "SELECT", "SET", "SHOW", "TABLE", "TABLES",
 	"TO", "TRAIN", "TRUE", "USING", "VACUUM", "VALUES", "WHERE", "WITH",
 }
 
@@ -64,7 +64,7 @@ var functionNames = []string{
 // message about an unknown statement.
 var statementWords = []string{
 	"ALTER", "BACKUP", "CHECK", "CREATE", "DELETE", "DESCRIBE", "DROP",
-	"EVALUATE", "EXPLAIN", "EXPORT", "IMPORT", "INSERT", "SELECT", "SET",
+	"EVALUATE", "EXPLAIN", "EXPORT", "IMPORT", "INSERT", "PLOT", "SELECT", "SET",
 	"SHOW", "TRAIN", "VACUUM",
 }
 

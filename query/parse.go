@@ -590,6 +590,8 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *Vacuum:
 		x.Pos, x.End = pos, end
+	case *Plot:
+		x.Pos, x.End = pos, end
 	}
 }
 
@@ -650,6 +652,8 @@ func convertStmt(g gStmt) Statement {
 		return &CheckDatabase{Pos: position(x.Pos)}
 	case *gBackup:
 		return &Backup{Pos: position(x.Pos), File: convertFile(x.File)}
+	case *gPlot:
+		return convertPlot(x)
 	case *gVacuum:
 		s := &Vacuum{Pos: position(x.Pos)}
 		if x.Into != nil {

@@ -420,6 +420,8 @@ func (p *printer) stmt(s Statement) {
 	case *Backup:
 		p.WriteString("BACKUP TO ")
 		p.expr(x.File, 0)
+	case *Plot:
+		p.plot(x)
 	case *Vacuum:
 		p.WriteString("VACUUM")
 		if x.Into != nil {

@@ -91,6 +91,8 @@ func Walk(n Node, fn func(Node) bool) {
 		walkExpr(x.File, fn)
 	case *Vacuum:
 		walkExpr(x.Into, fn)
+	case *Plot:
+		walkPlot(x, fn)
 	case *Option:
 		walkExpr(x.Value, fn)
 	case *VectorLit:
