@@ -59,6 +59,21 @@ type Options struct {
 	// Deacc strips accents while tokenizing, as simple_preprocess(deacc=True) (deacc, default false).
 	Deacc bool
 
+	// Kind picks the model: [Word2Vec] (the default) or [FastText] (model = 'fasttext'), which
+	// also learns vectors of character n-grams, so words never seen get vectors too.
+	Kind ModelKind
+	// MinN is the shortest character n-gram of FastText (min_n, default 3).
+	MinN int
+	// MaxN is the longest character n-gram of FastText (max_n, default 6); below MinN, no
+	// n-grams are used.
+	MaxN int
+	// Bucket is the number of rows the n-grams are hashed into (bucket, default 2,000,000;
+	// 0 = no n-grams).
+	Bucket int
+	// WordNgrams is fastText's word n-gram length (word_ngrams, default 1); as in gensim, only 1
+	// is supported.
+	WordNgrams int
+
 	// MemoryLimit, when above zero, bounds the memory that counting the vocabulary and the
 	// weight matrices may take, as estimated before they grow: Train and Update then fail
 	// with a [*TooLargeError] rather than exhaust the machine. It is not a gensim parameter
@@ -113,7 +128,33 @@ func DefaultOptions() Options {
 		Seed:              1,
 		ShrinkWindows:     true,
 		MaxSentenceLength: 10000,
+		MinN:              3,
+		MaxN:              6,
+		Bucket:            2000000,
+		WordNgrams:        1,
 	}
+}
+
+// ModelKind is the kind of model [Train] builds.
+type ModelKind int
+
+const (
+	// Word2Vec is gensim's Word2Vec: one vector per word.
+	Word2Vec ModelKind = iota
+	// FastText is gensim's FastText (Bojanowski et al. 2017): a word's vector is the mean of
+	// its own vector and those of its character n-grams, hashed into Bucket rows.
+	FastText
+)
+
+// String returns the model's name as the model parameter spells it.
+func (k ModelKind) String() string {
+	switch k {
+	case Word2Vec:
+		return "word2vec"
+	case FastText:
+		return "fasttext"
+	}
+	return fmt.Sprintf("ModelKind(%d)", int(k))
 }
 
 // Limits that keep allocations sane for any input.
@@ -123,6 +164,8 @@ const (
 	maxWorkers    = 1024
 	maxNegative   = 1000
 	maxEpochs     = 100000
+	maxBucket     = 1 << 30
+	maxNgram      = 100
 )
 
 // OptionError reports a parameter value that is out of range or of the wrong type.
@@ -172,6 +215,10 @@ func (o *Options) Validate() error {
 		{"negative", o.Negative, 0, maxNegative},
 		{"epochs", o.Epochs, 1, maxEpochs},
 		{"max_sentence_length", o.MaxSentenceLength, 1, math.MaxInt32},
+		{"min_n", o.MinN, 0, maxNgram},
+		{"max_n", o.MaxN, 0, maxNgram},
+		{"bucket", o.Bucket, 0, maxBucket},
+		{"word_ngrams", o.WordNgrams, 1, 1},
 	} {
 		if err := checkRange(c.name, c.v, c.lo, c.hi); err != nil {
 			return err
@@ -190,6 +237,8 @@ func (o *Options) Validate() error {
 		return invalid("", "min_alpha (%v) must not exceed alpha (%v)", o.MinAlpha, o.Alpha)
 	case !o.HS && o.Negative == 0:
 		return invalid("", "hs=0 and negative=0 leave nothing to train: set hs=1 or negative > 0")
+	case o.Kind != Word2Vec && o.Kind != FastText:
+		return invalid("model", "model must be 'word2vec' or 'fasttext', found %v", o.Kind)
 	case o.ProgressInterval < 0:
 		return invalid("", "progress interval must not be negative, found %v", o.ProgressInterval)
 	}
@@ -202,6 +251,7 @@ const (
 	kindInt paramKind = iota
 	kindFloat
 	kindBool
+	kindString
 )
 
 type param struct {
@@ -232,7 +282,16 @@ var params = []param{
 	{"shrink_windows", kindBool, func(o *Options) any { return o.ShrinkWindows }, func(o *Options, v any) { o.ShrinkWindows = v.(bool) }},
 	{"max_sentence_length", kindInt, func(o *Options) any { return int64(o.MaxSentenceLength) }, func(o *Options, v any) { o.MaxSentenceLength = int(v.(int64)) }},
 	{"deacc", kindBool, func(o *Options) any { return o.Deacc }, func(o *Options, v any) { o.Deacc = v.(bool) }},
+	// FastText's own parameters (reported by Params only for FastText models).
+	{"model", kindString, func(o *Options) any { return o.Kind.String() }, func(o *Options, v any) { o.Kind = v.(ModelKind) }},
+	{"min_n", kindInt, func(o *Options) any { return int64(o.MinN) }, func(o *Options, v any) { o.MinN = int(v.(int64)) }},
+	{"max_n", kindInt, func(o *Options) any { return int64(o.MaxN) }, func(o *Options, v any) { o.MaxN = int(v.(int64)) }},
+	{"bucket", kindInt, func(o *Options) any { return int64(o.Bucket) }, func(o *Options, v any) { o.Bucket = int(v.(int64)) }},
+	{"word_ngrams", kindInt, func(o *Options) any { return int64(o.WordNgrams) }, func(o *Options, v any) { o.WordNgrams = int(v.(int64)) }},
 }
+
+// fastTextOnly are the parameters that only FastText models report in Params.
+var fastTextOnly = map[string]bool{"model": true, "min_n": true, "max_n": true, "bucket": true, "word_ngrams": true}
 
 // 0/1 parameters given as ints in gensim.
 var binaryInts = map[string]bool{"sg": true, "hs": true, "cbow_mean": true}
@@ -254,11 +313,16 @@ func ParamNames() []string {
 }
 
 // Params returns every parameter by gensim name: int64 for integers (sg, hs and cbow_mean
-// are 0 or 1, as in gensim), float64 for reals and bool for shrink_windows and deacc.
+// are 0 or 1, as in gensim), float64 for reals, bool for shrink_windows and deacc, and
+// for FastText models the string model ('fasttext') and min_n, max_n, bucket and
+// word_ngrams (a Word2Vec model's map leaves these out, as gensim's Word2Vec has none).
 // Zero max_vocab_size and max_final_vocab mean "no limit" (gensim's None).
 func (o *Options) Params() map[string]any {
 	m := make(map[string]any, len(params))
 	for _, p := range params {
+		if o.Kind == Word2Vec && fastTextOnly[p.name] {
+			continue
+		}
 		m[p.name] = p.get(o)
 	}
 	return m
@@ -310,11 +374,26 @@ func (o *Options) Set(name string, value any) error {
 
 func convert(p *param, value any) (any, error) {
 	bad := func() error {
-		want := map[paramKind]string{kindInt: "an integer", kindFloat: "a number", kindBool: "a boolean"}[p.kind]
+		want := map[paramKind]string{kindInt: "an integer", kindFloat: "a number", kindBool: "a boolean",
+			kindString: "'word2vec' or 'fasttext'"}[p.kind]
 		if binaryInts[p.name] {
 			want = "0 or 1"
 		}
 		return invalid(p.name, "%s must be %s, found %s", p.name, want, shownValue(value))
+	}
+	if p.kind == kindString {
+		switch v := value.(type) {
+		case ModelKind:
+			return v, nil
+		case string:
+			switch strings.ToLower(strings.TrimSpace(v)) {
+			case "word2vec":
+				return Word2Vec, nil
+			case "fasttext":
+				return FastText, nil
+			}
+		}
+		return nil, bad()
 	}
 	switch v := value.(type) {
 	case int:

@@ -48,6 +48,12 @@ type net struct {
 	effective     atomic.Int64 // words trained on, all epochs
 	totalRawWords int64        // raw words per epoch
 	stop          atomic.Bool
+
+	// FastText only: syn0 then holds n word rows followed by opts.Bucket n-gram rows, and
+	// word i trains through the syn0 rows sub[subOff[i]:subOff[i+1]] (itself first, then
+	// its n-grams' rows), as fastText's getSubwords lists them.
+	sub    []int32
+	subOff []int32
 }
 
 func strideFor(dim int) int { return (dim + 7) &^ 7 }
@@ -68,7 +74,13 @@ func checkWeights(rows int, o *Options) error {
 		layers++
 	}
 	perWord := layers*int64(strideFor(o.VectorSize)+o.VectorSize)*4 + 2*vocabWordBytes
-	if need := int64(rows) * perWord; need > o.MemoryLimit {
+	need := int64(rows) * perWord
+	if o.Kind == FastText {
+		// The n-gram rows, padded while training (unpadded in place afterwards), and per
+		// word its n-gram list and its composed vector.
+		need += int64(o.Bucket)*int64(strideFor(o.VectorSize))*4 + int64(rows)*(int64(o.VectorSize)*4+4*(int64(o.MaxN-o.MinN+1)*16+1))
+	}
+	if need > o.MemoryLimit {
 		return &TooLargeError{Phase: "training", What: fmt.Sprintf("training %d words of dimension %d", rows, o.VectorSize),
 			Need: need, Limit: o.MemoryLimit}
 	}
@@ -77,7 +89,12 @@ func checkWeights(rows int, o *Options) error {
 
 func newNet(v *vocab, o Options) *net {
 	n := &net{dim: o.VectorSize, stride: strideFor(o.VectorSize), n: v.size(), vocab: v, opts: o}
-	n.syn0 = make([]float32, n.n*n.stride)
+	if o.Kind == FastText {
+		n.syn0 = make([]float32, (n.n+o.Bucket)*n.stride)
+		n.buildSubwords()
+	} else {
+		n.syn0 = make([]float32, n.n*n.stride)
+	}
 	if o.Negative > 0 {
 		n.syn1neg = make([]float32, n.n*n.stride)
 	}
@@ -100,6 +117,16 @@ func (n *net) initRows(seed int64, from int) {
 		row := n.syn0[r*n.stride : r*n.stride+n.dim]
 		for i := range row {
 			row[i] = (rng.Float32()*2 - 1) * inv
+		}
+	}
+	if n.sub != nil && from == 0 {
+		// The n-gram rows start from the same distribution (gensim draws them with seed+1).
+		rng := rand.New(rand.NewPCG(uint64(seed+1), 0x9e3779b97f4a7c15))
+		for r := n.n; r < n.n+n.opts.Bucket; r++ {
+			row := n.syn0[r*n.stride : r*n.stride+n.dim]
+			for i := range row {
+				row[i] = (rng.Float32()*2 - 1) * inv
+			}
 		}
 	}
 }
@@ -142,6 +169,7 @@ type worker struct {
 	mdots   []float32 // context × target scores (sgWindowNeg)
 	gm, gT  []float32 // their gradients, and transposed
 	works   []float32 // one gradient row per context word
+	rows    []int32   // FastText CBOW: the rows of all context words
 }
 
 func (n *net) newWorker(id int) *worker {
@@ -454,11 +482,20 @@ func (n *net) model(stats Stats) *Model {
 		Words:   n.vocab.words,
 		Counts:  n.vocab.counts,
 		Dim:     n.dim,
-		Vectors: unpad(n.syn0, n.n, n.dim, n.stride),
 		Options: o,
 		Stats:   stats,
 		syn1neg: unpad(n.syn1neg, n.n, n.dim, n.stride),
 		syn1:    unpad(n.syn1, n.n, n.dim, n.stride),
 	}
+	if n.sub == nil {
+		m.Vectors = unpad(n.syn0, n.n, n.dim, n.stride)
+		return m
+	}
+	m.Vectors = n.composed()
+	// Unpadded in place, so the n-gram matrix is never held twice.
+	dense := unpadInPlace(n.syn0, n.n+o.Bucket, n.dim, n.stride)
+	n.syn0 = nil
+	m.vocabVecs = dense[: n.n*n.dim : n.n*n.dim]
+	m.Ngrams = dense[n.n*n.dim:]
 	return m
 }
