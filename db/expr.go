@@ -671,6 +671,9 @@ func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 		return 0, nil, at(n, err)
 	}
 	if !ok {
+		if vec, ok, err := s.oovVector(word); ok || err != nil {
+			return noRow, vec, at(n, err) // FastText: built from the word's n-grams
+		}
 		msg := fmt.Sprintf("word %s not in vocabulary of %s", quote(word), s.t.name)
 		if alt := suggestWord(s.t, word); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", quote(alt))

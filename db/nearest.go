@@ -172,7 +172,7 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 			if err != nil {
 				return nil, nil, err
 			}
-			if !slices.Contains(exclude, id) {
+			if id != noRow && !slices.Contains(exclude, id) {
 				exclude = append(exclude, id)
 			}
 			if s.t.meta.Metric == "cosine" {
