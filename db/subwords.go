@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 
 	"github.com/embeddb/embeddb/trainer"
 )
@@ -34,11 +35,18 @@ type subwordTable struct {
 	tmp                     []float32
 }
 
+// subwordsFlush is how much of the n-gram matrix one transaction stores.
+const subwordsFlush = 8 << 20
+
 // writeSubwords stores a FastText model's n-gram matrix as the subwords blob of w's table.
+// The matrix is most of the heap, so the garbage that storing it leaves (the parts, bbolt's
+// page buffers) would otherwise let the heap grow to twice its size before the collector
+// runs: it commits every subwordsFlush bytes and collects after each commit, to keep TRAIN's
+// peak memory near the matrix's own size (gensim's FastText holds the same matrix).
 func writeSubwords(w *BulkWriter, m *trainer.Model) error {
 	o := m.Options
-	return w.WriteBlob(blobSubwords, func(out io.Writer) error {
-		bw := bufio.NewWriterSize(out, 1<<16)
+	return w.writeBlob(blobSubwords, subwordsFlush, func(out io.Writer) error {
+		bw := bufio.NewWriterSize(&collectingWriter{w: out}, 1<<16)
 		hdr := make([]byte, 0, subwordsHeader)
 		hdr = append(hdr, subwordsMagic...)
 		for _, v := range []int{subwordsVersion, o.MinN, o.MaxN, o.Bucket, m.Dim, 0} {
@@ -178,3 +186,19 @@ func (s *scope) oovVector(word string) (vec []float32, ok bool, err error) {
 // noRow is the row id wordRow gives a word that has a vector but no row (a FastText table's
 // unseen word): nothing to leave out of a NEAREST answer.
 const noRow = math.MaxUint32
+
+// collectingWriter runs the garbage collector after every subwordsFlush bytes written
+// through it (see writeSubwords).
+type collectingWriter struct {
+	w    io.Writer
+	done int
+}
+
+func (c *collectingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if c.done/subwordsFlush != (c.done+n)/subwordsFlush {
+		runtime.GC()
+	}
+	c.done += n
+	return n, err
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -194,13 +195,25 @@ func (n *net) newWorker(id int) *worker {
 	return w
 }
 
-// alphaAt is the learning rate after done raw words out of total (linear decay over all
-// epochs, as gensim and the C tool).
+// alphaAt is the learning rate after done raw words (all epochs). It decays linearly from
+// alpha to min_alpha as gensim's corpus_file mode decays it: there each of W workers reads
+// its own 1/W of the corpus per epoch and measures its progress against the whole epoch,
+// so within an epoch the rate falls only 1/W of the way to the next epoch's, and the last
+// epoch ends at alpha - (alpha - min_alpha)·(epochs - 1 + 1/W)/epochs. Here the workers
+// share the blocks of every epoch, so each has done about 1/W of the epoch's words when
+// the shared count says the epoch is done; the rate follows that. With one worker this is
+// the plain linear decay of gensim's iterable mode and the C tool.
 func (n *net) alphaAt(done int64) float32 {
 	total := float64(n.totalRawWords) * float64(n.opts.Epochs)
 	p := 0.0
-	if total > 0 {
-		p = float64(done) / total
+	if total > 0 && n.totalRawWords > 0 {
+		epochs := float64(done) / float64(n.totalRawWords)
+		e := math.Floor(epochs)
+		f := epochs - e
+		if e >= float64(n.opts.Epochs) {
+			e, f = float64(n.opts.Epochs-1), 1
+		}
+		p = (e + f/float64(n.opts.Workers)) / float64(n.opts.Epochs)
 	}
 	a := n.opts.Alpha - (n.opts.Alpha-n.opts.MinAlpha)*p
 	return float32(max(a, n.opts.MinAlpha))
