@@ -615,7 +615,13 @@ func (s *scope) call(x *query.Call) (any, error) {
 			return nil, err
 		}
 		return int64(len(v)), nil
-	case "NEAREST", "TOKENS", "EMBED":
+	case "DOESNT_MATCH":
+		return s.doesntMatch(x)
+	case "MEAN_VECTOR":
+		return s.meanVector(x)
+	case "WMDISTANCE":
+		return s.wmdistance(x)
+	case "NEAREST", "TOKENS", "EMBED", "NEAREST_COSMUL":
 		return nil, errAt(x, nil, "%s returns rows: use it alone in the select list, as in SELECT %s(...) FROM table", x.Name, x.Name)
 	case "COUNT":
 		return nil, errAt(x, nil, "COUNT is an aggregate: use it in the select list of a SELECT")
