@@ -182,3 +182,25 @@ func TestExec_KeyedVectorsErrors(t *testing.T) {
 		t.Errorf("DOESNT_MATCH with an unknown word = %v, want car", got)
 	}
 }
+
+// TestExec_EvaluateCaseInsensitive: case_insensitive = true (gensim's default) gives gensim's
+// recorded 511 of 1,047 (../trainer/testdata/eval_case.json: renaming rows to capitalised
+// forms does not change the case-insensitive figures); false compares words as spelled, so
+// the capitalised questions of the file find no lower-case row.
+func TestExec_EvaluateCaseInsensitive(t *testing.T) {
+	d, _ := kvTable(t)
+	qw := filepath.Join(sharedTestdata(t), "eval", "questions-words.txt")
+	total := func(ci bool) []any {
+		rows := mustExec(t, d, "EVALUATE v WITH (analogies = ?, case_insensitive = ?)", qw, ci).Rows
+		return rows[len(rows)-1]
+	}
+	if got := total(true); got[1] != int64(511) || got[2] != int64(1047) {
+		t.Errorf("case_insensitive = true: %v, want 511 of 1047", got)
+	}
+	if got := total(false); got[2].(int64) >= 1047 || got[2].(int64) == 0 {
+		t.Errorf("case_insensitive = false: %v attempted, want fewer than 1047", got[2])
+	}
+	if _, err := d.Exec(context.Background(), "EVALUATE v WITH (analogies = ?, case_insensitive = 'maybe')", qw); err == nil {
+		t.Error("case_insensitive = 'maybe' accepted")
+	}
+}
