@@ -82,7 +82,11 @@ func TestRead_Errors(t *testing.T) {
 		{"BadMagic", append([]byte{1, 2, 3, 4}, good[4:]...)},
 		{"Truncated", good[:len(good)-3]},
 		{"TrailingBytes", append(append([]byte(nil), good...), 0)},
-		{"HugeDim", func() []byte { b := append([]byte(nil), good...); b[8], b[9], b[10], b[11] = 0xff, 0xff, 0xff, 0x7f; return b }()},
+		{"HugeDim", func() []byte {
+			b := append([]byte(nil), good...)
+			b[8], b[9], b[10], b[11] = 0xff, 0xff, 0xff, 0x7f
+			return b
+		}()},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Read(bytes.NewReader(tc.data), int64(len(tc.data))); !errors.Is(err, ErrFormat) {
