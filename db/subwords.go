@@ -7,8 +7,10 @@ import (
 	"io"
 	"math"
 	"runtime"
+	"sync"
 
 	"github.com/embeddb/embeddb/trainer"
+	bolt "go.etcd.io/bbolt"
 )
 
 // A FastText table keeps its words' vectors as ordinary rows (each the mean of the word's own
@@ -31,8 +33,54 @@ const (
 type subwordTable struct {
 	minN, maxN, bucket, dim int
 	t                       *table
-	name                    string
+	b                       *bolt.Bucket // the blob's parts, valid in t's transaction
 	tmp                     []float32
+	parts                   *subwordParts // copies kept between statements, or nil
+}
+
+// subwordParts keeps copies of the parts of one table's n-gram blob that queries have read,
+// so that an unseen word's dozen rows cost memory reads, not a dozen B+tree searches, after
+// the first queries (gensim holds the whole matrix in memory; this holds what was asked for,
+// at most the blob's size). The blob is immutable: a new one gets a new name.
+type subwordParts struct {
+	blob  string
+	mu    sync.Mutex
+	parts [][]byte
+}
+
+// subwordCache returns the part cache of t's n-gram blob name with nparts parts.
+func (d *DB) subwordCache(t *table, name string, nparts int) *subwordParts {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	if d.subs == nil {
+		d.subs = make(map[uint64]*subwordParts)
+	}
+	c := d.subs[t.id]
+	if c == nil || c.blob != name || len(c.parts) != nparts {
+		c = &subwordParts{blob: name, parts: make([][]byte, nparts)}
+		d.subs[t.id] = c
+	}
+	return c
+}
+
+// part returns part i of the blob, from the cache or copied into it from b.
+func (c *subwordParts) part(b *bolt.Bucket, i uint32) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if int(i) < len(c.parts) && c.parts[i] != nil {
+		return c.parts[i]
+	}
+	var key [4]byte
+	binary.BigEndian.PutUint32(key[:], i)
+	p := b.Get(key[:])
+	if p == nil || int(i) >= len(c.parts) {
+		return p
+	}
+	c.parts[i] = append([]byte(nil), p...)
+	return c.parts[i]
 }
 
 // subwordsFlush is how much of the n-gram matrix one transaction stores.
@@ -83,7 +131,7 @@ func (t *table) subwords() (st *subwordTable, ok bool, err error) {
 	if u(0) != subwordsVersion {
 		return nil, false, corrupt("version %d (this build reads %d)", u(0), subwordsVersion)
 	}
-	st = &subwordTable{minN: u(1), maxN: u(2), bucket: u(3), dim: u(4), t: t, name: name}
+	st = &subwordTable{minN: u(1), maxN: u(2), bucket: u(3), dim: u(4), t: t, b: b}
 	if st.dim != t.meta.Dim || st.bucket < 0 || st.bucket > 1<<30 {
 		return nil, false, corrupt("dimension %d, %d buckets for a table of dimension %d", st.dim, st.bucket, t.meta.Dim)
 	}
@@ -98,11 +146,17 @@ func (t *table) subwords() (st *subwordTable, ok bool, err error) {
 
 // row reads n-gram row r into dst (dim values).
 func (st *subwordTable) row(r uint32, dst []float32) error {
-	b := st.t.b.Bucket(bucketBlob).Bucket([]byte(st.name))
 	off := int64(subwordsHeader) + int64(r)*int64(st.dim)*4
+	var key [4]byte
 	for i := 0; i < st.dim; {
 		part := off / blobPart
-		p := b.Get(u32key(uint32(part)))
+		var p []byte
+		if st.parts != nil {
+			p = st.parts.part(st.b, uint32(part))
+		} else {
+			binary.BigEndian.PutUint32(key[:], uint32(part))
+			p = st.b.Get(key[:])
+		}
 		in := int(off - part*blobPart)
 		if in >= len(p) {
 			return fmt.Errorf("%w: table %s: n-gram row %d is missing", ErrCorrupt, quote(st.t.name), r)
@@ -179,6 +233,8 @@ func (s *scope) oovVector(word string) (vec []float32, ok bool, err error) {
 	if err != nil || !ok || st.bucket == 0 {
 		return nil, false, err
 	}
+	end := int64(subwordsHeader) + int64(st.bucket)*int64(st.dim)*4
+	st.parts = s.e.d.subwordCache(s.t, s.t.meta.Blobs[blobSubwords], int((end+blobPart-1)/blobPart))
 	v, err := st.vector(word)
 	return v, err == nil, err
 }
