@@ -135,6 +135,14 @@ func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
 		return err
 	}
 	t0 := time.Now()
+	if opts.Phrases {
+		// The phrases of the new text, as a fresh gensim Phrases(new_sentences) finds them.
+		ph, err := LearnPhrases(ctx, c, opts)
+		if err != nil {
+			return err
+		}
+		opts.phrases = ph
+	}
 	var counted atomic.Int64
 	rv, st, err := scanVocab(ctx, c, &opts, &counted)
 	if err != nil {

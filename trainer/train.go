@@ -171,6 +171,8 @@ type worker struct {
 	gm, gT  []float32 // their gradients, and transposed
 	works   []float32 // one gradient row per context word
 	rows    []int32   // FastText CBOW: the rows of all context words
+	phrased [][]byte  // a sentence with its phrases joined
+	scratch []byte
 }
 
 func (n *net) newWorker(id int) *worker {
@@ -306,6 +308,10 @@ func (w *worker) trainBlock(b []byte) {
 		for len(toks) > 0 {
 			piece := toks[:min(len(toks), maxLen)]
 			toks = toks[len(piece):]
+			if n.opts.phrases != nil {
+				w.phrased = n.opts.phrases.Apply(w.phrased[:0], piece, &w.scratch)
+				piece = w.phrased
+			}
 			sent := w.sent[:0]
 			for _, t := range piece {
 				id, ok := v.index[string(t)]
@@ -395,6 +401,13 @@ func Train(ctx context.Context, c Corpus, opts Options) (*Model, error) {
 		return nil, err
 	}
 	t0 := time.Now()
+	if opts.Phrases {
+		ph, err := LearnPhrases(ctx, c, opts)
+		if err != nil {
+			return nil, err
+		}
+		opts.phrases = ph
+	}
 	var counted atomic.Int64
 	rep := startProgress(&opts, func() Progress {
 		el := time.Since(t0)
@@ -491,6 +504,7 @@ func pad(dense []float32, rows, dim, stride int) []float32 {
 func (n *net) model(stats Stats) *Model {
 	o := n.opts
 	o.Progress = nil
+	o.phrases = nil
 	m := &Model{
 		Words:   n.vocab.words,
 		Counts:  n.vocab.counts,
