@@ -24,9 +24,9 @@ func TestDefaultOptions_GensimDefaults(t *testing.T) {
 		t.Errorf("DefaultOptions().Validate() = %v", err)
 	}
 	// FastText adds model, min_n, max_n, bucket and word_ngrams, which a Word2Vec model's
-	// Params leaves out.
-	if len(trainer.ParamNames()) != len(want)+5 {
-		t.Errorf("ParamNames() = %v, want %d names", trainer.ParamNames(), len(want)+5)
+	// Params leaves out, and phrases its six phrases* options, left out while it is off.
+	if len(trainer.ParamNames()) != len(want)+5+6 {
+		t.Errorf("ParamNames() = %v, want %d names", trainer.ParamNames(), len(want)+5+6)
 	}
 }
 
