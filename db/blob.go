@@ -29,6 +29,7 @@ type blobWriter struct {
 	buf     []byte   // the part being filled
 	pending [][]byte // full parts not yet committed
 	size    int64
+	flushAt int // bytes to buffer before a commit (0 = blobFlush)
 }
 
 func newBlobWriter(ctx context.Context, d *DB, tableID uint64, name string) *blobWriter {
@@ -47,7 +48,7 @@ func (w *blobWriter) Write(p []byte) (int, error) {
 		if len(w.buf) == cap(w.buf) {
 			w.pending = append(w.pending, w.buf)
 			w.buf = nil
-			if len(w.pending)*blobPart >= blobFlush {
+			if limit := w.flushAt; len(w.pending)*blobPart >= blobFlush || limit > 0 && len(w.pending)*blobPart >= limit {
 				if err := w.flush(); err != nil {
 					return 0, err
 				}

@@ -7,7 +7,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-var evaluateOptions = []string{"analogies", "pairs", "restrict_vocab"}
+var evaluateOptions = []string{"analogies", "pairs", "restrict_vocab", "case_insensitive"}
 
 // evaluate runs EVALUATE t WITH (analogies = 'questions-words.txt') or
 // (pairs = 'wordsim353.tsv'), as gensim's evaluate_word_analogies and
@@ -19,6 +19,7 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 		return nil, err
 	}
 	restrict := trainer.DefaultRestrictVocab
+	caseSensitive := false
 	var kind, path string
 	var fileNode query.Expr
 	for name, v := range vals {
@@ -39,6 +40,12 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 				return nil, errAt(&o, nil, "restrict_vocab must be a positive integer, found %s", shown(v))
 			}
 			restrict = int(n)
+		case "case_insensitive":
+			b, err := parseBool(v)
+			if err != nil {
+				return nil, errAt(&o, nil, "case_insensitive must be true or false, found %s", shown(v))
+			}
+			caseSensitive = !b
 		default:
 			return nil, unknownOption(o, "EVALUATE", evaluateOptions)
 		}
@@ -54,7 +61,7 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 		return nil, errAt(fileNode, err, "cannot read %s file: %v", kind, err)
 	}
 	defer f.Close()
-	kv := &trainer.KeyedVectors{}
+	kv := &trainer.KeyedVectors{CaseSensitive: caseSensitive}
 	err = e.d.view(e.ctx, func(tx *bolt.Tx) error {
 		t, err := e.table(tx, s.Table)
 		if err != nil {

@@ -617,7 +617,13 @@ func (s *scope) call(x *query.Call) (any, error) {
 			return nil, err
 		}
 		return int64(len(v)), nil
-	case "NEAREST", "TOKENS", "EMBED":
+	case "DOESNT_MATCH":
+		return s.doesntMatch(x)
+	case "MEAN_VECTOR":
+		return s.meanVector(x)
+	case "WMDISTANCE":
+		return s.wmdistance(x)
+	case "NEAREST", "TOKENS", "EMBED", "NEAREST_COSMUL":
 		return nil, errAt(x, nil, "%s returns rows: use it alone in the select list, as in SELECT %s(...) FROM table", x.Name, x.Name)
 	case "COUNT":
 		return nil, errAt(x, nil, "COUNT is an aggregate: use it in the select list of a SELECT")
@@ -673,6 +679,9 @@ func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 		return 0, nil, at(n, err)
 	}
 	if !ok {
+		if vec, ok, err := s.oovVector(word); ok || err != nil {
+			return noRow, vec, at(n, err) // FastText: built from the word's n-grams
+		}
 		msg := fmt.Sprintf("word %s not in vocabulary of %s", quote(word), s.t.name)
 		if alt := suggestWord(s.t, word); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", quote(alt))

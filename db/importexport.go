@@ -19,6 +19,9 @@ var importOptions = []string{"format", "binary", "limit", "unicode_errors", "dup
 // importStmt runs IMPORT t FROM 'file' WITH (...): load a matrix made by
 // another tool into a new table, atomically.
 func (e *env) importStmt(s *query.Import) (*Rows, error) {
+	if rows, handled, err := e.importFastTextBin(s); handled {
+		return rows, err
+	}
 	path, err := e.stringArg(s.File, "the file to import")
 	if err != nil {
 		return nil, err
@@ -224,6 +227,9 @@ var exportOptions = []string{"format", "binary", "type", "words", "tensor", "ove
 // exportStmt runs EXPORT t TO 'file' WITH (...): write the table's rows, in
 // id order, for other tools. The file appears only when complete.
 func (e *env) exportStmt(s *query.Export) (*Rows, error) {
+	if rows, handled, err := e.exportFastTextBin(s); handled {
+		return rows, err
+	}
 	path, err := e.stringArg(s.File, "the file to export to")
 	if err != nil {
 		return nil, err

@@ -393,7 +393,7 @@ func tableFunc(s *query.Select) (*query.Call, bool) {
 		return nil, false
 	}
 	switch c.Name {
-	case "NEAREST", "TOKENS", "EMBED":
+	case "NEAREST", "TOKENS", "EMBED", "NEAREST_COSMUL":
 		return c, true
 	}
 	return nil, false

@@ -114,6 +114,10 @@ func (s *scope) tableFunction(call *query.Call, where query.Expr) ([]string, [][
 	if where != nil {
 		return nil, nil, errAt(where, nil, "%s takes no WHERE", call.Name)
 	}
+	if call.Name == "NEAREST_COSMUL" {
+		rows, err := s.nearestCosmul(call)
+		return []string{"word", "similarity"}, rows, err
+	}
 	return s.tokens(call)
 }
 

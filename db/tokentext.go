@@ -228,8 +228,8 @@ func (s *scope) wordRows(n query.Node, word string) ([]uint32, []float32, error)
 		}
 	}
 	id, vec, err := s.wordRow(n, word)
-	if err != nil {
-		return nil, nil, err
+	if err != nil || id == noRow { // noRow: a FastText word built from its n-grams
+		return nil, vec, err
 	}
 	return []uint32{id}, vec, nil
 }

@@ -109,7 +109,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		if err != nil {
 			return at(updateNode, err)
 		}
-		return nil
+		return at(updateNode, restoreSubwords(t, model))
 	})
 	if err != nil {
 		return nil, err
@@ -201,6 +201,11 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 	}
 	if err := w.WriteBlob(blobState, model.WriteState); err != nil {
 		return nil, at(s, err)
+	}
+	if model.Options.Kind == trainer.FastText {
+		if err := writeSubwords(w, model); err != nil {
+			return nil, at(s, err)
+		}
 	}
 	if old != nil && old.meta.Index != nil {
 		// The vectors all moved: rebuild the index with the same parameters.

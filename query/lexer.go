@@ -56,8 +56,8 @@ var reservedWords = []string{
 // is the executor's business. Outside a call they are plain identifiers, so
 // the columns count and vector need no quoting.
 var functionNames = []string{
-	"COSINE", "COUNT", "DIM", "DISTANCE", "DOT", "EMBED", "EMBED_TEXT", "NEAREST", "NORM",
-	"SIMILARITY", "TOKEN", "TOKENS", "VECTOR",
+	"COSINE", "COUNT", "DIM", "DISTANCE", "DOESNT_MATCH", "DOT", "EMBED", "EMBED_TEXT", "MEAN_VECTOR",
+	"NEAREST", "NEAREST_COSMUL", "NORM", "SIMILARITY", "TOKEN", "TOKENS", "VECTOR", "WMDISTANCE",
 }
 
 // statementWords are the keywords that begin a statement, for the error
@@ -92,7 +92,7 @@ func Keywords() []string { return slices.Clone(reservedWords) }
 func Functions() []string { return slices.Clone(functionNames) }
 
 // maxKeywordLen is the length of the longest keyword or function name.
-const maxKeywordLen = 10
+const maxKeywordLen = 14
 
 // wordKind classifies a word as a keyword, a function name or an
 // identifier. Keywords are matched on ASCII only, so that no Unicode case
