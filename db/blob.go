@@ -155,6 +155,22 @@ func (r *blobReader) nextPart() {
 	}
 }
 
+// blobPartAt returns part i of the blob bucket b that t's info records for
+// role, verified and without its checksum; nil if there is none. It is for
+// readers that want one part, not the stream openBlob gives.
+func (t *table) blobPartAt(b *bolt.Bucket, i uint32, role string) ([]byte, error) {
+	k := u32key(i)
+	v := b.Get(k)
+	if v == nil || !t.sums {
+		return v, nil
+	}
+	body, ok := t.verified.unseal(k, v)
+	if !ok {
+		return nil, fmt.Errorf("%w: table %s: part %d of its %s fails its checksum", ErrCorrupt, quote(t.name), i, role)
+	}
+	return body, nil
+}
+
 // blobSize sums the sizes of a blob's parts.
 func (t *table) blobSize(role string) int64 {
 	name := t.meta.Blobs[role]

@@ -66,21 +66,20 @@ func (d *DB) subwordCache(t *table, name string, nparts int) *subwordParts {
 	return c
 }
 
-// part returns part i of the blob, from the cache or copied into it from b.
-func (c *subwordParts) part(b *bolt.Bucket, i uint32) []byte {
+// part returns part i of t's blob b, from the cache or copied into it
+// (verified) from b.
+func (c *subwordParts) part(t *table, b *bolt.Bucket, i uint32) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if int(i) < len(c.parts) && c.parts[i] != nil {
-		return c.parts[i]
+		return c.parts[i], nil
 	}
-	var key [4]byte
-	binary.BigEndian.PutUint32(key[:], i)
-	p := b.Get(key[:])
-	if p == nil || int(i) >= len(c.parts) {
-		return p
+	p, err := t.blobPartAt(b, i, blobSubwords)
+	if err != nil || p == nil || int(i) >= len(c.parts) {
+		return p, err
 	}
 	c.parts[i] = append([]byte(nil), p...)
-	return c.parts[i]
+	return c.parts[i], nil
 }
 
 // subwordsFlush is how much of the n-gram matrix one transaction stores.
@@ -123,7 +122,10 @@ func (t *table) subwords() (st *subwordTable, ok bool, err error) {
 	if b == nil {
 		return nil, false, corrupt("missing")
 	}
-	h := b.Get(u32key(0))
+	h, err := t.blobPartAt(b, 0, blobSubwords)
+	if err != nil {
+		return nil, false, err
+	}
 	if len(h) < subwordsHeader || string(h[:8]) != subwordsMagic {
 		return nil, false, corrupt("bad header")
 	}
@@ -138,7 +140,11 @@ func (t *table) subwords() (st *subwordTable, ok bool, err error) {
 	// The last part must be where the sizes put it, and no shorter.
 	end := int64(subwordsHeader) + int64(st.bucket)*int64(st.dim)*4
 	last := (end - 1) / blobPart
-	if p := b.Get(u32key(uint32(last))); int64(len(p)) != end-last*blobPart {
+	p, err := t.blobPartAt(b, uint32(last), blobSubwords)
+	if err != nil {
+		return nil, false, err
+	}
+	if int64(len(p)) != end-last*blobPart {
 		return nil, false, corrupt("the matrix is truncated")
 	}
 	return st, true, nil
@@ -147,15 +153,17 @@ func (t *table) subwords() (st *subwordTable, ok bool, err error) {
 // row reads n-gram row r into dst (dim values).
 func (st *subwordTable) row(r uint32, dst []float32) error {
 	off := int64(subwordsHeader) + int64(r)*int64(st.dim)*4
-	var key [4]byte
 	for i := 0; i < st.dim; {
 		part := off / blobPart
 		var p []byte
+		var err error
 		if st.parts != nil {
-			p = st.parts.part(st.b, uint32(part))
+			p, err = st.parts.part(st.t, st.b, uint32(part))
 		} else {
-			binary.BigEndian.PutUint32(key[:], uint32(part))
-			p = st.b.Get(key[:])
+			p, err = st.t.blobPartAt(st.b, uint32(part), blobSubwords)
+		}
+		if err != nil {
+			return err
 		}
 		in := int(off - part*blobPart)
 		if in >= len(p) {
