@@ -218,8 +218,10 @@ func checkTable(t *table) (problems []string) {
 					break
 				}
 			}
-			if _, err := loadTokenizer(b); err != nil {
+			if tok, err := loadTokenizer(b); err != nil {
 				report("tokenizer: %v", err)
+			} else if size := tok.bpe.VocabSize(); int64(size) > int64(t.meta.NextID) {
+				report("tokenizer: token ids run to %d, but the table has rows 0 to %d only", size-1, int64(t.meta.NextID)-1)
 			}
 		}
 	}

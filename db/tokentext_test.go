@@ -269,3 +269,34 @@ func TestTokenText_SpecialTokens(t *testing.T) {
 		t.Errorf("TOKENS('🦙') = %v, want byte-fallback tokens", got)
 	}
 }
+
+// TestTokenText_CheckDatabase: a tokenizer with more ids than the table
+// has rows (stored through the library, which IMPORT now refuses) is a
+// problem CHECK DATABASE reports.
+func TestTokenText_CheckDatabase(t *testing.T) {
+	d := MustOpenDB(t)
+	w, err := d.BulkLoad(t.Context(), "v", db.TableSpec{Dim: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	if err := w.Append([]string{"a", "b"}, nil, []float32{1, 0, 0, 1}); err != nil {
+		t.Fatal(err)
+	}
+	tok := `{"pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": true},
+"decoder": {"type": "ByteLevel"}, "model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2}, "merges": ["a b"]}}`
+	if err := w.SetBlob("tokenizer", strings.NewReader(tok)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := fmt.Sprint(mustExec(t, d, "CHECK DATABASE").Rows)
+	if !strings.Contains(got, "tokenizer: token ids run to 2, but the table has rows 0 to 1 only") {
+		t.Errorf("CHECK DATABASE = %s", got)
+	}
+	// And EMBED_TEXT of a token past the rows says so.
+	if _, err := d.Exec(t.Context(), "SELECT EMBED_TEXT('ab') FROM v"); err == nil || !strings.Contains(err.Error(), `token "ab" has id 2, but v has rows 0 to 1 only`) {
+		t.Errorf("EMBED_TEXT('ab') error = %v", err)
+	}
+}

@@ -54,6 +54,12 @@ type BPE struct {
 
 	cache   wordCache
 	scratch sync.Pool // *mergeScratch
+
+	// charIDs holds the id of each character below U+10000 that is a token
+	// (-1 if none), for a model that merges characters: built on first
+	// use, it saves a map lookup per character.
+	charIDs     []int32
+	charIDsOnce sync.Once
 }
 
 // preStep is one pre-tokenizer step: an optional prefix space (ByteLevel's

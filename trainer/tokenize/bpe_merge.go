@@ -192,11 +192,16 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 		sym, n := byteCharStr[piece[i]], 1
 		id := b.byteID[piece[i]]
 		if !b.byteLevel {
-			_, n = utf8.DecodeRuneInString(piece[i:])
+			var r rune
+			r, n = utf8.DecodeRuneInString(piece[i:])
 			sym = piece[i : i+n]
-			var ok bool
-			if id, ok = b.vocab[sym]; !ok {
-				id = -1
+			if r < 0x10000 {
+				id = b.charID(r)
+			} else {
+				var ok bool
+				if id, ok = b.vocab[sym]; !ok {
+					id = -1
+				}
 			}
 		}
 		i += n
@@ -317,4 +322,22 @@ func heapPop(h []mergeCand) (mergeCand, []mergeCand) {
 		i = m
 	}
 	return top, h
+}
+
+// charID returns the id of the token that is character r (< U+10000), or
+// -1.
+func (b *BPE) charID(r rune) int32 {
+	b.charIDsOnce.Do(func() {
+		ids := make([]int32, 0x10000)
+		for i := range ids {
+			ids[i] = -1
+		}
+		for tok, id := range b.vocab {
+			if r, n := utf8.DecodeRuneInString(tok); n == len(tok) && r < 0x10000 && (r != utf8.RuneError || n == 3) {
+				ids[r] = id
+			}
+		}
+		b.charIDs = ids
+	})
+	return b.charIDs[r]
 }
