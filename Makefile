@@ -10,7 +10,7 @@ BENCH     ?= .
 BENCHTIME ?= 1x
 COUNT     ?= 1
 
-.PHONY: all build test test-short bench lint fuzz golden cover walkthrough compare torture torture-flip clean
+.PHONY: all build test test-short bench lint fuzz golden cover walkthrough compare torture torture-flip web-browser clean
 
 all: lint test build
 
@@ -84,6 +84,11 @@ FLIP_ROUNDS ?= 1000
 torture-flip:
 	$(GO) test -v -count=1 -timeout 3h -run '^TestFlip$$' ./internal/torture -args \
 		-flip.rounds=$(FLIP_ROUNDS) $(if $(FLIP_SEED),-flip.seed=$(FLIP_SEED))
+
+# Drives the page of embeddb serve in headless Chromium (installs Debian's
+# chromium and npm's puppeteer-core when missing) and keeps a screenshot.
+web-browser:
+	sh scripts/web-browser-test.sh
 
 clean:
 	rm -rf bin cover.out

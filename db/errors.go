@@ -63,6 +63,10 @@ var (
 	// text lookups by token cannot work.
 	ErrNoTokenizer = store.ErrNoTokenizer
 
+	// ErrTokenizerMismatch means IMPORT was given a tokenizer with more
+	// token ids than the matrix has rows.
+	ErrTokenizerMismatch = store.ErrTokenizerMismatch
+
 	// ErrTooLarge means an operation would need more memory than
 	// Options.MemoryLimit allows.
 	ErrTooLarge = store.ErrTooLarge

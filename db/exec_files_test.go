@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -67,38 +66,22 @@ func TestExec_QwenTokenizer(t *testing.T) {
 	shared := sharedTestdata(t)
 	tokPath := filepath.Join(shared, "qwen", "tokenizer.json")
 	const rows, dim = 151936, 8
-	path := filepath.Join(t.TempDir(), "model.safetensors")
-	w, err := vecfile.Create(path, rows, dim, vecfile.WriteOptions{Format: vecfile.Safetensors,
-		DType: vecfile.BFloat16, Tensor: "model.embed_tokens.weight"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 1))
-	raw := make([]byte, rows*dim*2)
-	for i := 0; i < rows*dim; i++ {
-		binary.LittleEndian.PutUint16(raw[2*i:], vec.Float32ToBFloat16(rng.Float32()*2-1))
-	}
-	if err := w.WriteRaw(nil, raw); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	path, raw := writeMatrix(t, t.TempDir(), rows, dim)
 	d := MustOpenDB(t)
 	mustExec(t, d, "IMPORT qwen FROM ? WITH (tensor = 'model.embed_tokens.weight', tokenizer = ?)", path, tokPath)
 
 	toks := mustExec(t, d, "SELECT TOKENS('Hi, 你好~') FROM qwen").Rows
-	wantToks := [][]any{{"Hi", int64(13048)}, {",", int64(11)}, {"Ġ", int64(220)}, {"ä½łå¥½", int64(108386)}, {"~", int64(93)}}
+	wantToks := [][]any{{"Hi", int64(13048), "Hi"}, {",", int64(11), ","}, {"Ġ", int64(220), " "}, {"ä½łå¥½", int64(108386), "你好"}, {"~", int64(93), "~"}}
 	if !reflect.DeepEqual(toks, wantToks) {
 		t.Fatalf("TOKENS = %v, want %v", toks, wantToks)
 	}
 	emb := mustExec(t, d, "SELECT EMBED('Hi, 你好~') FROM qwen")
-	if fmt.Sprint(emb.Columns) != "[token id vector]" || len(emb.Rows) != 5 {
+	if fmt.Sprint(emb.Columns) != "[token id text vector]" || len(emb.Rows) != 5 {
 		t.Fatalf("EMBED = %v, %d rows", emb.Columns, len(emb.Rows))
 	}
 	for _, r := range emb.Rows {
 		id := r[1].(int64)
-		row := r[2].([]float32)
+		row := r[3].([]float32)
 		for j, f := range row {
 			want := vec.BFloat16ToFloat32(binary.LittleEndian.Uint16(raw[2*(int(id)*dim+j):]))
 			if f != want {
@@ -111,7 +94,7 @@ func TestExec_QwenTokenizer(t *testing.T) {
 		t.Fatalf("NEAREST(TOKEN(108386)) gave %d rows", len(near))
 	}
 	for _, r := range near {
-		if r[0] == "ä½łå¥½" {
+		if r[2] == "ä½łå¥½" {
 			t.Fatalf("NEAREST(TOKEN(108386)) includes the token itself")
 		}
 	}

@@ -17,7 +17,7 @@ import (
 // The serialized form of an index, version 1, all integers little-endian:
 //
 //	magic     [8]byte "embdbidx"
-//	kind      uint8   1 = Flat, 2 = HNSW
+//	kind      uint8   1 = Flat, 2 = HNSW, 3 = quantized HNSW
 //	version   uint8   1
 //	reserved  [2]byte zero
 //	header and arrays of the kind (see writeFlat and writeHNSW)
@@ -29,6 +29,7 @@ const (
 	magic         = "embdbidx"
 	kindFlat      = 1
 	kindHNSW      = 2
+	kindHNSWQ     = 3
 	formatVersion = 1
 )
 
@@ -206,24 +207,32 @@ func readSlice[E uint8 | uint32 | uint64 | float32](d *decoder, n uint64) []E {
 
 // start reads and checks the magic, kind and version.
 func (d *decoder) start(kind uint8) error {
+	_, err := d.startAny(kind)
+	return err
+}
+
+// startAny reads and checks the magic, kind (one of kinds) and version,
+// and returns the kind.
+func (d *decoder) startAny(kinds ...uint8) (uint8, error) {
 	var h [12]byte
 	d.full(h[:])
 	if d.err != nil {
-		return d.err
+		return 0, d.err
 	}
 	if string(h[:8]) != magic {
-		return fmt.Errorf("bad magic %q: %w", h[:8], ErrCorrupt)
+		return 0, fmt.Errorf("bad magic %q: %w", h[:8], ErrCorrupt)
 	}
-	if h[8] != kind {
-		return fmt.Errorf("index kind %d, want %d: %w", h[8], kind, ErrCorrupt)
+	if !bytes.Contains(kinds, h[8:9]) {
+		return 0, fmt.Errorf("index kind %d, want %d: %w", h[8], kinds[0], ErrCorrupt)
 	}
+	kind := h[8]
 	if h[9] != formatVersion {
-		return fmt.Errorf("format version %d, this build reads %d: %w", h[9], formatVersion, ErrVersion)
+		return 0, fmt.Errorf("format version %d, this build reads %d: %w", h[9], formatVersion, ErrVersion)
 	}
 	if h[10] != 0 || h[11] != 0 {
-		return fmt.Errorf("reserved header bytes set: %w", ErrCorrupt)
+		return 0, fmt.Errorf("reserved header bytes set: %w", ErrCorrupt)
 	}
-	return nil
+	return kind, nil
 }
 
 // finish checks the trailing checksum.
@@ -310,7 +319,12 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	e := newEncoder(w)
-	e.header(kindHNSW)
+	quant := h.opts.Quantization != QuantNone
+	if quant {
+		e.header(kindHNSWQ)
+	} else {
+		e.header(kindHNSW)
+	}
 	e.u32(uint32(h.dim))
 	e.u8(uint8(h.opts.Metric))
 	e.u32(uint32(h.opts.M))
@@ -321,6 +335,11 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 	e.u32(h.entry)
 	e.u32(uint32(int32(h.top)))
 	e.u64(uint64(len(h.upper)))
+	if quant {
+		e.u8(uint8(h.opts.Quantization))
+		e.u32(uint32(h.opts.Rescore))
+		e.u8(boolByte(!h.noVecs))
+	}
 	writeSlice(e, h.ids)
 	writeSlice(e, h.levels)
 	writeSlice(e, h.deleted)
@@ -328,6 +347,9 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 	writeSlice(e, h.links0)
 	writeSlice(e, h.upperOff)
 	writeSlice(e, h.upper)
+	if quant {
+		h.writeCodes(e)
+	}
 	n, err := e.finish()
 	if err != nil {
 		return n, fmt.Errorf("write hnsw index: %w", err)
@@ -349,7 +371,8 @@ func ReadHNSW(r io.Reader) (*HNSW, error) {
 }
 
 func readHNSW(d *decoder) (*HNSW, error) {
-	if err := d.start(kindHNSW); err != nil {
+	kind, err := d.startAny(kindHNSW, kindHNSWQ)
+	if err != nil {
 		return nil, err
 	}
 	dim := d.u32()
@@ -360,6 +383,16 @@ func readHNSW(d *decoder) (*HNSW, error) {
 	entry := d.u32()
 	top := int32(d.u32())
 	upperLen := d.u64()
+	hasVecs := true
+	if kind == kindHNSWQ {
+		o.Quantization = Quantization(d.u8())
+		o.Rescore = int(d.u32())
+		hv := d.u8()
+		if (o.Quantization == QuantNone || hv > 1 || o.Rescore == 0) && d.err == nil {
+			return nil, fmt.Errorf("header quantization %d vectors %d: %w", o.Quantization, hv, ErrCorrupt)
+		}
+		hasVecs = hv == 1
+	}
 	if d.err != nil {
 		return nil, d.err
 	}
@@ -377,14 +410,23 @@ func readHNSW(d *decoder) (*HNSW, error) {
 	h.ids = readSlice[uint32](d, n)
 	h.levels = readSlice[uint8](d, n)
 	h.deleted = readSlice[uint64](d, (n+63)/64)
-	h.vecs = readSlice[float32](d, n*uint64(dim))
+	if hasVecs {
+		h.vecs = readSlice[float32](d, n*uint64(dim))
+	}
+	h.noVecs = !hasVecs
 	h.links0 = readSlice[uint32](d, n*uint64(h.m0+1))
 	h.upperOff = readSlice[uint32](d, n)
 	h.upper = readSlice[uint32](d, upperLen)
+	if kind == kindHNSWQ {
+		h.readCodes(d, n)
+	}
 	if err := d.finish(); err != nil {
 		return nil, err
 	}
 	if err := h.check(); err != nil {
+		return nil, err
+	}
+	if err := h.checkCodes(); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -460,7 +502,7 @@ func ReadIndex(r io.Reader) (Index, error) {
 	switch head[8] {
 	case kindFlat:
 		return ReadFlat(r)
-	case kindHNSW:
+	case kindHNSW, kindHNSWQ:
 		return ReadHNSW(r)
 	}
 	return nil, fmt.Errorf("read index: unknown index kind %d: %w", head[8], ErrCorrupt)

@@ -53,6 +53,16 @@ type HNSW struct {
 	entry    uint32
 	top      int // layer of the entry point; -1 when the graph is empty
 
+	// Quantized indexes (hnsw_quant.go): the codes of every slot. vecs is
+	// then empty once DropVectors ran or the index was read back, and
+	// searches rescore with SearchOptions.Vectors.
+	q8     *int8Quant
+	qb     *binaryQuant
+	codes8 []uint8   // int8: slot s is codes8[s*stride:(s+1)*stride]
+	sq8    []float32 // int8: ‖x̂ - lo‖² of each slot, for Euclidean
+	codes1 []uint64  // binary: slot s is codes1[s*words:(s+1)*words]
+	noVecs bool      // the float32 vectors were dropped
+
 	pool sync.Pool // *searcher
 }
 
@@ -145,12 +155,13 @@ func (h *HNSW) liveSlot(id uint32) (uint32, bool) {
 }
 
 // Vector returns a copy of the vector the index holds for row id: for
-// Cosine, the unit vector; ok is false if the index does not hold the row.
+// Cosine, the unit vector; ok is false if the index does not hold the row,
+// or holds only its code (a quantized index without its vectors).
 func (h *HNSW) Vector(id uint32) (v []float32, ok bool) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	s, ok := h.liveSlot(id)
-	if !ok {
+	if !ok || h.noVecs {
 		return nil, false
 	}
 	return append([]float32(nil), h.vec(s)...), true
@@ -174,6 +185,9 @@ func (h *HNSW) dist(a, b []float32) float32 {
 // distBatch fills sr.dists with the distances from q to the slots in
 // sr.fresh, in one call to the SIMD kernel.
 func (h *HNSW) distBatch(sr *searcher, q []float32) []float32 {
+	if sr.cq != nil {
+		return h.codeDistBatch(sr)
+	}
 	n := len(sr.fresh)
 	if cap(sr.dists) < n {
 		sr.dists = make([]float32, n, max(n, 2*h.m0+1))
@@ -222,8 +236,12 @@ type searcher struct {
 	sel     []node
 	keep    []node
 	tmp     []node
-	fresh   []uint32  // unvisited neighbours of the node being expanded
-	dists   []float32 // their distances
+	fresh   []uint32   // unvisited neighbours of the node being expanded
+	dists   []float32  // their distances
+	cq      *codeQuery // a quantized search: distances come from codes
+	cqBuf   codeQuery  // what cq points to, reused
+	idists  []int32    // the codes' integer scores
+	row     []float32  // a full vector being rescored
 }
 
 func (h *HNSW) getSearcher(n int) *searcher {
@@ -365,7 +383,7 @@ func (h *HNSW) scanRest(ctx context.Context, s *searcher, q []float32, ef int, a
 		if vis[x] == epoch || !(acc.all || h.accepts(acc, x)) {
 			continue
 		}
-		d := h.dist(q, h.vec(x))
+		d := h.slotDist(s, q, x)
 		if len(s.res) < ef || d < s.res[0].d {
 			s.res.pushBounded(node{d, x}, ef)
 		}
@@ -587,6 +605,9 @@ func (h *HNSW) Search(ctx context.Context, q []float32, k int, opts SearchOption
 	if err != nil {
 		return nil, fmt.Errorf("hnsw search: %w", err)
 	}
+	if h.opts.Quantization != QuantNone || opts.Exact {
+		return h.searchCodes(ctx, q, k, opts)
+	}
 	if opts.EfSearch < 0 {
 		return nil, fmt.Errorf("hnsw search: ef_search = %d: %w", opts.EfSearch, ErrInvalidOption)
 	}
@@ -673,6 +694,10 @@ func (h *HNSW) add(ctx context.Context, ids []uint32, vecs []float32, progress f
 	defer h.writeMu.Unlock()
 
 	h.mu.Lock()
+	if h.noVecs {
+		h.mu.Unlock()
+		return fmt.Errorf("hnsw add: a quantized index without its float32 vectors cannot grow (rebuild it): %w", ErrInvalidOption)
+	}
 	seen := make(map[uint32]struct{}, len(ids))
 	for _, id := range ids {
 		_, dup := seen[id]
@@ -692,6 +717,7 @@ func (h *HNSW) add(ctx context.Context, ids []uint32, vecs []float32, progress f
 		h.mu.Unlock()
 		return fmt.Errorf("hnsw add: index would exceed 2^32 slots: %w", ErrInvalidOption)
 	}
+	h.trainQuant(vecs)
 	h.reserve(len(ids))
 	first := len(h.ids)
 	h.mu.Unlock()
@@ -729,6 +755,7 @@ func (h *HNSW) clearGraph() {
 	h.vecs, h.ids, h.levels, h.deleted = nil, nil, nil, nil
 	h.links0, h.upperOff, h.upper = nil, nil, nil
 	h.nDeleted, h.entry, h.top = 0, 0, -1
+	h.q8, h.qb, h.codes8, h.sq8, h.codes1 = nil, nil, nil, nil, nil
 }
 
 // grow returns s with room for n more elements: exactly n more when s is
@@ -756,6 +783,7 @@ func (h *HNSW) reserve(n int) {
 	h.links0 = grow(h.links0, n*(h.m0+1))
 	words := (len(h.ids) + n + 63) / 64
 	h.deleted = grow(h.deleted, words-len(h.deleted))
+	h.reserveCodes(n)
 }
 
 // appendRows stores rows and draws their levels, leaving them unlinked.
@@ -772,6 +800,7 @@ func (h *HNSW) appendRows(ids []uint32, vecs []float32) {
 		if h.opts.Metric == Cosine {
 			normalizeInPlace(h.vecs[s*h.dim : (s+1)*h.dim])
 		}
+		h.encodeSlot(s)
 		level := min(int(-math.Log(1-h.rng.Float64())*h.mult), maxLayer)
 		h.levels = append(h.levels, uint8(level))
 		off := uint32(0)
@@ -846,5 +875,5 @@ func (h *HNSW) MemoryBytes() int64 {
 	defer h.mu.RUnlock()
 	return int64(cap(h.vecs))*4 + int64(cap(h.ids))*4 + int64(cap(h.levels)) +
 		int64(cap(h.deleted))*8 + int64(cap(h.links0))*4 + int64(cap(h.upperOff))*4 +
-		int64(cap(h.upper))*4 + mapBytes(len(h.slotOf))
+		int64(cap(h.upper))*4 + mapBytes(len(h.slotOf)) + h.codeBytes()
 }

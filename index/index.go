@@ -61,6 +61,20 @@ type SearchOptions struct {
 	// EfSearch overrides the HNSW index's EfSearch for this query; 0 means
 	// the index's default. Flat ignores it.
 	EfSearch int
+	// Exact, for an HNSW index, compares the query with every row instead
+	// of walking the graph: with quantization it scans the codes and
+	// rescores the best Rescore × k with the full vectors (as SET exact =
+	// on does); without, it scans the float32 vectors. Flat ignores it.
+	Exact bool
+	// Rescore overrides a quantized index's Options.Rescore for this
+	// query; 0 means the index's. Others ignore it.
+	Rescore int
+	// Vectors, for a quantized HNSW index whose float32 vectors were
+	// dropped (DropVectors, or read back with ReadHNSW), fills dst (Dim
+	// values) with the full-precision vector of row id, as it was added
+	// (not normalised): the rescoring reads the candidates through it. It
+	// is called on the searching goroutine under the index's read lock.
+	Vectors func(id uint32, dst []float32) error
 }
 
 // excluder answers "is this id excluded?" quickly for the common tiny lists.

@@ -196,7 +196,7 @@ func TestOptions_Validate(t *testing.T) {
 		{"ErrMLarge", index.Options{M: 101}, index.ErrInvalidOption},
 		{"ErrEfcSmall", index.Options{EfConstruction: 3}, index.ErrInvalidOption},
 		{"ErrEfcBelow2M", index.Options{M: 64, EfConstruction: 100}, index.ErrInvalidOption},
-		{"ErrEfSearch", index.Options{EfSearch: 1001}, index.ErrInvalidOption},
+		{"ErrEfSearch", index.Options{EfSearch: index.MaxEfSearch + 1}, index.ErrInvalidOption},
 		{"ErrNegativeEfSearch", index.Options{EfSearch: -1}, index.ErrInvalidOption},
 		{"ErrWorkers", index.Options{Workers: -1}, index.ErrInvalidOption},
 		{"ErrMetric", index.Options{Metric: 7}, index.ErrUnknownMetric},

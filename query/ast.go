@@ -39,7 +39,7 @@ type Node interface {
 // Statement is one statement of a script: *Select, *Explain, *Train,
 // *Import, *Export, *CreateTable, *Insert, *Delete, *DropTable,
 // *AlterTable, *CreateIndex, *DropIndex, *Set, *ShowTables, *Describe,
-// *Evaluate, *CheckDatabase, *Backup or *Vacuum. The set is closed: no
+// *Evaluate, *CheckDatabase, *Backup, *Vacuum or *Plot. The set is closed: no
 // type outside this package implements it.
 type Statement interface {
 	Node

@@ -36,6 +36,7 @@
 //	SET ef_search = 64;  SET exact = on;
 //	EVALUATE w2v WITH (analogies = 'questions-words.txt');
 //	EXPLAIN SELECT NEAREST('python', 5) FROM w2v;
+//	PLOT w2v NEAREST ('python', 30) TO 'python.png' WITH (method = 'tsne', perplexity = 10);
 //	SHOW TABLES;  DESCRIBE w2v;  CHECK DATABASE;  BACKUP TO 'copy.db';  VACUUM INTO 'small.db';
 //
 // # Grammar
@@ -45,7 +46,8 @@
 //	script       = [ statement ] { ";" [ statement ] } .
 //	statement    = select | explain | train | import | export | create_table | create_index
 //	             | insert | delete | drop_table | drop_index | alter_table | set
-//	             | show_tables | describe | evaluate | check_database | backup | vacuum .
+//	             | show_tables | describe | evaluate | check_database | backup | vacuum
+//	             | plot .
 //
 //	select       = "SELECT" select_item { "," select_item } [ "FROM" table ] [ "WHERE" expr ]
 //	               [ "ORDER" "BY" order_item { "," order_item } ] [ "LIMIT" expr ] [ "OFFSET" expr ] .
@@ -71,6 +73,9 @@
 //	check_database = "CHECK" "DATABASE" .
 //	backup       = "BACKUP" "TO" file .
 //	vacuum       = "VACUUM" [ "INTO" file ] .
+//	plot         = "PLOT" table [ "WORDS" "(" expr { "," expr } ")"
+//	             | "NEAREST" "(" expr { "," expr } ")" ] [ "WHERE" expr ]
+//	               [ "LIMIT" expr ] [ "TO" file ] [ with ] .   (WORDS in any case)
 //
 //	with         = "WITH" options .
 //	options      = "(" option { "," option } ")" .

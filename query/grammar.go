@@ -286,14 +286,14 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
 		&gSet{}, &gShow{}, &gDescribe{}, &gEvaluate{}, &gCheck{},
-		&gVacuum{},
+		&gVacuum{}, &gPlot{},
 	}
 	for _, d := range registered {
 		members = append(members, d.proto)
 	}
 	parser := participle.MustBuild[gRoot](
 		participle.Lexer(&lexDef{symbols: tokenSymbols}),
-		participle.CaseInsensitive("Keyword", "Func"),
+		participle.CaseInsensitive("Keyword", "Func", "Ident"), // Ident: PLOT's WORDS
 		participle.ParseTypeWith(parseExprTokens),
 		participle.ParseTypeWith(parseValueTokens),
 		participle.Union[gStmt](members...),
@@ -316,6 +316,7 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		"EVALUATE": production[gEvaluate](parser),
 		"CHECK":    production[gCheck](parser),
 		"VACUUM":   production[gVacuum](parser),
+		"PLOT":     production[gPlot](parser),
 	}
 	for _, d := range registered {
 		stmtParsers[d.keyword] = d.parse(parser)

@@ -46,7 +46,7 @@ var reservedWords = []string{
 	"DATABASE", "DELETE", "DESC", "DESCRIBE", "DROP", "EVALUATE", "EXISTS",
 	"EXPLAIN", "EXPORT", "FALSE", "FROM", "IF", "IMPORT", "IN", "INDEX",
 	"INSERT", "INTO", "LIKE", "LIMIT", "NOT", "NULL", "OFFSET", "ON", "OR",
-	"ORDER", "RENAME", "REPLACE", "SELECT", "SET", "SHOW", "TABLE", "TABLES",
+	"ORDER", "PLOT", "RENAME", "REPLACE", "SELECT", "SET", "SHOW", "TABLE", "TABLES",
 	"TO", "TRAIN", "TRUE", "USING", "VACUUM", "VALUES", "WHERE", "WITH",
 }
 
@@ -56,15 +56,15 @@ var reservedWords = []string{
 // is the executor's business. Outside a call they are plain identifiers, so
 // the columns count and vector need no quoting.
 var functionNames = []string{
-	"COSINE", "COUNT", "DIM", "DISTANCE", "DOT", "EMBED", "NEAREST", "NORM",
-	"SIMILARITY", "TOKEN", "TOKENS", "VECTOR",
+	"COSINE", "COUNT", "DIM", "DISTANCE", "DOESNT_MATCH", "DOT", "EMBED", "EMBED_TEXT", "MEAN_VECTOR",
+	"NEAREST", "NEAREST_COSMUL", "NORM", "SIMILARITY", "TOKEN", "TOKENS", "VECTOR", "WMDISTANCE",
 }
 
 // statementWords are the keywords that begin a statement, for the error
 // message about an unknown statement.
 var statementWords = []string{
 	"ALTER", "BACKUP", "CHECK", "CREATE", "DELETE", "DESCRIBE", "DROP",
-	"EVALUATE", "EXPLAIN", "EXPORT", "IMPORT", "INSERT", "SELECT", "SET",
+	"EVALUATE", "EXPLAIN", "EXPORT", "IMPORT", "INSERT", "PLOT", "SELECT", "SET",
 	"SHOW", "TRAIN", "VACUUM",
 }
 
@@ -92,7 +92,7 @@ func Keywords() []string { return slices.Clone(reservedWords) }
 func Functions() []string { return slices.Clone(functionNames) }
 
 // maxKeywordLen is the length of the longest keyword or function name.
-const maxKeywordLen = 10
+const maxKeywordLen = 14
 
 // wordKind classifies a word as a keyword, a function name or an
 // identifier. Keywords are matched on ASCII only, so that no Unicode case

@@ -77,7 +77,8 @@ func TestKeywordsAndFunctions(t *testing.T) {
 			t.Errorf("Keywords() lacks %s", w)
 		}
 	}
-	want := []string{"COSINE", "COUNT", "DIM", "DISTANCE", "DOT", "EMBED", "NEAREST", "NORM", "SIMILARITY", "TOKEN", "TOKENS", "VECTOR"}
+	want := []string{"COSINE", "COUNT", "DIM", "DISTANCE", "DOESNT_MATCH", "DOT", "EMBED", "EMBED_TEXT", "MEAN_VECTOR",
+		"NEAREST", "NEAREST_COSMUL", "NORM", "SIMILARITY", "TOKEN", "TOKENS", "VECTOR", "WMDISTANCE"}
 	if diff := cmp.Diff(want, fn); diff != "" {
 		t.Errorf("Functions() (-want +got):\n%s", diff)
 	}

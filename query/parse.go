@@ -590,6 +590,8 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *Vacuum:
 		x.Pos, x.End = pos, end
+	case *Plot:
+		x.Pos, x.End = pos, end
 	case ownStatement:
 		x.setSpan(pos, end)
 	}
@@ -650,6 +652,8 @@ func convertStmt(g gStmt) Statement {
 		return &Evaluate{Pos: position(x.Pos), Table: convertTable(x.Table), Options: convertOptions(x.Options)}
 	case *gCheck:
 		return &CheckDatabase{Pos: position(x.Pos)}
+	case *gPlot:
+		return convertPlot(x)
 	case *gVacuum:
 		s := &Vacuum{Pos: position(x.Pos)}
 		if x.Into != nil {

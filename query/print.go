@@ -420,6 +420,8 @@ func (p *printer) stmt(s Statement) {
 		p.options(x.Options)
 	case *CheckDatabase:
 		p.WriteString("CHECK DATABASE")
+	case *Plot:
+		p.plot(x)
 	case *Vacuum:
 		p.WriteString("VACUUM")
 		if x.Into != nil {

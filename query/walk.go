@@ -89,6 +89,8 @@ func Walk(n Node, fn func(Node) bool) {
 		walkOptions(x.Options, fn)
 	case *Vacuum:
 		walkExpr(x.Into, fn)
+	case *Plot:
+		walkPlot(x, fn)
 	case *Option:
 		walkExpr(x.Value, fn)
 	case *VectorLit:

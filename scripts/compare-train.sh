@@ -15,6 +15,11 @@
 #                        "embeddb-ma" adds embeddb with min_alpha = 0.0026, the learning rate that
 #                        gensim's corpus_file mode ends at with 2 workers (see trainer/doc.go, Caveats)
 #        MODELS          default "sg cbow"
+#        MODEL_KIND      word2vec (default) or fasttext: every tool then trains FastText with
+#                        min_n 3, max_n 6, bucket 2,000,000 (embeddb TRAIN ... model = 'fasttext',
+#                        gensim's FastText through scripts/gensim_fasttext_train.py, fastText with
+#                        its subwords); the figures compare word vectors of the vocabulary.
+#                        Use another WORK for it: the file names do not say the kind.
 #        RUNS            rounds (default 1); the table shows medians
 #        WORKERS         threads for every tool (default 2)
 #        QUIET_MAX_WAIT  seconds run_timed.py waits for an idle machine before each run (default 120)
@@ -37,6 +42,13 @@ TOOLS="${TOOLS:-embeddb gensim fasttext}"
 MODELS="${MODELS:-sg cbow}"
 RUNS="${RUNS:-1}"
 WORKERS="${WORKERS:-2}"
+MODEL_KIND="${MODEL_KIND:-word2vec}"
+case "$MODEL_KIND" in
+  word2vec) EXTRA="" GENSIM_TRAIN="$PEERS/gensim_train.py" FT_SUBWORDS=(-minn 0 -maxn 0) ;;
+  fasttext) EXTRA="model = 'fasttext'" GENSIM_TRAIN="$REPO/scripts/gensim_fasttext_train.py"
+            FT_SUBWORDS=(-minn 3 -maxn 6 -bucket 2000000) ;;
+  *) echo "MODEL_KIND must be word2vec or fasttext" >&2; exit 1 ;;
+esac
 export QUIET_MAX_WAIT="${QUIET_MAX_WAIT:-120}"
 
 for f in prep_corpus.py run_timed.py quality.py gensim_train.py; do
@@ -67,15 +79,15 @@ for r in $(seq 1 "$RUNS"); do
       name="$tool-$m-r$r"
       case "$tool" in
         embeddb) cmd=("$REPO/scripts/embeddb_train.sh" "$WORK/embeddb" "$WORK/$name.db" $sg $WORKERS
-                   "$TOK" "$WORK/models/$name.txt") ;;
+                   "$TOK" "$WORK/models/$name.txt" "$EXTRA") ;;
         embeddb-ma) cmd=("$REPO/scripts/embeddb_train.sh" "$WORK/embeddb" "$WORK/$name.db" $sg $WORKERS
-                   "$TOK" "$WORK/models/$name.txt" "min_alpha = 0.0026") ;;
-        gensim)  cmd=("$PY" "$PEERS/gensim_train.py" --mode file --sg $sg --tok "$TOK"
+                   "$TOK" "$WORK/models/$name.txt" "min_alpha = 0.0026${EXTRA:+, $EXTRA}") ;;
+        gensim)  cmd=("$PY" "$GENSIM_TRAIN" --mode file --sg $sg --tok "$TOK"
                    --out "$WORK/models/$name.txt" --workers $WORKERS) ;;
-        gensim-iter) cmd=("$PY" "$PEERS/gensim_train.py" --mode iter --sg $sg --tok "$TOK"
+        gensim-iter) cmd=("$PY" "$GENSIM_TRAIN" --mode iter --sg $sg --tok "$TOK"
                    --out "$WORK/models/$name.txt" --workers $WORKERS) ;;
         fasttext) cmd=("$FASTTEXT" $ftm -input "$TOK" -output "$WORK/models/$name"
-                   -minn 0 -maxn 0 -dim 100 -ws 5 -neg 5 -t 1e-3 -minCount 5 -epoch 5 -thread $WORKERS) ;;
+                   "${FT_SUBWORDS[@]}" -dim 100 -ws 5 -neg 5 -t 1e-3 -minCount 5 -epoch 5 -thread $WORKERS) ;;
         *) echo "unknown tool $tool" >&2; exit 1 ;;
       esac
       echo "== $name"

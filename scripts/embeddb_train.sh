@@ -15,4 +15,5 @@ rm -f "$db"
 /usr/bin/python3 -c '
 import json, sys
 r = json.loads(sys.argv[1])
+r = r[0] if isinstance(r, list) else r  # -mode json may print the rows as one array
 print("RESULT " + json.dumps({"train_s": r["words"] * 5 / r["words/s"], "table": r}))' "$res"

@@ -1,6 +1,6 @@
-// Package trainer trains Word2Vec embeddings (skip-gram and CBOW, with negative sampling
-// and/or hierarchical softmax) from text, with gensim's parameters and semantics, and
-// evaluates word vectors as gensim's KeyedVectors does.
+// Package trainer trains Word2Vec and FastText embeddings (skip-gram and CBOW, with negative
+// sampling and/or hierarchical softmax) from text, with gensim's parameters and semantics,
+// and evaluates word vectors as gensim's KeyedVectors does.
 //
 // # Basics
 //
@@ -28,6 +28,18 @@
 // output layers. [Model.WriteState] and [Restore] persist and restore what continued
 // training needs beyond the words, counts and vectors; [Model.Update] continues training as
 // gensim's build_vocab(update=True) + train.
+//
+// # FastText
+//
+// With Options.Kind = [FastText] (model = 'fasttext'), every word also trains the vectors of
+// its character n-grams of MinN to MaxN characters (of "<word>", as fastText and gensim cut
+// them), hashed into Bucket rows with fastText's hash ([HashBytes], [NgramBuckets]: the same
+// ids as Facebook's .bin files and gensim). A word's vector is the mean of its own row and its
+// n-grams' rows; [Model.WordVector] gives any word one, an unseen word the mean of its
+// n-grams' rows ([Model.Ngrams]), as gensim's FastTextKeyedVectors does. Skip-gram composes
+// the center word's input once per window and adds its summed gradient to those rows once
+// (gensim recomposes it for every context word), which is most of the speed-up; CBOW takes
+// the mean of every row of every context word, as gensim does.
 //
 // [KeyedVectors] evaluates any table of vectors: [KeyedVectors.EvaluateWordAnalogies]
 // (questions-words.txt, 3CosAdd) and [KeyedVectors.EvaluateWordPairs] (WordSim-353,
@@ -64,13 +76,13 @@
 //     words per (center, context) pair; quality stays within gensim's run-to-run spread on
 //     the peers' benchmark (scripts/compare-train.sh). CBOW and hierarchical softmax draw
 //     exactly as gensim does (scores of one update are still taken before its rows change).
-//   - The learning rate follows the global count of words processed, from alpha down to
-//     min_alpha at the very end, as gensim's iterable mode (LineSentence) does. gensim's
-//     corpus_file mode decays each worker's rate by that worker's own share of the corpus, so
-//     with 2 workers it never gets below about half-way to the next epoch's rate; that higher
-//     rate gives it about 1 point more analogy accuracy on CBOW in compare-train.sh, where
-//     embeddb's CBOW matches gensim's iterable mode, and with min_alpha = 0.0026 (the rate
-//     corpus_file ends at) matches corpus_file.
+//   - The learning rate decays as in gensim's corpus_file mode, whose quirk is to decay each
+//     of W workers' rate by that worker's own share of the epoch: within an epoch the rate
+//     falls only 1/W of the way to the next epoch's, and with 2 workers and 5 epochs training
+//     ends near 0.0026, not min_alpha. That higher rate is worth about 1 point of analogy
+//     accuracy on the peers' benchmark (scripts/compare-train.sh), so embeddb follows it
+//     (from the shared count of words processed); with workers = 1 it is the plain linear
+//     decay from alpha to min_alpha of gensim's iterable mode and the C tool.
 //   - Continued training recomputes every word's down-sampling threshold from the new
 //     corpus; gensim keeps the old threshold for words rarer than min_count in the new text.
 //   - The tie order of equal counts follows numpy 1.24 (the reference gensim here); numpy

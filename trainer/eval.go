@@ -23,6 +23,17 @@ type KeyedVectors struct {
 	Words   []string
 	Vectors []float32
 	Dim     int
+	// CaseSensitive compares words as they are spelled in the evaluations; false (the zero
+	// value) upper-cases every word first, as gensim's default case_insensitive=True does.
+	CaseSensitive bool
+}
+
+// fold returns w as the evaluations compare it.
+func (kv *KeyedVectors) fold(w string) string {
+	if kv.CaseSensitive {
+		return w
+	}
+	return strings.ToUpper(w)
 }
 
 func (kv *KeyedVectors) check() error {
@@ -40,7 +51,7 @@ const DefaultRestrictVocab = 300000
 func (kv *KeyedVectors) okVocab(restrict int) map[string]int32 {
 	m := make(map[string]int32, restrict)
 	for i := restrict - 1; i >= 0; i-- {
-		m[strings.ToUpper(kv.Words[i])] = int32(i)
+		m[kv.fold(kv.Words[i])] = int32(i)
 	}
 	return m
 }
@@ -114,7 +125,8 @@ type analogyQ struct {
 
 // EvaluateWordAnalogies scores the vectors on an analogy test set in the questions-words.txt
 // format (": section" lines, then "a b c d" lines) exactly as gensim's
-// KeyedVectors.evaluate_word_analogies with case_insensitive=True and dummy4unknown=False:
+// KeyedVectors.evaluate_word_analogies with dummy4unknown=False and case_insensitive as
+// kv.CaseSensitive says (gensim's default, case-insensitive, for the zero value):
 // only the first restrictVocab rows are used (0 = 300,000); questions with a word outside
 // them are skipped; each question is answered by 3CosAdd (the nearest row to
 // unit(b) - unit(a) + unit(c) by cosine, ignoring a, b and c). It runs on all CPUs.
@@ -144,7 +156,7 @@ func (kv *KeyedVectors) EvaluateWordAnalogies(ctx context.Context, r io.Reader, 
 			continue
 		}
 		for i := range f {
-			f[i] = strings.ToUpper(f[i])
+			f[i] = kv.fold(f[i])
 		}
 		res.Questions++
 		ia, oka := ok[f[0]]
@@ -268,7 +280,7 @@ func (kv *KeyedVectors) answerAnalogies(ctx context.Context, qs []analogyQ, n in
 						if k == analogyTopN {
 							break
 						}
-						predicted = strings.ToUpper(kv.Words[s.row])
+						predicted = kv.fold(kv.Words[s.row])
 						if predicted != q.ua && predicted != q.ub && predicted != q.uc {
 							break
 						}
@@ -338,7 +350,7 @@ func (kv *KeyedVectors) EvaluateWordPairs(ctx context.Context, r io.Reader, rest
 			if len(f) == 3 {
 				sim, perr := strconv.ParseFloat(strings.TrimSpace(f[2]), 64)
 				if perr == nil {
-					a, b := strings.ToUpper(f[0]), strings.ToUpper(f[1])
+					a, b := kv.fold(f[0]), kv.fold(f[1])
 					ia, oka := ok[a]
 					ib, okb := ok[b]
 					if !oka || !okb {

@@ -1,6 +1,7 @@
 package trainer
 
-// This file holds the one deliberate data race of the package: the Hogwild updates.
+// This file holds the one deliberate data race of the package: the Hogwild updates (FastText's
+// too, which follow the same scheme over the n-gram rows).
 //
 // Like the word2vec C tool and gensim, the training goroutines read and write the shared
 // weight matrices (syn0, syn1neg, syn1) without any lock. Two goroutines may update the
@@ -95,6 +96,14 @@ func (w *worker) trainSentence(sent []int32, alpha float32) {
 		w.ctx = append(w.ctx, sent[j:i]...)
 		w.ctx = append(w.ctx, sent[i+1:k]...)
 		if len(w.ctx) == 0 {
+			continue
+		}
+		if w.net.sub != nil { // FastText
+			if o.SkipGram {
+				w.ftSkipGram(word, w.ctx, alpha)
+			} else {
+				w.ftCBOW(word, w.ctx, alpha)
+			}
 			continue
 		}
 		if o.SkipGram {
@@ -237,6 +246,9 @@ func (w *worker) hsTargets(center int32) {
 func (w *worker) fit(l1, m []float32, alpha float32) {
 	st := w.net.stride
 	k := len(w.targets)
+	if cap(w.dots) < k {
+		w.dots = make([]float32, k)
+	}
 	w.dots = w.dots[:k]
 	vec.PaddedDot(l1, m, st, w.targets, w.dots)
 	live := w.live[:0]
@@ -250,4 +262,62 @@ func (w *worker) fit(l1, m []float32, alpha float32) {
 	w.live, w.g = live, g
 	clear(w.work)
 	vec.PaddedUpdate(l1, m, st, live, g, w.work)
+}
+
+// ftSkipGram trains FastText skip-gram for one center word and its context words, as gensim's
+// fasttext_fast_sentence_sg_* do: the center word's input is the mean of its own row and its
+// n-grams' rows, and it predicts each context word (against Negative noise words drawn per
+// context word, as gensim draws them, and/or along its Huffman path). The input is composed
+// once per window and its gradient, summed over the window, is added to those rows once:
+// composing and updating a dozen n-gram rows per (center, context) pair is what makes
+// gensim's FastText slow.
+func (w *worker) ftSkipGram(center int32, ctx []int32, alpha float32) {
+	n := w.net
+	st := n.stride
+	rows := n.rowsOf(center)
+	vec.PaddedPrefetch(n.syn0, st, rows)
+	vec.PaddedSum(n.syn0, st, rows, 1/float32(len(rows)), w.neu1)
+	acc := grow(&w.works, st)
+	clear(acc)
+	if n.opts.HS {
+		w.targets, w.labels = w.targets[:0], w.labels[:0]
+		v := w.voc
+		for _, c := range ctx {
+			lo, hi := v.codeOff[c], v.codeOff[c+1]
+			w.targets = append(w.targets, v.points[lo:hi]...)
+			for _, code := range v.codes[lo:hi] {
+				w.labels = append(w.labels, float32(1-code))
+			}
+		}
+		w.fit(w.neu1, n.syn1, alpha)
+		vec.Axpy(1, w.work, acc, st)
+	}
+	if n.opts.Negative > 0 {
+		w.targets, w.labels = w.targets[:0], w.labels[:0]
+		for _, c := range ctx {
+			w.targets = append(w.targets, c)
+			w.labels = append(w.labels, 1)
+			for d := 0; d < n.opts.Negative; d++ {
+				if t := w.negative(); t != c {
+					w.targets = append(w.targets, t)
+					w.labels = append(w.labels, 0)
+				}
+			}
+		}
+		w.fit(w.neu1, n.syn1neg, alpha)
+		vec.Axpy(1, w.work, acc, st)
+	}
+	vec.PaddedAdd(n.syn0, st, rows, acc)
+}
+
+// ftCBOW trains FastText CBOW: the input is the mean (or, with cbow_mean = 0, the sum) of
+// every row of every context word, its own and its n-grams', each row counted once per
+// occurrence as gensim counts it; the gradient goes to all those rows.
+func (w *worker) ftCBOW(center int32, ctx []int32, alpha float32) {
+	rows := w.rows[:0]
+	for _, c := range ctx {
+		rows = append(rows, w.net.rowsOf(c)...)
+	}
+	w.rows = rows
+	w.cbow(center, rows, alpha)
 }

@@ -30,8 +30,76 @@ type Model struct {
 	// Stats describe the last training run.
 	Stats Stats
 
-	syn1neg []float32 // negative-sampling output layer, len(Words)×Dim, or nil
-	syn1    []float32 // hierarchical-softmax output layer (inner nodes), or nil
+	// Ngrams holds, for a FastText model, Options.Bucket rows of Dim float32s: the vectors of
+	// the character n-grams hashed into each bucket (gensim's wv.vectors_ngrams). It is nil
+	// for Word2Vec.
+	Ngrams []float32
+
+	syn1neg   []float32 // negative-sampling output layer, len(Words)×Dim, or nil
+	syn1      []float32 // hierarchical-softmax output layer (inner nodes), or nil
+	vocabVecs []float32 // FastText: the words' own input rows (gensim's wv.vectors_vocab)
+}
+
+// VocabVectors returns a FastText model's per-word input rows before they are averaged with
+// the n-grams' (gensim's wv.vectors_vocab; Facebook's .bin stores these), or nil. It shares
+// memory with m.
+func (m *Model) VocabVectors() []float32 { return m.vocabVecs }
+
+// SetSubwords gives a FastText model restored with [Restore] its n-gram matrix (stored apart
+// from the training state) and, when the state had none, its per-word input rows. The
+// slices are used, not copied.
+func (m *Model) SetSubwords(ngrams, vocabVecs []float32) error {
+	if m.Options.Kind != FastText {
+		return fmt.Errorf("%w: not a FastText model", ErrCorruptState)
+	}
+	if len(ngrams) != m.Options.Bucket*m.Dim {
+		return fmt.Errorf("%w: %d n-gram values for %d buckets of dimension %d", ErrCorruptState, len(ngrams), m.Options.Bucket, m.Dim)
+	}
+	if vocabVecs != nil {
+		if len(vocabVecs) != len(m.Vectors) {
+			return fmt.Errorf("%w: %d word-row values for %d vectors values", ErrCorruptState, len(vocabVecs), len(m.Vectors))
+		}
+		m.vocabVecs = vocabVecs
+	}
+	m.Ngrams = ngrams
+	return nil
+}
+
+// WordVector returns word's vector: its row for a vocabulary word and, for a FastText model,
+// the mean of its n-grams' rows for any other word (gensim's FastTextKeyedVectors.get_vector;
+// a word with no n-gram gets the zero vector, as in gensim and fastText). ok is false for a
+// word a Word2Vec model does not know. The result is a fresh slice.
+func (m *Model) WordVector(word string) (v []float32, ok bool) {
+	for i, w := range m.Words {
+		if w == word {
+			return append([]float32(nil), m.Vectors[i*m.Dim:(i+1)*m.Dim]...), true
+		}
+	}
+	if m.Options.Kind != FastText || m.Options.Bucket == 0 {
+		return nil, false
+	}
+	v = make([]float32, m.Dim)
+	buckets := NgramBuckets(nil, word, m.Options.MinN, m.Options.MaxN, m.Options.Bucket)
+	OOVVector(v, buckets, func(b uint32) []float32 { return m.Ngrams[int(b)*m.Dim : int(b+1)*m.Dim] })
+	return v, true
+}
+
+// OOVVector sets dst to the mean of the n-gram rows row(b) of buckets, summed in float32 in
+// order as gensim sums them, or to zero when there are none.
+func OOVVector(dst []float32, buckets []uint32, row func(b uint32) []float32) {
+	clear(dst)
+	if len(buckets) == 0 {
+		return
+	}
+	for _, b := range buckets {
+		for i, f := range row(b)[:len(dst)] {
+			dst[i] += f
+		}
+	}
+	inv := float32(len(buckets))
+	for i := range dst {
+		dst[i] /= inv
+	}
 }
 
 // KeyedVectors returns the model's words and vectors for evaluation. It shares memory with m.
@@ -58,10 +126,23 @@ func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
 	if opts.VectorSize != m.Dim {
 		return fmt.Errorf("%w: vector_size %d, but the model has %d", ErrDimension, opts.VectorSize, m.Dim)
 	}
+	if opts.Kind != m.Options.Kind || opts.Kind == FastText &&
+		(opts.MinN != m.Options.MinN || opts.MaxN != m.Options.MaxN || opts.Bucket != m.Options.Bucket) {
+		return invalid("", "continued training keeps the model's kind, min_n, max_n and bucket (%s, %d, %d, %d)",
+			m.Options.Kind, m.Options.MinN, m.Options.MaxN, m.Options.Bucket)
+	}
 	if err := m.check(); err != nil {
 		return err
 	}
 	t0 := time.Now()
+	if opts.Phrases {
+		// The phrases of the new text, as a fresh gensim Phrases(new_sentences) finds them.
+		ph, err := LearnPhrases(ctx, c, opts)
+		if err != nil {
+			return err
+		}
+		opts.phrases = ph
+	}
 	var counted atomic.Int64
 	rv, st, err := scanVocab(ctx, c, &opts, &counted)
 	if err != nil {
@@ -106,7 +187,13 @@ func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
 	}
 
 	n := newNet(v, opts)
-	n.syn0 = pad(m.Vectors, n.n, n.dim, n.stride)
+	if n.sub != nil {
+		// FastText: the words' own rows, then the n-gram rows after the new vocabulary.
+		copy(n.syn0, pad(m.vocabVecs, n.n, n.dim, n.stride))
+		copy(n.syn0[n.n*n.stride:], pad(m.Ngrams, opts.Bucket, n.dim, n.stride))
+	} else {
+		n.syn0 = pad(m.Vectors, n.n, n.dim, n.stride)
+	}
 	n.initRows(opts.Seed, oldN)
 	if n.syn1neg != nil && m.syn1neg != nil {
 		n.syn1neg = pad(m.syn1neg, n.n, n.dim, n.stride)
@@ -156,6 +243,8 @@ func (m *Model) check() error {
 		return fmt.Errorf("%w: %d words × %d dimensions need %d values, got %d", ErrDimension, n, m.Dim, n*m.Dim, len(m.Vectors))
 	case m.syn1neg != nil && len(m.syn1neg) != n*m.Dim, m.syn1 != nil && len(m.syn1) != n*m.Dim:
 		return fmt.Errorf("%w: output layer size", ErrDimension)
+	case m.Options.Kind == FastText && (len(m.Ngrams) != m.Options.Bucket*m.Dim || len(m.vocabVecs) != n*m.Dim):
+		return fmt.Errorf("%w: FastText model without its n-gram or word rows", ErrDimension)
 	}
 	return nil
 }
@@ -173,9 +262,11 @@ type stateMeta struct {
 }
 
 // WriteState writes what continued training needs beyond the words, counts and vectors
-// (which the caller stores itself): the options, the statistics and the output layers.
+// (which the caller stores itself): the options, the statistics and the output layers (and
+// a FastText model's per-word input rows; its n-gram matrix, [Model.Ngrams], is the caller's
+// to store, and [Model.SetSubwords] gives it back).
 // Format (version 1, little-endian): "EMBW2VST", uint32 version, uint32 flags (1 = syn1neg,
-// 2 = syn1), uint64 rows, uint32 dim, uint32 length + JSON {options, stats}, the layers as
+// 2 = syn1, 4 = FastText's per-word input rows), uint64 rows, uint32 dim, uint32 length + JSON {options, stats}, the layers as
 // float32 rows×dim each, then the CRC-32 (IEEE) of all preceding bytes.
 func (m *Model) WriteState(w io.Writer) error {
 	if err := m.check(); err != nil {
@@ -194,6 +285,9 @@ func (m *Model) WriteState(w io.Writer) error {
 	if m.syn1 != nil {
 		flags |= 2
 	}
+	if m.vocabVecs != nil {
+		flags |= 4
+	}
 	hdr := make([]byte, 0, 32)
 	hdr = append(hdr, stateMagic...)
 	hdr = binary.LittleEndian.AppendUint32(hdr, stateVersion)
@@ -204,7 +298,7 @@ func (m *Model) WriteState(w io.Writer) error {
 	bw.Write(hdr)
 	bw.Write(meta)
 	var b [4]byte
-	for _, layer := range [][]float32{m.syn1neg, m.syn1} {
+	for _, layer := range [][]float32{m.syn1neg, m.syn1, m.vocabVecs} {
 		for _, f := range layer {
 			binary.LittleEndian.PutUint32(b[:], math.Float32bits(f))
 			bw.Write(b[:])
@@ -245,7 +339,7 @@ func Restore(words []string, counts []int64, vectors []float32, state io.Reader)
 	dim := binary.LittleEndian.Uint32(hdr[24:])
 	metaLen := binary.LittleEndian.Uint32(hdr[28:])
 	switch {
-	case flags&^3 != 0 || flags == 0:
+	case flags&^7 != 0 || flags&3 == 0:
 		return nil, corrupt("flags %#x", flags)
 	case rows != uint64(len(words)):
 		return nil, corrupt("state has %d rows, the vocabulary %d words", rows, len(words))
@@ -263,6 +357,9 @@ func Restore(words []string, counts []int64, vectors []float32, state io.Reader)
 	var meta stateMeta
 	if err := json.Unmarshal(metaBuf, &meta); err != nil {
 		return nil, corrupt("metadata: %v", err)
+	}
+	if meta.Options.WordNgrams == 0 {
+		meta.Options.WordNgrams = 1 // a state written before FastText
 	}
 	if err := meta.Options.Validate(); err != nil {
 		return nil, corrupt("options: %v", err)
@@ -294,6 +391,14 @@ func Restore(words []string, counts []int64, vectors []float32, state io.Reader)
 	}
 	if flags&2 != 0 {
 		if m.syn1, err = readLayer(); err != nil {
+			return nil, err
+		}
+	}
+	if flags&4 != 0 {
+		if meta.Options.Kind != FastText {
+			return nil, corrupt("word rows in the state of a %s model", meta.Options.Kind)
+		}
+		if m.vocabVecs, err = readLayer(); err != nil {
 			return nil, err
 		}
 	}

@@ -59,6 +59,39 @@ type Options struct {
 	// Deacc strips accents while tokenizing, as simple_preprocess(deacc=True) (deacc, default false).
 	Deacc bool
 
+	// Kind picks the model: [Word2Vec] (the default) or [FastText] (model = 'fasttext'), which
+	// also learns vectors of character n-grams, so words never seen get vectors too.
+	Kind ModelKind
+	// MinN is the shortest character n-gram of FastText (min_n, default 3).
+	MinN int
+	// MaxN is the longest character n-gram of FastText (max_n, default 6); below MinN, no
+	// n-grams are used.
+	MaxN int
+	// Bucket is the number of rows the n-grams are hashed into (bucket, default 2,000,000;
+	// 0 = no n-grams).
+	Bucket int
+	// WordNgrams is fastText's word n-gram length (word_ngrams, default 1); as in gensim, only 1
+	// is supported.
+	WordNgrams int
+
+	// Phrases joins frequent bigrams (new_york) before training, as gensim's
+	// Word2Vec(Phrases(sentences)[sentences]) does: an extra pass learns them with
+	// [LearnPhrases] (phrases, default false).
+	Phrases bool
+	// PhrasesMinCount ignores bigrams rarer than this (phrases_min_count, gensim's min_count 5).
+	PhrasesMinCount int
+	// PhrasesThreshold keeps bigrams that score above it (phrases_threshold, gensim's threshold 10.0).
+	PhrasesThreshold float64
+	// PhrasesScoring is the scoring function (phrases_scoring, 'default' or 'npmi').
+	PhrasesScoring PhraseScoring
+	// PhrasesDelimiter joins a phrase's words (phrases_delimiter, default "_").
+	PhrasesDelimiter string
+	// PhrasesConnectorWords is "english" for gensim's ENGLISH_CONNECTOR_WORDS, "" for none
+	// (phrases_connector_words, default none, as gensim's connector_words=frozenset()).
+	PhrasesConnectorWords string
+
+	phrases *Phrases // learned by Train from the corpus when Phrases is set
+
 	// MemoryLimit, when above zero, bounds the memory that counting the vocabulary and the
 	// weight matrices may take, as estimated before they grow: Train and Update then fail
 	// with a [*TooLargeError] rather than exhaust the machine. It is not a gensim parameter
@@ -113,7 +146,36 @@ func DefaultOptions() Options {
 		Seed:              1,
 		ShrinkWindows:     true,
 		MaxSentenceLength: 10000,
+		MinN:              3,
+		MaxN:              6,
+		Bucket:            2000000,
+		WordNgrams:        1,
+		PhrasesMinCount:   5,
+		PhrasesThreshold:  10,
+		PhrasesDelimiter:  "_",
 	}
+}
+
+// ModelKind is the kind of model [Train] builds.
+type ModelKind int
+
+const (
+	// Word2Vec is gensim's Word2Vec: one vector per word.
+	Word2Vec ModelKind = iota
+	// FastText is gensim's FastText (Bojanowski et al. 2017): a word's vector is the mean of
+	// its own vector and those of its character n-grams, hashed into Bucket rows.
+	FastText
+)
+
+// String returns the model's name as the model parameter spells it.
+func (k ModelKind) String() string {
+	switch k {
+	case Word2Vec:
+		return "word2vec"
+	case FastText:
+		return "fasttext"
+	}
+	return fmt.Sprintf("ModelKind(%d)", int(k))
 }
 
 // Limits that keep allocations sane for any input.
@@ -123,6 +185,8 @@ const (
 	maxWorkers    = 1024
 	maxNegative   = 1000
 	maxEpochs     = 100000
+	maxBucket     = 1 << 30
+	maxNgram      = 100
 )
 
 // OptionError reports a parameter value that is out of range or of the wrong type.
@@ -172,6 +236,11 @@ func (o *Options) Validate() error {
 		{"negative", o.Negative, 0, maxNegative},
 		{"epochs", o.Epochs, 1, maxEpochs},
 		{"max_sentence_length", o.MaxSentenceLength, 1, math.MaxInt32},
+		{"min_n", o.MinN, 0, maxNgram},
+		{"max_n", o.MaxN, 0, maxNgram},
+		{"bucket", o.Bucket, 0, maxBucket},
+		{"word_ngrams", o.WordNgrams, 1, 1},
+		{"phrases_min_count", o.PhrasesMinCount, 0, math.MaxInt32},
 	} {
 		if err := checkRange(c.name, c.v, c.lo, c.hi); err != nil {
 			return err
@@ -190,6 +259,16 @@ func (o *Options) Validate() error {
 		return invalid("", "min_alpha (%v) must not exceed alpha (%v)", o.MinAlpha, o.Alpha)
 	case !o.HS && o.Negative == 0:
 		return invalid("", "hs=0 and negative=0 leave nothing to train: set hs=1 or negative > 0")
+	case !finite(o.PhrasesThreshold):
+		return invalid("phrases_threshold", "phrases_threshold must be a finite number, found %v", o.PhrasesThreshold)
+	case o.PhrasesScoring != ScoreDefault && o.PhrasesScoring != ScoreNPMI:
+		return invalid("phrases_scoring", "phrases_scoring must be 'default' or 'npmi', found %v", o.PhrasesScoring)
+	case o.PhrasesDelimiter == "" || strings.ContainsAny(o.PhrasesDelimiter, " \t\n\r"):
+		return invalid("phrases_delimiter", "phrases_delimiter must be a non-empty string without white space, found %q", o.PhrasesDelimiter)
+	case o.PhrasesConnectorWords != "" && o.PhrasesConnectorWords != "english":
+		return invalid("phrases_connector_words", "phrases_connector_words must be 'english' or '', found %q", o.PhrasesConnectorWords)
+	case o.Kind != Word2Vec && o.Kind != FastText:
+		return invalid("model", "model must be 'word2vec' or 'fasttext', found %v", o.Kind)
 	case o.ProgressInterval < 0:
 		return invalid("", "progress interval must not be negative, found %v", o.ProgressInterval)
 	}
@@ -202,37 +281,79 @@ const (
 	kindInt paramKind = iota
 	kindFloat
 	kindBool
+	kindString
 )
 
 type param struct {
-	name string
-	kind paramKind
-	get  func(o *Options) any
-	set  func(o *Options, v any)
+	name  string
+	kind  paramKind
+	get   func(o *Options) any
+	set   func(o *Options, v any)
+	parse func(s string) (any, bool) // kindString: the value a string names
 }
 
 // params lists every parameter by gensim name, in gensim's constructor order.
 var params = []param{
-	{"vector_size", kindInt, func(o *Options) any { return int64(o.VectorSize) }, func(o *Options, v any) { o.VectorSize = int(v.(int64)) }},
-	{"alpha", kindFloat, func(o *Options) any { return o.Alpha }, func(o *Options, v any) { o.Alpha = v.(float64) }},
-	{"window", kindInt, func(o *Options) any { return int64(o.Window) }, func(o *Options, v any) { o.Window = int(v.(int64)) }},
-	{"min_count", kindInt, func(o *Options) any { return int64(o.MinCount) }, func(o *Options, v any) { o.MinCount = int(v.(int64)) }},
-	{"max_vocab_size", kindInt, func(o *Options) any { return int64(o.MaxVocabSize) }, func(o *Options, v any) { o.MaxVocabSize = int(v.(int64)) }},
-	{"sample", kindFloat, func(o *Options) any { return o.Sample }, func(o *Options, v any) { o.Sample = v.(float64) }},
-	{"seed", kindInt, func(o *Options) any { return o.Seed }, func(o *Options, v any) { o.Seed = v.(int64) }},
-	{"workers", kindInt, func(o *Options) any { return int64(o.Workers) }, func(o *Options, v any) { o.Workers = int(v.(int64)) }},
-	{"min_alpha", kindFloat, func(o *Options) any { return o.MinAlpha }, func(o *Options, v any) { o.MinAlpha = v.(float64) }},
-	{"sg", kindInt, func(o *Options) any { return b2i(o.SkipGram) }, func(o *Options, v any) { o.SkipGram = v.(int64) != 0 }},
-	{"hs", kindInt, func(o *Options) any { return b2i(o.HS) }, func(o *Options, v any) { o.HS = v.(int64) != 0 }},
-	{"negative", kindInt, func(o *Options) any { return int64(o.Negative) }, func(o *Options, v any) { o.Negative = int(v.(int64)) }},
-	{"ns_exponent", kindFloat, func(o *Options) any { return o.NSExponent }, func(o *Options, v any) { o.NSExponent = v.(float64) }},
-	{"cbow_mean", kindInt, func(o *Options) any { return b2i(o.CBOWMean) }, func(o *Options, v any) { o.CBOWMean = v.(int64) != 0 }},
-	{"epochs", kindInt, func(o *Options) any { return int64(o.Epochs) }, func(o *Options, v any) { o.Epochs = int(v.(int64)) }},
-	{"max_final_vocab", kindInt, func(o *Options) any { return int64(o.MaxFinalVocab) }, func(o *Options, v any) { o.MaxFinalVocab = int(v.(int64)) }},
-	{"shrink_windows", kindBool, func(o *Options) any { return o.ShrinkWindows }, func(o *Options, v any) { o.ShrinkWindows = v.(bool) }},
-	{"max_sentence_length", kindInt, func(o *Options) any { return int64(o.MaxSentenceLength) }, func(o *Options, v any) { o.MaxSentenceLength = int(v.(int64)) }},
-	{"deacc", kindBool, func(o *Options) any { return o.Deacc }, func(o *Options, v any) { o.Deacc = v.(bool) }},
+	{"vector_size", kindInt, func(o *Options) any { return int64(o.VectorSize) }, func(o *Options, v any) { o.VectorSize = int(v.(int64)) }, nil},
+	{"alpha", kindFloat, func(o *Options) any { return o.Alpha }, func(o *Options, v any) { o.Alpha = v.(float64) }, nil},
+	{"window", kindInt, func(o *Options) any { return int64(o.Window) }, func(o *Options, v any) { o.Window = int(v.(int64)) }, nil},
+	{"min_count", kindInt, func(o *Options) any { return int64(o.MinCount) }, func(o *Options, v any) { o.MinCount = int(v.(int64)) }, nil},
+	{"max_vocab_size", kindInt, func(o *Options) any { return int64(o.MaxVocabSize) }, func(o *Options, v any) { o.MaxVocabSize = int(v.(int64)) }, nil},
+	{"sample", kindFloat, func(o *Options) any { return o.Sample }, func(o *Options, v any) { o.Sample = v.(float64) }, nil},
+	{"seed", kindInt, func(o *Options) any { return o.Seed }, func(o *Options, v any) { o.Seed = v.(int64) }, nil},
+	{"workers", kindInt, func(o *Options) any { return int64(o.Workers) }, func(o *Options, v any) { o.Workers = int(v.(int64)) }, nil},
+	{"min_alpha", kindFloat, func(o *Options) any { return o.MinAlpha }, func(o *Options, v any) { o.MinAlpha = v.(float64) }, nil},
+	{"sg", kindInt, func(o *Options) any { return b2i(o.SkipGram) }, func(o *Options, v any) { o.SkipGram = v.(int64) != 0 }, nil},
+	{"hs", kindInt, func(o *Options) any { return b2i(o.HS) }, func(o *Options, v any) { o.HS = v.(int64) != 0 }, nil},
+	{"negative", kindInt, func(o *Options) any { return int64(o.Negative) }, func(o *Options, v any) { o.Negative = int(v.(int64)) }, nil},
+	{"ns_exponent", kindFloat, func(o *Options) any { return o.NSExponent }, func(o *Options, v any) { o.NSExponent = v.(float64) }, nil},
+	{"cbow_mean", kindInt, func(o *Options) any { return b2i(o.CBOWMean) }, func(o *Options, v any) { o.CBOWMean = v.(int64) != 0 }, nil},
+	{"epochs", kindInt, func(o *Options) any { return int64(o.Epochs) }, func(o *Options, v any) { o.Epochs = int(v.(int64)) }, nil},
+	{"max_final_vocab", kindInt, func(o *Options) any { return int64(o.MaxFinalVocab) }, func(o *Options, v any) { o.MaxFinalVocab = int(v.(int64)) }, nil},
+	{"shrink_windows", kindBool, func(o *Options) any { return o.ShrinkWindows }, func(o *Options, v any) { o.ShrinkWindows = v.(bool) }, nil},
+	{"max_sentence_length", kindInt, func(o *Options) any { return int64(o.MaxSentenceLength) }, func(o *Options, v any) { o.MaxSentenceLength = int(v.(int64)) }, nil},
+	{"deacc", kindBool, func(o *Options) any { return o.Deacc }, func(o *Options, v any) { o.Deacc = v.(bool) }, nil},
+	// FastText's own parameters (reported by Params only for FastText models).
+	{"model", kindString, func(o *Options) any { return o.Kind.String() }, func(o *Options, v any) { o.Kind = v.(ModelKind) }, parseKind},
+	{"min_n", kindInt, func(o *Options) any { return int64(o.MinN) }, func(o *Options, v any) { o.MinN = int(v.(int64)) }, nil},
+	{"max_n", kindInt, func(o *Options) any { return int64(o.MaxN) }, func(o *Options, v any) { o.MaxN = int(v.(int64)) }, nil},
+	{"bucket", kindInt, func(o *Options) any { return int64(o.Bucket) }, func(o *Options, v any) { o.Bucket = int(v.(int64)) }, nil},
+	{"word_ngrams", kindInt, func(o *Options) any { return int64(o.WordNgrams) }, func(o *Options, v any) { o.WordNgrams = int(v.(int64)) }, nil},
+	// Phrases (reported by Params only when phrases is on).
+	{"phrases", kindBool, func(o *Options) any { return o.Phrases }, func(o *Options, v any) { o.Phrases = v.(bool) }, nil},
+	{"phrases_min_count", kindInt, func(o *Options) any { return int64(o.PhrasesMinCount) }, func(o *Options, v any) { o.PhrasesMinCount = int(v.(int64)) }, nil},
+	{"phrases_threshold", kindFloat, func(o *Options) any { return o.PhrasesThreshold }, func(o *Options, v any) { o.PhrasesThreshold = v.(float64) }, nil},
+	{"phrases_scoring", kindString, func(o *Options) any { return o.PhrasesScoring.String() }, func(o *Options, v any) { o.PhrasesScoring = v.(PhraseScoring) }, parseScoring},
+	{"phrases_delimiter", kindString, func(o *Options) any { return o.PhrasesDelimiter }, func(o *Options, v any) { o.PhrasesDelimiter = v.(string) }, func(s string) (any, bool) { return s, true }},
+	{"phrases_connector_words", kindString, func(o *Options) any { return o.PhrasesConnectorWords }, func(o *Options, v any) { o.PhrasesConnectorWords = v.(string) }, func(s string) (any, bool) { return strings.ToLower(s), true }},
 }
+
+func parseKind(s string) (any, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "word2vec":
+		return Word2Vec, true
+	case "fasttext":
+		return FastText, true
+	}
+	return nil, false
+}
+
+func parseScoring(s string) (any, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "default":
+		return ScoreDefault, true
+	case "npmi":
+		return ScoreNPMI, true
+	}
+	return nil, false
+}
+
+// phrasesOnly are the parameters that Params reports only when phrases is on.
+var phrasesOnly = map[string]bool{"phrases": true, "phrases_min_count": true, "phrases_threshold": true,
+	"phrases_scoring": true, "phrases_delimiter": true, "phrases_connector_words": true}
+
+// fastTextOnly are the parameters that only FastText models report in Params.
+var fastTextOnly = map[string]bool{"model": true, "min_n": true, "max_n": true, "bucket": true, "word_ngrams": true}
 
 // 0/1 parameters given as ints in gensim.
 var binaryInts = map[string]bool{"sg": true, "hs": true, "cbow_mean": true}
@@ -254,11 +375,16 @@ func ParamNames() []string {
 }
 
 // Params returns every parameter by gensim name: int64 for integers (sg, hs and cbow_mean
-// are 0 or 1, as in gensim), float64 for reals and bool for shrink_windows and deacc.
+// are 0 or 1, as in gensim), float64 for reals, bool for shrink_windows and deacc, and
+// for FastText models the string model ('fasttext') and min_n, max_n, bucket and
+// word_ngrams (a Word2Vec model's map leaves these out, as gensim's Word2Vec has none).
 // Zero max_vocab_size and max_final_vocab mean "no limit" (gensim's None).
 func (o *Options) Params() map[string]any {
 	m := make(map[string]any, len(params))
 	for _, p := range params {
+		if o.Kind == Word2Vec && fastTextOnly[p.name] || !o.Phrases && phrasesOnly[p.name] {
+			continue
+		}
 		m[p.name] = p.get(o)
 	}
 	return m
@@ -310,11 +436,29 @@ func (o *Options) Set(name string, value any) error {
 
 func convert(p *param, value any) (any, error) {
 	bad := func() error {
-		want := map[paramKind]string{kindInt: "an integer", kindFloat: "a number", kindBool: "a boolean"}[p.kind]
+		want := map[paramKind]string{kindInt: "an integer", kindFloat: "a number", kindBool: "a boolean",
+			kindString: "a string"}[p.kind]
+		switch p.name {
+		case "model":
+			want = "'word2vec' or 'fasttext'"
+		case "phrases_scoring":
+			want = "'default' or 'npmi'"
+		}
 		if binaryInts[p.name] {
 			want = "0 or 1"
 		}
 		return invalid(p.name, "%s must be %s, found %s", p.name, want, shownValue(value))
+	}
+	if p.kind == kindString {
+		switch v := value.(type) {
+		case ModelKind, PhraseScoring:
+			return v, nil
+		case string:
+			if x, ok := p.parse(v); ok {
+				return x, nil
+			}
+		}
+		return nil, bad()
 	}
 	switch v := value.(type) {
 	case int:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -48,6 +49,12 @@ type net struct {
 	effective     atomic.Int64 // words trained on, all epochs
 	totalRawWords int64        // raw words per epoch
 	stop          atomic.Bool
+
+	// FastText only: syn0 then holds n word rows followed by opts.Bucket n-gram rows, and
+	// word i trains through the syn0 rows sub[subOff[i]:subOff[i+1]] (itself first, then
+	// its n-grams' rows), as fastText's getSubwords lists them.
+	sub    []int32
+	subOff []int32
 }
 
 func strideFor(dim int) int { return (dim + 7) &^ 7 }
@@ -68,7 +75,13 @@ func checkWeights(rows int, o *Options) error {
 		layers++
 	}
 	perWord := layers*int64(strideFor(o.VectorSize)+o.VectorSize)*4 + 2*vocabWordBytes
-	if need := int64(rows) * perWord; need > o.MemoryLimit {
+	need := int64(rows) * perWord
+	if o.Kind == FastText {
+		// The n-gram rows, padded while training (unpadded in place afterwards), and per
+		// word its n-gram list and its composed vector.
+		need += int64(o.Bucket)*int64(strideFor(o.VectorSize))*4 + int64(rows)*(int64(o.VectorSize)*4+4*(int64(o.MaxN-o.MinN+1)*16+1))
+	}
+	if need > o.MemoryLimit {
 		return &TooLargeError{Phase: "training", What: fmt.Sprintf("training %d words of dimension %d", rows, o.VectorSize),
 			Need: need, Limit: o.MemoryLimit}
 	}
@@ -77,7 +90,12 @@ func checkWeights(rows int, o *Options) error {
 
 func newNet(v *vocab, o Options) *net {
 	n := &net{dim: o.VectorSize, stride: strideFor(o.VectorSize), n: v.size(), vocab: v, opts: o}
-	n.syn0 = make([]float32, n.n*n.stride)
+	if o.Kind == FastText {
+		n.syn0 = make([]float32, (n.n+o.Bucket)*n.stride)
+		n.buildSubwords()
+	} else {
+		n.syn0 = make([]float32, n.n*n.stride)
+	}
 	if o.Negative > 0 {
 		n.syn1neg = make([]float32, n.n*n.stride)
 	}
@@ -100,6 +118,16 @@ func (n *net) initRows(seed int64, from int) {
 		row := n.syn0[r*n.stride : r*n.stride+n.dim]
 		for i := range row {
 			row[i] = (rng.Float32()*2 - 1) * inv
+		}
+	}
+	if n.sub != nil && from == 0 {
+		// The n-gram rows start from the same distribution (gensim draws them with seed+1).
+		rng := rand.New(rand.NewPCG(uint64(seed+1), 0x9e3779b97f4a7c15))
+		for r := n.n; r < n.n+n.opts.Bucket; r++ {
+			row := n.syn0[r*n.stride : r*n.stride+n.dim]
+			for i := range row {
+				row[i] = (rng.Float32()*2 - 1) * inv
+			}
 		}
 	}
 }
@@ -142,6 +170,9 @@ type worker struct {
 	mdots   []float32 // context × target scores (sgWindowNeg)
 	gm, gT  []float32 // their gradients, and transposed
 	works   []float32 // one gradient row per context word
+	rows    []int32   // FastText CBOW: the rows of all context words
+	phrased [][]byte  // a sentence with its phrases joined
+	scratch []byte
 }
 
 func (n *net) newWorker(id int) *worker {
@@ -166,13 +197,25 @@ func (n *net) newWorker(id int) *worker {
 	return w
 }
 
-// alphaAt is the learning rate after done raw words out of total (linear decay over all
-// epochs, as gensim and the C tool).
+// alphaAt is the learning rate after done raw words (all epochs). It decays linearly from
+// alpha to min_alpha as gensim's corpus_file mode decays it: there each of W workers reads
+// its own 1/W of the corpus per epoch and measures its progress against the whole epoch,
+// so within an epoch the rate falls only 1/W of the way to the next epoch's, and the last
+// epoch ends at alpha - (alpha - min_alpha)·(epochs - 1 + 1/W)/epochs. Here the workers
+// share the blocks of every epoch, so each has done about 1/W of the epoch's words when
+// the shared count says the epoch is done; the rate follows that. With one worker this is
+// the plain linear decay of gensim's iterable mode and the C tool.
 func (n *net) alphaAt(done int64) float32 {
 	total := float64(n.totalRawWords) * float64(n.opts.Epochs)
 	p := 0.0
-	if total > 0 {
-		p = float64(done) / total
+	if total > 0 && n.totalRawWords > 0 {
+		epochs := float64(done) / float64(n.totalRawWords)
+		e := math.Floor(epochs)
+		f := epochs - e
+		if e >= float64(n.opts.Epochs) {
+			e, f = float64(n.opts.Epochs-1), 1
+		}
+		p = (e + f/float64(n.opts.Workers)) / float64(n.opts.Epochs)
 	}
 	a := n.opts.Alpha - (n.opts.Alpha-n.opts.MinAlpha)*p
 	return float32(max(a, n.opts.MinAlpha))
@@ -265,6 +308,10 @@ func (w *worker) trainBlock(b []byte) {
 		for len(toks) > 0 {
 			piece := toks[:min(len(toks), maxLen)]
 			toks = toks[len(piece):]
+			if n.opts.phrases != nil {
+				w.phrased = n.opts.phrases.Apply(w.phrased[:0], piece, &w.scratch)
+				piece = w.phrased
+			}
 			sent := w.sent[:0]
 			for _, t := range piece {
 				id, ok := v.index[string(t)]
@@ -354,6 +401,13 @@ func Train(ctx context.Context, c Corpus, opts Options) (*Model, error) {
 		return nil, err
 	}
 	t0 := time.Now()
+	if opts.Phrases {
+		ph, err := LearnPhrases(ctx, c, opts)
+		if err != nil {
+			return nil, err
+		}
+		opts.phrases = ph
+	}
 	var counted atomic.Int64
 	rep := startProgress(&opts, func() Progress {
 		el := time.Since(t0)
@@ -450,15 +504,25 @@ func pad(dense []float32, rows, dim, stride int) []float32 {
 func (n *net) model(stats Stats) *Model {
 	o := n.opts
 	o.Progress = nil
+	o.phrases = nil
 	m := &Model{
 		Words:   n.vocab.words,
 		Counts:  n.vocab.counts,
 		Dim:     n.dim,
-		Vectors: unpad(n.syn0, n.n, n.dim, n.stride),
 		Options: o,
 		Stats:   stats,
 		syn1neg: unpad(n.syn1neg, n.n, n.dim, n.stride),
 		syn1:    unpad(n.syn1, n.n, n.dim, n.stride),
 	}
+	if n.sub == nil {
+		m.Vectors = unpad(n.syn0, n.n, n.dim, n.stride)
+		return m
+	}
+	m.Vectors = n.composed()
+	// Unpadded in place, so the n-gram matrix is never held twice.
+	dense := unpadInPlace(n.syn0, n.n+o.Bucket, n.dim, n.stride)
+	n.syn0 = nil
+	m.vocabVecs = dense[: n.n*n.dim : n.n*n.dim]
+	m.Ngrams = dense[n.n*n.dim:]
 	return m
 }

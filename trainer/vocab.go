@@ -90,6 +90,8 @@ func scanVocab(ctx context.Context, c Corpus, o *Options, words *atomic.Int64) (
 		return make([]byte, 0, chunkSize)
 	}
 	maxLen := o.MaxSentenceLength
+	var phrased [][]byte
+	var scratch []byte
 	err := c.Each(ctx, func(r io.Reader) error {
 		return readChunks(ctx, r, get, func(block []byte) error {
 			var n int64
@@ -98,6 +100,10 @@ func scanVocab(ctx context.Context, c Corpus, o *Options, words *atomic.Int64) (
 				for len(toks) > 0 {
 					piece := toks[:min(len(toks), maxLen)]
 					toks = toks[len(piece):]
+					if o.phrases != nil {
+						phrased = o.phrases.Apply(phrased[:0], piece, &scratch)
+						piece = phrased
+					}
 					for _, t := range piece {
 						rv.add(t)
 					}

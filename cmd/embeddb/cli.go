@@ -41,6 +41,7 @@ type Main struct {
 }
 
 const usage = `Usage: embeddb [flags] [DBFILE] [SQL...]
+       embeddb serve [-port N] DBFILE   (a local web page: embeddb serve -help)
 
 Opens the database DBFILE (made if it does not exist; with no DBFILE, "" or
 :memory:, a temporary database that is deleted at exit) and runs SQL, or the scripts
@@ -263,6 +264,9 @@ func (m Main) Run(ctx context.Context, args []string) int {
 	}
 	if stderr == nil {
 		stderr = io.Discard
+	}
+	if len(args) > 0 && args[0] == "serve" { // a database named serve is ./serve
+		return serve(ctx, args[1:], stdout, stderr)
 	}
 	c, err := parseArgs(args)
 	if errors.Is(err, flag.ErrHelp) {

@@ -75,6 +75,13 @@ func init() {
 		{".output", "[FILE]", "send output to FILE, or back to standard output",
 			"FILE is made or emptied; a FILE that starts with | is a shell command that reads the\n" +
 				"output. Vectors are written in full. .output alone goes back to standard output.", 0, 1, dotOutput},
+		{".plot", "[FILE] [NAME=VALUE...]", "draw a map of the last NEAREST result (as PLOT)",
+			"Runs PLOT table NEAREST (...) TO 'FILE' WITH (NAME = VALUE, ...) for the last\n" +
+				"SELECT NEAREST(...) FROM table: .plot python.svg method=tsne perplexity=10. On a\n" +
+				"terminal that shows images (kitty, iTerm2, WezTerm, sixel: foot, mlterm) the PNG is\n" +
+				"shown inline (and FILE kept only if given); elsewhere it is written to FILE,\n" +
+				"plot-WORD.png by default, and the shell says where. EMBEDDB_IMAGES=kitty|iterm|sixel|none\n" +
+				"overrides the guess.", 0, -1, dotPlot},
 		{".print", "TEXT...", "print TEXT", "The words are printed separated by spaces.", 0, -1, dotPrint},
 		{".quit", "", "leave the shell", "", 0, 0, dotQuit},
 		{".read", "FILE", "run the statements and commands of FILE", "", 1, 1, dotRead},

@@ -23,7 +23,7 @@ var errNotInFuzz = errors.New("statement not run by the fuzzer")
 func safeExec(d *db.DB) func(context.Context, *query.Script, query.Statement) (*db.Rows, error) {
 	return func(ctx context.Context, sc *query.Script, st query.Statement) (*db.Rows, error) {
 		switch st.(type) {
-		case *query.Train, *query.Import, *query.Export, *query.Evaluate, *query.Backup, *query.Vacuum:
+		case *query.Train, *query.Import, *query.Export, *query.Evaluate, *query.Backup, *query.Vacuum, *query.Plot:
 			return nil, errNotInFuzz
 		}
 		return runStatement(ctx, d, sc, st)
@@ -34,7 +34,7 @@ func safeExec(d *db.DB) func(context.Context, *query.Script, query.Statement) (*
 // write files, open another database or run commands.
 func refuseFiles(name string) error {
 	switch name {
-	case ".read", ".output", ".once", ".import", ".open", ".shell", ".backup":
+	case ".read", ".output", ".once", ".import", ".open", ".shell", ".backup", ".plot":
 		return errNotInFuzz
 	}
 	return nil

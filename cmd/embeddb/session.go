@@ -67,6 +67,8 @@ type session struct {
 	lastTable string // the table the last statement used, for completion
 	pending   string // the unfinished input before the prompt, for completion
 
+	lastNearest *query.Select // the last NEAREST query run, for .plot
+
 	mu          sync.Mutex
 	cancelStmt  context.CancelFunc // cancels the running statement
 	interrupted bool               // Ctrl-C since the input began
@@ -370,6 +372,7 @@ func (s *session) execStmt(ctx context.Context, sc *query.Script, st query.State
 	if _, dropped := st.(*query.DropTable); !dropped && st.TableName() != "" {
 		s.lastTable = st.TableName()
 	}
+	s.noteNearest(st)
 	return nil
 }
 

@@ -1,13 +1,10 @@
 package tokenize
 
 import (
-	"fmt"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // Token is one token of an encoding.
@@ -20,10 +17,11 @@ type Token struct {
 	Text string
 }
 
-// BPE is a byte-level BPE tokenizer loaded from a Hugging Face
-// tokenizer.json by [LoadBPE] or [ParseBPE]. It encodes text exactly as the
-// Hugging Face tokenizers library does for the supported configurations
-// (Qwen2/2.5/3, Llama 3, GPT-2 and the like).
+// BPE is a BPE tokenizer loaded from a Hugging Face tokenizer.json by
+// [LoadBPE] or [ParseBPE], byte-level or SentencePiece-style. It encodes
+// text exactly as the Hugging Face tokenizers library does for the
+// supported configurations (Qwen2/2.5/3, Llama 2 and 3, Mistral, Gemma 3,
+// DeepSeek V3, GPT-2, GPT-4o and the like).
 //
 // A *BPE is safe for concurrent use.
 type BPE struct {
@@ -37,10 +35,13 @@ type BPE struct {
 	byteFallback bool
 	ignoreMerges bool
 
-	norms       []norm.Form // the normalizer, in order
-	steps       []preStep   // pre-tokenizer steps; the last is ByteLevel
-	byteLevel   bool        // while loading: ByteLevel seen
-	byteDecoder bool        // decoder ByteLevel (else none: tokens joined by spaces)
+	norms     []normStep // the normalizer, in order
+	steps     []preStep  // pre-tokenizer steps
+	byteLevel bool       // a ByteLevel pre-tokenizer: the model works on bytes, else on characters
+	decoders  []decodeStep
+	hasDecode bool    // a decoder is set (else tokens are joined by spaces)
+	prefix    []int32 // post-processor: ids before the text (BOS)
+	suffix    []int32 // post-processor: ids after the text (EOS)
 
 	addedByContent map[string]int32
 	addedByID      map[int32]*addedToken
@@ -53,13 +54,22 @@ type BPE struct {
 
 	cache   wordCache
 	scratch sync.Pool // *mergeScratch
+
+	// charIDs holds the id of each character below U+10000 that is a token
+	// (-1 if none), for a model that merges characters: built on first
+	// use, it saves a map lookup per character.
+	charIDs     []int32
+	charIDsOnce sync.Once
 }
 
 // preStep is one pre-tokenizer step: an optional prefix space (ByteLevel's
-// add_prefix_space) and an optional split (nil: the piece stays whole).
+// add_prefix_space) and an optional split: a hand-written one for the
+// common patterns (split), else a general one (splitter); with neither the
+// piece stays whole.
 type preStep struct {
 	prefixSpace bool
 	split       splitFunc
+	splitter    *splitter
 }
 
 // addedToken is one entry of added_tokens.
@@ -225,7 +235,7 @@ func spaceLenAtStart(s string) int {
 // normalize applies the normalizer to s.
 func (b *BPE) normalize(s string) string {
 	for _, f := range b.norms {
-		s = f.String(s)
+		s = f(s)
 	}
 	return s
 }
@@ -294,6 +304,13 @@ func (b *BPE) preTokenize(sc *mergeScratch, s string, level int, emit func(int32
 	if st.prefixSpace && s[0] != ' ' {
 		s = " " + s
 	}
+	if st.splitter != nil {
+		segs := st.splitter.pieces(st.splitter.segments(s, nil))
+		for _, g := range segs {
+			b.preTokenize(sc, s[g.start:g.end], level+1, emit)
+		}
+		return
+	}
 	if st.split == nil {
 		b.preTokenize(sc, s, level+1, emit)
 		return
@@ -303,50 +320,6 @@ func (b *BPE) preTokenize(sc *mergeScratch, s string, level int, emit func(int32
 		b.preTokenize(sc, s[i:j], level+1, emit)
 		i = j
 	}
-}
-
-// Decode returns the text of ids: the byte-level characters of each token
-// turned back into bytes, and the bytes read as UTF-8 with every invalid
-// sequence replaced by U+FFFD (so decoding half of a character's tokens
-// gives "\uFFFD", as Hugging Face's decode does). Added tokens, special or
-// not, are kept (skip_special_tokens=False). An id that is neither in the
-// vocabulary nor an added token is an error wrapping [ErrUnknownID]
-// (Hugging Face silently drops it).
-func (b *BPE) Decode(ids []int) (string, error) {
-	if !b.byteDecoder {
-		toks := make([]string, len(ids))
-		for i, id := range ids {
-			t, ok := b.IDToToken(id)
-			if !ok {
-				return "", fmt.Errorf("decode id %d: %w", id, ErrUnknownID)
-			}
-			toks[i] = t
-		}
-		return strings.Join(toks, " "), nil
-	}
-	buf := make([]byte, 0, 4*len(ids))
-	for _, id := range ids {
-		t, ok := b.IDToToken(id)
-		if !ok {
-			return "", fmt.Errorf("decode id %d: %w", id, ErrUnknownID)
-		}
-		buf = appendByteLevelDecoded(buf, t)
-	}
-	return lossyString(buf), nil
-}
-
-// appendByteLevelDecoded appends the bytes that token t stands for; a token
-// with a character outside the byte-level alphabet stands for its own UTF-8.
-func appendByteLevelDecoded(buf []byte, t string) []byte {
-	start := len(buf)
-	for _, r := range t {
-		c, ok := byteOfChar(r)
-		if !ok {
-			return append(buf[:start], t...)
-		}
-		buf = append(buf, c)
-	}
-	return buf
 }
 
 // IDToToken returns the text of token id, in vocabulary form; ok is false

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
-
-	"golang.org/x/text/unicode/norm"
+	"sync"
 )
 
 // maxTokenID bounds the ids a tokenizer.json may use, so that a corrupt file
@@ -29,13 +29,9 @@ func LoadBPE(r io.Reader) (*BPE, error) {
 //
 // Supported: model type "BPE" (vocab, merges as ["a","b"] pairs or "a b"
 // strings, unk_token, fuse_unk, byte_fallback, ignore_merges, dropout null
-// or 0); normalizer null, NFC, NFD, NFKC, NFKD or a Sequence of them;
-// pre_tokenizer ByteLevel (use_regex with the GPT-2 pattern, add_prefix_space)
-// or a Sequence of Split steps (the Qwen, Llama 3 or GPT-2 pattern, behavior
-// "Isolated", not inverted) ending in ByteLevel; decoder ByteLevel or null;
-// added_tokens with all their flags. The post_processor, truncation and
-// padding are ignored: [BPE.Encode] never adds special tokens, like
-// Hugging Face's encode(text, add_special_tokens=False).
+// or 0), byte-level or not; the normalizers, pre-tokenizers,
+// post-processors and decoders that the package documentation lists;
+// added_tokens with all their flags. Truncation and padding are ignored.
 //
 // Anything else is refused with an error wrapping [ErrUnsupported]; an
 // inconsistent file gets one wrapping [ErrMalformed]. ParseBPE never panics.
@@ -54,10 +50,13 @@ func ParseBPE(data []byte) (*BPE, error) {
 	if err := b.loadPreTokenizer(f.PreTokenizer); err != nil {
 		return nil, err
 	}
-	if err := b.loadDecoder(f.Decoder); err != nil {
+	if err := b.loadDecoder(f.Decoder, "decoder"); err != nil {
 		return nil, err
 	}
 	if err := b.loadAddedTokens(f.AddedTokens); err != nil {
+		return nil, err
+	}
+	if err := b.loadPostProcessor(f.PostProcessor, "post_processor"); err != nil {
 		return nil, err
 	}
 	b.cache.m = make(map[string][]int32)
@@ -66,11 +65,12 @@ func ParseBPE(data []byte) (*BPE, error) {
 
 // fileJSON is the part of tokenizer.json that matters here.
 type fileJSON struct {
-	AddedTokens  []addedTokenJSON
-	Normalizer   json.RawMessage
-	PreTokenizer json.RawMessage
-	Decoder      json.RawMessage
-	Model        *modelJSON
+	AddedTokens   []addedTokenJSON
+	Normalizer    json.RawMessage
+	PreTokenizer  json.RawMessage
+	Decoder       json.RawMessage
+	PostProcessor json.RawMessage
+	Model         *modelJSON
 }
 
 // modelJSON is tokenizer.json's model. The vocabulary and the merges are
@@ -121,6 +121,8 @@ func parseFile(data []byte) (*fileJSON, error) {
 			f.PreTokenizer = raw
 		case "decoder":
 			f.Decoder = raw
+		case "post_processor":
+			f.PostProcessor = raw
 		}
 		return nil
 	})
@@ -372,10 +374,59 @@ func (b *BPE) loadModel(m *modelJSON) error {
 // loadMerges resolves the merges (two strings each) to ids. A later
 // duplicate of a pair replaces the earlier one's rank, as in Hugging Face
 // tokenizers.
+//
+// Loading is most of the time it takes to open a large tokenizer (Gemma 3
+// has 514,906 merges), so the vocabulary lookups run on all cores, and the
+// merges are put into the table in the order of their slots, which turns
+// a cache miss per merge into a sequential walk.
 func (b *BPE) loadMerges(merges []string) error {
-	b.merges = newMergeTable(len(merges) / 2)
+	n := len(merges) / 2
+	b.merges = newMergeTable(n)
+	entries := make([]mergeEntry, n)
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/50_000))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = b.resolveMerges(merges, entries, w*n/workers, (w+1)*n/workers)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	// A stable counting sort by the top bits of the slot keeps duplicates
+	// in rank order, so the later one still wins.
+	const bucketBits = 12
+	shift := uint(64 - bucketBits)
+	var counts [1<<bucketBits + 1]int
+	for _, e := range entries {
+		counts[(e.key*0x9E3779B97F4A7C15)>>shift+1]++
+	}
+	for i := 1; i < len(counts); i++ {
+		counts[i] += counts[i-1]
+	}
+	sorted := make([]mergeEntry, n)
+	for _, e := range entries {
+		k := (e.key * 0x9E3779B97F4A7C15) >> shift
+		sorted[counts[k]] = e
+		counts[k]++
+	}
+	for _, e := range sorted {
+		b.merges.put(e.key, e.rule)
+	}
+	return nil
+}
+
+// resolveMerges looks up the ids of merges lo..hi-1 into entries; it only
+// reads b.vocab, so several run at once.
+func (b *BPE) resolveMerges(merges []string, entries []mergeEntry, lo, hi int) error {
 	var buf []byte
-	for rank := 0; 2*rank+1 < len(merges); rank++ {
+	for rank := lo; rank < hi; rank++ {
 		l, r := merges[2*rank], merges[2*rank+1]
 		a, ok := b.vocab[l]
 		if !ok {
@@ -386,42 +437,11 @@ func (b *BPE) loadMerges(merges []string) error {
 			return fmt.Errorf("%w: merge %d: token %q is not in the vocab", ErrMalformed, rank, r)
 		}
 		buf = append(append(buf[:0], l...), r...)
-		n, ok := b.vocab[string(buf)]
+		id, ok := b.vocab[string(buf)]
 		if !ok {
 			return fmt.Errorf("%w: merge %d: merged token %q is not in the vocab", ErrMalformed, rank, buf)
 		}
-		b.merges.put(pairKey(a, c), mergeRule{rank: int32(rank), id: n})
-	}
-	return nil
-}
-
-func (b *BPE) loadNormalizer(raw json.RawMessage, what string) error {
-	typ, obj, err := typed(raw, what)
-	if err != nil {
-		return err
-	}
-	switch typ {
-	case "null":
-	case "NFC":
-		b.norms = append(b.norms, norm.NFC)
-	case "NFD":
-		b.norms = append(b.norms, norm.NFD)
-	case "NFKC":
-		b.norms = append(b.norms, norm.NFKC)
-	case "NFKD":
-		b.norms = append(b.norms, norm.NFKD)
-	case "Sequence":
-		var list []json.RawMessage
-		if _, err := field(obj, "normalizers", &list, what); err != nil {
-			return err
-		}
-		for i, n := range list {
-			if err := b.loadNormalizer(n, fmt.Sprintf("%s[%d]", what, i)); err != nil {
-				return err
-			}
-		}
-	default:
-		return fmt.Errorf("%w %s type %q", ErrUnsupported, what, typ)
+		entries[rank] = mergeEntry{pairKey(a, c), mergeRule{rank: int32(rank), id: id}}
 	}
 	return nil
 }
@@ -453,9 +473,6 @@ func (b *BPE) loadPreTokenizer(raw json.RawMessage) error {
 			return err
 		}
 	}
-	if !b.byteLevel {
-		return fmt.Errorf("%w pre_tokenizer without ByteLevel: only byte-level BPE is supported", ErrUnsupported)
-	}
 	return nil
 }
 
@@ -466,38 +483,11 @@ func (b *BPE) loadPreStep(raw json.RawMessage, what string) error {
 	}
 	switch typ {
 	case "Split":
-		var pat struct {
-			Regex  *string `json:"Regex"`
-			String *string `json:"String"`
-		}
-		if ok, err := field(obj, "pattern", &pat, what); err != nil {
-			return err
-		} else if !ok {
-			return fmt.Errorf("%w: %s Split has no pattern", ErrMalformed, what)
-		}
-		var behavior string
-		var invert bool
-		if _, err := field(obj, "behavior", &behavior, what); err != nil {
+		st, err := loadSplit(obj, what)
+		if err != nil {
 			return err
 		}
-		if _, err := field(obj, "invert", &invert, what); err != nil {
-			return err
-		}
-		if behavior != "Isolated" || invert {
-			return fmt.Errorf("%w %s Split behavior %q (invert %v): only Isolated is supported", ErrUnsupported, what, behavior, invert)
-		}
-		switch {
-		case pat.Regex != nil && *pat.Regex == qwenPattern:
-			b.steps = append(b.steps, preStep{split: qwenNext})
-		case pat.Regex != nil && *pat.Regex == llama3Pattern:
-			b.steps = append(b.steps, preStep{split: llama3Next})
-		case pat.Regex != nil && *pat.Regex == gpt2Pattern:
-			b.steps = append(b.steps, preStep{split: gpt2Next})
-		case pat.Regex != nil:
-			return fmt.Errorf("%w %s Split regex %q: only the Qwen, Llama 3 and GPT-2 patterns are supported", ErrUnsupported, what, *pat.Regex)
-		default:
-			return fmt.Errorf("%w %s Split with a string pattern", ErrUnsupported, what)
-		}
+		b.steps = append(b.steps, st)
 	case "ByteLevel":
 		// As in Hugging Face: add_prefix_space and trim_offsets are
 		// required, use_regex defaults to true.
@@ -524,22 +514,6 @@ func (b *BPE) loadPreStep(raw json.RawMessage, what string) error {
 		b.byteLevel = true
 	default:
 		return fmt.Errorf("%w %s type %q", ErrUnsupported, what, typ)
-	}
-	return nil
-}
-
-func (b *BPE) loadDecoder(raw json.RawMessage) error {
-	typ, _, err := typed(raw, "decoder")
-	if err != nil {
-		return err
-	}
-	switch typ {
-	case "ByteLevel":
-		b.byteDecoder = true
-	case "null":
-		b.byteDecoder = false
-	default:
-		return fmt.Errorf("%w decoder type %q", ErrUnsupported, typ)
 	}
 	return nil
 }

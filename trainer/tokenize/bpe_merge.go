@@ -3,6 +3,7 @@ package tokenize
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // mergeRule is one merge: its rank (lower merges first) and the merged id.
@@ -163,12 +164,18 @@ func (b *BPE) word(sc *mergeScratch, piece string) []int32 {
 // first among equals, until none applies.
 func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 	if b.ignoreMerges {
-		sc.buf = sc.buf[:0]
-		for i := 0; i < len(piece); i++ {
-			sc.buf = append(sc.buf, byteCharStr[piece[i]]...)
-		}
-		if id, ok := b.vocab[string(sc.buf)]; ok {
-			return []int32{id}
+		if !b.byteLevel {
+			if id, ok := b.vocab[piece]; ok {
+				return []int32{id}
+			}
+		} else {
+			sc.buf = sc.buf[:0]
+			for i := 0; i < len(piece); i++ {
+				sc.buf = append(sc.buf, byteCharStr[piece[i]]...)
+			}
+			if id, ok := b.vocab[string(sc.buf)]; ok {
+				return []int32{id}
+			}
 		}
 	}
 	syms := sc.syms[:0]
@@ -180,9 +187,25 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 		syms = append(syms, symbol{id: id, prev: n - 1, next: -1, size: 1})
 	}
 	unk, unkPending := int32(-1), false
-	for i := 0; i < len(piece); i++ {
-		c := piece[i]
-		if id := b.byteID[c]; id >= 0 {
+	for i := 0; i < len(piece); {
+		// One symbol: a byte's byte-level character, or a character.
+		sym, n := byteCharStr[piece[i]], 1
+		id := b.byteID[piece[i]]
+		if !b.byteLevel {
+			var r rune
+			r, n = utf8.DecodeRuneInString(piece[i:])
+			sym = piece[i : i+n]
+			if r < 0x10000 {
+				id = b.charID(r)
+			} else {
+				var ok bool
+				if id, ok = b.vocab[sym]; !ok {
+					id = -1
+				}
+			}
+		}
+		i += n
+		if id >= 0 {
 			if unkPending {
 				add(unk)
 				unkPending = false
@@ -191,16 +214,15 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 			continue
 		}
 		if b.byteFallback {
-			// Hugging Face looks up the UTF-8 bytes of the byte-level
-			// character, and does not flush a pending unk first.
-			s := byteCharStr[c]
+			// Hugging Face looks up the UTF-8 bytes of the symbol, and does
+			// not flush a pending unk first.
 			ok := true
-			for k := 0; k < len(s); k++ {
-				ok = ok && b.fallbackID[s[k]] >= 0
+			for k := 0; k < len(sym); k++ {
+				ok = ok && b.fallbackID[sym[k]] >= 0
 			}
 			if ok {
-				for k := 0; k < len(s); k++ {
-					add(b.fallbackID[s[k]])
+				for k := 0; k < len(sym); k++ {
+					add(b.fallbackID[sym[k]])
 				}
 				continue
 			}
@@ -300,4 +322,22 @@ func heapPop(h []mergeCand) (mergeCand, []mergeCand) {
 		i = m
 	}
 	return top, h
+}
+
+// charID returns the id of the token that is character r (< U+10000), or
+// -1.
+func (b *BPE) charID(r rune) int32 {
+	b.charIDsOnce.Do(func() {
+		ids := make([]int32, 0x10000)
+		for i := range ids {
+			ids[i] = -1
+		}
+		for tok, id := range b.vocab {
+			if r, n := utf8.DecodeRuneInString(tok); n == len(tok) && r < 0x10000 && (r != utf8.RuneError || n == 3) {
+				ids[r] = id
+			}
+		}
+		b.charIDs = ids
+	})
+	return b.charIDs[r]
 }

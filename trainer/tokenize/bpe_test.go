@@ -255,23 +255,47 @@ func TestParseBPE_Errors(t *testing.T) {
 		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported pre_tokenizer type "Metaspace"`},
 		{name: "WordPiece", change: func(_, model map[string]any) { model["type"] = "WordPiece" },
 			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported model type "WordPiece": only BPE is supported`},
-		{name: "Lowercase", change: func(m, _ map[string]any) {
-			m["normalizer"] = map[string]any{"type": "Sequence", "normalizers": []any{map[string]any{"type": "NFC"}, map[string]any{"type": "Lowercase"}}}
-		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported normalizer[1] type "Lowercase"`},
-		{name: "DecoderMetaspace", change: func(m, _ map[string]any) { m["decoder"] = map[string]any{"type": "Metaspace"} },
-			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported decoder type "Metaspace"`},
-		{name: "OtherRegex", change: func(m, _ map[string]any) {
+		{name: "BertNormalizer", change: func(m, _ map[string]any) {
+			m["normalizer"] = map[string]any{"type": "Sequence", "normalizers": []any{map[string]any{"type": "NFC"}, map[string]any{"type": "BertNormalizer"}}}
+		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported normalizer[1] type "BertNormalizer"`},
+		{name: "DecoderWordPiece", change: func(m, _ map[string]any) { m["decoder"] = map[string]any{"type": "WordPiece"} },
+			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported decoder type "WordPiece"`},
+		{name: "LookBehind", change: func(m, _ map[string]any) {
 			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{
-				map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `\p{N}{1,3}`}, "behavior": "Isolated", "invert": false}, byteLevel}}
+				map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `(?<=a)b`}, "behavior": "Isolated", "invert": false}, byteLevel}}
 		}, want: tokenize.ErrUnsupported},
-		{name: "SplitRemoved", change: func(m, _ map[string]any) {
-			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{
-				map[string]any{"type": "Split", "pattern": map[string]any{"String": " "}, "behavior": "Removed", "invert": false}, byteLevel}}
+		{name: "RegexWordClass", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `\w+`}, "behavior": "Isolated", "invert": false}
 		}, want: tokenize.ErrUnsupported},
+		{name: "RegexEmpty", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `a*`}, "behavior": "Isolated", "invert": false}
+		}, want: tokenize.ErrUnsupported},
+		{name: "RegexBad", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `(a`}, "behavior": "Isolated", "invert": false}
+		}, want: tokenize.ErrUnsupported},
+		{name: "SplitBehavior", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "pattern": map[string]any{"String": " "}, "behavior": "Sideways", "invert": false}
+		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported pre_tokenizer Split behavior "Sideways"`},
+		{name: "SplitNoPattern", change: func(m, _ map[string]any) {
+			m["pre_tokenizer"] = map[string]any{"type": "Split", "behavior": "Isolated", "invert": false}
+		}, want: tokenize.ErrMalformed},
 		{name: "Whitespace", change: func(m, _ map[string]any) { m["pre_tokenizer"] = map[string]any{"type": "Whitespace"} },
 			want: tokenize.ErrUnsupported},
-		{name: "NoPreTokenizer", change: func(m, _ map[string]any) { m["pre_tokenizer"] = nil },
-			want: tokenize.ErrUnsupported, msg: "tokenize: unsupported pre_tokenizer without ByteLevel: only byte-level BPE is supported"},
+		{name: "PostProcessorUnknown", change: func(m, _ map[string]any) { m["post_processor"] = map[string]any{"type": "Magic"} },
+			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported post_processor type "Magic"`},
+		{name: "TemplateUnknownSpecial", change: func(m, _ map[string]any) {
+			m["post_processor"] = map[string]any{"type": "TemplateProcessing", "single": []any{
+				map[string]any{"SpecialToken": map[string]any{"id": "<s>", "type_id": 0}}, map[string]any{"Sequence": map[string]any{"id": "A", "type_id": 0}}},
+				"special_tokens": map[string]any{}}
+		}, want: tokenize.ErrMalformed},
+		{name: "TemplateBadID", change: func(m, _ map[string]any) {
+			m["post_processor"] = map[string]any{"type": "TemplateProcessing", "single": []any{
+				map[string]any{"SpecialToken": map[string]any{"id": "<s>", "type_id": 0}}, map[string]any{"Sequence": map[string]any{"id": "A", "type_id": 0}}},
+				"special_tokens": map[string]any{"<s>": map[string]any{"id": "<s>", "ids": []any{1 << 20}, "tokens": []any{"<s>"}}}}
+		}, want: tokenize.ErrMalformed},
+		{name: "StripTwoChars", change: func(m, _ map[string]any) {
+			m["decoder"] = map[string]any{"type": "Strip", "content": "ab", "start": 1, "stop": 0}
+		}, want: tokenize.ErrMalformed},
 		{name: "SplitAfterByteLevel", change: func(m, _ map[string]any) {
 			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{byteLevel, byteLevel}}
 		}, want: tokenize.ErrUnsupported},
@@ -312,9 +336,9 @@ func TestParseBPE_Errors(t *testing.T) {
 				tt.change(m, model)
 				data = mustJSON(t, m)
 			}
-			b, err := tokenize.ParseBPE(data)
+			_, err := tokenize.ParseBPE(data)
 			if !errors.Is(err, tt.want) {
-				t.Fatalf("ParseBPE() = %v, %v; want error %v", b, err, tt.want)
+				t.Fatalf("ParseBPE() = %v; want error %v", err, tt.want)
 			}
 			if tt.msg != "" && err.Error() != tt.msg {
 				t.Errorf("ParseBPE() error %q, want %q", err, tt.msg)
@@ -428,6 +452,14 @@ func FuzzLoadBPE(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(data)
+	// SentencePiece-style BPE as Llama 2 and Gemma 3 write it.
+	f.Add([]byte(tinySentencePiece))
+	// Any regex, inverted, with the look-ahead tail (o200k style).
+	f.Add([]byte(`{"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"},"behavior":"Removed","invert":true},` +
+		`{"type":"Split","pattern":{"Regex":"[一-龥]+"},"behavior":"Contiguous","invert":false},` +
+		`{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":false}]},"decoder":{"type":"ByteLevel"},` +
+		`"post_processor":{"type":"BertProcessing","sep":["b",2],"cls":["a",1]},` +
+		`"model":{"type":"BPE","vocab":{"Ġ":0,"a":1,"b":2,"ab":3},"merges":[["a","b"]]}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := tokenize.ParseBPE(data)
 		if err != nil {
@@ -445,6 +477,11 @@ func FuzzLoadBPE(f *testing.F) {
 			}
 			if _, err := b.Decode(ids); err != nil {
 				t.Fatalf("Decode(EncodeIDs(%q)) error %v", s, err)
+			}
+			for _, tok := range b.AddSpecialTokens(b.Encode(s)) {
+				if _, ok := b.TokenText(tok.ID); !ok {
+					t.Fatalf("TokenText(%d) of an encoded token not found", tok.ID)
+				}
 			}
 		}
 		for id := -1; id <= b.VocabSize() && id < 64; id++ {
@@ -549,5 +586,50 @@ func TestParseBPE_ManyAddedTokens(t *testing.T) {
 	}
 	if dec, err := b.Decode(b.EncodeIDs(text)); err != nil || dec != text {
 		t.Errorf("Decode(EncodeIDs(%q)) = %q, %v", text, dec, err)
+	}
+}
+
+// tinySentencePiece is a small tokenizer.json built as Llama 2's is:
+// Prepend and Replace normalizers, characters merged, byte fallback, a fused
+// unk, a BOS template and a Replace/ByteFallback/Fuse/Strip decoder.
+const tinySentencePiece = `{"added_tokens":[{"id":1,"content":"<s>","single_word":false,"lstrip":false,"rstrip":false,"normalized":false,"special":true}],` +
+	`"normalizer":{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"▁"},{"type":"Replace","pattern":{"String":" "},"content":"▁"}]},` +
+	`"pre_tokenizer":{"type":"Split","pattern":{"String":" "},"behavior":"MergedWithPrevious","invert":false},` +
+	`"post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<s>","type_id":0}},{"Sequence":{"id":"A","type_id":0}}],"special_tokens":{"<s>":{"id":"<s>","ids":[1],"tokens":["<s>"]}}},` +
+	`"decoder":{"type":"Sequence","decoders":[{"type":"Replace","pattern":{"String":"▁"},"content":" "},{"type":"ByteFallback"},{"type":"Fuse"},{"type":"Strip","content":" ","start":1,"stop":0}]},` +
+	`"model":{"type":"BPE","unk_token":"<unk>","fuse_unk":true,"byte_fallback":true,` +
+	`"vocab":{"<unk>":0,"<s>":1,"<0x41>":2,"<0xE4>":3,"▁":4,"a":5,"b":6,"ab":7,"▁ab":8},"merges":["a b","▁ ab"]}}`
+
+func TestBPE_SentencePieceTiny(t *testing.T) {
+	b, err := tokenize.ParseBPE([]byte(tinySentencePiece))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		text    string
+		ids     []int
+		decoded string
+	}{
+		{"ab ab", []int{8, 8}, "ab ab"},
+		{"A", []int{4, 2}, "A"},                   // byte fallback
+		{"Zä", []int{4, 0}, "<unk>"},              // no <0xC3>: one fused unk
+		{"a<s>b", []int{4, 5, 1, 4, 6}, "a<s> b"}, // each piece gets its own ▁
+		{"", nil, ""},
+	}
+	for _, tt := range tests {
+		got, _ := splitTokens(b.Encode(tt.text))
+		if !slices.Equal(got, tt.ids) && !(len(got) == 0 && len(tt.ids) == 0) {
+			t.Errorf("Encode(%q) = %v, want %v", tt.text, got, tt.ids)
+			continue
+		}
+		if dec, err := b.Decode(got); err != nil || dec != tt.decoded {
+			t.Errorf("Decode(%v) = %q, %v; want %q", got, dec, err, tt.decoded)
+		}
+	}
+	if got, _ := splitTokens(b.AddSpecialTokens(b.Encode("ab"))); !slices.Equal(got, []int{1, 8}) {
+		t.Errorf("AddSpecialTokens(Encode(ab)) = %v, want [1 8]", got)
+	}
+	if got, ok := b.TokenText(8); !ok || got != " ab" {
+		t.Errorf("TokenText(8) = %q, %v; want \" ab\"", got, ok)
 	}
 }

@@ -1,5 +1,5 @@
 // Package tokenize splits text into tokens: gensim's simple_preprocess for
-// training, and Hugging Face byte-level BPE for imported language models.
+// training, and the Hugging Face BPE tokenizers of imported language models.
 //
 // # simple_preprocess
 //
@@ -22,20 +22,47 @@
 // decoding with errors='ignore' does, so a Latin-1 'é' inside a word
 // disappears and joins the two halves ("caf\xe9s" gives "cafs").
 //
-// # Byte-level BPE
+// # BPE tokenizers from tokenizer.json
 //
-// [LoadBPE] and [ParseBPE] read a Hugging Face tokenizer.json whose model is
-// byte-level BPE, as Qwen2, Qwen2.5, Qwen3, Llama 3 and the GPT-2 family use, and
-// [BPE.Encode] gives the ids and tokens that Hugging Face tokenizers gives
-// with add_special_tokens=False: the added tokens written in the text
-// (special or not, longest first) are cut out first, the rest is normalized
-// (NFC for Qwen), split by the pre-tokenizer's pattern, mapped byte by byte
-// to the GPT-2 byte-level alphabet ('Ġ' for a space) and merged by rank.
-// Go's regexp has no look-ahead, so the split patterns in use (Qwen's,
-// Llama 3's and GPT-2's) are written by hand; a file with another pattern or another
-// kind of model, normalizer, pre-tokenizer or decoder is refused with an
-// error wrapping [ErrUnsupported] that names it. The goldens in testdata
-// were recorded from the Rust tokenizers library itself (testdata/gen_bpe.js).
+// [LoadBPE] and [ParseBPE] read a Hugging Face tokenizer.json whose model
+// is BPE, and [BPE.Encode] gives the ids and tokens that Hugging Face
+// tokenizers gives with add_special_tokens=False ([BPE.AddSpecialTokens]
+// then adds what the post-processor adds, as add_special_tokens=True does):
+// the added tokens written in the text (special or not, longest first) are
+// cut out first, the rest is normalized, split by the pre-tokenizer and
+// merged by rank. Two families are covered:
+//
+//   - byte-level BPE (Qwen2/2.5/3, Llama 3, DeepSeek V3, GPT-4o's o200k,
+//     GPT-2): a ByteLevel pre-tokenizer maps each byte to the GPT-2 alphabet
+//     ('Ġ' for a space) and the merges work on bytes;
+//   - SentencePiece-style BPE (Llama 2 / Mistral, Gemma 3): no ByteLevel
+//     step, so the merges work on characters, '▁' stands for a space
+//     (Prepend and Replace normalizers), and a character missing from the
+//     vocabulary falls back to its bytes ("<0xE4>") or to the unk token.
+//
+// Supported components: normalizers NFC, NFD, NFKC, NFKD, Lowercase,
+// Prepend, Replace and Sequence; pre-tokenizers ByteLevel and Split with a
+// String or any Regex and every behavior (Isolated, Removed,
+// MergedWithPrevious, MergedWithNext, Contiguous, inverted or not), in a
+// Sequence; post-processors TemplateProcessing (single), BertProcessing,
+// RobertaProcessing, ByteLevel and Sequence; decoders ByteLevel, Replace,
+// ByteFallback, Fuse, Strip, Metaspace and Sequence. Anything else (a
+// WordPiece or Unigram model, a Metaspace or BERT pre-tokenizer, the
+// BertNormalizer) is refused with an error wrapping [ErrUnsupported] that
+// names it.
+//
+// Hugging Face runs its patterns with Oniguruma. The Qwen, Llama 3 and GPT-2
+// patterns are implemented by hand (pretokenize.go), for speed; every other
+// pattern is translated for Go's regexp (split.go), which picks the same
+// match as a backtracking engine when there is no look-around: \s and \d
+// get their Unicode meanings, and the one look-ahead real tokenizers use,
+// \s+(?!\S) before a final \s+, is done by hand. Other look-arounds are
+// refused.
+//
+// Tests compare every family with encodings recorded by transformers.js
+// (@lenml/tokenizers 3.7.2) on the shared test strings and on real passages
+// of the shared corpora (testdata/gen_families.sh); the Qwen goldens were
+// recorded from the Rust tokenizers library itself (testdata/gen_bpe.js).
 //
 // # Concurrency
 //
@@ -56,10 +83,11 @@
 // point (see TestSimple_AllCodePoints). The BPE split patterns classify
 // characters with Go's unicode package (Unicode 15.0).
 //
-// [BPE.Encode] never adds BOS/EOS or other special tokens (the
-// post_processor is ignored), does not truncate or pad, and reports no
-// offsets. [BPE.Decode] keeps special tokens and fails on an unknown id,
-// where Hugging Face would skip it. An added token whose text is matched in
+// [BPE.Encode] never adds BOS/EOS ([BPE.AddSpecialTokens] does), does not
+// truncate or pad, and reports no offsets. [BPE.Decode] keeps special
+// tokens and fails on an unknown id, where Hugging Face would skip it; it
+// does not apply transformers' clean_up_tokenization_spaces (see
+// [CleanUpTokenizationSpaces]). An added token whose text is matched in
 // the raw input is not normalized together with its neighbours, exactly as
 // in Hugging Face, so Decode(Encode(s)) can differ from NFC(s) next to one.
 package tokenize

@@ -7,7 +7,7 @@ import "errors"
 var (
 	// ErrUnsupported means that tokenizer.json is well formed but uses a
 	// feature this package does not implement, such as a WordPiece model or a
-	// Metaspace pre-tokenizer. Only byte-level BPE is supported.
+	// Metaspace pre-tokenizer. Only BPE models are supported.
 	ErrUnsupported = errors.New("tokenize: unsupported")
 
 	// ErrMalformed means that tokenizer.json is not valid JSON or is

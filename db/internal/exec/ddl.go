@@ -64,6 +64,7 @@ func (e *env) describe(s *query.Describe) (*Rows, error) {
 			add("index.rows", int64(ix.Upto))
 			add("index.bytes", ix.Bytes)
 			add("index.built", ix.Built.Format(time.RFC3339))
+			e.describeIndex(t, add)
 			if pending := int64(m.NextID) - int64(ix.Upto); pending > 0 {
 				add("index.unindexed_ids", pending)
 			}

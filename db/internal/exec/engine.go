@@ -72,6 +72,8 @@ func (g *Engine) Run(ctx context.Context, stmt query.Statement, args []any) (*Ro
 		return e.check(s)
 	case *query.Vacuum:
 		return e.vacuum(s)
+	case *query.Plot:
+		return e.plotStmt(s)
 	}
 	if h := handlers[reflect.TypeOf(stmt)]; h != nil {
 		return h(e, stmt)

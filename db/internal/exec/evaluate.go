@@ -8,7 +8,7 @@ import (
 	"github.com/embeddb/embeddb/trainer"
 )
 
-var evaluateOptions = []string{"analogies", "pairs", "restrict_vocab"}
+var evaluateOptions = []string{"analogies", "pairs", "restrict_vocab", "case_insensitive"}
 
 // evaluate runs EVALUATE t WITH (analogies = 'questions-words.txt') or
 // (pairs = 'wordsim353.tsv'), as gensim's evaluate_word_analogies and
@@ -27,7 +27,7 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 		return nil, plan.ErrAt(a.fileNode, err, "cannot read %s file: %v", a.kind, err)
 	}
 	defer f.Close()
-	kv, err := e.evaluatedVectors(s, a.restrict)
+	kv, err := e.evaluatedVectors(s, a.restrict, a.caseSensitive)
 	if err != nil {
 		return nil, err
 	}
@@ -53,9 +53,10 @@ func (e *env) evaluate(s *query.Evaluate) (*Rows, error) {
 // evaluateArgs is an EVALUATE statement bound: which test, from which
 // file, over how many of the table's words.
 type evaluateArgs struct {
-	kind, path string // kind is "analogies" or "pairs"
-	fileNode   query.Expr
-	restrict   int
+	kind, path    string // kind is "analogies" or "pairs"
+	fileNode      query.Expr
+	restrict      int
+	caseSensitive bool // case_insensitive = false
 }
 
 // bindEvaluate binds EVALUATE's options.
@@ -83,6 +84,12 @@ func (e *env) bindEvaluate(s *query.Evaluate) (*evaluateArgs, error) {
 				return nil, plan.ErrAt(&o, nil, "restrict_vocab must be a positive integer, found %s", shown(v))
 			}
 			a.restrict = int(n)
+		case "case_insensitive":
+			b, err := parseBool(v)
+			if err != nil {
+				return nil, plan.ErrAt(&o, nil, "case_insensitive must be true or false, found %s", shown(v))
+			}
+			a.caseSensitive = !b
 		default:
 			return nil, unknownOption(o, "EVALUATE", evaluateOptions)
 		}
@@ -94,8 +101,8 @@ func (e *env) bindEvaluate(s *query.Evaluate) (*evaluateArgs, error) {
 }
 
 // evaluatedVectors reads the first restrict named rows of the table.
-func (e *env) evaluatedVectors(s *query.Evaluate, restrict int) (*trainer.KeyedVectors, error) {
-	kv := &trainer.KeyedVectors{}
+func (e *env) evaluatedVectors(s *query.Evaluate, restrict int, caseSensitive bool) (*trainer.KeyedVectors, error) {
+	kv := &trainer.KeyedVectors{CaseSensitive: caseSensitive}
 	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, err := plan.BindTable(tx, s.Table)
 		if err != nil {

@@ -44,7 +44,16 @@ func (e *env) explain(s *query.Explain) (*Rows, error) {
 		if err != nil {
 			return err
 		}
-		return run(&executor{e: e, t: t}, p)
+		if err := run(&executor{e: e, t: t}, p); err != nil {
+			return err
+		}
+		// A text query on a table with a tokenizer: say how it is read.
+		if call, ok := plan.TableFunc(sel); ok && call.Name == "NEAREST" && len(call.Args) > 0 {
+			(&scope{e: e, t: t}).explainText(call.Args[0], func(format string, a ...any) {
+				lines = append(lines, fmt.Sprintf(format, a...))
+			})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

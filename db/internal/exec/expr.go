@@ -564,6 +564,8 @@ func (s *scope) call(x *query.Call) (any, error) {
 		}
 		_, v, err := s.tokenRow(x)
 		return v, err
+	case "EMBED_TEXT":
+		return s.embedText(x)
 	case "SIMILARITY", "COSINE", "DOT", "DISTANCE":
 		if err := arity(x, 2, 2); err != nil {
 			return nil, err
@@ -614,7 +616,13 @@ func (s *scope) call(x *query.Call) (any, error) {
 			return nil, err
 		}
 		return int64(len(v)), nil
-	case "NEAREST", "TOKENS", "EMBED":
+	case "DOESNT_MATCH":
+		return s.doesntMatch(x)
+	case "MEAN_VECTOR":
+		return s.meanVector(x)
+	case "WMDISTANCE":
+		return s.wmdistance(x)
+	case "NEAREST", "TOKENS", "EMBED", "NEAREST_COSMUL":
 		return nil, plan.ErrAt(x, nil, "%s returns rows: use it alone in the select list, as in SELECT %s(...) FROM table", x.Name, x.Name)
 	case "COUNT":
 		return nil, plan.ErrAt(x, nil, "COUNT is an aggregate: use it in the select list of a SELECT")
@@ -654,7 +662,7 @@ func (s *scope) vectorOf(x query.Expr) ([]float32, error) {
 	case []float32:
 		return v, nil
 	case string:
-		_, vec, err := s.wordRow(x, v)
+		_, vec, err := s.wordRows(x, v)
 		return vec, err
 	}
 	return nil, plan.ErrAt(x, nil, "expected a word or a vector, found %s", describeValue(v))
@@ -670,6 +678,9 @@ func (s *scope) wordRow(n query.Node, word string) (uint32, []float32, error) {
 		return 0, nil, plan.At(n, err)
 	}
 	if !ok {
+		if vec, ok, err := s.oovVector(word); ok || err != nil {
+			return noRow, vec, plan.At(n, err) // FastText: built from the word's n-grams
+		}
 		msg := fmt.Sprintf("word %s not in vocabulary of %s", store.Quote(word), s.t.Name())
 		if alt := suggestWord(s.t, word); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", store.Quote(alt))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/embeddb/embeddb/db/internal/plan"
 
+	"github.com/embeddb/embeddb/db/columnar"
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/db/vecfile"
 	"github.com/embeddb/embeddb/internal/osfile"
@@ -21,9 +22,15 @@ var importOptions = []string{"format", "binary", "limit", "unicode_errors", "dup
 // importStmt runs IMPORT t FROM 'file' WITH (...): load a matrix made by
 // another tool into a new table, atomically.
 func (e *env) importStmt(s *query.Import) (*Rows, error) {
+	if rows, handled, err := e.importFastTextBin(s); handled {
+		return rows, err
+	}
 	path, err := e.stringArg(s.File, "the file to import")
 	if err != nil {
 		return nil, err
+	}
+	if f := e.columnarFormat(path, s.Options); f != columnar.FormatNone {
+		return e.importColumnar(s, path, f)
 	}
 	fo, nodes, err := e.fileOptions(s.Options, "IMPORT", importOptions)
 	if err != nil {
@@ -49,6 +56,15 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
+	if tok != nil && hdr.Rows >= 0 {
+		rows := int64(hdr.Rows)
+		if ropts.Limit > 0 {
+			rows = min(rows, int64(ropts.Limit))
+		}
+		if err := checkTokenizerRows(nodes["tokenizer"].Value, tok, tokPath, rows, path); err != nil {
+			return nil, err
+		}
+	}
 	fileElem := fromFileDType(hdr.DType)
 	spec := importSpec(path, hdr, ropts, tokPath, metric, elem)
 	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: replace})
@@ -66,6 +82,11 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	err = e.importRows(r, w, tok, spec.Elem, s.Table.Name, prog, start)
 	if err != nil {
 		return nil, fileError(s.File, path, err)
+	}
+	if tok != nil && hdr.Rows < 0 { // a format without a row count
+		if err := checkTokenizerRows(nodes["tokenizer"].Value, tok, tokPath, w.Rows(), path); err != nil {
+			return nil, err
+		}
 	}
 	if tokBytes != nil {
 		if err := w.SetBlob(store.BlobTokenizer, strings.NewReader(string(tokBytes))); err != nil {
@@ -231,9 +252,15 @@ var exportOptions = []string{"format", "binary", "type", "words", "tensor", "ove
 // exportStmt runs EXPORT t TO 'file' WITH (...): write the table's rows, in
 // id order, for other tools. The file appears only when complete.
 func (e *env) exportStmt(s *query.Export) (*Rows, error) {
+	if rows, handled, err := e.exportFastTextBin(s); handled {
+		return rows, err
+	}
 	path, err := e.stringArg(s.File, "the file to export to")
 	if err != nil {
 		return nil, err
+	}
+	if f := e.columnarFormat(path, s.Options); f != columnar.FormatNone {
+		return e.exportColumnar(s, path, f)
 	}
 	fo, _, err := e.fileOptions(s.Options, "EXPORT", exportOptions)
 	if err != nil {
@@ -378,7 +405,7 @@ func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fi
 		case "format":
 			f, err := vecfile.ParseFormat(str)
 			if !isStr || err != nil {
-				return nil, nil, bad("word2vec, glove, fasttext, npy or safetensors")
+				return nil, nil, bad("word2vec, glove, fasttext, npy, safetensors, parquet, arrow or spark")
 			}
 			fo.format = f
 		case "binary", "replace", "overwrite":

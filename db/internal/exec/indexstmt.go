@@ -13,7 +13,7 @@ import (
 	"github.com/embeddb/embeddb/query"
 )
 
-var indexOptions = []string{"m", "ef_construction", "ef_search"}
+var indexOptions = []string{"m", "ef_construction", "ef_search", "quantization", "rescore"}
 
 // indexOptionsFrom turns WITH options (or saved parameters) into index
 // options for table metric.
@@ -67,6 +67,9 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	}
 	rows := int64(len(snap.ids))
 	snap.ids, snap.vecs = nil, nil
+	if err := dropIndexVectors(h); err != nil {
+		return nil, plan.At(s, err)
+	}
 	blob := store.NewBlobName(store.BlobIndex)
 	bw := store.NewBlobWriter(e.ctx, e.st, snap.id, blob)
 	if _, err := h.WriteTo(bw); err != nil {
@@ -96,6 +99,12 @@ func (e *env) bindIndex(s *query.CreateIndex) (map[string]any, error) {
 	}
 	for name, v := range vals {
 		o := nodes[name]
+		if name == "quantization" {
+			if err := checkQuantization(o, v); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		lo, hi := 0, 0
 		switch name {
 		case "m":
@@ -104,6 +113,8 @@ func (e *env) bindIndex(s *query.CreateIndex) (map[string]any, error) {
 			lo, hi = index.MinEfConstruction, index.MaxEfConstruction
 		case "ef_search":
 			lo, hi = index.MinEfSearch, index.MaxEfSearch
+		case "rescore":
+			lo, hi = 1, index.MaxRescore
 		default:
 			return nil, unknownOption(o, "CREATE INDEX", indexOptions)
 		}
@@ -202,7 +213,9 @@ func (e *env) buildIndex(table string, dim int, ids []uint32, vecs []float32, op
 }
 
 func indexParams(o index.Options) map[string]any {
-	return map[string]any{"m": int64(o.M), "ef_construction": int64(o.EfConstruction), "ef_search": int64(o.EfSearch)}
+	p := map[string]any{"m": int64(o.M), "ef_construction": int64(o.EfConstruction), "ef_search": int64(o.EfSearch)}
+	addQuantParams(p, o)
+	return p
 }
 
 // rebuildIndexInto builds, for a table being bulk-loaded, an index with the
@@ -220,6 +233,9 @@ func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.Ind
 	}
 	h, err := e.buildIndex(table, w.Dim(), ids, vectors, opts)
 	if err != nil {
+		return err
+	}
+	if err := dropIndexVectors(h); err != nil {
 		return err
 	}
 	if err := w.WriteBlob(store.BlobIndex, func(dst io.Writer) error {

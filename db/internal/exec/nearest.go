@@ -156,24 +156,29 @@ func (s *scope) nearestQuery(x query.Expr, via searchPath) ([]float32, []uint32,
 		var exclude []uint32
 		var sum []float64
 		for _, tm := range terms {
-			var id uint32
+			var ids []uint32
 			var vec []float32
 			var err error
 			switch k := tm.key.(type) {
 			case *query.Call: // TOKEN(n)
+				var id uint32
 				id, vec, err = s.tokenRow(k)
+				ids = []uint32{id}
 			default:
 				var v any
 				v, err = s.eval(k)
 				if err == nil {
-					id, vec, err = s.wordRow(k, v.(string))
+					// A word, or text on a table with a tokenizer.
+					ids, vec, err = s.wordRows(k, v.(string))
 				}
 			}
 			if err != nil {
 				return nil, nil, err
 			}
-			if !slices.Contains(exclude, id) {
-				exclude = append(exclude, id)
+			for _, id := range ids {
+				if !slices.Contains(exclude, id) {
+					exclude = append(exclude, id)
+				}
 			}
 			if s.t.Metric() == "cosine" {
 				// gensim: the mean of the weighted unit vectors.
@@ -217,8 +222,10 @@ func (s *scope) nearestQuery(x query.Expr, via searchPath) ([]float32, []uint32,
 // searchPath is how the plan has NEAREST search: through the index (with
 // SET ef_search, 0 for the index's own) or exactly.
 type searchPath struct {
-	index bool
-	ef    int
+	index     bool
+	ef        int
+	quantized bool // the index compares codes and rescores with the vectors
+	scanCodes bool // SET exact = on over a quantized index: scan every code
 }
 
 // nearest runs SELECT NEAREST(x, k) FROM t [WHERE cond] the way the plan
@@ -308,6 +315,12 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 	}
 	if via.ef > 0 {
 		opts.EfSearch = via.ef
+	}
+	if via.quantized {
+		// SET exact = on scans the codes; either way the candidates are
+		// rescored with the table's vectors.
+		opts.Exact = via.scanCodes
+		opts.Vectors = t.VectorSource()
 	}
 	// Rows deleted since the index was built are filtered out; rows added
 	// since (ids from Upto on) are searched exactly and merged in.

@@ -126,7 +126,7 @@ func (x *executor) result(p *plan.Plan) (*Rows, error) {
 // isWhole reports whether n computes its rows whole, with no input.
 func isWhole(n plan.Node) bool {
 	switch n.(type) {
-	case *plan.HNSWSearch, *plan.ExactSearch, *plan.Tokenize, *plan.Aggregate, *plan.Result:
+	case *plan.HNSWSearch, *plan.ExactSearch, *plan.Cosmul, *plan.Tokenize, *plan.Aggregate, *plan.Result:
 		return true
 	}
 	return false
@@ -196,9 +196,14 @@ func (x *executor) produce(n plan.Node) ([][]any, error) {
 	sc := &scope{e: x.e, t: x.t}
 	switch n := n.(type) {
 	case *plan.HNSWSearch:
-		return sc.nearest(n.Call, n.Filter, searchPath{index: true, ef: n.EfSet})
+		rows, err := sc.nearest(n.Call, n.Filter, searchPath{index: true, ef: n.EfSet,
+			quantized: n.Quantization != "", scanCodes: n.ScanCodes})
+		return readable(sc, n.Call, rows, err, n.Readable)
 	case *plan.ExactSearch:
-		return sc.nearest(n.Call, n.Filter, searchPath{})
+		rows, err := sc.nearest(n.Call, n.Filter, searchPath{})
+		return readable(sc, n.Call, rows, err, n.Readable)
+	case *plan.Cosmul:
+		return sc.nearestCosmul(n.Call)
 	case *plan.Tokenize:
 		_, rows, err := sc.tokens(n.Call)
 		return rows, err
@@ -536,4 +541,14 @@ func (e *env) stream(sel *query.Select, p *plan.Plan) (*Rows, error) {
 		return it.vals, it.err
 	}
 	return &Rows{cols: p.Cols, next: next, release: release, i: -1}, nil
+}
+
+// readable shows NEAREST's results on a table with a tokenizer as text,
+// beside their vocabulary form.
+func readable(sc *scope, call *query.Call, rows [][]any, err error, on bool) ([][]any, error) {
+	if err != nil || !on {
+		return rows, err
+	}
+	_, rows, err = sc.readableNearest(call, rows)
+	return rows, err
 }

@@ -152,7 +152,10 @@ func (e *env) trainBase(s *query.Train, a *trainArgs) (trainedBase, error) {
 			return err
 		}
 		base.model, err = trainer.Restore(words, counts, vecs, state)
-		return plan.At(a.updateNode, err)
+		if err != nil {
+			return plan.At(a.updateNode, err)
+		}
+		return plan.At(a.updateNode, store.RestoreSubwords(t, base.model))
 	})
 	return base, err
 }
@@ -268,6 +271,11 @@ func (e *env) saveTrained(s *query.Train, a *trainArgs, old *store.Table, model 
 	}
 	if err := w.WriteBlob(store.BlobState, model.WriteState); err != nil {
 		return plan.At(s, err)
+	}
+	if model.Options.Kind == trainer.FastText {
+		if err := store.WriteSubwords(w, model); err != nil {
+			return plan.At(s, err)
+		}
 	}
 	if old != nil && old.Index() != nil {
 		// The vectors all moved: rebuild the index with the same parameters.

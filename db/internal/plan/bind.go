@@ -189,7 +189,7 @@ func TableFunc(s *query.Select) (*query.Call, bool) {
 		return nil, false
 	}
 	switch c.Name {
-	case "NEAREST", "TOKENS", "EMBED":
+	case "NEAREST", "TOKENS", "EMBED", "NEAREST_COSMUL":
 		return c, true
 	}
 	return nil, false
@@ -286,9 +286,22 @@ func editDistance(a, b string, limit int) int {
 // suggests a near name when there is no such table.
 func BindTable(tx *store.Tx, tn *query.TableName) (*store.Table, error) {
 	t, err := store.OpenTable(tx, tn.Name)
+	return bound(t, err, tn, func() []string { return store.TableNames(tx) })
+}
+
+// BindSibling binds a table a statement names beside its FROM table t
+// (EMBED_TEXT's model), in t's transaction.
+func BindSibling(t *store.Table, tn *query.TableName) (*store.Table, error) {
+	other, err := t.Sibling(tn.Name)
+	return bound(other, err, tn, t.SiblingNames)
+}
+
+// bound positions the error of opening table tn, suggesting a near name
+// when there is no such table.
+func bound(t *store.Table, err error, tn *query.TableName, names func() []string) (*store.Table, error) {
 	if errors.Is(err, store.ErrNoTable) {
 		msg := fmt.Sprintf("unknown table %s", store.Quote(tn.Name))
-		if alt := SuggestName(tn.Name, store.TableNames(tx)); alt != "" {
+		if alt := SuggestName(tn.Name, names()); alt != "" {
 			msg += fmt.Sprintf(" (did you mean %s?)", alt)
 		}
 		return nil, ErrAt(tn, store.ErrNoTable, "%s", msg)

@@ -56,24 +56,38 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Sett
 		if sel.Where != nil {
 			return nil, ErrAt(sel.Where, nil, "%s takes no WHERE", call.Name)
 		}
-		cols := []string{"token", "id"}
-		if call.Name == "EMBED" {
-			cols = append(cols, "vector")
+		if call.Name == "NEAREST_COSMUL" {
+			return wrapResult(sel, &Cosmul{Table: t.Name(), Call: call}, t.Name(), []string{"word", "similarity"}), nil
 		}
-		return wrapResult(sel, &Tokenize{Table: t.Name(), Call: call}, t.Name(), cols), nil
+		return wrapResult(sel, &Tokenize{Table: t.Name(), Call: call}, t.Name(), tokenCols(call.Name)), nil
+	}
+	readable := t.HasTokenizer()
+	cols := []string{"word", "similarity"}
+	if readable {
+		cols = append(cols, "token")
 	}
 	var root Node
-	if ix := t.Index(); ix != nil && !set.Exact {
+	ix := t.Index()
+	quant := index.QuantNone
+	if ix != nil {
+		quant = store.IndexQuantization(ix)
+	}
+	if ix != nil && (!set.Exact || quant != index.QuantNone) {
 		ef := set.EfSearch
 		if ef == 0 {
 			ef = toIntDefault(ix.Params["ef_search"], index.DefaultEfSearch)
 		}
-		root = &HNSWSearch{Table: t.Name(), Call: call, Filter: sel.Where, Ef: ef, EfSet: set.EfSearch,
-			Pending: max(int64(t.NextID())-int64(ix.Upto), 0)}
+		n := &HNSWSearch{Table: t.Name(), Call: call, Filter: sel.Where, Ef: ef, EfSet: set.EfSearch,
+			Pending: max(int64(t.NextID())-int64(ix.Upto), 0), Readable: readable}
+		if quant != index.QuantNone {
+			n.Quantization, n.ScanCodes, n.Elem = quant.String(), set.Exact, t.Elem().String()
+			n.Rescore = toIntDefault(ix.Params["rescore"], index.DefaultRescore)
+		}
+		root = n
 	} else {
-		root = &ExactSearch{Table: t.Name(), Call: call, Filter: sel.Where, Rows: t.Rows(), Metric: t.Metric()}
+		root = &ExactSearch{Table: t.Name(), Call: call, Filter: sel.Where, Rows: t.Rows(), Metric: t.Metric(), Readable: readable}
 	}
-	return wrapResult(sel, root, t.Name(), []string{"word", "similarity"}), nil
+	return wrapResult(sel, root, t.Name(), cols), nil
 }
 
 // aggregatePlan plans a select list of COUNTs and constants.
@@ -227,4 +241,12 @@ func mentions(x query.Expr, name string) bool {
 		return !found
 	})
 	return found
+}
+
+// tokenCols are the columns of TOKENS and EMBED.
+func tokenCols(fn string) []string {
+	if fn == "EMBED" {
+		return []string{"token", "id", "text", "vector"}
+	}
+	return []string{"token", "id", "text"}
 }

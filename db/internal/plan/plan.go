@@ -79,23 +79,38 @@ type Aggregate struct {
 }
 
 // HNSWSearch answers NEAREST through the table's HNSW index, and searches
-// exactly the rows added since the index was built (Pending of them).
+// exactly the rows added since the index was built (Pending of them). A
+// quantized index compares codes (all of them when ScanCodes, for SET
+// exact = on) and rescores the best Rescore × k with the table's vectors.
 type HNSWSearch struct {
-	Table   string
-	Call    *query.Call
-	Filter  query.Expr // WHERE, applied to the candidates
-	Ef      int        // ef_search the search uses
-	EfSet   int        // SET ef_search, 0 when the index's own applies
-	Pending int64
+	Table        string
+	Call         *query.Call
+	Filter       query.Expr // WHERE, applied to the candidates
+	Ef           int        // ef_search the search uses
+	EfSet        int        // SET ef_search, 0 when the index's own applies
+	Pending      int64
+	Quantization string // "" for an index of float32 vectors; "int8", "binary"
+	Rescore      int
+	ScanCodes    bool
+	Elem         string // the table's element type, which rescoring reads
+	Readable     bool   // the table has a tokenizer: results show their text
 }
 
 // ExactSearch answers NEAREST by comparing the query with every row.
 type ExactSearch struct {
-	Table  string
-	Call   *query.Call
-	Filter query.Expr
-	Rows   int64
-	Metric string
+	Table    string
+	Call     *query.Call
+	Filter   query.Expr
+	Rows     int64
+	Metric   string
+	Readable bool // the table has a tokenizer: results show their text
+}
+
+// Cosmul runs NEAREST_COSMUL, gensim's most_similar_cosmul, over every
+// row.
+type Cosmul struct {
+	Table string
+	Call  *query.Call
 }
 
 // Tokenize runs TOKENS or EMBED with the table's tokenizer.
@@ -145,6 +160,14 @@ func (n *Aggregate) Label() string {
 // Label implements Node.
 func (n *HNSWSearch) Label() string {
 	s := fmt.Sprintf("HNSWSearch on %s (%s, ef_search %d", n.Table, n.Call, n.Ef)
+	if n.Quantization != "" {
+		if n.ScanCodes {
+			s = fmt.Sprintf("HNSWSearch on %s (%s, by an exact scan of the %s codes", n.Table, n.Call, n.Quantization)
+		} else {
+			s = fmt.Sprintf("HNSWSearch on %s (%s, through the graph on the %s codes, ef_search %d", n.Table, n.Call, n.Quantization, n.Ef)
+		}
+		s += fmt.Sprintf(", then rescoring the best %d × k with the table's %s vectors", n.Rescore, n.Elem)
+	}
 	if n.Pending > 0 {
 		s += fmt.Sprintf(", plus an exact scan of up to %d rows added since the index was built", n.Pending)
 	}
@@ -155,6 +178,9 @@ func (n *HNSWSearch) Label() string {
 func (n *ExactSearch) Label() string {
 	return fmt.Sprintf("ExactSearch on %s (%s, %d rows, %s%s)", n.Table, n.Call, n.Rows, n.Metric, filterNote(n.Filter))
 }
+
+// Label implements Node.
+func (n *Cosmul) Label() string { return fmt.Sprintf("Cosmul on %s (%s)", n.Table, n.Call) }
 
 // Label implements Node.
 func (n *Tokenize) Label() string { return fmt.Sprintf("Tokenize on %s (%s)", n.Table, n.Call) }
@@ -192,6 +218,7 @@ func (n *Project) Inputs() []Node     { return []Node{n.Input} }
 func (n *HNSWSearch) Inputs() []Node  { return nil }
 func (n *ExactSearch) Inputs() []Node { return nil }
 func (n *Tokenize) Inputs() []Node    { return nil }
+func (n *Cosmul) Inputs() []Node      { return nil }
 func (n *Sort) Inputs() []Node        { return []Node{n.Input} }
 func (n *Limit) Inputs() []Node       { return []Node{n.Input} }
 

@@ -29,6 +29,7 @@ type BlobWriter struct {
 	buf     []byte   // the part being filled
 	pending [][]byte // full parts not yet committed
 	Size    int64
+	flushAt int // bytes to buffer before a commit (0 = blobFlush)
 }
 
 func NewBlobWriter(ctx context.Context, d *DB, tableID uint64, name string) *BlobWriter {
@@ -47,7 +48,7 @@ func (w *BlobWriter) Write(p []byte) (int, error) {
 		if len(w.buf) == cap(w.buf) {
 			w.pending = append(w.pending, w.buf)
 			w.buf = nil
-			if len(w.pending)*blobPart >= blobFlush {
+			if limit := w.flushAt; len(w.pending)*blobPart >= blobFlush || limit > 0 && len(w.pending)*blobPart >= limit {
 				if err := w.flush(); err != nil {
 					return 0, err
 				}
@@ -152,6 +153,22 @@ func (r *blobReader) nextPart() {
 		}
 		r.cur = body
 	}
+}
+
+// blobPartAt returns part i of the blob bucket b that t's info records for
+// role, verified and without its checksum; nil if there is none. It is for
+// readers that want one part, not the stream openBlob gives.
+func (t *Table) blobPartAt(b *bolt.Bucket, i uint32, role string) ([]byte, error) {
+	k := u32key(i)
+	v := b.Get(k)
+	if v == nil || !t.sums {
+		return v, nil
+	}
+	body, ok := t.verified.unseal(k, v)
+	if !ok {
+		return nil, fmt.Errorf("%w: table %s: part %d of its %s fails its checksum", ErrCorrupt, Quote(t.name), i, role)
+	}
+	return body, nil
 }
 
 // blobSize sums the sizes of a blob's parts.

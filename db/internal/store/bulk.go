@@ -396,6 +396,11 @@ func (w *BulkWriter) SetBlob(role string, data io.Reader) error {
 
 // WriteBlob is SetBlob for data that fn writes.
 func (w *BulkWriter) WriteBlob(role string, fn func(io.Writer) error) error {
+	return w.writeBlob(role, 0, fn)
+}
+
+// writeBlob is WriteBlob committing every flushAt bytes (0 = blobFlush).
+func (w *BulkWriter) writeBlob(role string, flushAt int, fn func(io.Writer) error) error {
 	if w.finished {
 		return ErrBulkDone
 	}
@@ -404,6 +409,7 @@ func (w *BulkWriter) WriteBlob(role string, fn func(io.Writer) error) error {
 	}
 	name := NewBlobName(role)
 	bw := NewBlobWriter(w.ctx, w.db, w.id, name)
+	bw.flushAt = flushAt
 	if err := fn(bw); err != nil {
 		return w.fail(fmt.Errorf("store %s: %w", role, err))
 	}

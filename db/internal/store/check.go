@@ -238,6 +238,7 @@ func checkIndex(t *Table, report func(string, ...any)) {
 	if missing > 0 {
 		report("%d indexed rows are missing from the index", missing)
 	}
+	checkIndexCodes(t, h, ix.Upto, report)
 }
 
 // checkTokenizer checks that a saved tokenizer parses.
@@ -258,7 +259,9 @@ func checkTokenizer(t *Table, report func(string, ...any)) {
 			break
 		}
 	}
-	if _, err := LoadTokenizer(b); err != nil {
+	if tok, err := LoadTokenizer(b); err != nil {
 		report("tokenizer: %v", err)
+	} else if size := tok.BPE.VocabSize(); int64(size) > int64(t.meta.NextID) {
+		report("tokenizer: token ids run to %d, but the table has rows 0 to %d only", size-1, int64(t.meta.NextID)-1)
 	}
 }

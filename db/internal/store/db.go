@@ -39,6 +39,8 @@ type DB struct {
 	graphs map[uint64]hnswEntry // loaded index graphs, by table id
 	toks   map[uint64]tokEntry  // loaded tokenizers, by table id
 	loadMu sync.Mutex           // one graph or tokenizer load at a time
+	// subs are the FastText n-gram blob parts read so far, by table id (guarded by mu).
+	subs map[uint64]*subwordParts
 	// streams are the streaming results open now (guarded by mu): Close
 	// ends them, since each holds a read transaction until it ends.
 	streams map[*Stream]struct{}

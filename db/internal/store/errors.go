@@ -70,6 +70,10 @@ var (
 	// Options.MemoryLimit allows.
 	ErrTooLarge = errors.New("db: operation exceeds the memory limit")
 
+	// ErrTokenizerMismatch means IMPORT was given a tokenizer with more
+	// tokens than the matrix has rows.
+	ErrTokenizerMismatch = errors.New("db: tokenizer does not fit the matrix")
+
 	// ErrTargetIsDatabase means BACKUP, VACUUM INTO or EXPORT was asked to
 	// write over the open database file itself (by its path, another path,
 	// a symlink or a hard link), which would lose every later write.

@@ -119,6 +119,17 @@ func (t *Table) RowMeta(id uint32) (word string, count int64, ok bool, err error
 // Vector decodes the vector of row id into dst (len Dim). It does not check
 // that the row is live.
 func (t *Table) Vector(dst []float32, id uint32) error {
+	raw, err := t.vectorBytes(id)
+	if err != nil {
+		return err
+	}
+	DecodeVector(dst, raw, t.meta.Elem)
+	return nil
+}
+
+// vectorBytes returns the stored bytes of row id's vector, valid only in
+// the transaction.
+func (t *Table) vectorBytes(id uint32) ([]byte, error) {
 	rb := t.meta.rowBytes()
 	chunk, slot := t.chunkOf(id)
 	off := slot * rb
@@ -126,14 +137,13 @@ func (t *Table) Vector(dst []float32, id uint32) error {
 	if !ok {
 		var err error
 		if v, err = t.ks(KsVec).Get(u32key(chunk)); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if len(v) < off+rb {
-		return fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, Quote(t.name), id)
+		return nil, fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, Quote(t.name), id)
 	}
-	DecodeVector(dst, v[off:off+rb], t.meta.Elem)
-	return nil
+	return v[off : off+rb], nil
 }
 
 // lookup returns the row of a word. The words index holds the count too,

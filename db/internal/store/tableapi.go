@@ -37,6 +37,24 @@ func (t *Table) Provenance() map[string]any { return t.meta.Provenance }
 // RowBytes returns the stored size of one vector.
 func (t *Table) RowBytes() int { return t.meta.rowBytes() }
 
+// VectorBytes returns the stored bytes of row id's vector (Elem's
+// encoding), valid only in the transaction.
+func (t *Table) VectorBytes(id uint32) ([]byte, error) { return t.vectorBytes(id) }
+
+// Sibling opens the published table name in t's transaction.
+func (t *Table) Sibling(name string) (*Table, error) { return OpenTableBolt(t.b.Tx(), name) }
+
+// SiblingNames returns the names of the published tables, as t's
+// transaction sees them.
+func (t *Table) SiblingNames() []string {
+	names, _, _ := catalog(t.b.Tx())
+	return names
+}
+
+// HasTokenizer reports whether the table has a tokenizer (TOKENS, EMBED,
+// text queries).
+func (t *Table) HasTokenizer() bool { return t.meta.Blobs[BlobTokenizer] != "" }
+
 // Info describes the table as DESCRIBE and Tx.Table do.
 func (t *Table) Info() *TableInfo { return t.meta.info(t.name) }
 

@@ -37,3 +37,23 @@ func LastWordOfChunk(b []byte) (word string, ok bool) {
 	}
 	return c[len(c)-1].word, true
 }
+
+// BucketBlob is the name of a table's blob sub-bucket.
+var BucketBlob = bucketBlob
+
+// OverwriteVector sets the stored vector of row id of table name, behind
+// the back of its index: for tests of CHECK DATABASE.
+func OverwriteVector(tx *Tx, name string, id uint32, v []float32) error {
+	tb, err := OpenTableBolt(tx.tx, name)
+	if err != nil {
+		return err
+	}
+	chunk, slot := tb.chunkOf(id)
+	rb := tb.meta.rowBytes()
+	buf, err := tb.vecChunk(chunk, (slot+1)*rb)
+	if err != nil {
+		return err
+	}
+	tb.meta.Elem.Encode(buf[slot*rb:(slot+1)*rb], v)
+	return tb.FlushChunks()
+}

@@ -1,0 +1,202 @@
+package columnar
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// MetaDim and the other keys name what a [Writer] made by embeddb stores
+// in a file's key-value metadata.
+const (
+	MetaDim        = "embeddb:dim"
+	MetaMetric     = "embeddb:metric"
+	MetaType       = "embeddb:type"
+	MetaTable      = "embeddb:table"
+	MetaProvenance = "embeddb:provenance"
+)
+
+// column returns rec's column called name (a reader of a Parquet file gets
+// the chosen columns only, so indices differ from the file's schema).
+func column(rec arrow.RecordBatch, name string) arrow.Array {
+	if name == "" {
+		return nil
+	}
+	if idx := rec.Schema().FieldIndices(name); len(idx) > 0 {
+		return rec.Column(idx[0])
+	}
+	return nil
+}
+
+// firstLen returns the length of the first row of a list column.
+func firstLen(col arrow.Array, path, name string) (int, error) {
+	l, ok := col.(array.ListLike)
+	if !ok {
+		return 0, fmt.Errorf("%w: %s: column %q is not a list", ErrFormat, path, name)
+	}
+	if l.IsNull(0) {
+		return 0, &RowError{Path: path, Row: 0, Column: name, Msg: "the vector is null", Err: ErrFormat}
+	}
+	s, e := l.ValueOffsets(0)
+	if e-s < 1 || e-s > 1<<24 {
+		return 0, &RowError{Path: path, Row: 0, Column: name, Msg: fmt.Sprintf("the vector has %d elements", e-s), Err: ErrFormat}
+	}
+	return int(e - s), nil
+}
+
+// fill turns the first n rows of rec into r.batch.
+func (r *Reader) fill(rec arrow.RecordBatch, n int) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w: %s: row %d: %v", ErrFormat, r.path, r.done+1, p)
+		}
+	}()
+	vc := column(rec, r.hdr.Vector)
+	if vc == nil {
+		return fmt.Errorf("%w: %s: a part lacks column %q", ErrFormat, r.path, r.hdr.Vector)
+	}
+	// A damaged file may declare more rows than its buffers hold; the
+	// element count is checked against the bytes before anything of n rows
+	// is allocated (null rows, refused below, may hold no elements).
+	if l, ok := vc.(array.ListLike); !ok || n > vc.Len() || n-vc.NullN() > elemCount(l.ListValues())/r.hdr.Dim {
+		return fmt.Errorf("%w: %s: a batch declares %d rows that its vector data does not hold", ErrFormat, r.path, n)
+	}
+	b := &r.batch
+	b.Start = r.done
+	b.Words = make([]string, n) // the callback may keep them
+	if kc := column(rec, r.hdr.Key); kc != nil {
+		if kc.Len() < n {
+			return fmt.Errorf("%w: %s: a batch's key column is shorter than its vectors", ErrFormat, r.path)
+		}
+		if err := r.words(b.Words, kc); err != nil {
+			return err
+		}
+	}
+	b.Counts = nil
+	if cc := column(rec, r.hdr.Count); cc != nil {
+		b.Counts = make([]int64, n)
+		for i := range n {
+			b.Counts[i] = intAt(cc, i)
+		}
+	}
+	size := r.hdr.Dim * r.hdr.Elem.Size()
+	if cap(b.Data) < n*size {
+		b.Data = make([]byte, n*size)
+	}
+	b.Data = b.Data[:n*size]
+	return r.vectors(b.Data, vc, n)
+}
+
+// elemCount returns the number of float elements vals holds in its
+// buffers (0 for other types); the typed accessors panic, recovered by
+// fill, when a damaged file's buffers are shorter than its lengths say.
+func elemCount(vals arrow.Array) int {
+	switch v := vals.(type) {
+	case *array.Float32:
+		return len(v.Float32Values())
+	case *array.Float16:
+		return len(v.Values())
+	case *array.Float64:
+		return len(v.Float64Values())
+	}
+	return 0
+}
+
+// words fills dst with the key column's values.
+func (r *Reader) words(dst []string, col arrow.Array) error {
+	for i := range dst {
+		if col.IsNull(i) {
+			return &RowError{Path: r.path, Row: r.done + int64(i), Column: r.hdr.Key, Msg: "the word is null", Err: ErrFormat}
+		}
+		switch c := col.(type) {
+		case *array.String:
+			dst[i] = c.Value(i)
+		case *array.LargeString:
+			dst[i] = c.Value(i)
+		case *array.StringView:
+			dst[i] = c.Value(i)
+		case *array.Binary:
+			dst[i] = string(c.Value(i))
+		case *array.LargeBinary:
+			dst[i] = string(c.Value(i))
+		default:
+			dst[i] = strconv.FormatInt(intAt(col, i), 10)
+		}
+	}
+	return nil
+}
+
+// intAt returns row i of an integer column (0 when null).
+func intAt(col arrow.Array, i int) int64 {
+	if col.IsNull(i) {
+		return 0
+	}
+	switch c := col.(type) {
+	case *array.Int64:
+		return c.Value(i)
+	case *array.Int32:
+		return int64(c.Value(i))
+	case *array.Int16:
+		return int64(c.Value(i))
+	case *array.Int8:
+		return int64(c.Value(i))
+	case *array.Uint64:
+		return int64(min(c.Value(i), math.MaxInt64))
+	case *array.Uint32:
+		return int64(c.Value(i))
+	case *array.Uint16:
+		return int64(c.Value(i))
+	case *array.Uint8:
+		return int64(c.Value(i))
+	}
+	return 0
+}
+
+// vectors copies n rows of the list column col into dst, in r.hdr.Elem.
+func (r *Reader) vectors(dst []byte, col arrow.Array, n int) error {
+	l, ok := col.(array.ListLike)
+	if !ok {
+		return fmt.Errorf("%w: %s: column %q is not a list", ErrFormat, r.path, r.hdr.Vector)
+	}
+	vals := l.ListValues()
+	dim, size := r.hdr.Dim, r.hdr.Elem.Size()
+	for i := range n {
+		rowErr := func(msg string) error {
+			return &RowError{Path: r.path, Row: r.done + int64(i), Column: r.hdr.Vector, Msg: msg, Err: ErrFormat}
+		}
+		if l.IsNull(i) {
+			return rowErr("the vector is null")
+		}
+		s, e := l.ValueOffsets(i)
+		if int(e-s) != dim {
+			return rowErr(fmt.Sprintf("the vector has %d elements, the first had %d", e-s, dim))
+		}
+		if vals.NullN() > 0 {
+			for j := s; j < e; j++ {
+				if vals.IsNull(int(j)) {
+					return rowErr(fmt.Sprintf("element %d is null", j-s))
+				}
+			}
+		}
+		out := dst[i*dim*size : (i+1)*dim*size]
+		switch v := vals.(type) {
+		case *array.Float32:
+			copy(out, bytesOf(v.Float32Values()[s:e]))
+		case *array.Float16:
+			for j, h := range v.Values()[s:e] {
+				binary.LittleEndian.PutUint16(out[2*j:], h.Uint16())
+			}
+		case *array.Float64:
+			for j, f := range v.Float64Values()[s:e] {
+				binary.LittleEndian.PutUint32(out[4*j:], math.Float32bits(float32(f)))
+			}
+		default:
+			return rowErr(fmt.Sprintf("elements of type %s", vals.DataType()))
+		}
+	}
+	return nil
+}

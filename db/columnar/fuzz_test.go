@@ -1,0 +1,67 @@
+package columnar_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/embeddb/embeddb/db/columnar"
+	"github.com/embeddb/embeddb/internal/vec"
+)
+
+// FuzzReader feeds arbitrary bytes to the Parquet and Arrow IPC readers:
+// they must return an error or rows of the header's shape, never panic.
+func FuzzReader(f *testing.F) {
+	dir := f.TempDir()
+	tb := makeTable(20, 3)
+	for i, opts := range []columnar.WriteOptions{
+		{Format: columnar.Parquet, GroupRows: 7},
+		{Format: columnar.Parquet, Elem: vec.Float16, Compression: "none"},
+		{Format: columnar.Arrow},
+		{Format: columnar.Arrow, Compression: "lz4"},
+		{Format: columnar.Spark}, // its data file: a Parquet List<float>
+	} {
+		path := filepath.Join(dir, string(rune('a'+i)))
+		w, err := columnar.Create(path, tb.dim, opts)
+		if err != nil {
+			f.Fatal(err)
+		}
+		if err := w.Write(tb.words, nil, tb.counts, tb.vecs); err != nil {
+			f.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			f.Fatal(err)
+		}
+		if opts.Format == columnar.Spark {
+			m, _ := filepath.Glob(filepath.Join(path, "data", "*.parquet"))
+			path = m[0]
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte("PAR1"))
+	f.Add([]byte("ARROW1\x00\x00"))
+	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := columnar.NewReader(bytes.NewReader(data), "fuzz", columnar.ReadOptions{Limit: 10000})
+		if err != nil {
+			return
+		}
+		defer r.Close()
+		h := r.Header()
+		if h.Dim < 1 || h.Elem.Size() == 0 {
+			t.Fatalf("header %+v", h)
+		}
+		r.Read(context.Background(), func(b *columnar.Batch) error {
+			if len(b.Data) != len(b.Words)*h.Dim*h.Elem.Size() || (b.Counts != nil && len(b.Counts) != len(b.Words)) {
+				t.Fatalf("batch of %d words, %d counts, %d bytes; dim %d", len(b.Words), len(b.Counts), len(b.Data), h.Dim)
+			}
+			return nil
+		})
+	})
+}

@@ -1,0 +1,709 @@
+package columnar
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/embeddb/embeddb/internal/vec"
+)
+
+// ReadOptions controls [Open] and [NewReader]. The zero value picks the
+// columns by name and reads every row.
+type ReadOptions struct {
+	// Format is the file's format; zero means [FromPath], then the file's
+	// magic bytes.
+	Format Format
+	// Vector names the vector column. Empty means the column named
+	// "vector", "embedding", "embeddings", "vec" or "emb", else the only
+	// list-of-floats column.
+	Vector string
+	// Key names the column of words. Empty means "word", "key", "token",
+	// "term" or "text", else none: rows then have empty words.
+	Key string
+	// Limit reads at most this many rows; zero means all.
+	Limit int64
+}
+
+// defaultVector and defaultKey are the column names tried, in order.
+var (
+	defaultVector = []string{"vector", "embedding", "embeddings", "vec", "emb"}
+	defaultKey    = []string{"word", "key", "token", "term", "text"}
+)
+
+// Header describes a file's table; [Open] reads it before any row.
+type Header struct {
+	Format Format
+	// Rows is the number of rows the file declares (capped by Limit), or
+	// -1 when the format does not say (an Arrow IPC stream).
+	Rows int64
+	// Dim is the number of elements in a vector.
+	Dim int
+	// Elem is the element type of [Batch.Data]: Float16 for float16
+	// vectors, Float32 for float32 and float64 ones.
+	Elem vec.Elem
+	// Vector, Key and Count name the columns read; Key and Count are empty
+	// when the file has none.
+	Vector, Key, Count string
+	// Ignored lists the file's other columns.
+	Ignored []string
+	// Metadata is the file's key-value metadata (for Spark, the data
+	// file's).
+	Metadata map[string]string
+	// Spark is a Spark model's paramMap; nil for other formats.
+	Spark map[string]any
+}
+
+// Batch is a run of rows handed to [Reader.Read]'s callback.
+type Batch struct {
+	// Start is the index of the batch's first row.
+	Start int64
+	// Words holds the rows' words (all "" without a key column).
+	Words []string
+	// Counts holds the rows' counts, or is nil without a count column.
+	Counts []int64
+	// Data holds the vectors, Header.Dim elements of Header.Elem each,
+	// little-endian. Its memory is reused once the callback returns.
+	Data []byte
+}
+
+// Reader reads a table from a columnar file. It is not safe for concurrent
+// use.
+type Reader struct {
+	path  string
+	opts  ReadOptions
+	hdr   Header
+	parts []string // Spark's data files still to open
+	src   recSource
+	cols  columns
+	first arrow.RecordBatch // a record read to learn the dimension
+	done  int64
+	batch Batch
+}
+
+// recSource yields the records of one file.
+type recSource interface {
+	schema() *arrow.Schema
+	// next returns the next record, valid until the following call, or
+	// io.EOF.
+	next() (arrow.RecordBatch, error)
+	rows() int64 // -1 if unknown
+	metadata() map[string]string
+	close() error
+}
+
+// Open opens the table at path: a Parquet or Arrow IPC file, or a Spark
+// Word2VecModel directory.
+func Open(path string, opts ReadOptions) (*Reader, error) {
+	if opts.Limit < 0 {
+		return nil, fmt.Errorf("%w: limit %d", ErrInvalidOption, opts.Limit)
+	}
+	format := opts.Format
+	if format == FormatNone {
+		format = FromPath(path)
+	}
+	r := &Reader{path: path, opts: opts}
+	if format == Spark {
+		m, parts, err := openSpark(path)
+		if err != nil {
+			return nil, err
+		}
+		r.hdr.Spark, r.parts = m.ParamMap, parts
+		src, err := openFile(parts[0], Parquet)
+		if err != nil {
+			return nil, err
+		}
+		r.parts = parts[1:]
+		return r.start(src, format)
+	}
+	src, err := openFile(path, format)
+	if err != nil {
+		return nil, err
+	}
+	return r.start(src, format)
+}
+
+// NewReader reads a Parquet or Arrow IPC file held in ra; name is used in
+// error messages. ra is not closed by Close.
+func NewReader(ra parquet.ReaderAtSeeker, name string, opts ReadOptions) (*Reader, error) {
+	if opts.Limit < 0 {
+		return nil, fmt.Errorf("%w: limit %d", ErrInvalidOption, opts.Limit)
+	}
+	format := opts.Format
+	if format == FormatNone || format == Spark {
+		format = sniff(ra)
+	}
+	src, err := newSource(ra, nil, name, format)
+	if err != nil {
+		return nil, err
+	}
+	r := &Reader{path: name, opts: opts}
+	return r.start(src, format)
+}
+
+// openFile opens one Parquet or Arrow file.
+func openFile(path string, format Format) (recSource, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = fmt.Errorf("%w: %s is not a regular file", ErrFormat, path)
+		}
+		return nil, err
+	}
+	if format == FormatNone {
+		format = sniff(f)
+	}
+	src, err := newSource(f, f, path, format)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return src, nil
+}
+
+// sniff tells Parquet from Arrow by the first bytes.
+func sniff(ra io.ReaderAt) Format {
+	head := make([]byte, 8)
+	n, _ := ra.ReadAt(head, 0)
+	switch {
+	case bytes.HasPrefix(head[:n], []byte("PAR1")):
+		return Parquet
+	case bytes.HasPrefix(head[:n], []byte("ARROW1")), bytes.HasPrefix(head[:n], []byte{0xff, 0xff, 0xff, 0xff}):
+		return Arrow
+	}
+	return FormatNone
+}
+
+func newSource(ra parquet.ReaderAtSeeker, c io.Closer, path string, format Format) (src recSource, err error) {
+	// The Arrow library panics on some malformed input; a file is user input.
+	defer func() {
+		if p := recover(); p != nil {
+			src, err = nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, p)
+		}
+	}()
+	switch format {
+	case Parquet:
+		return newParquetSource(ra, c, path)
+	case Arrow:
+		return newArrowSource(ra, c, path)
+	}
+	return nil, fmt.Errorf("%w: %s is neither Parquet nor Arrow IPC (say format = 'parquet' or 'arrow')", ErrFormat, path)
+}
+
+// start picks the columns and learns the dimension.
+func (r *Reader) start(src recSource, format Format) (*Reader, error) {
+	r.src = src
+	r.hdr.Format = format
+	r.hdr.Metadata = src.metadata()
+	r.hdr.Rows = src.rows()
+	if err := r.pickColumns(src.schema()); err != nil {
+		r.Close()
+		return nil, err
+	}
+	if format == Spark && r.hdr.Rows >= 0 {
+		for _, p := range r.parts {
+			s, err := openFile(p, Parquet)
+			if err != nil {
+				r.Close()
+				return nil, err
+			}
+			r.hdr.Rows += s.rows()
+			s.close()
+		}
+	}
+	if r.opts.Limit > 0 && (r.hdr.Rows < 0 || r.hdr.Rows > r.opts.Limit) && format != Arrow {
+		r.hdr.Rows = min(r.hdr.Rows, r.opts.Limit)
+	}
+	if ps, ok := src.(*parquetSource); ok {
+		if err := ps.startRecords(r.cols, r.hdr.Dim); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	if r.hdr.Dim == 0 {
+		if err := r.learnDim(); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// learnDim reads the first record of a file whose vectors are variable-
+// length lists, to take the dimension from its first row.
+func (r *Reader) learnDim() error {
+	for {
+		rec, err := r.next()
+		if err == io.EOF {
+			if d, err := strconv.Atoi(r.hdr.Metadata[MetaDim]); err == nil && d > 0 {
+				r.hdr.Dim = d
+				return nil
+			}
+			return fmt.Errorf("%w: %s has no rows to tell the vectors' dimension", ErrFormat, r.path)
+		}
+		if err != nil {
+			return err
+		}
+		if rec.NumRows() == 0 {
+			continue
+		}
+		d, err := firstLen(column(rec, r.hdr.Vector), r.path, r.hdr.Vector)
+		if err != nil {
+			return err
+		}
+		rec.Retain()
+		r.first, r.hdr.Dim = rec, d
+		return nil
+	}
+}
+
+// next returns the next record of the current file or the following ones.
+func (r *Reader) next() (arrow.RecordBatch, error) {
+	for {
+		rec, err := r.safeNext()
+		if err != io.EOF || len(r.parts) == 0 {
+			return rec, err
+		}
+		r.src.close()
+		src, err := openFile(r.parts[0], Parquet)
+		if err != nil {
+			return nil, err
+		}
+		r.parts, r.src = r.parts[1:], src
+		if err := r.checkSchema(src.schema()); err != nil {
+			return nil, err
+		}
+		if err := src.(*parquetSource).startRecords(r.cols, r.hdr.Dim); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// safeNext turns a panic of the Arrow library on a malformed file into an
+// error.
+func (r *Reader) safeNext() (rec arrow.RecordBatch, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			rec, err = nil, fmt.Errorf("%w: %s: %v", ErrFormat, r.path, p)
+		}
+	}()
+	rec, err = r.src.next()
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%w: %s: %v", ErrFormat, r.path, err)
+	}
+	return rec, err
+}
+
+// Header returns what Open learned of the file.
+func (r *Reader) Header() Header { return r.hdr }
+
+// Read delivers the rows to fn in file order, in batches, and stops at the
+// first error, which it returns (fn's own errors unchanged). It checks ctx
+// between batches. A Reader reads its file once.
+func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if r.opts.Limit > 0 && r.done >= r.opts.Limit {
+			return nil
+		}
+		rec := r.first
+		r.first = nil
+		if rec != nil {
+			defer rec.Release()
+		} else {
+			var err error
+			if rec, err = r.next(); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+		n := rec.NumRows()
+		if r.opts.Limit > 0 {
+			n = min(n, r.opts.Limit-r.done)
+		}
+		if err := r.fill(rec, int(n)); err != nil {
+			return err
+		}
+		if n == 0 {
+			continue
+		}
+		if err := fn(&r.batch); err != nil {
+			return err
+		}
+		r.done += n
+	}
+}
+
+// Close releases the file.
+func (r *Reader) Close() error {
+	if r.first != nil {
+		r.first.Release()
+		r.first = nil
+	}
+	if r.src == nil {
+		return nil
+	}
+	err := r.src.close()
+	r.src = nil
+	return err
+}
+
+// columns are the indices of the columns read, in the record's schema.
+type columns struct {
+	vector, key, count int // -1: none
+}
+
+// pickColumns chooses the vector, key and count columns of schema.
+func (r *Reader) pickColumns(sc *arrow.Schema) error {
+	names := make([]string, sc.NumFields())
+	for i, f := range sc.Fields() {
+		names[i] = f.Name
+	}
+	find := func(opt, what string, defaults []string) (int, error) {
+		if opt != "" {
+			if i := slices.Index(names, opt); i >= 0 {
+				return i, nil
+			}
+			return -1, fmt.Errorf("%w: %s has no column %q for the %s (its columns: %s)", ErrNoColumn, r.path, opt, what, strings.Join(names, ", "))
+		}
+		for _, d := range defaults {
+			if i := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, d) }); i >= 0 {
+				return i, nil
+			}
+		}
+		return -1, nil
+	}
+	vi, err := find(r.opts.Vector, "vectors", defaultVector)
+	if err != nil {
+		return err
+	}
+	if vi < 0 {
+		var cands []int
+		for i, f := range sc.Fields() {
+			if _, ok := listElem(f.Type); ok {
+				cands = append(cands, i)
+			}
+		}
+		if len(cands) != 1 {
+			return fmt.Errorf("%w: %s: say which column holds the vectors, WITH (vector = 'column'); its columns: %s",
+				ErrNoColumn, r.path, strings.Join(names, ", "))
+		}
+		vi = cands[0]
+	}
+	elem, ok := listElem(sc.Field(vi).Type)
+	if !ok {
+		return fmt.Errorf("%w: %s: column %q is %s, not a list of float32, float64 or float16",
+			ErrFormat, r.path, names[vi], sc.Field(vi).Type)
+	}
+	ki, err := find(r.opts.Key, "words", defaultKey)
+	if err != nil {
+		return err
+	}
+	if ki >= 0 && !keyType(sc.Field(ki).Type) {
+		return fmt.Errorf("%w: %s: key column %q is %s, not strings or integers", ErrFormat, r.path, names[ki], sc.Field(ki).Type)
+	}
+	ci := slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, "count") })
+	if ci >= 0 && (!arrow.IsInteger(sc.Field(ci).Type.ID()) || ci == ki) {
+		ci = -1
+	}
+	r.cols = columns{vector: vi, key: ki, count: ci}
+	r.hdr.Vector, r.hdr.Elem = names[vi], vec.Float32
+	if elem.ID() == arrow.FLOAT16 {
+		r.hdr.Elem = vec.Float16
+	}
+	if fl, ok := sc.Field(vi).Type.(*arrow.FixedSizeListType); ok {
+		r.hdr.Dim = int(fl.Len())
+		if r.hdr.Dim < 1 {
+			return fmt.Errorf("%w: %s: column %q has vectors of %d elements", ErrFormat, r.path, names[vi], r.hdr.Dim)
+		}
+	}
+	for i, n := range names {
+		switch i {
+		case vi:
+		case ki:
+			r.hdr.Key = n
+		case ci:
+			r.hdr.Count = n
+		default:
+			r.hdr.Ignored = append(r.hdr.Ignored, n)
+		}
+	}
+	return nil
+}
+
+// checkSchema checks that a later Spark part has the columns of the first.
+func (r *Reader) checkSchema(sc *arrow.Schema) error {
+	want := r.cols
+	saved := r.hdr
+	defer func() { r.hdr = saved }()
+	if err := r.pickColumns(sc); err != nil {
+		return err
+	}
+	if r.cols != want {
+		return fmt.Errorf("%w: %s: its parts have different columns", ErrFormat, r.path)
+	}
+	return nil
+}
+
+// listElem returns the element type of a list-of-floats type.
+func listElem(t arrow.DataType) (arrow.DataType, bool) {
+	var elem arrow.DataType
+	switch lt := t.(type) {
+	case *arrow.FixedSizeListType:
+		elem = lt.Elem()
+	case *arrow.ListType:
+		elem = lt.Elem()
+	case *arrow.LargeListType:
+		elem = lt.Elem()
+	default:
+		return nil, false
+	}
+	switch elem.ID() {
+	case arrow.FLOAT32, arrow.FLOAT64, arrow.FLOAT16:
+		return elem, true
+	}
+	return nil, false
+}
+
+func keyType(t arrow.DataType) bool {
+	switch t.ID() {
+	case arrow.STRING, arrow.LARGE_STRING, arrow.STRING_VIEW, arrow.BINARY, arrow.LARGE_BINARY:
+		return true
+	}
+	return arrow.IsInteger(t.ID())
+}
+
+// errClosed is returned by a source read after close.
+var errClosed = errors.New("columnar: reader closed")
+
+// parquetSource reads a Parquet file through pqarrow.
+type parquetSource struct {
+	pr   *file.Reader
+	fr   *pqarrow.FileReader
+	sc   *arrow.Schema
+	rr   pqarrow.RecordReader
+	c    io.Closer
+	path string
+}
+
+func newParquetSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*parquetSource, error) {
+	props := parquet.NewReaderProperties(memory.DefaultAllocator)
+	// Read pages as they are needed, not a whole column chunk at once:
+	// a row group written by another tool may hold gigabytes.
+	props.BufferedStreamEnabled = true
+	props.BufferSize = 1 << 20
+	pr, err := file.NewParquetReader(ra, file.WithReadProps(props))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
+	}
+	dropArrowSchema(pr)
+	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: 1024}, memory.DefaultAllocator)
+	if err != nil {
+		pr.Close()
+		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
+	}
+	sc, err := fr.Schema()
+	if err != nil {
+		pr.Close()
+		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
+	}
+	return &parquetSource{pr: pr, fr: fr, sc: sc, c: c, path: path}, nil
+}
+
+// dropArrowSchema removes the Arrow schema that Arrow writers store in a
+// Parquet file's key-value metadata: decoding a damaged one can make the
+// Arrow library allocate without bound (found by FuzzReader), and the
+// Parquet schema says all a reader needs (a FixedSizeList then reads as a
+// List of the same values).
+func dropArrowSchema(pr *file.Reader) {
+	fmd := pr.MetaData().FileMetaData
+	if fmd == nil {
+		return
+	}
+	kv := fmd.KeyValueMetadata[:0:0]
+	for _, e := range fmd.KeyValueMetadata {
+		if e != nil && e.Key != "ARROW:schema" {
+			kv = append(kv, e)
+		}
+	}
+	fmd.KeyValueMetadata = kv
+}
+
+func (s *parquetSource) schema() *arrow.Schema { return s.sc }
+func (s *parquetSource) rows() int64           { return s.pr.NumRows() }
+
+func (s *parquetSource) metadata() map[string]string {
+	md := map[string]string{}
+	kv := s.pr.MetaData().KeyValueMetadata()
+	keys, vals := kv.Keys(), kv.Values()
+	for i, k := range keys {
+		if k != "ARROW:schema" && i < len(vals) {
+			md[k] = vals[i]
+		}
+	}
+	return md
+}
+
+// startRecords starts reading the chosen columns only, in batches of about
+// 4 MiB of vectors.
+func (s *parquetSource) startRecords(cols columns, dim int) error {
+	var leaves []int
+	for _, i := range []int{cols.vector, cols.key, cols.count} {
+		if i >= 0 {
+			leaves = append(leaves, leavesOf(s.fr.Manifest.Fields[i])...)
+		}
+	}
+	slices.Sort(leaves)
+	batch := int64(1024)
+	if dim > 0 {
+		batch = int64(min(max((4<<20)/(dim*4), 16), 65536))
+	}
+	s.fr.Props.BatchSize = batch
+	rr, err := s.fr.GetRecordReader(context.Background(), leaves, nil)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrFormat, s.path, err)
+	}
+	s.rr = rr
+	return nil
+}
+
+func leavesOf(f pqarrow.SchemaField) []int {
+	if len(f.Children) == 0 {
+		return []int{f.ColIndex}
+	}
+	var out []int
+	for _, c := range f.Children {
+		out = append(out, leavesOf(c)...)
+	}
+	return out
+}
+
+func (s *parquetSource) next() (arrow.RecordBatch, error) {
+	if s.rr == nil {
+		return nil, errClosed
+	}
+	rec, err := s.rr.Read()
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+func (s *parquetSource) close() error {
+	if s.rr != nil {
+		s.rr.Release()
+		s.rr = nil
+	}
+	if s.c != nil {
+		err := s.c.Close()
+		s.c = nil
+		return err
+	}
+	return nil
+}
+
+// arrowSource reads an Arrow IPC file or stream.
+type arrowSource struct {
+	fr   *ipc.FileReader
+	sr   *ipc.Reader
+	c    io.Closer
+	path string
+}
+
+func newArrowSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*arrowSource, error) {
+	s := &arrowSource{c: c, path: path}
+	head := make([]byte, 6)
+	n, _ := ra.ReadAt(head, 0)
+	size, err := ipcSize(ra)
+	if err != nil {
+		return nil, err
+	}
+	file := string(head[:n]) == "ARROW1"
+	if file {
+		err = checkIPCFile(ra, size)
+	} else {
+		err = checkIPCStream(ra, size)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
+	}
+	if file {
+		s.fr, err = ipc.NewFileReader(ra.(ipc.ReadAtSeeker), ipc.WithAllocator(memory.DefaultAllocator))
+	} else {
+		s.sr, err = ipc.NewReader(io.NewSectionReader(ra, 0, size), ipc.WithAllocator(memory.DefaultAllocator))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
+	}
+	return s, nil
+}
+
+func (s *arrowSource) schema() *arrow.Schema {
+	if s.fr != nil {
+		return s.fr.Schema()
+	}
+	return s.sr.Schema()
+}
+
+func (s *arrowSource) rows() int64 { return -1 }
+
+func (s *arrowSource) metadata() map[string]string {
+	md := s.schema().Metadata()
+	out := make(map[string]string, md.Len())
+	for i, k := range md.Keys() {
+		out[k] = md.Values()[i]
+	}
+	return out
+}
+
+func (s *arrowSource) next() (arrow.RecordBatch, error) {
+	if s.fr != nil {
+		return s.fr.Read()
+	}
+	if s.sr == nil {
+		return nil, errClosed
+	}
+	if !s.sr.Next() {
+		if err := s.sr.Err(); err != nil {
+			return nil, err
+		}
+		return nil, io.EOF
+	}
+	return s.sr.RecordBatch(), nil
+}
+
+func (s *arrowSource) close() error {
+	if s.fr != nil {
+		s.fr.Close()
+	}
+	if s.sr != nil {
+		s.sr.Release()
+	}
+	s.fr, s.sr = nil, nil
+	if s.c != nil {
+		err := s.c.Close()
+		s.c = nil
+		return err
+	}
+	return nil
+}

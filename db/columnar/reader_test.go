@@ -1,0 +1,154 @@
+package columnar_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/embeddb/embeddb/db/columnar"
+)
+
+// foreign is a table as another tool writes it: integer keys, float64
+// list vectors under other names, an extra column.
+func foreign(t *testing.T, vecs [][]float64) arrow.RecordBatch {
+	t.Helper()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "item_id", Type: arrow.PrimitiveTypes.Int32},
+		{Name: "title", Type: arrow.BinaryTypes.String},
+		{Name: "embedding", Type: arrow.ListOf(arrow.PrimitiveTypes.Float64), Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	lb := b.Field(2).(*array.ListBuilder)
+	vb := lb.ValueBuilder().(*array.Float64Builder)
+	for i, v := range vecs {
+		b.Field(0).(*array.Int32Builder).Append(int32(100 + i))
+		b.Field(1).(*array.StringBuilder).Append("t")
+		if v == nil {
+			lb.AppendNull()
+			continue
+		}
+		lb.Append(true)
+		vb.AppendValues(v, nil)
+	}
+	return b.NewRecordBatch()
+}
+
+func writeParquet(t *testing.T, path string, rec arrow.RecordBatch) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := pqarrow.NewFileWriter(rec.Schema(), f, nil, pqarrow.DefaultWriterProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReader_Foreign(t *testing.T) {
+	dir := t.TempDir()
+	rec := foreign(t, [][]float64{{1, 2}, {3, 4}, {5, 6.5}})
+	defer rec.Release()
+	pq := filepath.Join(dir, "f.parquet")
+	writeParquet(t, pq, rec)
+	stream := filepath.Join(dir, "f.arrows")
+	f, _ := os.Create(stream)
+	sw := ipc.NewWriter(f, ipc.WithSchema(rec.Schema()))
+	if err := sw.Write(rec); err != nil {
+		t.Fatal(err)
+	}
+	sw.Close()
+	f.Close()
+	for _, path := range []string{pq, stream} {
+		h, got := readAll(t, path, columnar.ReadOptions{Vector: "embedding", Key: "item_id"})
+		if h.Dim != 2 || h.Key != "item_id" || !slices.Equal(h.Ignored, []string{"title"}) {
+			t.Errorf("%s: header %+v", path, h)
+		}
+		if !slices.Equal(got.words, []string{"100", "101", "102"}) || !slices.Equal(got.vecs, []float32{1, 2, 3, 4, 5, 6.5}) {
+			t.Errorf("%s: read %v %v", path, got.words, got.vecs)
+		}
+		// Without options the only list column is the vector, and no
+		// column has a key name.
+		if h, got := readAll(t, path, columnar.ReadOptions{}); h.Vector != "embedding" || h.Key != "" || got.words[0] != "" {
+			t.Errorf("%s: default columns %+v", path, h)
+		}
+	}
+}
+
+func TestReader_BadRows(t *testing.T) {
+	dir := t.TempDir()
+	for name, vecs := range map[string][][]float64{
+		"ragged": {{1, 2}, {3, 4, 5}},
+		"null":   {{1, 2}, nil},
+	} {
+		rec := foreign(t, vecs)
+		path := filepath.Join(dir, name+".parquet")
+		writeParquet(t, path, rec)
+		rec.Release()
+		r, err := columnar.Open(path, columnar.ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = r.Read(context.Background(), func(*columnar.Batch) error { return nil })
+		r.Close()
+		var re *columnar.RowError
+		if !errors.As(err, &re) || re.Row != 1 || re.Column != "embedding" {
+			t.Errorf("%s: Read = %v, want a RowError at row 2 of embedding", name, err)
+		}
+	}
+}
+
+func TestReader_NoVectorColumn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.parquet")
+	rec := foreign(t, [][]float64{{1}})
+	defer rec.Release()
+	// Two list columns: the reader must be told which.
+	lt := rec.Schema().Field(2).Type
+	schema := arrow.NewSchema([]arrow.Field{rec.Schema().Field(0), rec.Schema().Field(1),
+		{Name: "e1", Type: lt, Nullable: true}, {Name: "e2", Type: lt, Nullable: true}}, nil)
+	two := array.NewRecordBatch(schema, append(rec.Columns(), rec.Column(2)), rec.NumRows())
+	defer two.Release()
+	writeParquet(t, path, two)
+	_, err := columnar.Open(path, columnar.ReadOptions{})
+	if !errors.Is(err, columnar.ErrNoColumn) || !strings.Contains(err.Error(), "WITH (vector = 'column')") {
+		t.Errorf("Open = %v, want ErrNoColumn asking for the vector option", err)
+	}
+}
+
+func TestReader_SparkParts(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	tb := makeTable(10, 4)
+	write(t, a, tb, columnar.WriteOptions{Format: columnar.Spark})
+	write(t, b, makeTable(3, 4), columnar.WriteOptions{Format: columnar.Spark})
+	parts, _ := filepath.Glob(filepath.Join(b, "data", "part-*.parquet"))
+	// Spark names parts in order; this one sorts after a's part-00000.
+	if err := os.Rename(parts[0], filepath.Join(a, "data", "part-00001-x.snappy.parquet")); err != nil {
+		t.Fatal(err)
+	}
+	h, got := readAll(t, a, columnar.ReadOptions{})
+	if h.Rows != 13 || len(got.words) != 13 || got.words[10] != "w0" || !slices.Equal(got.vecs[:40], tb.vecs) {
+		t.Errorf("Rows %d, read %d: %v", h.Rows, len(got.words), got.words)
+	}
+	os.WriteFile(filepath.Join(a, "metadata", "part-00000"), []byte(`{"class":"org.apache.spark.ml.feature.PCAModel","sparkVersion":"3.5.0"}`), 0o644)
+	if _, err := columnar.Open(a, columnar.ReadOptions{}); !errors.Is(err, columnar.ErrFormat) || !strings.Contains(err.Error(), "PCAModel") {
+		t.Errorf("a PCAModel directory: %v", err)
+	}
+}

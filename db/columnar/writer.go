@@ -1,0 +1,476 @@
+package columnar
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"unsafe"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/compress"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+
+	"github.com/embeddb/embeddb/internal/atomicfile"
+	"github.com/embeddb/embeddb/internal/vec"
+)
+
+// Row groups (record batches) hold about this many bytes of vectors, within
+// the row bounds below: small enough to stream, large enough that DuckDB and
+// Spark split the work well (DuckDB's own row groups hold 122,880 rows).
+const (
+	groupBytes   = 32 << 20
+	minGroupRows = 1024
+	maxGroupRows = 122880
+)
+
+// WriteOptions controls [Create]. The zero value writes Parquet with zstd
+// (or the format the path's extension names), float32 vectors.
+type WriteOptions struct {
+	// Format is the format to write; zero means [FromPath] of the path, and
+	// Parquet when that says nothing.
+	Format Format
+	// Elem is the element type of the vector column: Float32 (zero value)
+	// or Float16. Arrow has no bfloat16.
+	Elem vec.Elem
+	// Compression is "zstd", "snappy", "gzip", "lz4" or "none". Empty means
+	// zstd for Parquet, snappy for Spark (what Spark itself writes) and none
+	// for Arrow IPC, whose readers map uncompressed files into memory.
+	Compression string
+	// GroupRows is the number of rows in a Parquet row group or an Arrow
+	// record batch; zero means about 32 MiB of vectors, between 1,024 and
+	// 122,880 rows.
+	GroupRows int
+	// Metadata is stored in the file's key-value metadata (the Arrow
+	// schema's metadata for Arrow IPC). Spark's metadata JSON comes from
+	// [WriteOptions.Spark] instead.
+	Metadata map[string]string
+	// Spark holds the Word2Vec parameters written to Spark's metadata
+	// (vectorSize comes from the dimension). Nil writes Spark's defaults.
+	Spark map[string]any
+	// Overwrite lets the writer replace what is at the path. False, the
+	// default, refuses an existing path with an error matching
+	// fs.ErrExist.
+	Overwrite bool
+}
+
+// Writer writes a table to a columnar file. Nothing appears at the path
+// until Close succeeds; Abort (or a failed Close) removes what was written.
+type Writer struct {
+	path  string
+	dim   int
+	opts  WriteOptions
+	rows  int64
+	group int
+
+	tmp       *os.File // the temporary file (Parquet, Arrow)
+	tmpDir    string   // the temporary directory (Spark)
+	sparkPart string   // the data file's final path in tmpDir (Spark)
+	schema    *arrow.Schema
+	pq        *pqarrow.FileWriter
+	ipcw      *ipc.FileWriter
+	closed    bool
+	err       error
+
+	// The rows of the group being filled.
+	words  []string
+	ids    []int64
+	counts []int64
+	vecs   []float32
+	half   []byte
+}
+
+// Create starts writing rows of dim elements to path.
+func Create(path string, dim int, opts WriteOptions) (*Writer, error) {
+	if opts.Format == FormatNone {
+		opts.Format = FromPath(path)
+		if opts.Format == FormatNone {
+			opts.Format = Parquet
+		}
+	}
+	if opts.Format < Parquet || opts.Format > Spark {
+		return nil, fmt.Errorf("%w: format %d", ErrInvalidOption, int(opts.Format))
+	}
+	if dim < 1 || dim > math.MaxInt32 {
+		return nil, fmt.Errorf("%w: dimension %d", ErrInvalidOption, dim)
+	}
+	if opts.Elem != vec.Float32 && opts.Elem != vec.Float16 {
+		return nil, fmt.Errorf("%w: Arrow has no %s; write float32 or float16", ErrInvalidOption, opts.Elem)
+	}
+	if opts.Format == Spark && opts.Elem != vec.Float32 {
+		return nil, fmt.Errorf("%w: Spark's Word2VecModel holds float32 vectors", ErrInvalidOption)
+	}
+	if opts.GroupRows < 0 {
+		return nil, fmt.Errorf("%w: row group size %d", ErrInvalidOption, opts.GroupRows)
+	}
+	if _, err := parquetCodec(opts.Compression); err != nil {
+		return nil, err
+	}
+	// The dimension always goes in the metadata: it is all that tells an
+	// empty file's readers, since the Arrow schema is not trusted on read.
+	md := map[string]string{MetaDim: strconv.Itoa(dim)}
+	maps.Copy(md, opts.Metadata)
+	opts.Metadata = md
+	w := &Writer{path: path, dim: dim, opts: opts, group: opts.GroupRows}
+	if w.group == 0 {
+		w.group = min(max(groupBytes/(dim*4), minGroupRows), maxGroupRows)
+	}
+	if !opts.Overwrite {
+		if _, err := os.Lstat(path); err == nil {
+			return nil, fmt.Errorf("%s: %w", path, fs.ErrExist)
+		}
+	} else if opts.Format != Spark {
+		t, err := atomicfile.Target(path)
+		if err != nil {
+			return nil, err
+		}
+		w.path = t
+	}
+	if err := w.open(); err != nil {
+		w.Abort()
+		return nil, err
+	}
+	return w, nil
+}
+
+// parquetCodec maps a compression name to Parquet's codec.
+func parquetCodec(name string) (compress.Compression, error) {
+	switch strings.ToLower(name) {
+	case "", "zstd":
+		return compress.Codecs.Zstd, nil
+	case "snappy":
+		return compress.Codecs.Snappy, nil
+	case "gzip":
+		return compress.Codecs.Gzip, nil
+	case "lz4":
+		return compress.Codecs.Lz4Raw, nil
+	case "none", "uncompressed":
+		return compress.Codecs.Uncompressed, nil
+	}
+	return 0, fmt.Errorf("%w: compression %q (want zstd, snappy, gzip, lz4 or none)", ErrInvalidOption, name)
+}
+
+// vectorType is the Arrow type of the vector column.
+func (w *Writer) vectorType() arrow.DataType {
+	if w.opts.Format == Spark {
+		return arrow.ListOfField(arrow.Field{Name: "element", Type: arrow.PrimitiveTypes.Float32})
+	}
+	elem := arrow.DataType(arrow.PrimitiveTypes.Float32)
+	if w.opts.Elem == vec.Float16 {
+		elem = arrow.FixedWidthTypes.Float16
+	}
+	return arrow.FixedSizeListOfField(int32(w.dim), arrow.Field{Name: "element", Type: elem})
+}
+
+// open builds the schema and starts the file (or Spark's directory).
+func (w *Writer) open() error {
+	fields := []arrow.Field{{Name: "word", Type: arrow.BinaryTypes.String}}
+	if w.opts.Format != Spark {
+		fields = append(fields, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+			arrow.Field{Name: "count", Type: arrow.PrimitiveTypes.Int64})
+	}
+	fields = append(fields, arrow.Field{Name: "vector", Type: w.vectorType()})
+	var md *arrow.Metadata
+	if w.opts.Format == Arrow && len(w.opts.Metadata) > 0 {
+		m := arrow.MetadataFrom(w.opts.Metadata)
+		md = &m
+	}
+	w.schema = arrow.NewSchema(fields, md)
+
+	dataPath := w.path
+	if w.opts.Format == Spark {
+		dir, file, err := w.startSpark()
+		if err != nil {
+			return err
+		}
+		w.tmpDir, dataPath = dir, file
+	}
+	f, err := atomicfile.CreateTemp(dataPath, "tmp")
+	if err != nil {
+		return err
+	}
+	w.tmp = f
+	if w.opts.Format == Arrow {
+		opts := []ipc.Option{ipc.WithSchema(w.schema)}
+		switch strings.ToLower(w.opts.Compression) {
+		case "zstd":
+			opts = append(opts, ipc.WithZstd())
+		case "lz4":
+			opts = append(opts, ipc.WithLZ4())
+		case "", "none", "uncompressed":
+		default:
+			return fmt.Errorf("%w: Arrow IPC compresses with zstd or lz4, not %s", ErrInvalidOption, w.opts.Compression)
+		}
+		w.ipcw, err = ipc.NewFileWriter(f, opts...)
+		return err
+	}
+	// pqarrow closes a sink that has a Close method; Finish closes f.
+	return w.openParquet(struct{ io.Writer }{f})
+}
+
+func (w *Writer) openParquet(f io.Writer) error {
+	name := w.opts.Compression
+	if name == "" && w.opts.Format == Spark {
+		name = "snappy"
+	}
+	codec, _ := parquetCodec(name)
+	props := parquet.NewWriterProperties(
+		parquet.WithCompression(codec),
+		parquet.WithDictionaryDefault(false),
+		parquet.WithMaxRowGroupLength(int64(w.group)),
+		parquet.WithCreatedBy("embeddb"),
+		// Min/max of vector elements serve no reader and cost a pass.
+		parquet.WithStatsFor("vector.list.element", false))
+	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
+	if w.opts.Format == Spark {
+		arrProps = pqarrow.NewArrowWriterProperties()
+	}
+	pw, err := pqarrow.NewFileWriter(w.schema, f, props, arrProps)
+	if err != nil {
+		return fmt.Errorf("columnar: %w", err)
+	}
+	w.pq = pw
+	for k, v := range w.opts.Metadata {
+		if err := pw.AppendKeyValueMetadata(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Rows returns the number of rows written so far.
+func (w *Writer) Rows() int64 { return w.rows }
+
+// Format returns the format being written.
+func (w *Writer) Format() Format { return w.opts.Format }
+
+// Write adds rows: words[i], ids[i], counts[i] (ids and counts may be nil:
+// row numbers and zeros) and the vector vecs[i*dim:(i+1)*dim]. The rows are
+// copied; a full group is written before Write returns.
+func (w *Writer) Write(words []string, ids, counts []int64, vecs []float32) error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return fmt.Errorf("%w: write after close", ErrInvalidOption)
+	}
+	if len(vecs) != len(words)*w.dim || (ids != nil && len(ids) != len(words)) || (counts != nil && len(counts) != len(words)) {
+		return fmt.Errorf("%w: %d words, %d ids, %d counts, %d elements of dimension %d", ErrInvalidOption,
+			len(words), len(ids), len(counts), len(vecs), w.dim)
+	}
+	for len(words) > 0 {
+		n := min(len(words), w.group-len(w.words))
+		w.words = append(w.words, words[:n]...)
+		for i := range n {
+			id, c := w.rows+int64(len(w.words)-n+i), int64(0)
+			if ids != nil {
+				id = ids[i]
+			}
+			if counts != nil {
+				c = counts[i]
+			}
+			w.ids, w.counts = append(w.ids, id), append(w.counts, c)
+		}
+		w.vecs = append(w.vecs, vecs[:n*w.dim]...)
+		words, vecs = words[n:], vecs[n*w.dim:]
+		if ids != nil {
+			ids = ids[n:]
+		}
+		if counts != nil {
+			counts = counts[n:]
+		}
+		if len(w.words) == w.group {
+			if err := w.flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flush writes the rows held as one row group (record batch).
+func (w *Writer) flush() error {
+	n := len(w.words)
+	if n == 0 {
+		return nil
+	}
+	rec, err := w.record()
+	if err != nil {
+		w.err = err
+		return err
+	}
+	defer rec.Release()
+	if w.pq != nil {
+		err = w.pq.Write(rec)
+	} else {
+		err = w.ipcw.Write(rec)
+	}
+	if err != nil {
+		w.err = fmt.Errorf("write %s: %w", w.path, err)
+		return w.err
+	}
+	w.rows += int64(n)
+	w.words, w.ids, w.counts, w.vecs = w.words[:0], w.ids[:0], w.counts[:0], w.vecs[:0]
+	return nil
+}
+
+// record makes an Arrow record of the rows held, sharing their memory.
+func (w *Writer) record() (arrow.RecordBatch, error) {
+	n := len(w.words)
+	sb := array.NewStringBuilder(memory.DefaultAllocator)
+	defer sb.Release()
+	sb.AppendValues(w.words, nil)
+	wordArr := sb.NewArray()
+	defer wordArr.Release()
+	cols := []arrow.Array{wordArr}
+	if w.opts.Format != Spark {
+		cols = append(cols, int64Array(w.ids), int64Array(w.counts))
+	}
+	var values arrow.ArrayData
+	if w.opts.Elem == vec.Float16 {
+		if cap(w.half) < 2*len(w.vecs) {
+			w.half = make([]byte, 2*len(w.vecs))
+		}
+		w.half = w.half[:2*len(w.vecs)]
+		if i := toHalf(w.half, w.vecs); i >= 0 {
+			return nil, &RowError{Path: w.path, Row: w.rows + int64(i/w.dim), Column: "vector", Err: ErrRange,
+				Msg: fmt.Sprintf("element %d, %g, is beyond float16's range (±65504); export with type = 'float32'", i%w.dim, w.vecs[i])}
+		}
+		values = array.NewData(arrow.FixedWidthTypes.Float16, len(w.vecs),
+			[]*memory.Buffer{nil, memory.NewBufferBytes(w.half)}, nil, 0, 0)
+	} else {
+		values = array.NewData(arrow.PrimitiveTypes.Float32, len(w.vecs),
+			[]*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(w.vecs))}, nil, 0, 0)
+	}
+	defer values.Release()
+	vt := w.vectorType()
+	var list arrow.ArrayData
+	if w.opts.Format == Spark {
+		offs := make([]int32, n+1)
+		for i := range offs {
+			offs[i] = int32(i * w.dim)
+		}
+		list = array.NewData(vt, n, []*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(offs))},
+			[]arrow.ArrayData{values}, 0, 0)
+	} else {
+		list = array.NewData(vt, n, []*memory.Buffer{nil}, []arrow.ArrayData{values}, 0, 0)
+	}
+	defer list.Release()
+	listArr := array.MakeFromData(list)
+	defer listArr.Release()
+	cols = append(cols, listArr)
+	rec := array.NewRecordBatch(w.schema, cols, int64(n))
+	for _, c := range cols[1 : len(cols)-1] {
+		c.Release()
+	}
+	return rec, nil
+}
+
+func int64Array(v []int64) arrow.Array {
+	d := array.NewData(arrow.PrimitiveTypes.Int64, len(v), []*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(v))}, nil, 0, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+// bytesOf views a slice of fixed-size numbers as its bytes (little-endian
+// on the platforms Go's Arrow supports), without copying.
+func bytesOf[T float32 | int32 | int64](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(s[0])))
+}
+
+// toHalf converts src to little-endian float16 in dst, rounding to
+// nearest even as the table's own float16 storage does, and returns the
+// index of the first finite value float16 cannot hold, or -1.
+func toHalf(dst []byte, src []float32) int {
+	for i, f := range src {
+		// 65520 and beyond round to infinity.
+		if (f >= 65520 || f <= -65520) && !math.IsInf(float64(f), 0) {
+			return i
+		}
+	}
+	vec.Float16.Encode(dst, src)
+	return -1
+}
+
+// Close writes what is held, finishes the file and puts it at the path.
+func (w *Writer) Close() error {
+	if w.closed {
+		return w.err
+	}
+	if err := w.flush(); err != nil {
+		w.Abort()
+		return err
+	}
+	var err error
+	if w.pq != nil {
+		err = w.pq.Close()
+	} else {
+		err = w.ipcw.Close()
+	}
+	w.pq, w.ipcw = nil, nil
+	if err == nil {
+		err = w.place()
+	}
+	if err != nil {
+		w.Abort()
+		w.err = err
+		return err
+	}
+	w.closed = true
+	return nil
+}
+
+// place puts the finished temporary file (or directory) at the path.
+func (w *Writer) place() error {
+	f := w.tmp
+	if err := atomicfile.Finish(f, 0o644); err != nil {
+		return err
+	}
+	w.tmp = nil
+	if w.opts.Format == Spark {
+		return w.finishSpark(f.Name())
+	}
+	if w.opts.Overwrite {
+		return atomicfile.Replace(f.Name(), w.path)
+	}
+	return atomicfile.PlaceNew(f.Name(), w.path)
+}
+
+// Abort removes what was written. It does nothing after a successful Close.
+func (w *Writer) Abort() error {
+	if w.closed && w.err == nil {
+		return nil
+	}
+	w.closed = true
+	if w.pq != nil {
+		w.pq.Close()
+	}
+	if w.ipcw != nil {
+		w.ipcw.Close()
+	}
+	var errs []error
+	if w.tmp != nil {
+		w.tmp.Close()
+		if err := os.Remove(w.tmp.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+		w.tmp = nil
+	}
+	if w.tmpDir != "" {
+		errs = append(errs, os.RemoveAll(w.tmpDir))
+		w.tmpDir = ""
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,322 @@
+package exec
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/embeddb/embeddb/db/columnar"
+	"github.com/embeddb/embeddb/db/internal/plan"
+	"github.com/embeddb/embeddb/db/internal/store"
+	"github.com/embeddb/embeddb/db/vecfile"
+	"github.com/embeddb/embeddb/query"
+)
+
+// The WITH options of IMPORT and EXPORT for Parquet, Arrow IPC and Spark.
+var (
+	columnarImportOptions = []string{"format", "vector", "key", "limit", "type", "metric", "replace", "duplicates"}
+	columnarExportOptions = []string{"format", "type", "overwrite", "compression", "row_group_size"}
+	// columnarOwn are the options this file reads itself; fileOptions
+	// reads the others.
+	columnarOwn = []string{"format", "vector", "key", "compression", "row_group_size"}
+)
+
+// columnarFormat returns the columnar format an IMPORT or EXPORT of path
+// with opts means: the one its format option names, else the one its path
+// suggests; FormatNone hands the statement to the vector file formats.
+func (e *env) columnarFormat(path string, opts []query.Option) columnar.Format {
+	for _, o := range opts {
+		if o.Name != "format" {
+			continue
+		}
+		v, err := e.optionValue(o)
+		if s, ok := v.(string); ok && err == nil {
+			f, _ := columnar.ParseFormat(s)
+			return f
+		}
+		return columnar.FormatNone // fileOptions reports the bad value
+	}
+	return columnar.FromPath(path)
+}
+
+// columnarOpts are the options columnar statements read themselves.
+type columnarOpts struct {
+	vector, key, compression string
+	groupRows                int
+}
+
+// splitColumnarOptions reads the options in columnarOwn and returns the
+// others, for fileOptions.
+func (e *env) splitColumnarOptions(opts []query.Option, stmt string, known []string) (*columnarOpts, []query.Option, error) {
+	co := &columnarOpts{}
+	var rest []query.Option
+	for _, o := range opts {
+		if !slices.Contains(columnarOwn, o.Name) {
+			rest = append(rest, o)
+			continue
+		}
+		if !slices.Contains(known, o.Name) {
+			return nil, nil, unknownOption(o, stmt, known)
+		}
+		v, err := e.optionValue(o)
+		if err != nil {
+			return nil, nil, err
+		}
+		str, isStr := v.(string)
+		switch o.Name {
+		case "format":
+		case "row_group_size":
+			n, ok := toInt(v)
+			if !ok || n < 1 || n > 1<<24 {
+				return nil, nil, plan.ErrAt(&o, nil, "row_group_size must be a positive number of rows, found %s", shown(v))
+			}
+			co.groupRows = int(n)
+		default:
+			if !isStr || str == "" {
+				return nil, nil, plan.ErrAt(&o, nil, "%s must be a column name or compression, as a string, found %s", o.Name, shown(v))
+			}
+			switch o.Name {
+			case "vector":
+				co.vector = str
+			case "key":
+				co.key = str
+			default:
+				co.compression = str
+			}
+		}
+	}
+	return co, rest, nil
+}
+
+// importColumnar runs IMPORT t FROM 'file.parquet' (or an Arrow IPC file,
+// or a Spark model directory): rows stream from the file into a new table.
+func (e *env) importColumnar(s *query.Import, path string, format columnar.Format) (*Rows, error) {
+	co, rest, err := e.splitColumnarOptions(s.Options, "IMPORT", columnarImportOptions)
+	if err != nil {
+		return nil, err
+	}
+	fo, _, err := e.fileOptions(rest, "IMPORT", columnarImportOptions)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	r, err := columnar.Open(path, columnar.ReadOptions{Format: format, Vector: co.vector, Key: co.key, Limit: int64(fo.limit)})
+	if err != nil {
+		return nil, fileError(s.File, path, err)
+	}
+	defer r.Close()
+	hdr := r.Header()
+	spec := columnarSpec(path, hdr, fo)
+	bo := &store.BulkOptions{Replace: fo.replace}
+	if fo.duplicates == vecfile.DuplicatesSkip {
+		bo.Duplicates = "first"
+	}
+	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, bo)
+	if errors.Is(err, store.ErrTableExists) {
+		return nil, plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
+	}
+	if err != nil {
+		return nil, plan.At(s.Table, err)
+	}
+	defer w.Abort()
+	fileElem := fromFileDType(hdr.Elem)
+	prog := newThrottle(e.ctx)
+	var vecs []float32
+	err = r.Read(e.ctx, func(b *columnar.Batch) error {
+		if spec.Elem == fileElem {
+			if err := w.AppendRaw(b.Words, b.Counts, b.Data); err != nil {
+				return err
+			}
+		} else {
+			vecs = slices.Grow(vecs[:0], len(b.Words)*hdr.Dim)[:len(b.Words)*hdr.Dim]
+			store.DecodeVector(vecs, b.Data, fileElem)
+			if err := w.Append(b.Words, b.Counts, vecs); err != nil {
+				return err
+			}
+		}
+		p := Progress{Op: "import", Table: s.Table.Name, Phase: "reading", Done: w.Rows(), Unit: "rows"}
+		if hdr.Rows > 0 {
+			p.Total = hdr.Rows
+		}
+		prog.report(p, false)
+		return nil
+	})
+	if err != nil {
+		return nil, fileError(s.File, path, err)
+	}
+	info, err := w.Commit()
+	if err != nil {
+		return nil, fileError(s.File, path, err)
+	}
+	prog.report(Progress{Op: "import", Table: s.Table.Name, Phase: "done", Done: info.Rows, Total: info.Rows, Unit: "rows"}, true)
+	return newRows([]string{"table", "rows", "dim", "type", "format", "skipped", "seconds"}, [][]any{{
+		s.Table.Name, info.Rows, int64(info.Dim), info.Elem.String(), format.String(), w.Skipped(),
+		roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// columnarSpec is the table an import of a file with header hdr makes. A
+// file that embeddb wrote brings back its table's metric and element type
+// (a bfloat16 table travels as float16).
+func columnarSpec(path string, hdr columnar.Header, fo *fileOpts) store.TableSpec {
+	spec := store.TableSpec{Dim: hdr.Dim, Elem: fromFileDType(hdr.Elem), Metric: fo.metric, Kind: "imported",
+		Provenance: map[string]any{"source": "import", "file": path, "format": hdr.Format.String(), "vector": hdr.Vector}}
+	if hdr.Key != "" {
+		spec.Provenance["key"] = hdr.Key
+	}
+	if hdr.Spark != nil {
+		spec.Provenance["spark"] = hdr.Spark
+	}
+	if fo.limit > 0 {
+		spec.Provenance["limit"] = int64(fo.limit)
+	}
+	if m := hdr.Metadata[columnar.MetaMetric]; spec.Metric == "" && m != "" {
+		if _, err := store.ValidMetric(m); err == nil {
+			spec.Metric = m
+		}
+	}
+	if t, err := store.ParseElemType(hdr.Metadata[columnar.MetaType]); err == nil && t == store.BFloat16 && hdr.Elem == vecfile.Float16 {
+		spec.Elem = store.BFloat16
+	}
+	if fo.elem != nil {
+		spec.Elem = *fo.elem
+	}
+	return spec
+}
+
+// exportColumnar runs EXPORT t TO 'file.parquet' (or .arrow, or a Spark
+// model directory): rows stream from the table, in id order, to the file,
+// which appears only when complete.
+func (e *env) exportColumnar(s *query.Export, path string, format columnar.Format) (*Rows, error) {
+	co, rest, err := e.splitColumnarOptions(s.Options, "EXPORT", columnarExportOptions)
+	if err != nil {
+		return nil, err
+	}
+	fo, nodes, err := e.fileOptions(rest, "EXPORT", columnarExportOptions)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	var rows int64
+	err = e.st.View(e.ctx, func(tx *store.Tx) error {
+		t, err := plan.BindTable(tx, s.Table)
+		if err != nil {
+			return err
+		}
+		if err := e.st.CheckNotOpenDB(path); err != nil {
+			return plan.ErrAt(s.File, err, "cannot export to %s: it is the open database file", path)
+		}
+		wo := columnar.WriteOptions{Format: format, Compression: co.compression, GroupRows: co.groupRows,
+			Overwrite: fo.overwrite, Metadata: exportMetadata(t)}
+		if t.Elem() != store.Float32 && format != columnar.Spark {
+			wo.Elem = vecfile.Float16
+		}
+		if fo.elem != nil {
+			wo.Elem = toFileDType(*fo.elem)
+		}
+		if format == columnar.Spark {
+			wo.Spark = sparkParams(t.Provenance())
+		}
+		fw, err := columnar.Create(path, t.Dim(), wo)
+		if errors.Is(err, fs.ErrExist) {
+			return plan.ErrAt(s.File, err, "%s; EXPORT ... WITH (overwrite = true) replaces it", trimPrefix(err.Error(), "columnar: "))
+		}
+		if errors.Is(err, columnar.ErrInvalidOption) && nodes["type"].Value != nil {
+			o := nodes["type"]
+			return plan.ErrAt(&o, err, "%s", trimPrefix(err.Error(), "columnar: invalid option: "))
+		}
+		if err != nil {
+			return fileError(s.File, path, err)
+		}
+		defer fw.Abort()
+		if err := e.writeColumnar(t, fw); err != nil {
+			return fileError(s.File, path, err)
+		}
+		rows = fw.Rows()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newRows([]string{"table", "file", "rows", "format", "seconds"}, [][]any{{
+		s.Table.Name, path, rows, format.String(), roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// writeColumnar streams t's rows to fw and closes it.
+func (e *env) writeColumnar(t *store.Table, fw *columnar.Writer) error {
+	const batch = 4096
+	prog := newThrottle(e.ctx)
+	words := make([]string, 0, batch)
+	ids := make([]int64, 0, batch)
+	counts := make([]int64, 0, batch)
+	vecs := make([]float32, 0, batch*t.Dim())
+	flush := func() error {
+		if err := fw.Write(words, ids, counts, vecs); err != nil {
+			return err
+		}
+		words, ids, counts, vecs = words[:0], ids[:0], counts[:0], vecs[:0]
+		prog.report(Progress{Op: "export", Table: t.Name(), Phase: "writing", Done: fw.Rows(), Total: t.Rows(), Unit: "rows"}, false)
+		return e.ctx.Err()
+	}
+	err := t.ForEachRow(0, true, func(r store.Row) error {
+		words, ids, counts = append(words, r.Word), append(ids, int64(r.ID)), append(counts, r.Count)
+		vecs = append(vecs, r.Vector...)
+		if len(words) == batch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil {
+		err = fw.Close()
+	}
+	return err
+}
+
+// exportMetadata is the key-value metadata an exported file carries.
+func exportMetadata(t *store.Table) map[string]string {
+	md := map[string]string{
+		columnar.MetaTable:  t.Name(),
+		columnar.MetaDim:    strconv.Itoa(t.Dim()),
+		columnar.MetaMetric: t.Metric(),
+		columnar.MetaType:   t.Elem().String(),
+	}
+	if md[columnar.MetaMetric] == "" {
+		md[columnar.MetaMetric] = "cosine"
+	}
+	if len(t.Provenance()) > 0 {
+		if b, err := json.Marshal(t.Provenance()); err == nil {
+			md[columnar.MetaProvenance] = string(b)
+		}
+	}
+	return md
+}
+
+// sparkParams maps a trained table's gensim parameters to Spark's names.
+func sparkParams(prov map[string]any) map[string]any {
+	names := map[string]string{"window": "windowSize", "min_count": "minCount", "epochs": "maxIter",
+		"seed": "seed", "alpha": "stepSize"}
+	out := map[string]any{}
+	for _, k := range slices.Sorted(maps.Keys(names)) {
+		if v, ok := prov[k]; ok {
+			if _, isNum := v.(string); !isNum {
+				out[names[k]] = v
+			}
+		}
+	}
+	if strings.EqualFold(toString(prov["source"]), "train") {
+		out["inputCol"], out["outputCol"] = "text", "vector"
+	}
+	return out
+}
+
+func toString(v any) string {
+	s, _ := v.(string)
+	return s
+}

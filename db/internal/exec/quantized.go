@@ -1,0 +1,66 @@
+package exec
+
+import (
+	"fmt"
+
+	"github.com/embeddb/embeddb/db/internal/plan"
+	"github.com/embeddb/embeddb/db/internal/store"
+	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/query"
+)
+
+// Quantized indexes (CREATE INDEX ... WITH (quantization = 'int8' |
+// 'binary', rescore = N)). The index keeps the graph and one code per row;
+// the float32 vectors stay in the table only, and a search rescores its
+// candidates by reading them from there (t.vector, inside the query's read
+// transaction). The quantization and rescore depth are saved in the
+// index's Params, so that a reopened database, a bulk reload and .dump
+// keep them.
+
+// checkQuantization validates the quantization option of CREATE INDEX.
+func checkQuantization(o query.Option, v any) error {
+	s, ok := v.(string)
+	if ok {
+		if _, err := index.ParseQuantization(s); err == nil {
+			return nil
+		}
+	}
+	return plan.ErrAt(&o, nil, "quantization must be 'int8', 'binary' or 'none', found %s", shown(v))
+}
+
+// addQuantParams records the quantization of o in an index's parameters
+// (nothing without quantization, so that such indexes keep the parameters
+// they always had).
+func addQuantParams(p map[string]any, o index.Options) {
+	if o.Quantization == index.QuantNone {
+		return
+	}
+	p["quantization"] = o.Quantization.String()
+	p["rescore"] = int64(o.Rescore)
+}
+
+// dropIndexVectors frees the float32 vectors of a quantized index before
+// it is saved and cached: the table holds them.
+func dropIndexVectors(h *index.HNSW) error {
+	if h.Options().Quantization == index.QuantNone {
+		return nil
+	}
+	return h.DropVectors()
+}
+
+// describeIndex adds the memory of t's loaded index to DESCRIBE: the
+// bytes it holds and per indexed row, and the bytes a search compares per
+// row (the code, or the float32 vector).
+func (e *env) describeIndex(t *store.Table, add func(string, any)) {
+	h, err := e.st.HNSW(t)
+	if err != nil {
+		add("index.memory", fmt.Sprintf("unavailable: %v", err))
+		return
+	}
+	mem := h.MemoryBytes()
+	add("index.memory", mem)
+	if n := h.Len() + h.Deleted(); n > 0 {
+		add("index.bytes_per_vector", roundTo(float64(mem)/float64(n), 1))
+	}
+	add("index.code_bytes", int64(h.CodeBytes()))
+}

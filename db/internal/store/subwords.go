@@ -1,0 +1,275 @@
+package store
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"sync"
+
+	"github.com/embeddb/embeddb/trainer"
+	bolt "go.etcd.io/bbolt"
+)
+
+// A FastText table keeps its words' vectors as ordinary rows (each the mean of the word's own
+// vector and its n-grams', as gensim's wv.vectors) and its n-gram matrix in a blob of role
+// "subwords", through the same blob mechanism as the index graph and the tokenizer: the
+// storage format does not change, and a reader that predates FastText sees an ordinary
+// trained table. The blob is laid out so that one n-gram row can be read where it lies,
+// without loading the matrix: an unseen word's vector costs a dozen row reads.
+//
+// Layout (version 1, little-endian): "EMBFTSUB", uint32 version, uint32 min_n, uint32 max_n,
+// uint32 bucket, uint32 dim, uint32 zero; then bucket rows of dim float32s.
+const (
+	blobSubwords    = "subwords"
+	subwordsMagic   = "EMBFTSUB"
+	subwordsVersion = 1
+	subwordsHeader  = 32
+)
+
+// subwordTable reads a table's n-gram rows inside the transaction that opened it.
+type subwordTable struct {
+	minN, maxN, bucket, dim int
+	t                       *Table
+	b                       *bolt.Bucket // the blob's parts, valid in t's transaction
+	tmp                     []float32
+	parts                   *subwordParts // copies kept between statements, or nil
+}
+
+// subwordParts keeps copies of the parts of one table's n-gram blob that queries have read,
+// so that an unseen word's dozen rows cost memory reads, not a dozen B+tree searches, after
+// the first queries (gensim holds the whole matrix in memory; this holds what was asked for,
+// at most the blob's size). The blob is immutable: a new one gets a new name.
+type subwordParts struct {
+	blob  string
+	mu    sync.Mutex
+	parts [][]byte
+}
+
+// subwordCache returns the part cache of t's n-gram blob name with nparts parts.
+func (d *DB) subwordCache(t *Table, name string, nparts int) *subwordParts {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	if d.subs == nil {
+		d.subs = make(map[uint64]*subwordParts)
+	}
+	c := d.subs[t.id]
+	if c == nil || c.blob != name || len(c.parts) != nparts {
+		c = &subwordParts{blob: name, parts: make([][]byte, nparts)}
+		d.subs[t.id] = c
+	}
+	return c
+}
+
+// part returns part i of t's blob b, from the cache or copied into it
+// (verified) from b.
+func (c *subwordParts) part(t *Table, b *bolt.Bucket, i uint32) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if int(i) < len(c.parts) && c.parts[i] != nil {
+		return c.parts[i], nil
+	}
+	p, err := t.blobPartAt(b, i, blobSubwords)
+	if err != nil || p == nil || int(i) >= len(c.parts) {
+		return p, err
+	}
+	c.parts[i] = append([]byte(nil), p...)
+	return c.parts[i], nil
+}
+
+// subwordsFlush is how much of the n-gram matrix one transaction stores.
+const subwordsFlush = 8 << 20
+
+// WriteSubwords stores a FastText model's n-gram matrix as the subwords blob of w's table.
+// The matrix is most of the heap, so the garbage that storing it leaves (the parts, bbolt's
+// page buffers) would otherwise let the heap grow to twice its size before the collector
+// runs: it commits every subwordsFlush bytes and collects after each commit, to keep TRAIN's
+// peak memory near the matrix's own size (gensim's FastText holds the same matrix).
+func WriteSubwords(w *BulkWriter, m *trainer.Model) error {
+	o := m.Options
+	return w.writeBlob(blobSubwords, subwordsFlush, func(out io.Writer) error {
+		bw := bufio.NewWriterSize(&collectingWriter{w: out}, 1<<16)
+		hdr := make([]byte, 0, subwordsHeader)
+		hdr = append(hdr, subwordsMagic...)
+		for _, v := range []int{subwordsVersion, o.MinN, o.MaxN, o.Bucket, m.Dim, 0} {
+			hdr = binary.LittleEndian.AppendUint32(hdr, uint32(v))
+		}
+		bw.Write(hdr)
+		var b [4]byte
+		for _, f := range m.Ngrams {
+			binary.LittleEndian.PutUint32(b[:], math.Float32bits(f))
+			bw.Write(b[:])
+		}
+		return bw.Flush()
+	})
+}
+
+// subwords opens t's n-gram matrix; ok is false when t has none (it is not FastText).
+func (t *Table) subwords() (st *subwordTable, ok bool, err error) {
+	name := t.meta.Blobs[blobSubwords]
+	if name == "" {
+		return nil, false, nil
+	}
+	corrupt := func(format string, args ...any) error {
+		return fmt.Errorf("%w: table %s: n-gram vectors: %s", ErrCorrupt, Quote(t.name), fmt.Sprintf(format, args...))
+	}
+	b := t.b.Bucket(bucketBlob).Bucket([]byte(name))
+	if b == nil {
+		return nil, false, corrupt("missing")
+	}
+	h, err := t.blobPartAt(b, 0, blobSubwords)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(h) < subwordsHeader || string(h[:8]) != subwordsMagic {
+		return nil, false, corrupt("bad header")
+	}
+	u := func(i int) int { return int(binary.LittleEndian.Uint32(h[8+4*i:])) }
+	if u(0) != subwordsVersion {
+		return nil, false, corrupt("version %d (this build reads %d)", u(0), subwordsVersion)
+	}
+	st = &subwordTable{minN: u(1), maxN: u(2), bucket: u(3), dim: u(4), t: t, b: b}
+	if st.dim != t.meta.Dim || st.bucket < 0 || st.bucket > 1<<30 {
+		return nil, false, corrupt("dimension %d, %d buckets for a table of dimension %d", st.dim, st.bucket, t.meta.Dim)
+	}
+	// The last part must be where the sizes put it, and no shorter.
+	end := int64(subwordsHeader) + int64(st.bucket)*int64(st.dim)*4
+	last := (end - 1) / blobPart
+	p, err := t.blobPartAt(b, uint32(last), blobSubwords)
+	if err != nil {
+		return nil, false, err
+	}
+	if int64(len(p)) != end-last*blobPart {
+		return nil, false, corrupt("the matrix is truncated")
+	}
+	return st, true, nil
+}
+
+// row reads n-gram row r into dst (dim values).
+func (st *subwordTable) row(r uint32, dst []float32) error {
+	off := int64(subwordsHeader) + int64(r)*int64(st.dim)*4
+	for i := 0; i < st.dim; {
+		part := off / blobPart
+		var p []byte
+		var err error
+		if st.parts != nil {
+			p, err = st.parts.part(st.t, st.b, uint32(part))
+		} else {
+			p, err = st.t.blobPartAt(st.b, uint32(part), blobSubwords)
+		}
+		if err != nil {
+			return err
+		}
+		in := int(off - part*blobPart)
+		if in >= len(p) {
+			return fmt.Errorf("%w: table %s: n-gram row %d is missing", ErrCorrupt, Quote(st.t.name), r)
+		}
+		for ; in+4 <= len(p) && i < st.dim; in, i, off = in+4, i+1, off+4 {
+			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(p[in:]))
+		}
+	}
+	return nil
+}
+
+// vector returns the vector of a word that is not in the vocabulary: the mean of its n-grams'
+// rows, as gensim's FastTextKeyedVectors.get_vector (zero for a word with no n-gram, as there).
+func (st *subwordTable) vector(word string) ([]float32, error) {
+	buckets := trainer.NgramBuckets(nil, word, st.minN, st.maxN, st.bucket)
+	out := make([]float32, st.dim)
+	if cap(st.tmp) < st.dim {
+		st.tmp = make([]float32, st.dim)
+	}
+	var err error
+	trainer.OOVVector(out, buckets, func(b uint32) []float32 {
+		if err == nil {
+			err = st.row(b, st.tmp)
+		}
+		return st.tmp
+	})
+	return out, err
+}
+
+// readAll reads the whole n-gram matrix (for continued training and export).
+func (st *subwordTable) readAll() ([]float32, error) {
+	r, ok := st.t.OpenBlob(blobSubwords)
+	if !ok {
+		return nil, fmt.Errorf("%w: table %s: n-gram vectors missing", ErrCorrupt, Quote(st.t.name))
+	}
+	br := bufio.NewReaderSize(r, 1<<16)
+	if _, err := br.Discard(subwordsHeader); err != nil {
+		return nil, err
+	}
+	out := make([]float32, st.bucket*st.dim)
+	var b [4]byte
+	for i := range out {
+		if _, err := io.ReadFull(br, b[:]); err != nil {
+			return nil, fmt.Errorf("%w: table %s: n-gram vectors: %v", ErrCorrupt, Quote(st.t.name), err)
+		}
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[:]))
+	}
+	return out, nil
+}
+
+// RestoreSubwords gives a FastText model restored from t's state its n-gram matrix.
+func RestoreSubwords(t *Table, m *trainer.Model) error {
+	if m.Options.Kind != trainer.FastText {
+		return nil
+	}
+	st, ok, err := t.subwords()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: table %s: a FastText state without n-gram vectors", ErrCorrupt, Quote(t.name))
+	}
+	ng, err := st.readAll()
+	if err != nil {
+		return err
+	}
+	return m.SetSubwords(ng, nil)
+}
+
+// collectingWriter runs the garbage collector after every subwordsFlush bytes written
+// through it (see writeSubwords).
+type collectingWriter struct {
+	w    io.Writer
+	done int
+}
+
+func (c *collectingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if c.done/subwordsFlush != (c.done+n)/subwordsFlush {
+		runtime.GC()
+	}
+	c.done += n
+	return n, err
+}
+
+// OOVVector is the vector of a word a FastText table does not have as a
+// row, built from its n-grams; ok is false for a table without n-grams.
+func (d *DB) OOVVector(t *Table, word string) (vec []float32, ok bool, err error) {
+	st, ok, err := t.subwords()
+	if err != nil || !ok || st.bucket == 0 {
+		return nil, false, err
+	}
+	end := int64(subwordsHeader) + int64(st.bucket)*int64(st.dim)*4
+	st.parts = d.subwordCache(t, t.meta.Blobs[blobSubwords], int((end+blobPart-1)/blobPart))
+	v, err := st.vector(word)
+	return v, err == nil, err
+}
+
+// Ngrams reads the whole n-gram matrix of a FastText table; ok is false
+// for a table without one.
+func (t *Table) Ngrams() (ng []float32, ok bool, err error) {
+	st, ok, err := t.subwords()
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	ng, err = st.readAll()
+	return ng, true, err
+}

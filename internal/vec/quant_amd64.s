@@ -1,0 +1,199 @@
+#include "textflag.h"
+
+// Kernels over quantized codes; see quant.go for their semantics. The int8
+// kernels widen 16 or 32 codes to int16 and multiply them by the int16
+// weights pairwise into int32 lanes: exact integer sums, so every kernel
+// gives the result of the Go code bit for bit.
+
+// func dotU8AVX2(w []int16, c []uint8) int32
+// len(w) is a positive multiple of 16; len(c) >= len(w).
+TEXT ·dotU8AVX2(SB), NOSPLIT, $0-52
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), CX
+	MOVQ c_base+24(FP), DI
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+
+ua32:
+	CMPQ CX, $32
+	JL   ua16
+	VPMOVZXBW (DI), Y2
+	VPMOVZXBW 16(DI), Y3
+	VPMADDWD (SI), Y2, Y2
+	VPMADDWD 32(SI), Y3, Y3
+	VPADDD Y2, Y0, Y0
+	VPADDD Y3, Y1, Y1
+	ADDQ $32, DI
+	ADDQ $64, SI
+	SUBQ $32, CX
+	JMP  ua32
+
+ua16:
+	CMPQ CX, $16
+	JL   uareduce
+	VPMOVZXBW (DI), Y2
+	VPMADDWD (SI), Y2, Y2
+	VPADDD Y2, Y0, Y0
+
+uareduce:
+	VPADDD Y1, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0x4e, X0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0xb1, X0, X1
+	VPADDD X1, X0, X0
+	VMOVD X0, AX
+	VZEROUPPER
+	MOVL AX, ret+48(FP)
+	RET
+
+// func dotU8VNNI(w []int16, c []uint8) int32
+// AVX-512 VNNI: VPDPWSSD multiplies and accumulates 32 pairs a step.
+// len(w) is a positive multiple of 16; len(c) >= len(w).
+TEXT ·dotU8VNNI(SB), NOSPLIT, $0-52
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), CX
+	MOVQ c_base+24(FP), DI
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+
+vn64:
+	CMPQ CX, $64
+	JL   vn32
+	VPMOVZXBW (DI), Z2
+	VPMOVZXBW 32(DI), Z3
+	VPDPWSSD (SI), Z2, Z0
+	VPDPWSSD 64(SI), Z3, Z1
+	ADDQ $64, DI
+	ADDQ $128, SI
+	SUBQ $64, CX
+	JMP  vn64
+
+vn32:
+	CMPQ CX, $32
+	JL   vnfold
+	VPMOVZXBW (DI), Z2
+	VPDPWSSD (SI), Z2, Z0
+	ADDQ $32, DI
+	ADDQ $64, SI
+	SUBQ $32, CX
+
+vnfold:
+	VPADDD Z1, Z0, Z0
+	VEXTRACTI64X4 $1, Z0, Y1
+	VPADDD Y1, Y0, Y0
+	CMPQ CX, $16
+	JL   vnreduce
+	VPMOVZXBW (DI), Y2
+	VPMADDWD (SI), Y2, Y2
+	VPADDD Y2, Y0, Y0
+
+vnreduce:
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0x4e, X0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0xb1, X0, X1
+	VPADDD X1, X0, X0
+	VMOVD X0, AX
+	VZEROUPPER
+	MOVL AX, ret+48(FP)
+	RET
+
+// func hammingPOPCNT(a, b []uint64) int32
+// len(a) > 0; len(b) >= len(a). Four words a step, two accumulators.
+TEXT ·hammingPOPCNT(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	XORQ AX, AX
+	XORQ DX, DX
+
+hp4:
+	CMPQ CX, $4
+	JL   hp1
+	MOVQ (SI), R8
+	XORQ (DI), R8
+	POPCNTQ R8, R8
+	ADDQ R8, AX
+	MOVQ 8(SI), R9
+	XORQ 8(DI), R9
+	POPCNTQ R9, R9
+	ADDQ R9, DX
+	MOVQ 16(SI), R10
+	XORQ 16(DI), R10
+	POPCNTQ R10, R10
+	ADDQ R10, AX
+	MOVQ 24(SI), R11
+	XORQ 24(DI), R11
+	POPCNTQ R11, R11
+	ADDQ R11, DX
+	ADDQ $32, SI
+	ADDQ $32, DI
+	SUBQ $4, CX
+	JMP  hp4
+
+hp1:
+	TESTQ CX, CX
+	JE    hpdone
+	MOVQ  (SI), R8
+	XORQ  (DI), R8
+	POPCNTQ R8, R8
+	ADDQ  R8, AX
+	ADDQ  $8, SI
+	ADDQ  $8, DI
+	DECQ  CX
+	JMP   hp1
+
+hpdone:
+	ADDQ DX, AX
+	MOVL AX, ret+48(FP)
+	RET
+
+// func hammingVPOPCNT(a, b []uint64) int32
+// AVX-512 VPOPCNTDQ, 8 words a step, then POPCNT for the last 0-7 words.
+// len(a) >= 8; len(b) >= len(a).
+TEXT ·hammingVPOPCNT(SB), NOSPLIT, $0-52
+	MOVQ a_base+0(FP), SI
+	MOVQ a_len+8(FP), CX
+	MOVQ b_base+24(FP), DI
+	VPXORQ Z0, Z0, Z0
+
+vp8:
+	CMPQ CX, $8
+	JL   vpfold
+	VMOVDQU64 (SI), Z1
+	VPXORQ (DI), Z1, Z1
+	VPOPCNTQ Z1, Z1
+	VPADDQ Z1, Z0, Z0
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $8, CX
+	JMP  vp8
+
+vpfold:
+	VEXTRACTI64X4 $1, Z0, Y1
+	VPADDQ Y1, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDQ X1, X0, X0
+	VPSHUFD $0x4e, X0, X1
+	VPADDQ X1, X0, X0
+	VMOVQ X0, AX
+	VZEROUPPER
+
+vp1:
+	TESTQ CX, CX
+	JE    vpdone
+	MOVQ  (SI), R8
+	XORQ  (DI), R8
+	POPCNTQ R8, R8
+	ADDQ  R8, AX
+	ADDQ  $8, SI
+	ADDQ  $8, DI
+	DECQ  CX
+	JMP   vp1
+
+vpdone:
+	MOVL AX, ret+48(FP)
+	RET

@@ -1,0 +1,18 @@
+//go:build !amd64
+
+package vec
+
+// Without amd64 assembly the portable quantized kernels always run.
+const (
+	cpuVNNI      = false
+	useVNNI      = false
+	cpuPOPCNT    = false
+	usePOPCNT    = false
+	cpuPOPCNT512 = false
+	usePOPCNT512 = false
+)
+
+func dotU8AVX2(w []int16, c []uint8) int32 { panic(noAsm) }
+func dotU8VNNI(w []int16, c []uint8) int32 { panic(noAsm) }
+func hammingPOPCNT(a, b []uint64) int32    { panic(noAsm) }
+func hammingVPOPCNT(a, b []uint64) int32   { panic(noAsm) }

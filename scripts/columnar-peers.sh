@@ -1,0 +1,56 @@
+#!/bin/sh
+# Proves embeddb's Parquet and Arrow files with real readers, and records
+# their answers as golden files that `make test` checks with Go alone
+# (db/columnar_peers_test.go):
+#
+#   scripts/columnar-peers.sh golden        DuckDB reads db/testdata/columnar/vectors.txt exported
+#                                           to Parquet: its column types, key-value metadata and exact
+#                                           array_cosine_similarity top-10 for 100 queries; DuckDB
+#                                           writes two Parquet files for embeddb to import; LanceDB
+#                                           0.31.0 makes a table of the Arrow IPC export and searches it.
+#   scripts/columnar-peers.sh bench [ROWS]  EXPORT and IMPORT of ROWS x 100 (default 1000000) beside
+#                                           DuckDB's COPY ... TO 'x.parquet' and read_parquet, in one run.
+#
+# Installs its own packages with npm (@duckdb/node-api, @lancedb/lancedb@0.31.0, apache-arrow)
+# under WORK (default /tmp/embeddb-columnar-peers). Needs Go and Node 18+.
+set -eu
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK=${WORK:-/tmp/embeddb-columnar-peers}
+MODE=${1:-golden}
+mkdir -p "$WORK"
+if [ ! -d "$WORK/node_modules/@duckdb/node-api" ] || [ ! -d "$WORK/node_modules/@lancedb/lancedb" ]; then
+  echo "== npm install (once) under $WORK" >&2
+  (cd "$WORK" && [ -f package.json ] || (cd "$WORK" && npm init -y >/dev/null)
+   cd "$WORK" && npm install --no-audit --no-fund @duckdb/node-api @lancedb/lancedb@0.31.0 apache-arrow >&2)
+fi
+cp scripts/columnar_peers.mjs "$WORK/"
+go build -o "$WORK/embeddb" ./cmd/embeddb
+E="$WORK/embeddb"
+
+case $MODE in
+golden)
+  OUT="$ROOT/db/testdata/columnar"
+  rm -f "$WORK/v.db" "$WORK/v.parquet" "$WORK/v.arrow"
+  "$E" "$WORK/v.db" "IMPORT v FROM '$OUT/vectors.txt'; EXPORT v TO '$WORK/v.parquet'; EXPORT v TO '$WORK/v.arrow';" >/dev/null
+  (cd "$WORK" && node columnar_peers.mjs golden "$WORK" "$OUT")
+  echo "== wrote $OUT/duckdb_read.json, lancedb_read.json, duckdb.parquet, duckdb_f64.parquet" >&2
+  ;;
+bench)
+  ROWS=${2:-1000000}
+  echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)" >&2
+  (cd "$WORK" && node columnar_peers.mjs bench "$WORK" "$ROWS") > "$WORK/duckdb.json"
+  rm -f "$WORK/b.db" "$WORK/e.parquet"
+  "$E" -mode jsonl "$WORK/b.db" "IMPORT big FROM '$WORK/duck.parquet'" > "$WORK/import.json"
+  "$E" -mode jsonl "$WORK/b.db" "EXPORT big TO '$WORK/e.parquet'" > "$WORK/export.json"
+  node -e '
+    const fs = require("fs"), w = process.argv[1];
+    const d = JSON.parse(fs.readFileSync(w + "/duckdb.json"));
+    const imp = JSON.parse(fs.readFileSync(w + "/import.json")), exp = JSON.parse(fs.readFileSync(w + "/export.json"));
+    console.log(`rows ${d.rows} x 100`);
+    console.log(`EXPORT to Parquet: embeddb ${exp.seconds}s, DuckDB COPY TO ${d.duckdb_copy_to_parquet_s.toFixed(3)}s: ratio ${(d.duckdb_copy_to_parquet_s / exp.seconds).toFixed(2)} (target >= 2)`);
+    console.log(`IMPORT from Parquet: embeddb ${imp.seconds}s, DuckDB read_parquet ${d.duckdb_read_parquet_s.toFixed(3)}s: ratio ${(d.duckdb_read_parquet_s / imp.seconds).toFixed(2)} (target >= 1)`);
+  ' "$WORK"
+  ;;
+*) echo "usage: $0 golden | bench [ROWS]" >&2; exit 2 ;;
+esac

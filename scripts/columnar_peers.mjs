@@ -1,0 +1,94 @@
+// Reads embeddb's Parquet and Arrow exports with DuckDB (@duckdb/node-api)
+// and LanceDB (@lancedb/lancedb), and has DuckDB write Parquet files for
+// embeddb to import. Run by scripts/columnar-peers.sh, which installs the
+// packages and passes the paths:
+//
+//   node columnar_peers.mjs golden WORK OUTDIR   (the recorded answers)
+//   node columnar_peers.mjs bench WORK ROWS      (DuckDB's COPY and read_parquet times)
+import { DuckDBInstance } from '@duckdb/node-api';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const [mode, work, arg] = process.argv.slice(2);
+
+async function duck() {
+  const inst = await DuckDBInstance.create(':memory:');
+  return inst.connect();
+}
+
+async function rows(conn, sql) {
+  const r = await conn.runAndReadAll(sql);
+  return r.getRowObjectsJson();
+}
+
+async function golden(out) {
+  const conn = await duck();
+  const pq = path.join(work, 'v.parquet');
+  const res = {};
+  res.duckdb_version = (await rows(conn, 'SELECT version() AS v'))[0].v;
+  res.describe = await rows(conn, `DESCRIBE SELECT * FROM read_parquet('${pq}')`);
+  res.kv_metadata = (await rows(conn, `SELECT decode(key) AS key, decode(value) AS value FROM parquet_kv_metadata('${pq}') WHERE decode(key) LIKE 'embeddb:%' AND decode(key) <> 'embeddb:provenance' ORDER BY key`));
+  res.count = (await rows(conn, `SELECT count(*) AS n FROM read_parquet('${pq}')`))[0].n;
+  const dim = Number(res.kv_metadata.find(r => r.key === 'embeddb:dim').value);
+  // 100 queries: every tenth word. DuckDB's own exact top-10 by cosine.
+  const near = await rows(conn, `
+    WITH v AS (SELECT word, vector::FLOAT[${dim}] AS vec FROM read_parquet('${pq}')),
+    q AS (SELECT word, vec FROM v WHERE CAST(substr(word, 2) AS INTEGER) % 10 = 0),
+    s AS (SELECT q.word AS query, v.word AS word, array_cosine_similarity(q.vec, v.vec) AS sim
+          FROM q, v WHERE v.word <> q.word)
+    SELECT query, word, sim FROM (
+      SELECT *, row_number() OVER (PARTITION BY query ORDER BY sim DESC, word) AS rk FROM s)
+    WHERE rk <= 10 ORDER BY query, rk`);
+  const byQuery = {};
+  for (const r of near) (byQuery[r.query] ??= []).push([r.word, Number(r.sim)]);
+  res.nearest = byQuery;
+  fs.writeFileSync(path.join(out, 'duckdb_read.json'), JSON.stringify(res, null, 1) + '\n');
+
+  // Parquet written by DuckDB, for embeddb to import: a FLOAT[dim] array
+  // column named embedding, and a DOUBLE[] list column with other names.
+  await conn.run(`COPY (SELECT word, vector::FLOAT[${dim}] AS embedding, length(word) AS n FROM read_parquet('${pq}') ORDER BY word)
+    TO '${path.join(out, 'duckdb.parquet')}' (FORMAT parquet)`);
+  await conn.run(`COPY (SELECT word AS token, vector::DOUBLE[] AS emb FROM read_parquet('${pq}') ORDER BY word DESC)
+    TO '${path.join(out, 'duckdb_f64.parquet')}' (FORMAT parquet, COMPRESSION zstd)`);
+  await lance(out, res);
+}
+
+// LanceDB makes a table from embeddb's Arrow IPC export (LanceDB's Node
+// package reads Arrow, not Parquet) and searches it by cosine.
+async function lance(out, duckRes) {
+  const lancedb = await import('@lancedb/lancedb');
+  // The CommonJS build, the one LanceDB itself loads: two copies of the
+  // Arrow classes would not be instances of each other.
+  const arrow = createRequire(import.meta.url)('apache-arrow');
+  const tbl = arrow.tableFromIPC(fs.readFileSync(path.join(work, 'v.arrow')));
+  const db = await lancedb.connect(path.join(work, 'lance'));
+  const t = await db.createTable('v', tbl, { mode: 'overwrite' });
+  const res = { lancedb_rows: await t.countRows(), schema: {} };
+  for (const f of (await t.schema()).fields) res.schema[f.name] = String(f.type);
+  res.nearest = {};
+  const vecs = new Map();
+  for (let i = 0; i < tbl.numRows; i++) vecs.set(tbl.getChild('word').get(i), Array.from(tbl.getChild('vector').get(i)));
+  for (const q of Object.keys(duckRes.nearest).slice(0, 20)) {
+    const hits = await t.search(vecs.get(q)).distanceType('cosine').limit(11).toArray();
+    res.nearest[q] = hits.filter(h => h.word !== q).slice(0, 10).map(h => [h.word, 1 - h._distance]);
+  }
+  fs.writeFileSync(path.join(out, 'lancedb_read.json'), JSON.stringify(res, null, 1) + '\n');
+}
+
+// Times DuckDB's COPY TO Parquet and read_parquet into a table, on the
+// rows x 100 table it makes, and leaves its Parquet file for embeddb.
+async function bench(n) {
+  const conn = await duck();
+  await conn.run(`CREATE TABLE t AS SELECT 'w' || i AS word, i AS id, 0::BIGINT AS count,
+      list_transform(range(100), x -> (random() - 0.5)::FLOAT)::FLOAT[100] AS vector FROM range(${n}) r(i)`);
+  const time = async (sql) => { const t0 = process.hrtime.bigint(); await conn.run(sql); return Number(process.hrtime.bigint() - t0) / 1e9; };
+  const out = path.join(work, 'duck.parquet');
+  const copy = await time(`COPY t TO '${out}' (FORMAT parquet, COMPRESSION zstd)`);
+  const read = await time(`CREATE TABLE u AS SELECT * FROM read_parquet('${out}')`);
+  console.log(JSON.stringify({ rows: n, duckdb_copy_to_parquet_s: copy, duckdb_read_parquet_s: read }));
+}
+
+if (mode === 'golden') await golden(arg);
+else if (mode === 'bench') await bench(Number(arg));
+else { console.error('usage: columnar_peers.mjs golden WORK OUTDIR | bench WORK ROWS'); process.exit(2); }
