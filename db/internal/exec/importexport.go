@@ -36,13 +36,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
-	ropts := vecfile.ReadOptions{Format: fo.format, Binary: fo.binary, Limit: fo.limit,
-		UnicodeErrors: fo.unicodeErrors, Duplicates: fo.duplicates, Tensor: fo.tensor, WordsPath: fo.words}
-	if ropts.Duplicates == vecfile.DuplicatesError {
-		// The table's words are sorted at Commit, which finds a repeated
-		// word anyway; only then is the file read again to say where.
-		ropts.Duplicates = vecfile.DuplicatesUnchecked
-	}
+	ropts := readOptions(fo)
 	tokPath, metric, elem, replace := fo.tokenizer, fo.metric, fo.elem, fo.replace
 	start := time.Now()
 	r, err := vecfile.Open(path, ropts)
@@ -57,11 +51,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 		return nil, err
 	}
 	if tok != nil && hdr.Rows >= 0 {
-		rows := int64(hdr.Rows)
-		if ropts.Limit > 0 {
-			rows = min(rows, int64(ropts.Limit))
-		}
-		if err := checkTokenizerRows(nodes["tokenizer"].Value, tok, tokPath, rows, path); err != nil {
+		if err := checkTokenizerRows(nodes["tokenizer"].Value, tok, tokPath, fileRows(hdr, ropts), path); err != nil {
 			return nil, err
 		}
 	}
@@ -109,6 +99,27 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	return newRows([]string{"table", "rows", "dim", "type", "format", "skipped", "seconds"}, [][]any{{
 		s.Table.Name, info.Rows, int64(info.Dim), info.Elem.String(), hdr.Format.String(), rst.Duplicates,
 		roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// readOptions are the reader's options for IMPORT's bound options.
+func readOptions(fo *fileOpts) vecfile.ReadOptions {
+	ropts := vecfile.ReadOptions{Format: fo.format, Binary: fo.binary, Limit: fo.limit,
+		UnicodeErrors: fo.unicodeErrors, Duplicates: fo.duplicates, Tensor: fo.tensor, WordsPath: fo.words}
+	if ropts.Duplicates == vecfile.DuplicatesError {
+		// The table's words are sorted at Commit, which finds a repeated
+		// word anyway; only then is the file read again to say where.
+		ropts.Duplicates = vecfile.DuplicatesUnchecked
+	}
+	return ropts
+}
+
+// fileRows is how many rows IMPORT reads of a file of hdr.Rows rows.
+func fileRows(hdr vecfile.Header, ropts vecfile.ReadOptions) int64 {
+	rows := int64(hdr.Rows)
+	if ropts.Limit > 0 {
+		rows = min(rows, int64(ropts.Limit))
+	}
+	return rows
 }
 
 // readTokenizer reads and parses IMPORT's tokenizer file, if one is given.

@@ -136,19 +136,49 @@ func (s *scope) nearestCosmul(call *query.Call) ([][]any, error) {
 		}
 		k = min(n, math.MaxInt32)
 	}
+	pos, neg, exclude, err := s.cosmulTerms(call)
+	if err != nil {
+		return nil, err
+	}
+	hits, err := s.cosmulScan(pos, neg, exclude)
+	if err != nil {
+		return nil, plan.At(call, err)
+	}
+	slices.SortFunc(hits, func(a, b cosmulHit) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	hits = hits[:min(len(hits), int(k))]
+	names, _, _, err := s.e.st.RowNames(s.t)
+	if err != nil {
+		return nil, plan.At(call, err)
+	}
+	rows := make([][]any, len(hits))
+	for i, h := range hits {
+		var w string
+		if int(h.id) < len(names) {
+			w = names[h.id]
+		}
+		rows[i] = []any{w, float32(h.score)}
+	}
+	return rows, nil
+}
+
+// cosmulTerms reads NEAREST_COSMUL's words: the unit vectors of those
+// added (pos) and subtracted (neg), and their rows, left out of the answer.
+func (s *scope) cosmulTerms(call *query.Call) (pos, neg [][]float64, exclude []uint32, err error) {
 	terms, ok := s.linearTerms(call.Args[0], 1, nil)
 	if !ok || len(terms) == 0 {
-		return nil, plan.ErrAt(call.Args[0], nil, "NEAREST_COSMUL takes a word or words added and subtracted, as VECTOR('king') - VECTOR('man') + VECTOR('woman')")
+		return nil, nil, nil, plan.ErrAt(call.Args[0], nil, "NEAREST_COSMUL takes a word or words added and subtracted, as VECTOR('king') - VECTOR('man') + VECTOR('woman')")
 	}
-	var pos, neg [][]float64
-	var exclude []uint32
 	for _, tm := range terms {
 		if tm.weight != 1 && tm.weight != -1 {
-			return nil, plan.ErrAt(tm.key, nil, "NEAREST_COSMUL adds or subtracts whole words: no weights")
+			return nil, nil, nil, plan.ErrAt(tm.key, nil, "NEAREST_COSMUL adds or subtracts whole words: no weights")
 		}
 		var id uint32
 		var vec []float32
-		var err error
 		if c, isCall := tm.key.(*query.Call); isCall {
 			id, vec, err = s.tokenRow(c)
 		} else {
@@ -158,7 +188,7 @@ func (s *scope) nearestCosmul(call *query.Call) ([][]any, error) {
 			}
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, nil, err
 		}
 		if id != noRow {
 			exclude = append(exclude, id)
@@ -175,13 +205,21 @@ func (s *scope) nearestCosmul(call *query.Call) ([][]any, error) {
 		}
 	}
 	if len(pos) == 0 {
-		return nil, plan.ErrAt(call.Args[0], nil, "NEAREST_COSMUL needs at least one word added")
+		return nil, nil, nil, plan.ErrAt(call.Args[0], nil, "NEAREST_COSMUL needs at least one word added")
 	}
-	type hit struct {
-		id    uint32
-		score float64
-	}
-	var hits []hit
+	return pos, neg, exclude, nil
+}
+
+// cosmulHit is a row and its NEAREST_COSMUL score.
+type cosmulHit struct {
+	id    uint32
+	score float64
+}
+
+// cosmulScan scores every live row but those excluded, as gensim's
+// most_similar_cosmul does.
+func (s *scope) cosmulScan(pos, neg [][]float64, exclude []uint32) ([]cosmulHit, error) {
+	var hits []cosmulHit
 	err := s.t.ForEachLiveChunk(func(ids []uint32, vecs []float32) error {
 		if err := s.e.ctx.Err(); err != nil {
 			return err
@@ -206,33 +244,11 @@ func (s *scope) nearestCosmul(call *query.Call) ([][]any, error) {
 			if len(neg) == 0 {
 				q = 1 // prod of nothing; gensim divides by 1 + 1e-6 then
 			}
-			hits = append(hits, hit{id, p / (q + 1e-6)})
+			hits = append(hits, cosmulHit{id, p / (q + 1e-6)})
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, plan.At(call, err)
-	}
-	slices.SortFunc(hits, func(a, b hit) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
-	hits = hits[:min(len(hits), int(k))]
-	names, _, _, err := s.e.st.RowNames(s.t)
-	if err != nil {
-		return nil, plan.At(call, err)
-	}
-	rows := make([][]any, len(hits))
-	for i, h := range hits {
-		var w string
-		if int(h.id) < len(names) {
-			w = names[h.id]
-		}
-		rows[i] = []any{w, float32(h.score)}
-	}
-	return rows, nil
+	return hits, err
 }
 
 func dot64(a []float32, b []float64) float64 {
