@@ -166,6 +166,14 @@ func columnarSpec(path string, hdr columnar.Header, fo *fileOpts) TableSpec {
 	if hdr.Key != "" {
 		spec.Provenance["key"] = hdr.Key
 	}
+	if len(hdr.Ignored) > 0 {
+		// Until tables have columns of their own, other columns are left
+		// out; DESCRIBE says which.
+		spec.Provenance["ignored_columns"] = strings.Join(hdr.Ignored, ", ")
+	}
+	if hdr.Count != "" {
+		spec.Provenance["count"] = hdr.Count
+	}
 	if hdr.Spark != nil {
 		spec.Provenance["spark"] = hdr.Spark
 	}
