@@ -49,34 +49,11 @@ func BenchmarkNearest(b *testing.B) {
 	const q = "SELECT NEAREST(?, ?) FROM t"
 	native := func(word string) {
 		rows, err := d.Query(ctx, q, word, 10)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var s string
-		var sim float32
-		for rows.Next() {
-			if err := rows.Scan(&s, &sim); err != nil {
-				b.Fatal(err)
-			}
-		}
-		rows.Close()
+		drain(b, rows, err)
 	}
 	viaSQL := func(word string) {
 		rows, err := sqldb.QueryContext(ctx, q, word, 10)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var s string
-		var sim float32
-		for rows.Next() {
-			if err := rows.Scan(&s, &sim); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if err := rows.Err(); err != nil {
-			b.Fatal(err)
-		}
-		rows.Close()
+		drain(b, rows, err)
 	}
 	native(words[0]) // warm the exact-search matrix
 	viaSQL(words[0])
@@ -94,4 +71,30 @@ func BenchmarkNearest(b *testing.B) {
 	b.ReportMetric(float64(ts)/float64(tn), "driver/native")
 	b.ReportMetric(float64(tn.Microseconds())/float64(b.N), "native-µs/op")
 	b.ReportMetric(float64(ts.Microseconds())/float64(b.N), "driver-µs/op")
+}
+
+// resultRows is what *db.Rows and *sql.Rows have in common.
+type resultRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// drain scans every (word, similarity) row, as a program would.
+func drain(b *testing.B, rows resultRows, err error) {
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	var s string
+	var sim float32
+	for rows.Next() {
+		if err := rows.Scan(&s, &sim); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		b.Fatal(err)
+	}
 }

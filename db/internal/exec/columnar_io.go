@@ -107,7 +107,7 @@ func (e *env) importColumnar(s *query.Import, path string, format columnar.Forma
 	start := time.Now()
 	r, err := columnar.Open(path, columnar.ReadOptions{Format: format, Vector: co.vector, Key: co.key, Limit: int64(fo.limit)})
 	if err != nil {
-		return nil, fileError(s.File, path, err)
+		return nil, columnarError(s.File, path, err)
 	}
 	defer r.Close()
 	hdr := r.Header()
@@ -147,11 +147,11 @@ func (e *env) importColumnar(s *query.Import, path string, format columnar.Forma
 		return nil
 	})
 	if err != nil {
-		return nil, fileError(s.File, path, err)
+		return nil, columnarError(s.File, path, err)
 	}
 	info, err := w.Commit()
 	if err != nil {
-		return nil, fileError(s.File, path, err)
+		return nil, columnarError(s.File, path, err)
 	}
 	prog.report(Progress{Op: "import", Table: s.Table.Name, Phase: "done", Done: info.Rows, Total: info.Rows, Unit: "rows"}, true)
 	return newRows([]string{"table", "rows", "dim", "type", "format", "skipped", "seconds"}, [][]any{{
@@ -167,6 +167,14 @@ func columnarSpec(path string, hdr columnar.Header, fo *fileOpts) store.TableSpe
 		Provenance: map[string]any{"source": "import", "file": path, "format": hdr.Format.String(), "vector": hdr.Vector}}
 	if hdr.Key != "" {
 		spec.Provenance["key"] = hdr.Key
+	}
+	if len(hdr.Ignored) > 0 {
+		// Until tables have columns of their own, other columns are left
+		// out; DESCRIBE says which.
+		spec.Provenance["ignored_columns"] = strings.Join(hdr.Ignored, ", ")
+	}
+	if hdr.Count != "" {
+		spec.Provenance["count"] = hdr.Count
 	}
 	if hdr.Spark != nil {
 		spec.Provenance["spark"] = hdr.Spark
@@ -223,18 +231,18 @@ func (e *env) exportColumnar(s *query.Export, path string, format columnar.Forma
 		}
 		fw, err := columnar.Create(path, t.Dim(), wo)
 		if errors.Is(err, fs.ErrExist) {
-			return plan.ErrAt(s.File, err, "%s; EXPORT ... WITH (overwrite = true) replaces it", trimPrefix(err.Error(), "columnar: "))
+			return plan.ErrAt(s.File, err, "%s; EXPORT ... WITH (overwrite = true) replaces it", err.Error())
 		}
 		if errors.Is(err, columnar.ErrInvalidOption) && nodes["type"].Value != nil {
 			o := nodes["type"]
 			return plan.ErrAt(&o, err, "%s", trimPrefix(err.Error(), "columnar: invalid option: "))
 		}
 		if err != nil {
-			return fileError(s.File, path, err)
+			return columnarError(s.File, path, err)
 		}
 		defer fw.Abort()
 		if err := e.writeColumnar(t, fw); err != nil {
-			return fileError(s.File, path, err)
+			return columnarError(s.File, path, err)
 		}
 		rows = fw.Rows()
 		return nil
@@ -319,4 +327,18 @@ func sparkParams(prov map[string]any) map[string]any {
 func toString(v any) string {
 	s, _ := v.(string)
 	return s
+}
+
+// columnarError is fileError for package columnar's errors, whose
+// sentinel's text ("columnar: bad file: ") would only repeat what the
+// message says.
+func columnarError(n query.Node, path string, err error) error {
+	msg := err.Error()
+	for _, s := range []error{columnar.ErrFormat, columnar.ErrNoColumn, columnar.ErrInvalidOption, columnar.ErrRange} {
+		msg = strings.TrimPrefix(msg, s.Error()+": ")
+	}
+	if !strings.Contains(msg, path) {
+		msg = path + ": " + msg
+	}
+	return plan.ErrAt(n, err, "%s", msg)
 }
