@@ -162,7 +162,7 @@ func (e *env) storeModel(tn *query.TableName, m *trainer.Model, spec TableSpec, 
 			return at(tn, err)
 		}
 	}
-	if err := writeSubwords(w, m); err != nil {
+	if err := writeSubwords(w, m, false); err != nil {
 		return at(tn, err)
 	}
 	_, err = w.Commit()

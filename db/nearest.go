@@ -1,7 +1,6 @@
 package db
 
 import (
-	"math"
 	"slices"
 
 	"github.com/embeddb/embeddb/index"
@@ -222,20 +221,9 @@ func (s *scope) nearestQuery(x query.Expr) ([]float32, []uint32, error) {
 // nearest runs SELECT NEAREST(x, k) FROM t [WHERE cond]: rows (word,
 // similarity), best first, without the query's own words.
 func (s *scope) nearest(call *query.Call, where query.Expr) ([][]any, error) {
-	if err := arity(call, 1, 2); err != nil {
+	k, err := s.topn(call)
+	if err != nil {
 		return nil, err
-	}
-	k := int64(10) // gensim's topn
-	if len(call.Args) == 2 {
-		v, err := s.eval(call.Args[1])
-		if err != nil {
-			return nil, err
-		}
-		n, ok := toInt(v)
-		if !ok || n < 1 {
-			return nil, errAt(call.Args[1], nil, "NEAREST's count must be a positive integer, found %s", shown(v))
-		}
-		k = min(n, math.MaxInt32)
 	}
 	q, exclude, err := s.nearestQuery(call.Args[0])
 	if err != nil {

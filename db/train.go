@@ -203,7 +203,7 @@ func (e *env) train(s *query.Train) (*Rows, error) {
 		return nil, at(s, err)
 	}
 	if model.Options.Kind == trainer.FastText {
-		if err := writeSubwords(w, model); err != nil {
+		if err := writeSubwords(w, model, true); err != nil {
 			return nil, at(s, err)
 		}
 	}
