@@ -41,6 +41,15 @@
 // (gensim recomposes it for every context word), which is most of the speed-up; CBOW takes
 // the mean of every row of every context word, as gensim does.
 //
+// # Phrases
+//
+// With Options.Phrases, [Train] first learns gensim's Phrases from the corpus ([LearnPhrases]:
+// unigram and bigram counts, scoring 'default' or 'npmi', min_count, threshold, delimiter,
+// connector words) and then joins the detected phrases (new_york) in every sentence before
+// counting and training, as Word2Vec(Phrases(sentences)[sentences]) does in gensim. The
+// counts are never pruned (gensim prunes past 40,000,000 entries); [Model.Update] learns the
+// phrases of its new text.
+//
 // [KeyedVectors] evaluates any table of vectors: [KeyedVectors.EvaluateWordAnalogies]
 // (questions-words.txt, 3CosAdd) and [KeyedVectors.EvaluateWordPairs] (WordSim-353,
 // SimLex-999) give gensim's figures on the same vectors.

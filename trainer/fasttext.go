@@ -2,6 +2,8 @@ package trainer
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/embeddb/embeddb/internal/vec"
 )
@@ -80,24 +82,33 @@ func NewFastText(words []string, counts []int64, vocabVecs, ngrams, output []flo
 			m.syn1 = output
 		}
 	}
-	var buf []uint32
-	acc := make([]float64, dim)
-	for i, w := range words {
-		buf = NgramBuckets(buf[:0], w, opts.MinN, opts.MaxN, opts.Bucket)
-		for d := range acc {
-			acc[d] = float64(vocabVecs[i*dim+d])
-		}
-		for _, b := range buf {
-			row := ngrams[int(b)*dim : int(b+1)*dim]
-			for d, f := range row {
-				acc[d] += float64(f)
+	// Each word's vector as gensim's adjust_vectors computes it, in float32: its own row plus
+	// its n-grams' rows in order, divided by their number. Words are split among goroutines.
+	workers := min(runtime.GOMAXPROCS(0), max(n/4096, 1))
+	var wg sync.WaitGroup
+	for g := 0; g < workers; g++ {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			var buf []uint32
+			for i := lo; i < hi; i++ {
+				buf = NgramBuckets(buf[:0], words[i], opts.MinN, opts.MaxN, opts.Bucket)
+				v := m.Vectors[i*dim : (i+1)*dim]
+				copy(v, vocabVecs[i*dim:(i+1)*dim])
+				for _, b := range buf {
+					row := ngrams[int(b)*dim : int(b+1)*dim]
+					for d, f := range row {
+						v[d] += f
+					}
+				}
+				k := float32(len(buf) + 1)
+				for d := range v {
+					v[d] /= k
+				}
 			}
-		}
-		inv := 1 / float64(len(buf)+1)
-		for d := range acc {
-			m.Vectors[i*dim+d] = float32(acc[d] * inv)
-		}
+		}(g*n/workers, (g+1)*n/workers)
 	}
+	wg.Wait()
 	return m, nil
 }
 

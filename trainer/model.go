@@ -298,12 +298,17 @@ func (m *Model) WriteState(w io.Writer) error {
 	bw.Write(hdr)
 	bw.Write(meta)
 	var b [4]byte
+	chunk := make([]byte, 0, 1<<16)
 	for _, layer := range [][]float32{m.syn1neg, m.syn1, m.vocabVecs} {
 		for _, f := range layer {
-			binary.LittleEndian.PutUint32(b[:], math.Float32bits(f))
-			bw.Write(b[:])
+			chunk = binary.LittleEndian.AppendUint32(chunk, math.Float32bits(f))
+			if len(chunk) == cap(chunk) {
+				bw.Write(chunk)
+				chunk = chunk[:0]
+			}
 		}
 	}
+	bw.Write(chunk)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}

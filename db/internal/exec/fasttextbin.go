@@ -163,7 +163,7 @@ func (e *env) storeModel(tn *query.TableName, m *trainer.Model, spec store.Table
 			return plan.At(tn, err)
 		}
 	}
-	if err := store.WriteSubwords(w, m); err != nil {
+	if err := store.WriteSubwords(w, m, false); err != nil {
 		return plan.At(tn, err)
 	}
 	_, err = w.Commit()

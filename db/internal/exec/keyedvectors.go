@@ -121,20 +121,9 @@ func (s *scope) stringArgOf(a query.Expr, fn string) (string, error) {
 // the subtracted words n. x is a word or a sum of VECTOR('word') terms with signs; the words
 // themselves are left out of the answer.
 func (s *scope) nearestCosmul(call *query.Call) ([][]any, error) {
-	if err := arity(call, 1, 2); err != nil {
+	k, err := s.topn(call)
+	if err != nil {
 		return nil, err
-	}
-	k := int64(10)
-	if len(call.Args) == 2 {
-		v, err := s.eval(call.Args[1])
-		if err != nil {
-			return nil, err
-		}
-		n, ok := toInt(v)
-		if !ok || n < 1 {
-			return nil, plan.ErrAt(call.Args[1], nil, "NEAREST_COSMUL's count must be a positive integer, found %s", shown(v))
-		}
-		k = min(n, math.MaxInt32)
 	}
 	pos, neg, exclude, err := s.cosmulTerms(call)
 	if err != nil {
@@ -249,6 +238,26 @@ func (s *scope) cosmulScan(pos, neg [][]float64, exclude []uint32) ([]cosmulHit,
 		return nil
 	})
 	return hits, err
+}
+
+// topn checks the arguments of NEAREST(x [, k]) or NEAREST_COSMUL(x [, k]) and returns k
+// (gensim's topn, 10 when not given).
+func (s *scope) topn(call *query.Call) (int64, error) {
+	if err := arity(call, 1, 2); err != nil {
+		return 0, err
+	}
+	if len(call.Args) < 2 {
+		return 10, nil
+	}
+	v, err := s.eval(call.Args[1])
+	if err != nil {
+		return 0, err
+	}
+	n, ok := toInt(v)
+	if !ok || n < 1 {
+		return 0, plan.ErrAt(call.Args[1], nil, "%s's count must be a positive integer, found %s", call.Name, shown(v))
+	}
+	return min(n, math.MaxInt32), nil
 }
 
 func dot64(a []float32, b []float64) float64 {

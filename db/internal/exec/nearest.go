@@ -1,7 +1,6 @@
 package exec
 
 import (
-	"math"
 	"slices"
 
 	"github.com/embeddb/embeddb/db/internal/plan"
@@ -232,20 +231,9 @@ type searchPath struct {
 // chose: rows (word, similarity), best first, without the query's own
 // words.
 func (s *scope) nearest(call *query.Call, where query.Expr, via searchPath) ([][]any, error) {
-	if err := arity(call, 1, 2); err != nil {
+	k, err := s.topn(call) // gensim's topn, 10 by default
+	if err != nil {
 		return nil, err
-	}
-	k := int64(10) // gensim's topn
-	if len(call.Args) == 2 {
-		v, err := s.eval(call.Args[1])
-		if err != nil {
-			return nil, err
-		}
-		n, ok := toInt(v)
-		if !ok || n < 1 {
-			return nil, plan.ErrAt(call.Args[1], nil, "NEAREST's count must be a positive integer, found %s", shown(v))
-		}
-		k = min(n, math.MaxInt32)
 	}
 	q, exclude, err := s.nearestQuery(call.Args[0], via)
 	if err != nil {

@@ -273,7 +273,7 @@ func (e *env) saveTrained(s *query.Train, a *trainArgs, old *store.Table, model 
 		return plan.At(s, err)
 	}
 	if model.Options.Kind == trainer.FastText {
-		if err := store.WriteSubwords(w, model); err != nil {
+		if err := store.WriteSubwords(w, model, true); err != nil {
 			return plan.At(s, err)
 		}
 	}

@@ -90,21 +90,36 @@ const subwordsFlush = 8 << 20
 // page buffers) would otherwise let the heap grow to twice its size before the collector
 // runs: it commits every subwordsFlush bytes and collects after each commit, to keep TRAIN's
 // peak memory near the matrix's own size (gensim's FastText holds the same matrix).
-func WriteSubwords(w *BulkWriter, m *trainer.Model) error {
+//
+// IMPORT passes collect = false: it holds the file's matrices as well, so collecting often
+// saves proportionally less and costs more than it saves in time.
+func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 	o := m.Options
-	return w.writeBlob(blobSubwords, subwordsFlush, func(out io.Writer) error {
-		bw := bufio.NewWriterSize(&collectingWriter{w: out}, 1<<16)
+	flushAt := subwordsFlush
+	if !collect {
+		flushAt = 0
+	}
+	return w.writeBlob(blobSubwords, flushAt, func(out io.Writer) error {
+		var dst io.Writer = out
+		if collect {
+			dst = &collectingWriter{w: out}
+		}
+		bw := bufio.NewWriterSize(dst, 1<<16)
 		hdr := make([]byte, 0, subwordsHeader)
 		hdr = append(hdr, subwordsMagic...)
 		for _, v := range []int{subwordsVersion, o.MinN, o.MaxN, o.Bucket, m.Dim, 0} {
 			hdr = binary.LittleEndian.AppendUint32(hdr, uint32(v))
 		}
 		bw.Write(hdr)
-		var b [4]byte
+		chunk := make([]byte, 0, 1<<16)
 		for _, f := range m.Ngrams {
-			binary.LittleEndian.PutUint32(b[:], math.Float32bits(f))
-			bw.Write(b[:])
+			chunk = binary.LittleEndian.AppendUint32(chunk, math.Float32bits(f))
+			if len(chunk) == cap(chunk) {
+				bw.Write(chunk)
+				chunk = chunk[:0]
+			}
 		}
+		bw.Write(chunk)
 		return bw.Flush()
 	})
 }
