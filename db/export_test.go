@@ -2,9 +2,6 @@ package db
 
 import (
 	"testing"
-	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/embeddb/embeddb/db/internal/store"
 )
@@ -32,19 +29,9 @@ func formatOptions(f uint32) *Options {
 
 func countTableBuckets(t *testing.T, path string) int {
 	t.Helper()
-	bdb, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	n, err := store.CountTableBuckets(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer bdb.Close()
-	n := 0
-	bdb.View(func(tx *bolt.Tx) error {
-		return tx.ForEach(func(k []byte, _ *bolt.Bucket) error {
-			if _, ok := store.TableID(k); ok {
-				n++
-			}
-			return nil
-		})
-	})
 	return n
 }

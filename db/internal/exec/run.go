@@ -181,14 +181,7 @@ func (x *executor) exec(n plan.Node, out sink) error {
 	if err != nil {
 		return err
 	}
-	var tp tuple
-	for _, r := range rows {
-		tp.vals = r
-		if err := out(&tp); err != nil {
-			return err
-		}
-	}
-	return nil
+	return x.emit(rows, out)
 }
 
 // produce runs an operator that computes its rows whole.

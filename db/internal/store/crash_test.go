@@ -11,8 +11,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // TestCrash_BulkLoad kills a process in the middle of a bulk load (SIGKILL,
@@ -96,20 +94,10 @@ func TestCrash_BulkLoad(t *testing.T) {
 
 func countTableBuckets(t *testing.T, path string) int {
 	t.Helper()
-	bdb, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	n, err := CountTableBuckets(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer bdb.Close()
-	n := 0
-	bdb.View(func(tx *bolt.Tx) error {
-		return tx.ForEach(func(k []byte, _ *bolt.Bucket) error {
-			if _, ok := TableID(k); ok {
-				n++
-			}
-			return nil
-		})
-	})
 	return n
 }
 

@@ -1,6 +1,10 @@
 package store
 
-import bolt "go.etcd.io/bbolt"
+import (
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // Hooks for the tests of package db that damage a file on purpose and
 // check, through the language, what a statement then says. They name the
@@ -56,4 +60,25 @@ func OverwriteVector(tx *Tx, name string, id uint32, v []float32) error {
 	}
 	tb.meta.Elem.Encode(buf[slot*rb:(slot+1)*rb], v)
 	return tb.FlushChunks()
+}
+
+// CountTableBuckets counts the table buckets of the file at path, published
+// or not, opening it read-only with bbolt: what a test of interrupted
+// writes checks.
+func CountTableBuckets(path string) (int, error) {
+	bdb, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true, Timeout: 5 * time.Second})
+	if err != nil {
+		return 0, err
+	}
+	defer bdb.Close()
+	n := 0
+	err = bdb.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(k []byte, _ *bolt.Bucket) error {
+			if _, ok := TableID(k); ok {
+				n++
+			}
+			return nil
+		})
+	})
+	return n, err
 }
