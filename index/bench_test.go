@@ -186,25 +186,11 @@ func (ds *benchDataset) opts(i int) index.SearchOptions {
 
 // recall is the mean recall@10 of ix over all queries at ef.
 func (ds *benchDataset) recall(b *testing.B, ix index.Index, ef int) float64 {
-	var hits int
-	for i := range ds.nq {
+	return recallOf(b, ds, func(i int) ([]index.Result, error) {
 		o := ds.opts(i)
 		o.EfSearch = ef
-		res, err := ix.Search(context.Background(), ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		want := map[uint32]bool{}
-		for _, id := range ds.gt[i] {
-			want[id] = true
-		}
-		for _, r := range res {
-			if want[r.ID] {
-				hits++
-			}
-		}
-	}
-	return float64(hits) / float64(ds.nq*benchK)
+		return ix.Search(context.Background(), ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o)
+	})
 }
 
 // hnswFor returns the dataset's index built with default options on all

@@ -1,8 +1,11 @@
 package index_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +31,20 @@ func quantFor(b *testing.B, ds *benchDataset, q index.Quantization) *index.HNSW 
 	if h := quantBuilt[key]; h != nil {
 		return h
 	}
+	// With EMBEDDB_INDEX_DATA the build is kept beside the data, as
+	// hnswFor keeps the float32 one.
+	cache := ""
+	if ds.dir != "" {
+		cache = filepath.Join(ds.dir, "embeddb-hnsw-"+q.String()+".idx")
+		if raw, err := os.ReadFile(cache); err == nil {
+			h, err := index.ReadHNSW(bytes.NewReader(raw))
+			if err != nil {
+				b.Fatalf("%s: %v", cache, err)
+			}
+			quantBuilt[key] = h
+			return h
+		}
+	}
 	h, err := index.Build(context.Background(), ds.dim, seqIDs(ds.n), ds.base, index.Options{Quantization: q}, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -35,8 +52,75 @@ func quantFor(b *testing.B, ds *benchDataset, q index.Quantization) *index.HNSW 
 	if err := h.DropVectors(); err != nil {
 		b.Fatal(err)
 	}
+	if cache != "" {
+		var buf bytes.Buffer
+		if _, err := h.WriteTo(&buf); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(cache, buf.Bytes(), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
 	quantBuilt[key] = h
 	return h
+}
+
+// BenchmarkHNSW_Int8_VsFloat32 measures the float32 and the int8 index in
+// one loop: each iteration runs the same query through both at the same
+// ef_search, in turn, so that other processes on a shared machine slow
+// both alike. It reports each one's recall@10 and queries/s and their
+// ratio; the queries/s of each at a recall level is then read off the
+// ef_search values (int8 needs a smaller ef for the same recall, since
+// its rescoring keeps 4 × k candidates).
+func BenchmarkHNSW_Int8_VsFloat32(b *testing.B) {
+	for _, ds := range benchDatasets(b) {
+		src := func(id uint32, dst []float32) error {
+			copy(dst, ds.base[int(id)*ds.dim:int(id+1)*ds.dim])
+			return nil
+		}
+		for _, ef := range []int{16, 24, 32, 48, 64, 96, 128, 256} {
+			b.Run(fmt.Sprintf("%s/ef=%d", ds.name, ef), func(b *testing.B) {
+				f32, q8 := hnswFor(b, ds), quantFor(b, ds, index.QuantInt8)
+				ctx := context.Background()
+				searchF := func(i int) ([]index.Result, error) {
+					o := ds.opts(i)
+					o.EfSearch = ef
+					return f32.Search(ctx, ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o)
+				}
+				searchQ := func(i int) ([]index.Result, error) {
+					o := ds.opts(i)
+					o.EfSearch, o.Vectors = ef, src
+					return q8.Search(ctx, ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o)
+				}
+				recF, recQ := recallOf(b, ds, searchF), recallOf(b, ds, searchQ)
+				lockThread()
+				defer unlockThread()
+				var tf, tq time.Duration
+				i := 0
+				for b.Loop() {
+					t0 := time.Now()
+					if _, err := searchF(i); err != nil {
+						b.Fatal(err)
+					}
+					t1 := time.Now()
+					if _, err := searchQ(i); err != nil {
+						b.Fatal(err)
+					}
+					tq += time.Since(t1)
+					tf += t1.Sub(t0)
+					if i++; i == ds.nq {
+						i = 0
+					}
+				}
+				b.ReportMetric(recF, "f32-recall@10")
+				b.ReportMetric(recQ, "int8-recall@10")
+				b.ReportMetric(float64(b.N)/tf.Seconds(), "f32-queries/s")
+				b.ReportMetric(float64(b.N)/tq.Seconds(), "int8-queries/s")
+				b.ReportMetric(tf.Seconds()/tq.Seconds(), "int8/f32-speed")
+				b.ReportMetric(float64(q8.MemoryBytes())/float64(f32.MemoryBytes()), "int8/f32-memory")
+			})
+		}
+	}
 }
 
 // BenchmarkHNSW_Quantized_Search runs one query at a time on one goroutine

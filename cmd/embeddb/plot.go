@@ -68,6 +68,11 @@ func dotPlot(s *session, ctx context.Context, args []string, _ source) (bool, er
 		return false, fmt.Errorf("%s: %w", src, err)
 	}
 	rows, err := s.exec(ctx, nil, st)
+	var qe *query.Error
+	if errors.As(err, &qe) {
+		// The position is in the statement .plot made, not in what was typed.
+		return false, fmt.Errorf("%s (running %s)", qe.Msg, src)
+	}
 	if err != nil {
 		return false, err
 	}

@@ -51,12 +51,38 @@ func DotU8(w []int16, c []uint8) int32 {
 }
 
 // DotU8Batch stores in out[i] the DotU8 of w with row idx[i] of codes, rows
-// being len(w) bytes long. It panics if a row is out of range.
+// being len(w) bytes long. It panics if a row is out of range or len(w) is
+// not a positive multiple of CodeAlign, so that the assembly never reads
+// outside codes.
 func DotU8Batch(w []int16, codes []uint8, idx []uint32, out []int32) {
+	if len(idx) == 0 {
+		return
+	}
 	n := len(w)
+	if n == 0 || n%CodeAlign != 0 {
+		panic("vec: internal error: DotU8Batch length not a positive multiple of CodeAlign")
+	}
 	out = out[:len(idx)]
+	rows := uint32(len(codes) / n)
+	for _, x := range idx {
+		if x >= rows {
+			panic("vec: internal error: DotU8Batch row out of range")
+		}
+	}
+	switch {
+	case useVNNI:
+		dotU8BatchVNNI(w, codes, idx, out)
+	case useAVX2:
+		dotU8BatchAVX2(w, codes, idx, out)
+	default:
+		dotU8BatchGo(w, codes, idx, out)
+	}
+}
+
+func dotU8BatchGo(w []int16, codes []uint8, idx []uint32, out []int32) {
+	n := len(w)
 	for i, x := range idx {
-		out[i] = DotU8(w, codes[int(x)*n:int(x)*n+n])
+		out[i] = dotU8Go(w, codes[int(x)*n:int(x)*n+n])
 	}
 }
 

@@ -197,3 +197,150 @@ vp1:
 vpdone:
 	MOVL AX, ret+48(FP)
 	RET
+
+// func dotU8BatchAVX2(w []int16, codes []uint8, idx []uint32, out []int32)
+// out[i] = dotU8(w, row idx[i] of codes), rows len(w) bytes long. The
+// caller checks that every row is in range and len(out) >= len(idx) > 0.
+// The next row is prefetched while this one is summed.
+TEXT ·dotU8BatchAVX2(SB), NOSPLIT, $0-96
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), R8
+	MOVQ codes_base+24(FP), BX
+	MOVQ idx_base+48(FP), R9
+	MOVQ idx_len+56(FP), R10
+	MOVQ out_base+72(FP), R11
+	XORQ R12, R12
+
+barow:
+	CMPQ R12, R10
+	JGE  badone
+	MOVL (R9)(R12*4), AX
+	IMULQ R8, AX
+	LEAQ (BX)(AX*1), DI
+	LEAQ 1(R12), DX
+	CMPQ DX, R10
+	JGE  banopf
+	MOVL (R9)(DX*4), AX
+	IMULQ R8, AX
+	PREFETCHT0 (BX)(AX*1)
+	PREFETCHT0 64(BX)(AX*1)
+
+banopf:
+	MOVQ SI, DX
+	MOVQ R8, CX
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+
+ba32:
+	CMPQ CX, $32
+	JL   ba16
+	VPMOVZXBW (DI), Y2
+	VPMOVZXBW 16(DI), Y3
+	VPMADDWD (DX), Y2, Y2
+	VPMADDWD 32(DX), Y3, Y3
+	VPADDD Y2, Y0, Y0
+	VPADDD Y3, Y1, Y1
+	ADDQ $32, DI
+	ADDQ $64, DX
+	SUBQ $32, CX
+	JMP  ba32
+
+ba16:
+	CMPQ CX, $16
+	JL   bared
+	VPMOVZXBW (DI), Y2
+	VPMADDWD (DX), Y2, Y2
+	VPADDD Y2, Y0, Y0
+
+bared:
+	VPADDD Y1, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0x4e, X0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0xb1, X0, X1
+	VPADDD X1, X0, X0
+	VMOVD X0, (R11)(R12*4)
+	INCQ R12
+	JMP  barow
+
+badone:
+	VZEROUPPER
+	RET
+
+// func dotU8BatchVNNI(w []int16, codes []uint8, idx []uint32, out []int32)
+// As dotU8BatchAVX2, with AVX-512 VNNI.
+TEXT ·dotU8BatchVNNI(SB), NOSPLIT, $0-96
+	MOVQ w_base+0(FP), SI
+	MOVQ w_len+8(FP), R8
+	MOVQ codes_base+24(FP), BX
+	MOVQ idx_base+48(FP), R9
+	MOVQ idx_len+56(FP), R10
+	MOVQ out_base+72(FP), R11
+	XORQ R12, R12
+
+bvrow:
+	CMPQ R12, R10
+	JGE  bvdone
+	MOVL (R9)(R12*4), AX
+	IMULQ R8, AX
+	LEAQ (BX)(AX*1), DI
+	LEAQ 1(R12), DX
+	CMPQ DX, R10
+	JGE  bvnopf
+	MOVL (R9)(DX*4), AX
+	IMULQ R8, AX
+	PREFETCHT0 (BX)(AX*1)
+	PREFETCHT0 64(BX)(AX*1)
+
+bvnopf:
+	MOVQ SI, DX
+	MOVQ R8, CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+
+bv64:
+	CMPQ CX, $64
+	JL   bv32
+	VPMOVZXBW (DI), Z2
+	VPMOVZXBW 32(DI), Z3
+	VPDPWSSD (DX), Z2, Z0
+	VPDPWSSD 64(DX), Z3, Z1
+	ADDQ $64, DI
+	ADDQ $128, DX
+	SUBQ $64, CX
+	JMP  bv64
+
+bv32:
+	CMPQ CX, $32
+	JL   bvfold
+	VPMOVZXBW (DI), Z2
+	VPDPWSSD (DX), Z2, Z0
+	ADDQ $32, DI
+	ADDQ $64, DX
+	SUBQ $32, CX
+
+bvfold:
+	VPADDD Z1, Z0, Z0
+	VEXTRACTI64X4 $1, Z0, Y1
+	VPADDD Y1, Y0, Y0
+	CMPQ CX, $16
+	JL   bvred
+	VPMOVZXBW (DI), Y2
+	VPMADDWD (DX), Y2, Y2
+	VPADDD Y2, Y0, Y0
+
+bvred:
+	VEXTRACTI128 $1, Y0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0x4e, X0, X1
+	VPADDD X1, X0, X0
+	VPSHUFD $0xb1, X0, X1
+	VPADDD X1, X0, X0
+	VMOVD X0, (R11)(R12*4)
+	INCQ R12
+	JMP  bvrow
+
+bvdone:
+	VZEROUPPER
+	RET

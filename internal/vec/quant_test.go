@@ -165,6 +165,57 @@ func TestDotU8_BatchRows(t *testing.T) {
 	DotU8Batch(w, codes, []uint32{rows}, bo)
 }
 
+// TestDotU8Batch_Kernels compares every batch kernel this CPU can run with
+// the Go one, on random rows (repeated, first and last among them) of every
+// code length.
+func TestDotU8Batch_Kernels(t *testing.T) {
+	kernels := map[string]func(w []int16, codes []uint8, idx []uint32, out []int32){"go": dotU8BatchGo}
+	if cpuAVX2 {
+		kernels["avx2"] = dotU8BatchAVX2
+	}
+	if cpuVNNI {
+		kernels["avx512vnni"] = dotU8BatchVNNI
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range u8Lengths() {
+		const rows = 50
+		mw := int(MaxWeight(n))
+		w := make([]int16, n)
+		for i := range w {
+			w[i] = int16(rng.IntN(2*mw+1) - mw)
+		}
+		codes := make([]uint8, n*rows)
+		for i := range codes {
+			codes[i] = uint8(rng.IntN(256))
+		}
+		idx := []uint32{0, rows - 1, 3, 3, uint32(rng.IntN(rows)), 17}
+		for name, k := range kernels {
+			out := make([]int32, len(idx)+1)
+			out[len(idx)] = 12345 // past the answer: must stay
+			k(w, codes, idx, out)
+			for i, x := range idx {
+				if want := refDotU8(w, codes[int(x)*n:int(x+1)*n]); int64(out[i]) != want {
+					t.Fatalf("%s n=%d: out[%d] = %d, want %d", name, n, i, out[i], want)
+				}
+			}
+			if out[len(idx)] != 12345 {
+				t.Fatalf("%s n=%d wrote past len(idx)", name, n)
+			}
+		}
+		// Adversarial rows: the extremes of adversarialU8, one row each.
+		for aname, a := range adversarialU8(n) {
+			for name, k := range kernels {
+				out := make([]int32, 2)
+				k(a.w, append(append([]uint8(nil), a.c...), a.c...), []uint32{1, 0}, out)
+				want := refDotU8(a.w, a.c)
+				if int64(out[0]) != want || int64(out[1]) != want {
+					t.Errorf("%s n=%d %s: %v, want %d", name, n, aname, out, want)
+				}
+			}
+		}
+	}
+}
+
 func TestDotU8_BadLength(t *testing.T) {
 	defer func() {
 		if recover() == nil {
