@@ -141,18 +141,11 @@ func (r *blobReader) nextPart() {
 		k, v = r.c.First()
 		r.started = true
 	}
-	switch {
-	case k == nil:
+	if k == nil {
 		r.err = io.EOF
-	case !r.t.sums:
-		r.cur = v
-	default:
-		body, ok := unseal(k, v)
-		if !ok {
-			r.err = fmt.Errorf("%w: table %s: part %d of its %s fails its checksum", ErrCorrupt, Quote(r.t.name), partNumber(k), r.role)
-		}
-		r.cur = body
+		return
 	}
+	r.cur, r.err = r.t.openPart(k, v, r.role)
 }
 
 // blobPartAt returns part i of the blob bucket b that t's info records for
@@ -161,12 +154,21 @@ func (r *blobReader) nextPart() {
 func (t *Table) blobPartAt(b *bolt.Bucket, i uint32, role string) ([]byte, error) {
 	k := u32key(i)
 	v := b.Get(k)
-	if v == nil || !t.sums {
+	if v == nil {
+		return nil, nil
+	}
+	return t.openPart(k, v, role)
+}
+
+// openPart verifies the stored part v under key k of t's blob for role
+// and returns it without its checksum.
+func (t *Table) openPart(k, v []byte, role string) ([]byte, error) {
+	if !t.sums {
 		return v, nil
 	}
 	body, ok := t.verified.unseal(k, v)
 	if !ok {
-		return nil, fmt.Errorf("%w: table %s: part %d of its %s fails its checksum", ErrCorrupt, Quote(t.name), i, role)
+		return nil, fmt.Errorf("%w: table %s: part %d of its %s fails its checksum", ErrCorrupt, Quote(t.name), partNumber(k), role)
 	}
 	return body, nil
 }
