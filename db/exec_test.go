@@ -154,17 +154,8 @@ func TestExec_NearestGensim(t *testing.T) {
 			mustExec(t, d, "SET ef_search = 400") // 300 rows: the graph search is exhaustive
 		}
 		for _, c := range golden.Cases {
-			var expr []string
-			var args []any
-			for _, p := range c.Positive {
-				expr = append(expr, "+ VECTOR(?)")
-				args = append(args, p)
-			}
-			for _, n := range c.Negative {
-				expr = append(expr, "- VECTOR(?)")
-				args = append(args, n)
-			}
-			sql := "SELECT NEAREST(" + strings.TrimPrefix(strings.Join(expr, " "), "+ ") + ", ?) FROM v"
+			expr, args := analogyExpr(c.Positive, c.Negative)
+			sql := "SELECT NEAREST(" + expr + ", ?) FROM v"
 			args = append(args, c.Topn)
 			got := mustExec(t, d, sql, args...).Rows
 			if len(got) != len(c.Result) {
@@ -393,4 +384,20 @@ func TestExec_Nearest_AfterDeletingAChunk(t *testing.T) {
 	if p, err := d.Check(context.Background()); err != nil || len(p) > 0 {
 		t.Fatalf("Check = %v, %v", p, err)
 	}
+}
+
+// analogyExpr writes gensim's positive and negative words as a sum of
+// VECTOR(?) terms, with their words as the arguments.
+func analogyExpr(positive, negative []string) (string, []any) {
+	var terms []string
+	var args []any
+	for _, p := range positive {
+		terms = append(terms, "+ VECTOR(?)")
+		args = append(args, p)
+	}
+	for _, n := range negative {
+		terms = append(terms, "- VECTOR(?)")
+		args = append(args, n)
+	}
+	return strings.TrimPrefix(strings.Join(terms, " "), "+ "), args
 }

@@ -80,17 +80,8 @@ func TestExec_KeyedVectorsGensim(t *testing.T) {
 	d, g := kvTable(t)
 	t.Run("NearestCosmul", func(t *testing.T) {
 		for _, c := range g.Cosmul {
-			var terms []string
-			var args []any
-			for _, p := range c.Positive {
-				terms = append(terms, "+ VECTOR(?)")
-				args = append(args, p)
-			}
-			for _, n := range c.Negative {
-				terms = append(terms, "- VECTOR(?)")
-				args = append(args, n)
-			}
-			sql := "SELECT NEAREST_COSMUL(" + strings.TrimPrefix(strings.Join(terms, " "), "+ ") + ", ?) FROM v"
+			expr, args := analogyExpr(c.Positive, c.Negative)
+			sql := "SELECT NEAREST_COSMUL(" + expr + ", ?) FROM v"
 			got := mustExec(t, d, sql, append(args, c.Topn)...).Rows
 			if len(got) != len(c.Result) {
 				t.Fatalf("%s %v: %d rows, want %d", sql, args, len(got), len(c.Result))
