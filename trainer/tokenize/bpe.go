@@ -25,12 +25,12 @@ type Token struct {
 //
 // A *BPE is safe for concurrent use.
 type BPE struct {
-	vocab        map[string]int32 // model vocabulary
-	modelSize    int              // len(vocab) as loaded
-	merges       mergeTable       // pairKey(left, right) -> rank, merged id
-	byteID       [256]int32       // id of each byte's byte-level character, -1 if none
-	fallbackID   [256]int32       // id of "<0xXX>", -1 if none (byte_fallback)
-	unkID        int32            // -1: no unk token
+	vocab        *vocabTable // model vocabulary
+	modelSize    int         // len(vocab) as loaded
+	merges       mergeTable  // pairKey(left, right) -> rank, merged id
+	byteID       [256]int32  // id of each byte's byte-level character, -1 if none
+	fallbackID   [256]int32  // id of "<0xXX>", -1 if none (byte_fallback)
+	unkID        int32       // -1: no unk token
 	fuseUnk      bool
 	byteFallback bool
 	ignoreMerges bool
@@ -342,8 +342,7 @@ func (b *BPE) tokenID(token string) (int32, bool) {
 	if id, ok := b.addedByContent[token]; ok {
 		return id, true
 	}
-	id, ok := b.vocab[token]
-	return id, ok
+	return b.vocab.get(token)
 }
 
 // VocabSize returns the largest token id plus one, added tokens included:

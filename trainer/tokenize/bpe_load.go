@@ -74,8 +74,9 @@ type fileJSON struct {
 }
 
 // modelJSON is tokenizer.json's model. The vocabulary and the merges are
-// read by jsonScanner: vocabKeys[i] has id vocabIDs[i]; merge k is
-// merges[2k], merges[2k+1].
+// read by jsonScanner into arenas: vocab token i has id vocabIDs[i]; merge
+// k is merges' strings 2k and 2k+1, which lie side by side, so the merged
+// token's text is their concatenation without a copy.
 type modelJSON struct {
 	Type                    *string  `json:"type"`
 	Dropout                 *float64 `json:"dropout"`
@@ -87,17 +88,16 @@ type modelJSON struct {
 	IgnoreMerges            bool     `json:"ignore_merges"`
 
 	hasVocab, hasMerges bool
-	vocabKeys           []string
+	vocabKeys, merges   arena
 	vocabIDs            []int64
-	merges              []string
 }
 
 // parseFile reads tokenizer.json with jsonScanner; see jsonscan.go.
 func parseFile(data []byte) (*fileJSON, error) {
 	s := &jsonScanner{data: data}
 	f := &fileJSON{}
-	err := s.object(func(key string) error {
-		if key == "model" {
+	err := s.object(func(key []byte) error {
+		if string(key) == "model" {
 			if s.isNull() {
 				f.Model = nil
 				return nil
@@ -109,7 +109,7 @@ func parseFile(data []byte) (*fileJSON, error) {
 		if err != nil {
 			return err
 		}
-		switch key {
+		switch string(key) {
 		case "added_tokens":
 			f.AddedTokens = nil
 			if err := json.Unmarshal(raw, &f.AddedTokens); err != nil {
@@ -137,30 +137,29 @@ func parseFile(data []byte) (*fileJSON, error) {
 
 // model reads the model object.
 func (s *jsonScanner) model(m *modelJSON) error {
-	var keys, merges arena
-	err := s.object(func(key string) error {
-		switch key {
+	err := s.object(func(key []byte) error {
+		switch string(key) {
 		case "vocab":
-			keys, m.vocabIDs, m.hasVocab = arena{}, nil, false
+			m.vocabKeys, m.vocabIDs, m.hasVocab = s.newArena(), nil, false
 			if s.isNull() {
 				return nil
 			}
 			m.hasVocab = true
-			return s.vocab(&keys, &m.vocabIDs)
+			return s.vocab(&m.vocabKeys, &m.vocabIDs)
 		case "merges":
-			merges, m.hasMerges = arena{}, false
+			m.merges, m.hasMerges = s.newArena(), false
 			if s.isNull() {
 				return nil
 			}
 			m.hasMerges = true
-			return s.merges(&merges)
+			return s.merges(&m.merges)
 		}
 		raw, err := s.skip(0)
 		if err != nil {
 			return err
 		}
 		var v any
-		switch key {
+		switch string(key) {
 		case "type":
 			v = &m.Type
 		case "dropout":
@@ -185,8 +184,6 @@ func (s *jsonScanner) model(m *modelJSON) error {
 		}
 		return nil
 	})
-	m.vocabKeys = keys.strings()
-	m.merges = merges.strings()
 	return err
 }
 
@@ -199,6 +196,7 @@ func (s *jsonScanner) vocab(keys *arena, ids *[]int64) error {
 		s.pos++
 		return nil
 	}
+	*ids = make([]int64, 0, cap(keys.ends))
 	for {
 		if err := keys.add(s); err != nil {
 			return err
@@ -210,7 +208,7 @@ func (s *jsonScanner) vocab(keys *arena, ids *[]int64) error {
 		if err != nil {
 			return fmt.Errorf("vocab: %w", err)
 		}
-		*ids = append(*ids, id)
+		*ids = append(doubleFor(*ids, 1), id)
 		switch s.peek() {
 		case ',':
 			s.pos++
@@ -230,6 +228,7 @@ func (s *jsonScanner) merges(a *arena) error {
 	return s.array(func() error {
 		defer func() { k++ }()
 		if s.peek() == '"' {
+			a.buf, a.ends = doubleFor(a.buf, 256), doubleFor(a.ends, 2)
 			start := len(a.buf)
 			var err error
 			if a.buf, err = s.str(a.buf); err != nil {
@@ -337,38 +336,32 @@ func (b *BPE) loadModel(m *modelJSON) error {
 	}
 	b.fuseUnk, b.byteFallback, b.ignoreMerges = m.FuseUnk, m.ByteFallback, m.IgnoreMerges
 
-	b.vocab = make(map[string]int32, len(m.vocabKeys))
-	for i, tok := range m.vocabKeys {
-		id := m.vocabIDs[i]
-		if id < 0 || id >= maxTokenID {
-			return fmt.Errorf("%w: vocab token %q has id %d, want 0 <= id < %d", ErrMalformed, tok, id, maxTokenID)
-		}
-		b.vocab[tok] = int32(id) // a later duplicate wins, as in encoding/json
+	var err error
+	if b.vocab, err = newVocabTable(string(m.vocabKeys.buf), m.vocabKeys.ends, m.vocabIDs); err != nil {
+		return err
 	}
 	b.maxID = -1
-	for _, id := range b.vocab {
-		b.maxID = max(b.maxID, id)
-	}
-	b.modelSize = len(b.vocab)
+	b.vocab.all(func(_ string, id int32) { b.maxID = max(b.maxID, id) })
+	b.modelSize = b.vocab.len()
 
 	for c := 0; c < 256; c++ {
 		b.byteID[c] = -1
-		if id, ok := b.vocab[byteCharStr[c]]; ok {
+		if id, ok := b.vocab.get(byteCharStr[c]); ok {
 			b.byteID[c] = id
 		}
 		b.fallbackID[c] = -1
-		if id, ok := b.vocab[fmt.Sprintf("<0x%02X>", c)]; ok {
+		if id, ok := b.vocab.get(fmt.Sprintf("<0x%02X>", c)); ok {
 			b.fallbackID[c] = id
 		}
 	}
 	if m.UnkToken != nil {
-		id, ok := b.vocab[*m.UnkToken]
+		id, ok := b.vocab.get(*m.UnkToken)
 		if !ok {
 			return fmt.Errorf("%w: unk_token %q is not in the vocab", ErrMalformed, *m.UnkToken)
 		}
 		b.unkID = id
 	}
-	return b.loadMerges(m.merges)
+	return b.loadMerges(&m.merges)
 }
 
 // loadMerges resolves the merges (two strings each) to ids. A later
@@ -379,8 +372,8 @@ func (b *BPE) loadModel(m *modelJSON) error {
 // has 514,906 merges), so the vocabulary lookups run on all cores, and the
 // merges are put into the table in the order of their slots, which turns
 // a cache miss per merge into a sequential walk.
-func (b *BPE) loadMerges(merges []string) error {
-	n := len(merges) / 2
+func (b *BPE) loadMerges(merges *arena) error {
+	n := len(merges.ends) / 2
 	b.merges = newMergeTable(n)
 	entries := make([]mergeEntry, n)
 	workers := min(runtime.GOMAXPROCS(0), max(1, n/50_000))
@@ -424,24 +417,31 @@ func (b *BPE) loadMerges(merges []string) error {
 
 // resolveMerges looks up the ids of merges lo..hi-1 into entries; it only
 // reads b.vocab, so several run at once.
-func (b *BPE) resolveMerges(merges []string, entries []mergeEntry, lo, hi int) error {
-	var buf []byte
-	for rank := lo; rank < hi; rank++ {
-		l, r := merges[2*rank], merges[2*rank+1]
-		a, ok := b.vocab[l]
-		if !ok {
-			return fmt.Errorf("%w: merge %d: token %q is not in the vocab", ErrMalformed, rank, l)
+func (b *BPE) resolveMerges(merges *arena, entries []mergeEntry, lo, hi int) error {
+	const per = vocabBatch / 3
+	var keys [vocabBatch][]byte
+	var ids [vocabBatch]int32
+	for base := lo; base < hi; base += per {
+		n := min(per, hi-base)
+		for j := range n {
+			rank := base + j
+			start := 0
+			if rank > 0 {
+				start = merges.ends[2*rank-1]
+			}
+			mid, end := merges.ends[2*rank], merges.ends[2*rank+1]
+			keys[3*j], keys[3*j+1], keys[3*j+2] = merges.buf[start:mid], merges.buf[mid:end], merges.buf[start:end]
 		}
-		c, ok := b.vocab[r]
-		if !ok {
-			return fmt.Errorf("%w: merge %d: token %q is not in the vocab", ErrMalformed, rank, r)
+		b.vocab.getBatch(keys[:3*n], ids[:3*n])
+		for j := range n {
+			rank := base + j
+			for k, what := range [3]string{"token", "token", "merged token"} {
+				if ids[3*j+k] < 0 {
+					return fmt.Errorf("%w: merge %d: %s %q is not in the vocab", ErrMalformed, rank, what, keys[3*j+k])
+				}
+			}
+			entries[rank] = mergeEntry{pairKey(ids[3*j], ids[3*j+1]), mergeRule{rank: int32(rank), id: ids[3*j+2]}}
 		}
-		buf = append(append(buf[:0], l...), r...)
-		id, ok := b.vocab[string(buf)]
-		if !ok {
-			return fmt.Errorf("%w: merge %d: merged token %q is not in the vocab", ErrMalformed, rank, buf)
-		}
-		entries[rank] = mergeEntry{pairKey(a, c), mergeRule{rank: int32(rank), id: id}}
 	}
 	return nil
 }
@@ -581,18 +581,18 @@ func (b *BPE) loadAddedTokens(list []addedTokenJSON) error {
 
 	// The id table: every id's text, added tokens first as in Hugging Face.
 	n := int(b.maxID) + 1
-	if n > 4*(len(b.vocab)+len(b.addedByID))+1024 {
-		return fmt.Errorf("%w: ids are too sparse: largest id %d for %d tokens", ErrMalformed, b.maxID, len(b.vocab)+len(b.addedByID))
+	if n > 4*(b.vocab.len()+len(b.addedByID))+1024 {
+		return fmt.Errorf("%w: ids are too sparse: largest id %d for %d tokens", ErrMalformed, b.maxID, b.vocab.len()+len(b.addedByID))
 	}
 	b.idText = make([]string, n)
 	b.idKnown = make([]bool, n)
-	for tok, id := range b.vocab {
+	b.vocab.all(func(tok string, id int32) {
 		// Two tokens with one id: keep the smaller, so lookups are stable.
 		if !b.idKnown[id] || tok < b.idText[id] {
 			b.idText[id] = tok
 		}
 		b.idKnown[id] = true
-	}
+	})
 	for id, tok := range b.addedByID {
 		b.idText[id] = tok.content
 		b.idKnown[id] = true

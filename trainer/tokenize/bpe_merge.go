@@ -165,7 +165,7 @@ func (b *BPE) word(sc *mergeScratch, piece string) []int32 {
 func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 	if b.ignoreMerges {
 		if !b.byteLevel {
-			if id, ok := b.vocab[piece]; ok {
+			if id, ok := b.vocab.get(piece); ok {
 				return []int32{id}
 			}
 		} else {
@@ -173,7 +173,7 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 			for i := 0; i < len(piece); i++ {
 				sc.buf = append(sc.buf, byteCharStr[piece[i]]...)
 			}
-			if id, ok := b.vocab[string(sc.buf)]; ok {
+			if id, ok := b.vocab.getBytes(sc.buf); ok {
 				return []int32{id}
 			}
 		}
@@ -199,7 +199,7 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 				id = b.charID(r)
 			} else {
 				var ok bool
-				if id, ok = b.vocab[sym]; !ok {
+				if id, ok = b.vocab.get(sym); !ok {
 					id = -1
 				}
 			}
@@ -332,11 +332,11 @@ func (b *BPE) charID(r rune) int32 {
 		for i := range ids {
 			ids[i] = -1
 		}
-		for tok, id := range b.vocab {
+		b.vocab.all(func(tok string, id int32) {
 			if r, n := utf8.DecodeRuneInString(tok); n == len(tok) && r < 0x10000 && (r != utf8.RuneError || n == 3) {
 				ids[r] = id
 			}
-		}
+		})
 		b.charIDs = ids
 	})
 	return b.charIDs[r]

@@ -174,22 +174,30 @@ func BenchmarkFamilies_Encode(b *testing.B) {
 }
 
 // BenchmarkFamilies_Parse measures loading each family's tokenizer.json
-// (Gemma 3's is 33 MB with 262,145 tokens).
+// (Gemma 3's is 33 MB with 262,145 tokens and 514,906 merges; the issue's
+// target is under 0.3 s). It reports wall time and, since the machine may be
+// shared and loading uses every core, the process's CPU time per load.
 func BenchmarkFamilies_Parse(b *testing.B) {
-	for _, name := range families {
+	for _, name := range append([]string{"qwen"}, families...) {
 		b.Run(name, func(b *testing.B) {
-			data, err := os.ReadFile(filepath.Join(sharedTestdata(b), "tokenizers", name, "tokenizer.json"))
+			dir := filepath.Join(sharedTestdata(b), "tokenizers", name)
+			if name == "qwen" {
+				dir = filepath.Join(sharedTestdata(b), "qwen")
+			}
+			data, err := os.ReadFile(filepath.Join(dir, "tokenizer.json"))
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			cpu0 := processCPU()
 			for b.Loop() {
 				if _, err := tokenize.ParseBPE(data); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/load")
+			b.ReportMetric((processCPU()-cpu0).Seconds()/float64(b.N), "cpu-s/load")
 		})
 	}
 }
