@@ -34,6 +34,7 @@ type BPE struct {
 	fuseUnk      bool
 	byteFallback bool
 	ignoreMerges bool
+	wordPiece    *wordPiece // a WordPiece model instead of merges
 
 	norms     []normStep // the normalizer, in order
 	steps     []preStep  // pre-tokenizer steps
@@ -67,6 +68,7 @@ type BPE struct {
 // common patterns (split), else a general one (splitter); with neither the
 // piece stays whole.
 type preStep struct {
+	dropSpace   bool // drop the pieces that are whitespace (BertPreTokenizer)
 	prefixSpace bool
 	split       splitFunc
 	splitter    *splitter
@@ -317,7 +319,9 @@ func (b *BPE) preTokenize(sc *mergeScratch, s string, level int, emit func(int32
 	}
 	for i := 0; i < len(s); {
 		j := st.split(s, i)
-		b.preTokenize(sc, s[i:j], level+1, emit)
+		if !st.dropSpace || !isAllSpace(s[i:j]) {
+			b.preTokenize(sc, s[i:j], level+1, emit)
+		}
 		i = j
 	}
 }

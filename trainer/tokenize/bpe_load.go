@@ -29,7 +29,8 @@ func LoadBPE(r io.Reader) (*BPE, error) {
 //
 // Supported: model type "BPE" (vocab, merges as ["a","b"] pairs or "a b"
 // strings, unk_token, fuse_unk, byte_fallback, ignore_merges, dropout null
-// or 0), byte-level or not; the normalizers, pre-tokenizers,
+// or 0), byte-level or not; model type "WordPiece" (vocab, unk_token,
+// continuing_subword_prefix, max_input_chars_per_word); the normalizers, pre-tokenizers,
 // post-processors and decoders that the package documentation lists;
 // added_tokens with all their flags. Truncation and padding are ignored.
 //
@@ -86,6 +87,7 @@ type modelJSON struct {
 	FuseUnk                 bool     `json:"fuse_unk"`
 	ByteFallback            bool     `json:"byte_fallback"`
 	IgnoreMerges            bool     `json:"ignore_merges"`
+	MaxInputCharsPerWord    *int     `json:"max_input_chars_per_word"`
 
 	hasVocab, hasMerges bool
 	vocabKeys, merges   arena
@@ -176,6 +178,8 @@ func (s *jsonScanner) model(m *modelJSON) error {
 			v = &m.ByteFallback
 		case "ignore_merges":
 			v = &m.IgnoreMerges
+		case "max_input_chars_per_word":
+			v = &m.MaxInputCharsPerWord
 		default:
 			return nil
 		}
@@ -319,8 +323,11 @@ func (b *BPE) loadModel(m *modelJSON) error {
 	if m == nil {
 		return fmt.Errorf("%w: no model", ErrMalformed)
 	}
+	if m.Type != nil && *m.Type == "WordPiece" {
+		return b.loadWordPiece(m)
+	}
 	if m.Type != nil && *m.Type != "BPE" {
-		return fmt.Errorf("%w model type %q: only BPE is supported", ErrUnsupported, *m.Type)
+		return fmt.Errorf("%w model type %q: only BPE and WordPiece are supported", ErrUnsupported, *m.Type)
 	}
 	if !m.hasVocab || !m.hasMerges {
 		return fmt.Errorf("%w: model has no vocab or no merges", ErrMalformed)
@@ -335,7 +342,14 @@ func (b *BPE) loadModel(m *modelJSON) error {
 		return fmt.Errorf("%w model end_of_word_suffix %q", ErrUnsupported, *m.EndOfWordSuffix)
 	}
 	b.fuseUnk, b.byteFallback, b.ignoreMerges = m.FuseUnk, m.ByteFallback, m.IgnoreMerges
+	if err := b.loadVocab(m); err != nil {
+		return err
+	}
+	return b.loadMerges(&m.merges)
+}
 
+// loadVocab builds the vocabulary, the byte tables and the unk id.
+func (b *BPE) loadVocab(m *modelJSON) error {
 	var err error
 	if b.vocab, err = newVocabTable(string(m.vocabKeys.buf), m.vocabKeys.ends, m.vocabIDs); err != nil {
 		return err
@@ -361,7 +375,7 @@ func (b *BPE) loadModel(m *modelJSON) error {
 		}
 		b.unkID = id
 	}
-	return b.loadMerges(&m.merges)
+	return nil
 }
 
 // loadMerges resolves the merges (two strings each) to ids. A later
@@ -488,6 +502,8 @@ func (b *BPE) loadPreStep(raw json.RawMessage, what string) error {
 			return err
 		}
 		b.steps = append(b.steps, st)
+	case "BertPreTokenizer":
+		b.steps = append(b.steps, preStep{split: bertNext, dropSpace: true})
 	case "ByteLevel":
 		// As in Hugging Face: add_prefix_space and trim_offsets are
 		// required, use_regex defaults to true.

@@ -163,6 +163,9 @@ func (b *BPE) word(sc *mergeScratch, piece string) []int32 {
 // from one symbol per byte and apply merges, lowest rank first and leftmost
 // first among equals, until none applies.
 func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
+	if b.wordPiece != nil {
+		return b.wordPieceWord(sc, piece)
+	}
 	if b.ignoreMerges {
 		if !b.byteLevel {
 			if id, ok := b.vocab.get(piece); ok {

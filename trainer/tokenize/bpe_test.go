@@ -460,6 +460,11 @@ func FuzzLoadBPE(f *testing.F) {
 		`{"type":"ByteLevel","add_prefix_space":false,"trim_offsets":true,"use_regex":false}]},"decoder":{"type":"ByteLevel"},` +
 		`"post_processor":{"type":"BertProcessing","sep":["b",2],"cls":["a",1]},` +
 		`"model":{"type":"BPE","vocab":{"Ġ":0,"a":1,"b":2,"ab":3},"merges":[["a","b"]]}}`))
+	// WordPiece as BERT writes it.
+	f.Add([]byte(`{"normalizer":{"type":"BertNormalizer","clean_text":true,"handle_chinese_chars":true,"strip_accents":null,"lowercase":true},` +
+		`"pre_tokenizer":{"type":"BertPreTokenizer"},"decoder":{"type":"WordPiece","prefix":"##","cleanup":true},` +
+		`"post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"[CLS]","type_id":0}},{"Sequence":{"id":"A","type_id":0}}],"special_tokens":{"[CLS]":{"id":"[CLS]","ids":[1],"tokens":["[CLS]"]}}},` +
+		`"model":{"type":"WordPiece","unk_token":"[UNK]","continuing_subword_prefix":"##","max_input_chars_per_word":5,"vocab":{"[UNK]":0,"[CLS]":1,"a":2,"##b":3,"hello":4,",":5}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := tokenize.ParseBPE(data)
 		if err != nil {

@@ -48,6 +48,12 @@ func (b *BPE) loadDecoder(raw json.RawMessage, what string) error {
 			return err
 		}
 		b.decoders = append(b.decoders, st)
+	case "WordPiece":
+		wp, err := loadWordPieceDecoder(obj, what)
+		if err != nil {
+			return err
+		}
+		b.decoders = append(b.decoders, wp)
 	case "Metaspace":
 		ms, err := loadMetaspaceDecoder(obj, what)
 		if err != nil {
@@ -226,8 +232,8 @@ func (b *BPE) TokenText(id int) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	if !b.hasDecode {
-		return t, true
+	if at, ok := b.addedByID[int32(id)]; !b.hasDecode || ok && at.special {
+		return t, true // "[CLS]", not " [CLS]" as a word after the first
 	}
 	return strings.Join(b.decodeChain([]string{t}, false, true), ""), true
 }

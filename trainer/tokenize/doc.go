@@ -22,15 +22,15 @@
 // decoding with errors='ignore' does, so a Latin-1 'é' inside a word
 // disappears and joins the two halves ("caf\xe9s" gives "cafs").
 //
-// # BPE tokenizers from tokenizer.json
+// # BPE and WordPiece tokenizers from tokenizer.json
 //
 // [LoadBPE] and [ParseBPE] read a Hugging Face tokenizer.json whose model
-// is BPE, and [BPE.Encode] gives the ids and tokens that Hugging Face
+// is BPE or WordPiece, and [BPE.Encode] gives the ids and tokens that Hugging Face
 // tokenizers gives with add_special_tokens=False ([BPE.AddSpecialTokens]
 // then adds what the post-processor adds, as add_special_tokens=True does):
 // the added tokens written in the text (special or not, longest first) are
 // cut out first, the rest is normalized, split by the pre-tokenizer and
-// merged by rank. Two families are covered:
+// merged by rank (or cut into WordPieces). Three families are covered:
 //
 //   - byte-level BPE (Qwen2/2.5/3, Llama 3, DeepSeek V3, GPT-4o's o200k,
 //     GPT-2): a ByteLevel pre-tokenizer maps each byte to the GPT-2 alphabet
@@ -38,18 +38,25 @@
 //   - SentencePiece-style BPE (Llama 2 / Mistral, Gemma 3): no ByteLevel
 //     step, so the merges work on characters, '▁' stands for a space
 //     (Prepend and Replace normalizers), and a character missing from the
-//     vocabulary falls back to its bytes ("<0xE4>") or to the unk token.
+//     vocabulary falls back to its bytes ("<0xE4>") or to the unk token;
+//   - WordPiece (BERT, MiniLM): BertNormalizer (control characters dropped,
+//     spaces around CJK ideographs, accents stripped, lower case),
+//     BertPreTokenizer (whitespace and punctuation), greedy longest-first
+//     WordPieces with "##" for the pieces after a word's first, [CLS] and
+//     [SEP] from the post-processor, the WordPiece decoder.
 //
 // Supported components: normalizers NFC, NFD, NFKC, NFKD, Lowercase,
-// Prepend, Replace and Sequence; pre-tokenizers ByteLevel and Split with a
+// BertNormalizer, Prepend, Replace and Sequence; pre-tokenizers
+// BertPreTokenizer, ByteLevel and Split with a
 // String or any Regex and every behavior (Isolated, Removed,
 // MergedWithPrevious, MergedWithNext, Contiguous, inverted or not), in a
 // Sequence; post-processors TemplateProcessing (single), BertProcessing,
 // RobertaProcessing, ByteLevel and Sequence; decoders ByteLevel, Replace,
-// ByteFallback, Fuse, Strip, Metaspace and Sequence. Anything else (a
-// WordPiece or Unigram model, a Metaspace or BERT pre-tokenizer, the
-// BertNormalizer) is refused with an error wrapping [ErrUnsupported] that
-// names it.
+// ByteFallback, Fuse, Strip, Metaspace, WordPiece and Sequence. Anything
+// else (a Unigram or WordLevel model, a Metaspace or Whitespace
+// pre-tokenizer, the Precompiled normalizer) is refused with an error
+// wrapping [ErrUnsupported] that names it. (No real T5 or XLM-R
+// tokenizer.json, the Unigram models, is in a package served here.)
 //
 // Hugging Face runs its patterns with Oniguruma. The Qwen, Llama 3 and GPT-2
 // patterns are implemented by hand (pretokenize.go), for speed; every other
@@ -61,7 +68,8 @@
 //
 // Tests compare every family with encodings recorded by transformers.js
 // (@lenml/tokenizers 3.7.2) on the shared test strings and on real passages
-// of the shared corpora (testdata/gen_families.sh); the Qwen goldens were
+// of the shared corpora (testdata/gen_families.sh, and gen_wordpiece.sh
+// for all-MiniLM-L6-v2's WordPiece); the Qwen goldens were
 // recorded from the Rust tokenizers library itself (testdata/gen_bpe.js).
 //
 // # Concurrency

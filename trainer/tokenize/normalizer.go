@@ -26,6 +26,8 @@ func (b *BPE) loadNormalizer(raw json.RawMessage, what string) error {
 		b.norms = append(b.norms, norm.NFKC.String)
 	case "NFKD":
 		b.norms = append(b.norms, norm.NFKD.String)
+	case "BertNormalizer":
+		return b.loadBertNormalizer(obj, what)
 	case "Lowercase":
 		b.norms = append(b.norms, strings.ToLower)
 	case "Prepend":
