@@ -92,6 +92,36 @@ func TestExec_Plot(t *testing.T) {
 			t.Errorf("a second run gave other coordinates")
 		}
 	})
+	t.Run("NearestUMAP", func(t *testing.T) {
+		path := filepath.Join(dir, "u.svg")
+		res := mustExec(t, d, "PLOT w NEAREST ('w45', 20) TO ? WITH (method = 'umap', n_neighbors = 5, min_dist = 0.2, seed = 3)", path)
+		if len(res.Rows) != 21 || res.Rows[0][0] != "w45" {
+			t.Fatalf("rows = %v, want w45 then its 20 neighbours", res.Rows)
+		}
+		svg, _ := os.ReadFile(path)
+		if !strings.Contains(string(svg), "21 points, UMAP") {
+			t.Errorf("u.svg's title does not name UMAP:\n%.600s", svg)
+		}
+		again := mustExec(t, d, "PLOT w NEAREST ('w45', 20) WITH (method = 'umap', n_neighbors = 5, min_dist = 0.2, seed = 3)")
+		if fmtAny(again.Rows) != fmtAny(res.Rows) {
+			t.Errorf("a second run gave other coordinates")
+		}
+		// All 60 rows: UMAP keeps the three groups apart, each point's
+		// nearest point on the map being of its own group.
+		all := mustExec(t, d, "PLOT w WITH (method = 'umap', seed = 1)")
+		for i, r := range all.Rows {
+			best, bd := -1, 0.0
+			for j, q := range all.Rows {
+				dx, dy := r[1].(float64)-q[1].(float64), r[2].(float64)-q[2].(float64)
+				if j != i && (best < 0 || dx*dx+dy*dy < bd) {
+					best, bd = j, dx*dx+dy*dy
+				}
+			}
+			if best/20 != i/20 {
+				t.Errorf("%v's nearest point on the map, %v, is of another group", r[0], all.Rows[best][0])
+			}
+		}
+	})
 	t.Run("WhereLimitCluster", func(t *testing.T) {
 		res := mustExec(t, d, "PLOT w WHERE count > 10 LIMIT 30 WITH (method = 'pca', labels = 'none', color = 'cluster', clusters = 3)")
 		if len(res.Rows) != 30 || strings.Join(res.Columns, ",") != "word,x,y,cluster" {
@@ -127,8 +157,12 @@ func TestExec_PlotErrors(t *testing.T) {
 		{"PLOT w WORDS ('w1', 'nope')", `1:21: word "nope" is not in table "w"`},
 		{"PLOT nope", `1:6: unknown table "nope"`},
 		{"PLOT w TO '" + dir + "/x.txt'", "PLOT writes .svg or .png files"},
-		{"PLOT w WITH (method = 'umap')", "method 'umap' is not available"},
-		{"PLOT w WITH (method = 'mds')", "method must be 'pca' or 'tsne'"},
+		{"PLOT w WITH (method = 'mds')", "method must be 'pca', 'tsne' or 'umap'"},
+		{"PLOT w WITH (n_neighbors = 5)", "n_neighbors is a UMAP option: add method = 'umap'"},
+		{"PLOT w WITH (method = 'tsne', min_dist = 0.5)", "min_dist is a UMAP option"},
+		{"PLOT w WITH (init = 'random')", "init is a t-SNE and UMAP option"},
+		{"PLOT w WITH (method = 'umap', min_dist = 2)", "min_dist must be below spread (1)"},
+		{"PLOT w WITH (method = 'umap', n_neighbors = 1)", "n_neighbors must be an integer from 2 to 200"},
 		{"PLOT w WITH (perplexity = 5)", "perplexity is a t-SNE option"},
 		{"PLOT w WITH (method = 'tsne', perplexity = 100)", "perplexity must be positive and below the number of points (60)"},
 		{"PLOT w WITH (clusters = 3)", "clusters goes with color = 'cluster'"},

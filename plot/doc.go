@@ -13,6 +13,9 @@
 //     iterations): exact gradients for small inputs and the Barnes-Hut
 //     approximation (van der Maaten 2014, angle 0.5) above
 //     [TSNEOptions.ExactMax] points.
+//   - [UMAP] is uniform manifold approximation and projection (McInnes et
+//     al. 2018) with umap-learn's defaults (15 neighbours, min_dist 0.1,
+//     500 epochs of SGD with negative sampling), from a PCA start.
 //   - [KMeans] groups points for colouring (k-means++ seeding, then Lloyd).
 //
 // [Trustworthiness] measures how well a projection keeps neighbourhoods, as
@@ -35,6 +38,6 @@
 //
 // # Caveats
 //
-// t-SNE finds exact nearest neighbours by comparing every pair of points
+// t-SNE and UMAP find exact nearest neighbours by comparing every pair of points
 // (O(n²·dim)), which suits the few thousand points a readable map has.
 package plot

@@ -30,7 +30,7 @@ func (a *api) answer(ctx context.Context, table, text string, k int, method stri
 	if method == "" {
 		method = "pca"
 	}
-	// method is 'pca' or 'tsne', checked by the caller.
+	// method is 'pca', 'tsne' or 'umap', checked by the caller.
 	placed, err := a.d.Exec(ctx, "PLOT "+tn+" NEAREST ("+key+", ?) WITH (method = '"+method+"')", append(args, k)...)
 	if err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ type Options struct {
 //	GET /                       the page
 //	GET /static/...             its script and style
 //	GET /api/tables             [{"name", "rows", "dim", "metric", "tokenizer"}]
-//	GET /api/neighbors?table=T&q=WORD-OR-TEXT&k=30&method=pca|tsne
+//	GET /api/neighbors?table=T&q=WORD-OR-TEXT&k=30&method=pca|tsne|umap
 //	                            {"table", "query", "center", "neighbors": [{"word",
 //	                            "similarity", "x", "y"}], "ms"}
 //
@@ -177,8 +177,8 @@ func (a *api) neighbors(w http.ResponseWriter, r *http.Request) {
 	case err != nil || k < 1 || k > MaxK:
 		writeError(w, http.StatusBadRequest, "k must be an integer from 1 to %d", MaxK)
 		return
-	case method != "" && method != "pca" && method != "tsne":
-		writeError(w, http.StatusBadRequest, "method must be pca or tsne")
+	case method != "" && method != "pca" && method != "tsne" && method != "umap":
+		writeError(w, http.StatusBadRequest, "method must be pca, tsne or umap")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)

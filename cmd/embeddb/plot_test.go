@@ -57,9 +57,9 @@ func TestDotPlot_Errors(t *testing.T) {
 	if !strings.Contains(r.stderr, "options are name=value") {
 		t.Errorf(".plot with a bad option: stderr %q", r.stderr)
 	}
-	r = runMain(t, "SELECT NEAREST('cat', 2) FROM pets;\n.plot x.png method=umap\n", "p.db")
-	if !strings.Contains(r.stderr, "method 'umap' is not available") {
-		t.Errorf(".plot method=umap: stderr %q", r.stderr)
+	r = runMain(t, "SELECT NEAREST('cat', 2) FROM pets;\n.plot x.png method=mds\n", "p.db")
+	if !strings.Contains(r.stderr, "method must be 'pca', 'tsne' or 'umap'") {
+		t.Errorf(".plot method=mds: stderr %q", r.stderr)
 	}
 }
 

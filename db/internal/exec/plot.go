@@ -19,15 +19,18 @@ import (
 // their vectors with package plot and draws the map into a file.
 
 var plotOptions = []string{"angle", "clusters", "color", "early_exaggeration", "format", "height",
-	"init", "labels", "learning_rate", "max_iter", "method", "normalize", "perplexity", "seed", "title", "width"}
+	"init", "labels", "learning_rate", "max_iter", "method", "min_dist", "n_epochs", "n_neighbors",
+	"negative_sample_rate", "normalize", "perplexity", "seed", "spread", "title", "width"}
 
-// maxTSNEPoints bounds t-SNE, whose neighbour search compares every pair.
+// maxTSNEPoints bounds t-SNE and UMAP, whose neighbour search compares
+// every pair.
 const maxTSNEPoints = 20000
 
 // plotSpec is PLOT's options, read and checked.
 type plotSpec struct {
-	method    string // "pca" or "tsne"
+	method    string // "pca", "tsne" or "umap"
 	tsne      plot.TSNEOptions
+	umap      plot.UMAPOptions
 	labels    bool
 	color     string // "", "cluster" or a column: "count", "id"
 	clusters  int
@@ -78,8 +81,8 @@ func (e *env) plotStmt(s *query.Plot) (*Rows, error) {
 	if len(pr.words) == 0 {
 		return nil, plan.ErrAt(s, nil, "PLOT found no rows to draw")
 	}
-	if spec.method == "tsne" && len(pr.words) > maxTSNEPoints {
-		return nil, plan.ErrAt(s, nil, "t-SNE draws at most %d points, found %d: add a LIMIT or use method = 'pca'", maxTSNEPoints, len(pr.words))
+	if spec.method != "pca" && len(pr.words) > maxTSNEPoints {
+		return nil, plan.ErrAt(s, nil, "%s draws at most %d points, found %d: add a LIMIT or use method = 'pca'", methodName(spec.method), maxTSNEPoints, len(pr.words))
 	}
 	normalize := meta.Metric == "cosine"
 	if spec.normalize != nil {
@@ -144,12 +147,15 @@ func (e *env) plotTable(tn *query.TableName) (*store.TableInfo, *store.BPETokeni
 func (e *env) project(s *query.Plot, spec *plotSpec, pr *plotRows) ([]plot.Point, error) {
 	var pts []plot.Point
 	var err error
-	if spec.method == "tsne" {
-		if len(pr.words) < 2 {
-			return nil, plan.ErrAt(s, nil, "t-SNE needs at least 2 points, found %d", len(pr.words))
-		}
+	if spec.method != "pca" && len(pr.words) < 2 {
+		return nil, plan.ErrAt(s, nil, "%s needs at least 2 points, found %d", methodName(spec.method), len(pr.words))
+	}
+	switch spec.method {
+	case "tsne":
 		pts, err = plot.TSNE(e.ctx, pr.vecs, pr.dim, spec.tsne)
-	} else {
+	case "umap":
+		pts, err = plot.UMAP(e.ctx, pr.vecs, pr.dim, spec.umap)
+	default:
 		pts, err = plot.PCA(e.ctx, pr.vecs, pr.dim)
 	}
 	if err != nil {
@@ -273,11 +279,18 @@ func plotTitle(s *query.Plot, spec *plotSpec, n int) string {
 	case s.Words != nil:
 		what = "WORDS"
 	}
-	method := "PCA"
-	if spec.method == "tsne" {
-		method = "t-SNE"
+	return fmt.Sprintf("%s: %s, %d points, %s", s.Table.Name, what, n, methodName(spec.method))
+}
+
+// methodName is how titles and errors name a projection.
+func methodName(m string) string {
+	switch m {
+	case "tsne":
+		return "t-SNE"
+	case "umap":
+		return "UMAP"
 	}
-	return fmt.Sprintf("%s: %s, %d points, %s", s.Table.Name, what, n, method)
+	return "PCA"
 }
 
 func exprList(xs []query.Expr) string {

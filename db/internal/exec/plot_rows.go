@@ -16,19 +16,22 @@ func (e *env) plotSpec(s *query.Plot) (*plotSpec, error) {
 		return nil, err
 	}
 	spec := &plotSpec{method: "pca", labels: true, clusters: 8, seed: 1}
-	tsneOnly := map[string]bool{"perplexity": true, "max_iter": true, "learning_rate": true,
-		"early_exaggeration": true, "angle": true, "init": true}
 	for name, v := range vals {
 		o := nodes[name]
 		if err := spec.set(name, v, &o); err != nil {
 			return nil, err
 		}
 	}
-	if spec.method != "tsne" {
-		for name := range vals {
-			if tsneOnly[name] {
-				o := nodes[name]
+	for name := range vals {
+		if m, ok := methodOption[name]; ok && !strings.Contains(m, spec.method) {
+			o := nodes[name]
+			switch m {
+			case "tsne":
 				return nil, plan.ErrAt(&o, nil, "%s is a t-SNE option: add method = 'tsne'", name)
+			case "umap":
+				return nil, plan.ErrAt(&o, nil, "%s is a UMAP option: add method = 'umap'", name)
+			default:
+				return nil, plan.ErrAt(&o, nil, "%s is a t-SNE and UMAP option: add method = 'tsne' or 'umap'", name)
 			}
 		}
 	}
@@ -36,8 +39,15 @@ func (e *env) plotSpec(s *query.Plot) (*plotSpec, error) {
 		o := nodes["clusters"]
 		return nil, plan.ErrAt(&o, nil, "clusters goes with color = 'cluster'")
 	}
-	spec.tsne.Seed = spec.seed
+	spec.tsne.Seed, spec.umap.Seed = spec.seed, spec.seed
 	return spec, nil
+}
+
+// methodOption names the methods each method-specific option goes with.
+var methodOption = map[string]string{
+	"perplexity": "tsne", "max_iter": "tsne", "early_exaggeration": "tsne", "angle": "tsne",
+	"learning_rate": "tsne umap", "init": "tsne umap",
+	"n_neighbors": "umap", "min_dist": "umap", "spread": "umap", "n_epochs": "umap", "negative_sample_rate": "umap",
 }
 
 // set applies one option.
@@ -54,11 +64,8 @@ func (sp *plotSpec) set(name string, v any, o *query.Option) error {
 		if m == "t-sne" {
 			m = "tsne"
 		}
-		if !isStr || (m != "pca" && m != "tsne") {
-			if m == "umap" {
-				return plan.ErrAt(o, nil, "method 'umap' is not available; use 'pca' or 'tsne'")
-			}
-			return bad("'pca' or 'tsne'")
+		if !isStr || (m != "pca" && m != "tsne" && m != "umap") {
+			return bad("'pca', 'tsne' or 'umap'")
 		}
 		sp.method = m
 	case "labels":
@@ -128,7 +135,7 @@ func (sp *plotSpec) setTSNE(name string, v any, o *query.Option, f float64, isNu
 		if !isNum || !(f > 0) {
 			return bad("a positive number")
 		}
-		sp.tsne.LearningRate = f
+		sp.tsne.LearningRate, sp.umap.LearningRate = f, f
 	case "early_exaggeration":
 		if !isNum || !(f >= 1) {
 			return bad("a number of at least 1")
@@ -148,7 +155,45 @@ func (sp *plotSpec) setTSNE(name string, v any, o *query.Option, f float64, isNu
 		if !isStr || (str != "pca" && str != "random") {
 			return bad("'pca' or 'random'")
 		}
-		sp.tsne.Init = str
+		sp.tsne.Init, sp.umap.Init = str, str
+	default:
+		return sp.setUMAP(name, v, o, bad)
+	}
+	return nil
+}
+
+func (sp *plotSpec) setUMAP(name string, v any, o *query.Option, bad func(string) error) error {
+	n, isInt := toInt(v)
+	f, isNum := toFloat(v)
+	switch name {
+	case "n_neighbors":
+		if !isInt || n < 2 || n > 200 {
+			return bad("an integer from 2 to 200")
+		}
+		sp.umap.NNeighbors = int(n)
+	case "min_dist":
+		if !isNum || !(f >= 0) {
+			return bad("a number of at least 0")
+		}
+		sp.umap.MinDist = f
+		if f == 0 {
+			sp.umap.MinDist = -1 // plot.UMAPOptions: negative is 0, zero the default
+		}
+	case "spread":
+		if !isNum || !(f > 0) {
+			return bad("a positive number")
+		}
+		sp.umap.Spread = f
+	case "n_epochs":
+		if !isInt || n < 1 || n > 10000 {
+			return bad("an integer from 1 to 10000")
+		}
+		sp.umap.NEpochs = int(n)
+	case "negative_sample_rate":
+		if !isInt || n < 1 || n > 100 {
+			return bad("an integer from 1 to 100")
+		}
+		sp.umap.NegativeSampleRate = int(n)
 	default:
 		return unknownOption(*o, "PLOT", plotOptions)
 	}
