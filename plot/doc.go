@@ -26,6 +26,10 @@
 // left out, in the order the points were given, so the first points (the
 // query word, the most frequent words) keep theirs.
 //
+// PNG labels use the Go fonts, and GNU Unifont's bitmaps (embedded,
+// unifont.go) for each character those lack: CJK, Hangul, kana, Arabic,
+// Hebrew, Indic scripts, Thai and the rest of the Basic Multilingual Plane.
+//
 // It is a leaf package: it imports nothing from the project, and only
 // golang.org/x/image (for the PNG's font) from outside the standard library.
 //

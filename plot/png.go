@@ -18,8 +18,9 @@ import (
 )
 
 // fonts are the Go fonts (regular and bold), parsed once. They cover
-// Latin, Greek and Cyrillic; other scripts draw as boxes in PNG (SVG
-// leaves the choice of font to the viewer).
+// Latin, Greek and Cyrillic; the characters they lack are drawn from GNU
+// Unifont's bitmaps (unifont.go), so that Chinese, Japanese, Korean and
+// other labels read in PNG (SVG leaves the choice of font to the viewer).
 var fonts = sync.OnceValues(func() ([2]*opentype.Font, error) {
 	var f [2]*opentype.Font
 	var err error
@@ -53,14 +54,14 @@ func (p *Plot) Image() (*image.RGBA, error) {
 	if err != nil {
 		return nil, err
 	}
-	faces := [2]font.Face{}
+	faces := [2]*fallbackFace{}
 	for k, f := range fs {
 		face, err := opentype.NewFace(f, &opentype.FaceOptions{Size: fontSize, DPI: 72, Hinting: font.HintingFull})
 		if err != nil {
 			return nil, err
 		}
 		defer face.Close()
-		faces[k] = face
+		faces[k] = &fallbackFace{Face: face, primary: f, size: fontSize}
 	}
 	img := image.NewRGBA(image.Rect(0, 0, int(l.w), int(l.h)))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
@@ -94,6 +95,11 @@ func (p *Plot) Image() (*image.RGBA, error) {
 		disc(img, x, y-fontSize*0.35, 4, it.Color)
 		d := font.Drawer{Dst: img, Src: ink, Face: faces[0], Dot: fixed.P(int(x+8), int(y))}
 		d.DrawString(it.Text)
+	}
+	for _, f := range faces {
+		if f.err != nil {
+			return nil, f.err
+		}
 	}
 	return img, nil
 }
