@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"unicode/utf16"
@@ -35,8 +36,13 @@ func (s *jsonScanner) fail(what string) error {
 func (s *jsonScanner) ws() {
 	for s.pos < len(s.data) && isSpace[s.data[s.pos]] {
 		s.pos++
-		// Indentation: eight spaces at a time.
-		for s.pos+8 <= len(s.data) && binary.LittleEndian.Uint64(s.data[s.pos:]) == 0x2020202020202020 {
+		// Indentation: a run of spaces, eight bytes at a time.
+		for s.pos+8 <= len(s.data) {
+			x := binary.LittleEndian.Uint64(s.data[s.pos:]) ^ 0x2020202020202020
+			if x != 0 {
+				s.pos += bits.TrailingZeros64(x) / 8
+				break
+			}
 			s.pos += 8
 		}
 	}
