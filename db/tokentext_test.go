@@ -300,3 +300,24 @@ func TestTokenText_CheckDatabase(t *testing.T) {
 		t.Errorf("EMBED_TEXT('ab') error = %v", err)
 	}
 }
+
+// TestTokenText_WordPiece: a BERT-style WordPiece tokenizer (the real one
+// of all-MiniLM-L6-v2) works end to end: TOKENS shows [CLS] and [SEP]
+// around lower-cased pieces, "##" pieces read as the rest of a word, and
+// EMBED_TEXT pools them.
+func TestTokenText_WordPiece(t *testing.T) {
+	tokPath := filepath.Join("..", "trainer", "tokenize", "testdata", "wordpiece", "all-minilm-l6-v2", "tokenizer.json")
+	path, _ := writeMatrix(t, t.TempDir(), 30522, 4)
+	d := MustOpenDB(t)
+	mustExec(t, d, "IMPORT minilm FROM ? WITH (tensor = 'model.embed_tokens.weight', tokenizer = ?)", path, tokPath)
+	got := mustExec(t, d, "SELECT TOKENS('Hello, Tokenizing!') FROM minilm").Rows
+	want := [][]any{{"[CLS]", int64(101), "[CLS]"}, {"hello", int64(7592), " hello"}, {",", int64(1010), ","},
+		{"token", int64(19204), " token"}, {"##izing", int64(6026), "izing"}, {"!", int64(999), "!"}, {"[SEP]", int64(102), "[SEP]"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("TOKENS('Hello, Tokenizing!') = %v, want %v", got, want)
+	}
+	emb := mustExec(t, d, "SELECT EMBED_TEXT('Hello, Tokenizing!') FROM minilm")
+	if len(emb.Rows) != 1 {
+		t.Errorf("EMBED_TEXT = %v", emb.Rows)
+	}
+}
