@@ -24,11 +24,11 @@ func TestDotPlot_File(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	db := filepath.Join(dir, "p.db")
-	r := runMain(t, plotSetup+"SELECT NEAREST('cat', 3) FROM pets;\n.plot\n.plot map.svg method=pca title=pets\n", db)
+	r := runMain(t, plotSetup+"SELECT NEAREST('cat', 3) FROM pets;\n.plot\n.plot map.svg method=pca title=pets\n.plot u.svg method=umap n_neighbors=3\n", db)
 	if r.code != 0 {
 		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "wrote plot-cat.png\n") || !strings.Contains(r.stdout, "wrote map.svg\n") {
+	if !strings.Contains(r.stdout, "wrote plot-cat.png\n") || !strings.Contains(r.stdout, "wrote map.svg\n") || !strings.Contains(r.stdout, "wrote u.svg\n") {
 		t.Fatalf("stdout does not say where the files went:\n%s", r.stdout)
 	}
 	f, err := os.Open(filepath.Join(dir, "plot-cat.png"))
