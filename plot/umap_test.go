@@ -14,8 +14,8 @@ import (
 // not packaged in Debian, so t-SNE is the recorded reference), and well
 // above PCA's.
 func TestUMAP_Trustworthiness(t *testing.T) {
-	if testing.Short() {
-		t.Skip("UMAP of 2,000 points takes seconds; skipped with -short")
+	if testing.Short() || raceEnabled {
+		t.Skip("UMAP of 2,000 points takes seconds, minutes under the race detector; skipped with -short and -race (TestUMAP_Deterministic runs UMAP race-checked)")
 	}
 	ref := loadTSNE(t)
 	_, data, dim := loadWords(t)

@@ -253,13 +253,15 @@ func TestParseBPE_Errors(t *testing.T) {
 		{name: "Metaspace", change: func(m, _ map[string]any) {
 			m["pre_tokenizer"] = map[string]any{"type": "Metaspace", "replacement": "▁", "prepend_scheme": "always", "split": true}
 		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported pre_tokenizer type "Metaspace"`},
-		{name: "WordPiece", change: func(_, model map[string]any) { model["type"] = "WordPiece" },
-			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported model type "WordPiece": only BPE is supported`},
-		{name: "BertNormalizer", change: func(m, _ map[string]any) {
-			m["normalizer"] = map[string]any{"type": "Sequence", "normalizers": []any{map[string]any{"type": "NFC"}, map[string]any{"type": "BertNormalizer"}}}
-		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported normalizer[1] type "BertNormalizer"`},
-		{name: "DecoderWordPiece", change: func(m, _ map[string]any) { m["decoder"] = map[string]any{"type": "WordPiece"} },
-			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported decoder type "WordPiece"`},
+		{name: "Unigram", change: func(_, model map[string]any) { model["type"] = "Unigram" },
+			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported model type "Unigram": only BPE and WordPiece are supported`},
+		{name: "WordPieceWithMerges", change: func(_, model map[string]any) { model["type"] = "WordPiece" },
+			want: tokenize.ErrMalformed, msg: `tokenize: malformed tokenizer.json: WordPiece model has merges`},
+		{name: "Precompiled", change: func(m, _ map[string]any) {
+			m["normalizer"] = map[string]any{"type": "Sequence", "normalizers": []any{map[string]any{"type": "NFC"}, map[string]any{"type": "Precompiled"}}}
+		}, want: tokenize.ErrUnsupported, msg: `tokenize: unsupported normalizer[1] type "Precompiled"`},
+		{name: "DecoderCTC", change: func(m, _ map[string]any) { m["decoder"] = map[string]any{"type": "CTC"} },
+			want: tokenize.ErrUnsupported, msg: `tokenize: unsupported decoder type "CTC"`},
 		{name: "LookBehind", change: func(m, _ map[string]any) {
 			m["pre_tokenizer"] = map[string]any{"type": "Sequence", "pretokenizers": []any{
 				map[string]any{"type": "Split", "pattern": map[string]any{"Regex": `(?<=a)b`}, "behavior": "Isolated", "invert": false}, byteLevel}}
