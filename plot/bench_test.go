@@ -39,7 +39,9 @@ func BenchmarkProjections(b *testing.B) {
 		run  func() ([]plot.Point, error)
 	}{
 		{"tsne", func() ([]plot.Point, error) { return plot.TSNE(context.Background(), data, dim, plot.TSNEOptions{}) }},
-		{"umap", func() ([]plot.Point, error) { return plot.UMAP(context.Background(), data, dim, plot.UMAPOptions{Seed: 1}) }},
+		{"umap", func() ([]plot.Point, error) {
+			return plot.UMAP(context.Background(), data, dim, plot.UMAPOptions{Seed: 1})
+		}},
 	} {
 		b.Run(m.name, func(b *testing.B) {
 			var y []plot.Point
