@@ -164,6 +164,12 @@ func (r *Reader) vectors(dst []byte, col arrow.Array, n int) error {
 	}
 	vals := l.ListValues()
 	dim, size := r.hdr.Dim, r.hdr.Elem.Size()
+	if f32, ok := vals.(*array.Float32); ok && n > 0 && col.NullN() == 0 && vals.NullN() == 0 && r.whole(l, n) {
+		// The common case: rows of dim elements end to end, one copy.
+		s, _ := l.ValueOffsets(0)
+		copy(dst, bytesOf(f32.Float32Values()[s:s+int64(n*dim)]))
+		return nil
+	}
 	for i := range n {
 		rowErr := func(msg string) error {
 			return &RowError{Path: r.path, Row: r.done + int64(i), Column: r.hdr.Vector, Msg: msg, Err: ErrFormat}
@@ -199,4 +205,17 @@ func (r *Reader) vectors(dst []byte, col arrow.Array, n int) error {
 		}
 	}
 	return nil
+}
+
+// whole reports whether the first n rows of l hold dim elements each, one
+// after another.
+func (r *Reader) whole(l array.ListLike, n int) bool {
+	first, _ := l.ValueOffsets(0)
+	dim := int64(r.hdr.Dim)
+	for i := range n {
+		if s, e := l.ValueOffsets(i); s != first+int64(i)*dim || e-s != dim {
+			return false
+		}
+	}
+	return true
 }

@@ -179,6 +179,44 @@ func (c *listColumn) next(n int64) (arrow.Array, error) {
 func (c *listColumn) build(rows int64, end int) (arrow.Array, error) {
 	defs, reps := c.defs[c.lo:end], c.reps[c.lo:end]
 	offsets := make([]int32, rows+1)
+	// Most files have neither null lists nor null elements: every level is
+	// maxDef, and the offsets are all there is to find.
+	row, odd := -1, int16(0)
+	for j, r := range reps {
+		if r == 0 {
+			row++
+			offsets[row] = int32(j)
+		}
+		odd |= defs[j] ^ c.maxDef
+	}
+	if odd != 0 {
+		return c.buildNulls(rows, end, offsets)
+	}
+	offsets[rows] = int32(len(defs))
+	slots := len(defs)
+	if c.vlo+slots > c.vhi {
+		return nil, fmt.Errorf("a page holds fewer values than its levels say")
+	}
+	vals := c.values(slots, 0, nil)
+	c.lo, c.vlo = end, c.vlo+slots
+	return listArray(c.elem, rows, offsets, nil, 0, vals, nil, 0), nil
+}
+
+// listArray makes a list array of elem from its buffers.
+func listArray(elem arrow.DataType, rows int64, offsets []int32, valid *memory.Buffer, nullRows int,
+	vals []byte, present *memory.Buffer, nullSlots int) arrow.Array {
+	slots := len(vals) / elem.(arrow.FixedWidthDataType).Bytes()
+	vd := array.NewData(elem, slots, []*memory.Buffer{present, memory.NewBufferBytes(vals)}, nil, nullSlots, 0)
+	defer vd.Release()
+	ld := array.NewData(arrow.ListOf(elem), int(rows),
+		[]*memory.Buffer{valid, memory.NewBufferBytes(bytesOf(offsets))}, []arrow.ArrayData{vd}, nullRows, 0)
+	defer ld.Release()
+	return array.MakeFromData(ld)
+}
+
+// buildNulls is build for rows with null lists or null elements.
+func (c *listColumn) buildNulls(rows int64, end int, offsets []int32) (arrow.Array, error) {
+	defs, reps := c.defs[c.lo:end], c.reps[c.lo:end]
 	valid := memory.NewResizableBuffer(memory.DefaultAllocator)
 	defer valid.Release()
 	valid.Resize(int(bitutil.BytesForBits(rows)))
@@ -216,20 +254,14 @@ func (c *listColumn) build(rows int64, end int) (arrow.Array, error) {
 	}
 	vals := c.values(slots, nullSlots, sb)
 	c.lo, c.vlo = end, c.vlo+values
-	var slotBuf *memory.Buffer
+	var slotBuf, validBuf *memory.Buffer
 	if nullSlots > 0 {
 		slotBuf = slotNulls
 	}
-	vd := array.NewData(c.elem, slots, []*memory.Buffer{slotBuf, memory.NewBufferBytes(vals)}, nil, nullSlots, 0)
-	defer vd.Release()
-	var validBuf *memory.Buffer
 	if nullRows > 0 {
 		validBuf = valid
 	}
-	ld := array.NewData(arrow.ListOf(c.elem), int(rows),
-		[]*memory.Buffer{validBuf, memory.NewBufferBytes(bytesOf(offsets))}, []arrow.ArrayData{vd}, nullRows, 0)
-	defer ld.Release()
-	return array.MakeFromData(ld), nil
+	return listArray(c.elem, rows, offsets, validBuf, nullRows, vals, slotBuf, nullSlots), nil
 }
 
 // values returns the bytes of slots elements, from the values held; null
