@@ -7,7 +7,8 @@
 #                                           to Parquet: its column types, key-value metadata and exact
 #                                           array_cosine_similarity top-10 for 100 queries; DuckDB
 #                                           writes two Parquet files for embeddb to import; LanceDB
-#                                           0.31.0 makes a table of the Arrow IPC export and searches it.
+#                                           0.31.0 makes a table of the Arrow IPC export and searches it;
+#                                           DuckDB runs the statements docs/scale.md shows for it.
 #   scripts/columnar-peers.sh bench [ROWS]  EXPORT and IMPORT of ROWS x 100 (default 1000000) beside
 #                                           DuckDB's COPY ... TO 'x.parquet' and read_parquet, in one run.
 #
@@ -33,7 +34,7 @@ golden)
   OUT="$ROOT/db/testdata/columnar"
   rm -f "$WORK/v.db" "$WORK/v.parquet" "$WORK/v.arrow"
   "$E" "$WORK/v.db" "IMPORT v FROM '$OUT/vectors.txt'; EXPORT v TO '$WORK/v.parquet'; EXPORT v TO '$WORK/v.arrow';" >/dev/null
-  (cd "$WORK" && node columnar_peers.mjs golden "$WORK" "$OUT")
+  (cd "$WORK" && EMBEDDB_ROOT="$ROOT" node columnar_peers.mjs golden "$WORK" "$OUT")
   echo "== wrote $OUT/duckdb_read.json, lancedb_read.json, duckdb.parquet, duckdb_f64.parquet" >&2
   ;;
 bench)

@@ -52,6 +52,26 @@ async function golden(out) {
   await conn.run(`COPY (SELECT word AS token, vector::DOUBLE[] AS emb FROM read_parquet('${pq}') ORDER BY word DESC)
     TO '${path.join(out, 'duckdb_f64.parquet')}' (FORMAT parquet, COMPRESSION zstd)`);
   await lance(out, res);
+  await scaleDoc(conn, pq, dim);
+}
+
+// scaleDoc runs the DuckDB statements docs/scale.md shows on the export,
+// with its path, dimension and a word of it in place of the doc's.
+async function scaleDoc(conn, pq, dim) {
+  const doc = fs.readFileSync(new URL('../docs/scale.md', `file://${process.env.EMBEDDB_ROOT}/scripts/`), 'utf8');
+  const fix = (s) => s.replaceAll("'w2v.parquet'", `'${pq}'`).replaceAll('FLOAT[100]', `FLOAT[${dim}]`)
+    .replaceAll("'python'", "'w0000'").replaceAll("'milvus.parquet'", `'${path.join(work, 'milvus.parquet')}'`);
+  const stmts = [];
+  for (const m of doc.matchAll(/```sql\n-- in duckdb[^\n]*\n([\s\S]*?)```/g)) stmts.push(...m[1].split(';'));
+  for (const m of doc.matchAll(/`((?:SELECT|COPY) [^`]*FROM 'w2v\.parquet'[^`]*)`/g)) stmts.push(m[1]);
+  for (const m of doc.matchAll(/(COPY \(SELECT[\s\S]*?TO 'milvus\.parquet')/g)) stmts.push(m[1]);
+  let ran = 0;
+  for (const s of stmts.map((s) => s.trim()).filter(Boolean)) {
+    const r = await conn.runAndReadAll(fix(s));
+    console.error(`docs/scale.md, DuckDB: ${s.split('\n')[0]} ... -> ${r.currentRowCount} rows`);
+    ran++;
+  }
+  if (ran < 4) throw new Error(`found ${ran} DuckDB statements in docs/scale.md`);
 }
 
 // LanceDB makes a table from embeddb's Arrow IPC export (LanceDB's Node

@@ -48,8 +48,8 @@ func firstLen(col arrow.Array, path, name string) (int, error) {
 	return int(e - s), nil
 }
 
-// fill turns the first n rows of rec into r.batch.
-func (r *Reader) fill(rec arrow.RecordBatch, n int) (err error) {
+// fill turns the first n rows of rec into b.
+func (r *Reader) fill(b *Batch, rec arrow.RecordBatch, n int) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%w: %s: row %d: %v", ErrFormat, r.path, r.done+1, p)
@@ -65,7 +65,6 @@ func (r *Reader) fill(rec arrow.RecordBatch, n int) (err error) {
 	if l, ok := vc.(array.ListLike); !ok || n > vc.Len() || n-vc.NullN() > elemCount(l.ListValues())/r.hdr.Dim {
 		return fmt.Errorf("%w: %s: a batch declares %d rows that its vector data does not hold", ErrFormat, r.path, n)
 	}
-	b := &r.batch
 	b.Start = r.done
 	b.Words = make([]string, n) // the callback may keep them
 	if kc := column(rec, r.hdr.Key); kc != nil {

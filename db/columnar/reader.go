@@ -89,7 +89,6 @@ type Reader struct {
 	cols  columns
 	first arrow.RecordBatch // a record read to learn the dimension
 	done  int64
-	batch Batch
 }
 
 // recSource yields the records of one file.
@@ -314,8 +313,38 @@ func (r *Reader) Header() Header { return r.hdr }
 
 // Read delivers the rows to fn in file order, in batches, and stops at the
 // first error, which it returns (fn's own errors unchanged). It checks ctx
-// between batches. A Reader reads its file once.
+// between batches. A Reader reads its file once. The next batch is decoded
+// on another goroutine while fn runs, so that decoding overlaps what fn
+// does with the rows; fn is called from Read's goroutine.
 func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
+	out := make(chan *Batch, 1)
+	free := make(chan *Batch, 2)
+	free <- new(Batch)
+	free <- new(Batch)
+	stop := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		defer close(out)
+		errc <- r.produce(ctx, out, free, stop)
+	}()
+	var err error
+	for b := range out {
+		if err == nil {
+			if err = fn(b); err != nil {
+				close(stop)
+			}
+		}
+		free <- b
+	}
+	if perr := <-errc; err == nil {
+		err = perr
+	}
+	return err
+}
+
+// produce decodes batches into the buffers free hands it and sends them
+// to out, until the file or the limit ends, an error, or stop.
+func (r *Reader) produce(ctx context.Context, out, free chan *Batch, stop chan struct{}) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -339,14 +368,22 @@ func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
 		if r.opts.Limit > 0 {
 			n = min(n, r.opts.Limit-r.done)
 		}
-		if err := r.fill(rec, int(n)); err != nil {
-			return err
-		}
 		if n == 0 {
 			continue
 		}
-		if err := fn(&r.batch); err != nil {
+		var b *Batch
+		select {
+		case b = <-free:
+		case <-stop:
+			return nil
+		}
+		if err := r.fill(b, rec, int(n)); err != nil {
 			return err
+		}
+		select {
+		case out <- b:
+		case <-stop:
+			return nil
 		}
 		r.done += n
 	}

@@ -238,7 +238,8 @@ func (w *Writer) Format() Format { return w.opts.Format }
 
 // Write adds rows: words[i], ids[i], counts[i] (ids and counts may be nil:
 // row numbers and zeros) and the vector vecs[i*dim:(i+1)*dim]. The rows are
-// copied; a full group is written before Write returns.
+// copied; a full group is written on another goroutine while later rows
+// arrive, and an error writing it is returned by a later Write or Close.
 func (w *Writer) Write(words []string, ids, counts []int64, vecs []float32) error {
 	if w.err != nil {
 		return w.err
@@ -249,6 +250,12 @@ func (w *Writer) Write(words []string, ids, counts []int64, vecs []float32) erro
 	if len(vecs) != len(words)*w.dim || (ids != nil && len(ids) != len(words)) || (counts != nil && len(counts) != len(words)) {
 		return fmt.Errorf("%w: %d words, %d ids, %d counts, %d elements of dimension %d", ErrInvalidOption,
 			len(words), len(ids), len(counts), len(vecs), w.dim)
+	}
+	if cap(w.vecs) == 0 && w.group*w.dim <= groupBytes/4 {
+		// A group's exact size (for the default sizes): append's growth
+		// would hold up to a quarter more, twice over.
+		w.words, w.ids, w.counts = make([]string, 0, w.group), make([]int64, 0, w.group), make([]int64, 0, w.group)
+		w.vecs = make([]float32, 0, w.group*w.dim)
 	}
 	for len(words) > 0 {
 		n := min(len(words), w.group-len(w.words))
