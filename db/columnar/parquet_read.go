@@ -20,6 +20,10 @@ import (
 // is what every writer of vectors produces: a three-level LIST, a legacy
 // two-level list or a bare repeated field.
 
+// batchBytes is about the bytes of vectors in a record read (a variable
+// so that a test can make records of a few rows).
+var batchBytes = 4 << 20
+
 // maxLevels bounds the levels (elements) held at once, and so the length
 // of one vector: a damaged file's run-length levels can declare billions.
 const maxLevels = 1 << 22
@@ -152,7 +156,7 @@ func (s *parquetSource) startRecords(cols columns, dim int) error {
 		}
 	}
 	s.elems = max(dim, 1)
-	s.batch = int64(min(max((4<<20)/(s.elems*4), 16), 65536))
+	s.batch = int64(min(max(batchBytes/(s.elems*4), 16), 65536))
 	return nil
 }
 
