@@ -49,11 +49,17 @@ func foreign(t *testing.T, vecs [][]float64) arrow.RecordBatch {
 
 func writeParquet(t *testing.T, path string, rec arrow.RecordBatch) {
 	t.Helper()
+	writeParquetProps(t, path, rec, nil)
+}
+
+// writeParquetProps writes rec with Arrow's own Parquet writer.
+func writeParquetProps(t *testing.T, path string, rec arrow.RecordBatch, props *parquet.WriterProperties) {
+	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := pqarrow.NewFileWriter(rec.Schema(), f, nil, pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(rec.Schema(), f, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,21 +266,8 @@ func TestReader_SmallPages(t *testing.T) {
 	rec := b.NewRecordBatch()
 	defer rec.Release()
 	path := filepath.Join(t.TempDir(), "p.parquet")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	props := parquet.NewWriterProperties(parquet.WithDataPageSize(100), parquet.WithBatchSize(10), parquet.WithMaxRowGroupLength(3000))
-	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.DefaultWriterProps())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeParquetProps(t, path, rec, parquet.NewWriterProperties(
+		parquet.WithDataPageSize(100), parquet.WithBatchSize(10), parquet.WithMaxRowGroupLength(3000)))
 	h, got := readAll(t, path, columnar.ReadOptions{})
 	if h.Dim != dim || len(got.words) != n || got.words[n-1] != fmt.Sprint("w", n-1) || !slices.Equal(got.vecs, want) {
 		t.Errorf("dim %d, %d words, vectors equal: %v", h.Dim, len(got.words), slices.Equal(got.vecs, want))
