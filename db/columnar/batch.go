@@ -48,8 +48,8 @@ func firstLen(col arrow.Array, path, name string) (int, error) {
 	return int(e - s), nil
 }
 
-// fill turns the first n rows of rec into r.batch.
-func (r *Reader) fill(rec arrow.RecordBatch, n int) (err error) {
+// fill turns the first n rows of rec into b.
+func (r *Reader) fill(b *Batch, rec arrow.RecordBatch, n int) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%w: %s: row %d: %v", ErrFormat, r.path, r.done+1, p)
@@ -65,7 +65,6 @@ func (r *Reader) fill(rec arrow.RecordBatch, n int) (err error) {
 	if l, ok := vc.(array.ListLike); !ok || n > vc.Len() || n-vc.NullN() > elemCount(l.ListValues())/r.hdr.Dim {
 		return fmt.Errorf("%w: %s: a batch declares %d rows that its vector data does not hold", ErrFormat, r.path, n)
 	}
-	b := &r.batch
 	b.Start = r.done
 	b.Words = make([]string, n) // the callback may keep them
 	if kc := column(rec, r.hdr.Key); kc != nil {
@@ -164,6 +163,12 @@ func (r *Reader) vectors(dst []byte, col arrow.Array, n int) error {
 	}
 	vals := l.ListValues()
 	dim, size := r.hdr.Dim, r.hdr.Elem.Size()
+	if f32, ok := vals.(*array.Float32); ok && n > 0 && col.NullN() == 0 && vals.NullN() == 0 && r.whole(l, n) {
+		// The common case: rows of dim elements end to end, one copy.
+		s, _ := l.ValueOffsets(0)
+		copy(dst, bytesOf(f32.Float32Values()[s:s+int64(n*dim)]))
+		return nil
+	}
 	for i := range n {
 		rowErr := func(msg string) error {
 			return &RowError{Path: r.path, Row: r.done + int64(i), Column: r.hdr.Vector, Msg: msg, Err: ErrFormat}
@@ -199,4 +204,17 @@ func (r *Reader) vectors(dst []byte, col arrow.Array, n int) error {
 		}
 	}
 	return nil
+}
+
+// whole reports whether the first n rows of l hold dim elements each, one
+// after another.
+func (r *Reader) whole(l array.ListLike, n int) bool {
+	first, _ := l.ValueOffsets(0)
+	dim := int64(r.hdr.Dim)
+	for i := range n {
+		if s, e := l.ValueOffsets(i); s != first+int64(i)*dim || e-s != dim {
+			return false
+		}
+	}
+	return true
 }

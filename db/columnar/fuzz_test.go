@@ -44,6 +44,14 @@ func FuzzReader(f *testing.F) {
 		}
 		f.Add(b)
 	}
+	// Parquet as DuckDB writes it: optional columns, nullable elements.
+	for _, name := range []string{"duckdb.parquet", "duckdb_f64.parquet"} {
+		b, err := os.ReadFile(filepath.Join("..", "testdata", "columnar", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Add([]byte("PAR1"))
 	f.Add([]byte("ARROW1\x00\x00"))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0})

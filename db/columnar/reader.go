@@ -15,8 +15,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/file"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/embeddb/embeddb/internal/vec"
 )
@@ -91,7 +89,6 @@ type Reader struct {
 	cols  columns
 	first arrow.RecordBatch // a record read to learn the dimension
 	done  int64
-	batch Batch
 }
 
 // recSource yields the records of one file.
@@ -316,8 +313,38 @@ func (r *Reader) Header() Header { return r.hdr }
 
 // Read delivers the rows to fn in file order, in batches, and stops at the
 // first error, which it returns (fn's own errors unchanged). It checks ctx
-// between batches. A Reader reads its file once.
+// between batches. A Reader reads its file once. The next batch is decoded
+// on another goroutine while fn runs, so that decoding overlaps what fn
+// does with the rows; fn is called from Read's goroutine.
 func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
+	out := make(chan *Batch, 1)
+	free := make(chan *Batch, 2)
+	free <- new(Batch)
+	free <- new(Batch)
+	stop := make(chan struct{})
+	errc := make(chan error, 1)
+	go func() {
+		defer close(out)
+		errc <- r.produce(ctx, out, free, stop)
+	}()
+	var err error
+	for b := range out {
+		if err == nil {
+			if err = fn(b); err != nil {
+				close(stop)
+			}
+		}
+		free <- b
+	}
+	if perr := <-errc; err == nil {
+		err = perr
+	}
+	return err
+}
+
+// produce decodes batches into the buffers free hands it and sends them
+// to out, until the file or the limit ends, an error, or stop.
+func (r *Reader) produce(ctx context.Context, out, free chan *Batch, stop chan struct{}) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -341,14 +368,22 @@ func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
 		if r.opts.Limit > 0 {
 			n = min(n, r.opts.Limit-r.done)
 		}
-		if err := r.fill(rec, int(n)); err != nil {
-			return err
-		}
 		if n == 0 {
 			continue
 		}
-		if err := fn(&r.batch); err != nil {
+		var b *Batch
+		select {
+		case b = <-free:
+		case <-stop:
+			return nil
+		}
+		if err := r.fill(b, rec, int(n)); err != nil {
 			return err
+		}
+		select {
+		case out <- b:
+		case <-stop:
+			return nil
 		}
 		r.done += n
 	}
@@ -495,132 +530,6 @@ func keyType(t arrow.DataType) bool {
 
 // errClosed is returned by a source read after close.
 var errClosed = errors.New("columnar: reader closed")
-
-// parquetSource reads a Parquet file through pqarrow.
-type parquetSource struct {
-	pr   *file.Reader
-	fr   *pqarrow.FileReader
-	sc   *arrow.Schema
-	rr   pqarrow.RecordReader
-	c    io.Closer
-	path string
-}
-
-func newParquetSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*parquetSource, error) {
-	props := parquet.NewReaderProperties(memory.DefaultAllocator)
-	// Read pages as they are needed, not a whole column chunk at once:
-	// a row group written by another tool may hold gigabytes.
-	props.BufferedStreamEnabled = true
-	props.BufferSize = 1 << 20
-	pr, err := file.NewParquetReader(ra, file.WithReadProps(props))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
-	}
-	dropArrowSchema(pr)
-	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: 1024}, memory.DefaultAllocator)
-	if err != nil {
-		pr.Close()
-		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
-	}
-	sc, err := fr.Schema()
-	if err != nil {
-		pr.Close()
-		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
-	}
-	return &parquetSource{pr: pr, fr: fr, sc: sc, c: c, path: path}, nil
-}
-
-// dropArrowSchema removes the Arrow schema that Arrow writers store in a
-// Parquet file's key-value metadata: decoding a damaged one can make the
-// Arrow library allocate without bound (found by FuzzReader), and the
-// Parquet schema says all a reader needs (a FixedSizeList then reads as a
-// List of the same values).
-func dropArrowSchema(pr *file.Reader) {
-	fmd := pr.MetaData().FileMetaData
-	if fmd == nil {
-		return
-	}
-	kv := fmd.KeyValueMetadata[:0:0]
-	for _, e := range fmd.KeyValueMetadata {
-		if e != nil && e.Key != "ARROW:schema" {
-			kv = append(kv, e)
-		}
-	}
-	fmd.KeyValueMetadata = kv
-}
-
-func (s *parquetSource) schema() *arrow.Schema { return s.sc }
-func (s *parquetSource) rows() int64           { return s.pr.NumRows() }
-
-func (s *parquetSource) metadata() map[string]string {
-	md := map[string]string{}
-	kv := s.pr.MetaData().KeyValueMetadata()
-	keys, vals := kv.Keys(), kv.Values()
-	for i, k := range keys {
-		if k != "ARROW:schema" && i < len(vals) {
-			md[k] = vals[i]
-		}
-	}
-	return md
-}
-
-// startRecords starts reading the chosen columns only, in batches of about
-// 4 MiB of vectors.
-func (s *parquetSource) startRecords(cols columns, dim int) error {
-	var leaves []int
-	for _, i := range []int{cols.vector, cols.key, cols.count} {
-		if i >= 0 {
-			leaves = append(leaves, leavesOf(s.fr.Manifest.Fields[i])...)
-		}
-	}
-	slices.Sort(leaves)
-	batch := int64(1024)
-	if dim > 0 {
-		batch = int64(min(max((4<<20)/(dim*4), 16), 65536))
-	}
-	s.fr.Props.BatchSize = batch
-	rr, err := s.fr.GetRecordReader(context.Background(), leaves, nil)
-	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrFormat, s.path, err)
-	}
-	s.rr = rr
-	return nil
-}
-
-func leavesOf(f pqarrow.SchemaField) []int {
-	if len(f.Children) == 0 {
-		return []int{f.ColIndex}
-	}
-	var out []int
-	for _, c := range f.Children {
-		out = append(out, leavesOf(c)...)
-	}
-	return out
-}
-
-func (s *parquetSource) next() (arrow.RecordBatch, error) {
-	if s.rr == nil {
-		return nil, errClosed
-	}
-	rec, err := s.rr.Read()
-	if err != nil {
-		return nil, err
-	}
-	return rec, nil
-}
-
-func (s *parquetSource) close() error {
-	if s.rr != nil {
-		s.rr.Release()
-		s.rr = nil
-	}
-	if s.c != nil {
-		err := s.c.Close()
-		s.c = nil
-		return err
-	}
-	return nil
-}
 
 // arrowSource reads an Arrow IPC file or stream.
 type arrowSource struct {

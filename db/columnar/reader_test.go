@@ -3,6 +3,7 @@ package columnar_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,8 +12,10 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/float16"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/embeddb/embeddb/db/columnar"
@@ -46,11 +49,17 @@ func foreign(t *testing.T, vecs [][]float64) arrow.RecordBatch {
 
 func writeParquet(t *testing.T, path string, rec arrow.RecordBatch) {
 	t.Helper()
+	writeParquetProps(t, path, rec, nil)
+}
+
+// writeParquetProps writes rec with Arrow's own Parquet writer.
+func writeParquetProps(t *testing.T, path string, rec arrow.RecordBatch, props *parquet.WriterProperties) {
+	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := pqarrow.NewFileWriter(rec.Schema(), f, nil, pqarrow.DefaultWriterProps())
+	w, err := pqarrow.NewFileWriter(rec.Schema(), f, props, pqarrow.DefaultWriterProps())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,5 +159,117 @@ func TestReader_SparkParts(t *testing.T) {
 	os.WriteFile(filepath.Join(a, "metadata", "part-00000"), []byte(`{"class":"org.apache.spark.ml.feature.PCAModel","sparkVersion":"3.5.0"}`), 0o644)
 	if _, err := columnar.Open(a, columnar.ReadOptions{}); !errors.Is(err, columnar.ErrFormat) || !strings.Contains(err.Error(), "PCAModel") {
 		t.Errorf("a PCAModel directory: %v", err)
+	}
+}
+
+// TestReader_ParquetShapes reads list columns as other writers lay them
+// out: nullable lists of nullable elements (pyarrow's default, read with
+// the null checks), float16 and float64 elements, and a null element,
+// which is an error at its row.
+func TestReader_ParquetShapes(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name    string
+		elem    arrow.DataType
+		null    bool // row 2's second element is null
+		wantErr string
+	}{
+		{name: "f32", elem: arrow.PrimitiveTypes.Float32},
+		{name: "f64", elem: arrow.PrimitiveTypes.Float64},
+		{name: "f16", elem: arrow.FixedWidthTypes.Float16},
+		{name: "null", elem: arrow.PrimitiveTypes.Float32, null: true, wantErr: "element 1 is null"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			schema := arrow.NewSchema([]arrow.Field{
+				{Name: "word", Type: arrow.BinaryTypes.String, Nullable: true},
+				{Name: "vector", Type: arrow.ListOfField(arrow.Field{Name: "item", Type: tc.elem, Nullable: true}), Nullable: true},
+			}, nil)
+			b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+			defer b.Release()
+			lb := b.Field(1).(*array.ListBuilder)
+			for i := range 3 {
+				b.Field(0).(*array.StringBuilder).Append(fmt.Sprint("w", i))
+				lb.Append(true)
+				for j := range 2 {
+					v := float64(i) + float64(j)/2
+					switch vb := lb.ValueBuilder().(type) {
+					case *array.Float32Builder:
+						if tc.null && i == 2 && j == 1 {
+							vb.AppendNull()
+						} else {
+							vb.Append(float32(v))
+						}
+					case *array.Float64Builder:
+						vb.Append(v)
+					case *array.Float16Builder:
+						vb.Append(float16.New(float32(v)))
+					}
+				}
+			}
+			rec := b.NewRecordBatch()
+			defer rec.Release()
+			path := filepath.Join(dir, tc.name+".parquet")
+			writeParquet(t, path, rec)
+			r, err := columnar.Open(path, columnar.ReadOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var words []string
+			var data []byte
+			err = r.Read(context.Background(), func(b *columnar.Batch) error {
+				words = append(words, b.Words...)
+				data = append(data, b.Data...)
+				return nil
+			})
+			if tc.wantErr != "" {
+				var re *columnar.RowError
+				if !errors.As(err, &re) || re.Row != 2 || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("Read = %v, want a RowError at row 3: %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := r.Header()
+			got := make([]float32, len(data)/h.Elem.Size())
+			h.Elem.Decode(got, data)
+			if h.Dim != 2 || !slices.Equal(words, []string{"w0", "w1", "w2"}) || !slices.Equal(got, []float32{0, 0.5, 1, 1.5, 2, 2.5}) {
+				t.Errorf("dim %d, words %v, vectors %v", h.Dim, words, got)
+			}
+		})
+	}
+}
+
+// TestReader_SmallPages reads a file whose pages hold a few rows each, and
+// end inside rows, so that the rows of a batch span many pages.
+func TestReader_SmallPages(t *testing.T) {
+	const n, dim = 5000, 7
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "word", Type: arrow.BinaryTypes.String},
+		{Name: "vector", Type: arrow.ListOf(arrow.PrimitiveTypes.Float32)},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	lb := b.Field(1).(*array.ListBuilder)
+	var want []float32
+	for i := range n {
+		b.Field(0).(*array.StringBuilder).Append(fmt.Sprint("w", i))
+		lb.Append(true)
+		for j := range dim {
+			v := float32(i*dim + j)
+			lb.ValueBuilder().(*array.Float32Builder).Append(v)
+			want = append(want, v)
+		}
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	path := filepath.Join(t.TempDir(), "p.parquet")
+	writeParquetProps(t, path, rec, parquet.NewWriterProperties(
+		parquet.WithDataPageSize(100), parquet.WithBatchSize(10), parquet.WithMaxRowGroupLength(3000)))
+	h, got := readAll(t, path, columnar.ReadOptions{})
+	if h.Dim != dim || len(got.words) != n || got.words[n-1] != fmt.Sprint("w", n-1) || !slices.Equal(got.vecs, want) {
+		t.Errorf("dim %d, %d words, vectors equal: %v", h.Dim, len(got.words), slices.Equal(got.vecs, want))
 	}
 }

@@ -16,9 +16,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/apache/arrow-go/v18/parquet/file"
 
 	"github.com/embeddb/embeddb/internal/atomicfile"
 	"github.com/embeddb/embeddb/internal/vec"
@@ -66,22 +65,35 @@ type WriteOptions struct {
 // Writer writes a table to a columnar file. Nothing appears at the path
 // until Close succeeds; Abort (or a failed Close) removes what was written.
 type Writer struct {
-	path  string
-	dim   int
-	opts  WriteOptions
-	rows  int64
-	group int
+	path   string
+	dim    int
+	opts   WriteOptions
+	rows   int64 // rows written
+	queued int64 // rows handed to flush
+	group  int
 
 	tmp       *os.File // the temporary file (Parquet, Arrow)
 	tmpDir    string   // the temporary directory (Spark)
 	sparkPart string   // the data file's final path in tmpDir (Spark)
 	schema    *arrow.Schema
-	pq        *pqarrow.FileWriter
+	pq        *file.Writer
 	ipcw      *ipc.FileWriter
 	closed    bool
 	err       error
 
 	// The rows of the group being filled.
+	*pending
+	// The group being written on another goroutine, and its outcome.
+	inflight *pending
+	done     chan error
+	spare    *pending
+
+	// Parquet's definition and repetition levels of levelRows vectors.
+	defs, reps []int16
+}
+
+// pending is a group of rows held to be written together.
+type pending struct {
 	words  []string
 	ids    []int64
 	counts []int64
@@ -120,7 +132,7 @@ func Create(path string, dim int, opts WriteOptions) (*Writer, error) {
 	md := map[string]string{MetaDim: strconv.Itoa(dim)}
 	maps.Copy(md, opts.Metadata)
 	opts.Metadata = md
-	w := &Writer{path: path, dim: dim, opts: opts, group: opts.GroupRows}
+	w := &Writer{path: path, dim: dim, opts: opts, group: opts.GroupRows, pending: &pending{}}
 	if w.group == 0 {
 		w.group = min(max(groupBytes/(dim*4), minGroupRows), maxGroupRows)
 	}
@@ -213,38 +225,9 @@ func (w *Writer) open() error {
 		w.ipcw, err = ipc.NewFileWriter(f, opts...)
 		return err
 	}
-	// pqarrow closes a sink that has a Close method; Finish closes f.
+	// The Parquet writer closes a sink that has a Close method; Finish
+	// closes f.
 	return w.openParquet(struct{ io.Writer }{f})
-}
-
-func (w *Writer) openParquet(f io.Writer) error {
-	name := w.opts.Compression
-	if name == "" && w.opts.Format == Spark {
-		name = "snappy"
-	}
-	codec, _ := parquetCodec(name)
-	props := parquet.NewWriterProperties(
-		parquet.WithCompression(codec),
-		parquet.WithDictionaryDefault(false),
-		parquet.WithMaxRowGroupLength(int64(w.group)),
-		parquet.WithCreatedBy("embeddb"),
-		// Min/max of vector elements serve no reader and cost a pass.
-		parquet.WithStatsFor("vector.list.element", false))
-	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema())
-	if w.opts.Format == Spark {
-		arrProps = pqarrow.NewArrowWriterProperties()
-	}
-	pw, err := pqarrow.NewFileWriter(w.schema, f, props, arrProps)
-	if err != nil {
-		return fmt.Errorf("columnar: %w", err)
-	}
-	w.pq = pw
-	for k, v := range w.opts.Metadata {
-		if err := pw.AppendKeyValueMetadata(k, v); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Rows returns the number of rows written so far.
@@ -255,7 +238,8 @@ func (w *Writer) Format() Format { return w.opts.Format }
 
 // Write adds rows: words[i], ids[i], counts[i] (ids and counts may be nil:
 // row numbers and zeros) and the vector vecs[i*dim:(i+1)*dim]. The rows are
-// copied; a full group is written before Write returns.
+// copied; a full group is written on another goroutine while later rows
+// arrive, and an error writing it is returned by a later Write or Close.
 func (w *Writer) Write(words []string, ids, counts []int64, vecs []float32) error {
 	if w.err != nil {
 		return w.err
@@ -267,11 +251,17 @@ func (w *Writer) Write(words []string, ids, counts []int64, vecs []float32) erro
 		return fmt.Errorf("%w: %d words, %d ids, %d counts, %d elements of dimension %d", ErrInvalidOption,
 			len(words), len(ids), len(counts), len(vecs), w.dim)
 	}
+	if cap(w.vecs) == 0 && w.group*w.dim <= groupBytes/4 {
+		// A group's exact size (for the default sizes): append's growth
+		// would hold up to a quarter more, twice over.
+		w.words, w.ids, w.counts = make([]string, 0, w.group), make([]int64, 0, w.group), make([]int64, 0, w.group)
+		w.vecs = make([]float32, 0, w.group*w.dim)
+	}
 	for len(words) > 0 {
 		n := min(len(words), w.group-len(w.words))
 		w.words = append(w.words, words[:n]...)
 		for i := range n {
-			id, c := w.rows+int64(len(w.words)-n+i), int64(0)
+			id, c := w.queued+int64(len(w.words)-n+i), int64(0)
 			if ids != nil {
 				id = ids[i]
 			}
@@ -297,73 +287,102 @@ func (w *Writer) Write(words []string, ids, counts []int64, vecs []float32) erro
 	return nil
 }
 
-// flush writes the rows held as one row group (record batch).
+// flush hands the rows held to another goroutine, which writes them as
+// one row group (record batch) while the caller fills the next: encoding
+// and compressing a group then overlaps reading the next from the table.
+// At most two groups are held.
 func (w *Writer) flush() error {
 	n := len(w.words)
 	if n == 0 {
 		return nil
 	}
-	rec, err := w.record()
-	if err != nil {
-		w.err = err
+	if w.opts.Elem == vec.Float16 {
+		if err := w.toHalf(); err != nil {
+			w.err = err
+			return err
+		}
+	}
+	if err := w.wait(); err != nil {
 		return err
 	}
-	defer rec.Release()
-	if w.pq != nil {
-		err = w.pq.Write(rec)
-	} else {
-		err = w.ipcw.Write(rec)
+	p := w.pending
+	w.pending, w.spare = w.spare, nil
+	if w.pending == nil {
+		w.pending = &pending{}
 	}
-	if err != nil {
-		w.err = fmt.Errorf("write %s: %w", w.path, err)
-		return w.err
-	}
-	w.rows += int64(n)
-	w.words, w.ids, w.counts, w.vecs = w.words[:0], w.ids[:0], w.counts[:0], w.vecs[:0]
+	w.queued += int64(n)
+	w.inflight, w.done = p, make(chan error, 1)
+	go func() { w.done <- w.writePending(p) }()
 	return nil
 }
 
-// record makes an Arrow record of the rows held, sharing their memory.
-func (w *Writer) record() (arrow.RecordBatch, error) {
-	n := len(w.words)
+// writePending writes p's rows, recovering a panic of the Arrow library.
+func (w *Writer) writePending(p *pending) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	if w.pq != nil {
+		return w.writeGroup(p)
+	}
+	rec := w.record(p)
+	defer rec.Release()
+	return w.ipcw.Write(rec)
+}
+
+// wait waits for the group being written, if any.
+func (w *Writer) wait() error {
+	if w.inflight == nil {
+		return w.err
+	}
+	err := <-w.done
+	p := w.inflight
+	w.inflight, w.done = nil, nil
+	if err != nil {
+		if w.err == nil {
+			w.err = fmt.Errorf("write %s: %w", w.path, err)
+		}
+		return w.err
+	}
+	w.rows += int64(len(p.words))
+	p.words, p.ids, p.counts, p.vecs = p.words[:0], p.ids[:0], p.counts[:0], p.vecs[:0]
+	w.spare = p
+	return w.err
+}
+
+// toHalf converts the vectors held to float16 in w.half.
+func (w *Writer) toHalf() error {
+	if cap(w.half) < 2*len(w.vecs) {
+		w.half = make([]byte, 2*len(w.vecs))
+	}
+	w.half = w.half[:2*len(w.vecs)]
+	if i := toHalf(w.half, w.vecs); i >= 0 {
+		return &RowError{Path: w.path, Row: w.queued + int64(i/w.dim), Column: "vector", Err: ErrRange,
+			Msg: fmt.Sprintf("element %d, %g, is beyond float16's range (±65504); export with type = 'float32'", i%w.dim, w.vecs[i])}
+	}
+	return nil
+}
+
+// record makes an Arrow record of p's rows, sharing their memory.
+func (w *Writer) record(p *pending) arrow.RecordBatch {
+	n := len(p.words)
 	sb := array.NewStringBuilder(memory.DefaultAllocator)
 	defer sb.Release()
-	sb.AppendValues(w.words, nil)
+	sb.AppendValues(p.words, nil)
 	wordArr := sb.NewArray()
 	defer wordArr.Release()
-	cols := []arrow.Array{wordArr}
-	if w.opts.Format != Spark {
-		cols = append(cols, int64Array(w.ids), int64Array(w.counts))
-	}
+	cols := []arrow.Array{wordArr, int64Array(p.ids), int64Array(p.counts)}
 	var values arrow.ArrayData
 	if w.opts.Elem == vec.Float16 {
-		if cap(w.half) < 2*len(w.vecs) {
-			w.half = make([]byte, 2*len(w.vecs))
-		}
-		w.half = w.half[:2*len(w.vecs)]
-		if i := toHalf(w.half, w.vecs); i >= 0 {
-			return nil, &RowError{Path: w.path, Row: w.rows + int64(i/w.dim), Column: "vector", Err: ErrRange,
-				Msg: fmt.Sprintf("element %d, %g, is beyond float16's range (±65504); export with type = 'float32'", i%w.dim, w.vecs[i])}
-		}
-		values = array.NewData(arrow.FixedWidthTypes.Float16, len(w.vecs),
-			[]*memory.Buffer{nil, memory.NewBufferBytes(w.half)}, nil, 0, 0)
+		values = array.NewData(arrow.FixedWidthTypes.Float16, len(p.vecs),
+			[]*memory.Buffer{nil, memory.NewBufferBytes(p.half)}, nil, 0, 0)
 	} else {
-		values = array.NewData(arrow.PrimitiveTypes.Float32, len(w.vecs),
-			[]*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(w.vecs))}, nil, 0, 0)
+		values = array.NewData(arrow.PrimitiveTypes.Float32, len(p.vecs),
+			[]*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(p.vecs))}, nil, 0, 0)
 	}
 	defer values.Release()
-	vt := w.vectorType()
-	var list arrow.ArrayData
-	if w.opts.Format == Spark {
-		offs := make([]int32, n+1)
-		for i := range offs {
-			offs[i] = int32(i * w.dim)
-		}
-		list = array.NewData(vt, n, []*memory.Buffer{nil, memory.NewBufferBytes(bytesOf(offs))},
-			[]arrow.ArrayData{values}, 0, 0)
-	} else {
-		list = array.NewData(vt, n, []*memory.Buffer{nil}, []arrow.ArrayData{values}, 0, 0)
-	}
+	list := array.NewData(w.vectorType(), n, []*memory.Buffer{nil}, []arrow.ArrayData{values}, 0, 0)
 	defer list.Release()
 	listArr := array.MakeFromData(list)
 	defer listArr.Release()
@@ -372,7 +391,7 @@ func (w *Writer) record() (arrow.RecordBatch, error) {
 	for _, c := range cols[1 : len(cols)-1] {
 		c.Release()
 	}
-	return rec, nil
+	return rec
 }
 
 func int64Array(v []int64) arrow.Array {
@@ -383,7 +402,7 @@ func int64Array(v []int64) arrow.Array {
 
 // bytesOf views a slice of fixed-size numbers as its bytes (little-endian
 // on the platforms Go's Arrow supports), without copying.
-func bytesOf[T float32 | int32 | int64](s []T) []byte {
+func bytesOf[T float32 | float64 | uint16 | int32 | int64](s []T) []byte {
 	if len(s) == 0 {
 		return nil
 	}
@@ -410,6 +429,10 @@ func (w *Writer) Close() error {
 		return w.err
 	}
 	if err := w.flush(); err != nil {
+		w.Abort()
+		return err
+	}
+	if err := w.wait(); err != nil {
 		w.Abort()
 		return err
 	}
@@ -454,6 +477,7 @@ func (w *Writer) Abort() error {
 		return nil
 	}
 	w.closed = true
+	w.wait() // the group being written, before the file goes
 	if w.pq != nil {
 		w.pq.Close()
 	}

@@ -254,33 +254,22 @@ func (e *env) exportColumnar(s *query.Export, path string, format columnar.Forma
 		s.Table.Name, path, rows, format.String(), roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
-// writeColumnar streams t's rows to fw and closes it.
+// writeColumnar streams t's rows to fw, a storage chunk at a time, and
+// closes it.
 func (e *env) writeColumnar(t *store.Table, fw *columnar.Writer) error {
-	const batch = 4096
 	prog := newThrottle(e.ctx)
-	words := make([]string, 0, batch)
-	ids := make([]int64, 0, batch)
-	counts := make([]int64, 0, batch)
-	vecs := make([]float32, 0, batch*t.Dim())
-	flush := func() error {
-		if err := fw.Write(words, ids, counts, vecs); err != nil {
+	var ids []int64
+	err := t.ForEachRowChunk(func(c *store.RowChunk) error {
+		ids = ids[:0]
+		for _, id := range c.IDs {
+			ids = append(ids, int64(id))
+		}
+		if err := fw.Write(c.Words, ids, c.Counts, c.Vecs); err != nil {
 			return err
 		}
-		words, ids, counts, vecs = words[:0], ids[:0], counts[:0], vecs[:0]
 		prog.report(Progress{Op: "export", Table: t.Name(), Phase: "writing", Done: fw.Rows(), Total: t.Rows(), Unit: "rows"}, false)
 		return e.ctx.Err()
-	}
-	err := t.ForEachRow(0, true, func(r store.Row) error {
-		words, ids, counts = append(words, r.Word), append(ids, int64(r.ID)), append(counts, r.Count)
-		vecs = append(vecs, r.Vector...)
-		if len(words) == batch {
-			return flush()
-		}
-		return nil
 	})
-	if err == nil {
-		err = flush()
-	}
 	if err == nil {
 		err = fw.Close()
 	}
