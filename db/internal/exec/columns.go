@@ -116,3 +116,39 @@ func columnValueError(n query.Node, err error) error {
 	}
 	return plan.At(n, err)
 }
+
+// alterColumns runs ALTER TABLE t ADD [COLUMN] def or DROP [COLUMN] name.
+// Adding writes no chunk: the rows already there read the column's
+// default. Dropping deletes the column's chunks.
+func (e *env) alterColumns(s *query.AlterTable) (*Rows, error) {
+	var col store.Column
+	if s.AddColumn != nil {
+		var err error
+		if col, err = e.columnDef(s.AddColumn); err != nil {
+			return nil, err
+		}
+	}
+	err := e.st.Update(e.ctx, func(tx *store.Tx) error {
+		t, err := plan.BindTable(tx, s.Table)
+		if err != nil {
+			return err
+		}
+		if s.AddColumn != nil {
+			return plan.At(s.AddColumn, t.AddColumn(col))
+		}
+		if plan.IsColumn(s.DropColumn.Name) {
+			return plan.ErrAt(s.DropColumn, nil, "column %s cannot be dropped: every table has it", store.Quote(s.DropColumn.Name))
+		}
+		if t.ColumnIndex(s.DropColumn.Name) < 0 {
+			return (&scope{t: t}).unknownColumn(s.DropColumn)
+		}
+		return plan.At(s.DropColumn, t.DropColumn(s.DropColumn.Name))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.AddColumn != nil {
+		return message("added", s.AddColumn.Name), nil
+	}
+	return message("dropped", s.DropColumn.Name), nil
+}

@@ -182,8 +182,11 @@ func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
 	return message("dropped", s.Table.Name), nil
 }
 
-// alterTable runs ALTER TABLE t RENAME TO u.
+// alterTable runs ALTER TABLE t RENAME TO u, ADD COLUMN or DROP COLUMN.
 func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
+	if s.AddColumn != nil || s.DropColumn != nil {
+		return e.alterColumns(s)
+	}
 	err := e.st.Update(e.ctx, func(tx *store.Tx) error {
 		if _, err := plan.BindTable(tx, s.Table); err != nil {
 			return err

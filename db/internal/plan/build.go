@@ -27,7 +27,7 @@ func Build(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, 
 	if call, ok := TableFunc(sel); ok {
 		return tableFuncPlan(sel, call, t, set)
 	}
-	if agg, err := HasAggregate(sel); err != nil {
+	if agg, err := HasAggregateOf(sel, t); err != nil {
 		return nil, err
 	} else if agg {
 		return aggregatePlan(sel, t)
@@ -88,29 +88,6 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Sett
 		root = &ExactSearch{Table: t.Name(), Call: call, Filter: sel.Where, Rows: t.Rows(), Metric: t.Metric(), Readable: readable}
 	}
 	return wrapResult(sel, root, t.Name(), cols), nil
-}
-
-// aggregatePlan plans a select list of COUNTs and constants.
-func aggregatePlan(sel *query.Select, t *store.Table) (*Plan, error) {
-	// COUNT(*) without WHERE is the table's row count: no scan.
-	needScan := sel.Where != nil
-	for i := range sel.Items {
-		if c, ok := sel.Items[i].Expr.(*query.Call); ok && c.Name == "COUNT" {
-			if !c.Star && len(c.Args) != 1 {
-				return nil, ErrAt(c, nil, "COUNT expects * or 1 argument, got %d", len(c.Args))
-			}
-			needScan = needScan || !c.Star
-		}
-	}
-	agg := &Aggregate{Table: t.Name(), Items: sel.Items}
-	if needScan {
-		var in Node = &Scan{Table: t.Name(), Rows: t.Rows(), Vectors: RefersTo(sel, "vector")}
-		if sel.Where != nil {
-			in = &Filter{Input: in, Cond: sel.Where}
-		}
-		agg.Input = in
-	}
-	return wrapResult(sel, agg, t.Name(), ItemNames(sel)), nil
 }
 
 // rowPlan plans a SELECT of one row per row of the table: a scan or a
