@@ -138,9 +138,14 @@ func (t *Table) colChunkForChange(c *Column, chunk uint32, slot int) ([]any, err
 	return vals, nil
 }
 
-// setColumnValue writes v, already checked, as column i of row id.
+// setColumnValue writes v, already checked, as column i of row id. Every
+// change of a column value passes here (INSERT, UPDATE, DELETE): it is
+// where an index on the column learns of it (see columnChanged).
 func (t *Table) setColumnValue(i int, id uint32, v any) error {
 	c := &t.meta.Columns[i]
+	if err := t.columnChanged(c, id, v); err != nil {
+		return err
+	}
 	chunk, slot := id/uint32(c.Rows), int(id%uint32(c.Rows))
 	if v == nil && c.Fill == nil {
 		if vals, err := t.readColChunk(c, chunk); err != nil || slot >= len(vals) {
@@ -154,6 +159,12 @@ func (t *Table) setColumnValue(i int, id uint32, v any) error {
 	vals[slot] = v
 	return nil
 }
+
+// columnChanged is the hook for scalar indexes on user columns (CREATE
+// INDEX ON t (col)): it is called, in the writing transaction, before
+// column c of row id becomes v (nil: NULL, or the row deleted). Nothing
+// indexes columns yet.
+func (t *Table) columnChanged(c *Column, id uint32, v any) error { return nil }
 
 // SetColumn sets user column i of the live row id to v, checking v
 // against the column's type and NOT NULL. Only the column's chunk is
