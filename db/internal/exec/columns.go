@@ -3,6 +3,7 @@ package exec
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/embeddb/embeddb/db/internal/plan"
@@ -151,4 +152,32 @@ func (e *env) alterColumns(s *query.AlterTable) (*Rows, error) {
 		return message("added", s.AddColumn.Name), nil
 	}
 	return message("dropped", s.DropColumn.Name), nil
+}
+
+// describeColumn writes a column's type and constraints as DESCRIBE shows
+// them: INTEGER, TEXT DEFAULT 'en' NOT NULL.
+func describeColumn(c store.Column) string {
+	s := c.Type.String()
+	if c.Default != nil {
+		s += " DEFAULT " + sqlLiteral(c.Default)
+	}
+	if c.NotNull {
+		s += " NOT NULL"
+	}
+	return s
+}
+
+// sqlLiteral writes a column value as a SQL literal.
+func sqlLiteral(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return query.QuoteString(x)
+	case bool:
+		return strings.ToUpper(fmt.Sprint(x))
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return fmt.Sprint(v)
 }

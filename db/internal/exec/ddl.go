@@ -49,6 +49,9 @@ func (e *env) describe(s *query.Describe) (*Rows, error) {
 		add("created", m.Created.Format(time.RFC3339))
 		add("modified", m.Modified.Format(time.RFC3339))
 		add("vector_bytes", int64(m.NextID)*int64(t.RowBytes()))
+		for _, c := range m.Columns {
+			add("column."+c.Name, describeColumn(c))
+		}
 		add("tokenizer", m.Tokenizer)
 		add("trainable", m.TrainState)
 		if ix := m.Index; ix != nil {

@@ -400,3 +400,28 @@ func (m *tableMeta) validColumns() bool {
 	}
 	return true
 }
+
+// readers returns a reader of each user column, in order.
+func (t *Table) readers() []*ColumnReader {
+	out := make([]*ColumnReader, len(t.meta.Columns))
+	for i := range t.meta.Columns {
+		out[i] = &ColumnReader{t: t, c: &t.meta.Columns[i]}
+	}
+	return out
+}
+
+// readRow reads row id's user columns by name with readers (nil: none).
+func readRow(readers []*ColumnReader, id uint32) (map[string]any, error) {
+	if len(readers) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]any, len(readers))
+	for _, r := range readers {
+		v, err := r.Value(id)
+		if err != nil {
+			return nil, err
+		}
+		out[r.c.Name] = v
+	}
+	return out, nil
+}
