@@ -30,6 +30,9 @@ type Column = store.Column
 // ColType is the type of a user column.
 type ColType = store.ColType
 
+// ColumnTypeError reports a value of the wrong type for a user column.
+type ColumnTypeError = store.ColumnTypeError
+
 // The user column types; their values in Go are string, int64, float64,
 // bool and string (JSON text), nil for NULL.
 const (

@@ -25,6 +25,9 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	if rows, handled, err := e.importFastTextBin(s); handled {
 		return rows, err
 	}
+	if rows, handled, err := e.importRecords(s); handled { // JSON Lines, CSV: records.go
+		return rows, err
+	}
 	path, err := e.stringArg(s.File, "the file to import")
 	if err != nil {
 		return nil, err
@@ -264,6 +267,9 @@ var exportOptions = []string{"format", "binary", "type", "words", "tensor", "ove
 // id order, for other tools. The file appears only when complete.
 func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 	if rows, handled, err := e.exportFastTextBin(s); handled {
+		return rows, err
+	}
+	if rows, handled, err := e.exportRecords(s); handled { // JSON Lines, CSV: records.go
 		return rows, err
 	}
 	path, err := e.stringArg(s.File, "the file to export to")
