@@ -34,7 +34,11 @@ func NewEngine(st *store.DB) *Engine { return &Engine{st: st} }
 
 // Run runs one statement with the values of its ? parameters.
 func (g *Engine) Run(ctx context.Context, stmt query.Statement, args []any) (*Rows, error) {
-	e := &env{d: g, st: g.st, ctx: ctx, args: args}
+	return g.run(&env{d: g, st: g.st, ctx: ctx, args: args}, stmt)
+}
+
+// run runs stmt in e.
+func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 	switch s := stmt.(type) {
 	case *query.Select:
 		return e.selectStmt(s)
@@ -94,6 +98,8 @@ type env struct {
 	st   *store.DB
 	ctx  context.Context
 	args []any
+
+	plans *PlanCache // a prepared statement's plan cache, or nil
 }
 
 // param returns the value bound to a ? parameter, converted to one of the
