@@ -275,11 +275,6 @@ type Set struct {
 	Value    Expr
 }
 
-// ShowTables is SHOW TABLES.
-type ShowTables struct {
-	Pos, End Position
-}
-
 // Describe is DESCRIBE table.
 type Describe struct {
 	Pos, End Position
@@ -475,9 +470,6 @@ func (x *DropIndex) Position() Position { return x.Pos }
 func (x *Set) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *ShowTables) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 func (x *Describe) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
@@ -582,9 +574,6 @@ func (x *DropIndex) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Set) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *ShowTables) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 func (x *Describe) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
@@ -638,9 +627,6 @@ func (x *DropIndex) NumParams() int { return countParams(x) }
 func (x *Set) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *ShowTables) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 func (x *Describe) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
@@ -667,7 +653,6 @@ func (*AlterTable) stmtNode()    {}
 func (*CreateIndex) stmtNode()   {}
 func (*DropIndex) stmtNode()     {}
 func (*Set) stmtNode()           {}
-func (*ShowTables) stmtNode()    {}
 func (*Describe) stmtNode()      {}
 func (*Evaluate) stmtNode()      {}
 func (*CheckDatabase) stmtNode() {}
@@ -758,9 +743,6 @@ func (x *DropIndex) TableName() string { return x.Table.name() }
 
 // TableName returns "": SET is about the session.
 func (x *Set) TableName() string { return "" }
-
-// TableName returns "": SHOW TABLES is about them all.
-func (x *ShowTables) TableName() string { return "" }
 
 // TableName returns the table described.
 func (x *Describe) TableName() string { return x.Table.name() }

@@ -163,11 +163,6 @@ type gSet struct {
 	Setting *gSetting `parser:"'SET' @@"`
 }
 
-type gShow struct {
-	Pos    lexer.Position
-	Tables bool `parser:"'SHOW' @'TABLES'"`
-}
-
 type gDescribe struct {
 	Pos   lexer.Position
 	Table *gTableName `parser:"'DESCRIBE' @@"`
@@ -201,7 +196,6 @@ func (*gDelete) gstmt()   {}
 func (*gDrop) gstmt()     {}
 func (*gAlter) gstmt()    {}
 func (*gSet) gstmt()      {}
-func (*gShow) gstmt()     {}
 func (*gDescribe) gstmt() {}
 func (*gEvaluate) gstmt() {}
 func (*gCheck) gstmt()    {}
@@ -285,7 +279,7 @@ var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
 		&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
-		&gSet{}, &gShow{}, &gDescribe{}, &gEvaluate{}, &gCheck{},
+		&gSet{}, &gDescribe{}, &gEvaluate{}, &gCheck{},
 		&gVacuum{}, &gPlot{},
 	}
 	for _, d := range registered {
@@ -311,7 +305,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		"DROP":     production[gDrop](parser),
 		"ALTER":    production[gAlter](parser),
 		"SET":      production[gSet](parser),
-		"SHOW":     production[gShow](parser),
 		"DESCRIBE": production[gDescribe](parser),
 		"EVALUATE": production[gEvaluate](parser),
 		"CHECK":    production[gCheck](parser),

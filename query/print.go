@@ -408,8 +408,6 @@ func (p *printer) stmt(s Statement) {
 		p.WriteString(optionName(x.Name))
 		p.WriteString(" = ")
 		p.value(x.Value)
-	case *ShowTables:
-		p.WriteString("SHOW TABLES")
 	case *Describe:
 		p.WriteString("DESCRIBE ")
 		p.table(x.Table)
@@ -546,9 +544,6 @@ func (x *DropIndex) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Set) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *ShowTables) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Describe) String() string { return stmtString(x) }

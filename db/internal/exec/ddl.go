@@ -13,8 +13,10 @@ import (
 	"github.com/embeddb/embeddb/query"
 )
 
+func init() { handle((*env).showTables) }
+
 // showTables runs SHOW TABLES.
-func (e *env) showTables() (*Rows, error) {
+func (e *env) showTables(*query.ShowTables) (*Rows, error) {
 	infos, err := e.st.Tables(e.ctx)
 	if err != nil {
 		return nil, err

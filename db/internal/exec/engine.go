@@ -44,8 +44,6 @@ func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 		return e.selectStmt(s)
 	case *query.Explain:
 		return e.explain(s)
-	case *query.ShowTables:
-		return e.showTables()
 	case *query.Describe:
 		return e.describe(s)
 	case *query.CreateTable:
