@@ -275,12 +275,6 @@ type Set struct {
 	Value    Expr
 }
 
-// Describe is DESCRIBE table.
-type Describe struct {
-	Pos, End Position
-	Table    *TableName
-}
-
 // Evaluate is EVALUATE table WITH (options), for instance
 // EVALUATE w2v WITH (analogies = 'questions-words.txt').
 type Evaluate struct {
@@ -470,9 +464,6 @@ func (x *DropIndex) Position() Position { return x.Pos }
 func (x *Set) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *Describe) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 func (x *Evaluate) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
@@ -574,9 +565,6 @@ func (x *DropIndex) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Set) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *Describe) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 func (x *Evaluate) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
@@ -627,9 +615,6 @@ func (x *DropIndex) NumParams() int { return countParams(x) }
 func (x *Set) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *Describe) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 func (x *Evaluate) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
@@ -653,7 +638,6 @@ func (*AlterTable) stmtNode()    {}
 func (*CreateIndex) stmtNode()   {}
 func (*DropIndex) stmtNode()     {}
 func (*Set) stmtNode()           {}
-func (*Describe) stmtNode()      {}
 func (*Evaluate) stmtNode()      {}
 func (*CheckDatabase) stmtNode() {}
 func (*Vacuum) stmtNode()        {}
@@ -743,9 +727,6 @@ func (x *DropIndex) TableName() string { return x.Table.name() }
 
 // TableName returns "": SET is about the session.
 func (x *Set) TableName() string { return "" }
-
-// TableName returns the table described.
-func (x *Describe) TableName() string { return x.Table.name() }
 
 // TableName returns the table evaluated.
 func (x *Evaluate) TableName() string { return x.Table.name() }

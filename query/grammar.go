@@ -163,11 +163,6 @@ type gSet struct {
 	Setting *gSetting `parser:"'SET' @@"`
 }
 
-type gDescribe struct {
-	Pos   lexer.Position
-	Table *gTableName `parser:"'DESCRIBE' @@"`
-}
-
 type gEvaluate struct {
 	Pos     lexer.Position
 	Table   *gTableName `parser:"'EVALUATE' @@"`
@@ -196,7 +191,6 @@ func (*gDelete) gstmt()   {}
 func (*gDrop) gstmt()     {}
 func (*gAlter) gstmt()    {}
 func (*gSet) gstmt()      {}
-func (*gDescribe) gstmt() {}
 func (*gEvaluate) gstmt() {}
 func (*gCheck) gstmt()    {}
 func (*gVacuum) gstmt()   {}
@@ -279,7 +273,7 @@ var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
 		&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
-		&gSet{}, &gDescribe{}, &gEvaluate{}, &gCheck{},
+		&gSet{}, &gEvaluate{}, &gCheck{},
 		&gVacuum{}, &gPlot{},
 	}
 	for _, d := range registered {
@@ -305,7 +299,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		"DROP":     production[gDrop](parser),
 		"ALTER":    production[gAlter](parser),
 		"SET":      production[gSet](parser),
-		"DESCRIBE": production[gDescribe](parser),
 		"EVALUATE": production[gEvaluate](parser),
 		"CHECK":    production[gCheck](parser),
 		"VACUUM":   production[gVacuum](parser),

@@ -408,9 +408,6 @@ func (p *printer) stmt(s Statement) {
 		p.WriteString(optionName(x.Name))
 		p.WriteString(" = ")
 		p.value(x.Value)
-	case *Describe:
-		p.WriteString("DESCRIBE ")
-		p.table(x.Table)
 	case *Evaluate:
 		p.WriteString("EVALUATE ")
 		p.table(x.Table)
@@ -544,9 +541,6 @@ func (x *DropIndex) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Set) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Describe) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Evaluate) String() string { return stmtString(x) }

@@ -32,6 +32,8 @@ func (e *env) showTables(*query.ShowTables) (*Rows, error) {
 	return newRows([]string{"name", "kind", "rows", "dim", "type", "metric", "index"}, rows), nil
 }
 
+func init() { handle((*env).describe) }
+
 // describe runs DESCRIBE t: one (property, value) row per fact.
 func (e *env) describe(s *query.Describe) (*Rows, error) {
 	var rows [][]any

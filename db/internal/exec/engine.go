@@ -44,8 +44,6 @@ func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 		return e.selectStmt(s)
 	case *query.Explain:
 		return e.explain(s)
-	case *query.Describe:
-		return e.describe(s)
 	case *query.CreateTable:
 		return e.createTable(s)
 	case *query.DropTable:
