@@ -283,11 +283,6 @@ type Evaluate struct {
 	Options  []Option // at least one
 }
 
-// CheckDatabase is CHECK DATABASE: verify the integrity of the file.
-type CheckDatabase struct {
-	Pos, End Position
-}
-
 // Vacuum is VACUUM [INTO file]: compact the database, in place or into a
 // new file.
 type Vacuum struct {
@@ -467,9 +462,6 @@ func (x *Set) Position() Position { return x.Pos }
 func (x *Evaluate) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *CheckDatabase) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 
 // Position returns x.Pos.
 func (x *Vacuum) Position() Position { return x.Pos }
@@ -568,9 +560,6 @@ func (x *Set) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Evaluate) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *CheckDatabase) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 
 // Span returns the statement's extent; see [Statement].
 func (x *Vacuum) Span() (pos, end Position) { return x.Pos, x.End }
@@ -618,29 +607,25 @@ func (x *Set) NumParams() int { return countParams(x) }
 func (x *Evaluate) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *CheckDatabase) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *Vacuum) NumParams() int { return countParams(x) }
 
-func (*Select) stmtNode()        {}
-func (*Explain) stmtNode()       {}
-func (*Train) stmtNode()         {}
-func (*Import) stmtNode()        {}
-func (*Export) stmtNode()        {}
-func (*CreateTable) stmtNode()   {}
-func (*Insert) stmtNode()        {}
-func (*Delete) stmtNode()        {}
-func (*DropTable) stmtNode()     {}
-func (*AlterTable) stmtNode()    {}
-func (*CreateIndex) stmtNode()   {}
-func (*DropIndex) stmtNode()     {}
-func (*Set) stmtNode()           {}
-func (*Evaluate) stmtNode()      {}
-func (*CheckDatabase) stmtNode() {}
-func (*Vacuum) stmtNode()        {}
+func (*Select) stmtNode()      {}
+func (*Explain) stmtNode()     {}
+func (*Train) stmtNode()       {}
+func (*Import) stmtNode()      {}
+func (*Export) stmtNode()      {}
+func (*CreateTable) stmtNode() {}
+func (*Insert) stmtNode()      {}
+func (*Delete) stmtNode()      {}
+func (*DropTable) stmtNode()   {}
+func (*AlterTable) stmtNode()  {}
+func (*CreateIndex) stmtNode() {}
+func (*DropIndex) stmtNode()   {}
+func (*Set) stmtNode()         {}
+func (*Evaluate) stmtNode()    {}
+func (*Vacuum) stmtNode()      {}
 
 func (*NumberLit) exprNode() {}
 func (*StringLit) exprNode() {}
@@ -730,9 +715,6 @@ func (x *Set) TableName() string { return "" }
 
 // TableName returns the table evaluated.
 func (x *Evaluate) TableName() string { return x.Table.name() }
-
-// TableName returns "": CHECK DATABASE is about the whole file.
-func (x *CheckDatabase) TableName() string { return "" }
 
 // TableName returns "": BACKUP copies the whole file.
 

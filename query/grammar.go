@@ -169,11 +169,6 @@ type gEvaluate struct {
 	Options []*gOption  `parser:"'WITH' '(' @@ (',' @@)* ')'"`
 }
 
-type gCheck struct {
-	Pos      lexer.Position
-	Database bool `parser:"'CHECK' @'DATABASE'"`
-}
-
 type gVacuum struct {
 	Pos    lexer.Position
 	Vacuum bool   `parser:"@'VACUUM'"`
@@ -192,7 +187,6 @@ func (*gDrop) gstmt()     {}
 func (*gAlter) gstmt()    {}
 func (*gSet) gstmt()      {}
 func (*gEvaluate) gstmt() {}
-func (*gCheck) gstmt()    {}
 func (*gVacuum) gstmt()   {}
 
 // Names. They are distinct types only so that an error can say which name
@@ -273,7 +267,7 @@ var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
 		&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
-		&gSet{}, &gEvaluate{}, &gCheck{},
+		&gSet{}, &gEvaluate{},
 		&gVacuum{}, &gPlot{},
 	}
 	for _, d := range registered {
@@ -300,7 +294,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		"ALTER":    production[gAlter](parser),
 		"SET":      production[gSet](parser),
 		"EVALUATE": production[gEvaluate](parser),
-		"CHECK":    production[gCheck](parser),
 		"VACUUM":   production[gVacuum](parser),
 		"PLOT":     production[gPlot](parser),
 	}

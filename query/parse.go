@@ -582,8 +582,6 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *Evaluate:
 		x.Pos, x.End = pos, end
-	case *CheckDatabase:
-		x.Pos, x.End = pos, end
 	case *Vacuum:
 		x.Pos, x.End = pos, end
 	case *Plot:
@@ -642,8 +640,6 @@ func convertStmt(g gStmt) Statement {
 		return &Set{Pos: position(x.Pos), Name: optionNameOf(x.Setting.Name), Value: x.Setting.Value}
 	case *gEvaluate:
 		return &Evaluate{Pos: position(x.Pos), Table: convertTable(x.Table), Options: convertOptions(x.Options)}
-	case *gCheck:
-		return &CheckDatabase{Pos: position(x.Pos)}
 	case *gPlot:
 		return convertPlot(x)
 	case *gVacuum:

@@ -413,8 +413,6 @@ func (p *printer) stmt(s Statement) {
 		p.table(x.Table)
 		p.WriteString(" WITH ")
 		p.options(x.Options)
-	case *CheckDatabase:
-		p.WriteString("CHECK DATABASE")
 	case *Plot:
 		p.plot(x)
 	case *Vacuum:
@@ -544,9 +542,6 @@ func (x *Set) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Evaluate) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *CheckDatabase) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 

@@ -66,6 +66,8 @@ func (e *env) vacuum(s *query.Vacuum) (*Rows, error) {
 	return newRows([]string{"file", "bytes", "seconds"}, [][]any{{path, n, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
+func init() { handle((*env).check) }
+
 // check runs CHECK DATABASE.
 func (e *env) check(s *query.CheckDatabase) (*Rows, error) {
 	problems, err := e.st.Check(e.ctx)
