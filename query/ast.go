@@ -283,13 +283,6 @@ type Evaluate struct {
 	Options  []Option // at least one
 }
 
-// Vacuum is VACUUM [INTO file]: compact the database, in place or into a
-// new file.
-type Vacuum struct {
-	Pos, End Position
-	Into     Expr // nil when there is no INTO; else a *StringLit or a *Param
-}
-
 // ---------------------------------------------------------------------------
 // Parts of statements
 
@@ -464,9 +457,6 @@ func (x *Evaluate) Position() Position { return x.Pos }
 // Position returns x.Pos.
 
 // Position returns x.Pos.
-func (x *Vacuum) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 func (x *SelectItem) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
@@ -561,9 +551,6 @@ func (x *Evaluate) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
 
-// Span returns the statement's extent; see [Statement].
-func (x *Vacuum) Span() (pos, end Position) { return x.Pos, x.End }
-
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *Select) NumParams() int { return countParams(x) }
 
@@ -608,9 +595,6 @@ func (x *Evaluate) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
 
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *Vacuum) NumParams() int { return countParams(x) }
-
 func (*Select) stmtNode()      {}
 func (*Explain) stmtNode()     {}
 func (*Train) stmtNode()       {}
@@ -625,7 +609,6 @@ func (*CreateIndex) stmtNode() {}
 func (*DropIndex) stmtNode()   {}
 func (*Set) stmtNode()         {}
 func (*Evaluate) stmtNode()    {}
-func (*Vacuum) stmtNode()      {}
 
 func (*NumberLit) exprNode() {}
 func (*StringLit) exprNode() {}
@@ -717,6 +700,3 @@ func (x *Set) TableName() string { return "" }
 func (x *Evaluate) TableName() string { return x.Table.name() }
 
 // TableName returns "": BACKUP copies the whole file.
-
-// TableName returns "": VACUUM compacts the whole file.
-func (x *Vacuum) TableName() string { return "" }

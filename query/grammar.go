@@ -169,12 +169,6 @@ type gEvaluate struct {
 	Options []*gOption  `parser:"'WITH' '(' @@ (',' @@)* ')'"`
 }
 
-type gVacuum struct {
-	Pos    lexer.Position
-	Vacuum bool   `parser:"@'VACUUM'"`
-	Into   *gFile `parser:"('INTO' @@)?"`
-}
-
 func (*gSelect) gstmt()   {}
 func (*gExplain) gstmt()  {}
 func (*gTrain) gstmt()    {}
@@ -187,7 +181,6 @@ func (*gDrop) gstmt()     {}
 func (*gAlter) gstmt()    {}
 func (*gSet) gstmt()      {}
 func (*gEvaluate) gstmt() {}
-func (*gVacuum) gstmt()   {}
 
 // Names. They are distinct types only so that an error can say which name
 // was expected ("expected table name").
@@ -268,7 +261,7 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
 		&gSet{}, &gEvaluate{},
-		&gVacuum{}, &gPlot{},
+		&gPlot{},
 	}
 	for _, d := range registered {
 		members = append(members, d.proto)
@@ -294,7 +287,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		"ALTER":    production[gAlter](parser),
 		"SET":      production[gSet](parser),
 		"EVALUATE": production[gEvaluate](parser),
-		"VACUUM":   production[gVacuum](parser),
 		"PLOT":     production[gPlot](parser),
 	}
 	for _, d := range registered {

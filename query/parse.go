@@ -582,8 +582,6 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *Evaluate:
 		x.Pos, x.End = pos, end
-	case *Vacuum:
-		x.Pos, x.End = pos, end
 	case *Plot:
 		x.Pos, x.End = pos, end
 	case ownStatement:
@@ -642,12 +640,6 @@ func convertStmt(g gStmt) Statement {
 		return &Evaluate{Pos: position(x.Pos), Table: convertTable(x.Table), Options: convertOptions(x.Options)}
 	case *gPlot:
 		return convertPlot(x)
-	case *gVacuum:
-		s := &Vacuum{Pos: position(x.Pos)}
-		if x.Into != nil {
-			s.Into = convertFile(x.Into)
-		}
-		return s
 	case ownGrammar:
 		return x.convert()
 	}

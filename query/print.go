@@ -415,12 +415,6 @@ func (p *printer) stmt(s Statement) {
 		p.options(x.Options)
 	case *Plot:
 		p.plot(x)
-	case *Vacuum:
-		p.WriteString("VACUUM")
-		if x.Into != nil {
-			p.WriteString(" INTO ")
-			p.expr(x.Into, 0)
-		}
 	case ownStatement:
 		x.print(p)
 	}
@@ -544,9 +538,6 @@ func (x *Set) String() string { return stmtString(x) }
 func (x *Evaluate) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Vacuum) String() string { return stmtString(x) }
 
 // String returns the item as SQL: * or the expression and its alias.
 func (x *SelectItem) String() string {

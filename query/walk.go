@@ -85,8 +85,6 @@ func Walk(n Node, fn func(Node) bool) {
 	case *Evaluate:
 		walkTable(x.Table, fn)
 		walkOptions(x.Options, fn)
-	case *Vacuum:
-		walkExpr(x.Into, fn)
 	case *Plot:
 		walkPlot(x, fn)
 	case *Option:

@@ -68,8 +68,6 @@ func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 		return e.dropIndex(s)
 	case *query.Evaluate:
 		return e.evaluate(s)
-	case *query.Vacuum:
-		return e.vacuum(s)
 	case *query.Plot:
 		return e.plotStmt(s)
 	}
