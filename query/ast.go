@@ -275,14 +275,6 @@ type Set struct {
 	Value    Expr
 }
 
-// Evaluate is EVALUATE table WITH (options), for instance
-// EVALUATE w2v WITH (analogies = 'questions-words.txt').
-type Evaluate struct {
-	Pos, End Position
-	Table    *TableName
-	Options  []Option // at least one
-}
-
 // ---------------------------------------------------------------------------
 // Parts of statements
 
@@ -452,9 +444,6 @@ func (x *DropIndex) Position() Position { return x.Pos }
 func (x *Set) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *Evaluate) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 
 // Position returns x.Pos.
 func (x *SelectItem) Position() Position { return x.Pos }
@@ -547,9 +536,6 @@ func (x *DropIndex) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Set) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *Evaluate) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *Select) NumParams() int { return countParams(x) }
@@ -591,9 +577,6 @@ func (x *DropIndex) NumParams() int { return countParams(x) }
 func (x *Set) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *Evaluate) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 
 func (*Select) stmtNode()      {}
 func (*Explain) stmtNode()     {}
@@ -608,7 +591,6 @@ func (*AlterTable) stmtNode()  {}
 func (*CreateIndex) stmtNode() {}
 func (*DropIndex) stmtNode()   {}
 func (*Set) stmtNode()         {}
-func (*Evaluate) stmtNode()    {}
 
 func (*NumberLit) exprNode() {}
 func (*StringLit) exprNode() {}
@@ -695,8 +677,5 @@ func (x *DropIndex) TableName() string { return x.Table.name() }
 
 // TableName returns "": SET is about the session.
 func (x *Set) TableName() string { return "" }
-
-// TableName returns the table evaluated.
-func (x *Evaluate) TableName() string { return x.Table.name() }
 
 // TableName returns "": BACKUP copies the whole file.

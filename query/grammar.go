@@ -163,24 +163,17 @@ type gSet struct {
 	Setting *gSetting `parser:"'SET' @@"`
 }
 
-type gEvaluate struct {
-	Pos     lexer.Position
-	Table   *gTableName `parser:"'EVALUATE' @@"`
-	Options []*gOption  `parser:"'WITH' '(' @@ (',' @@)* ')'"`
-}
-
-func (*gSelect) gstmt()   {}
-func (*gExplain) gstmt()  {}
-func (*gTrain) gstmt()    {}
-func (*gImport) gstmt()   {}
-func (*gExport) gstmt()   {}
-func (*gCreate) gstmt()   {}
-func (*gInsert) gstmt()   {}
-func (*gDelete) gstmt()   {}
-func (*gDrop) gstmt()     {}
-func (*gAlter) gstmt()    {}
-func (*gSet) gstmt()      {}
-func (*gEvaluate) gstmt() {}
+func (*gSelect) gstmt()  {}
+func (*gExplain) gstmt() {}
+func (*gTrain) gstmt()   {}
+func (*gImport) gstmt()  {}
+func (*gExport) gstmt()  {}
+func (*gCreate) gstmt()  {}
+func (*gInsert) gstmt()  {}
+func (*gDelete) gstmt()  {}
+func (*gDrop) gstmt()    {}
+func (*gAlter) gstmt()   {}
+func (*gSet) gstmt()     {}
 
 // Names. They are distinct types only so that an error can say which name
 // was expected ("expected table name").
@@ -260,7 +253,7 @@ var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
 		&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
-		&gSet{}, &gEvaluate{},
+		&gSet{},
 		&gPlot{},
 	}
 	for _, d := range registered {
@@ -275,19 +268,18 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		participle.UseLookahead(0),
 	)
 	stmtParsers := map[string]func(*lexer.PeekingLexer) (gStmt, error){
-		"SELECT":   production[gSelect](parser),
-		"EXPLAIN":  production[gExplain](parser),
-		"TRAIN":    production[gTrain](parser),
-		"IMPORT":   production[gImport](parser),
-		"EXPORT":   production[gExport](parser),
-		"CREATE":   production[gCreate](parser),
-		"INSERT":   production[gInsert](parser),
-		"DELETE":   production[gDelete](parser),
-		"DROP":     production[gDrop](parser),
-		"ALTER":    production[gAlter](parser),
-		"SET":      production[gSet](parser),
-		"EVALUATE": production[gEvaluate](parser),
-		"PLOT":     production[gPlot](parser),
+		"SELECT":  production[gSelect](parser),
+		"EXPLAIN": production[gExplain](parser),
+		"TRAIN":   production[gTrain](parser),
+		"IMPORT":  production[gImport](parser),
+		"EXPORT":  production[gExport](parser),
+		"CREATE":  production[gCreate](parser),
+		"INSERT":  production[gInsert](parser),
+		"DELETE":  production[gDelete](parser),
+		"DROP":    production[gDrop](parser),
+		"ALTER":   production[gAlter](parser),
+		"SET":     production[gSet](parser),
+		"PLOT":    production[gPlot](parser),
 	}
 	for _, d := range registered {
 		stmtParsers[d.keyword] = d.parse(parser)

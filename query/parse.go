@@ -580,8 +580,6 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *Set:
 		x.Pos, x.End = pos, end
-	case *Evaluate:
-		x.Pos, x.End = pos, end
 	case *Plot:
 		x.Pos, x.End = pos, end
 	case ownStatement:
@@ -636,8 +634,6 @@ func convertStmt(g gStmt) Statement {
 		return &AlterTable{Pos: position(x.Pos), Table: convertTable(x.Table), NewName: convertTable(x.NewName)}
 	case *gSet:
 		return &Set{Pos: position(x.Pos), Name: optionNameOf(x.Setting.Name), Value: x.Setting.Value}
-	case *gEvaluate:
-		return &Evaluate{Pos: position(x.Pos), Table: convertTable(x.Table), Options: convertOptions(x.Options)}
 	case *gPlot:
 		return convertPlot(x)
 	case ownGrammar:

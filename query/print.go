@@ -408,11 +408,6 @@ func (p *printer) stmt(s Statement) {
 		p.WriteString(optionName(x.Name))
 		p.WriteString(" = ")
 		p.value(x.Value)
-	case *Evaluate:
-		p.WriteString("EVALUATE ")
-		p.table(x.Table)
-		p.WriteString(" WITH ")
-		p.options(x.Options)
 	case *Plot:
 		p.plot(x)
 	case ownStatement:
@@ -533,9 +528,6 @@ func (x *DropIndex) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Set) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Evaluate) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 

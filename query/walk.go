@@ -82,9 +82,6 @@ func Walk(n Node, fn func(Node) bool) {
 		walkTable(x.Table, fn)
 	case *Set:
 		walkExpr(x.Value, fn)
-	case *Evaluate:
-		walkTable(x.Table, fn)
-		walkOptions(x.Options, fn)
 	case *Plot:
 		walkPlot(x, fn)
 	case *Option:

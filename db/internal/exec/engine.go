@@ -66,8 +66,6 @@ func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 		return e.createIndex(s)
 	case *query.DropIndex:
 		return e.dropIndex(s)
-	case *query.Evaluate:
-		return e.evaluate(s)
 	case *query.Plot:
 		return e.plotStmt(s)
 	}
