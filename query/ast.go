@@ -168,17 +168,6 @@ type Explain struct {
 	Stmt     Statement
 }
 
-// Train is TRAIN table FROM file, ... [WITH (options)]: train a Word2Vec
-// table from text files. Options carry the trainer's parameters by gensim's
-// names (vector_size, window, min_count, sg, update...); the grammar does
-// not check them.
-type Train struct {
-	Pos, End Position
-	Table    *TableName
-	Files    []Expr // at least one; each a *StringLit or a *Param
-	Options  []Option
-}
-
 // Import is IMPORT table FROM file [WITH (options)]: load an embedding
 // matrix (word2vec, GloVe, fastText .vec, safetensors...) into a new table.
 type Import struct {
@@ -411,9 +400,6 @@ func (x *Select) Position() Position { return x.Pos }
 func (x *Explain) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *Train) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 func (x *Import) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
@@ -503,9 +489,6 @@ func (x *Select) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Explain) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *Train) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 func (x *Import) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
@@ -544,9 +527,6 @@ func (x *Select) NumParams() int { return countParams(x) }
 func (x *Explain) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *Train) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 func (x *Import) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
@@ -580,7 +560,6 @@ func (x *Set) NumParams() int { return countParams(x) }
 
 func (*Select) stmtNode()      {}
 func (*Explain) stmtNode()     {}
-func (*Train) stmtNode()       {}
 func (*Import) stmtNode()      {}
 func (*Export) stmtNode()      {}
 func (*CreateTable) stmtNode() {}
@@ -644,9 +623,6 @@ func (x *Select) TableName() string { return x.From.name() }
 
 // TableName returns that of the statement explained.
 func (x *Explain) TableName() string { return x.Stmt.TableName() }
-
-// TableName returns the table trained.
-func (x *Train) TableName() string { return x.Table.name() }
 
 // TableName returns the table imported into.
 func (x *Import) TableName() string { return x.Table.name() }

@@ -75,13 +75,6 @@ func (a *analyzeWord) Capture(values []string) error {
 	return nil
 }
 
-type gTrain struct {
-	Pos     lexer.Position
-	Table   *gTableName `parser:"'TRAIN' @@"`
-	Files   []*gFile    `parser:"'FROM' @@ (',' @@)*"`
-	Options []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
-}
-
 type gImport struct {
 	Pos     lexer.Position
 	Table   *gTableName `parser:"'IMPORT' @@"`
@@ -165,7 +158,6 @@ type gSet struct {
 
 func (*gSelect) gstmt()  {}
 func (*gExplain) gstmt() {}
-func (*gTrain) gstmt()   {}
 func (*gImport) gstmt()  {}
 func (*gExport) gstmt()  {}
 func (*gCreate) gstmt()  {}
@@ -251,7 +243,7 @@ type grammar struct {
 // theGrammar returns the parser, building it once.
 var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
-		&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
+		&gSelect{}, &gExplain{}, &gImport{}, &gExport{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
 		&gSet{},
 		&gPlot{},
@@ -270,7 +262,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 	stmtParsers := map[string]func(*lexer.PeekingLexer) (gStmt, error){
 		"SELECT":  production[gSelect](parser),
 		"EXPLAIN": production[gExplain](parser),
-		"TRAIN":   production[gTrain](parser),
 		"IMPORT":  production[gImport](parser),
 		"EXPORT":  production[gExport](parser),
 		"CREATE":  production[gCreate](parser),

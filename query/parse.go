@@ -558,8 +558,6 @@ func setSpan(s Statement, pos, end Position) {
 	case *Explain:
 		x.Pos, x.End = pos, end
 		setSpan(x.Stmt, x.Stmt.Position(), end)
-	case *Train:
-		x.Pos, x.End = pos, end
 	case *Import:
 		x.Pos, x.End = pos, end
 	case *Export:
@@ -596,12 +594,6 @@ func convertStmt(g gStmt) Statement {
 		return convertSelect(x)
 	case *gExplain:
 		return &Explain{Pos: position(x.Pos), Analyze: bool(x.Analyze), Stmt: convertSelect(x.Stmt)}
-	case *gTrain:
-		s := &Train{Pos: position(x.Pos), Table: convertTable(x.Table), Options: convertOptions(x.Options)}
-		for _, f := range x.Files {
-			s.Files = append(s.Files, convertFile(f))
-		}
-		return s
 	case *gImport:
 		return &Import{Pos: position(x.Pos), Table: convertTable(x.Table), File: convertFile(x.File), Options: convertOptions(x.Options)}
 	case *gExport:

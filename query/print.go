@@ -316,12 +316,6 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString("ANALYZE ")
 		}
 		p.stmt(x.Stmt)
-	case *Train:
-		p.WriteString("TRAIN ")
-		p.table(x.Table)
-		p.WriteString(" FROM ")
-		p.list(x.Files)
-		p.with(x.Options)
 	case *Import:
 		p.WriteString("IMPORT ")
 		p.table(x.Table)
@@ -495,9 +489,6 @@ func (x *Select) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Explain) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Train) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Import) String() string { return stmtString(x) }

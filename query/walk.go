@@ -36,12 +36,6 @@ func Walk(n Node, fn func(Node) bool) {
 		if x.Stmt != nil {
 			Walk(x.Stmt, fn)
 		}
-	case *Train:
-		walkTable(x.Table, fn)
-		for _, f := range x.Files {
-			walkExpr(f, fn)
-		}
-		walkOptions(x.Options, fn)
 	case *Import:
 		walkTable(x.Table, fn)
 		walkExpr(x.File, fn)
