@@ -168,15 +168,6 @@ type Explain struct {
 	Stmt     Statement
 }
 
-// Import is IMPORT table FROM file [WITH (options)]: load an embedding
-// matrix (word2vec, GloVe, fastText .vec, safetensors...) into a new table.
-type Import struct {
-	Pos, End Position
-	Table    *TableName
-	File     Expr // a *StringLit or a *Param
-	Options  []Option
-}
-
 // Export is EXPORT table TO file [WITH (options)]: write a table's vectors
 // to a file.
 type Export struct {
@@ -400,9 +391,6 @@ func (x *Select) Position() Position { return x.Pos }
 func (x *Explain) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *Import) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 func (x *Export) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
@@ -489,9 +477,6 @@ func (x *Select) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Explain) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *Import) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 func (x *Export) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
@@ -527,9 +512,6 @@ func (x *Select) NumParams() int { return countParams(x) }
 func (x *Explain) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *Import) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 func (x *Export) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
@@ -560,7 +542,6 @@ func (x *Set) NumParams() int { return countParams(x) }
 
 func (*Select) stmtNode()      {}
 func (*Explain) stmtNode()     {}
-func (*Import) stmtNode()      {}
 func (*Export) stmtNode()      {}
 func (*CreateTable) stmtNode() {}
 func (*Insert) stmtNode()      {}
@@ -623,9 +604,6 @@ func (x *Select) TableName() string { return x.From.name() }
 
 // TableName returns that of the statement explained.
 func (x *Explain) TableName() string { return x.Stmt.TableName() }
-
-// TableName returns the table imported into.
-func (x *Import) TableName() string { return x.Table.name() }
 
 // TableName returns the table exported.
 func (x *Export) TableName() string { return x.Table.name() }

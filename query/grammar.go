@@ -75,13 +75,6 @@ func (a *analyzeWord) Capture(values []string) error {
 	return nil
 }
 
-type gImport struct {
-	Pos     lexer.Position
-	Table   *gTableName `parser:"'IMPORT' @@"`
-	File    *gFile      `parser:"'FROM' @@"`
-	Options []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
-}
-
 type gExport struct {
 	Pos     lexer.Position
 	Table   *gTableName `parser:"'EXPORT' @@"`
@@ -158,7 +151,6 @@ type gSet struct {
 
 func (*gSelect) gstmt()  {}
 func (*gExplain) gstmt() {}
-func (*gImport) gstmt()  {}
 func (*gExport) gstmt()  {}
 func (*gCreate) gstmt()  {}
 func (*gInsert) gstmt()  {}
@@ -243,7 +235,7 @@ type grammar struct {
 // theGrammar returns the parser, building it once.
 var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
-		&gSelect{}, &gExplain{}, &gImport{}, &gExport{},
+		&gSelect{}, &gExplain{}, &gExport{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
 		&gSet{},
 		&gPlot{},
@@ -262,7 +254,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 	stmtParsers := map[string]func(*lexer.PeekingLexer) (gStmt, error){
 		"SELECT":  production[gSelect](parser),
 		"EXPLAIN": production[gExplain](parser),
-		"IMPORT":  production[gImport](parser),
 		"EXPORT":  production[gExport](parser),
 		"CREATE":  production[gCreate](parser),
 		"INSERT":  production[gInsert](parser),

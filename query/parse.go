@@ -558,8 +558,6 @@ func setSpan(s Statement, pos, end Position) {
 	case *Explain:
 		x.Pos, x.End = pos, end
 		setSpan(x.Stmt, x.Stmt.Position(), end)
-	case *Import:
-		x.Pos, x.End = pos, end
 	case *Export:
 		x.Pos, x.End = pos, end
 	case *CreateTable:
@@ -594,8 +592,6 @@ func convertStmt(g gStmt) Statement {
 		return convertSelect(x)
 	case *gExplain:
 		return &Explain{Pos: position(x.Pos), Analyze: bool(x.Analyze), Stmt: convertSelect(x.Stmt)}
-	case *gImport:
-		return &Import{Pos: position(x.Pos), Table: convertTable(x.Table), File: convertFile(x.File), Options: convertOptions(x.Options)}
 	case *gExport:
 		return &Export{Pos: position(x.Pos), Table: convertTable(x.Table), File: convertFile(x.File), Options: convertOptions(x.Options)}
 	case *gCreate:

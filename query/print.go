@@ -316,12 +316,6 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString("ANALYZE ")
 		}
 		p.stmt(x.Stmt)
-	case *Import:
-		p.WriteString("IMPORT ")
-		p.table(x.Table)
-		p.WriteString(" FROM ")
-		p.expr(x.File, 0)
-		p.with(x.Options)
 	case *Export:
 		p.WriteString("EXPORT ")
 		p.table(x.Table)
@@ -489,9 +483,6 @@ func (x *Select) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Explain) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Import) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Export) String() string { return stmtString(x) }

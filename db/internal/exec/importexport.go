@@ -19,6 +19,8 @@ import (
 var importOptions = []string{"format", "binary", "limit", "unicode_errors", "duplicates", "tensor",
 	"tokenizer", "words", "type", "metric", "replace"}
 
+func init() { handle((*env).importStmt) }
+
 // importStmt runs IMPORT t FROM 'file' WITH (...): load a matrix made by
 // another tool into a new table, atomically.
 func (e *env) importStmt(s *query.Import) (*Rows, error) {
