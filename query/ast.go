@@ -168,15 +168,6 @@ type Explain struct {
 	Stmt     Statement
 }
 
-// Export is EXPORT table TO file [WITH (options)]: write a table's vectors
-// to a file.
-type Export struct {
-	Pos, End Position
-	Table    *TableName
-	File     Expr // a *StringLit or a *Param
-	Options  []Option
-}
-
 // CreateTable is CREATE TABLE [IF NOT EXISTS] table (options), for instance
 // CREATE TABLE pets (dim = 3). The grammar requires at least one option and
 // leaves their meaning to the executor.
@@ -391,9 +382,6 @@ func (x *Select) Position() Position { return x.Pos }
 func (x *Explain) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *Export) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 func (x *CreateTable) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
@@ -477,9 +465,6 @@ func (x *Select) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Explain) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *Export) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 func (x *CreateTable) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
@@ -512,9 +497,6 @@ func (x *Select) NumParams() int { return countParams(x) }
 func (x *Explain) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *Export) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 func (x *CreateTable) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
@@ -542,7 +524,6 @@ func (x *Set) NumParams() int { return countParams(x) }
 
 func (*Select) stmtNode()      {}
 func (*Explain) stmtNode()     {}
-func (*Export) stmtNode()      {}
 func (*CreateTable) stmtNode() {}
 func (*Insert) stmtNode()      {}
 func (*Delete) stmtNode()      {}
@@ -604,9 +585,6 @@ func (x *Select) TableName() string { return x.From.name() }
 
 // TableName returns that of the statement explained.
 func (x *Explain) TableName() string { return x.Stmt.TableName() }
-
-// TableName returns the table exported.
-func (x *Export) TableName() string { return x.Table.name() }
 
 // TableName returns the table created.
 func (x *CreateTable) TableName() string { return x.Table.name() }

@@ -75,13 +75,6 @@ func (a *analyzeWord) Capture(values []string) error {
 	return nil
 }
 
-type gExport struct {
-	Pos     lexer.Position
-	Table   *gTableName `parser:"'EXPORT' @@"`
-	File    *gFile      `parser:"'TO' @@"`
-	Options []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
-}
-
 type gCreate struct {
 	Pos   lexer.Position
 	Table *gCreateTable `parser:"'CREATE' ( @@"`
@@ -151,7 +144,6 @@ type gSet struct {
 
 func (*gSelect) gstmt()  {}
 func (*gExplain) gstmt() {}
-func (*gExport) gstmt()  {}
 func (*gCreate) gstmt()  {}
 func (*gInsert) gstmt()  {}
 func (*gDelete) gstmt()  {}
@@ -235,7 +227,7 @@ type grammar struct {
 // theGrammar returns the parser, building it once.
 var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
-		&gSelect{}, &gExplain{}, &gExport{},
+		&gSelect{}, &gExplain{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
 		&gSet{},
 		&gPlot{},
@@ -254,7 +246,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 	stmtParsers := map[string]func(*lexer.PeekingLexer) (gStmt, error){
 		"SELECT":  production[gSelect](parser),
 		"EXPLAIN": production[gExplain](parser),
-		"EXPORT":  production[gExport](parser),
 		"CREATE":  production[gCreate](parser),
 		"INSERT":  production[gInsert](parser),
 		"DELETE":  production[gDelete](parser),

@@ -558,8 +558,6 @@ func setSpan(s Statement, pos, end Position) {
 	case *Explain:
 		x.Pos, x.End = pos, end
 		setSpan(x.Stmt, x.Stmt.Position(), end)
-	case *Export:
-		x.Pos, x.End = pos, end
 	case *CreateTable:
 		x.Pos, x.End = pos, end
 	case *Insert:
@@ -592,8 +590,6 @@ func convertStmt(g gStmt) Statement {
 		return convertSelect(x)
 	case *gExplain:
 		return &Explain{Pos: position(x.Pos), Analyze: bool(x.Analyze), Stmt: convertSelect(x.Stmt)}
-	case *gExport:
-		return &Export{Pos: position(x.Pos), Table: convertTable(x.Table), File: convertFile(x.File), Options: convertOptions(x.Options)}
 	case *gCreate:
 		if t := x.Table; t != nil {
 			return &CreateTable{Pos: position(x.Pos), IfNotExists: t.IfNotExists, Table: convertTable(t.Table), Options: convertOptions(t.Options)}

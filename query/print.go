@@ -316,12 +316,6 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString("ANALYZE ")
 		}
 		p.stmt(x.Stmt)
-	case *Export:
-		p.WriteString("EXPORT ")
-		p.table(x.Table)
-		p.WriteString(" TO ")
-		p.expr(x.File, 0)
-		p.with(x.Options)
 	case *CreateTable:
 		p.WriteString("CREATE TABLE ")
 		if x.IfNotExists {
@@ -483,9 +477,6 @@ func (x *Select) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *Explain) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Export) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *CreateTable) String() string { return stmtString(x) }

@@ -36,10 +36,6 @@ func Walk(n Node, fn func(Node) bool) {
 		if x.Stmt != nil {
 			Walk(x.Stmt, fn)
 		}
-	case *Export:
-		walkTable(x.Table, fn)
-		walkExpr(x.File, fn)
-		walkOptions(x.Options, fn)
 	case *CreateTable:
 		walkTable(x.Table, fn)
 		walkOptions(x.Options, fn)

@@ -56,8 +56,6 @@ func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 		return e.delete(s)
 	case *query.Set:
 		return e.set(s)
-	case *query.Export:
-		return e.exportStmt(s)
 	case *query.CreateIndex:
 		return e.createIndex(s)
 	case *query.DropIndex:

@@ -262,6 +262,8 @@ func toFileDType(t store.ElemType) vecfile.DType {
 
 var exportOptions = []string{"format", "binary", "type", "words", "tensor", "overwrite"}
 
+func init() { handle((*env).exportStmt) }
+
 // exportStmt runs EXPORT t TO 'file' WITH (...): write the table's rows, in
 // id order, for other tools. The file appears only when complete.
 func (e *env) exportStmt(s *query.Export) (*Rows, error) {
