@@ -235,17 +235,6 @@ type DropIndex struct {
 	Table    *TableName
 }
 
-// Set is SET name = value, for instance SET ef_search = 64 or
-// SET exact = on. Name is lower-cased unless it was written as a quoted
-// identifier. A reserved word used as the value (on) becomes an *Ident
-// holding its lower-case spelling; other bare words keep their case, so
-// executors should compare such values case-insensitively.
-type Set struct {
-	Pos, End Position
-	Name     string
-	Value    Expr
-}
-
 // ---------------------------------------------------------------------------
 // Parts of statements
 
@@ -403,9 +392,6 @@ func (x *CreateIndex) Position() Position { return x.Pos }
 func (x *DropIndex) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *Set) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 
 // Position returns x.Pos.
 func (x *SelectItem) Position() Position { return x.Pos }
@@ -486,9 +472,6 @@ func (x *CreateIndex) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *DropIndex) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *Set) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *Select) NumParams() int { return countParams(x) }
@@ -518,9 +501,6 @@ func (x *CreateIndex) NumParams() int { return countParams(x) }
 func (x *DropIndex) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *Set) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 
 func (*Select) stmtNode()      {}
 func (*Explain) stmtNode()     {}
@@ -531,7 +511,6 @@ func (*DropTable) stmtNode()   {}
 func (*AlterTable) stmtNode()  {}
 func (*CreateIndex) stmtNode() {}
 func (*DropIndex) stmtNode()   {}
-func (*Set) stmtNode()         {}
 
 func (*NumberLit) exprNode() {}
 func (*StringLit) exprNode() {}
@@ -606,8 +585,5 @@ func (x *CreateIndex) TableName() string { return x.Table.name() }
 
 // TableName returns the table whose index is dropped.
 func (x *DropIndex) TableName() string { return x.Table.name() }
-
-// TableName returns "": SET is about the session.
-func (x *Set) TableName() string { return "" }
 
 // TableName returns "": BACKUP copies the whole file.

@@ -137,11 +137,6 @@ type gAlter struct {
 	NewName *gTableName `parser:"'RENAME' 'TO' @@"`
 }
 
-type gSet struct {
-	Pos     lexer.Position
-	Setting *gSetting `parser:"'SET' @@"`
-}
-
 func (*gSelect) gstmt()  {}
 func (*gExplain) gstmt() {}
 func (*gCreate) gstmt()  {}
@@ -149,7 +144,6 @@ func (*gInsert) gstmt()  {}
 func (*gDelete) gstmt()  {}
 func (*gDrop) gstmt()    {}
 func (*gAlter) gstmt()   {}
-func (*gSet) gstmt()     {}
 
 // Names. They are distinct types only so that an error can say which name
 // was expected ("expected table name").
@@ -184,12 +178,6 @@ type gFile struct {
 type gOption struct {
 	Pos   lexer.Position
 	Name  string      `parser:"@(Ident | Keyword | Func | QIdent) '='"`
-	Value optionValue `parser:"@@"`
-}
-
-type gSetting struct {
-	Pos   lexer.Position
-	Name  string      `parser:"@(Ident | Keyword | Func | QIdent) ('=' | 'TO')"`
 	Value optionValue `parser:"@@"`
 }
 
@@ -229,7 +217,7 @@ var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
 		&gSelect{}, &gExplain{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
-		&gSet{},
+
 		&gPlot{},
 	}
 	for _, d := range registered {
@@ -251,7 +239,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		"DELETE":  production[gDelete](parser),
 		"DROP":    production[gDrop](parser),
 		"ALTER":   production[gAlter](parser),
-		"SET":     production[gSet](parser),
 		"PLOT":    production[gPlot](parser),
 	}
 	for _, d := range registered {

@@ -572,8 +572,6 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *DropIndex:
 		x.Pos, x.End = pos, end
-	case *Set:
-		x.Pos, x.End = pos, end
 	case *Plot:
 		x.Pos, x.End = pos, end
 	case ownStatement:
@@ -616,8 +614,6 @@ func convertStmt(g gStmt) Statement {
 		return &DropIndex{Pos: position(x.Pos), IfExists: x.Index.IfExists, Table: convertTable(x.Index.Table)}
 	case *gAlter:
 		return &AlterTable{Pos: position(x.Pos), Table: convertTable(x.Table), NewName: convertTable(x.NewName)}
-	case *gSet:
-		return &Set{Pos: position(x.Pos), Name: optionNameOf(x.Setting.Name), Value: x.Setting.Value}
 	case *gPlot:
 		return convertPlot(x)
 	case ownGrammar:

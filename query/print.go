@@ -385,11 +385,6 @@ func (p *printer) stmt(s Statement) {
 		}
 		p.WriteString("ON ")
 		p.table(x.Table)
-	case *Set:
-		p.WriteString("SET ")
-		p.WriteString(optionName(x.Name))
-		p.WriteString(" = ")
-		p.value(x.Value)
 	case *Plot:
 		p.plot(x)
 	case ownStatement:
@@ -498,9 +493,6 @@ func (x *CreateIndex) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *DropIndex) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Set) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 

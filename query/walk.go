@@ -66,8 +66,6 @@ func Walk(n Node, fn func(Node) bool) {
 		walkOptions(x.Options, fn)
 	case *DropIndex:
 		walkTable(x.Table, fn)
-	case *Set:
-		walkExpr(x.Value, fn)
 	case *Plot:
 		walkPlot(x, fn)
 	case *Option:

@@ -54,8 +54,6 @@ func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 		return e.insert(s)
 	case *query.Delete:
 		return e.delete(s)
-	case *query.Set:
-		return e.set(s)
 	case *query.CreateIndex:
 		return e.createIndex(s)
 	case *query.DropIndex:
