@@ -202,13 +202,6 @@ type Delete struct {
 	Where    Expr // nil when there is no WHERE: delete every row
 }
 
-// DropTable is DROP TABLE [IF EXISTS] table.
-type DropTable struct {
-	Pos, End Position
-	IfExists bool
-	Table    *TableName
-}
-
 // AlterTable is ALTER TABLE table RENAME TO new_name, the one form of ALTER
 // TABLE so far.
 type AlterTable struct {
@@ -226,13 +219,6 @@ type CreateIndex struct {
 	Method      string   // lower-cased method name ("hnsw"); "" when USING is absent
 	MethodPos   Position // where the method name is written; invalid when absent
 	Options     []Option
-}
-
-// DropIndex is DROP INDEX [IF EXISTS] ON table.
-type DropIndex struct {
-	Pos, End Position
-	IfExists bool
-	Table    *TableName
 }
 
 // ---------------------------------------------------------------------------
@@ -380,16 +366,10 @@ func (x *Insert) Position() Position { return x.Pos }
 func (x *Delete) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *DropTable) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 func (x *AlterTable) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
 func (x *CreateIndex) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *DropIndex) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
 
@@ -460,16 +440,10 @@ func (x *Insert) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Delete) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *DropTable) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 func (x *AlterTable) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
 func (x *CreateIndex) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *DropIndex) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
 
@@ -489,16 +463,10 @@ func (x *Insert) NumParams() int { return countParams(x) }
 func (x *Delete) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *DropTable) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 func (x *AlterTable) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *CreateIndex) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *DropIndex) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
 
@@ -507,10 +475,8 @@ func (*Explain) stmtNode()     {}
 func (*CreateTable) stmtNode() {}
 func (*Insert) stmtNode()      {}
 func (*Delete) stmtNode()      {}
-func (*DropTable) stmtNode()   {}
 func (*AlterTable) stmtNode()  {}
 func (*CreateIndex) stmtNode() {}
-func (*DropIndex) stmtNode()   {}
 
 func (*NumberLit) exprNode() {}
 func (*StringLit) exprNode() {}
@@ -574,16 +540,10 @@ func (x *Insert) TableName() string { return x.Table.name() }
 // TableName returns the table deleted from.
 func (x *Delete) TableName() string { return x.Table.name() }
 
-// TableName returns the table dropped.
-func (x *DropTable) TableName() string { return x.Table.name() }
-
 // TableName returns the table's new name.
 func (x *AlterTable) TableName() string { return x.NewName.name() }
 
 // TableName returns the table indexed.
 func (x *CreateIndex) TableName() string { return x.Table.name() }
-
-// TableName returns the table whose index is dropped.
-func (x *DropIndex) TableName() string { return x.Table.name() }
 
 // TableName returns "": BACKUP copies the whole file.

@@ -113,24 +113,6 @@ type gDelete struct {
 	Where Expr        `parser:"('WHERE' @@)?"`
 }
 
-type gDrop struct {
-	Pos   lexer.Position
-	Table *gDropTable `parser:"'DROP' ( @@"`
-	Index *gDropIndex `parser:"       | @@ )"`
-}
-
-type gDropTable struct {
-	Pos      lexer.Position
-	IfExists bool        `parser:"'TABLE' @('IF' 'EXISTS')?"`
-	Table    *gTableName `parser:"@@"`
-}
-
-type gDropIndex struct {
-	Pos      lexer.Position
-	IfExists bool        `parser:"'INDEX' @('IF' 'EXISTS')?"`
-	Table    *gTableName `parser:"'ON' @@"`
-}
-
 type gAlter struct {
 	Pos     lexer.Position
 	Table   *gTableName `parser:"'ALTER' 'TABLE' @@"`
@@ -142,7 +124,6 @@ func (*gExplain) gstmt() {}
 func (*gCreate) gstmt()  {}
 func (*gInsert) gstmt()  {}
 func (*gDelete) gstmt()  {}
-func (*gDrop) gstmt()    {}
 func (*gAlter) gstmt()   {}
 
 // Names. They are distinct types only so that an error can say which name
@@ -216,7 +197,7 @@ type grammar struct {
 var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
 		&gSelect{}, &gExplain{},
-		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
+		&gCreate{}, &gInsert{}, &gDelete{}, &gAlter{},
 
 		&gPlot{},
 	}
@@ -237,7 +218,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		"CREATE":  production[gCreate](parser),
 		"INSERT":  production[gInsert](parser),
 		"DELETE":  production[gDelete](parser),
-		"DROP":    production[gDrop](parser),
 		"ALTER":   production[gAlter](parser),
 		"PLOT":    production[gPlot](parser),
 	}

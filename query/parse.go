@@ -564,13 +564,9 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *Delete:
 		x.Pos, x.End = pos, end
-	case *DropTable:
-		x.Pos, x.End = pos, end
 	case *AlterTable:
 		x.Pos, x.End = pos, end
 	case *CreateIndex:
-		x.Pos, x.End = pos, end
-	case *DropIndex:
 		x.Pos, x.End = pos, end
 	case *Plot:
 		x.Pos, x.End = pos, end
@@ -607,11 +603,6 @@ func convertStmt(g gStmt) Statement {
 		return s // the rows are the rowReader's
 	case *gDelete:
 		return &Delete{Pos: position(x.Pos), Table: convertTable(x.Table), Where: x.Where}
-	case *gDrop:
-		if t := x.Table; t != nil {
-			return &DropTable{Pos: position(x.Pos), IfExists: t.IfExists, Table: convertTable(t.Table)}
-		}
-		return &DropIndex{Pos: position(x.Pos), IfExists: x.Index.IfExists, Table: convertTable(x.Index.Table)}
 	case *gAlter:
 		return &AlterTable{Pos: position(x.Pos), Table: convertTable(x.Table), NewName: convertTable(x.NewName)}
 	case *gPlot:

@@ -355,12 +355,6 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString(" WHERE ")
 			p.expr(x.Where, 0)
 		}
-	case *DropTable:
-		p.WriteString("DROP TABLE ")
-		if x.IfExists {
-			p.WriteString("IF EXISTS ")
-		}
-		p.table(x.Table)
 	case *AlterTable:
 		p.WriteString("ALTER TABLE ")
 		p.table(x.Table)
@@ -378,13 +372,6 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString(QuoteIdent(x.Method))
 		}
 		p.with(x.Options)
-	case *DropIndex:
-		p.WriteString("DROP INDEX ")
-		if x.IfExists {
-			p.WriteString("IF EXISTS ")
-		}
-		p.WriteString("ON ")
-		p.table(x.Table)
 	case *Plot:
 		p.plot(x)
 	case ownStatement:
@@ -483,16 +470,10 @@ func (x *Insert) String() string { return stmtString(x) }
 func (x *Delete) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
-func (x *DropTable) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
 func (x *AlterTable) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *CreateIndex) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *DropIndex) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 

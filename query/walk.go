@@ -56,16 +56,12 @@ func Walk(n Node, fn func(Node) bool) {
 	case *Delete:
 		walkTable(x.Table, fn)
 		walkExpr(x.Where, fn)
-	case *DropTable:
-		walkTable(x.Table, fn)
 	case *AlterTable:
 		walkTable(x.Table, fn)
 		walkTable(x.NewName, fn)
 	case *CreateIndex:
 		walkTable(x.Table, fn)
 		walkOptions(x.Options, fn)
-	case *DropIndex:
-		walkTable(x.Table, fn)
 	case *Plot:
 		walkPlot(x, fn)
 	case *Option:

@@ -163,6 +163,8 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 	return message("created", s.Table.Name), nil
 }
 
+func init() { handle((*env).dropTable) }
+
 // dropTable runs DROP TABLE [IF EXISTS] t.
 func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
 	err := e.st.Update(e.ctx, func(tx *store.Tx) error {

@@ -46,8 +46,6 @@ func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 		return e.explain(s)
 	case *query.CreateTable:
 		return e.createTable(s)
-	case *query.DropTable:
-		return e.dropTable(s)
 	case *query.AlterTable:
 		return e.alterTable(s)
 	case *query.Insert:
@@ -56,8 +54,6 @@ func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 		return e.delete(s)
 	case *query.CreateIndex:
 		return e.createIndex(s)
-	case *query.DropIndex:
-		return e.dropIndex(s)
 	case *query.Plot:
 		return e.plotStmt(s)
 	}

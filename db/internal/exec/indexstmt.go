@@ -248,6 +248,8 @@ func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.Ind
 	return nil
 }
 
+func init() { handle((*env).dropIndex) }
+
 // dropIndex runs DROP INDEX [IF EXISTS] ON t.
 func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
 	var id uint64
