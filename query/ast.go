@@ -210,17 +210,6 @@ type AlterTable struct {
 	NewName  *TableName
 }
 
-// CreateIndex is CREATE INDEX [IF NOT EXISTS] ON table [USING method]
-// [WITH (options)], for instance CREATE INDEX ON w2v USING hnsw WITH (m = 16).
-type CreateIndex struct {
-	Pos, End    Position
-	IfNotExists bool
-	Table       *TableName
-	Method      string   // lower-cased method name ("hnsw"); "" when USING is absent
-	MethodPos   Position // where the method name is written; invalid when absent
-	Options     []Option
-}
-
 // ---------------------------------------------------------------------------
 // Parts of statements
 
@@ -369,9 +358,6 @@ func (x *Delete) Position() Position { return x.Pos }
 func (x *AlterTable) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *CreateIndex) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 
 // Position returns x.Pos.
 func (x *SelectItem) Position() Position { return x.Pos }
@@ -443,9 +429,6 @@ func (x *Delete) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *AlterTable) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *CreateIndex) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *Select) NumParams() int { return countParams(x) }
@@ -466,9 +449,6 @@ func (x *Delete) NumParams() int { return countParams(x) }
 func (x *AlterTable) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *CreateIndex) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 
 func (*Select) stmtNode()      {}
 func (*Explain) stmtNode()     {}
@@ -476,7 +456,6 @@ func (*CreateTable) stmtNode() {}
 func (*Insert) stmtNode()      {}
 func (*Delete) stmtNode()      {}
 func (*AlterTable) stmtNode()  {}
-func (*CreateIndex) stmtNode() {}
 
 func (*NumberLit) exprNode() {}
 func (*StringLit) exprNode() {}
@@ -542,8 +521,5 @@ func (x *Delete) TableName() string { return x.Table.name() }
 
 // TableName returns the table's new name.
 func (x *AlterTable) TableName() string { return x.NewName.name() }
-
-// TableName returns the table indexed.
-func (x *CreateIndex) TableName() string { return x.Table.name() }
 
 // TableName returns "": BACKUP copies the whole file.

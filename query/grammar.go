@@ -88,14 +88,6 @@ type gCreateTable struct {
 	Options     []*gOption  `parser:"'(' @@ (',' @@)* ')'"`
 }
 
-type gCreateIndex struct {
-	Pos         lexer.Position
-	IfNotExists bool        `parser:"'INDEX' @('IF' 'NOT' 'EXISTS')?"`
-	Table       *gTableName `parser:"'ON' @@"`
-	Method      *gMethod    `parser:"('USING' @@)?"`
-	Options     []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
-}
-
 // gInsert is the head of an INSERT, up to VALUES: the rows are read by
 // hand, one at a time, as the scanner finds them (see rowReader), so that a
 // long VALUES list is never held as tokens.

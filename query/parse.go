@@ -566,8 +566,6 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *AlterTable:
 		x.Pos, x.End = pos, end
-	case *CreateIndex:
-		x.Pos, x.End = pos, end
 	case *Plot:
 		x.Pos, x.End = pos, end
 	case ownStatement:
@@ -588,13 +586,7 @@ func convertStmt(g gStmt) Statement {
 		if t := x.Table; t != nil {
 			return &CreateTable{Pos: position(x.Pos), IfNotExists: t.IfNotExists, Table: convertTable(t.Table), Options: convertOptions(t.Options)}
 		}
-		i := x.Index
-		s := &CreateIndex{Pos: position(x.Pos), IfNotExists: i.IfNotExists, Table: convertTable(i.Table), Options: convertOptions(i.Options)}
-		if i.Method != nil {
-			s.Method = strings.ToLower(unquoteName(i.Method.Name))
-			s.MethodPos = position(i.Method.Pos)
-		}
-		return s
+		return x.Index.convert(position(x.Pos)) // CREATE INDEX: createindex.go
 	case *gInsert:
 		s := &Insert{Pos: position(x.Pos), OrReplace: x.OrReplace, Table: convertTable(x.Table)}
 		for _, col := range x.Columns {

@@ -360,18 +360,6 @@ func (p *printer) stmt(s Statement) {
 		p.table(x.Table)
 		p.WriteString(" RENAME TO ")
 		p.table(x.NewName)
-	case *CreateIndex:
-		p.WriteString("CREATE INDEX ")
-		if x.IfNotExists {
-			p.WriteString("IF NOT EXISTS ")
-		}
-		p.WriteString("ON ")
-		p.table(x.Table)
-		if x.Method != "" {
-			p.WriteString(" USING ")
-			p.WriteString(QuoteIdent(x.Method))
-		}
-		p.with(x.Options)
 	case *Plot:
 		p.plot(x)
 	case ownStatement:
@@ -471,9 +459,6 @@ func (x *Delete) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *AlterTable) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *CreateIndex) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
 

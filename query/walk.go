@@ -59,9 +59,6 @@ func Walk(n Node, fn func(Node) bool) {
 	case *AlterTable:
 		walkTable(x.Table, fn)
 		walkTable(x.NewName, fn)
-	case *CreateIndex:
-		walkTable(x.Table, fn)
-		walkOptions(x.Options, fn)
 	case *Plot:
 		walkPlot(x, fn)
 	case *Option:

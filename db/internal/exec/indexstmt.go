@@ -39,6 +39,8 @@ func indexOptionsFrom(metric string, params map[string]any) (index.Options, erro
 	return opts, opts.Validate()
 }
 
+func init() { handle((*env).createIndex) }
+
 // createIndex runs CREATE INDEX ON t USING hnsw WITH (m, ef_construction,
 // ef_search). The graph is built from a snapshot of the table while readers
 // and writers go on; rows added meanwhile are searched exactly until the
