@@ -190,8 +190,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
 		&gSelect{}, &gExplain{},
 		&gCreate{}, &gInsert{}, &gDelete{}, &gAlter{},
-
-		&gPlot{},
 	}
 	for _, d := range registered {
 		members = append(members, d.proto)
@@ -211,7 +209,6 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		"INSERT":  production[gInsert](parser),
 		"DELETE":  production[gDelete](parser),
 		"ALTER":   production[gAlter](parser),
-		"PLOT":    production[gPlot](parser),
 	}
 	for _, d := range registered {
 		stmtParsers[d.keyword] = d.parse(parser)

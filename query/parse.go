@@ -566,8 +566,6 @@ func setSpan(s Statement, pos, end Position) {
 		x.Pos, x.End = pos, end
 	case *AlterTable:
 		x.Pos, x.End = pos, end
-	case *Plot:
-		x.Pos, x.End = pos, end
 	case ownStatement:
 		x.setSpan(pos, end)
 	}
@@ -597,8 +595,6 @@ func convertStmt(g gStmt) Statement {
 		return &Delete{Pos: position(x.Pos), Table: convertTable(x.Table), Where: x.Where}
 	case *gAlter:
 		return &AlterTable{Pos: position(x.Pos), Table: convertTable(x.Table), NewName: convertTable(x.NewName)}
-	case *gPlot:
-		return convertPlot(x)
 	case ownGrammar:
 		return x.convert()
 	}

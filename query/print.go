@@ -360,8 +360,6 @@ func (p *printer) stmt(s Statement) {
 		p.table(x.Table)
 		p.WriteString(" RENAME TO ")
 		p.table(x.NewName)
-	case *Plot:
-		p.plot(x)
 	case ownStatement:
 		x.print(p)
 	}

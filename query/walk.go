@@ -59,8 +59,6 @@ func Walk(n Node, fn func(Node) bool) {
 	case *AlterTable:
 		walkTable(x.Table, fn)
 		walkTable(x.NewName, fn)
-	case *Plot:
-		walkPlot(x, fn)
 	case *Option:
 		walkExpr(x.Value, fn)
 	case *VectorLit:

@@ -52,8 +52,6 @@ func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 		return e.insert(s)
 	case *query.Delete:
 		return e.delete(s)
-	case *query.Plot:
-		return e.plotStmt(s)
 	}
 	if h := handlers[reflect.TypeOf(stmt)]; h != nil {
 		return h(e, stmt)
