@@ -358,8 +358,6 @@ func (x *Delete) Position() Position { return x.Pos }
 func (x *AlterTable) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-
-// Position returns x.Pos.
 func (x *SelectItem) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
@@ -428,8 +426,6 @@ func (x *Delete) Span() (pos, end Position) { return x.Pos, x.End }
 // Span returns the statement's extent; see [Statement].
 func (x *AlterTable) Span() (pos, end Position) { return x.Pos, x.End }
 
-// Span returns the statement's extent; see [Statement].
-
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *Select) NumParams() int { return countParams(x) }
 
@@ -447,8 +443,6 @@ func (x *Delete) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *AlterTable) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 
 func (*Select) stmtNode()      {}
 func (*Explain) stmtNode()     {}

@@ -2,9 +2,9 @@ package query
 
 import "github.com/alecthomas/participle/v2/lexer"
 
-// DESCRIBE table, the statement in one file: its grammar, its syntax-tree node,
-// and how the node converts, prints and walks. The executor's side is in
-// db/internal/exec/ddl.go.
+// DESCRIBE table, the statement in one file: its grammar, its syntax-tree
+// node, and how the node converts, prints and walks. The executor's side is
+// in db/internal/exec/ddl.go.
 
 func init() { registerStatement[gDescribe]("DESCRIBE") }
 

@@ -188,8 +188,7 @@ type grammar struct {
 // theGrammar returns the parser, building it once.
 var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
-		&gSelect{}, &gExplain{},
-		&gCreate{}, &gInsert{}, &gDelete{}, &gAlter{},
+		&gSelect{}, &gExplain{}, &gCreate{}, &gInsert{}, &gDelete{}, &gAlter{},
 	}
 	for _, d := range registered {
 		members = append(members, d.proto)

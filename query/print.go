@@ -458,8 +458,6 @@ func (x *Delete) String() string { return stmtString(x) }
 // String returns the statement as canonical SQL, without a trailing ';'.
 func (x *AlterTable) String() string { return stmtString(x) }
 
-// String returns the statement as canonical SQL, without a trailing ';'.
-
 // String returns the item as SQL: * or the expression and its alias.
 func (x *SelectItem) String() string {
 	var p printer
