@@ -99,7 +99,7 @@ func TestExec_ErrorCatalogue(t *testing.T) {
 		{"EVALUATE w2v WITH (restrict_vocab = 5)", `1:1: EVALUATE needs WITH (analogies = 'file') or WITH (pairs = 'file')`, db.ErrSemantic},
 		{"EVALUATE w2v WITH (analogies = 'missing.txt')", `1:32: cannot read analogies file: open missing.txt: no such file or directory`, nil},
 		{"EXPLAIN SELECT * FROM nope", `1:23: unknown table "nope"`, db.ErrNoTable},
-		{"IMPORT v FROM 'testdata/vectors.txt' WITH (format = 'csv')", `1:44: format must be word2vec, glove, fasttext, npy, safetensors, parquet, arrow or spark, found 'csv'`, db.ErrSemantic},
+		{"IMPORT v FROM 'testdata/vectors.txt' WITH (format = 'xml')", `1:44: format must be word2vec, glove, fasttext, npy, safetensors, parquet, arrow, spark, jsonl or csv, found 'xml'`, db.ErrSemantic},
 		{"IMPORT v FROM 'testdata/vectors.txt' WITH (limits = 3)", `1:44: unknown option "limits" for IMPORT (did you mean limit?)`, db.ErrSemantic},
 		{"IMPORT pets FROM 'testdata/vectors.txt'", `1:8: table "pets" already exists (IMPORT ... WITH (replace = true) replaces it)`, db.ErrTableExists},
 		{"EXPORT pets TO 'x.bin' WITH (binary = 'sometimes')", `1:30: binary must be true or false, found 'sometimes'`, db.ErrSemantic},

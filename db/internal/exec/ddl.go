@@ -13,8 +13,10 @@ import (
 	"github.com/embeddb/embeddb/query"
 )
 
+func init() { handle((*env).showTables) }
+
 // showTables runs SHOW TABLES.
-func (e *env) showTables() (*Rows, error) {
+func (e *env) showTables(*query.ShowTables) (*Rows, error) {
 	infos, err := e.st.Tables(e.ctx)
 	if err != nil {
 		return nil, err
@@ -29,6 +31,8 @@ func (e *env) showTables() (*Rows, error) {
 	}
 	return newRows([]string{"name", "kind", "rows", "dim", "type", "metric", "index"}, rows), nil
 }
+
+func init() { handle((*env).describe) }
 
 // describe runs DESCRIBE t: one (property, value) row per fact.
 func (e *env) describe(s *query.Describe) (*Rows, error) {
@@ -167,6 +171,8 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 	}
 	return message("created", s.Table.Name), nil
 }
+
+func init() { handle((*env).dropTable) }
 
 // dropTable runs DROP TABLE [IF EXISTS] t.
 func (e *env) dropTable(s *query.DropTable) (*Rows, error) {

@@ -19,6 +19,8 @@ import (
 var importOptions = []string{"format", "binary", "limit", "unicode_errors", "duplicates", "tensor",
 	"tokenizer", "words", "type", "metric", "replace"}
 
+func init() { handle((*env).importStmt) }
+
 // importStmt runs IMPORT t FROM 'file' WITH (...): load a matrix made by
 // another tool into a new table, atomically.
 func (e *env) importStmt(s *query.Import) (*Rows, error) {
@@ -263,6 +265,8 @@ func toFileDType(t store.ElemType) vecfile.DType {
 
 var exportOptions = []string{"format", "binary", "type", "words", "tensor", "overwrite"}
 
+func init() { handle((*env).exportStmt) }
+
 // exportStmt runs EXPORT t TO 'file' WITH (...): write the table's rows, in
 // id order, for other tools. The file appears only when complete.
 func (e *env) exportStmt(s *query.Export) (*Rows, error) {
@@ -422,7 +426,7 @@ func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fi
 		case "format":
 			f, err := vecfile.ParseFormat(str)
 			if !isStr || err != nil {
-				return nil, nil, bad("word2vec, glove, fasttext, npy, safetensors, parquet, arrow or spark")
+				return nil, nil, bad("word2vec, glove, fasttext, npy, safetensors, parquet, arrow, spark, jsonl or csv")
 			}
 			fo.format = f
 		case "binary", "replace", "overwrite":

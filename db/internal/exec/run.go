@@ -93,7 +93,14 @@ func (e *env) plan(tx *store.Tx, s *query.Select) (*store.Table, *plan.Plan, err
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := plan.Build(s, t, e.args, e.planSettings())
+	set := e.planSettings()
+	if p := e.plans.lookup(t, set); p != nil {
+		return t, p, nil
+	}
+	p, err := plan.Build(s, t, e.args, set)
+	if err == nil {
+		e.plans.keep(t, set, p)
+	}
 	return t, p, err
 }
 

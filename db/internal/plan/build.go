@@ -47,7 +47,7 @@ func wrapResult(sel *query.Select, root Node, table string, cols []string) *Plan
 	if sel.Limit != nil || sel.Offset != nil {
 		root = &Limit{Input: root, Limit: sel.Limit, Offset: sel.Offset}
 	}
-	return &Plan{Root: root, Table: table, Cols: cols}
+	return &Plan{Root: root, Table: table, Cols: cols, ArgFree: true}
 }
 
 // tableFuncPlan plans SELECT NEAREST / TOKENS / EMBED.
@@ -112,7 +112,8 @@ func rowPlan(sel *query.Select, t *store.Table, args []any) *Plan {
 	if sel.Limit != nil || sel.Offset != nil {
 		n = &Limit{Input: n, Limit: sel.Limit, Offset: sel.Offset, Eager: true}
 	}
-	return &Plan{Root: n, Table: t.Name(), Cols: ItemNamesOf(sel, t), Stream: len(sel.OrderBy) == 0}
+	// A LIKE pattern given as a parameter may have chosen the lookup.
+	return &Plan{Root: n, Table: t.Name(), Cols: ItemNamesOf(sel, t), Stream: len(sel.OrderBy) == 0, ArgFree: len(args) == 0}
 }
 
 // wordLookup finds rows through the words index instead of a full scan

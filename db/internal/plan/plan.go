@@ -29,6 +29,10 @@ type Plan struct {
 	// transaction of its own that lives until the Rows is closed: a per-row
 	// SELECT without ORDER BY.
 	Stream bool
+	// ArgFree says that the plan does not depend on the values of the
+	// statement's ? parameters, so a prepared statement may run it again
+	// with others (while its table and the settings are unchanged).
+	ArgFree bool
 }
 
 // Result evaluates the select list once: a SELECT without FROM, or one
