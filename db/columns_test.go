@@ -264,3 +264,22 @@ func TestColumns_Aggregates(t *testing.T) {
 		}
 	}
 }
+
+func TestColumns_ExplainAggregate(t *testing.T) {
+	d := docsDB(t)
+	got := rowsOf(t, d, `EXPLAIN SELECT year, COUNT(*), AVG(score) FROM docs WHERE year > 2000 GROUP BY year HAVING COUNT(*) > 1 ORDER BY year`)
+	var lines []string
+	for _, r := range got {
+		lines = append(lines, fmt.Sprint(r[0]))
+	}
+	want := "Sort (year)\n" +
+		"-> Aggregate (year, COUNT(*), AVG(score), group by year, having COUNT(*) > 1)\n" +
+		"   -> Filter (year > 2000)\n" +
+		"      -> Scan on docs (4 rows)"
+	if strings.Join(lines, "\n") != want {
+		t.Errorf("EXPLAIN =\n%s\nwant\n%s", strings.Join(lines, "\n"), want)
+	}
+	if got := rowsOf(t, d, `EXPLAIN SELECT COUNT(*) FROM docs`); fmt.Sprint(got[0][0]) != "Aggregate (COUNT(*), from the row count of docs)" {
+		t.Errorf("EXPLAIN COUNT(*) = %v", got)
+	}
+}
