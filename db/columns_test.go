@@ -283,3 +283,28 @@ func TestColumns_ExplainAggregate(t *testing.T) {
 		t.Errorf("EXPLAIN COUNT(*) = %v", got)
 	}
 }
+
+func TestColumns_InsertSelect(t *testing.T) {
+	d := docsDB(t)
+	mustExec(t, d, `CREATE TABLE recent (dim = 3, title TEXT, year INTEGER, note TEXT DEFAULT 'copied')`)
+	res := mustExec(t, d, `INSERT INTO recent SELECT word, vector, title, year FROM docs WHERE year >= 2020 ORDER BY year DESC LIMIT 2`)
+	if res.Rows[0][0] != int64(2) {
+		t.Errorf("inserted %v rows, want 2", res.Rows[0][0])
+	}
+	mustExec(t, d, `INSERT INTO recent (word, vector, note) SELECT word, vector, 'x' FROM docs WHERE word = 'd4'`)
+	got := rowsOf(t, d, `SELECT word, title, year, note FROM recent ORDER BY word`)
+	want := [][]any{{"d1", "Intro", int64(2024), "copied"}, {"d2", "Alpha", int64(2020), "copied"}, {"d4", nil, nil, "x"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("recent = %v, want %v", got, want)
+	}
+	for _, tt := range []struct{ sql, want string }{
+		{`INSERT INTO recent SELECT word, vector FROM docs`, `1:20: word "d1" is already in recent (use INSERT OR REPLACE to overwrite it)`},
+		{`INSERT INTO recent (word, vector) SELECT word FROM docs`, `1:35: the SELECT gives 1 column for 2 listed columns`},
+		{`INSERT INTO recent SELECT word, vector, score FROM docs`, `1:20: unknown column "score" (INSERT sets word, count, vector, title, year and note)`},
+	} {
+		_, err := d.Exec(context.Background(), tt.sql)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: error %v, want %s", tt.sql, err, tt.want)
+		}
+	}
+}

@@ -187,15 +187,20 @@ type CreateTable struct {
 	Columns     []ColumnDef // the user columns, in order
 }
 
-// Insert is INSERT [OR REPLACE] INTO table [(columns)] VALUES (row), ...
+// Insert is INSERT [OR REPLACE] INTO table [(columns)] VALUES (row), ... or
+// INSERT [OR REPLACE] INTO table [(columns)] SELECT ...
 type Insert struct {
 	Pos, End  Position
 	OrReplace bool
 	Table     *TableName
 	Columns   []*Ident // empty when no column list was given
 	// Rows holds at least one row, except in an INSERT that a Script
-	// returned, whose rows Script.Rows reads a batch at a time.
+	// returned, whose rows Script.Rows reads a batch at a time, and in
+	// INSERT ... SELECT, which has Select instead.
 	Rows []Row
+	// Select gives the rows of INSERT INTO t [(columns)] SELECT ...; nil
+	// for VALUES.
+	Select *Select
 }
 
 // Row is one parenthesised row of values of an INSERT.

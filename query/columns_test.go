@@ -54,3 +54,17 @@ func TestParse_ColumnsErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestParse_InsertSelect(t *testing.T) {
+	src := `INSERT OR REPLACE INTO t (word, vector) SELECT word, vector FROM s WHERE year = ? LIMIT ?`
+	stmts, err := Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stmts[0].String(); got != src {
+		t.Errorf("String() = %q", got)
+	}
+	if n := stmts[0].NumParams(); n != 2 {
+		t.Errorf("NumParams = %d, want 2", n)
+	}
+}

@@ -98,7 +98,8 @@ type gInsert struct {
 	OrReplace bool        `parser:"'INSERT' @('OR' 'REPLACE')?"`
 	Table     *gTableName `parser:"'INTO' @@"`
 	Columns   []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
-	Values    bool        `parser:"@'VALUES'"`
+	Values    bool        `parser:"( @'VALUES'"`
+	Select    *gSelect    `parser:"| @@ )"`
 }
 
 type gDelete struct {

@@ -310,7 +310,7 @@ func (c *chunk) parseHead() (Statement, error) {
 	}
 	s := convertStmt(g)
 	setSpan(s, position(first.Pos), c.end)
-	if _, ok := g.(*gInsert); ok {
+	if ins, ok := g.(*gInsert); ok && ins.Select == nil {
 		c.rows = newRowReader(c)
 		return s, nil
 	}
@@ -590,6 +590,10 @@ func convertStmt(g gStmt) Statement {
 		s := &Insert{Pos: position(x.Pos), OrReplace: x.OrReplace, Table: convertTable(x.Table)}
 		for _, col := range x.Columns {
 			s.Columns = append(s.Columns, &Ident{Pos: position(col.Pos), Name: unquoteName(col.Name)})
+		}
+		if x.Select != nil {
+			s.Select = convertSelect(x.Select) // INSERT ... SELECT
+			return s
 		}
 		return s // the rows are the rowReader's
 	case *gDelete:

@@ -359,6 +359,11 @@ func (p *printer) stmt(s Statement) {
 			}
 			p.WriteByte(')')
 		}
+		if x.Select != nil {
+			p.WriteByte(' ')
+			p.stmt(x.Select)
+			break
+		}
 		p.WriteString(" VALUES ")
 		for i := range x.Rows {
 			if i > 0 {

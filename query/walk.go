@@ -56,6 +56,9 @@ func Walk(n Node, fn func(Node) bool) {
 		for i := range x.Rows {
 			Walk(&x.Rows[i], fn)
 		}
+		if x.Select != nil {
+			Walk(x.Select, fn)
+		}
 	case *Row:
 		for _, v := range x.Values {
 			walkExpr(v, fn)
