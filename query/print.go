@@ -43,6 +43,7 @@ const (
 	precAdd
 	precMul
 	precNeg
+	precJSON
 	precPrimary
 )
 
@@ -62,6 +63,8 @@ func (op Op) prec() int {
 		return precMul
 	case OpNeg:
 		return precNeg
+	case OpJSON, OpJSONText:
+		return precJSON
 	}
 	return precPrimary
 }
@@ -73,7 +76,7 @@ func exprPrec(e Expr) int {
 		return x.Op.prec()
 	case *Unary:
 		return x.Op.prec()
-	case *In, *Like:
+	case *In, *Like, *IsNull:
 		return precCmp
 	case *NumberLit:
 		if x.negative() {
@@ -179,6 +182,13 @@ func (p *printer) expr(e Expr, min int) {
 		}
 		p.WriteString(" LIKE ")
 		p.expr(x.Pattern, precCmp+1)
+	case *IsNull:
+		p.expr(x.X, precCmp+1)
+		if x.Not {
+			p.WriteString(" IS NOT NULL")
+		} else {
+			p.WriteString(" IS NULL")
+		}
 	}
 }
 
@@ -294,6 +304,14 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString(" WHERE ")
 			p.expr(x.Where, 0)
 		}
+		if len(x.GroupBy) > 0 {
+			p.WriteString(" GROUP BY ")
+			p.list(x.GroupBy)
+		}
+		if x.Having != nil {
+			p.WriteString(" HAVING ")
+			p.expr(x.Having, 0)
+		}
 		for i := range x.OrderBy {
 			if i == 0 {
 				p.WriteString(" ORDER BY ")
@@ -316,24 +334,6 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString("ANALYZE ")
 		}
 		p.stmt(x.Stmt)
-	case *Train:
-		p.WriteString("TRAIN ")
-		p.table(x.Table)
-		p.WriteString(" FROM ")
-		p.list(x.Files)
-		p.with(x.Options)
-	case *Import:
-		p.WriteString("IMPORT ")
-		p.table(x.Table)
-		p.WriteString(" FROM ")
-		p.expr(x.File, 0)
-		p.with(x.Options)
-	case *Export:
-		p.WriteString("EXPORT ")
-		p.table(x.Table)
-		p.WriteString(" TO ")
-		p.expr(x.File, 0)
-		p.with(x.Options)
 	case *CreateTable:
 		p.WriteString("CREATE TABLE ")
 		if x.IfNotExists {
@@ -341,7 +341,7 @@ func (p *printer) stmt(s Statement) {
 		}
 		p.table(x.Table)
 		p.WriteByte(' ')
-		p.options(x.Options)
+		p.createTableList(x.Options, x.Columns)
 	case *Insert:
 		p.WriteString("INSERT ")
 		if x.OrReplace {
@@ -359,6 +359,11 @@ func (p *printer) stmt(s Statement) {
 			}
 			p.WriteByte(')')
 		}
+		if x.Select != nil {
+			p.WriteByte(' ')
+			p.stmt(x.Select)
+			break
+		}
 		p.WriteString(" VALUES ")
 		for i := range x.Rows {
 			if i > 0 {
@@ -373,60 +378,19 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString(" WHERE ")
 			p.expr(x.Where, 0)
 		}
-	case *DropTable:
-		p.WriteString("DROP TABLE ")
-		if x.IfExists {
-			p.WriteString("IF EXISTS ")
-		}
-		p.table(x.Table)
 	case *AlterTable:
 		p.WriteString("ALTER TABLE ")
 		p.table(x.Table)
-		p.WriteString(" RENAME TO ")
-		p.table(x.NewName)
-	case *CreateIndex:
-		p.WriteString("CREATE INDEX ")
-		if x.IfNotExists {
-			p.WriteString("IF NOT EXISTS ")
-		}
-		p.WriteString("ON ")
-		p.table(x.Table)
-		if x.Method != "" {
-			p.WriteString(" USING ")
-			p.WriteString(QuoteIdent(x.Method))
-		}
-		p.with(x.Options)
-	case *DropIndex:
-		p.WriteString("DROP INDEX ")
-		if x.IfExists {
-			p.WriteString("IF EXISTS ")
-		}
-		p.WriteString("ON ")
-		p.table(x.Table)
-	case *Set:
-		p.WriteString("SET ")
-		p.WriteString(optionName(x.Name))
-		p.WriteString(" = ")
-		p.value(x.Value)
-	case *ShowTables:
-		p.WriteString("SHOW TABLES")
-	case *Describe:
-		p.WriteString("DESCRIBE ")
-		p.table(x.Table)
-	case *Evaluate:
-		p.WriteString("EVALUATE ")
-		p.table(x.Table)
-		p.WriteString(" WITH ")
-		p.options(x.Options)
-	case *CheckDatabase:
-		p.WriteString("CHECK DATABASE")
-	case *Plot:
-		p.plot(x)
-	case *Vacuum:
-		p.WriteString("VACUUM")
-		if x.Into != nil {
-			p.WriteString(" INTO ")
-			p.expr(x.Into, 0)
+		switch {
+		case x.AddColumn != nil:
+			p.WriteString(" ADD COLUMN ")
+			p.columnDef(x.AddColumn)
+		case x.DropColumn != nil:
+			p.WriteString(" DROP COLUMN ")
+			p.expr(x.DropColumn, 0)
+		default:
+			p.WriteString(" RENAME TO ")
+			p.table(x.NewName)
 		}
 	case ownStatement:
 		x.print(p)
@@ -515,15 +479,6 @@ func (x *Select) String() string { return stmtString(x) }
 func (x *Explain) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Train) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Import) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Export) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
 func (x *CreateTable) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
@@ -533,36 +488,7 @@ func (x *Insert) String() string { return stmtString(x) }
 func (x *Delete) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
-func (x *DropTable) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
 func (x *AlterTable) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *CreateIndex) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *DropIndex) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Set) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *ShowTables) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Describe) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Evaluate) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *CheckDatabase) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Vacuum) String() string { return stmtString(x) }
 
 // String returns the item as SQL: * or the expression and its alias.
 func (x *SelectItem) String() string {

@@ -23,6 +23,10 @@ func Walk(n Node, fn func(Node) bool) {
 		}
 		walkTable(x.From, fn)
 		walkExpr(x.Where, fn)
+		for _, g := range x.GroupBy {
+			walkExpr(g, fn)
+		}
+		walkExpr(x.Having, fn)
 		for i := range x.OrderBy {
 			Walk(&x.OrderBy[i], fn)
 		}
@@ -36,23 +40,12 @@ func Walk(n Node, fn func(Node) bool) {
 		if x.Stmt != nil {
 			Walk(x.Stmt, fn)
 		}
-	case *Train:
-		walkTable(x.Table, fn)
-		for _, f := range x.Files {
-			walkExpr(f, fn)
-		}
-		walkOptions(x.Options, fn)
-	case *Import:
-		walkTable(x.Table, fn)
-		walkExpr(x.File, fn)
-		walkOptions(x.Options, fn)
-	case *Export:
-		walkTable(x.Table, fn)
-		walkExpr(x.File, fn)
-		walkOptions(x.Options, fn)
 	case *CreateTable:
 		walkTable(x.Table, fn)
 		walkOptions(x.Options, fn)
+		for i := range x.Columns {
+			walkExpr(x.Columns[i].Default, fn)
+		}
 	case *Insert:
 		walkTable(x.Table, fn)
 		for _, c := range x.Columns {
@@ -63,6 +56,9 @@ func Walk(n Node, fn func(Node) bool) {
 		for i := range x.Rows {
 			Walk(&x.Rows[i], fn)
 		}
+		if x.Select != nil {
+			Walk(x.Select, fn)
+		}
 	case *Row:
 		for _, v := range x.Values {
 			walkExpr(v, fn)
@@ -70,27 +66,13 @@ func Walk(n Node, fn func(Node) bool) {
 	case *Delete:
 		walkTable(x.Table, fn)
 		walkExpr(x.Where, fn)
-	case *DropTable:
-		walkTable(x.Table, fn)
 	case *AlterTable:
 		walkTable(x.Table, fn)
 		walkTable(x.NewName, fn)
-	case *CreateIndex:
-		walkTable(x.Table, fn)
-		walkOptions(x.Options, fn)
-	case *DropIndex:
-		walkTable(x.Table, fn)
-	case *Set:
-		walkExpr(x.Value, fn)
-	case *Describe:
-		walkTable(x.Table, fn)
-	case *Evaluate:
-		walkTable(x.Table, fn)
-		walkOptions(x.Options, fn)
-	case *Vacuum:
-		walkExpr(x.Into, fn)
-	case *Plot:
-		walkPlot(x, fn)
+		if x.AddColumn != nil {
+			walkExpr(x.AddColumn.Default, fn)
+		}
+		walkExpr(x.DropColumn, fn)
 	case *Option:
 		walkExpr(x.Value, fn)
 	case *VectorLit:
@@ -118,6 +100,8 @@ func Walk(n Node, fn func(Node) bool) {
 	case *Like:
 		walkExpr(x.X, fn)
 		walkExpr(x.Pattern, fn)
+	case *IsNull:
+		walkExpr(x.X, fn)
 	case ownStatement:
 		x.walk(fn)
 	}

@@ -27,12 +27,12 @@ func Build(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, 
 	if call, ok := TableFunc(sel); ok {
 		return tableFuncPlan(sel, call, t, set)
 	}
-	if agg, err := HasAggregate(sel); err != nil {
+	if agg, err := HasAggregateOf(sel, t); err != nil {
 		return nil, err
 	} else if agg {
 		return aggregatePlan(sel, t)
 	}
-	if sel.Where == nil && !UsesColumns(sel) {
+	if sel.Where == nil && !UsesColumnsOf(sel, t) {
 		return wrapResult(sel, &Result{Items: sel.Items}, t.Name(), ItemNames(sel)), nil
 	}
 	return rowPlan(sel, t, args), nil
@@ -47,7 +47,7 @@ func wrapResult(sel *query.Select, root Node, table string, cols []string) *Plan
 	if sel.Limit != nil || sel.Offset != nil {
 		root = &Limit{Input: root, Limit: sel.Limit, Offset: sel.Offset}
 	}
-	return &Plan{Root: root, Table: table, Cols: cols}
+	return &Plan{Root: root, Table: table, Cols: cols, ArgFree: true}
 }
 
 // tableFuncPlan plans SELECT NEAREST / TOKENS / EMBED.
@@ -90,29 +90,6 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Sett
 	return wrapResult(sel, root, t.Name(), cols), nil
 }
 
-// aggregatePlan plans a select list of COUNTs and constants.
-func aggregatePlan(sel *query.Select, t *store.Table) (*Plan, error) {
-	// COUNT(*) without WHERE is the table's row count: no scan.
-	needScan := sel.Where != nil
-	for i := range sel.Items {
-		if c, ok := sel.Items[i].Expr.(*query.Call); ok && c.Name == "COUNT" {
-			if !c.Star && len(c.Args) != 1 {
-				return nil, ErrAt(c, nil, "COUNT expects * or 1 argument, got %d", len(c.Args))
-			}
-			needScan = needScan || !c.Star
-		}
-	}
-	agg := &Aggregate{Table: t.Name(), Items: sel.Items}
-	if needScan {
-		var in Node = &Scan{Table: t.Name(), Rows: t.Rows(), Vectors: RefersTo(sel, "vector")}
-		if sel.Where != nil {
-			in = &Filter{Input: in, Cond: sel.Where}
-		}
-		agg.Input = in
-	}
-	return wrapResult(sel, agg, t.Name(), ItemNames(sel)), nil
-}
-
 // rowPlan plans a SELECT of one row per row of the table: a scan or a
 // lookup, WHERE, the select list, ORDER BY and LIMIT, in that order.
 func rowPlan(sel *query.Select, t *store.Table, args []any) *Plan {
@@ -135,7 +112,8 @@ func rowPlan(sel *query.Select, t *store.Table, args []any) *Plan {
 	if sel.Limit != nil || sel.Offset != nil {
 		n = &Limit{Input: n, Limit: sel.Limit, Offset: sel.Offset, Eager: true}
 	}
-	return &Plan{Root: n, Table: t.Name(), Cols: ItemNames(sel), Stream: len(sel.OrderBy) == 0}
+	// A LIKE pattern given as a parameter may have chosen the lookup.
+	return &Plan{Root: n, Table: t.Name(), Cols: ItemNamesOf(sel, t), Stream: len(sel.OrderBy) == 0, ArgFree: len(args) == 0}
 }
 
 // wordLookup finds rows through the words index instead of a full scan
