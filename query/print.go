@@ -279,37 +279,7 @@ func (p *printer) stmt(s Statement) {
 	}
 	switch x := s.(type) {
 	case *Select:
-		p.WriteString("SELECT ")
-		for i := range x.Items {
-			if i > 0 {
-				p.WriteString(", ")
-			}
-			p.selectItem(&x.Items[i])
-		}
-		if x.From != nil {
-			p.WriteString(" FROM ")
-			p.table(x.From)
-		}
-		if x.Where != nil {
-			p.WriteString(" WHERE ")
-			p.expr(x.Where, 0)
-		}
-		for i := range x.OrderBy {
-			if i == 0 {
-				p.WriteString(" ORDER BY ")
-			} else {
-				p.WriteString(", ")
-			}
-			p.orderItem(&x.OrderBy[i])
-		}
-		if x.Limit != nil {
-			p.WriteString(" LIMIT ")
-			p.expr(x.Limit, 0)
-		}
-		if x.Offset != nil {
-			p.WriteString(" OFFSET ")
-			p.expr(x.Offset, 0)
-		}
+		p.selectStmt(x)
 	case *Explain:
 		p.WriteString("EXPLAIN ")
 		if x.Analyze {
@@ -362,6 +332,41 @@ func (p *printer) stmt(s Statement) {
 		p.table(x.NewName)
 	case ownStatement:
 		x.print(p)
+	}
+}
+
+// selectStmt writes a SELECT.
+func (p *printer) selectStmt(x *Select) {
+	p.WriteString("SELECT ")
+	for i := range x.Items {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		p.selectItem(&x.Items[i])
+	}
+	if x.From != nil {
+		p.WriteString(" FROM ")
+		p.table(x.From)
+	}
+	if x.Where != nil {
+		p.WriteString(" WHERE ")
+		p.expr(x.Where, 0)
+	}
+	for i := range x.OrderBy {
+		if i == 0 {
+			p.WriteString(" ORDER BY ")
+		} else {
+			p.WriteString(", ")
+		}
+		p.orderItem(&x.OrderBy[i])
+	}
+	if x.Limit != nil {
+		p.WriteString(" LIMIT ")
+		p.expr(x.Limit, 0)
+	}
+	if x.Offset != nil {
+		p.WriteString(" OFFSET ")
+		p.expr(x.Offset, 0)
 	}
 }
 
