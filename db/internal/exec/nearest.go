@@ -138,8 +138,7 @@ func (s *scope) constNumber(x query.Expr) (float64, bool) {
 // nearestQuery turns NEAREST's first argument into a query vector and the
 // rows to leave out of the answer.
 func (s *scope) nearestQuery(x query.Expr, via searchPath) ([]float32, []uint32, error) {
-	var tbuf [4]term // most queries are a word or an analogy of three
-	terms, ok := s.linearTerms(x, 1, tbuf[:0])
+	terms, ok := s.linearTerms(x, 1, make([]term, 0, 4)) // on the stack: a word, an analogy
 	if ok && len(terms) == 1 && terms[0].weight == 1 && s.t.Metric() == "cosine" {
 		// One word: its unit vector, as the search holds it, saves reading
 		// the row's vector chunk. The general path below computes the same
