@@ -310,30 +310,11 @@ func (s *scanner) scan() (token, *lexError) {
 			return fail(n, false, "numbered parameters such as "+truncate(rest[:n])+" are not supported; write ? and pass arguments in order")
 		}
 		return emit(tokParam, 1)
-	case c == '-' && strings.HasPrefix(rest, "->>"):
-		return emit(tokPunct, 3) // JSON field as text
-	case c == '-' && strings.HasPrefix(rest, "->"):
-		return emit(tokPunct, 2) // JSON field
-	case c == '(' || c == ')' || c == '[' || c == ']' || c == ',' || c == ';' ||
-		c == '+' || c == '-' || c == '*' || c == '/':
-		return emit(tokPunct, 1)
-	case c == '=':
-		if strings.HasPrefix(rest, "==") {
-			return fail(2, false, "expected '=', found '=='")
-		}
-		return emit(tokPunct, 1)
-	case c == '<':
-		if len(rest) > 1 && (rest[1] == '=' || rest[1] == '>') {
-			return emit(tokPunct, 2)
-		}
-		return emit(tokPunct, 1)
-	case c == '>':
-		if len(rest) > 1 && rest[1] == '=' {
-			return emit(tokPunct, 2)
-		}
-		return emit(tokPunct, 1)
-	case c == '!' && strings.HasPrefix(rest, "!="):
-		return emit(tokPunct, 2)
+	case strings.HasPrefix(rest, "=="):
+		return fail(2, false, "expected '=', found '=='")
+	}
+	if n := punctLen(rest); n > 0 {
+		return emit(tokPunct, n)
 	}
 	r, w := utf8.DecodeRuneInString(rest)
 	if isIdentStart(r) {
@@ -355,6 +336,38 @@ func (s *scanner) scan() (token, *lexError) {
 		msg += "; names cannot be qualified (write word, not t.word)"
 	}
 	return fail(w, false, msg)
+}
+
+// punctLen returns the length of the punctuation or operator at the start
+// of s (not empty), or 0 when none begins there.
+func punctLen(s string) int {
+	switch s[0] {
+	case '-':
+		switch {
+		case strings.HasPrefix(s, "->>"):
+			return 3 // JSON field as text
+		case strings.HasPrefix(s, "->"):
+			return 2 // JSON field
+		}
+		return 1
+	case '(', ')', '[', ']', ',', ';', '+', '*', '/', '=':
+		return 1
+	case '<':
+		if len(s) > 1 && (s[1] == '=' || s[1] == '>') {
+			return 2
+		}
+		return 1
+	case '>':
+		if len(s) > 1 && s[1] == '=' {
+			return 2
+		}
+		return 1
+	case '!':
+		if strings.HasPrefix(s, "!=") {
+			return 2
+		}
+	}
+	return 0
 }
 
 // numberVector returns the length of the vector literal at the start of s

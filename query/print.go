@@ -289,45 +289,7 @@ func (p *printer) stmt(s Statement) {
 	}
 	switch x := s.(type) {
 	case *Select:
-		p.WriteString("SELECT ")
-		for i := range x.Items {
-			if i > 0 {
-				p.WriteString(", ")
-			}
-			p.selectItem(&x.Items[i])
-		}
-		if x.From != nil {
-			p.WriteString(" FROM ")
-			p.table(x.From)
-		}
-		if x.Where != nil {
-			p.WriteString(" WHERE ")
-			p.expr(x.Where, 0)
-		}
-		if len(x.GroupBy) > 0 {
-			p.WriteString(" GROUP BY ")
-			p.list(x.GroupBy)
-		}
-		if x.Having != nil {
-			p.WriteString(" HAVING ")
-			p.expr(x.Having, 0)
-		}
-		for i := range x.OrderBy {
-			if i == 0 {
-				p.WriteString(" ORDER BY ")
-			} else {
-				p.WriteString(", ")
-			}
-			p.orderItem(&x.OrderBy[i])
-		}
-		if x.Limit != nil {
-			p.WriteString(" LIMIT ")
-			p.expr(x.Limit, 0)
-		}
-		if x.Offset != nil {
-			p.WriteString(" OFFSET ")
-			p.expr(x.Offset, 0)
-		}
+		p.selectStmt(x)
 	case *Explain:
 		p.WriteString("EXPLAIN ")
 		if x.Analyze {
@@ -394,6 +356,49 @@ func (p *printer) stmt(s Statement) {
 		}
 	case ownStatement:
 		x.print(p)
+	}
+}
+
+// selectStmt writes a SELECT.
+func (p *printer) selectStmt(x *Select) {
+	p.WriteString("SELECT ")
+	for i := range x.Items {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		p.selectItem(&x.Items[i])
+	}
+	if x.From != nil {
+		p.WriteString(" FROM ")
+		p.table(x.From)
+	}
+	if x.Where != nil {
+		p.WriteString(" WHERE ")
+		p.expr(x.Where, 0)
+	}
+	if len(x.GroupBy) > 0 {
+		p.WriteString(" GROUP BY ")
+		p.list(x.GroupBy)
+	}
+	if x.Having != nil {
+		p.WriteString(" HAVING ")
+		p.expr(x.Having, 0)
+	}
+	for i := range x.OrderBy {
+		if i == 0 {
+			p.WriteString(" ORDER BY ")
+		} else {
+			p.WriteString(", ")
+		}
+		p.orderItem(&x.OrderBy[i])
+	}
+	if x.Limit != nil {
+		p.WriteString(" LIMIT ")
+		p.expr(x.Limit, 0)
+	}
+	if x.Offset != nil {
+		p.WriteString(" OFFSET ")
+		p.expr(x.Offset, 0)
 	}
 }
 

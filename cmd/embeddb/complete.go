@@ -47,90 +47,10 @@ func (s *session) complete(line string, pos int) (head string, items []string, t
 		return "", nil, tail // in a comment
 	}
 	if openAt >= 0 {
-		start := openAt - len(s.pending) // the quote, in before
-		if start < 0 || all[openAt] != '\'' {
-			return "", nil, tail // a string from an earlier line, or a quoted name
-		}
-		prefix := strings.ReplaceAll(before[start+1:], "''", "'")
-		closing := "'"
-		if strings.HasPrefix(tail, "'") {
-			closing = ""
-		}
-		if prev := lastWord(skipFileList(toks)); prev == "FROM" || prev == "TO" {
-			for _, f := range completeFiles(prefix) {
-				item := strings.ReplaceAll(f, "'", "''")
-				if !strings.HasSuffix(f, string(filepath.Separator)) {
-					item += closing
-				}
-				items = append(items, item)
-			}
-			return before[:start+1], items, tail
-		}
-		table := s.currentTable(ctx, toks, afterString(tail))
-		if table == "" {
-			return "", nil, tail
-		}
-		words, err := s.db.WordsWithPrefix(ctx, table, prefix, maxWordCompletions)
-		if err != nil {
-			return "", nil, tail
-		}
-		for _, w := range words {
-			items = append(items, strings.ReplaceAll(w, "'", "''")+closing)
-		}
-		return before[:start+1], items, tail
+		return s.completeString(ctx, toks, all, before, tail, openAt)
 	}
 
-	// The word being typed, and the one before it.
-	start := len(before)
-	for start > 0 {
-		r, n := utf8.DecodeLastRuneInString(before[:start])
-		if !isWordRune(r) {
-			break
-		}
-		start -= n
-	}
-	word := before[start:]
-	if len(toks) > 0 && toks[len(toks)-1].end == len(all) && toks[len(toks)-1].kind == tokWord {
-		toks = toks[:len(toks)-1] // the word being typed
-	}
-	prev := lastWord(toks)
-	tables := s.tableNames(ctx)
-	if tableContext[prev] {
-		return before[:start], matchFold(tables, word, false), tail
-	}
-	if word == "" {
-		return before[:start], nil, tail
-	}
-	lower := strings.ToLower(word) == word && strings.ToUpper(word) != word
-	var cands []string
-	funcs := map[string]bool{}
-	for _, f := range query.Functions() {
-		funcs[f] = true
-	}
-	for _, k := range query.Keywords() {
-		if funcs[k] {
-			continue // completed as a function, below
-		}
-		if lower {
-			k = strings.ToLower(k)
-		}
-		cands = append(cands, k)
-	}
-	// A function name comes with its "(", unless one follows already.
-	paren := "("
-	if strings.HasPrefix(strings.TrimLeft(tail, " "), "(") {
-		paren = ""
-	}
-	for _, f := range query.Functions() {
-		if lower {
-			f = strings.ToLower(f)
-		}
-		if len(f) >= len(word) && strings.EqualFold(f[:len(word)], word) {
-			cands = append(cands, f+paren)
-		}
-	}
-	items = append(matchFold(cands, word, true), matchFold(tables, word, false)...)
-	return before[:start], dedupe(items), tail
+	return s.completeWord(ctx, toks, all, before, tail)
 }
 
 // tableContext lists the keywords after which a table name comes.
@@ -397,4 +317,98 @@ func lastWord(toks []compTok) string {
 		return ""
 	}
 	return strings.ToUpper(toks[len(toks)-1].text)
+}
+
+// completeString completes inside the string literal whose quote is at
+// openAt in all (the pending lines, then before): a file name after FROM or
+// TO, else a word of the statement's table.
+func (s *session) completeString(ctx context.Context, toks []compTok, all, before, tail string, openAt int) (_ string, items []string, _ string) {
+	start := openAt - len(s.pending) // the quote, in before
+	if start < 0 || all[openAt] != '\'' {
+		return "", nil, tail // a string from an earlier line, or a quoted name
+	}
+	prefix := strings.ReplaceAll(before[start+1:], "''", "'")
+	closing := "'"
+	if strings.HasPrefix(tail, "'") {
+		closing = ""
+	}
+	if prev := lastWord(skipFileList(toks)); prev == "FROM" || prev == "TO" {
+		for _, f := range completeFiles(prefix) {
+			item := strings.ReplaceAll(f, "'", "''")
+			if !strings.HasSuffix(f, string(filepath.Separator)) {
+				item += closing
+			}
+			items = append(items, item)
+		}
+		return before[:start+1], items, tail
+	}
+	table := s.currentTable(ctx, toks, afterString(tail))
+	if table == "" {
+		return "", nil, tail
+	}
+	words, err := s.db.WordsWithPrefix(ctx, table, prefix, maxWordCompletions)
+	if err != nil {
+		return "", nil, tail
+	}
+	for _, w := range words {
+		items = append(items, strings.ReplaceAll(w, "'", "''")+closing)
+	}
+	return before[:start+1], items, tail
+}
+
+// completeWord completes the word being typed at the end of before: a table
+// name after a word that takes one, else a keyword, a function (with its
+// "(") or a table.
+func (s *session) completeWord(ctx context.Context, toks []compTok, all, before, tail string) (head string, items []string, _ string) {
+	// The word being typed, and the one before it.
+	start := len(before)
+	for start > 0 {
+		r, n := utf8.DecodeLastRuneInString(before[:start])
+		if !isWordRune(r) {
+			break
+		}
+		start -= n
+	}
+	word := before[start:]
+	if len(toks) > 0 && toks[len(toks)-1].end == len(all) && toks[len(toks)-1].kind == tokWord {
+		toks = toks[:len(toks)-1] // the word being typed
+	}
+	prev := lastWord(toks)
+	tables := s.tableNames(ctx)
+	if tableContext[prev] {
+		return before[:start], matchFold(tables, word, false), tail
+	}
+	if word == "" {
+		return before[:start], nil, tail
+	}
+	lower := strings.ToLower(word) == word && strings.ToUpper(word) != word
+	var cands []string
+	funcs := map[string]bool{}
+	for _, f := range query.Functions() {
+		funcs[f] = true
+	}
+	for _, k := range query.Keywords() {
+		if funcs[k] {
+			continue // completed as a function, below
+		}
+		if lower {
+			k = strings.ToLower(k)
+		}
+		cands = append(cands, k)
+	}
+	// A function name comes with its "(", unless one follows already.
+	paren := "("
+	if strings.HasPrefix(strings.TrimLeft(tail, " "), "(") {
+		paren = ""
+	}
+	for _, f := range query.Functions() {
+		if lower {
+			f = strings.ToLower(f)
+		}
+		if len(f) >= len(word) && strings.EqualFold(f[:len(word)], word) {
+			cands = append(cands, f+paren)
+		}
+	}
+	items = append(matchFold(cands, word, true), matchFold(tables, word, false)...)
+	return before[:start], dedupe(items), tail
 }

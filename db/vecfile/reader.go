@@ -216,38 +216,12 @@ func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
 			words = words[:n]
 		}
 		if words != nil && r.opts.Duplicates != DuplicatesUnchecked {
-			if seen == nil {
-				// Sized for the whole file when its header says, so the map
-				// does not grow (and rehash) row by row; but never beyond
-				// the rows the file can hold (every format spends at least
-				// two bytes on a value), whatever the header claims.
-				fits := (r.size - r.dataStart) / int64(2*max(r.hdr.Dim, 1))
-				seen = make(map[string]int64, min(max(r.hdr.Rows, 0), int(fits), 1<<22))
+			var dropped bool
+			var err error
+			if words, data, dropped, err = r.dropDuplicates(t, &seen, words, data); err != nil {
+				return true, err
 			}
-			k := 0
-			for i, w := range words {
-				_, line, off := r.src.where(r, t, i)
-				loc := off
-				if line > 0 {
-					loc = int64(line)
-				}
-				if first, dup := seen[w]; dup {
-					if r.opts.Duplicates == DuplicatesError {
-						return true, r.dupError(t, i, w, first)
-					}
-					r.stats.Duplicates++
-					recount = true
-					continue
-				}
-				seen[w] = loc
-				if k != i {
-					words[k] = w
-					copy(data[k*rowBytes:(k+1)*rowBytes], data[i*rowBytes:(i+1)*rowBytes])
-				}
-				k++
-			}
-			words = words[:k]
-			data = data[:k*rowBytes]
+			recount = recount || dropped
 		}
 		fileRows += int64(n)
 		if recount {
@@ -286,6 +260,45 @@ func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
 		r.opts.Progress(r.size, r.size)
 	}
 	return nil
+}
+
+// dropDuplicates takes out of a task's rows (words, with their data) the
+// words seen before, in this task or an earlier one (seen, made on first
+// use), or fails on the first as Options.Duplicates says. dropped reports
+// whether a row went.
+func (r *Reader) dropDuplicates(t *task, seen *map[string]int64, words []string, data []byte) (_ []string, _ []byte, dropped bool, _ error) {
+	rowBytes := r.hdr.Dim * r.hdr.DType.Size()
+	if *seen == nil {
+		// Sized for the whole file when its header says, so the map
+		// does not grow (and rehash) row by row; but never beyond
+		// the rows the file can hold (every format spends at least
+		// two bytes on a value), whatever the header claims.
+		fits := (r.size - r.dataStart) / int64(2*max(r.hdr.Dim, 1))
+		*seen = make(map[string]int64, min(max(r.hdr.Rows, 0), int(fits), 1<<22))
+	}
+	k := 0
+	for i, w := range words {
+		_, line, off := r.src.where(r, t, i)
+		loc := off
+		if line > 0 {
+			loc = int64(line)
+		}
+		if first, dup := (*seen)[w]; dup {
+			if r.opts.Duplicates == DuplicatesError {
+				return nil, nil, false, r.dupError(t, i, w, first)
+			}
+			r.stats.Duplicates++
+			dropped = true
+			continue
+		}
+		(*seen)[w] = loc
+		if k != i {
+			words[k] = w
+			copy(data[k*rowBytes:(k+1)*rowBytes], data[i*rowBytes:(i+1)*rowBytes])
+		}
+		k++
+	}
+	return words[:k], data[:k*rowBytes], dropped, nil
 }
 
 func (r *Reader) addNonFinite(n int64, first int) {

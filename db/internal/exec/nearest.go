@@ -138,7 +138,7 @@ func (s *scope) constNumber(x query.Expr) (float64, bool) {
 // nearestQuery turns NEAREST's first argument into a query vector and the
 // rows to leave out of the answer.
 func (s *scope) nearestQuery(x query.Expr, via searchPath) ([]float32, []uint32, error) {
-	terms, ok := s.linearTerms(x, 1, nil)
+	terms, ok := s.linearTerms(x, 1, make([]term, 0, 4)) // on the stack: a word, an analogy
 	if ok && len(terms) == 1 && terms[0].weight == 1 && s.t.Metric() == "cosine" {
 		// One word: its unit vector, as the search holds it, saves reading
 		// the row's vector chunk. The general path below computes the same
@@ -270,18 +270,20 @@ func (s *scope) nearest(call *query.Call, where query.Expr, via searchPath) ([][
 	// cache miss each, after the search) overlap instead of waiting in
 	// turn behind an allocation.
 	var buf [16]string
-	words := buf[:0]
+	var sbuf [16]float32
+	words, scores := buf[:0], sbuf[:0]
 	for _, r := range res {
 		var word string
 		if int(r.ID) < len(names) {
 			word = names[r.ID]
 		}
-		words = append(words, word)
+		words, scores = append(words, word), append(scores, r.Score)
 	}
 	rows := make([][]any, len(res))
 	vals := make([]any, 2*len(res)) // one allocation for all the rows' cells
-	for i, r := range res {
-		vals[2*i], vals[2*i+1] = words[i], r.Score
+	boxEach(vals, 2, words)         // and one for each column's values
+	boxEach(vals[min(1, len(vals)):], 2, scores)
+	for i := range rows {
 		rows[i] = vals[2*i : 2*i+2 : 2*i+2]
 	}
 	return rows, nil

@@ -83,6 +83,16 @@ func (r *Rows) Close() error {
 // All reads every remaining row and closes r.
 func (r *Rows) All() ([][]any, error) {
 	defer r.Close()
+	if r.next == nil && !r.closed && r.i == -1 && r.err == nil {
+		// Not read yet: the rows are the caller's, as they would be
+		// copied out, and Close leaves none here for Next.
+		out := r.rows
+		r.rows = nil
+		if len(out) == 0 {
+			out = nil // as a loop that read nothing would give
+		}
+		return out, nil
+	}
 	var out [][]any
 	if n := len(r.rows) - r.i - 1; r.next == nil && !r.closed && n > 0 {
 		out = make([][]any, 0, n)
