@@ -93,7 +93,9 @@ func (e *env) plan(tx *store.Tx, s *query.Select) (*store.Table, *plan.Plan, err
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := plan.Build(s, t, e.args, e.planSettings())
+	set := e.planSettings()
+	set.Estimate = e.estimator(t)
+	p, err := plan.Build(s, t, e.args, set)
 	return t, p, err
 }
 
@@ -176,6 +178,10 @@ func (x *executor) exec(n plan.Node, out sink) error {
 		return x.sort(n, out)
 	case *plan.Limit:
 		return x.limitRows(n, out)
+	case *plan.HNSWSearch, *plan.ExactSearch:
+		if emitsRows(n) {
+			return x.searchRows(n, out)
+		}
 	}
 	rows, err := x.produce(n)
 	if err != nil {
@@ -189,11 +195,14 @@ func (x *executor) produce(n plan.Node) ([][]any, error) {
 	sc := &scope{e: x.e, t: x.t}
 	switch n := n.(type) {
 	case *plan.HNSWSearch:
-		rows, err := sc.nearest(n.Call, n.Filter, searchPath{index: true, ef: n.EfSet,
-			quantized: n.Quantization != "", scanCodes: n.ScanCodes})
+		rows, err := sc.nearest(n.Call, n.Filter, hnswPath(n))
 		return readable(sc, n.Call, rows, err, n.Readable)
 	case *plan.ExactSearch:
-		rows, err := sc.nearest(n.Call, n.Filter, searchPath{})
+		via, err := x.exactPath(n)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := sc.nearest(n.Call, n.Filter, via)
 		return readable(sc, n.Call, rows, err, n.Readable)
 	case *plan.Cosmul:
 		return sc.nearestCosmul(n.Call)

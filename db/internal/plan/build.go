@@ -10,6 +10,11 @@ import (
 type Settings struct {
 	Exact    bool // SET exact = on: NEAREST compares with every row
 	EfSearch int  // SET ef_search; 0 leaves the index's own
+
+	// Estimate, when not nil, estimates how many rows of the FROM table a
+	// condition holds for (by sampling them); ok is false when it cannot
+	// tell. NEAREST with a WHERE is planned by it (filtered.go).
+	Estimate func(cond query.Expr) (est Estimate, ok bool)
 }
 
 // Build plans a SELECT. t is the FROM table, opened in the transaction the
@@ -25,12 +30,15 @@ func Build(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, 
 		return wrapResult(sel, &Result{Items: sel.Items}, "", ItemNames(sel)), nil
 	}
 	if call, ok := TableFunc(sel); ok {
-		return tableFuncPlan(sel, call, t, set)
+		return tableFuncPlan(sel, call, t, args, set)
 	}
 	if agg, err := HasAggregate(sel); err != nil {
 		return nil, err
 	} else if agg {
 		return aggregatePlan(sel, t)
+	}
+	if p, ok := nearestOrderPlan(sel, t, args, set); ok {
+		return p, nil
 	}
 	if sel.Where == nil && !UsesColumns(sel) {
 		return wrapResult(sel, &Result{Items: sel.Items}, t.Name(), ItemNames(sel)), nil
@@ -51,7 +59,7 @@ func wrapResult(sel *query.Select, root Node, table string, cols []string) *Plan
 }
 
 // tableFuncPlan plans SELECT NEAREST / TOKENS / EMBED.
-func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Settings) (*Plan, error) {
+func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, args []any, set Settings) (*Plan, error) {
 	if call.Name != "NEAREST" {
 		if sel.Where != nil {
 			return nil, ErrAt(sel.Where, nil, "%s takes no WHERE", call.Name)
@@ -61,11 +69,19 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Sett
 		}
 		return wrapResult(sel, &Tokenize{Table: t.Name(), Call: call}, t.Name(), tokenCols(call.Name)), nil
 	}
-	readable := t.HasTokenizer()
 	cols := []string{"word", "similarity"}
-	if readable {
+	if t.HasTokenizer() {
 		cols = append(cols, "token")
 	}
+	root := searchNode(call, sel.Where, t, args, set)
+	return wrapResult(sel, root, t.Name(), cols), nil
+}
+
+// searchNode plans the search of NEAREST(call) over t with WHERE where:
+// through the index or exactly, as SET exact and the filter's estimate
+// (planFiltered) decide.
+func searchNode(call *query.Call, where query.Expr, t *store.Table, args []any, set Settings) Node {
+	readable := t.HasTokenizer()
 	var root Node
 	ix := t.Index()
 	quant := index.QuantNone
@@ -77,7 +93,7 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Sett
 		if ef == 0 {
 			ef = toIntDefault(ix.Params["ef_search"], index.DefaultEfSearch)
 		}
-		n := &HNSWSearch{Table: t.Name(), Call: call, Filter: sel.Where, Ef: ef, EfSet: set.EfSearch,
+		n := &HNSWSearch{Table: t.Name(), Call: call, Filter: where, Ef: ef, EfSet: set.EfSearch,
 			Pending: max(int64(t.NextID())-int64(ix.Upto), 0), Readable: readable}
 		if quant != index.QuantNone {
 			n.Quantization, n.ScanCodes, n.Elem = quant.String(), set.Exact, t.Elem().String()
@@ -85,9 +101,9 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Sett
 		}
 		root = n
 	} else {
-		root = &ExactSearch{Table: t.Name(), Call: call, Filter: sel.Where, Rows: t.Rows(), Metric: t.Metric(), Readable: readable}
+		root = &ExactSearch{Table: t.Name(), Call: call, Filter: where, Rows: t.Rows(), Metric: t.Metric(), Readable: readable}
 	}
-	return wrapResult(sel, root, t.Name(), cols), nil
+	return planFiltered(root, where, t, args, set)
 }
 
 // aggregatePlan plans a select list of COUNTs and constants.
