@@ -252,16 +252,18 @@ type CreateIndex struct {
 	Pos, End    Position
 	IfNotExists bool
 	Table       *TableName
+	Columns     []*Ident // CREATE INDEX ON t (col): a scalar index on the columns; nil for a vector index
 	Method      string   // lower-cased method name ("hnsw"); "" when USING is absent
 	MethodPos   Position // where the method name is written; invalid when absent
 	Options     []Option
 }
 
-// DropIndex is DROP INDEX [IF EXISTS] ON table.
+// DropIndex is DROP INDEX [IF EXISTS] ON table [(columns)].
 type DropIndex struct {
 	Pos, End Position
 	IfExists bool
 	Table    *TableName
+	Columns  []*Ident // the scalar index's columns; nil for the vector index
 }
 
 // Set is SET name = value, for instance SET ef_search = 64 or

@@ -113,6 +113,7 @@ type gCreateIndex struct {
 	Pos         lexer.Position
 	IfNotExists bool        `parser:"'INDEX' @('IF' 'NOT' 'EXISTS')?"`
 	Table       *gTableName `parser:"'ON' @@"`
+	Columns     []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
 	Method      *gMethod    `parser:"('USING' @@)?"`
 	Options     []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
 }
@@ -150,6 +151,7 @@ type gDropIndex struct {
 	Pos      lexer.Position
 	IfExists bool        `parser:"'INDEX' @('IF' 'EXISTS')?"`
 	Table    *gTableName `parser:"'ON' @@"`
+	Columns  []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
 }
 
 type gAlter struct {

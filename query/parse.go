@@ -621,7 +621,8 @@ func convertStmt(g gStmt) Statement {
 			return &CreateTable{Pos: position(x.Pos), IfNotExists: t.IfNotExists, Table: convertTable(t.Table), Options: convertOptions(t.Options)}
 		}
 		i := x.Index
-		s := &CreateIndex{Pos: position(x.Pos), IfNotExists: i.IfNotExists, Table: convertTable(i.Table), Options: convertOptions(i.Options)}
+		s := &CreateIndex{Pos: position(x.Pos), IfNotExists: i.IfNotExists, Table: convertTable(i.Table), Options: convertOptions(i.Options),
+			Columns: convertColumns(i.Columns)}
 		if i.Method != nil {
 			s.Method = strings.ToLower(unquoteName(i.Method.Name))
 			s.MethodPos = position(i.Method.Pos)
@@ -639,7 +640,7 @@ func convertStmt(g gStmt) Statement {
 		if t := x.Table; t != nil {
 			return &DropTable{Pos: position(x.Pos), IfExists: t.IfExists, Table: convertTable(t.Table)}
 		}
-		return &DropIndex{Pos: position(x.Pos), IfExists: x.Index.IfExists, Table: convertTable(x.Index.Table)}
+		return &DropIndex{Pos: position(x.Pos), IfExists: x.Index.IfExists, Table: convertTable(x.Index.Table), Columns: convertColumns(x.Index.Columns)}
 	case *gAlter:
 		return &AlterTable{Pos: position(x.Pos), Table: convertTable(x.Table), NewName: convertTable(x.NewName)}
 	case *gSet:
@@ -739,4 +740,14 @@ func unquote(raw string, q byte) string {
 		return body
 	}
 	return strings.ReplaceAll(body, string([]byte{q, q}), string(q))
+}
+
+// convertColumns converts a parenthesised list of column names; nil when
+// there is none.
+func convertColumns(cols []*gColumn) []*Ident {
+	var out []*Ident
+	for _, col := range cols {
+		out = append(out, &Ident{Pos: position(col.Pos), Name: unquoteName(col.Name)})
+	}
+	return out
 }

@@ -391,6 +391,7 @@ func (p *printer) stmt(s Statement) {
 		}
 		p.WriteString("ON ")
 		p.table(x.Table)
+		p.columns(x.Columns)
 		if x.Method != "" {
 			p.WriteString(" USING ")
 			p.WriteString(QuoteIdent(x.Method))
@@ -403,6 +404,7 @@ func (p *printer) stmt(s Statement) {
 		}
 		p.WriteString("ON ")
 		p.table(x.Table)
+		p.columns(x.Columns)
 	case *Set:
 		p.WriteString("SET ")
 		p.WriteString(optionName(x.Name))
@@ -630,3 +632,19 @@ func (x *In) String() string { return exprString(x) }
 
 // String returns the expression as canonical SQL.
 func (x *Like) String() string { return exprString(x) }
+
+// columns writes a parenthesised list of column names, or nothing for an
+// empty one.
+func (p *printer) columns(cols []*Ident) {
+	if len(cols) == 0 {
+		return
+	}
+	p.WriteString(" (")
+	for i, c := range cols {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		p.expr(c, 0)
+	}
+	p.WriteString(")")
+}

@@ -45,6 +45,9 @@ func indexOptionsFrom(metric string, params map[string]any) (index.Options, erro
 // next build. It is saved with the table, so opening the database never
 // rebuilds it.
 func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
+	if s.Columns != nil {
+		return e.createScalarIndex(s) // CREATE INDEX ON t (col): scalarindex.go
+	}
 	vals, err := e.bindIndex(s)
 	if err != nil {
 		return nil, err
@@ -250,6 +253,9 @@ func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.Ind
 
 // dropIndex runs DROP INDEX [IF EXISTS] ON t.
 func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
+	if s.Columns != nil {
+		return e.dropScalarIndex(s) // DROP INDEX ON t (col): scalarindex.go
+	}
 	var id uint64
 	none := false // IF EXISTS and there was no index: nothing was dropped
 	err := e.st.Update(e.ctx, func(tx *store.Tx) error {

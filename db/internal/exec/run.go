@@ -170,6 +170,8 @@ func (x *executor) exec(n plan.Node, out sink) error {
 		return x.scan(n, out)
 	case *plan.WordLookup:
 		return x.lookup(n, out)
+	case *plan.ScalarLookup:
+		return x.scalarLookup(n, out)
 	case *plan.Filter:
 		return x.filter(n, out)
 	case *plan.Project:

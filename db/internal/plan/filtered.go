@@ -84,12 +84,12 @@ func planFiltered(root Node, where query.Expr, t *store.Table, args []any, set S
 	n := max(t.Rows(), 1)
 	scan := float64(n)
 	among := scan + 1 // no lookup: never chosen
-	lk := wordLookup(where, t, args)
+	lk, cond := lister(where, t, args)
 	hn, indexed := root.(*HNSWSearch)
 	if lk != nil {
 		listed := est
-		if lk.Cond != where {
-			if e, ok := set.Estimate(lk.Cond); ok && e.Sampled > 0 {
+		if cond != where {
+			if e, ok := set.Estimate(cond); ok && e.Sampled > 0 {
 				listed = e
 			}
 		}
@@ -103,7 +103,6 @@ func planFiltered(root Node, where query.Expr, t *store.Table, args []any, set S
 		ex := root.(*ExactSearch)
 		ex.Est = &est
 		if among < scan {
-			lk.Vectors = true
 			ex.Input = lk
 		}
 		return ex
@@ -120,14 +119,27 @@ func planFiltered(root Node, where query.Expr, t *store.Table, args []any, set S
 }
 
 // exact turns a planned index search into an exact search on the index's
-// vectors, of the rows in (a lookup) or of every row.
-func (n *HNSWSearch) exact(in *WordLookup, t *store.Table) *ExactSearch {
-	ex := &ExactSearch{Table: n.Table, Call: n.Call, Filter: n.Filter, Rows: t.Rows(), Metric: t.Metric(), Readable: n.Readable,
-		OnIndex: true, Quantized: n.Quantization != "", Est: n.Est, EmitRows: n.EmitRows}
-	if in != nil {
-		ex.Input = in // a nil *WordLookup in the interface would be an input
+// vectors, of the rows in (a lookup) lists or of every row.
+func (n *HNSWSearch) exact(in Node, t *store.Table) *ExactSearch {
+	if s, ok := in.(*ScalarLookup); ok {
+		s.IDs = true // the index's vectors are compared: the rows need not be read
 	}
-	return ex
+	return &ExactSearch{Table: n.Table, Call: n.Call, Filter: n.Filter, Rows: t.Rows(), Metric: t.Metric(), Readable: n.Readable,
+		OnIndex: true, Quantized: n.Quantization != "", Est: n.Est, EmitRows: n.EmitRows, Input: in}
+}
+
+// lister finds a lookup that lists the only rows that can pass where: the
+// words index's (word = 'x', id IN (...), word LIKE 'p%') or a scalar
+// index's (count < 5), and the condition it serves; nil when none.
+func lister(where query.Expr, t *store.Table, args []any) (Node, query.Expr) {
+	if w := wordLookup(where, t, args); w != nil {
+		w.Vectors = true // read when no index holds the vectors
+		return w, w.Cond
+	}
+	if s := scalarLookup(where, t, args); s != nil {
+		return s, s.Cond
+	}
+	return nil, nil
 }
 
 // exactLabel is ExactSearch's line in EXPLAIN.

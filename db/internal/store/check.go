@@ -102,6 +102,7 @@ func checkTable(t *Table) (problems []string) {
 	checkSums(t, report)
 	named, counts := checkRows(t, report)
 	checkWords(t, named, counts, report)
+	checkScalar(t, report)
 	for role, name := range t.meta.Blobs {
 		if t.b.Bucket(bucketBlob).Bucket([]byte(name)) == nil {
 			report("its %s (%s) is missing", role, name)

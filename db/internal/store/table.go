@@ -71,6 +71,7 @@ type tableMeta struct {
 	Provenance map[string]any    `json:"provenance,omitempty"`
 	Blobs      map[string]string `json:"blobs,omitempty"` // role -> blob bucket name
 	Index      *IndexInfo        `json:"index,omitempty"`
+	Scalar     []string          `json:"scalar,omitempty"` // columns with a scalar index (scalar.go)
 }
 
 // Blob roles recorded in tableMeta.Blobs.

@@ -1,0 +1,105 @@
+package db_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/embeddb/embeddb/db"
+)
+
+// TestScalarIndex: CREATE INDEX ON t (count) through the language. A
+// selective filter on count is answered by an exact search of the rows the
+// index lists, which gives the exact answer; INSERT, INSERT OR REPLACE,
+// DELETE and a failed INSERT keep CHECK DATABASE clean; the index survives
+// reopening; DROP INDEX ON t (count) removes it; mistakes are errors.
+func TestScalarIndex(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.db")
+	d, err := db.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { d.Close() }()
+	_, vecs := filteredTable(t, d, 3000, 8, "cosine", true)
+	exec := func(sql string) *db.Result {
+		t.Helper()
+		res, err := d.Exec(ctx, sql)
+		if err != nil {
+			t.Fatalf("Exec(%q): %v", sql, err)
+		}
+		return res
+	}
+	check := func() {
+		t.Helper()
+		if got := fmt.Sprint(exec("CHECK DATABASE").Rows); got != "[[ok]]" {
+			t.Fatalf("CHECK DATABASE = %s", got)
+		}
+	}
+	exec("CREATE INDEX ON t (count)")
+	if got := fmt.Sprint(exec("CREATE INDEX IF NOT EXISTS ON t (count)").Rows); got != "[[exists]]" {
+		t.Errorf("CREATE INDEX IF NOT EXISTS again = %s", got)
+	}
+	check()
+	nearest := "SELECT NEAREST(" + vecs[5] + ", 10) FROM t WHERE count = 7"
+	plan := strings.Join(words(t, d, "EXPLAIN "+nearest), "\n")
+	if !strings.Contains(plan, "-> ScalarLookup on t (count = 7, through the index on count)") {
+		t.Errorf("EXPLAIN %s:\n%s\nwant a ScalarLookup", nearest, plan)
+	}
+	got := words(t, d, nearest)
+	exec("SET exact = on")
+	want := words(t, d, nearest)
+	exec("SET exact = off")
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("through the index %v, exact %v", got, want)
+	}
+
+	count7 := func() int64 {
+		t.Helper()
+		return exec("SELECT COUNT(*) FROM t WHERE count = 7").Rows[0][0].(int64)
+	}
+	before := count7()
+	exec("INSERT INTO t (word, count, vector) VALUES ('n1', 7, [1, 2, 3, 4, 5, 6, 7, 8])")
+	exec("INSERT OR REPLACE INTO t (word, count, vector) VALUES ('w1', 7, [1, 2, 3, 4, 5, 6, 7, 9])")
+	exec("DELETE FROM t WHERE word IN ('w2', 'w3')")
+	if _, err := d.Exec(ctx, "INSERT INTO t (word, count, vector) VALUES ('n2', 7, [1, 2, 3, 4, 5, 6, 7, 8]), ('n3', 7, [1, 2])"); err == nil {
+		t.Fatal("an INSERT with a vector of the wrong length: no error")
+	}
+	check()
+	if n := len(words(t, d, "SELECT NEAREST("+vecs[5]+", 10000) FROM t WHERE count = 7")); int64(n) != count7() || count7() < before {
+		t.Errorf("NEAREST through the index finds %d rows of count 7, COUNT(*) %d (before the writes %d)", n, count7(), before)
+	}
+
+	d.Close()
+	if d, err = db.Open(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	if plan := strings.Join(words(t, d, "EXPLAIN "+nearest), "\n"); !strings.Contains(plan, "ScalarLookup") {
+		t.Errorf("after reopening, EXPLAIN %s:\n%s", nearest, plan)
+	}
+	check()
+	exec("DROP INDEX ON t (count)")
+	if plan := strings.Join(words(t, d, "EXPLAIN "+nearest), "\n"); strings.Contains(plan, "ScalarLookup") {
+		t.Errorf("after DROP INDEX, EXPLAIN %s:\n%s", nearest, plan)
+	}
+	check()
+	for _, c := range []struct{ sql, want string }{
+		{"DROP INDEX ON t (count)", `1:18: table has no index on "count"`},
+		{"CREATE INDEX ON t (word)", `1:20: table "t": column "word" cannot have a scalar index (count can)`},
+		{"CREATE INDEX ON t (count, word)", "1:27: an index covers one column, found 2"},
+		{"CREATE INDEX ON t (count) USING hnsw", "1:1: an index on a column takes no USING or WITH"},
+	} {
+		if _, err := d.Exec(ctx, c.sql); err == nil || err.Error() != c.want {
+			t.Errorf("Exec(%q) = %v, want %s", c.sql, err, c.want)
+		}
+	}
+	if got := fmt.Sprint(exec("DROP INDEX IF EXISTS ON t (count)").Rows); got != "[[none]]" {
+		t.Errorf("DROP INDEX IF EXISTS of no index = %s", got)
+	}
+	exec("CREATE INDEX ON t (count)")
+	if _, err := d.Exec(ctx, "CREATE INDEX ON t (count)"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("CREATE INDEX twice = %v, want an error", err)
+	}
+}
