@@ -15,7 +15,7 @@ func TestEncodeScalar_Order(t *testing.T) {
 	ordered := [][]any{
 		{nil, false, true},
 		{int64(math.MinInt64), int64(-5), int64(-1), int64(0), int64(1), int64(2020), int64(math.MaxInt64)},
-		{math.Inf(-1), -2.5, -0.0, 0.0, 1e-9, 3.0, math.Inf(1)},
+		{math.Inf(-1), -2.5, math.Copysign(0, -1), 0.0, 1e-9, 3.0, math.Inf(1)},
 		{"", "\x00", "\x00a", "a", "a\x00", "ab", "b"},
 	}
 	for _, vals := range ordered {
