@@ -53,6 +53,13 @@ var (
 	// ErrInvalidVector means a vector holds NaN or an infinity.
 	ErrInvalidVector = store.ErrInvalidVector
 
+	// ErrNoColumn means a statement or Row names a column the table does
+	// not have.
+	ErrNoColumn = store.ErrNoColumn
+
+	// ErrNotNull means a row would hold NULL in a NOT NULL column.
+	ErrNotNull = store.ErrNotNull
+
 	// ErrBulkDone is returned by a BulkWriter used after Commit or Abort.
 	ErrBulkDone = store.ErrBulkDone
 

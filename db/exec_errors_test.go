@@ -57,7 +57,7 @@ func TestExec_ErrorCatalogue(t *testing.T) {
 		{"SELECT -'a'", `1:8: cannot negate a string`, db.ErrSemantic},
 		{"SELECT [1, 'x']", `1:12: vector elements must be numbers, found a string`, db.ErrSemantic},
 		{"SELECT COUNT(*), word FROM pets", `1:18: cannot mix COUNT with per-row values in one select list`, db.ErrSemantic},
-		{"SELECT FROBNICATE(1)", `1:8: unknown function FROBNICATE (functions are COSINE, COUNT, DIM, DISTANCE, DOESNT_MATCH, DOT, EMBED, EMBED_TEXT, MEAN_VECTOR, NEAREST, NEAREST_COSMUL, NORM, SIMILARITY, TOKEN, TOKENS, VECTOR or WMDISTANCE)`, query.ErrSyntax},
+		{"SELECT FROBNICATE(1)", `1:8: unknown function FROBNICATE (functions are AVG, COSINE, COUNT, DIM, DISTANCE, DOESNT_MATCH, DOT, EMBED, EMBED_TEXT, JSON_EXTRACT, MAX, MEAN_VECTOR, MIN, NEAREST, NEAREST_COSMUL, NORM, SIMILARITY, SUM, TOKEN, TOKENS, VECTOR or WMDISTANCE)`, query.ErrSyntax},
 		{"SELECT word FROM pets ORDER BY 3", `1:32: ORDER BY position 3 is not in the select list (1 to 1)`, db.ErrSemantic},
 		{"SELECT word FROM pets LIMIT -1", `1:29: LIMIT must be a non-negative integer, found -1`, db.ErrSemantic},
 		{"SELECT word FROM pets LIMIT 2.5", `1:29: LIMIT must be a non-negative integer, found 2.5`, db.ErrSemantic},

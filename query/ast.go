@@ -74,20 +74,22 @@ type Op int
 // the comparisons (and LIKE and IN, which have nodes of their own); + and
 // -; * and /; unary minus.
 const (
-	OpOr  Op = iota + 1 // a OR b
-	OpAnd               // a AND b
-	OpNot               // NOT a (unary)
-	OpEq                // a = b
-	OpNe                // a <> b, also written a != b
-	OpLt                // a < b
-	OpLe                // a <= b
-	OpGt                // a > b
-	OpGe                // a >= b
-	OpAdd               // a + b
-	OpSub               // a - b
-	OpMul               // a * b
-	OpDiv               // a / b
-	OpNeg               // -a (unary)
+	OpOr       Op = iota + 1 // a OR b
+	OpAnd                    // a AND b
+	OpNot                    // NOT a (unary)
+	OpEq                     // a = b
+	OpNe                     // a <> b, also written a != b
+	OpLt                     // a < b
+	OpLe                     // a <= b
+	OpGt                     // a > b
+	OpGe                     // a >= b
+	OpAdd                    // a + b
+	OpSub                    // a - b
+	OpMul                    // a * b
+	OpDiv                    // a / b
+	OpNeg                    // -a (unary)
+	OpJSON                   // a -> 'field': the field as JSON
+	OpJSONText               // a ->> 'field': the field as text
 )
 
 // String returns the operator as it is printed in SQL ("AND", "<>", "-"...).
@@ -120,6 +122,10 @@ func (op Op) String() string {
 		return "*"
 	case OpDiv:
 		return "/"
+	case OpJSON:
+		return "->"
+	case OpJSONText:
+		return "->>"
 	}
 	return fmt.Sprintf("Op(%d)", int(op))
 }
@@ -136,6 +142,8 @@ type Select struct {
 	Items    []SelectItem // at least one
 	From     *TableName   // nil when there is no FROM (SELECT 1 + 1)
 	Where    Expr         // nil when there is no WHERE
+	GroupBy  []Expr       // empty when there is no GROUP BY
+	Having   Expr         // nil when there is no HAVING
 	OrderBy  []OrderItem  // empty when there is no ORDER BY
 	Limit    Expr         // nil when there is no LIMIT
 	Offset   Expr         // nil when there is no OFFSET
@@ -204,7 +212,8 @@ type CreateTable struct {
 	Pos, End    Position
 	IfNotExists bool
 	Table       *TableName
-	Options     []Option // at least one
+	Options     []Option    // dim = 3, metric = 'dot'...
+	Columns     []ColumnDef // the user columns, in order
 }
 
 // Insert is INSERT [OR REPLACE] INTO table [(columns)] VALUES (row), ...
@@ -238,12 +247,14 @@ type DropTable struct {
 	Table    *TableName
 }
 
-// AlterTable is ALTER TABLE table RENAME TO new_name, the one form of ALTER
-// TABLE so far.
+// AlterTable is ALTER TABLE table RENAME TO new_name, ADD [COLUMN] name
+// TYPE [DEFAULT v] [NOT NULL], or DROP [COLUMN] name.
 type AlterTable struct {
-	Pos, End Position
-	Table    *TableName
-	NewName  *TableName
+	Pos, End   Position
+	Table      *TableName
+	NewName    *TableName // RENAME TO; nil otherwise
+	AddColumn  *ColumnDef // ADD COLUMN; nil otherwise
+	DropColumn *Ident     // DROP COLUMN; nil otherwise
 }
 
 // CreateIndex is CREATE INDEX [IF NOT EXISTS] ON table [USING method]

@@ -63,7 +63,7 @@ var malformed = []struct {
 	{"SELECT NEAREST('a', 5 FROM t", "1:23: expected ',' or ')', found 'FROM'"},
 	{"SELECT NEAREST(, 5) FROM t", "1:16: expected expression, found ','"},
 	{"SELECT COUNT(* FROM t", "1:16: expected ')', found 'FROM'"},
-	{"SELECT foo(1)", "1:8: unknown function foo (functions are COSINE, COUNT, DIM, DISTANCE, DOESNT_MATCH, DOT, EMBED, EMBED_TEXT, MEAN_VECTOR, NEAREST, NEAREST_COSMUL, NORM, SIMILARITY, TOKEN, TOKENS, VECTOR or WMDISTANCE)"},
+	{"SELECT foo(1)", "1:8: unknown function foo (functions are AVG, COSINE, COUNT, DIM, DISTANCE, DOESNT_MATCH, DOT, EMBED, EMBED_TEXT, JSON_EXTRACT, MAX, MEAN_VECTOR, MIN, NEAREST, NEAREST_COSMUL, NORM, SIMILARITY, SUM, TOKEN, TOKENS, VECTOR or WMDISTANCE)"},
 	{"SELECT a == b", "1:10: expected '=', found '=='"},
 	{"SELECT 1e999", "1:8: number 1e999 is out of range"},
 	{"SELECT " + strings.Repeat("(", 201) + "1", "1:208: expression nested too deeply (more than 200 levels)"},
@@ -104,7 +104,7 @@ var malformed = []struct {
 	// Tables and indexes.
 	{"CREATE TABEL t (dim = 3)", "1:8: expected TABLE or INDEX, found 'TABEL'"},
 	{"CREATE TABLE t", "1:15: expected '(', found end of input"},
-	{"CREATE TABLE t ()", "1:17: expected option name, found ')'"},
+	{"CREATE TABLE t ()", "1:17: expected option or column name, found ')'"},
 	{"CREATE TABLE select (dim = 3)", `1:14: expected table name, found 'select' (SELECT is a reserved word: write "select" to use it as a name)`},
 	{"CREATE TABLE IF EXISTS t (dim = 3)", "1:17: expected NOT, found 'EXISTS'"},
 	{"CREATE INDEX w2v", "1:14: expected ON, found 'w2v'"},

@@ -14,18 +14,22 @@ import (
 // productionLabels names the productions that stand for one concept. Other
 // productions are described by the tokens they can begin with.
 var productionLabels = map[string]string{
-	"GStmt":       "statement",
-	"Expr":        "expression",
-	"GSelectItem": "expression",
-	"GOrderItem":  "expression",
-	"GTableName":  "table name",
-	"GColumn":     "column name",
-	"GAlias":      "alias",
-	"GMethod":     "index method",
-	"GFile":       "file name in single quotes",
-	"GOption":     "option name",
-	"GSetting":    "setting name",
-	"OptionValue": "value",
+	"GStmt":        "statement",
+	"Expr":         "expression",
+	"GSelectItem":  "expression",
+	"GOrderItem":   "expression",
+	"GTableName":   "table name",
+	"GColumn":      "column name",
+	"GAlias":       "alias",
+	"GMethod":      "index method",
+	"GFile":        "file name in single quotes",
+	"GOption":      "option name",
+	"GTableElem":   "option or column name",
+	"GColumnDef":   "column name",
+	"GColType":     "column type",
+	"DefaultValue": "value",
+	"GSetting":     "setting name",
+	"OptionValue":  "value",
 }
 
 // nameLabels are the labels of places where a name goes; finding a reserved

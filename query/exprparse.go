@@ -19,10 +19,12 @@ import (
 //	Expr    = And { "OR" And } .
 //	And     = Not { "AND" Not } .
 //	Not     = "NOT" Not | Cmp .
-//	Cmp     = Add { CmpOp Add | ["NOT"] "LIKE" Add | ["NOT"] "IN" "(" Expr { "," Expr } ")" } .
+//	Cmp     = Add { CmpOp Add | ["NOT"] "LIKE" Add | ["NOT"] "IN" "(" Expr { "," Expr } ")"
+//	                | "IS" ["NOT"] "NULL" } .
 //	Add     = Mul { ("+" | "-") Mul } .
 //	Mul     = Unary { ("*" | "/") Unary } .
-//	Unary   = ("-" | "+") Unary | Primary .
+//	Unary   = ("-" | "+") Unary | JSON .
+//	JSON    = Primary { ("->" | "->>") Primary } .
 //	Primary = number | string | "?" | "TRUE" | "FALSE" | "NULL" | Vector
 //	        | word [ "(" [ "*" | Expr { "," Expr } ] ")" ] | quoted_ident | "(" Expr ")" .
 //
@@ -175,6 +177,8 @@ func (p *exprParser) cmp() (Expr, error) {
 			l, err = p.likeIn(position(t.Pos), l, true)
 		case p.isKeyword("LIKE"), p.isKeyword("IN"):
 			l, err = p.likeIn(position(t.Pos), l, false)
+		case p.isKeyword("IS"):
+			l, err = p.isNull(l)
 		default:
 			return l, nil
 		}
@@ -278,7 +282,7 @@ func (p *exprParser) mul() (Expr, error) {
 
 func (p *exprParser) unary() (Expr, error) {
 	if !p.isPunct("-") && !p.isPunct("+") {
-		return p.primary()
+		return p.jsonPath()
 	}
 	t := p.next()
 	at := position(t.Pos)

@@ -37,6 +37,8 @@ type gSelect struct {
 	Items   []*gSelectItem `parser:"'SELECT' @@ (',' @@)*"`
 	From    *gTableName    `parser:"('FROM' @@)?"`
 	Where   Expr           `parser:"('WHERE' @@)?"`
+	GroupBy []Expr         `parser:"('GROUP' 'BY' @@ (',' @@)*)?"`
+	Having  Expr           `parser:"('HAVING' @@)?"`
 	OrderBy []*gOrderItem  `parser:"('ORDER' 'BY' @@ (',' @@)*)?"`
 	Limit   Expr           `parser:"('LIMIT' @@)?"`
 	Offset  Expr           `parser:"('OFFSET' @@)?"`
@@ -104,9 +106,9 @@ type gCreate struct {
 
 type gCreateTable struct {
 	Pos         lexer.Position
-	IfNotExists bool        `parser:"'TABLE' @('IF' 'NOT' 'EXISTS')?"`
-	Table       *gTableName `parser:"@@"`
-	Options     []*gOption  `parser:"'(' @@ (',' @@)* ')'"`
+	IfNotExists bool          `parser:"'TABLE' @('IF' 'NOT' 'EXISTS')?"`
+	Table       *gTableName   `parser:"@@"`
+	Elems       []*gTableElem `parser:"'(' @@ (',' @@)* ')'"`
 }
 
 type gCreateIndex struct {
@@ -157,7 +159,9 @@ type gDropIndex struct {
 type gAlter struct {
 	Pos     lexer.Position
 	Table   *gTableName `parser:"'ALTER' 'TABLE' @@"`
-	NewName *gTableName `parser:"'RENAME' 'TO' @@"`
+	NewName *gTableName `parser:"( 'RENAME' 'TO' @@"`
+	Add     *gColumnDef `parser:"| 'ADD' 'COLUMN'? @@"`
+	Drop    *gColumn    `parser:"| 'DROP' 'COLUMN'? @@ )"`
 }
 
 type gSet struct {
@@ -298,6 +302,7 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		participle.CaseInsensitive("Keyword", "Func", "Ident"), // Ident: PLOT's WORDS
 		participle.ParseTypeWith(parseExprTokens),
 		participle.ParseTypeWith(parseValueTokens),
+		participle.ParseTypeWith(parseDefaultTokens),
 		participle.Union[gStmt](members...),
 		participle.UseLookahead(0),
 	)

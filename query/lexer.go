@@ -44,8 +44,8 @@ var tokenSymbols = map[string]lexer.TokenType{
 var reservedWords = []string{
 	"ALTER", "AND", "AS", "ASC", "BACKUP", "BY", "CHECK", "CREATE",
 	"DATABASE", "DELETE", "DESC", "DESCRIBE", "DROP", "EVALUATE", "EXISTS",
-	"EXPLAIN", "EXPORT", "FALSE", "FROM", "IF", "IMPORT", "IN", "INDEX",
-	"INSERT", "INTO", "LIKE", "LIMIT", "NOT", "NULL", "OFFSET", "ON", "OR",
+	"EXPLAIN", "EXPORT", "FALSE", "FROM", "GROUP", "HAVING", "IF", "IMPORT", "IN", "INDEX",
+	"INSERT", "INTO", "IS", "LIKE", "LIMIT", "NOT", "NULL", "OFFSET", "ON", "OR",
 	"ORDER", "PLOT", "RENAME", "REPLACE", "SELECT", "SET", "SHOW", "TABLE", "TABLES",
 	"TO", "TRAIN", "TRUE", "USING", "VACUUM", "VALUES", "WHERE", "WITH",
 }
@@ -56,8 +56,9 @@ var reservedWords = []string{
 // is the executor's business. Outside a call they are plain identifiers, so
 // the columns count and vector need no quoting.
 var functionNames = []string{
-	"COSINE", "COUNT", "DIM", "DISTANCE", "DOESNT_MATCH", "DOT", "EMBED", "EMBED_TEXT", "MEAN_VECTOR",
-	"NEAREST", "NEAREST_COSMUL", "NORM", "SIMILARITY", "TOKEN", "TOKENS", "VECTOR", "WMDISTANCE",
+	"AVG", "COSINE", "COUNT", "DIM", "DISTANCE", "DOESNT_MATCH", "DOT", "EMBED", "EMBED_TEXT",
+	"JSON_EXTRACT", "MAX", "MEAN_VECTOR", "MIN", "NEAREST", "NEAREST_COSMUL", "NORM", "SIMILARITY",
+	"SUM", "TOKEN", "TOKENS", "VECTOR", "WMDISTANCE",
 }
 
 // statementWords are the keywords that begin a statement, for the error
@@ -309,6 +310,10 @@ func (s *scanner) scan() (token, *lexError) {
 			return fail(n, false, "numbered parameters such as "+truncate(rest[:n])+" are not supported; write ? and pass arguments in order")
 		}
 		return emit(tokParam, 1)
+	case c == '-' && strings.HasPrefix(rest, "->>"):
+		return emit(tokPunct, 3) // JSON field as text
+	case c == '-' && strings.HasPrefix(rest, "->"):
+		return emit(tokPunct, 2) // JSON field
 	case c == '(' || c == ')' || c == '[' || c == ']' || c == ',' || c == ';' ||
 		c == '+' || c == '-' || c == '*' || c == '/':
 		return emit(tokPunct, 1)

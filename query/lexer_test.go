@@ -77,8 +77,9 @@ func TestKeywordsAndFunctions(t *testing.T) {
 			t.Errorf("Keywords() lacks %s", w)
 		}
 	}
-	want := []string{"COSINE", "COUNT", "DIM", "DISTANCE", "DOESNT_MATCH", "DOT", "EMBED", "EMBED_TEXT", "MEAN_VECTOR",
-		"NEAREST", "NEAREST_COSMUL", "NORM", "SIMILARITY", "TOKEN", "TOKENS", "VECTOR", "WMDISTANCE"}
+	want := []string{"AVG", "COSINE", "COUNT", "DIM", "DISTANCE", "DOESNT_MATCH", "DOT", "EMBED", "EMBED_TEXT",
+		"JSON_EXTRACT", "MAX", "MEAN_VECTOR", "MIN", "NEAREST", "NEAREST_COSMUL", "NORM", "SIMILARITY", "SUM",
+		"TOKEN", "TOKENS", "VECTOR", "WMDISTANCE"}
 	if diff := cmp.Diff(want, fn); diff != "" {
 		t.Errorf("Functions() (-want +got):\n%s", diff)
 	}

@@ -618,7 +618,8 @@ func convertStmt(g gStmt) Statement {
 		return &Export{Pos: position(x.Pos), Table: convertTable(x.Table), File: convertFile(x.File), Options: convertOptions(x.Options)}
 	case *gCreate:
 		if t := x.Table; t != nil {
-			return &CreateTable{Pos: position(x.Pos), IfNotExists: t.IfNotExists, Table: convertTable(t.Table), Options: convertOptions(t.Options)}
+			opts, cols := convertTableElems(t.Elems)
+			return &CreateTable{Pos: position(x.Pos), IfNotExists: t.IfNotExists, Table: convertTable(t.Table), Options: opts, Columns: cols}
 		}
 		i := x.Index
 		s := &CreateIndex{Pos: position(x.Pos), IfNotExists: i.IfNotExists, Table: convertTable(i.Table), Options: convertOptions(i.Options),
@@ -642,7 +643,17 @@ func convertStmt(g gStmt) Statement {
 		}
 		return &DropIndex{Pos: position(x.Pos), IfExists: x.Index.IfExists, Table: convertTable(x.Index.Table), Columns: convertColumns(x.Index.Columns)}
 	case *gAlter:
-		return &AlterTable{Pos: position(x.Pos), Table: convertTable(x.Table), NewName: convertTable(x.NewName)}
+		s := &AlterTable{Pos: position(x.Pos), Table: convertTable(x.Table)}
+		switch {
+		case x.NewName != nil:
+			s.NewName = convertTable(x.NewName)
+		case x.Add != nil:
+			d := convertColumnDef(x.Add.Pos, x.Add.Name, x.Add.Type)
+			s.AddColumn = &d
+		default:
+			s.DropColumn = &Ident{Pos: position(x.Drop.Pos), Name: unquoteName(x.Drop.Name)}
+		}
+		return s
 	case *gSet:
 		return &Set{Pos: position(x.Pos), Name: optionNameOf(x.Setting.Name), Value: x.Setting.Value}
 	case *gShow:
@@ -668,7 +679,7 @@ func convertStmt(g gStmt) Statement {
 }
 
 func convertSelect(x *gSelect) *Select {
-	s := &Select{Pos: position(x.Pos), Where: x.Where, Limit: x.Limit, Offset: x.Offset}
+	s := &Select{Pos: position(x.Pos), Where: x.Where, GroupBy: x.GroupBy, Having: x.Having, Limit: x.Limit, Offset: x.Offset}
 	s.Items = make([]SelectItem, len(x.Items))
 	for i, it := range x.Items {
 		item := SelectItem{Pos: position(it.Pos), Star: it.Star, Expr: it.Expr}

@@ -43,6 +43,7 @@ const (
 	precAdd
 	precMul
 	precNeg
+	precJSON
 	precPrimary
 )
 
@@ -62,6 +63,8 @@ func (op Op) prec() int {
 		return precMul
 	case OpNeg:
 		return precNeg
+	case OpJSON, OpJSONText:
+		return precJSON
 	}
 	return precPrimary
 }
@@ -73,7 +76,7 @@ func exprPrec(e Expr) int {
 		return x.Op.prec()
 	case *Unary:
 		return x.Op.prec()
-	case *In, *Like:
+	case *In, *Like, *IsNull:
 		return precCmp
 	case *NumberLit:
 		if x.negative() {
@@ -179,6 +182,13 @@ func (p *printer) expr(e Expr, min int) {
 		}
 		p.WriteString(" LIKE ")
 		p.expr(x.Pattern, precCmp+1)
+	case *IsNull:
+		p.expr(x.X, precCmp+1)
+		if x.Not {
+			p.WriteString(" IS NOT NULL")
+		} else {
+			p.WriteString(" IS NULL")
+		}
 	}
 }
 
@@ -294,6 +304,14 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString(" WHERE ")
 			p.expr(x.Where, 0)
 		}
+		if len(x.GroupBy) > 0 {
+			p.WriteString(" GROUP BY ")
+			p.list(x.GroupBy)
+		}
+		if x.Having != nil {
+			p.WriteString(" HAVING ")
+			p.expr(x.Having, 0)
+		}
 		for i := range x.OrderBy {
 			if i == 0 {
 				p.WriteString(" ORDER BY ")
@@ -341,7 +359,7 @@ func (p *printer) stmt(s Statement) {
 		}
 		p.table(x.Table)
 		p.WriteByte(' ')
-		p.options(x.Options)
+		p.createTableList(x.Options, x.Columns)
 	case *Insert:
 		p.WriteString("INSERT ")
 		if x.OrReplace {
@@ -382,8 +400,17 @@ func (p *printer) stmt(s Statement) {
 	case *AlterTable:
 		p.WriteString("ALTER TABLE ")
 		p.table(x.Table)
-		p.WriteString(" RENAME TO ")
-		p.table(x.NewName)
+		switch {
+		case x.AddColumn != nil:
+			p.WriteString(" ADD COLUMN ")
+			p.columnDef(x.AddColumn)
+		case x.DropColumn != nil:
+			p.WriteString(" DROP COLUMN ")
+			p.expr(x.DropColumn, 0)
+		default:
+			p.WriteString(" RENAME TO ")
+			p.table(x.NewName)
+		}
 	case *CreateIndex:
 		p.WriteString("CREATE INDEX ")
 		if x.IfNotExists {

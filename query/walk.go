@@ -23,6 +23,10 @@ func Walk(n Node, fn func(Node) bool) {
 		}
 		walkTable(x.From, fn)
 		walkExpr(x.Where, fn)
+		for _, g := range x.GroupBy {
+			walkExpr(g, fn)
+		}
+		walkExpr(x.Having, fn)
 		for i := range x.OrderBy {
 			Walk(&x.OrderBy[i], fn)
 		}
@@ -53,6 +57,9 @@ func Walk(n Node, fn func(Node) bool) {
 	case *CreateTable:
 		walkTable(x.Table, fn)
 		walkOptions(x.Options, fn)
+		for i := range x.Columns {
+			walkExpr(x.Columns[i].Default, fn)
+		}
 	case *Insert:
 		walkTable(x.Table, fn)
 		for _, c := range x.Columns {
@@ -75,6 +82,10 @@ func Walk(n Node, fn func(Node) bool) {
 	case *AlterTable:
 		walkTable(x.Table, fn)
 		walkTable(x.NewName, fn)
+		if x.AddColumn != nil {
+			walkExpr(x.AddColumn.Default, fn)
+		}
+		walkExpr(x.DropColumn, fn)
 	case *CreateIndex:
 		walkTable(x.Table, fn)
 		walkOptions(x.Options, fn)
@@ -118,6 +129,8 @@ func Walk(n Node, fn func(Node) bool) {
 	case *Like:
 		walkExpr(x.X, fn)
 		walkExpr(x.Pattern, fn)
+	case *IsNull:
+		walkExpr(x.X, fn)
 	case ownStatement:
 		x.walk(fn)
 	}

@@ -143,6 +143,9 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 	if spec.Dim == 0 {
 		return nil, plan.ErrAt(s, nil, "CREATE TABLE needs the vector length: CREATE TABLE %s (dim = N)", s.Table)
 	}
+	if spec.Columns, err = e.columnDefs(s.Columns); err != nil {
+		return nil, err
+	}
 	err = e.st.Update(e.ctx, func(tx *store.Tx) error {
 		if s.IfNotExists && store.HasTable(tx, s.Table.Name) {
 			return nil
@@ -150,6 +153,9 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 		err := tx.CreateTable(s.Table.Name, spec)
 		if errors.Is(err, store.ErrTableExists) {
 			return plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists", store.Quote(s.Table.Name))
+		}
+		if err != nil && len(s.Columns) > 0 && errors.Is(err, store.ErrInvalidName) {
+			return plan.At(&s.Columns[0], err)
 		}
 		return plan.At(s.Table, err)
 	})

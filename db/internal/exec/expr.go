@@ -31,6 +31,11 @@ type scope struct {
 	t   *store.Table
 	row *rowRef
 	out map[string]any
+	// readers read the user columns the scope's expressions name.
+	readers map[string]*store.ColumnReader
+	// aggs are the values of the aggregate calls for the group being
+	// output, by call.
+	aggs map[*query.Call]any
 }
 
 func (s *scope) eval(x query.Expr) (any, error) {
@@ -91,6 +96,12 @@ func (s *scope) eval(x query.Expr) (any, error) {
 		return s.in(x)
 	case *query.Like:
 		return s.like(x)
+	case *query.IsNull:
+		v, err := s.eval(x.X)
+		if err != nil {
+			return nil, err
+		}
+		return (v == nil) != x.Not, nil
 	case *query.Call:
 		return s.call(x)
 	}
@@ -102,10 +113,13 @@ func (s *scope) column(x *query.Ident) (any, error) {
 		return v, nil
 	}
 	if !plan.IsColumn(x.Name) {
+		if v, ok, err := s.userColumn(x); ok {
+			return v, err
+		}
 		if s.t == nil {
 			return nil, plan.ErrAt(x, nil, "unknown column %s (there is no FROM table)", store.Quote(x.Name))
 		}
-		return nil, plan.ErrAt(x, nil, "unknown column %s (the columns of %s are id, word, count, vector)", store.Quote(x.Name), s.t.Name())
+		return nil, s.unknownColumn(x)
 	}
 	if s.row == nil {
 		if s.t == nil {
@@ -185,6 +199,8 @@ func (s *scope) binary(x *query.Binary) (any, error) {
 	switch x.Op {
 	case query.OpAdd, query.OpSub, query.OpMul, query.OpDiv:
 		return arith(x, l, r)
+	case query.OpJSON, query.OpJSONText:
+		return jsonField(x, l, r, x.Op == query.OpJSONText)
 	}
 	return compare(x, x.Op, l, r)
 }
@@ -624,8 +640,10 @@ func (s *scope) call(x *query.Call) (any, error) {
 		return s.wmdistance(x)
 	case "NEAREST", "TOKENS", "EMBED", "NEAREST_COSMUL":
 		return nil, plan.ErrAt(x, nil, "%s returns rows: use it alone in the select list, as in SELECT %s(...) FROM table", x.Name, x.Name)
-	case "COUNT":
-		return nil, plan.ErrAt(x, nil, "COUNT is an aggregate: use it in the select list of a SELECT")
+	case "COUNT", "SUM", "AVG", "MIN", "MAX":
+		return s.aggregateValue(x)
+	case "JSON_EXTRACT":
+		return s.jsonExtract(x)
 	}
 	return nil, plan.ErrAt(x, nil, "unknown function %s", x.Name)
 }

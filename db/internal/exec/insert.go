@@ -2,6 +2,7 @@ package exec
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -52,6 +53,9 @@ func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
 		if err != nil {
 			return err
 		}
+		if err := checkInsertColumns(s, t); err != nil {
+			return err
+		}
 		w := &rowWriter{sc: &scope{e: e, t: t}, t: t, s: s, cols: cols}
 		for {
 			batch, err := next(insertBatch)
@@ -98,17 +102,12 @@ func insertColumns(s *query.Insert) ([]string, error) {
 		case "word", "count", "vector":
 		case "id":
 			return nil, plan.ErrAt(c, nil, "id cannot be set: rows get the table's next id")
-		default:
-			return nil, plan.ErrAt(c, nil, "unknown column %s (INSERT sets word, count and vector)", store.Quote(c.Name))
 		}
 		if seen[c.Name] {
 			return nil, plan.ErrAt(c, nil, "column %s listed twice", store.Quote(c.Name))
 		}
 		seen[c.Name] = true
 		cols = append(cols, c.Name)
-	}
-	if !seen["word"] || !seen["vector"] {
-		return nil, plan.ErrAt(s.Table, nil, "INSERT needs a word and a vector for each row")
 	}
 	return cols, nil
 }
@@ -149,8 +148,10 @@ func (w *rowWriter) write(r *query.Row) error {
 		return plan.ErrAt(r, &store.DimensionError{Table: t.Name(), Want: t.Dim(), Got: len(row.Vector)},
 			"table %s has dimension %d, got a vector of length %d", t.Name(), t.Dim(), len(row.Vector))
 	}
-	if _, err := t.Insert(row.Word, row.Count, row.Vector, w.s.OrReplace); err != nil {
+	if _, err := t.InsertRow(row, w.s.OrReplace); err != nil {
 		switch {
+		case errors.Is(err, store.ErrNotNull):
+			return columnValueError(r, err)
 		case errors.Is(err, store.ErrWordExists):
 			return plan.ErrAt(r, store.ErrWordExists, "word %s is already in %s (use INSERT OR REPLACE to overwrite it)", store.Quote(row.Word), t.Name())
 		case errors.Is(err, store.ErrInvalidName) && row.Word == "":
@@ -194,6 +195,10 @@ func (w *rowWriter) eval(r *query.Row, cols []string) (store.Row, error) {
 				return store.Row{}, plan.ErrAt(x, nil, "vector must be a vector such as [0.1, 0.2], found %s", describeValue(v))
 			}
 			row.Vector = vec
+		default:
+			if err := w.setColumn(&row, c, x, v); err != nil {
+				return store.Row{}, err
+			}
 		}
 	}
 	return row, nil
@@ -225,4 +230,59 @@ func plural(n int, noun string) string {
 		return noun
 	}
 	return noun + "s"
+}
+
+// checkInsertColumns checks that the user columns an INSERT lists are
+// columns of t.
+func checkInsertColumns(s *query.Insert, t *store.Table) error {
+	if len(s.Columns) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, c := range s.Columns {
+		seen[c.Name] = true
+		if plan.IsColumn(c.Name) || t.ColumnIndex(c.Name) >= 0 {
+			continue
+		}
+		settable := []string{"word", "count", "vector"}
+		for _, uc := range t.Columns() {
+			settable = append(settable, uc.Name)
+		}
+		msg := fmt.Sprintf("unknown column %s", store.Quote(c.Name))
+		if alt := plan.SuggestName(c.Name, settable); alt != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", alt)
+		} else {
+			msg += " (INSERT sets " + joinAnd(settable) + ")"
+		}
+		return plan.ErrAt(c, errNoColumn, "%s", msg)
+	}
+	if !seen["word"] || !seen["vector"] {
+		return plan.ErrAt(s.Table, nil, "INSERT needs a word and a vector for each row")
+	}
+	return nil
+}
+
+// joinAnd joins words as a sentence does: "a, b and c".
+func joinAnd(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// setColumn checks value v, given by x, for user column name of the row.
+func (w *rowWriter) setColumn(row *store.Row, name string, x query.Expr, v any) error {
+	c := &w.t.Columns()[w.t.ColumnIndex(name)]
+	cv, err := c.CheckValue(v)
+	if errors.Is(err, store.ErrNotNull) && row.Word != "" {
+		err = store.NotNullError(row.Word, name)
+	}
+	if err != nil {
+		return columnValueError(x, err)
+	}
+	if row.Cols == nil {
+		row.Cols = make(map[string]any, len(w.t.Columns()))
+	}
+	row.Cols[name] = cv
+	return nil
 }

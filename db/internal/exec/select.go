@@ -16,8 +16,9 @@ func (s *scope) project(items []query.SelectItem) ([]string, []any, error) {
 	for i := range items {
 		it := &items[i]
 		if it.Star {
-			cols = append(cols, plan.Columns...)
-			for _, c := range plan.Columns {
+			star := plan.StarColumns(s.t)
+			cols = append(cols, star...)
+			for _, c := range star {
 				v, err := s.column(&query.Ident{Pos: it.Pos, Name: c})
 				if err != nil {
 					return nil, nil, err

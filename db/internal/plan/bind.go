@@ -68,14 +68,18 @@ func NoColumns(s *query.Select) error {
 }
 
 // UsesColumns reports whether the select list reads the rows of the table.
-func UsesColumns(s *query.Select) bool {
+func UsesColumns(s *query.Select) bool { return UsesColumnsOf(s, nil) }
+
+// UsesColumnsOf reports whether the select list reads the rows of table t:
+// a column every table has, or one of t's user columns.
+func UsesColumnsOf(s *query.Select, t *store.Table) bool {
 	found := false
 	for i := range s.Items {
 		if s.Items[i].Star {
 			return true
 		}
 		query.Walk(s.Items[i].Expr, func(n query.Node) bool {
-			if id, ok := n.(*query.Ident); ok && IsColumn(id.Name) {
+			if id, ok := n.(*query.Ident); ok && IsTableColumn(t, id.Name) {
 				found = true
 			}
 			return !found
@@ -146,11 +150,14 @@ func HasStar(s *query.Select) bool {
 
 // ItemNames gives the column names of a select list without evaluating it
 // (for an empty result).
-func ItemNames(s *query.Select) []string {
+func ItemNames(s *query.Select) []string { return ItemNamesOf(s, nil) }
+
+// ItemNamesOf is ItemNames for a select list over table t.
+func ItemNamesOf(s *query.Select, t *store.Table) []string {
 	var cols []string
 	for i := range s.Items {
 		if s.Items[i].Star {
-			cols = append(cols, Columns...)
+			cols = append(cols, StarColumns(t)...)
 		} else {
 			cols = append(cols, ColumnName(&s.Items[i]))
 		}
@@ -198,6 +205,26 @@ func TableFunc(s *query.Select) (*query.Call, bool) {
 // Columns are the columns every table has.
 var Columns = []string{"id", "word", "count", "vector"}
 
+// IsTableColumn reports whether name is a column of t: one every table
+// has or a user column (t may be nil).
+func IsTableColumn(t *store.Table, name string) bool {
+	return IsColumn(name) || t != nil && t.ColumnIndex(name) >= 0
+}
+
+// StarColumns are the columns SELECT * gives for t: the fixed ones, then
+// its user columns in order.
+func StarColumns(t *store.Table) []string {
+	if t == nil || len(t.Columns()) == 0 {
+		return Columns
+	}
+	out := append([]string(nil), Columns...)
+	for _, c := range t.Columns() {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+// IsColumn reports whether name is a column every table has.
 func IsColumn(name string) bool {
 	for _, c := range Columns {
 		if c == name {

@@ -40,7 +40,7 @@ func Build(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, 
 	if p, ok := nearestOrderPlan(sel, t, args, set); ok {
 		return p, nil
 	}
-	if sel.Where == nil && !UsesColumns(sel) {
+	if sel.Where == nil && !UsesColumnsOf(sel, t) {
 		return wrapResult(sel, &Result{Items: sel.Items}, t.Name(), ItemNames(sel)), nil
 	}
 	return rowPlan(sel, t, args), nil
@@ -151,7 +151,7 @@ func rowPlan(sel *query.Select, t *store.Table, args []any) *Plan {
 	if sel.Limit != nil || sel.Offset != nil {
 		n = &Limit{Input: n, Limit: sel.Limit, Offset: sel.Offset, Eager: true}
 	}
-	return &Plan{Root: n, Table: t.Name(), Cols: ItemNames(sel), Stream: len(sel.OrderBy) == 0}
+	return &Plan{Root: n, Table: t.Name(), Cols: ItemNamesOf(sel, t), Stream: len(sel.OrderBy) == 0}
 }
 
 // wordLookup finds rows through the words index instead of a full scan

@@ -24,6 +24,7 @@ const (
 	KsWords byte = 1
 	KsRows  byte = 2
 	KsVec   byte = 3
+	KsCol   byte = 4 // user column chunks (colchunk.go)
 )
 
 func (t *Table) ks(p byte) keyspace { return keyspace{t, p} }
@@ -126,6 +127,11 @@ func describeKey(key []byte) string {
 		return chunk("row chunk")
 	case KsVec:
 		return chunk("vector chunk")
+	case KsCol:
+		if len(key) != 9 {
+			return "column chunk with a malformed key"
+		}
+		return fmt.Sprintf("chunk %d of column id %d", binary.BigEndian.Uint32(key[5:]), binary.BigEndian.Uint32(key[1:]))
 	}
 	return "its " + string(key)
 }

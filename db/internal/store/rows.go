@@ -13,6 +13,9 @@ type Row struct {
 	Word   string
 	Count  int64
 	Vector []float32
+	// Cols holds user column values by name: on insert, the columns to
+	// set (the others take their defaults); on read, every user column.
+	Cols map[string]any
 }
 
 // chunkOf splits a row id into its chunk number and slot.
@@ -93,7 +96,7 @@ func (t *Table) FlushChunks() error {
 		}
 	}
 	t.dirtyRows, t.dirtyVec = nil, nil
-	return nil
+	return t.flushColumns()
 }
 
 // RowMeta returns the word and count of a live row.
@@ -207,6 +210,13 @@ func (t *Table) setRow(id uint32, word string, count int64, v []float32) error {
 // a saved index then never holds a stale vector under a live id. Without
 // replace, an existing word is an error.
 func (t *Table) Insert(word string, count int64, v []float32, replace bool) (uint32, error) {
+	return t.InsertRow(Row{Word: word, Count: count, Vector: v}, replace)
+}
+
+// InsertRow is Insert for a row with user column values (r.Cols, by name;
+// columns not named take their defaults). r.ID is ignored.
+func (t *Table) InsertRow(r Row, replace bool) (uint32, error) {
+	word, count, v := r.Word, r.Count, r.Vector
 	if err := validName("word", word); err != nil {
 		return 0, err
 	}
@@ -218,6 +228,10 @@ func (t *Table) Insert(word string, count int64, v []float32, replace bool) (uin
 	}
 	if count < 0 {
 		return 0, fmt.Errorf("db: word %s: count must not be negative, got %d", Quote(word), count)
+	}
+	cols, err := t.rowColumns(word, r.Cols)
+	if err != nil {
+		return 0, err
 	}
 	old, exists, err := t.WordID(word)
 	if err != nil {
@@ -241,6 +255,9 @@ func (t *Table) Insert(word string, count int64, v []float32, replace bool) (uin
 		return 0, err
 	}
 	t.dirty = true
+	if err := t.writeColumns(id, cols); err != nil {
+		return 0, err
+	}
 	return id, t.setRow(id, word, count, v)
 }
 
@@ -262,6 +279,9 @@ func (t *Table) DeleteID(id uint32) (bool, error) {
 		t.meta.Index = &cp
 	}
 	t.dirty = true
+	if err := t.clearColumns(id); err != nil {
+		return false, err
+	}
 	return true, t.setRow(id, "", 0, nil)
 }
 

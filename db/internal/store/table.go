@@ -26,6 +26,9 @@ type TableSpec struct {
 	// Provenance is a free-form record of how the table was made: training
 	// parameters, import source, tokenizer. It is stored as JSON.
 	Provenance map[string]any
+	// Columns are the table's user columns beside (id, word, count,
+	// vector); their IDs and Rows are filled in by CreateTable.
+	Columns []Column
 }
 
 // TableInfo describes a table: what DESCRIBE shows.
@@ -43,6 +46,7 @@ type TableInfo struct {
 	Tokenizer  bool       // the table has a tokenizer (TOKENS, EMBED)
 	TrainState bool       // the table can continue training (TRAIN ... update = true)
 	Index      *IndexInfo // nil without an index
+	Columns    []Column   // the user columns; must not be changed
 }
 
 // IndexInfo describes a table's saved index.
@@ -72,6 +76,10 @@ type tableMeta struct {
 	Blobs      map[string]string `json:"blobs,omitempty"` // role -> blob bucket name
 	Index      *IndexInfo        `json:"index,omitempty"`
 	Scalar     []string          `json:"scalar,omitempty"` // columns with a scalar index (scalar.go)
+	// Columns are the user columns; NextCol is the last column id given
+	// out. A table made before columns existed has neither.
+	Columns []Column `json:"columns,omitempty"`
+	NextCol uint32   `json:"next_col,omitempty"`
 }
 
 // Blob roles recorded in tableMeta.Blobs.
@@ -98,6 +106,7 @@ func (m *tableMeta) info(name string) *TableInfo {
 		Tokenizer:  m.Blobs[BlobTokenizer] != "",
 		TrainState: m.Blobs[BlobState] != "",
 		Index:      m.Index,
+		Columns:    m.Columns,
 	}
 }
 
@@ -117,6 +126,7 @@ type Table struct {
 	// Chunks changed in this transaction, written by flushChunks.
 	dirtyRows map[uint32][]rowEntry
 	dirtyVec  map[uint32][]byte
+	dirtyCols map[colRef][]any
 }
 
 func validName(kind, s string) error {
@@ -176,7 +186,7 @@ func (s TableSpec) meta(now time.Time) (*tableMeta, error) {
 		Provenance: s.Provenance,
 	}
 	m.ChunkRows = rowsPerChunk(m.rowBytes())
-	return m, nil
+	return m, m.addSpecColumns(s.Columns)
 }
 
 // openTable finds a published table by name.
@@ -244,7 +254,7 @@ func openTableID(tx *bolt.Tx, id uint64) (*Table, error) {
 	if err := json.Unmarshal(raw, t.meta); err != nil {
 		return nil, fmt.Errorf("%w: info of table id %d: %v", ErrCorrupt, id, err)
 	}
-	if t.meta.Dim < 1 || !t.meta.Elem.Valid() || t.meta.ChunkRows < 1 {
+	if t.meta.Dim < 1 || !t.meta.Elem.Valid() || t.meta.ChunkRows < 1 || !t.meta.validColumns() {
 		return nil, fmt.Errorf("%w: info of table id %d is invalid", ErrCorrupt, id)
 	}
 	if v := b.Get(keyVer); len(v) == 8 {
@@ -290,6 +300,9 @@ func newTableBucket(tx *bolt.Tx, meta *tableMeta) (*Table, error) {
 // save writes the table's metadata and bumps its version.
 func (t *Table) save() error {
 	t.meta.Modified = time.Now().UTC()
+	for i := range t.meta.Columns {
+		t.meta.Columns[i].encodeValues()
+	}
 	raw, err := json.Marshal(t.meta)
 	if err != nil {
 		return err

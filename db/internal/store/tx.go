@@ -204,7 +204,7 @@ func (tx *Tx) insert(name string, rows []Row, replace bool) error {
 				return err
 			}
 		}
-		if _, err := t.Insert(r.Word, r.Count, r.Vector, replace); err != nil {
+		if _, err := t.InsertRow(r, replace); err != nil {
 			return err
 		}
 	}
