@@ -14,9 +14,9 @@ import (
 // Engine runs statements for one database: the executor's entry, with the
 // values SET gave.
 type Engine struct {
-	st        *store.DB
-	settings  settings
-	estimates estimates // the planner's selectivity estimates (filtered.go)
+	st       *store.DB
+	settings settings
+	filtered filterCache // selectivity estimates and column values for filtered searches (filtered.go)
 }
 
 // handlers run the statements whose handlers register themselves, by the

@@ -21,15 +21,21 @@ import (
 // fewer than 1 row in 1,000 when none of them passes.
 const sampleRows = 1000
 
-// estimates caches the planner's estimates by table version, condition and
-// parameters, so that a query repeated (the usual case for a search)
-// samples once. It is bounded: when full it starts again.
-type estimates struct {
-	mu sync.Mutex
-	m  map[string]plan.Estimate
+// filterCache holds what filtered searches reuse from one query to the
+// next, by table version: the planner's estimates (by condition and
+// parameters), so that a query repeated (the usual case for a search)
+// samples once, and user columns' values by row id, which a search's
+// filter reads in no order. Both are bounded: when full they start again.
+type filterCache struct {
+	mu   sync.Mutex
+	m    map[string]plan.Estimate
+	cols map[string][]any
 }
 
-const maxEstimates = 256
+const (
+	maxEstimates = 256
+	maxColumns   = 8
+)
 
 // rowFilter returns the filter NEAREST's search applies for WHERE cond:
 // whether row id passes, evaluated on the words and counts held in memory
@@ -37,6 +43,7 @@ const maxEstimates = 256
 // every row fails.
 func (s *scope) rowFilter(cond query.Expr, names []string, counts []int64, live []bool, errp *error) func(uint32) bool {
 	row := &scope{e: s.e, t: s.t, row: &rowRef{}}
+	row.colVals, *errp = s.e.columnValues(s.t, cond)
 	return func(id uint32) bool {
 		if *errp != nil || int(id) >= len(live) || !live[id] {
 			return false
@@ -57,7 +64,7 @@ func (s *scope) rowFilter(cond query.Expr, names []string, counts []int64, live 
 func (e *env) estimator(t *store.Table) func(query.Expr) (plan.Estimate, bool) {
 	return func(cond query.Expr) (plan.Estimate, bool) {
 		key := fmt.Sprintf("%d/%d/%s/%v", t.ID(), t.Ver(), cond, e.args)
-		c := &e.d.estimates
+		c := &e.d.filtered
 		c.mu.Lock()
 		est, ok := c.m[key]
 		c.mu.Unlock()
@@ -254,4 +261,60 @@ func emitsRows(n plan.Node) bool {
 // hnswPath is how an HNSWSearch runs.
 func hnswPath(n *plan.HNSWSearch) searchPath {
 	return searchPath{index: true, ef: n.EfSet, quantized: n.Quantization != "", scanCodes: n.ScanCodes}
+}
+
+// columnValues returns the values by row id of the user columns of t that
+// cond names, read once per version of the table.
+func (e *env) columnValues(t *store.Table, cond query.Expr) (map[string][]any, error) {
+	var out map[string][]any
+	var err error
+	query.Walk(cond, func(n query.Node) bool {
+		id, ok := n.(*query.Ident)
+		if !ok || err != nil || t.ColumnIndex(id.Name) < 0 || out[id.Name] != nil {
+			return err == nil
+		}
+		var vals []any
+		if vals, err = e.columnOf(t, id.Name); err == nil {
+			if out == nil {
+				out = make(map[string][]any)
+			}
+			out[id.Name] = vals
+		}
+		return err == nil
+	})
+	return out, err
+}
+
+// columnOf returns user column name's values of every row of t by id.
+func (e *env) columnOf(t *store.Table, name string) ([]any, error) {
+	key := fmt.Sprintf("%d/%d/%s", t.ID(), t.Ver(), name)
+	c := &e.d.filtered
+	c.mu.Lock()
+	vals, ok := c.cols[key]
+	c.mu.Unlock()
+	if ok {
+		return vals, nil
+	}
+	r, err := t.ColumnReader(name)
+	if err != nil {
+		return nil, err
+	}
+	vals = make([]any, t.NextID())
+	for id := range vals {
+		if id&0xffff == 0xffff {
+			if err := e.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if vals[id], err = r.Value(uint32(id)); err != nil {
+			return nil, err
+		}
+	}
+	c.mu.Lock()
+	if c.cols == nil || len(c.cols) >= maxColumns {
+		c.cols = make(map[string][]any)
+	}
+	c.cols[key] = vals
+	c.mu.Unlock()
+	return vals, nil
 }

@@ -75,11 +75,11 @@ func scalarCond(c query.Expr, t *store.Table, args []any) (col string, ranges []
 		if _, isCol := val.(*query.Ident); isCol {
 			id, val, op = val, id, flip(op)
 		}
-		name, ok := indexedColumn(id, t)
+		name, typ, ok := indexedColumn(id, t)
 		if !ok {
 			return "", nil, nil, nil
 		}
-		v, ok := scalarConst(val, args)
+		v, ok := scalarConst(val, args, typ)
 		if !ok {
 			return "", nil, nil, nil
 		}
@@ -92,12 +92,12 @@ func scalarCond(c query.Expr, t *store.Table, args []any) (col string, ranges []
 			return name, nil, &store.ScalarBound{Value: v, Inclusive: op == query.OpGe}, nil
 		}
 	case *query.In:
-		name, ok := indexedColumn(c.X, t)
+		name, typ, ok := indexedColumn(c.X, t)
 		if c.Not || !ok {
 			return "", nil, nil, nil
 		}
 		for _, x := range c.List {
-			v, ok := scalarConst(x, args)
+			v, ok := scalarConst(x, args, typ)
 			if !ok {
 				return "", nil, nil, nil
 			}
@@ -137,57 +137,56 @@ func tighter(a, b *store.ScalarBound, upper bool) *store.ScalarBound {
 	if b == nil {
 		return a
 	}
-	av, bv := a.Value.(int64), b.Value.(int64)
-	switch {
-	case av == bv:
+	switch c := store.CompareScalar(a.Value, b.Value); {
+	case c == 0:
 		if !a.Inclusive {
 			return a
 		}
 		return b
-	case (av < bv) == upper:
+	case (c < 0) == upper:
 		return a
 	}
 	return b
 }
 
-// indexedColumn reports whether x names a column of t with a scalar index.
-func indexedColumn(x query.Expr, t *store.Table) (string, bool) {
+// indexedColumn reports whether x names a column of t with a scalar index,
+// and the type of its values.
+func indexedColumn(x query.Expr, t *store.Table) (string, store.ColType, bool) {
 	id, ok := x.(*query.Ident)
 	if !ok || !t.HasScalarIndex(id.Name) {
-		return "", false
+		return "", 0, false
 	}
-	return id.Name, true
+	typ, ok := t.ScalarType(id.Name)
+	return id.Name, typ, ok
 }
 
-// scalarConst is the value of a constant as the index on count holds it:
-// an integer (a whole number written as a float counts too).
-func scalarConst(x query.Expr, args []any) (int64, bool) {
+// scalarConst is the value of a constant as an index on a column of type
+// typ holds it (an INTEGER column takes whole numbers, REAL any number,
+// TEXT strings, BOOLEAN true and false); ok is false for anything else,
+// NULL included (a comparison with NULL passes no row).
+func scalarConst(x query.Expr, args []any, typ store.ColType) (any, bool) {
 	var v any
 	switch x := x.(type) {
 	case *query.NumberLit:
-		if x.IsInt {
-			return x.Int, true
-		}
 		v = x.Float
+		if x.IsInt {
+			v = x.Int
+		}
+	case *query.StringLit:
+		v = x.Value
+	case *query.BoolLit:
+		v = x.Value
 	case *query.Param:
 		if x.Index < 1 || x.Index > len(args) {
-			return 0, false
+			return nil, false
 		}
 		v = args[x.Index-1]
 	default:
-		return 0, false
+		return nil, false
 	}
-	switch n := v.(type) {
-	case int:
-		return int64(n), true
-	case int64:
-		return n, true
-	case int32:
-		return int64(n), true
-	case float64:
-		if n == math.Trunc(n) && math.Abs(n) < 1<<53 {
-			return int64(n), true
-		}
+	if f, isFloat := v.(float64); isFloat && (math.IsNaN(f) || math.IsInf(f, 0)) {
+		return nil, false
 	}
-	return 0, false
+	c, ok := typ.Coerce(v)
+	return c, ok && c != nil
 }

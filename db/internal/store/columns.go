@@ -151,6 +151,9 @@ func (t *Table) setColumnValue(i int, id uint32, v any) error {
 	if err != nil {
 		return err
 	}
+	if err := t.scalarValueChanged(c.Name, id, vals[slot], v); err != nil {
+		return err // scalar.go: the column's index follows its values
+	}
 	vals[slot] = v
 	return nil
 }

@@ -51,21 +51,46 @@ func (t *Table) ScalarIndexes() []string { return t.meta.Scalar }
 // HasScalarIndex reports whether column col has a scalar index.
 func (t *Table) HasScalarIndex(col string) bool { return slices.Contains(t.meta.Scalar, col) }
 
-// scalarColumns are the columns a scalar index can be made on.
-func scalarIndexable(col string) bool { return col == "count" }
+// ScalarType returns the type of the values a scalar index on col holds,
+// and whether col can have one: count (INTEGER) and the user columns of
+// types TEXT, INTEGER, REAL and BOOLEAN (not JSON).
+func (t *Table) ScalarType(col string) (ColType, bool) {
+	if col == "count" {
+		return ColInteger, true
+	}
+	i := t.ColumnIndex(col)
+	if i < 0 || t.meta.Columns[i].Type == ColJSON {
+		return 0, false
+	}
+	return t.meta.Columns[i].Type, true
+}
 
 // CreateScalarIndex indexes column col of every live row. It fails if the
 // column cannot be indexed or already is.
 func (t *Table) CreateScalarIndex(col string) error {
-	if !scalarIndexable(col) {
-		return fmt.Errorf("db: table %s: column %s cannot have a scalar index (count can)", Quote(t.name), Quote(col))
+	if _, ok := t.ScalarType(col); !ok {
+		return fmt.Errorf("db: table %s: column %s cannot have an index (count and columns of type TEXT, INTEGER, REAL or BOOLEAN can)", Quote(t.name), Quote(col))
 	}
 	if t.HasScalarIndex(col) {
 		return fmt.Errorf("%w on %s", ErrIndexExists, Quote(col))
 	}
 	ks := t.ks(KsScalar)
-	err := t.ForEachRow(0, false, func(r Row) error {
-		return ks.Put(scalarKey(col, r.Count, r.ID), []byte{})
+	var r *ColumnReader
+	if col != "count" {
+		var err error
+		if r, err = t.ColumnReader(col); err != nil {
+			return err
+		}
+	}
+	err := t.ForEachRow(0, false, func(row Row) error {
+		var v any = row.Count
+		if r != nil {
+			var err error
+			if v, err = r.Value(row.ID); err != nil {
+				return err
+			}
+		}
+		return ks.Put(scalarKey(col, v, row.ID), []byte{})
 	})
 	if err != nil {
 		return err
@@ -101,21 +126,66 @@ func (t *Table) DropScalarIndex(col string) error {
 
 // scalarRowChanged keeps the scalar indexes in step with a row written by
 // setRow: old is the row's entry before, new after (either may be dead).
+// The index on count follows the entry; those on user columns gain the
+// row's entry when it comes to life and lose it when it dies, at the value
+// the column holds (setColumnValue keeps that in step).
 func (t *Table) scalarRowChanged(id uint32, old, new rowEntry) error {
-	if !slices.Contains(t.meta.Scalar, "count") || (old.live && new.live && old.count == new.count) {
+	if len(t.meta.Scalar) == 0 {
 		return nil
 	}
 	ks := t.ks(KsScalar)
-	if old.live {
-		if err := ks.Delete(scalarKey("count", old.count, id)); err != nil {
+	for _, col := range t.meta.Scalar {
+		if col == "count" {
+			if old.live && new.live && old.count == new.count {
+				continue
+			}
+			if old.live {
+				if err := ks.Delete(scalarKey(col, old.count, id)); err != nil {
+					return err
+				}
+			}
+			if new.live {
+				if err := ks.Put(scalarKey(col, new.count, id), []byte{}); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if old.live == new.live {
+			continue
+		}
+		v, err := t.ColumnValue(t.ColumnIndex(col), id)
+		if err != nil {
+			return err
+		}
+		if new.live {
+			err = ks.Put(scalarKey(col, v, id), []byte{})
+		} else {
+			err = ks.Delete(scalarKey(col, v, id))
+		}
+		if err != nil {
 			return err
 		}
 	}
-	if new.live {
-		return ks.Put(scalarKey("count", new.count, id), []byte{})
-	}
 	return nil
 }
+
+// scalarValueChanged keeps the index on user column col, if any, in step
+// with setColumnValue changing row id's value from old to new.
+func (t *Table) scalarValueChanged(col string, id uint32, old, new any) error {
+	if !t.HasScalarIndex(col) {
+		return nil
+	}
+	ks := t.ks(KsScalar)
+	if err := ks.Delete(scalarKey(col, old, id)); err != nil {
+		return err
+	}
+	return ks.Put(scalarKey(col, new, id), []byte{})
+}
+
+// CompareScalar orders two values of one scalar index's type as the index
+// does: -1, 0 or 1.
+func CompareScalar(a, b any) int { return bytes.Compare(encodeScalar(a), encodeScalar(b)) }
 
 // ScanScalar calls fn with the id of each row whose value of col lies in
 // r, in value order, until fn returns false. Changes not yet flushed are
@@ -211,46 +281,60 @@ func encodeScalar(v any) []byte {
 // a live row without its entry, an entry of no live row or of another
 // value.
 func checkScalar(t *Table, report func(string, ...any)) {
-	if len(t.meta.Scalar) == 0 {
-		return
-	}
-	counts := map[uint32]int64{}
-	if err := t.ForEachRow(0, false, func(r Row) error {
-		counts[r.ID] = r.Count
-		return nil
-	}); err != nil {
-		report("scalar indexes not checked: %v", err)
-		return
-	}
 	for _, col := range t.meta.Scalar {
-		if !scalarIndexable(col) {
-			report("scalar index on %s, which cannot be indexed", Quote(col))
+		if _, ok := t.ScalarType(col); !ok {
+			report("index on %s, which cannot be indexed", Quote(col))
 			continue
 		}
-		prefix := scalarPrefix(col)
-		seen := 0
-		bad := 0
-		c := t.ks(KsScalar).Cursor()
-		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			if len(k) < len(prefix)+5 {
-				report("scalar index on %s: a malformed entry", Quote(col))
-				continue
-			}
-			id := binary.BigEndian.Uint32(k[len(k)-4:])
-			n, live := counts[id]
-			if !live || !bytes.Equal(k, scalarKey(col, n, id)) {
-				if bad++; bad <= 10 {
-					report("scalar index on %s: the entry of row %d does not match the row", Quote(col), id)
+		want := map[uint32]any{}
+		var r *ColumnReader
+		if col != "count" {
+			r, _ = t.ColumnReader(col)
+		}
+		err := t.ForEachRow(0, false, func(row Row) error {
+			var v any = row.Count
+			if r != nil {
+				var err error
+				if v, err = r.Value(row.ID); err != nil {
+					return err
 				}
-				continue
 			}
-			seen++
+			want[row.ID] = v
+			return nil
+		})
+		if err != nil {
+			report("index on %s not checked: %v", Quote(col), err)
+			continue
 		}
-		if err := c.Err(); err != nil {
-			report("scalar index on %s: %v", Quote(col), err)
+		checkScalarEntries(t, col, want, report)
+	}
+}
+
+// checkScalarEntries compares col's index with want, the value of each
+// live row by id.
+func checkScalarEntries(t *Table, col string, want map[uint32]any, report func(string, ...any)) {
+	prefix := scalarPrefix(col)
+	seen, bad := 0, 0
+	c := t.ks(KsScalar).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) < len(prefix)+5 {
+			report("index on %s: a malformed entry", Quote(col))
+			continue
 		}
-		if seen != len(counts) {
-			report("scalar index on %s holds %d of the %d live rows", Quote(col), seen, len(counts))
+		id := binary.BigEndian.Uint32(k[len(k)-4:])
+		v, live := want[id]
+		if !live || !bytes.Equal(k, scalarKey(col, v, id)) {
+			if bad++; bad <= 10 {
+				report("index on %s: the entry of row %d does not match the row", Quote(col), id)
+			}
+			continue
 		}
+		seen++
+	}
+	if err := c.Err(); err != nil {
+		report("index on %s: %v", Quote(col), err)
+	}
+	if seen != len(want) {
+		report("index on %s holds %d of the %d live rows", Quote(col), seen, len(want))
 	}
 }
