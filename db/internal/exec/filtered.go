@@ -63,7 +63,7 @@ func (s *scope) rowFilter(cond query.Expr, names []string, counts []int64, live 
 // evaluate gets no estimate (running the statement reports the error).
 func (e *env) estimator(t *store.Table) func(query.Expr) (plan.Estimate, bool) {
 	return func(cond query.Expr) (plan.Estimate, bool) {
-		key := fmt.Sprintf("%d/%d/%s/%v", t.ID(), t.Ver(), cond, e.args)
+		key := fmt.Sprintf("%d/%d/%s/%v", t.ID(), t.Ver(), cond, e.condArgs(cond))
 		c := &e.d.filtered
 		c.mu.Lock()
 		est, ok := c.m[key]
@@ -317,4 +317,17 @@ func (e *env) columnOf(t *store.Table, name string) ([]any, error) {
 	c.cols[key] = vals
 	c.mu.Unlock()
 	return vals, nil
+}
+
+// condArgs are the values of the parameters cond refers to (not those of
+// the rest of the statement, such as a query vector).
+func (e *env) condArgs(cond query.Expr) []any {
+	var out []any
+	query.Walk(cond, func(n query.Node) bool {
+		if p, ok := n.(*query.Param); ok && p.Index >= 1 && p.Index <= len(e.args) {
+			out = append(out, p.Index, e.args[p.Index-1])
+		}
+		return true
+	})
+	return out
 }
