@@ -39,6 +39,9 @@ func TestScalarIndex(t *testing.T) {
 		}
 	}
 	exec("CREATE INDEX ON t (count)")
+	if got := fmt.Sprint(exec("DESCRIBE t").Rows); !strings.Contains(got, "[scalar_indexes count]") {
+		t.Errorf("DESCRIBE t = %s, want scalar_indexes count", got)
+	}
 	if got := fmt.Sprint(exec("CREATE INDEX IF NOT EXISTS ON t (count)").Rows); got != "[[exists]]" {
 		t.Errorf("CREATE INDEX IF NOT EXISTS again = %s", got)
 	}
