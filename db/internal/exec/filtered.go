@@ -39,14 +39,24 @@ const (
 
 // rowFilter returns the filter NEAREST's search applies for WHERE cond:
 // whether row id passes, evaluated on the words and counts held in memory
-// (names, counts, live by id). The first error is kept in *errp and then
-// every row fails.
+// (names, counts, live by id) and the user columns cond names, compiled
+// when it can be (filtercompile.go). The first error is kept in *errp and
+// then every row fails.
 func (s *scope) rowFilter(cond query.Expr, names []string, counts []int64, live []bool, errp *error) func(uint32) bool {
 	row := &scope{e: s.e, t: s.t, row: &rowRef{}}
 	row.colVals, *errp = s.e.columnValues(s.t, cond)
+	fast := s.compileCond(cond, &rowValues{names: names, counts: counts, cols: row.colVals})
 	return func(id uint32) bool {
 		if *errp != nil || int(id) >= len(live) || !live[id] {
 			return false
+		}
+		if fast != nil {
+			switch fast(id) {
+			case triTrue:
+				return true
+			case triFalse, triNull:
+				return false
+			}
 		}
 		*row.row = rowRef{id: id, word: names[id], count: counts[id]}
 		ok, err := row.truthy(cond)
