@@ -88,7 +88,7 @@ func BenchmarkNearest_Filtered(b *testing.B) {
 			r := filteredResult{Name: c.Name, Where: c.Where}
 			for i := range nq {
 				got := nearestIDs(b, d, c.Where, qs[i*dim:(i+1)*dim])
-				r.Recall += recallIDs(got, exact[c.Name][i]) / nq
+				r.Recall += recallWords(got, exact[c.Name][i]) / nq
 				r.RowsShort = max(r.RowsShort, min(k, len(exact[c.Name][i]))-len(got))
 			}
 			i := 0
@@ -179,22 +179,6 @@ func nearestIDs(b *testing.B, d *db.DB, where string, q []float32) []uint32 {
 		ids[i] = uint32(id)
 	}
 	return ids
-}
-
-func recallIDs(got, exact []uint32) float64 {
-	if len(exact) == 0 {
-		return 1
-	}
-	hits := 0
-	for _, e := range exact {
-		for _, g := range got {
-			if g == e {
-				hits++
-				break
-			}
-		}
-	}
-	return float64(hits) / float64(len(exact))
 }
 
 // unfilteredRatio times an unfiltered NEAREST on docs (with columns) and

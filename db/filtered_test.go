@@ -139,7 +139,7 @@ func TestNearest_Filtered(t *testing.T) {
 
 // recallWords is the fraction of exact that got holds (1 when exact is
 // empty).
-func recallWords(got, exact []string) float64 {
+func recallWords[T comparable](got, exact []T) float64 {
 	if len(exact) == 0 {
 		return 1
 	}

@@ -1,6 +1,8 @@
 package exec
 
 import (
+	"cmp"
+
 	"github.com/embeddb/embeddb/db/internal/plan"
 	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/query"
@@ -180,7 +182,7 @@ func (s *scope) compileCompare(x *query.Binary, rv *rowValues) compiled {
 			if name == "count" {
 				v = counts[id]
 			}
-			return truth(cmpOp(op, cmpInt(v, ci)))
+			return truth(cmpOp(op, cmp.Compare(v, ci)))
 		}
 	}
 	return func(id uint32) tri {
@@ -239,16 +241,6 @@ func (s *scope) compileIn(x *query.In, rv *rowValues) compiled {
 func isIntColumn(x query.Expr) bool {
 	id, ok := x.(*query.Ident)
 	return ok && (id.Name == "id" || id.Name == "count")
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // cmpOp applies a comparison to the order of two values.

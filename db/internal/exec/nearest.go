@@ -343,17 +343,7 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 	if err != nil {
 		return nil, err
 	}
-	res = append(res, delta...)
-	slices.SortFunc(res, func(a, b index.Result) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return int(a.ID) - int(b.ID)
-	})
-	return res[:min(k, len(res))], nil
+	return mergeResults(res, delta, k), nil
 }
 
 // deltaSearch searches exactly the rows of t with ids from upto on: those
