@@ -19,8 +19,29 @@ import (
 // statement may hold (0: no limit).
 type Options = store.Options
 
-// Row is one row of a table: id, word, count and vector.
+// Row is one row of a table: id, word, count and vector, and the values
+// of the table's user columns by name in Cols. To insert, set the columns
+// wanted (the others take their defaults); reads fill every column.
 type Row = store.Row
+
+// Column is a user column of a table (TableSpec.Columns, TableInfo.Columns).
+type Column = store.Column
+
+// ColType is the type of a user column.
+type ColType = store.ColType
+
+// ColumnTypeError reports a value of the wrong type for a user column.
+type ColumnTypeError = store.ColumnTypeError
+
+// The user column types; their values in Go are string, int64, float64,
+// bool and string (JSON text), nil for NULL.
+const (
+	ColText    = store.ColText
+	ColInteger = store.ColInteger
+	ColReal    = store.ColReal
+	ColBoolean = store.ColBoolean
+	ColJSON    = store.ColJSON
+)
 
 // TableSpec describes a table to create.
 type TableSpec = store.TableSpec

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/embeddb/embeddb/db/internal/exec"
 	"github.com/embeddb/embeddb/db/internal/plan"
 
 	"github.com/embeddb/embeddb/query"
@@ -167,6 +168,7 @@ type Stmt struct {
 	d       *DB
 	stmt    query.Statement
 	nparams int
+	plans   exec.PlanCache // the plan a SELECT built last, reused while it holds
 }
 
 // Prepare parses one statement for repeated use.
@@ -183,16 +185,28 @@ func (d *DB) Prepare(sql string) (*Stmt, error) {
 
 // Query runs the prepared statement with args for its ? parameters.
 func (s *Stmt) Query(ctx context.Context, args ...any) (*Rows, error) {
-	return s.d.run1(ctx, s.stmt, s.nparams, args)
+	if err := s.d.runnable(s.stmt, s.nparams, args); err != nil {
+		return nil, err
+	}
+	return s.d.eng.RunPrepared(ctx, s.stmt, args, &s.plans)
 }
 
 // run1 runs stmt, which has nparams ? parameters, with args.
 func (d *DB) run1(ctx context.Context, stmt query.Statement, nparams int, args []any) (*Rows, error) {
-	if d.st.IsClosed() {
-		return nil, ErrClosed
-	}
-	if nparams != len(args) {
-		return nil, plan.ErrAt(stmt, nil, "the statement has %d parameters, %d values given", nparams, len(args))
+	if err := d.runnable(stmt, nparams, args); err != nil {
+		return nil, err
 	}
 	return d.eng.Run(ctx, stmt, args)
+}
+
+// runnable checks that stmt, which has nparams ? parameters, can run with
+// args: the database is open and every parameter has a value.
+func (d *DB) runnable(stmt query.Statement, nparams int, args []any) error {
+	if d.st.IsClosed() {
+		return ErrClosed
+	}
+	if nparams != len(args) {
+		return plan.ErrAt(stmt, nil, "the statement has %d parameters, %d values given", nparams, len(args))
+	}
+	return nil
 }

@@ -176,35 +176,6 @@ type Explain struct {
 	Stmt     Statement
 }
 
-// Train is TRAIN table FROM file, ... [WITH (options)]: train a Word2Vec
-// table from text files. Options carry the trainer's parameters by gensim's
-// names (vector_size, window, min_count, sg, update...); the grammar does
-// not check them.
-type Train struct {
-	Pos, End Position
-	Table    *TableName
-	Files    []Expr // at least one; each a *StringLit or a *Param
-	Options  []Option
-}
-
-// Import is IMPORT table FROM file [WITH (options)]: load an embedding
-// matrix (word2vec, GloVe, fastText .vec, safetensors...) into a new table.
-type Import struct {
-	Pos, End Position
-	Table    *TableName
-	File     Expr // a *StringLit or a *Param
-	Options  []Option
-}
-
-// Export is EXPORT table TO file [WITH (options)]: write a table's vectors
-// to a file.
-type Export struct {
-	Pos, End Position
-	Table    *TableName
-	File     Expr // a *StringLit or a *Param
-	Options  []Option
-}
-
 // CreateTable is CREATE TABLE [IF NOT EXISTS] table (options), for instance
 // CREATE TABLE pets (dim = 3). The grammar requires at least one option and
 // leaves their meaning to the executor.
@@ -216,15 +187,20 @@ type CreateTable struct {
 	Columns     []ColumnDef // the user columns, in order
 }
 
-// Insert is INSERT [OR REPLACE] INTO table [(columns)] VALUES (row), ...
+// Insert is INSERT [OR REPLACE] INTO table [(columns)] VALUES (row), ... or
+// INSERT [OR REPLACE] INTO table [(columns)] SELECT ...
 type Insert struct {
 	Pos, End  Position
 	OrReplace bool
 	Table     *TableName
 	Columns   []*Ident // empty when no column list was given
 	// Rows holds at least one row, except in an INSERT that a Script
-	// returned, whose rows Script.Rows reads a batch at a time.
+	// returned, whose rows Script.Rows reads a batch at a time, and in
+	// INSERT ... SELECT, which has Select instead.
 	Rows []Row
+	// Select gives the rows of INSERT INTO t [(columns)] SELECT ...; nil
+	// for VALUES.
+	Select *Select
 }
 
 // Row is one parenthesised row of values of an INSERT.
@@ -240,13 +216,6 @@ type Delete struct {
 	Where    Expr // nil when there is no WHERE: delete every row
 }
 
-// DropTable is DROP TABLE [IF EXISTS] table.
-type DropTable struct {
-	Pos, End Position
-	IfExists bool
-	Table    *TableName
-}
-
 // AlterTable is ALTER TABLE table RENAME TO new_name, ADD [COLUMN] name
 // TYPE [DEFAULT v] [NOT NULL], or DROP [COLUMN] name.
 type AlterTable struct {
@@ -255,68 +224,6 @@ type AlterTable struct {
 	NewName    *TableName // RENAME TO; nil otherwise
 	AddColumn  *ColumnDef // ADD COLUMN; nil otherwise
 	DropColumn *Ident     // DROP COLUMN; nil otherwise
-}
-
-// CreateIndex is CREATE INDEX [IF NOT EXISTS] ON table [USING method]
-// [WITH (options)], for instance CREATE INDEX ON w2v USING hnsw WITH (m = 16).
-type CreateIndex struct {
-	Pos, End    Position
-	IfNotExists bool
-	Table       *TableName
-	Columns     []*Ident // CREATE INDEX ON t (col): a scalar index on the columns; nil for a vector index
-	Method      string   // lower-cased method name ("hnsw"); "" when USING is absent
-	MethodPos   Position // where the method name is written; invalid when absent
-	Options     []Option
-}
-
-// DropIndex is DROP INDEX [IF EXISTS] ON table [(columns)].
-type DropIndex struct {
-	Pos, End Position
-	IfExists bool
-	Table    *TableName
-	Columns  []*Ident // the scalar index's columns; nil for the vector index
-}
-
-// Set is SET name = value, for instance SET ef_search = 64 or
-// SET exact = on. Name is lower-cased unless it was written as a quoted
-// identifier. A reserved word used as the value (on) becomes an *Ident
-// holding its lower-case spelling; other bare words keep their case, so
-// executors should compare such values case-insensitively.
-type Set struct {
-	Pos, End Position
-	Name     string
-	Value    Expr
-}
-
-// ShowTables is SHOW TABLES.
-type ShowTables struct {
-	Pos, End Position
-}
-
-// Describe is DESCRIBE table.
-type Describe struct {
-	Pos, End Position
-	Table    *TableName
-}
-
-// Evaluate is EVALUATE table WITH (options), for instance
-// EVALUATE w2v WITH (analogies = 'questions-words.txt').
-type Evaluate struct {
-	Pos, End Position
-	Table    *TableName
-	Options  []Option // at least one
-}
-
-// CheckDatabase is CHECK DATABASE: verify the integrity of the file.
-type CheckDatabase struct {
-	Pos, End Position
-}
-
-// Vacuum is VACUUM [INTO file]: compact the database, in place or into a
-// new file.
-type Vacuum struct {
-	Pos, End Position
-	Into     Expr // nil when there is no INTO; else a *StringLit or a *Param
 }
 
 // ---------------------------------------------------------------------------
@@ -455,15 +362,6 @@ func (x *Select) Position() Position { return x.Pos }
 func (x *Explain) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *Train) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *Import) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *Export) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 func (x *CreateTable) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
@@ -473,36 +371,7 @@ func (x *Insert) Position() Position { return x.Pos }
 func (x *Delete) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
-func (x *DropTable) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
 func (x *AlterTable) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *CreateIndex) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *DropIndex) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *Set) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *ShowTables) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *Describe) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *Evaluate) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-func (x *CheckDatabase) Position() Position { return x.Pos }
-
-// Position returns x.Pos.
-
-// Position returns x.Pos.
-func (x *Vacuum) Position() Position { return x.Pos }
 
 // Position returns x.Pos.
 func (x *SelectItem) Position() Position { return x.Pos }
@@ -562,15 +431,6 @@ func (x *Select) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Explain) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *Train) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *Import) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *Export) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 func (x *CreateTable) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
@@ -580,51 +440,13 @@ func (x *Insert) Span() (pos, end Position) { return x.Pos, x.End }
 func (x *Delete) Span() (pos, end Position) { return x.Pos, x.End }
 
 // Span returns the statement's extent; see [Statement].
-func (x *DropTable) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
 func (x *AlterTable) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *CreateIndex) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *DropIndex) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *Set) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *ShowTables) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *Describe) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *Evaluate) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-func (x *CheckDatabase) Span() (pos, end Position) { return x.Pos, x.End }
-
-// Span returns the statement's extent; see [Statement].
-
-// Span returns the statement's extent; see [Statement].
-func (x *Vacuum) Span() (pos, end Position) { return x.Pos, x.End }
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *Select) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *Explain) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *Train) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *Import) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *Export) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
 func (x *CreateTable) NumParams() int { return countParams(x) }
@@ -636,55 +458,14 @@ func (x *Insert) NumParams() int { return countParams(x) }
 func (x *Delete) NumParams() int { return countParams(x) }
 
 // NumParams returns the number of ? parameters; see [Statement].
-func (x *DropTable) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
 func (x *AlterTable) NumParams() int { return countParams(x) }
 
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *CreateIndex) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *DropIndex) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *Set) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *ShowTables) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *Describe) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *Evaluate) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *CheckDatabase) NumParams() int { return countParams(x) }
-
-// NumParams returns the number of ? parameters; see [Statement].
-
-// NumParams returns the number of ? parameters; see [Statement].
-func (x *Vacuum) NumParams() int { return countParams(x) }
-
-func (*Select) stmtNode()        {}
-func (*Explain) stmtNode()       {}
-func (*Train) stmtNode()         {}
-func (*Import) stmtNode()        {}
-func (*Export) stmtNode()        {}
-func (*CreateTable) stmtNode()   {}
-func (*Insert) stmtNode()        {}
-func (*Delete) stmtNode()        {}
-func (*DropTable) stmtNode()     {}
-func (*AlterTable) stmtNode()    {}
-func (*CreateIndex) stmtNode()   {}
-func (*DropIndex) stmtNode()     {}
-func (*Set) stmtNode()           {}
-func (*ShowTables) stmtNode()    {}
-func (*Describe) stmtNode()      {}
-func (*Evaluate) stmtNode()      {}
-func (*CheckDatabase) stmtNode() {}
-func (*Vacuum) stmtNode()        {}
+func (*Select) stmtNode()      {}
+func (*Explain) stmtNode()     {}
+func (*CreateTable) stmtNode() {}
+func (*Insert) stmtNode()      {}
+func (*Delete) stmtNode()      {}
+func (*AlterTable) stmtNode()  {}
 
 func (*NumberLit) exprNode() {}
 func (*StringLit) exprNode() {}
@@ -739,15 +520,6 @@ func (x *Select) TableName() string { return x.From.name() }
 // TableName returns that of the statement explained.
 func (x *Explain) TableName() string { return x.Stmt.TableName() }
 
-// TableName returns the table trained.
-func (x *Train) TableName() string { return x.Table.name() }
-
-// TableName returns the table imported into.
-func (x *Import) TableName() string { return x.Table.name() }
-
-// TableName returns the table exported.
-func (x *Export) TableName() string { return x.Table.name() }
-
 // TableName returns the table created.
 func (x *CreateTable) TableName() string { return x.Table.name() }
 
@@ -757,34 +529,7 @@ func (x *Insert) TableName() string { return x.Table.name() }
 // TableName returns the table deleted from.
 func (x *Delete) TableName() string { return x.Table.name() }
 
-// TableName returns the table dropped.
-func (x *DropTable) TableName() string { return x.Table.name() }
-
 // TableName returns the table's new name.
 func (x *AlterTable) TableName() string { return x.NewName.name() }
 
-// TableName returns the table indexed.
-func (x *CreateIndex) TableName() string { return x.Table.name() }
-
-// TableName returns the table whose index is dropped.
-func (x *DropIndex) TableName() string { return x.Table.name() }
-
-// TableName returns "": SET is about the session.
-func (x *Set) TableName() string { return "" }
-
-// TableName returns "": SHOW TABLES is about them all.
-func (x *ShowTables) TableName() string { return "" }
-
-// TableName returns the table described.
-func (x *Describe) TableName() string { return x.Table.name() }
-
-// TableName returns the table evaluated.
-func (x *Evaluate) TableName() string { return x.Table.name() }
-
-// TableName returns "": CHECK DATABASE is about the whole file.
-func (x *CheckDatabase) TableName() string { return "" }
-
 // TableName returns "": BACKUP copies the whole file.
-
-// TableName returns "": VACUUM compacts the whole file.
-func (x *Vacuum) TableName() string { return "" }

@@ -77,27 +77,6 @@ func (a *analyzeWord) Capture(values []string) error {
 	return nil
 }
 
-type gTrain struct {
-	Pos     lexer.Position
-	Table   *gTableName `parser:"'TRAIN' @@"`
-	Files   []*gFile    `parser:"'FROM' @@ (',' @@)*"`
-	Options []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
-}
-
-type gImport struct {
-	Pos     lexer.Position
-	Table   *gTableName `parser:"'IMPORT' @@"`
-	File    *gFile      `parser:"'FROM' @@"`
-	Options []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
-}
-
-type gExport struct {
-	Pos     lexer.Position
-	Table   *gTableName `parser:"'EXPORT' @@"`
-	File    *gFile      `parser:"'TO' @@"`
-	Options []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
-}
-
 type gCreate struct {
 	Pos   lexer.Position
 	Table *gCreateTable `parser:"'CREATE' ( @@"`
@@ -111,15 +90,6 @@ type gCreateTable struct {
 	Elems       []*gTableElem `parser:"'(' @@ (',' @@)* ')'"`
 }
 
-type gCreateIndex struct {
-	Pos         lexer.Position
-	IfNotExists bool        `parser:"'INDEX' @('IF' 'NOT' 'EXISTS')?"`
-	Table       *gTableName `parser:"'ON' @@"`
-	Columns     []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
-	Method      *gMethod    `parser:"('USING' @@)?"`
-	Options     []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
-}
-
 // gInsert is the head of an INSERT, up to VALUES: the rows are read by
 // hand, one at a time, as the scanner finds them (see rowReader), so that a
 // long VALUES list is never held as tokens.
@@ -128,32 +98,14 @@ type gInsert struct {
 	OrReplace bool        `parser:"'INSERT' @('OR' 'REPLACE')?"`
 	Table     *gTableName `parser:"'INTO' @@"`
 	Columns   []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
-	Values    bool        `parser:"@'VALUES'"`
+	Values    bool        `parser:"( @'VALUES'"`
+	Select    *gSelect    `parser:"| @@ )"`
 }
 
 type gDelete struct {
 	Pos   lexer.Position
 	Table *gTableName `parser:"'DELETE' 'FROM' @@"`
 	Where Expr        `parser:"('WHERE' @@)?"`
-}
-
-type gDrop struct {
-	Pos   lexer.Position
-	Table *gDropTable `parser:"'DROP' ( @@"`
-	Index *gDropIndex `parser:"       | @@ )"`
-}
-
-type gDropTable struct {
-	Pos      lexer.Position
-	IfExists bool        `parser:"'TABLE' @('IF' 'EXISTS')?"`
-	Table    *gTableName `parser:"@@"`
-}
-
-type gDropIndex struct {
-	Pos      lexer.Position
-	IfExists bool        `parser:"'INDEX' @('IF' 'EXISTS')?"`
-	Table    *gTableName `parser:"'ON' @@"`
-	Columns  []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
 }
 
 type gAlter struct {
@@ -164,54 +116,12 @@ type gAlter struct {
 	Drop    *gColumn    `parser:"| 'DROP' 'COLUMN'? @@ )"`
 }
 
-type gSet struct {
-	Pos     lexer.Position
-	Setting *gSetting `parser:"'SET' @@"`
-}
-
-type gShow struct {
-	Pos    lexer.Position
-	Tables bool `parser:"'SHOW' @'TABLES'"`
-}
-
-type gDescribe struct {
-	Pos   lexer.Position
-	Table *gTableName `parser:"'DESCRIBE' @@"`
-}
-
-type gEvaluate struct {
-	Pos     lexer.Position
-	Table   *gTableName `parser:"'EVALUATE' @@"`
-	Options []*gOption  `parser:"'WITH' '(' @@ (',' @@)* ')'"`
-}
-
-type gCheck struct {
-	Pos      lexer.Position
-	Database bool `parser:"'CHECK' @'DATABASE'"`
-}
-
-type gVacuum struct {
-	Pos    lexer.Position
-	Vacuum bool   `parser:"@'VACUUM'"`
-	Into   *gFile `parser:"('INTO' @@)?"`
-}
-
-func (*gSelect) gstmt()   {}
-func (*gExplain) gstmt()  {}
-func (*gTrain) gstmt()    {}
-func (*gImport) gstmt()   {}
-func (*gExport) gstmt()   {}
-func (*gCreate) gstmt()   {}
-func (*gInsert) gstmt()   {}
-func (*gDelete) gstmt()   {}
-func (*gDrop) gstmt()     {}
-func (*gAlter) gstmt()    {}
-func (*gSet) gstmt()      {}
-func (*gShow) gstmt()     {}
-func (*gDescribe) gstmt() {}
-func (*gEvaluate) gstmt() {}
-func (*gCheck) gstmt()    {}
-func (*gVacuum) gstmt()   {}
+func (*gSelect) gstmt()  {}
+func (*gExplain) gstmt() {}
+func (*gCreate) gstmt()  {}
+func (*gInsert) gstmt()  {}
+func (*gDelete) gstmt()  {}
+func (*gAlter) gstmt()   {}
 
 // Names. They are distinct types only so that an error can say which name
 // was expected ("expected table name").
@@ -249,12 +159,6 @@ type gOption struct {
 	Value optionValue `parser:"@@"`
 }
 
-type gSetting struct {
-	Pos   lexer.Position
-	Name  string      `parser:"@(Ident | Keyword | Func | QIdent) ('=' | 'TO')"`
-	Value optionValue `parser:"@@"`
-}
-
 // optionValue is the value of an option: an expression, or a reserved word
 // used as a bare value (SET exact = on), which becomes an *Ident holding
 // its lower-case spelling. It is a distinct type only so that participle
@@ -289,10 +193,7 @@ type grammar struct {
 // theGrammar returns the parser, building it once.
 var theGrammar = sync.OnceValue(func() *grammar {
 	members := []gStmt{
-		&gSelect{}, &gExplain{}, &gTrain{}, &gImport{}, &gExport{},
-		&gCreate{}, &gInsert{}, &gDelete{}, &gDrop{}, &gAlter{},
-		&gSet{}, &gShow{}, &gDescribe{}, &gEvaluate{}, &gCheck{},
-		&gVacuum{}, &gPlot{},
+		&gSelect{}, &gExplain{}, &gCreate{}, &gInsert{}, &gDelete{}, &gAlter{},
 	}
 	for _, d := range registered {
 		members = append(members, d.proto)
@@ -307,23 +208,12 @@ var theGrammar = sync.OnceValue(func() *grammar {
 		participle.UseLookahead(0),
 	)
 	stmtParsers := map[string]func(*lexer.PeekingLexer) (gStmt, error){
-		"SELECT":   production[gSelect](parser),
-		"EXPLAIN":  production[gExplain](parser),
-		"TRAIN":    production[gTrain](parser),
-		"IMPORT":   production[gImport](parser),
-		"EXPORT":   production[gExport](parser),
-		"CREATE":   production[gCreate](parser),
-		"INSERT":   production[gInsert](parser),
-		"DELETE":   production[gDelete](parser),
-		"DROP":     production[gDrop](parser),
-		"ALTER":    production[gAlter](parser),
-		"SET":      production[gSet](parser),
-		"SHOW":     production[gShow](parser),
-		"DESCRIBE": production[gDescribe](parser),
-		"EVALUATE": production[gEvaluate](parser),
-		"CHECK":    production[gCheck](parser),
-		"VACUUM":   production[gVacuum](parser),
-		"PLOT":     production[gPlot](parser),
+		"SELECT":  production[gSelect](parser),
+		"EXPLAIN": production[gExplain](parser),
+		"CREATE":  production[gCreate](parser),
+		"INSERT":  production[gInsert](parser),
+		"DELETE":  production[gDelete](parser),
+		"ALTER":   production[gAlter](parser),
 	}
 	for _, d := range registered {
 		stmtParsers[d.keyword] = d.parse(parser)

@@ -310,7 +310,7 @@ func (c *chunk) parseHead() (Statement, error) {
 	}
 	s := convertStmt(g)
 	setSpan(s, position(first.Pos), c.end)
-	if _, ok := g.(*gInsert); ok {
+	if ins, ok := g.(*gInsert); ok && ins.Select == nil {
 		c.rows = newRowReader(c)
 		return s, nil
 	}
@@ -558,39 +558,13 @@ func setSpan(s Statement, pos, end Position) {
 	case *Explain:
 		x.Pos, x.End = pos, end
 		setSpan(x.Stmt, x.Stmt.Position(), end)
-	case *Train:
-		x.Pos, x.End = pos, end
-	case *Import:
-		x.Pos, x.End = pos, end
-	case *Export:
-		x.Pos, x.End = pos, end
 	case *CreateTable:
 		x.Pos, x.End = pos, end
 	case *Insert:
 		x.Pos, x.End = pos, end
 	case *Delete:
 		x.Pos, x.End = pos, end
-	case *DropTable:
-		x.Pos, x.End = pos, end
 	case *AlterTable:
-		x.Pos, x.End = pos, end
-	case *CreateIndex:
-		x.Pos, x.End = pos, end
-	case *DropIndex:
-		x.Pos, x.End = pos, end
-	case *Set:
-		x.Pos, x.End = pos, end
-	case *ShowTables:
-		x.Pos, x.End = pos, end
-	case *Describe:
-		x.Pos, x.End = pos, end
-	case *Evaluate:
-		x.Pos, x.End = pos, end
-	case *CheckDatabase:
-		x.Pos, x.End = pos, end
-	case *Vacuum:
-		x.Pos, x.End = pos, end
-	case *Plot:
 		x.Pos, x.End = pos, end
 	case ownStatement:
 		x.setSpan(pos, end)
@@ -606,42 +580,24 @@ func convertStmt(g gStmt) Statement {
 		return convertSelect(x)
 	case *gExplain:
 		return &Explain{Pos: position(x.Pos), Analyze: bool(x.Analyze), Stmt: convertSelect(x.Stmt)}
-	case *gTrain:
-		s := &Train{Pos: position(x.Pos), Table: convertTable(x.Table), Options: convertOptions(x.Options)}
-		for _, f := range x.Files {
-			s.Files = append(s.Files, convertFile(f))
-		}
-		return s
-	case *gImport:
-		return &Import{Pos: position(x.Pos), Table: convertTable(x.Table), File: convertFile(x.File), Options: convertOptions(x.Options)}
-	case *gExport:
-		return &Export{Pos: position(x.Pos), Table: convertTable(x.Table), File: convertFile(x.File), Options: convertOptions(x.Options)}
 	case *gCreate:
 		if t := x.Table; t != nil {
 			opts, cols := convertTableElems(t.Elems)
 			return &CreateTable{Pos: position(x.Pos), IfNotExists: t.IfNotExists, Table: convertTable(t.Table), Options: opts, Columns: cols}
 		}
-		i := x.Index
-		s := &CreateIndex{Pos: position(x.Pos), IfNotExists: i.IfNotExists, Table: convertTable(i.Table), Options: convertOptions(i.Options),
-			Columns: convertColumns(i.Columns)}
-		if i.Method != nil {
-			s.Method = strings.ToLower(unquoteName(i.Method.Name))
-			s.MethodPos = position(i.Method.Pos)
-		}
-		return s
+		return x.Index.convert(position(x.Pos)) // CREATE INDEX: createindex.go
 	case *gInsert:
 		s := &Insert{Pos: position(x.Pos), OrReplace: x.OrReplace, Table: convertTable(x.Table)}
 		for _, col := range x.Columns {
 			s.Columns = append(s.Columns, &Ident{Pos: position(col.Pos), Name: unquoteName(col.Name)})
 		}
+		if x.Select != nil {
+			s.Select = convertSelect(x.Select) // INSERT ... SELECT
+			return s
+		}
 		return s // the rows are the rowReader's
 	case *gDelete:
 		return &Delete{Pos: position(x.Pos), Table: convertTable(x.Table), Where: x.Where}
-	case *gDrop:
-		if t := x.Table; t != nil {
-			return &DropTable{Pos: position(x.Pos), IfExists: t.IfExists, Table: convertTable(t.Table)}
-		}
-		return &DropIndex{Pos: position(x.Pos), IfExists: x.Index.IfExists, Table: convertTable(x.Index.Table), Columns: convertColumns(x.Index.Columns)}
 	case *gAlter:
 		s := &AlterTable{Pos: position(x.Pos), Table: convertTable(x.Table)}
 		switch {
@@ -652,24 +608,6 @@ func convertStmt(g gStmt) Statement {
 			s.AddColumn = &d
 		default:
 			s.DropColumn = &Ident{Pos: position(x.Drop.Pos), Name: unquoteName(x.Drop.Name)}
-		}
-		return s
-	case *gSet:
-		return &Set{Pos: position(x.Pos), Name: optionNameOf(x.Setting.Name), Value: x.Setting.Value}
-	case *gShow:
-		return &ShowTables{Pos: position(x.Pos)}
-	case *gDescribe:
-		return &Describe{Pos: position(x.Pos), Table: convertTable(x.Table)}
-	case *gEvaluate:
-		return &Evaluate{Pos: position(x.Pos), Table: convertTable(x.Table), Options: convertOptions(x.Options)}
-	case *gCheck:
-		return &CheckDatabase{Pos: position(x.Pos)}
-	case *gPlot:
-		return convertPlot(x)
-	case *gVacuum:
-		s := &Vacuum{Pos: position(x.Pos)}
-		if x.Into != nil {
-			s.Into = convertFile(x.Into)
 		}
 		return s
 	case ownGrammar:
@@ -751,14 +689,4 @@ func unquote(raw string, q byte) string {
 		return body
 	}
 	return strings.ReplaceAll(body, string([]byte{q, q}), string(q))
-}
-
-// convertColumns converts a parenthesised list of column names; nil when
-// there is none.
-func convertColumns(cols []*gColumn) []*Ident {
-	var out []*Ident
-	for _, col := range cols {
-		out = append(out, &Ident{Pos: position(col.Pos), Name: unquoteName(col.Name)})
-	}
-	return out
 }

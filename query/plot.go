@@ -3,8 +3,10 @@ package query
 import "github.com/alecthomas/participle/v2/lexer"
 
 // This file holds the PLOT statement whole: its grammar, syntax tree,
-// conversion, printing and walking. The shared switches (convertStmt,
-// setSpan, printer.stmt, Walk) each have one case that calls in here.
+// conversion, printing and walking. The executor's side is in
+// db/internal/exec/plot.go.
+
+func init() { registerStatement[gPlot]("PLOT") }
 
 // gPlot is PLOT table [WORDS (...) | NEAREST (...)] [WHERE e] [LIMIT n]
 // [TO file] [WITH (options)]. WORDS is an identifier matched without
@@ -68,10 +70,12 @@ func (x *Plot) TableName() string { return x.Table.name() }
 
 func (*Plot) stmtNode() {}
 
+func (x *Plot) setSpan(pos, end Position) { x.Pos, x.End = pos, end }
+
 // String returns the statement as canonical SQL.
 func (x *Plot) String() string { return stmtString(x) }
 
-func convertPlot(x *gPlot) *Plot {
+func (x *gPlot) convert() Statement {
 	s := &Plot{Pos: position(x.Pos), Table: convertTable(x.Table), Where: x.Where, Limit: x.Limit,
 		Options: convertOptions(x.Options)}
 	if x.Words != nil {
@@ -86,7 +90,7 @@ func convertPlot(x *gPlot) *Plot {
 	return s
 }
 
-func (p *printer) plot(x *Plot) {
+func (x *Plot) print(p *printer) {
 	p.WriteString("PLOT ")
 	p.table(x.Table)
 	if x.Words != nil {
@@ -114,7 +118,7 @@ func (p *printer) plot(x *Plot) {
 	p.with(x.Options)
 }
 
-func walkPlot(x *Plot, fn func(Node) bool) {
+func (x *Plot) walk(fn func(Node) bool) {
 	walkTable(x.Table, fn)
 	for _, w := range x.Words {
 		walkExpr(w, fn)

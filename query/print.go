@@ -334,24 +334,6 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString("ANALYZE ")
 		}
 		p.stmt(x.Stmt)
-	case *Train:
-		p.WriteString("TRAIN ")
-		p.table(x.Table)
-		p.WriteString(" FROM ")
-		p.list(x.Files)
-		p.with(x.Options)
-	case *Import:
-		p.WriteString("IMPORT ")
-		p.table(x.Table)
-		p.WriteString(" FROM ")
-		p.expr(x.File, 0)
-		p.with(x.Options)
-	case *Export:
-		p.WriteString("EXPORT ")
-		p.table(x.Table)
-		p.WriteString(" TO ")
-		p.expr(x.File, 0)
-		p.with(x.Options)
 	case *CreateTable:
 		p.WriteString("CREATE TABLE ")
 		if x.IfNotExists {
@@ -377,6 +359,11 @@ func (p *printer) stmt(s Statement) {
 			}
 			p.WriteByte(')')
 		}
+		if x.Select != nil {
+			p.WriteByte(' ')
+			p.stmt(x.Select)
+			break
+		}
 		p.WriteString(" VALUES ")
 		for i := range x.Rows {
 			if i > 0 {
@@ -391,12 +378,6 @@ func (p *printer) stmt(s Statement) {
 			p.WriteString(" WHERE ")
 			p.expr(x.Where, 0)
 		}
-	case *DropTable:
-		p.WriteString("DROP TABLE ")
-		if x.IfExists {
-			p.WriteString("IF EXISTS ")
-		}
-		p.table(x.Table)
 	case *AlterTable:
 		p.WriteString("ALTER TABLE ")
 		p.table(x.Table)
@@ -410,52 +391,6 @@ func (p *printer) stmt(s Statement) {
 		default:
 			p.WriteString(" RENAME TO ")
 			p.table(x.NewName)
-		}
-	case *CreateIndex:
-		p.WriteString("CREATE INDEX ")
-		if x.IfNotExists {
-			p.WriteString("IF NOT EXISTS ")
-		}
-		p.WriteString("ON ")
-		p.table(x.Table)
-		p.columns(x.Columns)
-		if x.Method != "" {
-			p.WriteString(" USING ")
-			p.WriteString(QuoteIdent(x.Method))
-		}
-		p.with(x.Options)
-	case *DropIndex:
-		p.WriteString("DROP INDEX ")
-		if x.IfExists {
-			p.WriteString("IF EXISTS ")
-		}
-		p.WriteString("ON ")
-		p.table(x.Table)
-		p.columns(x.Columns)
-	case *Set:
-		p.WriteString("SET ")
-		p.WriteString(optionName(x.Name))
-		p.WriteString(" = ")
-		p.value(x.Value)
-	case *ShowTables:
-		p.WriteString("SHOW TABLES")
-	case *Describe:
-		p.WriteString("DESCRIBE ")
-		p.table(x.Table)
-	case *Evaluate:
-		p.WriteString("EVALUATE ")
-		p.table(x.Table)
-		p.WriteString(" WITH ")
-		p.options(x.Options)
-	case *CheckDatabase:
-		p.WriteString("CHECK DATABASE")
-	case *Plot:
-		p.plot(x)
-	case *Vacuum:
-		p.WriteString("VACUUM")
-		if x.Into != nil {
-			p.WriteString(" INTO ")
-			p.expr(x.Into, 0)
 		}
 	case ownStatement:
 		x.print(p)
@@ -544,15 +479,6 @@ func (x *Select) String() string { return stmtString(x) }
 func (x *Explain) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Train) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Import) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Export) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
 func (x *CreateTable) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
@@ -562,36 +488,7 @@ func (x *Insert) String() string { return stmtString(x) }
 func (x *Delete) String() string { return stmtString(x) }
 
 // String returns the statement as canonical SQL, without a trailing ';'.
-func (x *DropTable) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
 func (x *AlterTable) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *CreateIndex) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *DropIndex) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Set) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *ShowTables) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Describe) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Evaluate) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *CheckDatabase) String() string { return stmtString(x) }
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-
-// String returns the statement as canonical SQL, without a trailing ';'.
-func (x *Vacuum) String() string { return stmtString(x) }
 
 // String returns the item as SQL: * or the expression and its alias.
 func (x *SelectItem) String() string {
@@ -659,19 +556,3 @@ func (x *In) String() string { return exprString(x) }
 
 // String returns the expression as canonical SQL.
 func (x *Like) String() string { return exprString(x) }
-
-// columns writes a parenthesised list of column names, or nothing for an
-// empty one.
-func (p *printer) columns(cols []*Ident) {
-	if len(cols) == 0 {
-		return
-	}
-	p.WriteString(" (")
-	for i, c := range cols {
-		if i > 0 {
-			p.WriteString(", ")
-		}
-		p.expr(c, 0)
-	}
-	p.WriteString(")")
-}

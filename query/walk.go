@@ -40,20 +40,6 @@ func Walk(n Node, fn func(Node) bool) {
 		if x.Stmt != nil {
 			Walk(x.Stmt, fn)
 		}
-	case *Train:
-		walkTable(x.Table, fn)
-		for _, f := range x.Files {
-			walkExpr(f, fn)
-		}
-		walkOptions(x.Options, fn)
-	case *Import:
-		walkTable(x.Table, fn)
-		walkExpr(x.File, fn)
-		walkOptions(x.Options, fn)
-	case *Export:
-		walkTable(x.Table, fn)
-		walkExpr(x.File, fn)
-		walkOptions(x.Options, fn)
 	case *CreateTable:
 		walkTable(x.Table, fn)
 		walkOptions(x.Options, fn)
@@ -70,6 +56,9 @@ func Walk(n Node, fn func(Node) bool) {
 		for i := range x.Rows {
 			Walk(&x.Rows[i], fn)
 		}
+		if x.Select != nil {
+			Walk(x.Select, fn)
+		}
 	case *Row:
 		for _, v := range x.Values {
 			walkExpr(v, fn)
@@ -77,8 +66,6 @@ func Walk(n Node, fn func(Node) bool) {
 	case *Delete:
 		walkTable(x.Table, fn)
 		walkExpr(x.Where, fn)
-	case *DropTable:
-		walkTable(x.Table, fn)
 	case *AlterTable:
 		walkTable(x.Table, fn)
 		walkTable(x.NewName, fn)
@@ -86,22 +73,6 @@ func Walk(n Node, fn func(Node) bool) {
 			walkExpr(x.AddColumn.Default, fn)
 		}
 		walkExpr(x.DropColumn, fn)
-	case *CreateIndex:
-		walkTable(x.Table, fn)
-		walkOptions(x.Options, fn)
-	case *DropIndex:
-		walkTable(x.Table, fn)
-	case *Set:
-		walkExpr(x.Value, fn)
-	case *Describe:
-		walkTable(x.Table, fn)
-	case *Evaluate:
-		walkTable(x.Table, fn)
-		walkOptions(x.Options, fn)
-	case *Vacuum:
-		walkExpr(x.Into, fn)
-	case *Plot:
-		walkPlot(x, fn)
 	case *Option:
 		walkExpr(x.Value, fn)
 	case *VectorLit:

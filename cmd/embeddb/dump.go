@@ -50,25 +50,26 @@ func dumpTable(ctx context.Context, d *db.DB, w *bufio.Writer, name string) erro
 		}
 		ident := query.QuoteIdent(in.Name)
 		w.WriteString("\n" + dumpComment(in))
-		fmt.Fprintf(w, "CREATE TABLE %s (dim = %d, type = %s, metric = %s);\n", ident, in.Dim,
-			query.QuoteString(in.Elem.String()), query.QuoteString(in.Metric))
-		ins := &inserter{w: w, head: "INSERT INTO " + ident + " (word, count, vector) VALUES\n"}
+		fmt.Fprintf(w, "CREATE TABLE %s (dim = %d, type = %s, metric = %s%s);\n", ident, in.Dim,
+			query.QuoteString(in.Elem.String()), query.QuoteString(in.Metric), columnDefs(in.Columns))
+		ins := &inserter{w: w, head: "INSERT INTO " + ident + " (word, count, vector" + columnNames(in.Columns) + ") VALUES\n", cols: in.Columns}
 		next, gaps := uint32(0), 0
 		zero := make([]float32, in.Dim)
+		gap := gapColumns(in.Columns)
 		err = tx.ForEach(in.Name, true, func(r db.Row) error {
 			for ; next < r.ID; next++ {
-				ins.add(prefix+strconv.FormatUint(uint64(next), 10), 0, zero)
+				ins.add(prefix+strconv.FormatUint(uint64(next), 10), 0, zero, gap)
 				gaps++
 			}
 			next = r.ID + 1
-			ins.add(r.Word, r.Count, r.Vector)
+			ins.add(r.Word, r.Count, r.Vector, r.Cols)
 			return nil
 		})
 		if err != nil {
 			return err
 		}
 		for ; next < in.NextID; next++ {
-			ins.add(prefix+strconv.FormatUint(uint64(next), 10), 0, zero)
+			ins.add(prefix+strconv.FormatUint(uint64(next), 10), 0, zero, gap)
 			gaps++
 		}
 		ins.flush()
@@ -112,10 +113,11 @@ func freeGapPrefix(ctx context.Context, d *db.DB, name string) (string, error) {
 type inserter struct {
 	w    *bufio.Writer
 	head string
+	cols []db.Column // the table's user columns, written after the vector
 	buf  []byte
 }
 
-func (in *inserter) add(word string, count int64, vec []float32) {
+func (in *inserter) add(word string, count int64, vec []float32, vals map[string]any) {
 	if len(in.buf) > 0 && len(in.buf) >= dumpBatchBytes {
 		in.flush()
 	}
@@ -135,7 +137,12 @@ func (in *inserter) add(word string, count int64, vec []float32) {
 		}
 		in.buf = append(in.buf, formatFloat(float64(f), 32)...)
 	}
-	in.buf = append(in.buf, "])"...)
+	in.buf = append(in.buf, ']')
+	for _, c := range in.cols {
+		in.buf = append(in.buf, ", "...)
+		in.buf = append(in.buf, sqlValue(vals[c.Name])...)
+	}
+	in.buf = append(in.buf, ')')
 }
 
 func (in *inserter) flush() {

@@ -44,6 +44,8 @@ func (e *env) backup(s *query.Backup) (*Rows, error) {
 	return newRows([]string{"file", "bytes", "seconds"}, [][]any{{path, n, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
 
+func init() { handle((*env).vacuum) }
+
 // vacuum runs VACUUM INTO 'file' (and VACUUM, which compacts the file in
 // place).
 func (e *env) vacuum(s *query.Vacuum) (*Rows, error) {
@@ -65,6 +67,8 @@ func (e *env) vacuum(s *query.Vacuum) (*Rows, error) {
 	}
 	return newRows([]string{"file", "bytes", "seconds"}, [][]any{{path, n, roundTo(time.Since(start).Seconds(), 3)}}), nil
 }
+
+func init() { handle((*env).check) }
 
 // check runs CHECK DATABASE.
 func (e *env) check(s *query.CheckDatabase) (*Rows, error) {

@@ -3,6 +3,7 @@ package exec
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/embeddb/embeddb/db/internal/plan"
@@ -121,4 +122,68 @@ func columnValueError(n query.Node, err error) error {
 		return plan.ErrAt(n, store.ErrNotNull, "%s", strings.TrimPrefix(err.Error(), store.ErrNotNull.Error()+": "))
 	}
 	return plan.At(n, err)
+}
+
+// alterColumns runs ALTER TABLE t ADD [COLUMN] def or DROP [COLUMN] name.
+// Adding writes no chunk: the rows already there read the column's
+// default. Dropping deletes the column's chunks.
+func (e *env) alterColumns(s *query.AlterTable) (*Rows, error) {
+	var col store.Column
+	if s.AddColumn != nil {
+		var err error
+		if col, err = e.columnDef(s.AddColumn); err != nil {
+			return nil, err
+		}
+	}
+	err := e.st.Update(e.ctx, func(tx *store.Tx) error {
+		t, err := plan.BindTable(tx, s.Table)
+		if err != nil {
+			return err
+		}
+		if s.AddColumn != nil {
+			return plan.At(s.AddColumn, t.AddColumn(col))
+		}
+		if plan.IsColumn(s.DropColumn.Name) {
+			return plan.ErrAt(s.DropColumn, nil, "column %s cannot be dropped: every table has it", store.Quote(s.DropColumn.Name))
+		}
+		if t.ColumnIndex(s.DropColumn.Name) < 0 {
+			return (&scope{t: t}).unknownColumn(s.DropColumn)
+		}
+		return plan.At(s.DropColumn, t.DropColumn(s.DropColumn.Name))
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.AddColumn != nil {
+		return message("added", s.AddColumn.Name), nil
+	}
+	return message("dropped", s.DropColumn.Name), nil
+}
+
+// describeColumn writes a column's type and constraints as DESCRIBE shows
+// them: INTEGER, TEXT DEFAULT 'en' NOT NULL.
+func describeColumn(c store.Column) string {
+	s := c.Type.String()
+	if c.Default != nil {
+		s += " DEFAULT " + sqlLiteral(c.Default)
+	}
+	if c.NotNull {
+		s += " NOT NULL"
+	}
+	return s
+}
+
+// sqlLiteral writes a column value as a SQL literal.
+func sqlLiteral(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return query.QuoteString(x)
+	case bool:
+		return strings.ToUpper(fmt.Sprint(x))
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return fmt.Sprint(v)
 }

@@ -13,8 +13,10 @@ import (
 	"github.com/embeddb/embeddb/query"
 )
 
+func init() { handle((*env).showTables) }
+
 // showTables runs SHOW TABLES.
-func (e *env) showTables() (*Rows, error) {
+func (e *env) showTables(*query.ShowTables) (*Rows, error) {
 	infos, err := e.st.Tables(e.ctx)
 	if err != nil {
 		return nil, err
@@ -29,6 +31,8 @@ func (e *env) showTables() (*Rows, error) {
 	}
 	return newRows([]string{"name", "kind", "rows", "dim", "type", "metric", "index"}, rows), nil
 }
+
+func init() { handle((*env).describe) }
 
 // describe runs DESCRIBE t: one (property, value) row per fact.
 func (e *env) describe(s *query.Describe) (*Rows, error) {
@@ -49,6 +53,9 @@ func (e *env) describe(s *query.Describe) (*Rows, error) {
 		add("created", m.Created.Format(time.RFC3339))
 		add("modified", m.Modified.Format(time.RFC3339))
 		add("vector_bytes", int64(m.NextID)*int64(t.RowBytes()))
+		for _, c := range m.Columns {
+			add("column."+c.Name, describeColumn(c))
+		}
 		add("tokenizer", m.Tokenizer)
 		add("trainable", m.TrainState)
 		if ix := m.Index; ix != nil {
@@ -168,6 +175,8 @@ func (e *env) createTable(s *query.CreateTable) (*Rows, error) {
 	return message("created", s.Table.Name), nil
 }
 
+func init() { handle((*env).dropTable) }
+
 // dropTable runs DROP TABLE [IF EXISTS] t.
 func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
 	err := e.st.Update(e.ctx, func(tx *store.Tx) error {
@@ -185,8 +194,11 @@ func (e *env) dropTable(s *query.DropTable) (*Rows, error) {
 	return message("dropped", s.Table.Name), nil
 }
 
-// alterTable runs ALTER TABLE t RENAME TO u.
+// alterTable runs ALTER TABLE t RENAME TO u, ADD COLUMN or DROP COLUMN.
 func (e *env) alterTable(s *query.AlterTable) (*Rows, error) {
+	if s.AddColumn != nil || s.DropColumn != nil {
+		return e.alterColumns(s)
+	}
 	err := e.st.Update(e.ctx, func(tx *store.Tx) error {
 		if _, err := plan.BindTable(tx, s.Table); err != nil {
 			return err

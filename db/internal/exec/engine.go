@@ -35,46 +35,24 @@ func NewEngine(st *store.DB) *Engine { return &Engine{st: st} }
 
 // Run runs one statement with the values of its ? parameters.
 func (g *Engine) Run(ctx context.Context, stmt query.Statement, args []any) (*Rows, error) {
-	e := &env{d: g, st: g.st, ctx: ctx, args: args}
+	return g.run(&env{d: g, st: g.st, ctx: ctx, args: args}, stmt)
+}
+
+// run runs stmt in e.
+func (g *Engine) run(e *env, stmt query.Statement) (*Rows, error) {
 	switch s := stmt.(type) {
 	case *query.Select:
 		return e.selectStmt(s)
 	case *query.Explain:
 		return e.explain(s)
-	case *query.ShowTables:
-		return e.showTables()
-	case *query.Describe:
-		return e.describe(s)
 	case *query.CreateTable:
 		return e.createTable(s)
-	case *query.DropTable:
-		return e.dropTable(s)
 	case *query.AlterTable:
 		return e.alterTable(s)
 	case *query.Insert:
 		return e.insert(s)
 	case *query.Delete:
 		return e.delete(s)
-	case *query.Set:
-		return e.set(s)
-	case *query.Train:
-		return e.train(s)
-	case *query.Import:
-		return e.importStmt(s)
-	case *query.Export:
-		return e.exportStmt(s)
-	case *query.CreateIndex:
-		return e.createIndex(s)
-	case *query.DropIndex:
-		return e.dropIndex(s)
-	case *query.Evaluate:
-		return e.evaluate(s)
-	case *query.CheckDatabase:
-		return e.check(s)
-	case *query.Vacuum:
-		return e.vacuum(s)
-	case *query.Plot:
-		return e.plotStmt(s)
 	}
 	if h := handlers[reflect.TypeOf(stmt)]; h != nil {
 		return h(e, stmt)
@@ -95,6 +73,8 @@ type env struct {
 	st   *store.DB
 	ctx  context.Context
 	args []any
+
+	plans *PlanCache // a prepared statement's plan cache, or nil
 }
 
 // param returns the value bound to a ? parameter, converted to one of the

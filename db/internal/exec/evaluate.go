@@ -10,6 +10,8 @@ import (
 
 var evaluateOptions = []string{"analogies", "pairs", "restrict_vocab", "case_insensitive"}
 
+func init() { handle((*env).evaluate) }
+
 // evaluate runs EVALUATE t WITH (analogies = 'questions-words.txt') or
 // (pairs = 'wordsim353.tsv'), as gensim's evaluate_word_analogies and
 // evaluate_word_pairs compute them, over the table's rows in id order (for a

@@ -67,11 +67,11 @@ func (s *scope) rowFilter(cond query.Expr, names []string, counts []int64, live 
 	}
 }
 
-// estimator returns the planner's Settings.Estimate for table t: it
+// estimator returns the planner's Estimator for table t: it
 // evaluates a condition on up to sampleRows rows spread evenly over the
 // table's ids, as the search's filter would. A condition that fails to
 // evaluate gets no estimate (running the statement reports the error).
-func (e *env) estimator(t *store.Table) func(query.Expr) (plan.Estimate, bool) {
+func (e *env) estimator(t *store.Table) plan.Estimator {
 	return func(cond query.Expr) (plan.Estimate, bool) {
 		key := fmt.Sprintf("%d/%d/%s/%v", t.ID(), t.Ver(), cond, e.condArgs(cond))
 		c := &e.d.filtered

@@ -19,10 +19,15 @@ import (
 var importOptions = []string{"format", "binary", "limit", "unicode_errors", "duplicates", "tensor",
 	"tokenizer", "words", "type", "metric", "replace"}
 
+func init() { handle((*env).importStmt) }
+
 // importStmt runs IMPORT t FROM 'file' WITH (...): load a matrix made by
 // another tool into a new table, atomically.
 func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	if rows, handled, err := e.importFastTextBin(s); handled {
+		return rows, err
+	}
+	if rows, handled, err := e.importRecords(s); handled { // JSON Lines, CSV: records.go
 		return rows, err
 	}
 	path, err := e.stringArg(s.File, "the file to import")
@@ -260,10 +265,15 @@ func toFileDType(t store.ElemType) vecfile.DType {
 
 var exportOptions = []string{"format", "binary", "type", "words", "tensor", "overwrite"}
 
+func init() { handle((*env).exportStmt) }
+
 // exportStmt runs EXPORT t TO 'file' WITH (...): write the table's rows, in
 // id order, for other tools. The file appears only when complete.
 func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 	if rows, handled, err := e.exportFastTextBin(s); handled {
+		return rows, err
+	}
+	if rows, handled, err := e.exportRecords(s); handled { // JSON Lines, CSV: records.go
 		return rows, err
 	}
 	path, err := e.stringArg(s.File, "the file to export to")
@@ -416,7 +426,7 @@ func (e *env) fileOptions(opts []query.Option, stmt string, known []string) (*fi
 		case "format":
 			f, err := vecfile.ParseFormat(str)
 			if !isStr || err != nil {
-				return nil, nil, bad("word2vec, glove, fasttext, npy, safetensors, parquet, arrow or spark")
+				return nil, nil, bad("word2vec, glove, fasttext, npy, safetensors, parquet, arrow, spark, jsonl or csv")
 			}
 			fo.format = f
 		case "binary", "replace", "overwrite":

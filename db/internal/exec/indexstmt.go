@@ -39,6 +39,8 @@ func indexOptionsFrom(metric string, params map[string]any) (index.Options, erro
 	return opts, opts.Validate()
 }
 
+func init() { handle((*env).createIndex) }
+
 // createIndex runs CREATE INDEX ON t USING hnsw WITH (m, ef_construction,
 // ef_search). The graph is built from a snapshot of the table while readers
 // and writers go on; rows added meanwhile are searched exactly until the
@@ -250,6 +252,8 @@ func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.Ind
 	store.SetBulkIndex(w, &store.IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: uint32(n), Built: store.Now().UTC()})
 	return nil
 }
+
+func init() { handle((*env).dropIndex) }
 
 // dropIndex runs DROP INDEX [IF EXISTS] ON t.
 func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {

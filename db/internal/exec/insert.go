@@ -43,6 +43,9 @@ func (e *env) insert(s *query.Insert) (*Rows, error) {
 // memory held is what the transaction holds, which Options.MemoryLimit
 // bounds.
 func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
+	if s.Select != nil {
+		return e.insertSelect(s) // insertselect.go
+	}
 	cols, err := insertColumns(s)
 	if err != nil {
 		return nil, err
@@ -143,6 +146,11 @@ func (w *rowWriter) write(r *query.Row) error {
 	if err != nil {
 		return err
 	}
+	return w.put(r, row)
+}
+
+// put adds an evaluated row to the table; errors are positioned at r.
+func (w *rowWriter) put(r query.Node, row store.Row) error {
 	t := w.t
 	if len(row.Vector) != t.Dim() {
 		return plan.ErrAt(r, &store.DimensionError{Table: t.Name(), Want: t.Dim(), Got: len(row.Vector)},
@@ -176,29 +184,8 @@ func (w *rowWriter) eval(r *query.Row, cols []string) (store.Row, error) {
 		if err != nil {
 			return store.Row{}, err
 		}
-		switch c {
-		case "word":
-			s, ok := v.(string)
-			if !ok {
-				return store.Row{}, plan.ErrAt(x, nil, "word must be a string, found %s", describeValue(v))
-			}
-			row.Word = s
-		case "count":
-			n, ok := toInt(v)
-			if !ok || n < 0 {
-				return store.Row{}, plan.ErrAt(x, nil, "count must be a non-negative integer, found %s", describeArg(v))
-			}
-			row.Count = n
-		case "vector":
-			vec, ok := v.([]float32)
-			if !ok {
-				return store.Row{}, plan.ErrAt(x, nil, "vector must be a vector such as [0.1, 0.2], found %s", describeValue(v))
-			}
-			row.Vector = vec
-		default:
-			if err := w.setColumn(&row, c, x, v); err != nil {
-				return store.Row{}, err
-			}
+		if err := w.assign(&row, c, x, v); err != nil {
+			return store.Row{}, err
 		}
 	}
 	return row, nil
@@ -271,7 +258,7 @@ func joinAnd(words []string) string {
 }
 
 // setColumn checks value v, given by x, for user column name of the row.
-func (w *rowWriter) setColumn(row *store.Row, name string, x query.Expr, v any) error {
+func (w *rowWriter) setColumn(row *store.Row, name string, x query.Node, v any) error {
 	c := &w.t.Columns()[w.t.ColumnIndex(name)]
 	cv, err := c.CheckValue(v)
 	if errors.Is(err, store.ErrNotNull) && row.Word != "" {
@@ -284,5 +271,32 @@ func (w *rowWriter) setColumn(row *store.Row, name string, x query.Expr, v any) 
 		row.Cols = make(map[string]any, len(w.t.Columns()))
 	}
 	row.Cols[name] = cv
+	return nil
+}
+
+// assign sets column c of row to v, the value of x, checked.
+func (w *rowWriter) assign(row *store.Row, c string, x query.Node, v any) error {
+	switch c {
+	case "word":
+		s, ok := v.(string)
+		if !ok {
+			return plan.ErrAt(x, nil, "word must be a string, found %s", describeValue(v))
+		}
+		row.Word = s
+	case "count":
+		n, ok := toInt(v)
+		if !ok || n < 0 {
+			return plan.ErrAt(x, nil, "count must be a non-negative integer, found %s", describeArg(v))
+		}
+		row.Count = n
+	case "vector":
+		vec, ok := v.([]float32)
+		if !ok {
+			return plan.ErrAt(x, nil, "vector must be a vector such as [0.1, 0.2], found %s", describeValue(v))
+		}
+		row.Vector = vec
+	default:
+		return w.setColumn(row, c, x, v)
+	}
 	return nil
 }

@@ -49,6 +49,8 @@ type plotRows struct {
 	marked int // index of the query word of NEAREST, or -1
 }
 
+func init() { handle((*env).plotStmt) }
+
 // plotStmt runs PLOT.
 func (e *env) plotStmt(s *query.Plot) (*Rows, error) {
 	spec, err := e.plotSpec(s)

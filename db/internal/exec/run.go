@@ -94,8 +94,13 @@ func (e *env) plan(tx *store.Tx, s *query.Select) (*store.Table, *plan.Plan, err
 		return nil, nil, err
 	}
 	set := e.planSettings()
-	set.Estimate = e.estimator(t)
-	p, err := plan.Build(s, t, e.args, set)
+	if p := e.plans.lookup(t, set); p != nil {
+		return t, p, nil
+	}
+	p, err := plan.BuildEstimated(s, t, e.args, set, e.estimator(t))
+	if err == nil {
+		e.plans.keep(t, set, p)
+	}
 	return t, p, err
 }
 
@@ -338,8 +343,12 @@ func (x *executor) sort(n *plan.Sort, out sink) error {
 			return x.emit(rows, out)
 		}
 		sc := &scope{e: x.e}
+		order := n.Order
+		if agg, ok := n.Input.(*plan.Aggregate); ok {
+			order = byItemPosition(order, agg.Items)
+		}
 		for i, r := range rows {
-			if keys[i], err = sc.orderKeys(n.Order, x.cols, r); err != nil {
+			if keys[i], err = sc.orderKeys(order, x.cols, r); err != nil {
 				return err
 			}
 		}
@@ -402,65 +411,6 @@ func (x *executor) settleLimit() error {
 		x.limit, x.offset, x.limitErr = x.e.limits(n.Limit, n.Offset)
 	}
 	return x.limitErr
-}
-
-// aggregate runs Aggregate: one row of COUNTs and constants.
-func (x *executor) aggregate(n *plan.Aggregate) ([][]any, error) {
-	counts := make([]int64, len(n.Items))
-	if n.Input == nil {
-		for i := range counts {
-			counts[i] = x.t.Rows()
-		}
-	} else {
-		row := &scope{e: x.e, t: x.t, row: &rowRef{}}
-		err := x.run(n.Input, func(tp *tuple) error {
-			*row.row = tp.row
-			if err := countRow(row, n.Items, counts); err != nil {
-				return err
-			}
-			return x.e.ctx.Err()
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	sc := &scope{e: x.e, t: x.t}
-	vals := make([]any, 0, len(n.Items))
-	for i := range n.Items {
-		it := &n.Items[i]
-		if c, ok := it.Expr.(*query.Call); ok && c.Name == "COUNT" {
-			vals = append(vals, counts[i])
-			continue
-		}
-		v, err := sc.eval(it.Expr)
-		if err != nil {
-			return nil, err
-		}
-		vals = append(vals, v)
-	}
-	return [][]any{vals}, nil
-}
-
-// countRow adds the row in scope row to the counts of the COUNT items.
-func countRow(row *scope, items []query.SelectItem, counts []int64) error {
-	for i := range items {
-		c, ok := items[i].Expr.(*query.Call)
-		if !ok || c.Name != "COUNT" {
-			continue
-		}
-		if c.Star {
-			counts[i]++
-			continue
-		}
-		v, err := row.eval(c.Args[0])
-		if err != nil {
-			return err
-		}
-		if v != nil {
-			counts[i]++
-		}
-	}
-	return nil
 }
 
 // stream runs a per-row plan without ORDER BY: rows are produced as they

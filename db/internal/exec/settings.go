@@ -37,6 +37,8 @@ func (s *settings) exact() bool {
 // settingNames lists what SET accepts.
 var settingNames = []string{"ef_search", "exact"}
 
+func init() { handle((*env).set) }
+
 // set runs SET name = value.
 func (e *env) set(s *query.Set) (*Rows, error) {
 	v, err := e.evalSetting(s.Value)

@@ -15,6 +15,8 @@ import (
 	"github.com/embeddb/embeddb/trainer"
 )
 
+func init() { handle((*env).train) }
+
 // train runs TRAIN t FROM 'file', ... WITH (gensim parameters). Into an
 // existing table it is an error unless update = true, which continues
 // training that table (gensim's build_vocab(update=True) + train). The

@@ -88,30 +88,6 @@ func UsesColumnsOf(s *query.Select, t *store.Table) bool {
 	return found
 }
 
-// HasAggregate reports whether the select list uses COUNT; then every item
-// must be an aggregate or a constant.
-func HasAggregate(s *query.Select) (bool, error) {
-	agg := false
-	for i := range s.Items {
-		if c, ok := s.Items[i].Expr.(*query.Call); ok && c.Name == "COUNT" {
-			agg = true
-		}
-	}
-	if !agg {
-		return false, nil
-	}
-	for i := range s.Items {
-		it := &s.Items[i]
-		if c, ok := it.Expr.(*query.Call); ok && c.Name == "COUNT" {
-			continue
-		}
-		if it.Star || UsesColumns(&query.Select{Items: []query.SelectItem{*it}}) {
-			return false, ErrAt(it, nil, "cannot mix COUNT with per-row values in one select list")
-		}
-	}
-	return true, nil
-}
-
 // ColumnName is the name of an item's column: its alias, a column's name, a
 // function's name in lower case, or the expression's text.
 func ColumnName(it *query.SelectItem) string {

@@ -10,11 +10,6 @@ import (
 type Settings struct {
 	Exact    bool // SET exact = on: NEAREST compares with every row
 	EfSearch int  // SET ef_search; 0 leaves the index's own
-
-	// Estimate, when not nil, estimates how many rows of the FROM table a
-	// condition holds for (by sampling them); ok is false when it cannot
-	// tell. NEAREST with a WHERE is planned by it (filtered.go).
-	Estimate func(cond query.Expr) (est Estimate, ok bool)
 }
 
 // Build plans a SELECT. t is the FROM table, opened in the transaction the
@@ -23,6 +18,14 @@ type Settings struct {
 // mixed with per-row values) are positioned at the statement's part at
 // fault.
 func Build(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, error) {
+	return BuildEstimated(sel, t, args, set, nil)
+}
+
+// BuildEstimated is Build with an estimator of how many rows a condition
+// holds for, by which NEAREST with a WHERE is planned (filtered.go); nil
+// leaves NEAREST as Build plans it.
+func BuildEstimated(sel *query.Select, t *store.Table, args []any, settings Settings, est Estimator) (*Plan, error) {
+	set := planning{Settings: settings, est: est}
 	if t == nil {
 		if err := NoColumns(sel); err != nil {
 			return nil, err
@@ -32,7 +35,7 @@ func Build(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, 
 	if call, ok := TableFunc(sel); ok {
 		return tableFuncPlan(sel, call, t, args, set)
 	}
-	if agg, err := HasAggregate(sel); err != nil {
+	if agg, err := HasAggregateOf(sel, t); err != nil {
 		return nil, err
 	} else if agg {
 		return aggregatePlan(sel, t)
@@ -55,11 +58,11 @@ func wrapResult(sel *query.Select, root Node, table string, cols []string) *Plan
 	if sel.Limit != nil || sel.Offset != nil {
 		root = &Limit{Input: root, Limit: sel.Limit, Offset: sel.Offset}
 	}
-	return &Plan{Root: root, Table: table, Cols: cols}
+	return &Plan{Root: root, Table: table, Cols: cols, ArgFree: true}
 }
 
 // tableFuncPlan plans SELECT NEAREST / TOKENS / EMBED.
-func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, args []any, set Settings) (*Plan, error) {
+func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, args []any, set planning) (*Plan, error) {
 	if call.Name != "NEAREST" {
 		if sel.Where != nil {
 			return nil, ErrAt(sel.Where, nil, "%s takes no WHERE", call.Name)
@@ -74,13 +77,17 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, args []a
 		cols = append(cols, "token")
 	}
 	root := searchNode(call, sel.Where, t, args, set)
-	return wrapResult(sel, root, t.Name(), cols), nil
+	p := wrapResult(sel, root, t.Name(), cols)
+	// A filter's plan rests on its estimate and its lookups, which read the
+	// parameters' values (filtered.go).
+	p.ArgFree = p.ArgFree && (sel.Where == nil || len(args) == 0)
+	return p, nil
 }
 
 // searchNode plans the search of NEAREST(call) over t with WHERE where:
 // through the index or exactly, as SET exact and the filter's estimate
 // (planFiltered) decide.
-func searchNode(call *query.Call, where query.Expr, t *store.Table, args []any, set Settings) Node {
+func searchNode(call *query.Call, where query.Expr, t *store.Table, args []any, set planning) Node {
 	readable := t.HasTokenizer()
 	var root Node
 	ix := t.Index()
@@ -106,29 +113,6 @@ func searchNode(call *query.Call, where query.Expr, t *store.Table, args []any, 
 	return planFiltered(root, where, t, args, set)
 }
 
-// aggregatePlan plans a select list of COUNTs and constants.
-func aggregatePlan(sel *query.Select, t *store.Table) (*Plan, error) {
-	// COUNT(*) without WHERE is the table's row count: no scan.
-	needScan := sel.Where != nil
-	for i := range sel.Items {
-		if c, ok := sel.Items[i].Expr.(*query.Call); ok && c.Name == "COUNT" {
-			if !c.Star && len(c.Args) != 1 {
-				return nil, ErrAt(c, nil, "COUNT expects * or 1 argument, got %d", len(c.Args))
-			}
-			needScan = needScan || !c.Star
-		}
-	}
-	agg := &Aggregate{Table: t.Name(), Items: sel.Items}
-	if needScan {
-		var in Node = &Scan{Table: t.Name(), Rows: t.Rows(), Vectors: RefersTo(sel, "vector")}
-		if sel.Where != nil {
-			in = &Filter{Input: in, Cond: sel.Where}
-		}
-		agg.Input = in
-	}
-	return wrapResult(sel, agg, t.Name(), ItemNames(sel)), nil
-}
-
 // rowPlan plans a SELECT of one row per row of the table: a scan or a
 // lookup, WHERE, the select list, ORDER BY and LIMIT, in that order.
 func rowPlan(sel *query.Select, t *store.Table, args []any) *Plan {
@@ -151,7 +135,8 @@ func rowPlan(sel *query.Select, t *store.Table, args []any) *Plan {
 	if sel.Limit != nil || sel.Offset != nil {
 		n = &Limit{Input: n, Limit: sel.Limit, Offset: sel.Offset, Eager: true}
 	}
-	return &Plan{Root: n, Table: t.Name(), Cols: ItemNamesOf(sel, t), Stream: len(sel.OrderBy) == 0}
+	// A LIKE pattern given as a parameter may have chosen the lookup.
+	return &Plan{Root: n, Table: t.Name(), Cols: ItemNamesOf(sel, t), Stream: len(sel.OrderBy) == 0, ArgFree: len(args) == 0}
 }
 
 // wordLookup finds rows through the words index instead of a full scan

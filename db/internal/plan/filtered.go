@@ -11,7 +11,7 @@ import (
 // Filtered nearest neighbours: how NEAREST(x, k) ... WHERE cond (and its
 // pgvector spelling, ORDER BY SIMILARITY(vector, x) DESC LIMIT k) is
 // planned. Three ways answer it, and the planner picks the cheapest by an
-// estimate of how many rows pass cond (Settings.Estimate samples them):
+// estimate of how many rows pass cond (the Estimator given to BuildEstimated samples them):
 //
 //   - the filtering walk (HNSWSearch): the graph is walked with cond applied
 //     to each node it reaches, widening until ef rows pass; it visits about
@@ -25,6 +25,16 @@ import (
 // This is Qdrant's query planning (filterable HNSW above a cardinality
 // threshold, a scan of the payload index's points below it); pgvector 0.8's
 // iterative scans are the walk alone.
+
+// Estimator estimates how many rows of the FROM table a condition holds
+// for (by sampling them); ok is false when it cannot tell.
+type Estimator func(cond query.Expr) (est Estimate, ok bool)
+
+// planning is what planning reads: the settings, and the estimator.
+type planning struct {
+	Settings
+	est Estimator
+}
 
 // Estimate is what sampling told the planner about a condition.
 type Estimate struct {
@@ -73,11 +83,11 @@ const (
 // planFiltered chooses how NEAREST with a WHERE runs: root is the search
 // planned without regard to the filter (HNSWSearch through an index, else
 // ExactSearch). Without an estimate, or under SET exact = on, root stays.
-func planFiltered(root Node, where query.Expr, t *store.Table, args []any, set Settings) Node {
-	if where == nil || set.Estimate == nil || set.Exact {
+func planFiltered(root Node, where query.Expr, t *store.Table, args []any, set planning) Node {
+	if where == nil || set.est == nil || set.Exact {
 		return root
 	}
-	est, ok := set.Estimate(where)
+	est, ok := set.est(where)
 	if !ok || est.Sampled == 0 {
 		return root
 	}
@@ -89,7 +99,7 @@ func planFiltered(root Node, where query.Expr, t *store.Table, args []any, set S
 	if lk != nil {
 		listed := est
 		if cond != where {
-			if e, ok := set.Estimate(cond); ok && e.Sampled > 0 {
+			if e, ok := set.est(cond); ok && e.Sampled > 0 {
 				listed = e
 			}
 		}
@@ -198,8 +208,8 @@ var orderKeys = map[string]struct {
 // written. ok is false when sel is not of that shape: the key ranks rows
 // otherwise than the table's metric, x reads the row, cond reads the
 // vector, or there is no LIMIT.
-func nearestOrderPlan(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, bool) {
-	if len(sel.OrderBy) != 1 || sel.Limit == nil || (sel.Where != nil && mentions(sel.Where, "vector")) {
+func nearestOrderPlan(sel *query.Select, t *store.Table, args []any, set planning) (*Plan, bool) {
+	if len(sel.OrderBy) != 1 || sel.Limit == nil || len(sel.GroupBy) > 0 || sel.Having != nil || (sel.Where != nil && mentions(sel.Where, "vector")) {
 		return nil, false
 	}
 	if n, ok := sel.Limit.(*query.NumberLit); ok && (!n.IsInt || n.Int < 1) {
@@ -245,7 +255,7 @@ func nearestOrderPlan(sel *query.Select, t *store.Table, args []any, set Setting
 	}
 	n = &Sort{Input: &Project{Input: n, Items: sel.Items, Keys: sel.OrderBy}, Order: sel.OrderBy}
 	n = &Limit{Input: n, Limit: sel.Limit, Offset: sel.Offset, Eager: true}
-	return &Plan{Root: n, Table: t.Name(), Cols: ItemNames(sel)}, true
+	return &Plan{Root: n, Table: t.Name(), Cols: ItemNamesOf(sel, t), ArgFree: len(args) == 0}, true
 }
 
 func isVectorColumn(x query.Expr) bool {

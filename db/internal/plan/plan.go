@@ -29,6 +29,10 @@ type Plan struct {
 	// transaction of its own that lives until the Rows is closed: a per-row
 	// SELECT without ORDER BY.
 	Stream bool
+	// ArgFree says that the plan does not depend on the values of the
+	// statement's ? parameters, so a prepared statement may run it again
+	// with others (while its table and the settings are unchanged).
+	ArgFree bool
 }
 
 // Result evaluates the select list once: a SELECT without FROM, or one
@@ -70,12 +74,18 @@ type Project struct {
 	Keys  []query.OrderItem
 }
 
-// Aggregate counts: COUNT(*) and COUNT(expr) over its input, or, without
-// input, COUNT(*) from the table's row count.
+// Aggregate computes the aggregates (COUNT, SUM, AVG, MIN, MAX) of its
+// input's rows, in one group or, with Groups, one per distinct value of
+// the GROUP BY expressions, keeps the groups for which Having is true, and
+// evaluates the select list per group. Without input it answers COUNT(*)
+// from the table's row count.
 type Aggregate struct {
-	Input Node // nil: the table's row count
-	Table string
-	Items []query.SelectItem
+	Input  Node // nil: the table's row count
+	Table  string
+	Items  []query.SelectItem
+	Groups []query.Expr  // GROUP BY; empty: one group of every row
+	Having query.Expr    // nil without HAVING
+	Calls  []*query.Call // the aggregate calls of Items and Having
 }
 
 // HNSWSearch answers NEAREST through the table's HNSW index, and searches
@@ -166,7 +176,18 @@ func (n *Aggregate) Label() string {
 	if n.Input == nil {
 		return fmt.Sprintf("Aggregate (%s, from the row count of %s)", itemList(n.Items), n.Table)
 	}
-	return "Aggregate (" + itemList(n.Items) + ")"
+	s := "Aggregate (" + itemList(n.Items)
+	if len(n.Groups) > 0 {
+		groups := make([]string, len(n.Groups))
+		for i, g := range n.Groups {
+			groups[i] = g.String()
+		}
+		s += ", group by " + strings.Join(groups, ", ")
+	}
+	if n.Having != nil {
+		s += ", having " + n.Having.String()
+	}
+	return s + ")"
 }
 
 // Label implements Node.

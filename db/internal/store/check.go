@@ -102,6 +102,11 @@ func checkTable(t *Table) (problems []string) {
 	checkSums(t, report)
 	named, counts := checkRows(t, report)
 	checkWords(t, named, counts, report)
+	live := make(map[uint32]bool, len(named))
+	for _, id := range named {
+		live[id] = true
+	}
+	checkColumns(t, live, report)
 	checkScalar(t, report)
 	for role, name := range t.meta.Blobs {
 		if t.b.Bucket(bucketBlob).Bucket([]byte(name)) == nil {

@@ -91,6 +91,9 @@ func decodeColChunk(t ColType, b []byte, maxRows int) ([]any, bool) {
 			return nil, false
 		}
 		bm, b = b[:(n+7)/8], b[(n+7)/8:]
+		if n%8 != 0 && bm[len(bm)-1]>>(n%8) != 0 {
+			return nil, false // bits past the last slot
+		}
 	}
 	out := make([]any, n)
 	for i := range out {
@@ -113,7 +116,8 @@ func readColValue(t ColType, b []byte) (any, []byte, bool) {
 		}
 		u := binary.LittleEndian.Uint64(b)
 		if t == ColReal {
-			return math.Float64frombits(u), b[8:], true
+			f := math.Float64frombits(u)
+			return f, b[8:], !math.IsNaN(f) && !math.IsInf(f, 0) // never stored
 		}
 		return int64(u), b[8:], true
 	case ColBoolean:

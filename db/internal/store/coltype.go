@@ -68,13 +68,19 @@ func (c *ColType) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// chunkRows is how many rows one chunk of a column of the type holds:
-// about 512 bytes of values, so that several chunks share a page.
+// chunkRows is how many rows one chunk of a column of the type holds. A
+// chunk of fixed-size values fills four 4 KiB pages with its headers, as
+// the vector chunks fill sixteen, so that a column costs little more than
+// its values; a chunk of text, whose size varies, holds 128 values.
 func (c ColType) chunkRows() int {
-	if c == ColBoolean {
-		return 512
+	const room = 4*4096 - 64 // bbolt's page and element headers, the key, flags, count and checksum
+	switch c {
+	case ColBoolean:
+		return room
+	case ColInteger, ColReal:
+		return room / 8
 	}
-	return 64
+	return 128
 }
 
 // ColumnTypeError reports a value of the wrong type for a column.

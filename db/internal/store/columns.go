@@ -138,9 +138,14 @@ func (t *Table) colChunkForChange(c *Column, chunk uint32, slot int) ([]any, err
 	return vals, nil
 }
 
-// setColumnValue writes v, already checked, as column i of row id.
+// setColumnValue writes v, already checked, as column i of row id. Every
+// change of a column value passes here (INSERT, UPDATE, DELETE): it is
+// where an index on the column learns of it (see columnChanged).
 func (t *Table) setColumnValue(i int, id uint32, v any) error {
 	c := &t.meta.Columns[i]
+	if err := t.columnChanged(c, id, v); err != nil {
+		return err
+	}
 	chunk, slot := id/uint32(c.Rows), int(id%uint32(c.Rows))
 	if v == nil && c.Fill == nil {
 		if vals, err := t.readColChunk(c, chunk); err != nil || slot >= len(vals) {
@@ -157,6 +162,12 @@ func (t *Table) setColumnValue(i int, id uint32, v any) error {
 	vals[slot] = v
 	return nil
 }
+
+// columnChanged is the hook for scalar indexes on user columns (CREATE
+// INDEX ON t (col)): it is called, in the writing transaction, before
+// column c of row id becomes v (nil: NULL, or the row deleted). Nothing
+// indexes columns yet.
+func (t *Table) columnChanged(c *Column, id uint32, v any) error { return nil }
 
 // SetColumn sets user column i of the live row id to v, checking v
 // against the column's type and NOT NULL. Only the column's chunk is
@@ -391,4 +402,29 @@ func (m *tableMeta) validColumns() bool {
 		}
 	}
 	return true
+}
+
+// readers returns a reader of each user column, in order.
+func (t *Table) readers() []*ColumnReader {
+	out := make([]*ColumnReader, len(t.meta.Columns))
+	for i := range t.meta.Columns {
+		out[i] = &ColumnReader{t: t, c: &t.meta.Columns[i]}
+	}
+	return out
+}
+
+// readRow reads row id's user columns by name with readers (nil: none).
+func readRow(readers []*ColumnReader, id uint32) (map[string]any, error) {
+	if len(readers) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]any, len(readers))
+	for _, r := range readers {
+		v, err := r.Value(id)
+		if err != nil {
+			return nil, err
+		}
+		out[r.c.Name] = v
+	}
+	return out, nil
 }

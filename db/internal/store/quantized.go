@@ -9,8 +9,11 @@ import "github.com/embeddb/embeddb/index"
 // IndexQuantization returns the quantization an index was built with.
 func IndexQuantization(ix *IndexInfo) index.Quantization {
 	s, _ := ix.Params["quantization"].(string)
+	if s == "" {
+		return index.QuantNone // before parsing: its error costs a query its time
+	}
 	q, err := index.ParseQuantization(s)
-	if s == "" || err != nil {
+	if err != nil {
 		return index.QuantNone
 	}
 	return q

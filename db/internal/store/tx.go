@@ -269,7 +269,11 @@ func (tx *Tx) Lookup(name, word string) (Row, error) {
 	if err != nil {
 		return Row{}, err
 	}
-	return t.lookup(word)
+	r, err := t.lookup(word)
+	if err == nil {
+		r.Cols, err = t.RowColumns(r.ID)
+	}
+	return r, err
 }
 
 // LookupID returns the row with the given id (ErrNoWord if absent).
@@ -278,7 +282,11 @@ func (tx *Tx) LookupID(name string, id uint32) (Row, error) {
 	if err != nil {
 		return Row{}, err
 	}
-	return t.LookupID(id)
+	r, err := t.LookupID(id)
+	if err == nil {
+		r.Cols, err = t.RowColumns(r.ID)
+	}
+	return r, err
 }
 
 // ForEach calls fn for every row of a table in id order. Vectors are read
@@ -293,11 +301,16 @@ func (tx *Tx) ForEach(name string, withVectors bool, fn func(Row) error) error {
 		return err
 	}
 	n := 0
+	cols := t.readers()
 	return t.ForEachRow(0, withVectors, func(r Row) error {
 		if n++; n%4096 == 0 {
 			if err := tx.ctx.Err(); err != nil {
 				return err
 			}
+		}
+		var err error
+		if r.Cols, err = readRow(cols, r.ID); err != nil {
+			return err
 		}
 		return fn(r)
 	})
@@ -375,6 +388,9 @@ func (d *DB) Lookup(ctx context.Context, name, word string) (r Row, err error) {
 		t, err := d.openTableCached(btx, name)
 		if err == nil {
 			r, err = t.lookup(word)
+		}
+		if err == nil {
+			r.Cols, err = t.RowColumns(r.ID)
 		}
 		return err
 	})

@@ -1,0 +1,51 @@
+package exec
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/embeddb/embeddb/db/internal/plan"
+	"github.com/embeddb/embeddb/db/internal/store"
+	"github.com/embeddb/embeddb/query"
+)
+
+// PlanCache keeps the plan a prepared SELECT built last, so that running
+// it again skips planning while its table is unchanged: a plan depends on
+// the statement (fixed), the table's metadata (named by its id and version,
+// which every change bumps), the SET values planning reads, and, for a
+// per-row plan only, the parameters' values (plan.Plan.ArgFree). The
+// zero value is empty and ready; it is safe for concurrent use.
+type PlanCache struct {
+	last atomic.Pointer[cachedPlan]
+}
+
+// cachedPlan is one plan with what it was built from.
+type cachedPlan struct {
+	table, ver uint64
+	set        plan.Settings
+	p          *plan.Plan
+}
+
+// lookup returns the cached plan for t and set, or nil.
+func (c *PlanCache) lookup(t *store.Table, set plan.Settings) *plan.Plan {
+	if c == nil {
+		return nil
+	}
+	if cp := c.last.Load(); cp != nil && cp.table == t.ID() && cp.ver == t.Ver() && cp.set == set {
+		return cp.p
+	}
+	return nil
+}
+
+// keep caches p, built for t and set, if it holds whatever the parameters.
+func (c *PlanCache) keep(t *store.Table, set plan.Settings, p *plan.Plan) {
+	if c != nil && p.ArgFree {
+		c.last.Store(&cachedPlan{table: t.ID(), ver: t.Ver(), set: set, p: p})
+	}
+}
+
+// RunPrepared runs a prepared statement as Run does, reusing the plan that
+// pc holds when it still applies.
+func (g *Engine) RunPrepared(ctx context.Context, stmt query.Statement, args []any, pc *PlanCache) (*Rows, error) {
+	return g.run(&env{d: g, st: g.st, ctx: ctx, args: args, plans: pc}, stmt)
+}
