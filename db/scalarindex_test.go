@@ -191,3 +191,50 @@ func TestNearest_FilteredColumns(t *testing.T) {
 		t.Errorf("score = 1.5 AND cat = 'a': %v", got)
 	}
 }
+
+// TestScalarIndex_UpdateAlter: UPDATE keeps the indexes on the columns it
+// sets; ALTER TABLE DROP COLUMN drops the column's index; an index on a
+// column added with a DEFAULT holds the default of the rows before it.
+func TestScalarIndex_UpdateAlter(t *testing.T) {
+	ctx := context.Background()
+	d := MustOpenDB(t)
+	run := func(sql string) string {
+		t.Helper()
+		res, err := d.Exec(ctx, sql)
+		if err != nil {
+			t.Fatalf("Exec(%q): %v", sql, err)
+		}
+		return fmt.Sprint(res.Rows)
+	}
+	run("CREATE TABLE d (dim = 2, year INTEGER, cat TEXT)")
+	run("INSERT INTO d (word, year, cat, vector) VALUES ('a', 1, 'x', [1, 0]), ('b', 2, 'y', [0, 1]), ('c', 2, NULL, [1, 1])")
+	run("CREATE INDEX ON d (year)")
+	run("CREATE INDEX ON d (cat)")
+	run("UPDATE d SET year = 5, cat = 'z' WHERE word = 'a'")
+	run("UPDATE d SET cat = NULL WHERE year = 2")
+	if got := run("CHECK DATABASE"); got != "[[ok]]" {
+		t.Fatalf("CHECK DATABASE after UPDATE = %s", got)
+	}
+	for _, c := range []struct{ where, want string }{
+		{"year = 5", "[a]"}, {"year = 1", "[]"}, {"cat = 'z'", "[a]"}, {"year = 2 AND cat = 'y'", "[]"},
+	} {
+		// (Three rows: the planner scans them; CHECK compared the index.)
+		sql := "SELECT NEAREST([1, 0], 3) FROM d WHERE " + c.where
+		if got := fmt.Sprint(words(t, d, sql)); got != c.want {
+			t.Errorf("%s = %s, want %s", sql, got, c.want)
+		}
+	}
+	run("ALTER TABLE d DROP COLUMN year")
+	if got := run("DESCRIBE d"); !strings.Contains(got, "[scalar_indexes cat]") {
+		t.Errorf("DESCRIBE after DROP COLUMN year = %s, want only the index on cat", got)
+	}
+	run("ALTER TABLE d ADD COLUMN year INTEGER DEFAULT 7")
+	run("CREATE INDEX ON d (year)")
+	run("INSERT INTO d (word, vector) VALUES ('e', [2, 1])")
+	if got := run("CHECK DATABASE"); got != "[[ok]]" {
+		t.Fatalf("CHECK DATABASE after ALTER = %s", got)
+	}
+	if got := fmt.Sprint(words(t, d, "SELECT NEAREST([1, 0], 5) FROM d WHERE year = 7")); got != "[a e c b]" {
+		t.Errorf("year = 7 (the default) = %s, want every row", got)
+	}
+}

@@ -318,6 +318,11 @@ func (t *Table) DropColumn(name string) error {
 	if i < 0 {
 		return fmt.Errorf("%w: %s in table %s", ErrNoColumn, Quote(name), Quote(t.name))
 	}
+	if t.HasScalarIndex(name) {
+		if err := t.DropScalarIndex(name); err != nil { // scalar.go
+			return err
+		}
+	}
 	id := t.meta.Columns[i].ID
 	cols := append([]Column(nil), t.meta.Columns[:i]...)
 	t.meta.Columns = append(cols, t.meta.Columns[i+1:]...)
