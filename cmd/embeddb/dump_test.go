@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -13,7 +14,8 @@ import (
 // dumpSource makes a database with tables of every kind a dump must
 // carry: trained, with gaps in its ids (deleted rows, the last ones too),
 // with an index, of each element type and metric, with an odd name, empty,
-// and with words that look like comments, statement ends and dot-commands.
+// with user columns (a NOT NULL one, one added later), and with words that
+// look like comments, statement ends and dot-commands.
 func dumpSource(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "a.db")
@@ -30,6 +32,11 @@ DELETE FROM "odd ""name""" WHERE word = 'b';
 CREATE TABLE bf (dim = 4, type = 'bfloat16');
 INSERT INTO bf VALUES ('a', [0.1, 0.2, 0.3, 0.4]), ('b', [1, 2, 3, 4]);
 CREATE INDEX ON bf USING hnsw;
+CREATE TABLE docs (dim = 2, title TEXT, year INTEGER NOT NULL DEFAULT 0, score REAL, draft BOOLEAN, tags JSON);
+INSERT INTO docs (word, vector, title, year, score, draft, tags) VALUES ('a', [1, 0], 'it''s', 2020, 0.1, TRUE, '{"k": [1, "x"]}'),
+  ('b', [0, 1], NULL, 1, NULL, NULL, NULL), ('c', [1, 1], 'c', 3, 2.5, FALSE, '[]');
+DELETE FROM docs WHERE word = 'b';
+ALTER TABLE docs ADD COLUMN lang TEXT DEFAULT 'en';
 CREATE TABLE empty (dim = 5);
 CREATE TABLE odd (dim = 1);
 INSERT INTO odd VALUES ('a
@@ -66,8 +73,8 @@ func TestDump_RoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ta) != len(tb) || len(ta) != 6 {
-		t.Fatalf("%d tables, read back as %d; want 6", len(ta), len(tb))
+	if len(ta) != len(tb) || len(ta) != 7 {
+		t.Fatalf("%d tables, read back as %d; want 7", len(ta), len(tb))
 	}
 	for i := range ta {
 		t.Run(ta[i].Name, func(t *testing.T) { compareTables(t, a, b, ta[i], tb[i]) })
@@ -88,6 +95,9 @@ func openRO(t *testing.T, path string) *db.DB {
 func compareTables(t *testing.T, a, b *db.DB, x, y *db.TableInfo) {
 	if x.Name != y.Name || x.Dim != y.Dim || x.Elem != y.Elem || x.Metric != y.Metric || x.Rows != y.Rows || x.NextID != y.NextID {
 		t.Errorf("table %+v, read back as %+v", x, y)
+	}
+	if a, b := columnShapes(x.Columns), columnShapes(y.Columns); !reflect.DeepEqual(a, b) {
+		t.Errorf("columns %v, read back as %v", a, b)
 	}
 	if (x.Index == nil) != (y.Index == nil) {
 		t.Fatalf("index %+v, read back as %+v", x.Index, y.Index)
@@ -126,4 +136,14 @@ func allRows(t *testing.T, d *db.DB, table string) []db.Row {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+// columnShapes are what a table's user columns are as a statement defines
+// them: name, type, NOT NULL and default.
+func columnShapes(cols []db.Column) []string {
+	var out []string
+	for _, c := range cols {
+		out = append(out, fmt.Sprintf("%s %s %v %v", c.Name, c.Type, c.NotNull, c.Default))
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/embeddb/embeddb/db"
@@ -60,21 +59,4 @@ func gapColumns(cols []db.Column) map[string]any {
 }
 
 // sqlValue writes a column value as a SQL literal that reads back the same.
-func sqlValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return query.QuoteString(x)
-	case bool:
-		if x {
-			return "TRUE"
-		}
-		return "FALSE"
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float64:
-		return formatFloat(x, 64)
-	}
-	return "NULL"
-}
+func sqlValue(v any) string { return sqlLiteral(v, fullVectors) }

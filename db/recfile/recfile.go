@@ -68,6 +68,7 @@ type LineError struct {
 	Err  error
 }
 
+// Error prefixes the cause with its line.
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 
 // Unwrap returns the cause.

@@ -90,6 +90,7 @@ type ColumnTypeError struct {
 	Got    string // what was given, described ("text 'abc'")
 }
 
+// Error says which column, its type and what was given.
 func (e *ColumnTypeError) Error() string {
 	return fmt.Sprintf("column %s is %s, cannot store %s", Quote(e.Column), e.Want, e.Got)
 }
