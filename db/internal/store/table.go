@@ -47,6 +47,9 @@ type TableInfo struct {
 	TrainState bool       // the table can continue training (TRAIN ... update = true)
 	Index      *IndexInfo // nil without an index
 	Columns    []Column   // the user columns; must not be changed
+	// ScalarIndexes are the columns with a scalar index (CREATE INDEX ON
+	// t (col)); must not be changed.
+	ScalarIndexes []string
 }
 
 // IndexInfo describes a table's saved index.
@@ -107,6 +110,8 @@ func (m *tableMeta) info(name string) *TableInfo {
 		TrainState: m.Blobs[BlobState] != "",
 		Index:      m.Index,
 		Columns:    m.Columns,
+
+		ScalarIndexes: m.Scalar,
 	}
 }
 
