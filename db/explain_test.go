@@ -122,6 +122,14 @@ func TestExplain_IsWhatRuns(t *testing.T) {
 	if d.st.CachedFlat(tableOf()) != nil {
 		t.Fatal("HNSWSearch ran, yet an exact search built its matrix")
 	}
+	// A filter: the planner estimates it and picks a search (filtered.go);
+	// the exact searches it picks read the index's vectors, not a matrix.
+	run("SELECT NEAREST('w1', 5) FROM t WHERE word IN ('w5', 'w6')", "WordLookup", 2)
+	run("SELECT NEAREST('w1', 5) FROM t WHERE count = 3", "ExactSearch", 5)
+	run("SELECT word, count FROM t WHERE count > 2 ORDER BY SIMILARITY(vector, 'w1') DESC LIMIT 3", "ExactSearch", 3)
+	if d.st.CachedFlat(tableOf()) != nil {
+		t.Fatal("an exact search on the index's vectors built the exact-search matrix")
+	}
 	if _, err := d.Exec(ctx, "SET exact = on"); err != nil {
 		t.Fatal(err)
 	}

@@ -16,13 +16,15 @@ type gCreateIndex struct {
 	Pos         lexer.Position
 	IfNotExists bool        `parser:"'INDEX' @('IF' 'NOT' 'EXISTS')?"`
 	Table       *gTableName `parser:"'ON' @@"`
+	Columns     []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
 	Method      *gMethod    `parser:"('USING' @@)?"`
 	Options     []*gOption  `parser:"('WITH' '(' @@ (',' @@)* ')')?"`
 }
 
 // convert makes the statement; pos is where its CREATE is.
 func (i *gCreateIndex) convert(pos Position) Statement {
-	s := &CreateIndex{Pos: pos, IfNotExists: i.IfNotExists, Table: convertTable(i.Table), Options: convertOptions(i.Options)}
+	s := &CreateIndex{Pos: pos, IfNotExists: i.IfNotExists, Table: convertTable(i.Table), Options: convertOptions(i.Options),
+		Columns: convertColumns(i.Columns)}
 	if i.Method != nil {
 		s.Method = strings.ToLower(unquoteName(i.Method.Name))
 		s.MethodPos = position(i.Method.Pos)
@@ -30,12 +32,14 @@ func (i *gCreateIndex) convert(pos Position) Statement {
 	return s
 }
 
-// CreateIndex is CREATE INDEX [IF NOT EXISTS] ON table [USING method]
-// [WITH (options)], for instance CREATE INDEX ON w2v USING hnsw WITH (m = 16).
+// CreateIndex is CREATE INDEX [IF NOT EXISTS] ON table [(column)] [USING
+// method] [WITH (options)], for instance CREATE INDEX ON w2v USING hnsw
+// WITH (m = 16), or CREATE INDEX ON docs (year) for a scalar index.
 type CreateIndex struct {
 	Pos, End    Position
 	IfNotExists bool
 	Table       *TableName
+	Columns     []*Ident // CREATE INDEX ON t (col): a scalar index on the columns; nil for a vector index
 	Method      string   // lower-cased method name ("hnsw"); "" when USING is absent
 	MethodPos   Position // where the method name is written; invalid when absent
 	Options     []Option
@@ -67,6 +71,7 @@ func (x *CreateIndex) print(p *printer) {
 	}
 	p.WriteString("ON ")
 	p.table(x.Table)
+	p.columns(x.Columns)
 	if x.Method != "" {
 		p.WriteString(" USING ")
 		p.WriteString(QuoteIdent(x.Method))
@@ -77,4 +82,30 @@ func (x *CreateIndex) print(p *printer) {
 func (x *CreateIndex) walk(fn func(Node) bool) {
 	walkTable(x.Table, fn)
 	walkOptions(x.Options, fn)
+}
+
+// convertColumns converts the parenthesised column list of CREATE INDEX
+// and DROP INDEX; nil when there is none.
+func convertColumns(cols []*gColumn) []*Ident {
+	var out []*Ident
+	for _, col := range cols {
+		out = append(out, &Ident{Pos: position(col.Pos), Name: unquoteName(col.Name)})
+	}
+	return out
+}
+
+// columns writes a parenthesised list of column names, or nothing for an
+// empty one.
+func (p *printer) columns(cols []*Ident) {
+	if len(cols) == 0 {
+		return
+	}
+	p.WriteString(" (")
+	for i, c := range cols {
+		if i > 0 {
+			p.WriteString(", ")
+		}
+		p.expr(c, 0)
+	}
+	p.WriteString(")")
 }

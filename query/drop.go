@@ -25,6 +25,7 @@ type gDropIndex struct {
 	Pos      lexer.Position
 	IfExists bool        `parser:"'INDEX' @('IF' 'EXISTS')?"`
 	Table    *gTableName `parser:"'ON' @@"`
+	Columns  []*gColumn  `parser:"('(' @@ (',' @@)* ')')?"`
 }
 
 func (*gDrop) gstmt() {}
@@ -33,7 +34,7 @@ func (x *gDrop) convert() Statement {
 	if t := x.Table; t != nil {
 		return &DropTable{Pos: position(x.Pos), IfExists: t.IfExists, Table: convertTable(t.Table)}
 	}
-	return &DropIndex{Pos: position(x.Pos), IfExists: x.Index.IfExists, Table: convertTable(x.Index.Table)}
+	return &DropIndex{Pos: position(x.Pos), IfExists: x.Index.IfExists, Table: convertTable(x.Index.Table), Columns: convertColumns(x.Index.Columns)}
 }
 
 // DropTable is DROP TABLE [IF EXISTS] table.
@@ -74,11 +75,12 @@ func (x *DropTable) walk(fn func(Node) bool) {
 	walkTable(x.Table, fn)
 }
 
-// DropIndex is DROP INDEX [IF EXISTS] ON table.
+// DropIndex is DROP INDEX [IF EXISTS] ON table [(column)].
 type DropIndex struct {
 	Pos, End Position
 	IfExists bool
 	Table    *TableName
+	Columns  []*Ident // the scalar index's columns; nil for the vector index
 }
 
 // Position returns x.Pos.
@@ -107,6 +109,7 @@ func (x *DropIndex) print(p *printer) {
 	}
 	p.WriteString("ON ")
 	p.table(x.Table)
+	p.columns(x.Columns)
 }
 
 func (x *DropIndex) walk(fn func(Node) bool) {

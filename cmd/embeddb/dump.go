@@ -79,6 +79,9 @@ func dumpTable(ctx context.Context, d *db.DB, w *bufio.Writer, name string) erro
 		if ix := in.Index; ix != nil {
 			fmt.Fprintf(w, "CREATE INDEX ON %s USING %s%s;\n", ident, ix.Method, withList(ix.Params, nil, nil))
 		}
+		for _, col := range in.ScalarIndexes {
+			fmt.Fprintf(w, "CREATE INDEX ON %s (%s);\n", ident, query.QuoteIdent(col))
+		}
 		return nil
 	})
 }

@@ -68,6 +68,12 @@ func (s *scope) userColumn(x *query.Ident) (v any, ok bool, err error) {
 	if s.t == nil {
 		return nil, false, nil
 	}
+	if vals, ok := s.colVals[x.Name]; ok && s.row != nil {
+		if int(s.row.id) < len(vals) {
+			return vals[s.row.id], true, nil
+		}
+		return nil, true, nil
+	}
 	r := s.readers[x.Name]
 	if r == nil {
 		if s.t.ColumnIndex(x.Name) < 0 {

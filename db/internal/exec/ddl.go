@@ -78,6 +78,9 @@ func (e *env) describe(s *query.Describe) (*Rows, error) {
 		} else {
 			add("index", "none")
 		}
+		if cols := t.ScalarIndexes(); len(cols) > 0 {
+			add("scalar_indexes", strings.Join(cols, ", ")) // CREATE INDEX ON t (col)
+		}
 		keys := make([]string, 0, len(m.Provenance))
 		for k := range m.Provenance {
 			keys = append(keys, k)

@@ -16,6 +16,7 @@ import (
 type Engine struct {
 	st       *store.DB
 	settings settings
+	filtered filterCache // selectivity estimates and column values for filtered searches (filtered.go)
 }
 
 // handlers run the statements whose handlers register themselves, by the

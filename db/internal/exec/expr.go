@@ -36,6 +36,9 @@ type scope struct {
 	// aggs are the values of the aggregate calls for the group being
 	// output, by call.
 	aggs map[*query.Call]any
+	// colVals, when set, hold user columns' values by row id, read once
+	// for a search's filter (filtered.go), which visits rows in no order.
+	colVals map[string][]any
 }
 
 func (s *scope) eval(x query.Expr) (any, error) {

@@ -47,6 +47,9 @@ func init() { handle((*env).createIndex) }
 // next build. It is saved with the table, so opening the database never
 // rebuilds it.
 func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
+	if s.Columns != nil {
+		return e.createScalarIndex(s) // CREATE INDEX ON t (col): scalarindex.go
+	}
 	vals, err := e.bindIndex(s)
 	if err != nil {
 		return nil, err
@@ -254,6 +257,9 @@ func init() { handle((*env).dropIndex) }
 
 // dropIndex runs DROP INDEX [IF EXISTS] ON t.
 func (e *env) dropIndex(s *query.DropIndex) (*Rows, error) {
+	if s.Columns != nil {
+		return e.dropScalarIndex(s) // DROP INDEX ON t (col): scalarindex.go
+	}
 	var id uint64
 	none := false // IF EXISTS and there was no index: nothing was dropped
 	err := e.st.Update(e.ctx, func(tx *store.Tx) error {

@@ -225,46 +225,18 @@ type searchPath struct {
 	ef        int
 	quantized bool // the index compares codes and rescores with the vectors
 	scanCodes bool // SET exact = on over a quantized index: scan every code
+
+	among     []uint32  // not nil: search only these rows (filtered.go)
+	amongVecs []float32 // their vectors, when no index holds them
 }
 
 // nearest runs SELECT NEAREST(x, k) FROM t [WHERE cond] the way the plan
 // chose: rows (word, similarity), best first, without the query's own
 // words.
 func (s *scope) nearest(call *query.Call, where query.Expr, via searchPath) ([][]any, error) {
-	k, err := s.topn(call) // gensim's topn, 10 by default
+	res, names, err := s.nearestSearch(call, where, via, true)
 	if err != nil {
 		return nil, err
-	}
-	q, exclude, err := s.nearestQuery(call.Args[0], via)
-	if err != nil {
-		return nil, err
-	}
-	names, counts, live, err := s.e.st.RowNames(s.t)
-	if err != nil {
-		return nil, plan.At(call, err)
-	}
-	opts := index.SearchOptions{Exclude: exclude}
-	var filterErr error
-	if where != nil {
-		row := &scope{e: s.e, t: s.t, row: &rowRef{}}
-		opts.Filter = func(id uint32) bool {
-			if filterErr != nil || int(id) >= len(live) || !live[id] {
-				return false
-			}
-			*row.row = rowRef{id: id, word: names[id], count: counts[id]}
-			ok, err := row.truthy(where)
-			if err != nil {
-				filterErr = err
-			}
-			return ok
-		}
-	}
-	res, err := s.e.search(s.t, q, int(k), opts, via)
-	if err == nil {
-		err = filterErr
-	}
-	if err != nil {
-		return nil, plan.At(call, err)
 	}
 	// The words are gathered before any is boxed, so that their loads (a
 	// cache miss each, after the search) overlap instead of waiting in
@@ -289,9 +261,46 @@ func (s *scope) nearest(call *query.Call, where query.Expr, via searchPath) ([][
 	return rows, nil
 }
 
+// nearestSearch finds the rows of NEAREST(x, k) [WHERE cond] the way the
+// plan chose, best first, leaving out the query's own words when exclude
+// is set. names are the words of the table's rows by id.
+func (s *scope) nearestSearch(call *query.Call, where query.Expr, via searchPath, exclude bool) ([]index.Result, []string, error) {
+	k, err := s.topn(call) // gensim's topn, 10 by default
+	if err != nil {
+		return nil, nil, err
+	}
+	q, own, err := s.nearestQuery(call.Args[0], via)
+	if err != nil {
+		return nil, nil, err
+	}
+	names, counts, live, err := s.e.st.RowNames(s.t)
+	if err != nil {
+		return nil, nil, plan.At(call, err)
+	}
+	opts := index.SearchOptions{}
+	if exclude {
+		opts.Exclude = own
+	}
+	var filterErr error
+	if where != nil {
+		opts.Filter = s.rowFilter(where, names, counts, live, &filterErr)
+	}
+	res, err := s.e.search(s.t, q, int(k), opts, via)
+	if err == nil {
+		err = filterErr
+	}
+	if err != nil {
+		return nil, nil, plan.At(call, err)
+	}
+	return res, names, nil
+}
+
 // search finds the k rows of t nearest to q: through the table's index
 // or by an exact scan, as the plan chose.
 func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOptions, via searchPath) ([]index.Result, error) {
+	if via.among != nil {
+		return e.searchAmong(t, q, k, opts, via)
+	}
 	if !via.index {
 		f, err := e.st.Flat(e.ctx, t)
 		if err != nil {
@@ -306,6 +315,7 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 	if via.ef > 0 {
 		opts.EfSearch = via.ef
 	}
+	opts.Exact = via.scanCodes // an exact scan of the index's vectors or codes
 	if via.quantized {
 		// SET exact = on scans the codes; either way the candidates are
 		// rescored with the table's vectors.
@@ -335,17 +345,7 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 	if err != nil {
 		return nil, err
 	}
-	res = append(res, delta...)
-	slices.SortFunc(res, func(a, b index.Result) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return int(a.ID) - int(b.ID)
-	})
-	return res[:min(k, len(res))], nil
+	return mergeResults(res, delta, k), nil
 }
 
 // deltaSearch searches exactly the rows of t with ids from upto on: those

@@ -97,7 +97,7 @@ func (e *env) plan(tx *store.Tx, s *query.Select) (*store.Table, *plan.Plan, err
 	if p := e.plans.lookup(t, set); p != nil {
 		return t, p, nil
 	}
-	p, err := plan.Build(s, t, e.args, set)
+	p, err := plan.BuildEstimated(s, t, e.args, set, e.estimator(t))
 	if err == nil {
 		e.plans.keep(t, set, p)
 	}
@@ -175,6 +175,8 @@ func (x *executor) exec(n plan.Node, out sink) error {
 		return x.scan(n, out)
 	case *plan.WordLookup:
 		return x.lookup(n, out)
+	case *plan.ScalarLookup:
+		return x.scalarLookup(n, out)
 	case *plan.Filter:
 		return x.filter(n, out)
 	case *plan.Project:
@@ -183,6 +185,10 @@ func (x *executor) exec(n plan.Node, out sink) error {
 		return x.sort(n, out)
 	case *plan.Limit:
 		return x.limitRows(n, out)
+	case *plan.HNSWSearch, *plan.ExactSearch:
+		if emitsRows(n) {
+			return x.searchRows(n, out)
+		}
 	}
 	rows, err := x.produce(n)
 	if err != nil {
@@ -196,11 +202,14 @@ func (x *executor) produce(n plan.Node) ([][]any, error) {
 	sc := &scope{e: x.e, t: x.t}
 	switch n := n.(type) {
 	case *plan.HNSWSearch:
-		rows, err := sc.nearest(n.Call, n.Filter, searchPath{index: true, ef: n.EfSet,
-			quantized: n.Quantization != "", scanCodes: n.ScanCodes})
+		rows, err := sc.nearest(n.Call, n.Filter, hnswPath(n))
 		return readable(sc, n.Call, rows, err, n.Readable)
 	case *plan.ExactSearch:
-		rows, err := sc.nearest(n.Call, n.Filter, searchPath{})
+		via, err := x.exactPath(n)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := sc.nearest(n.Call, n.Filter, via)
 		return readable(sc, n.Call, rows, err, n.Readable)
 	case *plan.Cosmul:
 		return sc.nearestCosmul(n.Call)

@@ -18,6 +18,14 @@ type Settings struct {
 // mixed with per-row values) are positioned at the statement's part at
 // fault.
 func Build(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, error) {
+	return BuildEstimated(sel, t, args, set, nil)
+}
+
+// BuildEstimated is Build with an estimator of how many rows a condition
+// holds for, by which NEAREST with a WHERE is planned (filtered.go); nil
+// leaves NEAREST as Build plans it.
+func BuildEstimated(sel *query.Select, t *store.Table, args []any, settings Settings, est Estimator) (*Plan, error) {
+	set := planning{Settings: settings, est: est}
 	if t == nil {
 		if err := NoColumns(sel); err != nil {
 			return nil, err
@@ -25,12 +33,15 @@ func Build(sel *query.Select, t *store.Table, args []any, set Settings) (*Plan, 
 		return wrapResult(sel, &Result{Items: sel.Items}, "", ItemNames(sel)), nil
 	}
 	if call, ok := TableFunc(sel); ok {
-		return tableFuncPlan(sel, call, t, set)
+		return tableFuncPlan(sel, call, t, args, set)
 	}
 	if agg, err := HasAggregateOf(sel, t); err != nil {
 		return nil, err
 	} else if agg {
 		return aggregatePlan(sel, t)
+	}
+	if p, ok := nearestOrderPlan(sel, t, args, set); ok {
+		return p, nil
 	}
 	if sel.Where == nil && !UsesColumnsOf(sel, t) {
 		return wrapResult(sel, &Result{Items: sel.Items}, t.Name(), ItemNames(sel)), nil
@@ -51,7 +62,7 @@ func wrapResult(sel *query.Select, root Node, table string, cols []string) *Plan
 }
 
 // tableFuncPlan plans SELECT NEAREST / TOKENS / EMBED.
-func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Settings) (*Plan, error) {
+func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, args []any, set planning) (*Plan, error) {
 	if call.Name != "NEAREST" {
 		if sel.Where != nil {
 			return nil, ErrAt(sel.Where, nil, "%s takes no WHERE", call.Name)
@@ -61,11 +72,23 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Sett
 		}
 		return wrapResult(sel, &Tokenize{Table: t.Name(), Call: call}, t.Name(), tokenCols(call.Name)), nil
 	}
-	readable := t.HasTokenizer()
 	cols := []string{"word", "similarity"}
-	if readable {
+	if t.HasTokenizer() {
 		cols = append(cols, "token")
 	}
+	root := searchNode(call, sel.Where, t, args, set)
+	p := wrapResult(sel, root, t.Name(), cols)
+	// A filter's plan rests on its estimate and its lookups, which read the
+	// parameters' values (filtered.go).
+	p.ArgFree = p.ArgFree && (sel.Where == nil || len(args) == 0)
+	return p, nil
+}
+
+// searchNode plans the search of NEAREST(call) over t with WHERE where:
+// through the index or exactly, as SET exact and the filter's estimate
+// (planFiltered) decide.
+func searchNode(call *query.Call, where query.Expr, t *store.Table, args []any, set planning) Node {
+	readable := t.HasTokenizer()
 	var root Node
 	ix := t.Index()
 	quant := index.QuantNone
@@ -77,7 +100,7 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Sett
 		if ef == 0 {
 			ef = toIntDefault(ix.Params["ef_search"], index.DefaultEfSearch)
 		}
-		n := &HNSWSearch{Table: t.Name(), Call: call, Filter: sel.Where, Ef: ef, EfSet: set.EfSearch,
+		n := &HNSWSearch{Table: t.Name(), Call: call, Filter: where, Ef: ef, EfSet: set.EfSearch,
 			Pending: max(int64(t.NextID())-int64(ix.Upto), 0), Readable: readable}
 		if quant != index.QuantNone {
 			n.Quantization, n.ScanCodes, n.Elem = quant.String(), set.Exact, t.Elem().String()
@@ -85,9 +108,9 @@ func tableFuncPlan(sel *query.Select, call *query.Call, t *store.Table, set Sett
 		}
 		root = n
 	} else {
-		root = &ExactSearch{Table: t.Name(), Call: call, Filter: sel.Where, Rows: t.Rows(), Metric: t.Metric(), Readable: readable}
+		root = &ExactSearch{Table: t.Name(), Call: call, Filter: where, Rows: t.Rows(), Metric: t.Metric(), Readable: readable}
 	}
-	return wrapResult(sel, root, t.Name(), cols), nil
+	return planFiltered(root, where, t, args, set)
 }
 
 // rowPlan plans a SELECT of one row per row of the table: a scan or a

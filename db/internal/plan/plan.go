@@ -104,9 +104,14 @@ type HNSWSearch struct {
 	ScanCodes    bool
 	Elem         string // the table's element type, which rescoring reads
 	Readable     bool   // the table has a tokenizer: results show their text
+
+	// Filtered searches (filtered.go).
+	Est      *Estimate // the filter's estimated selectivity, nil without
+	EmitRows bool      // give table rows to a Project above (ORDER BY SIMILARITY ... LIMIT k)
 }
 
-// ExactSearch answers NEAREST by comparing the query with every row.
+// ExactSearch answers NEAREST by comparing the query with every row, or
+// with the rows Input lists when it is not nil (filtered.go).
 type ExactSearch struct {
 	Table    string
 	Call     *query.Call
@@ -114,6 +119,13 @@ type ExactSearch struct {
 	Rows     int64
 	Metric   string
 	Readable bool // the table has a tokenizer: results show their text
+
+	// Filtered searches (filtered.go).
+	Input     Node      // a WordLookup listing the only rows that can pass Filter; nil: every row
+	OnIndex   bool      // compare with the vectors the table's index holds: no matrix is built
+	Quantized bool      // that index is quantized: codes, then rescoring with the table's vectors
+	Est       *Estimate // the filter's estimated selectivity, nil without
+	EmitRows  bool      // give table rows to a Project above (ORDER BY SIMILARITY ... LIMIT k)
 }
 
 // Cosmul runs NEAREST_COSMUL, gensim's most_similar_cosmul, over every
@@ -192,13 +204,11 @@ func (n *HNSWSearch) Label() string {
 	if n.Pending > 0 {
 		s += fmt.Sprintf(", plus an exact scan of up to %d rows added since the index was built", n.Pending)
 	}
-	return s + filterNote(n.Filter) + ")"
+	return s + filterNote(n.Filter) + estimateNote(n.Est, "filtering as it walks") + ")"
 }
 
 // Label implements Node.
-func (n *ExactSearch) Label() string {
-	return fmt.Sprintf("ExactSearch on %s (%s, %d rows, %s%s)", n.Table, n.Call, n.Rows, n.Metric, filterNote(n.Filter))
-}
+func (n *ExactSearch) Label() string { return n.exactLabel() }
 
 // Label implements Node.
 func (n *Cosmul) Label() string { return fmt.Sprintf("Cosmul on %s (%s)", n.Table, n.Call) }
@@ -237,7 +247,7 @@ func (n *WordLookup) Inputs() []Node  { return nil }
 func (n *Filter) Inputs() []Node      { return []Node{n.Input} }
 func (n *Project) Inputs() []Node     { return []Node{n.Input} }
 func (n *HNSWSearch) Inputs() []Node  { return nil }
-func (n *ExactSearch) Inputs() []Node { return nil }
+func (n *ExactSearch) Inputs() []Node { return n.inputs() }
 func (n *Tokenize) Inputs() []Node    { return nil }
 func (n *Cosmul) Inputs() []Node      { return nil }
 func (n *Sort) Inputs() []Node        { return []Node{n.Input} }

@@ -107,6 +107,7 @@ func checkTable(t *Table) (problems []string) {
 		live[id] = true
 	}
 	checkColumns(t, live, report)
+	checkScalar(t, report)
 	for role, name := range t.meta.Blobs {
 		if t.b.Bucket(bucketBlob).Bucket([]byte(name)) == nil {
 			report("its %s (%s) is missing", role, name)

@@ -156,6 +156,9 @@ func (t *Table) setColumnValue(i int, id uint32, v any) error {
 	if err != nil {
 		return err
 	}
+	if err := t.scalarValueChanged(c.Name, id, vals[slot], v); err != nil {
+		return err // scalar.go: the column's index follows its values
+	}
 	vals[slot] = v
 	return nil
 }
@@ -314,6 +317,11 @@ func (t *Table) DropColumn(name string) error {
 	i := t.ColumnIndex(name)
 	if i < 0 {
 		return fmt.Errorf("%w: %s in table %s", ErrNoColumn, Quote(name), Quote(t.name))
+	}
+	if t.HasScalarIndex(name) {
+		if err := t.DropScalarIndex(name); err != nil { // scalar.go
+			return err
+		}
 	}
 	id := t.meta.Columns[i].ID
 	cols := append([]Column(nil), t.meta.Columns[:i]...)

@@ -186,8 +186,12 @@ func (t *Table) setRow(id uint32, word string, count int64, v []float32) error {
 	if slot >= len(e) {
 		e = append(e, make([]rowEntry, slot+1-len(e))...)
 	}
+	old := e[slot]
 	e[slot] = rowEntry{live: v != nil, count: count, word: word}
 	t.dirtyRows[chunk] = e
+	if err := t.scalarRowChanged(id, old, e[slot]); err != nil {
+		return err
+	}
 	rb := t.meta.rowBytes()
 	buf, err := t.vecChunk(chunk, (slot+1)*rb)
 	if err != nil {

@@ -47,6 +47,9 @@ type TableInfo struct {
 	TrainState bool       // the table can continue training (TRAIN ... update = true)
 	Index      *IndexInfo // nil without an index
 	Columns    []Column   // the user columns; must not be changed
+	// ScalarIndexes are the columns with a scalar index (CREATE INDEX ON
+	// t (col)); must not be changed.
+	ScalarIndexes []string
 }
 
 // IndexInfo describes a table's saved index.
@@ -75,6 +78,7 @@ type tableMeta struct {
 	Provenance map[string]any    `json:"provenance,omitempty"`
 	Blobs      map[string]string `json:"blobs,omitempty"` // role -> blob bucket name
 	Index      *IndexInfo        `json:"index,omitempty"`
+	Scalar     []string          `json:"scalar,omitempty"` // columns with a scalar index (scalar.go)
 	// Columns are the user columns; NextCol is the last column id given
 	// out. A table made before columns existed has neither.
 	Columns []Column `json:"columns,omitempty"`
@@ -106,6 +110,8 @@ func (m *tableMeta) info(name string) *TableInfo {
 		TrainState: m.Blobs[BlobState] != "",
 		Index:      m.Index,
 		Columns:    m.Columns,
+
+		ScalarIndexes: m.Scalar,
 	}
 }
 

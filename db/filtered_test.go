@@ -1,0 +1,200 @@
+package db_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/embeddb/embeddb/db"
+)
+
+// filteredTable makes table t of n rows of dimension dim: row i is the word
+// "w<i>" with count = its "year", drawn uniformly from 0..999, and a
+// clustered random vector; it returns the years by row and the table's
+// vectors as literals. With index, the table gets an HNSW index.
+func filteredTable(t *testing.T, d *db.DB, n, dim int, metric string, withIndex bool) ([]int, []string) {
+	t.Helper()
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(16, 2))
+	centres := make([][]float64, 20)
+	for i := range centres {
+		centres[i] = make([]float64, dim)
+		for j := range centres[i] {
+			centres[i][j] = rng.NormFloat64()
+		}
+	}
+	vec := func() string {
+		c := centres[rng.IntN(len(centres))]
+		parts := make([]string, dim)
+		for j := range parts {
+			parts[j] = fmt.Sprintf("%.4f", c[j]+0.5*rng.NormFloat64())
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	}
+	years := make([]int, n)
+	vecs := make([]string, n)
+	if _, err := d.Exec(ctx, fmt.Sprintf("CREATE TABLE t (dim = %d, metric = '%s')", dim, metric)); err != nil {
+		t.Fatal(err)
+	}
+	for lo := 0; lo < n; lo += 500 {
+		var sb strings.Builder
+		for i := lo; i < min(lo+500, n); i++ {
+			years[i], vecs[i] = rng.IntN(1000), vec()
+			if i > lo {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "('w%d', %d, %s)", i, years[i], vecs[i])
+		}
+		if _, err := d.Exec(ctx, "INSERT INTO t (word, count, vector) VALUES "+sb.String()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if withIndex {
+		if _, err := d.Exec(ctx, "CREATE INDEX ON t USING hnsw"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return years, vecs
+}
+
+// words runs sql and returns its first column.
+func words(t *testing.T, d *db.DB, sql string, args ...any) []string {
+	t.Helper()
+	res, err := d.Exec(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatalf("Exec(%q): %v", sql, err)
+	}
+	out := make([]string, len(res.Rows))
+	for i, r := range res.Rows {
+		out[i] = r[0].(string)
+	}
+	return out
+}
+
+// TestNearest_Filtered checks filtered nearest neighbours through the
+// language at selectivities 50%, 10%, 1%, 0.1% and none: NEAREST ... WHERE
+// and its pgvector spelling ORDER BY SIMILARITY(vector, q) DESC LIMIT 10
+// return min(10, rows that pass) rows, only rows that pass, with
+// recall@10 >= 0.95 against the exact filtered answer (SET exact = on);
+// EXPLAIN shows the filtering walk for the broad filter and an exact
+// search for the narrow ones.
+func TestNearest_Filtered(t *testing.T) {
+	const n, dim, nq = 4000, 8, 15
+	ctx := context.Background()
+	d := MustOpenDB(t)
+	years, vecs := filteredTable(t, d, n, dim, "cosine", true)
+	for _, c := range []struct {
+		below int
+		plan  string
+	}{{500, "HNSWSearch"}, {100, "HNSWSearch"}, {10, "ExactSearch"}, {1, "ExactSearch"}, {0, "ExactSearch"}} {
+		t.Run(fmt.Sprintf("sel=%.1f%%", float64(c.below)/10), func(t *testing.T) {
+			pass := 0
+			for _, y := range years {
+				if y < c.below {
+					pass++
+				}
+			}
+			want := min(10, pass)
+			nearest := "SELECT NEAREST(%s, 10) FROM t WHERE count < ?"
+			ordered := "SELECT word, count FROM t WHERE count < ? ORDER BY SIMILARITY(vector, %s) DESC LIMIT 10"
+			plan := words(t, d, "EXPLAIN "+fmt.Sprintf(nearest, vecs[0]), c.below)
+			if !strings.HasPrefix(plan[0], c.plan) || !strings.Contains(plan[0], "est. selectivity") {
+				t.Errorf("EXPLAIN NEAREST ... WHERE count < %d = %q, want %s with the estimate", c.below, plan, c.plan)
+			}
+			got := make([][]string, nq)
+			for i := range nq {
+				q := vecs[i*97]
+				got[i] = words(t, d, fmt.Sprintf(nearest, q), c.below)
+				if len(got[i]) != want {
+					t.Fatalf("query %d: %d rows, want %d (%d rows pass)", i, len(got[i]), want, pass)
+				}
+				for _, w := range got[i] {
+					var id int
+					fmt.Sscanf(w, "w%d", &id)
+					if years[id] >= c.below {
+						t.Fatalf("query %d: %s (count %d) does not pass count < %d", i, w, years[id], c.below)
+					}
+				}
+				if o := words(t, d, fmt.Sprintf(ordered, q), c.below); fmt.Sprint(o) != fmt.Sprint(got[i]) {
+					t.Fatalf("query %d: ORDER BY SIMILARITY gave %v, NEAREST %v", i, o, got[i])
+				}
+			}
+			if _, err := d.Exec(ctx, "SET exact = on"); err != nil {
+				t.Fatal(err)
+			}
+			defer d.Exec(ctx, "SET exact = off")
+			var recall float64
+			for i := range nq {
+				exact := words(t, d, fmt.Sprintf(nearest, vecs[i*97]), c.below)
+				recall += recallWords(got[i], exact)
+			}
+			if r := recall / nq; r < 0.95 {
+				t.Errorf("recall@10 = %.3f, want >= 0.95", r)
+			}
+		})
+	}
+}
+
+// recallWords is the fraction of exact that got holds (1 when exact is
+// empty).
+func recallWords[T comparable](got, exact []T) float64 {
+	if len(exact) == 0 {
+		return 1
+	}
+	hits := 0
+	for _, w := range exact {
+		for _, g := range got {
+			if g == w {
+				hits++
+				break
+			}
+		}
+	}
+	return float64(hits) / float64(len(exact))
+}
+
+// TestNearest_OrderBySimilarity checks that the ORDER BY forms that rank
+// rows as the table's metric does are planned as a search and give the
+// rows that sorting every row gives (the same ORDER BY written so that the
+// planner cannot see it, + 0), and that the others stay a sort.
+func TestNearest_OrderBySimilarity(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		metric, sel string
+		searched    bool
+	}{
+		{"cosine", "SELECT word, SIMILARITY(vector, %[1]s) AS s FROM t WHERE count >= 100 ORDER BY s DESC LIMIT 5", true},
+		{"cosine", "SELECT * FROM t ORDER BY COSINE(%[1]s, vector) DESC LIMIT 3 OFFSET 2", true},
+		{"cosine", "SELECT word FROM t ORDER BY SIMILARITY(vector, 'w7') DESC LIMIT 4", true},
+		{"cosine", "SELECT word FROM t ORDER BY SIMILARITY(vector, %[1]s) LIMIT 4", false},
+		{"cosine", "SELECT word FROM t ORDER BY DOT(vector, %[1]s) DESC LIMIT 4", false},
+		{"cosine", "SELECT word FROM t ORDER BY SIMILARITY(vector, %[1]s) DESC", false},
+		{"dot", "SELECT word, DOT(vector, %[1]s) AS s FROM t ORDER BY s DESC LIMIT 5", true},
+		{"euclidean", "SELECT word, DISTANCE(vector, %[1]s) AS s FROM t WHERE count < 500 ORDER BY s LIMIT 5", true},
+	} {
+		t.Run(c.metric+"/"+c.sel[:40], func(t *testing.T) {
+			d := MustOpenDB(t)
+			_, vecs := filteredTable(t, d, 600, 4, c.metric, true)
+			sql := strings.ReplaceAll(c.sel, "%[1]s", vecs[3])
+			plan := strings.Join(words(t, d, "EXPLAIN "+sql), "\n")
+			if searched := strings.Contains(plan, "Search on t"); searched != c.searched {
+				t.Fatalf("EXPLAIN %s:\n%s\nsearched = %v, want %v", sql, plan, searched, c.searched)
+			}
+			got, err := d.Exec(ctx, sql)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The same ranking, hidden from the planner.
+			hidden := strings.Replace(strings.Replace(sql, " DESC LIMIT", " + 0 DESC LIMIT", 1), "ORDER BY s LIMIT", "ORDER BY s + 0 LIMIT", 1)
+			want, err := d.Exec(ctx, hidden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(got.Rows) != fmt.Sprint(want.Rows) {
+				t.Fatalf("%s\n= %v\nsorting every row gives %v", sql, got.Rows, want.Rows)
+			}
+		})
+	}
+}
