@@ -188,6 +188,7 @@ func (h *HNSW) distBatch(sr *searcher, q []float32) []float32 {
 	if sr.cq != nil {
 		return h.codeDistBatch(sr)
 	}
+	vec.PrefetchRows(h.vecs, h.dim, sr.fresh)
 	n := len(sr.fresh)
 	if cap(sr.dists) < n {
 		sr.dists = make([]float32, n, max(n, 2*h.m0+1))
@@ -341,6 +342,11 @@ func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node
 			return false, nil
 		}
 		s.cand.pop()
+		if len(s.cand) > 0 {
+			// The next node to expand is likely the top now: fetch its
+			// links while this node's neighbours are compared.
+			vec.PrefetchRow(links, stride, s.cand[0].s)
+		}
 		if steps&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return false, err

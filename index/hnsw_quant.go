@@ -171,12 +171,14 @@ func (h *HNSW) codeDistBatch(sr *searcher) []float32 {
 	}
 	d, x := sr.dists[:n], sr.idists[:n]
 	if h.qb != nil {
+		vec.PrefetchRows(h.codes1, h.qb.words, sr.fresh)
 		vec.HammingBatch(sr.cq.bits, h.codes1, sr.fresh, x)
 		for i, v := range x {
 			d[i] = float32(v)
 		}
 		return d
 	}
+	vec.PrefetchRows(h.codes8, h.q8.stride, sr.fresh)
 	vec.DotU8Batch(sr.cq.w, h.codes8, sr.fresh, x)
 	for i, v := range x {
 		d[i] = h.int8Dist(sr.cq, v, sr.fresh[i])
