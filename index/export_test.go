@@ -1,5 +1,7 @@
 package index
 
+import "github.com/embeddb/embeddb/internal/vec"
+
 // Unlink removes every link to row id from the other rows' neighbour lists,
 // on every layer, leaving it unreachable from the entry point: the state a
 // concurrent build can leave a row in. For tests only; id must not be the
@@ -25,3 +27,12 @@ func Unlink(h *HNSW, id uint32) {
 
 // EntryID returns the row id of the entry point.
 func EntryID(h *HNSW) uint32 { return h.ids[h.entry] }
+
+// FlatBytes returns the memory that a search of f reads: its float32 rows,
+// or its 16-bit rows (and the inverse norms under Cosine).
+func FlatBytes(f *Flat) [][]byte {
+	if f.halfStore() {
+		return [][]byte{vec.AsBytes(f.half), vec.AsBytes(f.inv)}
+	}
+	return [][]byte{vec.AsBytes(f.vecs)}
+}

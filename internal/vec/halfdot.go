@@ -5,9 +5,8 @@ package vec
 // them in registers, never a whole row into a float32 buffer first, so a
 // scan reads half the bytes of a float32 scan. On amd64 with AVX2 and FMA,
 // bfloat16 is widened by a zero-extension and a 16-bit shift (it is the
-// upper half of a float32), float16 by F16C's VCVTPH2PS; the last dim%8
-// elements of each row, other CPUs and EMBEDDB_NOASM=1 use the Go code,
-// which widens one element at a time. The assembly sums in another order
+// upper half of a float32), float16 by F16C's VCVTPH2PS; other CPUs and
+// EMBEDDB_NOASM=1 use the Go code, which widens one element at a time. The assembly sums in another order
 // than the Go code, so results agree to rounding, not bit for bit.
 
 // DotRowsHalf stores in out[r] the dot product of q with row r of rows,
@@ -23,30 +22,41 @@ func DotRowsHalf(e Elem, q []float32, rows []uint16, out []float32) {
 		panic("vec: internal error: DotRowsHalf out of range")
 	}
 	n8 := dim &^ 7
-	switch {
-	case e == BFloat16 && useAVX2 && n8 > 0:
-		dotRowsBF16AVX2(&q[0], &rows[0], n8, dim, len(out), &out[0])
-	case e == Float16 && useF16C && n8 > 0:
-		dotRowsF16AVX2(&q[0], &rows[0], n8, dim, len(out), &out[0])
-	default:
+	asm := n8 > 0 && (e == BFloat16 && useAVX2 || e == Float16 && useF16C)
+	if !asm {
 		for r := range out {
 			out[r] = DotHalf(e, q, rows[r*dim:r*dim+dim])
 		}
 		return
 	}
-	if n8 == dim {
-		return
-	}
-	widen := widener(e)
-	for r := range out {
-		row := rows[r*dim : r*dim+dim]
-		var s float32
-		for i := n8; i < dim; i++ {
-			s += q[i] * widen(row[i])
+	n := len(out)
+	if n8 != dim {
+		// The kernel reads a row's tail 8 elements at a time, past the
+		// row: the last row, whose tail ends the slice, is done here.
+		n--
+		out[n] = DotHalf(e, q, rows[n*dim:n*dim+dim])
+		if n == 0 {
+			return
 		}
-		out[r] += s
+	}
+	mask := &tailMasks[dim-n8]
+	if e == BFloat16 {
+		dotRowsBF16AVX2(&q[0], &rows[0], n8, dim, n, &out[0], &mask[0])
+	} else {
+		dotRowsF16AVX2(&q[0], &rows[0], n8, dim, n, &out[0], &mask[0])
 	}
 }
+
+// tailMasks[t] has t lanes of all ones, then zeros: the lanes of a row's
+// last t elements.
+var tailMasks = func() (m [8][8]uint32) {
+	for t := range m {
+		for i := range t {
+			m[t][i] = ^uint32(0)
+		}
+	}
+	return m
+}()
 
 // DotHalf returns the dot product of q with row[:len(q)], elements of type
 // e (Float16 or BFloat16); the portable code, element by element.

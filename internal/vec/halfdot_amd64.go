@@ -14,13 +14,14 @@ func hasF16C() bool {
 	return ecx1&(1<<29) != 0
 }
 
-// The kernels of halfdot_amd64.s: out[r] = the dot product of q[:n8] with
-// the first n8 elements of row r (rows dim elements apart), for r < nrows.
-// n8 is a positive multiple of 8, n8 <= dim; DotRowsHalf checks the
-// bounds and adds the tails.
+// The kernels of halfdot_amd64.s: out[r] = the dot product of q with row
+// r (rows dim elements apart), for r < nrows. n8 = dim &^ 7 > 0; mask
+// holds dim-n8 lanes of all ones, then zeros. When dim > n8 a row's last
+// elements are read 8 at a time, past the row's end: the caller leaves
+// the last row of its slice to the Go code.
 
 //go:noescape
-func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32)
+func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)
 
 //go:noescape
-func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32)
+func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)

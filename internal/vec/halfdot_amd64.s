@@ -2,11 +2,17 @@
 
 // Dot products of a float32 query with rows of 16-bit floats; see
 // halfdot.go. Each row: four 8-wide FMA accumulators over 32 elements,
-// then an 8-wide loop, to n8 elements; the rows are read in order, so the
-// hardware prefetcher streams them.
+// then an 8-wide loop to n8 elements, then (when dim > n8) the last
+// dim-n8 elements: 8 are loaded, the lanes beyond the row are cleared
+// with the mask (before any arithmetic, so that whatever they hold cannot
+// turn into NaN), and multiplied by the query's last elements, read once
+// with VMASKMOVPS, which never touches the masked lanes. Reading 8
+// elements there runs past the row, into the next one: the caller never
+// passes the last row of its slice with a tail. Rows are read in order;
+// each 32 elements (a 64-byte line) prefetch the line 1 KiB ahead.
 
-// func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32)
-TEXT ·dotRowsBF16AVX2(SB), NOSPLIT, $0-48
+// func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)
+TEXT ·dotRowsBF16AVX2(SB), NOSPLIT, $0-56
 	MOVQ q+0(FP), SI
 	MOVQ rows+8(FP), DI
 	MOVQ n8+16(FP), R8
@@ -14,6 +20,11 @@ TEXT ·dotRowsBF16AVX2(SB), NOSPLIT, $0-48
 	SHLQ $1, R9
 	MOVQ nrows+32(FP), R10
 	MOVQ out+40(FP), R11
+	MOVQ mask+48(FP), DX
+	VMOVDQU (DX), Y15
+	MOVQ dim+24(FP), R12
+	SUBQ R8, R12
+	VMASKMOVPS (SI)(R8*4), Y15, Y14
 
 hbrow:
 	VXORPS Y0, Y0, Y0
@@ -26,6 +37,7 @@ hb32:
 	LEAQ 32(CX), AX
 	CMPQ AX, R8
 	JG   hb8
+	PREFETCHT0 1024(DI)(CX*2)
 	VPMOVZXWD (DI)(CX*2), Y4
 	VPMOVZXWD 16(DI)(CX*2), Y5
 	VPMOVZXWD 32(DI)(CX*2), Y6
@@ -43,12 +55,20 @@ hb32:
 
 hb8:
 	CMPQ CX, R8
-	JGE  hbred
+	JGE  hbtail
 	VPMOVZXWD (DI)(CX*2), Y4
 	VPSLLD $16, Y4, Y4
 	VFMADD231PS (SI)(CX*4), Y4, Y0
 	ADDQ $8, CX
 	JMP  hb8
+
+hbtail:
+	TESTQ R12, R12
+	JE    hbred
+	VPMOVZXWD (DI)(CX*2), Y4
+	VPAND Y15, Y4, Y4
+	VPSLLD $16, Y4, Y4
+	VFMADD231PS Y14, Y4, Y1
 
 hbred:
 	VADDPS Y1, Y0, Y0
@@ -66,8 +86,8 @@ hbred:
 	VZEROUPPER
 	RET
 
-// func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32)
-TEXT ·dotRowsF16AVX2(SB), NOSPLIT, $0-48
+// func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)
+TEXT ·dotRowsF16AVX2(SB), NOSPLIT, $0-56
 	MOVQ q+0(FP), SI
 	MOVQ rows+8(FP), DI
 	MOVQ n8+16(FP), R8
@@ -75,6 +95,11 @@ TEXT ·dotRowsF16AVX2(SB), NOSPLIT, $0-48
 	SHLQ $1, R9
 	MOVQ nrows+32(FP), R10
 	MOVQ out+40(FP), R11
+	MOVQ mask+48(FP), DX
+	VMOVDQU (DX), Y15
+	MOVQ dim+24(FP), R12
+	SUBQ R8, R12
+	VMASKMOVPS (SI)(R8*4), Y15, Y14
 
 hfrow:
 	VXORPS Y0, Y0, Y0
@@ -87,6 +112,7 @@ hf32:
 	LEAQ 32(CX), AX
 	CMPQ AX, R8
 	JG   hf8
+	PREFETCHT0 1024(DI)(CX*2)
 	VCVTPH2PS (DI)(CX*2), Y4
 	VCVTPH2PS 16(DI)(CX*2), Y5
 	VCVTPH2PS 32(DI)(CX*2), Y6
@@ -100,11 +126,18 @@ hf32:
 
 hf8:
 	CMPQ CX, R8
-	JGE  hfred
+	JGE  hftail
 	VCVTPH2PS (DI)(CX*2), Y4
 	VFMADD231PS (SI)(CX*4), Y4, Y0
 	ADDQ $8, CX
 	JMP  hf8
+
+hftail:
+	TESTQ R12, R12
+	JE    hfred
+	VCVTPH2PS (DI)(CX*2), Y4
+	VANDPS Y15, Y4, Y4
+	VFMADD231PS Y14, Y4, Y1
 
 hfred:
 	VADDPS Y1, Y0, Y0

@@ -91,6 +91,33 @@ func TestDotRowsHalf_MatchesGo(t *testing.T) {
 	}
 }
 
+// TestDotRowsHalf_TailIsolated puts NaN at the start of every other row:
+// the kernel reads a row's tail 8 elements at a time, past its end, and
+// must clear the lanes it reads from the next row before any arithmetic.
+func TestDotRowsHalf_TailIsolated(t *testing.T) {
+	for _, e := range []Elem{Float16, BFloat16} {
+		nan := uint16(0x7e00)
+		if e == BFloat16 {
+			nan = 0x7fc0
+		}
+		for _, dim := range []int{9, 12, 15, 100, 103} {
+			const rows = 6
+			q := fill(dim, func(int) float32 { return 1 })
+			m := halfRows(e, fill(rows*dim, func(int) float32 { return 0.5 }))
+			for r := 1; r < rows; r += 2 {
+				m[r*dim] = nan
+			}
+			out := make([]float32, rows)
+			DotRowsHalf(e, q, m, out)
+			for r := 0; r < rows; r += 2 {
+				if want := float32(dim) / 2; out[r] != want {
+					t.Errorf("%v dim %d row %d = %v, want %v", e, dim, r, out[r], want)
+				}
+			}
+		}
+	}
+}
+
 // TestSquaredL2Half checks the Euclidean kernel against float64.
 func TestSquaredL2Half(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
