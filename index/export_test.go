@@ -9,7 +9,7 @@ import "github.com/embeddb/embeddb/internal/vec"
 func Unlink(h *HNSW, id uint32) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	target := h.slotOf[id]
+	target, _ := h.liveSlot(id)
 	for s := range h.ids {
 		for l := 0; l <= int(h.levels[s]); l++ {
 			b := h.block(uint32(s), l)
@@ -36,3 +36,15 @@ func FlatBytes(f *Flat) [][]byte {
 	}
 	return [][]byte{vec.AsBytes(f.vecs)}
 }
+
+// Links0 returns the layer-0 neighbours of row id's slot, packed or not.
+func Links0(h *HNSW, id uint32) []uint32 {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	s, _ := h.liveSlot(id)
+	b := h.block(s, 0)
+	return append([]uint32(nil), b[1:1+b[0]]...)
+}
+
+// Packed reports whether h keeps its layer-0 links bit-packed.
+func Packed(h *HNSW) bool { return h.packed != nil }

@@ -120,6 +120,7 @@ func (h *HNSW) DropVectors() error {
 		return fmt.Errorf("hnsw: drop vectors: the index is not quantized: %w", ErrInvalidOption)
 	}
 	h.vecs, h.noVecs = nil, true
+	h.freezeLinks()
 	return nil
 }
 
@@ -298,7 +299,7 @@ func (h *HNSW) searchCodes(ctx context.Context, q []float32, k int, opts SearchO
 	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	live := len(h.slotOf)
+	live := h.live
 	if live == 0 {
 		return nil, fmt.Errorf("hnsw search: %w", ErrEmpty)
 	}
