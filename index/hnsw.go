@@ -82,15 +82,15 @@ func NewHNSW(dim int, opts Options) (*HNSW, error) {
 
 func newHNSW(dim int, o Options) *HNSW {
 	return &HNSW{
-		dim:    dim,
-		opts:   o,
-		m:      o.M,
-		m0:     2 * o.M,
-		mult:   1 / math.Log(float64(o.M)),
-		l2:     o.Metric == Euclidean,
-		rng:    rand.New(rand.NewPCG(uint64(o.Seed), 0x9e3779b97f4a7c15)),
-		moved:  make(map[uint32]uint32),
-		top:    -1,
+		dim:   dim,
+		opts:  o,
+		m:     o.M,
+		m0:    2 * o.M,
+		mult:  1 / math.Log(float64(o.M)),
+		l2:    o.Metric == Euclidean,
+		rng:   rand.New(rand.NewPCG(uint64(o.Seed), 0x9e3779b97f4a7c15)),
+		moved: make(map[uint32]uint32),
+		top:   -1,
 	}
 }
 
