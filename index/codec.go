@@ -429,7 +429,7 @@ func readHNSW(d *decoder) (*HNSW, error) {
 	if err := h.checkCodes(); err != nil {
 		return nil, err
 	}
-	h.freezeLinks()
+	h.freeze()
 	return h, nil
 }
 

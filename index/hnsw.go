@@ -58,12 +58,13 @@ type HNSW struct {
 	// Quantized indexes (hnsw_quant.go): the codes of every slot. vecs is
 	// then empty once DropVectors ran or the index was read back, and
 	// searches rescore with SearchOptions.Vectors.
-	q8     *int8Quant
-	qb     *binaryQuant
-	codes8 []uint8   // int8: slot s is codes8[s*stride:(s+1)*stride]
-	sq8    []float32 // int8: ‖x̂ - lo‖² of each slot, for Euclidean
-	codes1 []uint64  // binary: slot s is codes1[s*words:(s+1)*words]
-	noVecs bool      // the float32 vectors were dropped
+	q8      *int8Quant
+	qb      *binaryQuant
+	codes8  []uint8   // int8: slot s is codes8[s*cstride:][:stride]
+	cstride int       // int8: bytes between codes: stride, or dim once frozen
+	sq8     []float32 // int8: ‖x̂ - lo‖² of each slot, for Euclidean (nil once frozen otherwise)
+	codes1  []uint64  // binary: slot s is codes1[s*words:(s+1)*words]
+	noVecs  bool      // the float32 vectors were dropped
 
 	pool sync.Pool // *searcher
 }

@@ -98,14 +98,52 @@ func (h *HNSW) prefetchLinks0(s uint32) {
 	vec.PrefetchRow(h.links0, h.m0+1, s)
 }
 
-// freezeLinks packs layer 0 of an index that can no longer grow; the
-// caller holds the write lock.
-func (h *HNSW) freezeLinks() {
+// freeze packs layer 0 of an index that can no longer grow, and compacts
+// its int8 codes: rows dim bytes apart instead of padded to the kernels'
+// multiple of 16 (the kernels read each row on into the next, where the
+// query's weights are zero; the padding stays, once, at the end), without
+// the squared lengths that only Euclidean distances need. The caller
+// holds the write lock.
+func (h *HNSW) freeze() {
 	if !h.noVecs || h.packed != nil {
 		return
 	}
 	h.packed = packLinks(h.links0, len(h.ids), h.m0)
 	h.links0 = nil
+	if q := h.q8; q != nil && h.cstride == q.stride {
+		n := len(h.ids)
+		c := make([]uint8, n*h.dim+q.stride-h.dim)
+		for s := range n {
+			copy(c[s*h.dim:(s+1)*h.dim], h.codes8[s*q.stride:])
+		}
+		h.codes8, h.cstride = c, h.dim
+		if !h.l2 {
+			h.sq8 = nil
+		}
+	}
+}
+
+// paddedCodes returns the int8 codes stride bytes apart, and their squared
+// lengths, as the file keeps them.
+func (h *HNSW) paddedCodes() ([]uint8, []float32) {
+	q, n := h.q8, len(h.ids)
+	sq := h.sq8
+	if sq == nil {
+		sq = make([]float32, n)
+		for s := range n {
+			c := make([]uint8, q.stride)
+			copy(c, h.codes8[s*h.cstride:s*h.cstride+h.dim])
+			sq[s] = q.squaredLength(c)
+		}
+	}
+	if h.cstride == q.stride {
+		return h.codes8, sq
+	}
+	c := make([]uint8, n*q.stride)
+	for s := range n {
+		copy(c[s*q.stride:s*q.stride+h.dim], h.codes8[s*h.cstride:])
+	}
+	return c, sq
 }
 
 // links0Words returns layer 0 in the links0 layout, unpacking a frozen

@@ -10,15 +10,29 @@ import (
 )
 
 // TestHNSW_PackedLinks checks that dropping a quantized index's vectors
-// packs its layer-0 links without changing them: the same neighbours for
-// every row, the same answers, a smaller index, and a file that reads back
-// packed and writes the same bytes.
+// packs its layer-0 links and compacts its int8 codes without changing
+// them: the same neighbours for every row, codes that still match their
+// vectors, the same answers, a smaller index, and a file that reads back
+// frozen and writes the same bytes; for int8 and binary codes, dims that
+// are and are not a multiple of 16, and a metric that needs the codes'
+// squared lengths and one that does not.
 func TestHNSW_PackedLinks(t *testing.T) {
 	ctx := context.Background()
+	type config struct {
+		n, dim int
+		q      index.Quantization
+		m      index.Metric
+	}
+	var configs []config
 	for _, n := range []int{1, 2, 3000} {
-		const dim = 24
+		configs = append(configs, config{n, 24, index.QuantInt8, index.Cosine})
+	}
+	configs = append(configs, config{1500, 32, index.QuantInt8, index.Euclidean},
+		config{1500, 37, index.QuantInt8, index.Dot}, config{1500, 70, index.QuantBinary, index.Cosine})
+	for _, c := range configs {
+		n, dim := c.n, c.dim
 		vecs := clustered(5, n, dim)
-		h, err := index.Build(ctx, dim, seqIDs(n), vecs, index.Options{Quantization: index.QuantInt8, M: 6, EfConstruction: 40}, nil)
+		h, err := index.Build(ctx, dim, seqIDs(n), vecs, index.Options{Quantization: c.q, Metric: c.m, M: 6, EfConstruction: 40}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,6 +85,9 @@ func TestHNSW_PackedLinks(t *testing.T) {
 				if got := index.Links0(g, uint32(id)); !slices.Equal(got, before[id]) {
 					t.Fatalf("n=%d row %d: links %v, want %v", n, id, got, before[id])
 				}
+				if err := g.CheckCodes(uint32(id), vecs[id*dim:(id+1)*dim]); err != nil {
+					t.Fatalf("%+v row %d: %v", c, id, err)
+				}
 			}
 			for i, w := range want {
 				got, err := g.Search(ctx, vecs[i*dim:(i+1)*dim], 5, index.SearchOptions{EfSearch: 20, Vectors: src})
@@ -78,7 +95,7 @@ func TestHNSW_PackedLinks(t *testing.T) {
 					t.Fatal(err)
 				}
 				if !slices.Equal(got, w) {
-					t.Errorf("n=%d query %d: %v, want %v", n, i, got, w)
+					t.Errorf("%+v query %d: %v, want %v", c, i, got, w)
 				}
 			}
 		}

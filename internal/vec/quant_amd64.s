@@ -198,30 +198,31 @@ vpdone:
 	MOVL AX, ret+48(FP)
 	RET
 
-// func dotU8BatchAVX2(w []int16, codes []uint8, idx []uint32, out []int32)
-// out[i] = dotU8(w, row idx[i] of codes), rows len(w) bytes long. The
-// caller checks that every row is in range and len(out) >= len(idx) > 0.
+// func dotU8BatchAVX2(w []int16, codes []uint8, stride int, idx []uint32, out []int32)
+// out[i] = dotU8(w, codes[idx[i]*stride:][:len(w)]). The caller checks
+// that every row is in range and len(out) >= len(idx) > 0.
 // The next row is prefetched while this one is summed.
-TEXT ·dotU8BatchAVX2(SB), NOSPLIT, $0-96
+TEXT ·dotU8BatchAVX2(SB), NOSPLIT, $0-104
 	MOVQ w_base+0(FP), SI
 	MOVQ w_len+8(FP), R8
 	MOVQ codes_base+24(FP), BX
-	MOVQ idx_base+48(FP), R9
-	MOVQ idx_len+56(FP), R10
-	MOVQ out_base+72(FP), R11
+	MOVQ stride+48(FP), R13
+	MOVQ idx_base+56(FP), R9
+	MOVQ idx_len+64(FP), R10
+	MOVQ out_base+80(FP), R11
 	XORQ R12, R12
 
 barow:
 	CMPQ R12, R10
 	JGE  badone
 	MOVL (R9)(R12*4), AX
-	IMULQ R8, AX
+	IMULQ R13, AX
 	LEAQ (BX)(AX*1), DI
 	LEAQ 1(R12), DX
 	CMPQ DX, R10
 	JGE  banopf
 	MOVL (R9)(DX*4), AX
-	IMULQ R8, AX
+	IMULQ R13, AX
 	PREFETCHT0 (BX)(AX*1)
 	PREFETCHT0 64(BX)(AX*1)
 
@@ -268,28 +269,29 @@ badone:
 	VZEROUPPER
 	RET
 
-// func dotU8BatchVNNI(w []int16, codes []uint8, idx []uint32, out []int32)
+// func dotU8BatchVNNI(w []int16, codes []uint8, stride int, idx []uint32, out []int32)
 // As dotU8BatchAVX2, with AVX-512 VNNI.
-TEXT ·dotU8BatchVNNI(SB), NOSPLIT, $0-96
+TEXT ·dotU8BatchVNNI(SB), NOSPLIT, $0-104
 	MOVQ w_base+0(FP), SI
 	MOVQ w_len+8(FP), R8
 	MOVQ codes_base+24(FP), BX
-	MOVQ idx_base+48(FP), R9
-	MOVQ idx_len+56(FP), R10
-	MOVQ out_base+72(FP), R11
+	MOVQ stride+48(FP), R13
+	MOVQ idx_base+56(FP), R9
+	MOVQ idx_len+64(FP), R10
+	MOVQ out_base+80(FP), R11
 	XORQ R12, R12
 
 bvrow:
 	CMPQ R12, R10
 	JGE  bvdone
 	MOVL (R9)(R12*4), AX
-	IMULQ R8, AX
+	IMULQ R13, AX
 	LEAQ (BX)(AX*1), DI
 	LEAQ 1(R12), DX
 	CMPQ DX, R10
 	JGE  bvnopf
 	MOVL (R9)(DX*4), AX
-	IMULQ R8, AX
+	IMULQ R13, AX
 	PREFETCHT0 (BX)(AX*1)
 	PREFETCHT0 64(BX)(AX*1)
 
