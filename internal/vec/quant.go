@@ -138,11 +138,17 @@ func HammingBatch(q, codes []uint64, idx []uint32, out []int32) {
 }
 
 // HammingRows stores in out[r] the Hamming distance of q and row r of
-// codes, for every r < len(out).
+// codes, for every r < len(out). With AVX-512 VPOPCNTDQ and rows of 8 or
+// more words, one assembly call scans all the rows.
 func HammingRows(q, codes []uint64, out []int32) {
 	n := len(q)
-	if len(out) > 0 {
-		_ = codes[len(out)*n-1:]
+	if len(out) == 0 {
+		return
+	}
+	_ = codes[len(out)*n-1:]
+	if usePOPCNT512 && n >= 8 {
+		hammingRowsVPOPCNT(&q[0], &codes[0], n, len(out), &out[0])
+		return
 	}
 	for r := range out {
 		out[r] = Hamming(q, codes[r*n:r*n+n])

@@ -64,3 +64,10 @@ func dotU8BatchAVX2(w []int16, codes []uint8, stride int, idx []uint32, out []in
 
 //go:noescape
 func dotU8BatchVNNI(w []int16, codes []uint8, stride int, idx []uint32, out []int32)
+
+// hammingRowsVPOPCNT stores in out[r] the Hamming distance of q[:words]
+// and codes[r*words:][:words] for r < nrows; words >= 8, nrows > 0, and
+// codes holds nrows rows (HammingRows checks).
+//
+//go:noescape
+func hammingRowsVPOPCNT(q, codes *uint64, words, nrows int, out *int32)

@@ -346,3 +346,57 @@ bvred:
 bvdone:
 	VZEROUPPER
 	RET
+
+// func hammingRowsVPOPCNT(q, codes *uint64, words, nrows int, out *int32)
+// For each row: 8 words a step with VPOPCNTQ into Z0, POPCNT for the last
+// 0-7 words, then the fold; the query stays in L1 across rows.
+TEXT ·hammingRowsVPOPCNT(SB), NOSPLIT, $0-40
+	MOVQ q+0(FP), SI
+	MOVQ codes+8(FP), DI
+	MOVQ words+16(FP), R8
+	MOVQ nrows+24(FP), R10
+	MOVQ out+32(FP), R11
+
+hrrow:
+	VPXORQ Z0, Z0, Z0
+	XORQ CX, CX
+	MOVQ R8, DX
+	SUBQ $8, DX
+
+hr8:
+	CMPQ CX, DX
+	JG   hrfold
+	VMOVDQU64 (SI)(CX*8), Z1
+	VPXORQ (DI)(CX*8), Z1, Z1
+	VPOPCNTQ Z1, Z1
+	VPADDQ Z1, Z0, Z0
+	ADDQ $8, CX
+	JMP  hr8
+
+hrfold:
+	VEXTRACTI64X4 $1, Z0, Y1
+	VPADDQ Y1, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDQ X1, X0, X0
+	VPSHUFD $0x4e, X0, X1
+	VPADDQ X1, X0, X0
+	VMOVQ X0, AX
+
+hr1:
+	CMPQ CX, R8
+	JGE  hrstore
+	MOVQ (SI)(CX*8), R9
+	XORQ (DI)(CX*8), R9
+	POPCNTQ R9, R9
+	ADDQ R9, AX
+	INCQ CX
+	JMP  hr1
+
+hrstore:
+	MOVL AX, (R11)
+	ADDQ $4, R11
+	LEAQ (DI)(R8*8), DI
+	DECQ R10
+	JNZ  hrrow
+	VZEROUPPER
+	RET

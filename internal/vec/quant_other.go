@@ -19,3 +19,5 @@ func hammingVPOPCNT(a, b []uint64) int32   { panic(noAsm) }
 
 func dotU8BatchAVX2(w []int16, codes []uint8, stride int, idx []uint32, out []int32) { panic(noAsm) }
 func dotU8BatchVNNI(w []int16, codes []uint8, stride int, idx []uint32, out []int32) { panic(noAsm) }
+
+func hammingRowsVPOPCNT(q, codes *uint64, words, nrows int, out *int32) { panic(noAsm) }

@@ -283,6 +283,28 @@ func TestHamming_Kernels(t *testing.T) {
 			}
 		}
 	}
+	// HammingRows over many rows of every length, against the Go code.
+	for _, n := range lens {
+		const rows = 7
+		q, codes := make([]uint64, n), make([]uint64, rows*n)
+		for i := range q {
+			q[i] = rng.Uint64()
+		}
+		for i := range codes {
+			codes[i] = rng.Uint64()
+		}
+		out := make([]int32, rows+1)
+		out[rows] = -7 // past the answer: must stay
+		HammingRows(q, codes, out[:rows])
+		for r := range rows {
+			if want := refHamming(q, codes[r*n:(r+1)*n]); int64(out[r]) != want {
+				t.Fatalf("HammingRows n=%d row %d: got %d, want %d", n, r, out[r], want)
+			}
+		}
+		if out[rows] != -7 {
+			t.Fatalf("HammingRows n=%d wrote past its rows", n)
+		}
+	}
 	// The dispatching wrappers.
 	a, b := []uint64{1, 2, 3}, []uint64{0, 0, 0, 9}
 	if got := Hamming(a, b); got != int32(bits.OnesCount64(1)+bits.OnesCount64(2)+bits.OnesCount64(3)) {
