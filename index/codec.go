@@ -262,7 +262,7 @@ func (f *Flat) WriteTo(w io.Writer) (int64, error) {
 	e.u8(uint8(f.metric))
 	e.u64(uint64(len(f.ids)))
 	writeSlice(e, f.ids)
-	writeSlice(e, f.vecs)
+	writeSlice(e, f.floatRows())
 	n, err := e.finish()
 	if err != nil {
 		return n, fmt.Errorf("write flat index: %w", err)

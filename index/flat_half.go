@@ -127,3 +127,17 @@ func (f *Flat) moveHalf(to, last uint32) {
 		f.inv = f.inv[:last]
 	}
 }
+
+// floatRows returns the rows as the float32 index keeps them (unit length
+// under Cosine), widening 16-bit rows: the serialized form has no 16-bit
+// variant, and ReadFlat gives back a float32 index.
+func (f *Flat) floatRows() []float32 {
+	if !f.halfStore() {
+		return f.vecs
+	}
+	out := make([]float32, 0, len(f.ids)*f.dim)
+	for s := range f.ids {
+		out = append(out, f.halfVector(uint32(s))...)
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package index_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -76,6 +77,25 @@ func TestFlatElem_MatchesFloat32(t *testing.T) {
 							if math.Abs(float64(a[i]-b[i])) > 1e-6 {
 								t.Fatalf("Vector(%d)[%d] = %v, want %v", id, i, b[i], a[i])
 							}
+						}
+					}
+					var file bytes.Buffer
+					if _, err := h.WriteTo(&file); err != nil {
+						t.Fatal(err)
+					}
+					back, err := index.ReadFlat(&file)
+					if err != nil {
+						t.Fatalf("ReadFlat of a 16-bit index: %v", err)
+					}
+					if back.Len() != h.Len() {
+						t.Fatalf("read back %d rows, want %d", back.Len(), h.Len())
+					}
+					q := vecs[7*dim : 8*dim]
+					a, _ := h.Search(ctx, q, 5, index.SearchOptions{})
+					b, _ := back.Search(ctx, q, 5, index.SearchOptions{})
+					for i := range a {
+						if math.Abs(float64(a[i].Score-b[i].Score)) > 1e-4*math.Max(1, math.Abs(float64(a[i].Score))) {
+							t.Errorf("read back: result %d = %v, want %v", i, b[i], a[i])
 						}
 					}
 					if _, ok := h.Vector(5); ok {
