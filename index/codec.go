@@ -262,7 +262,7 @@ func (f *Flat) WriteTo(w io.Writer) (int64, error) {
 	e.u8(uint8(f.metric))
 	e.u64(uint64(len(f.ids)))
 	writeSlice(e, f.ids)
-	writeSlice(e, f.vecs)
+	writeSlice(e, f.floatRows())
 	n, err := e.finish()
 	if err != nil {
 		return n, fmt.Errorf("write flat index: %w", err)
@@ -344,7 +344,7 @@ func (h *HNSW) WriteTo(w io.Writer) (int64, error) {
 	writeSlice(e, h.levels)
 	writeSlice(e, h.deleted)
 	writeSlice(e, h.vecs)
-	writeSlice(e, h.links0)
+	writeSlice(e, h.links0Words())
 	writeSlice(e, h.upperOff)
 	writeSlice(e, h.upper)
 	if quant {
@@ -429,6 +429,7 @@ func readHNSW(d *decoder) (*HNSW, error) {
 	if err := h.checkCodes(); err != nil {
 		return nil, err
 	}
+	h.freeze()
 	return h, nil
 }
 
@@ -456,7 +457,7 @@ func (h *HNSW) check() error {
 	for _, w := range h.deleted {
 		h.nDeleted += bits.OnesCount64(w)
 	}
-	h.slotOf = make(map[uint32]uint32, int(n)-h.nDeleted)
+	h.moved = make(map[uint32]uint32)
 	for s := range uint32(n) {
 		level := int(h.levels[s])
 		if level > h.top {
@@ -480,10 +481,15 @@ func (h *HNSW) check() error {
 			continue
 		}
 		id := h.ids[s]
-		if _, dup := h.slotOf[id]; dup {
+		_, twice := h.moved[id]
+		atOwn := uint64(id) < n && h.ids[id] == id && !h.isDeleted(id) // live in slot id too
+		if twice || (id != s && atOwn) {
 			return fmt.Errorf("row %d stored twice: %w", id, ErrCorrupt)
 		}
-		h.slotOf[id] = s
+		if id != s {
+			h.moved[id] = s
+		}
+		h.live++
 	}
 	return nil
 }

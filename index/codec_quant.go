@@ -33,8 +33,9 @@ func (h *HNSW) writeCodes(e *encoder) {
 	if q := h.q8; q != nil {
 		writeSlice(e, q.lo)
 		writeSlice(e, q.step)
-		writeSlice(e, h.codes8)
-		writeSlice(e, h.sq8)
+		codes, sq := h.paddedCodes()
+		writeSlice(e, codes)
+		writeSlice(e, sq)
 		return
 	}
 	if q := h.qb; q != nil {
@@ -65,7 +66,7 @@ func (h *HNSW) readCodes(d *decoder, n uint64) {
 		h.codes8 = readSlice[uint8](d, n*uint64(q.stride))
 		h.sq8 = readSlice[float32](d, n)
 		if n > 0 {
-			h.q8 = q
+			h.q8, h.cstride = q, q.stride
 		}
 	case QuantBinary:
 		q := &binaryQuant{dim: h.dim, words: h.CodeBytes() / 8}

@@ -108,7 +108,8 @@
 //     from the first rows added; rows added later are encoded with them,
 //     values outside clamped: after much new data of another kind,
 //     rebuild. A quantized index without its vectors cannot grow (Add
-//     fails): rebuild it with [Build].
+//     fails): rebuild it with [Build]. Its graph is then frozen, kept in
+//     less memory: layer-0 links bit-packed, int8 codes unpadded.
 //   - Distances use AVX2 and FMA assembly (internal/vec) on amd64 CPUs that
 //     have them, and portable Go elsewhere or when EMBEDDB_NOASM=1; the two
 //     round differently, so scores can differ in the last bits between them.

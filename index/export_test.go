@@ -1,5 +1,7 @@
 package index
 
+import "github.com/embeddb/embeddb/internal/vec"
+
 // Unlink removes every link to row id from the other rows' neighbour lists,
 // on every layer, leaving it unreachable from the entry point: the state a
 // concurrent build can leave a row in. For tests only; id must not be the
@@ -7,7 +9,7 @@ package index
 func Unlink(h *HNSW, id uint32) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	target := h.slotOf[id]
+	target, _ := h.liveSlot(id)
 	for s := range h.ids {
 		for l := 0; l <= int(h.levels[s]); l++ {
 			b := h.block(uint32(s), l)
@@ -25,3 +27,24 @@ func Unlink(h *HNSW, id uint32) {
 
 // EntryID returns the row id of the entry point.
 func EntryID(h *HNSW) uint32 { return h.ids[h.entry] }
+
+// FlatBytes returns the memory that a search of f reads: its float32 rows,
+// or its 16-bit rows (and the inverse norms under Cosine).
+func FlatBytes(f *Flat) [][]byte {
+	if f.halfStore() {
+		return [][]byte{vec.AsBytes(f.half), vec.AsBytes(f.inv)}
+	}
+	return [][]byte{vec.AsBytes(f.vecs)}
+}
+
+// Links0 returns the layer-0 neighbours of row id's slot, packed or not.
+func Links0(h *HNSW, id uint32) []uint32 {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	s, _ := h.liveSlot(id)
+	b := h.block(s, 0)
+	return append([]uint32(nil), b[1:1+b[0]]...)
+}
+
+// Packed reports whether h keeps its layer-0 links bit-packed.
+func Packed(h *HNSW) bool { return h.packed != nil }

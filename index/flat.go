@@ -23,6 +23,12 @@ type Flat struct {
 	vecs   []float32 // row s is vecs[s*dim:(s+1)*dim]
 	ids    []uint32  // ids[s] is the id of row s
 	slotOf map[uint32]uint32
+
+	// With 16-bit storage (NewFlatElem, flat_half.go) the rows are in half
+	// instead of vecs, as added, and inv holds 1/‖row‖ under Cosine.
+	elem Elem
+	half []uint16
+	inv  []float32
 }
 
 // NewFlat returns an empty exact index for vectors of length dim compared by
@@ -83,12 +89,16 @@ func (f *Flat) Add(ctx context.Context, ids []uint32, vecs []float32) error {
 		seen[id] = struct{}{}
 	}
 	base := len(f.ids)
-	f.vecs = append(f.vecs, vecs...)
 	f.ids = append(f.ids, ids...)
+	if f.halfStore() {
+		f.appendHalf(vecs)
+	} else {
+		f.vecs = append(f.vecs, vecs...)
+	}
 	for i, id := range ids {
 		s := base + i
 		f.slotOf[id] = uint32(s)
-		if f.metric == Cosine {
+		if f.metric == Cosine && !f.halfStore() {
 			normalizeInPlace(f.vecs[s*f.dim : (s+1)*f.dim])
 		}
 	}
@@ -105,13 +115,19 @@ func (f *Flat) Delete(id uint32) error {
 		return fmt.Errorf("flat delete row %d: %w", id, ErrNotFound)
 	}
 	last := uint32(len(f.ids) - 1)
-	if s != last {
+	if f.halfStore() {
+		f.moveHalf(s, last)
+	} else if s != last {
 		copy(f.vecs[int(s)*f.dim:int(s+1)*f.dim], f.vecs[int(last)*f.dim:int(last+1)*f.dim])
+	}
+	if s != last {
 		f.ids[s] = f.ids[last]
 		f.slotOf[f.ids[s]] = s
 	}
 	f.ids = f.ids[:last]
-	f.vecs = f.vecs[:int(last)*f.dim]
+	if !f.halfStore() {
+		f.vecs = f.vecs[:int(last)*f.dim]
+	}
 	delete(f.slotOf, id)
 	return nil
 }
@@ -124,6 +140,9 @@ func (f *Flat) Vector(id uint32) ([]float32, bool) {
 	s, ok := f.slotOf[id]
 	if !ok {
 		return nil, false
+	}
+	if f.halfStore() {
+		return f.halfVector(s), true
 	}
 	return append([]float32(nil), f.vecs[int(s)*f.dim:int(s+1)*f.dim]...), true
 }
@@ -161,10 +180,11 @@ func (f *Flat) Search(ctx context.Context, q []float32, k int, opts SearchOption
 			}
 		}
 		end := min(start+block, n)
-		vecs := f.vecs[start*dim : end*dim]
 		ids := f.ids[start:end]
 		sc := scores[:len(ids)]
-		if l2 {
+		if f.halfStore() {
+			f.halfScores(q, start, sc)
+		} else if vecs := f.vecs[start*dim : end*dim]; l2 {
 			for i := range sc {
 				sc[i] = -vec.SquaredL2(q, vecs[i*dim:i*dim+dim])
 			}
@@ -199,7 +219,8 @@ func (f *Flat) Search(ctx context.Context, q []float32, k int, opts SearchOption
 func (f *Flat) MemoryBytes() int64 {
 	f.mu.RLock()
 	defer f.mu.RUnlock()
-	return int64(cap(f.vecs))*4 + int64(cap(f.ids))*4 + mapBytes(len(f.slotOf))
+	return int64(cap(f.vecs))*4 + int64(cap(f.half))*2 + int64(cap(f.inv))*4 +
+		int64(cap(f.ids))*4 + mapBytes(len(f.slotOf))
 }
 
 // mapBytes estimates the memory of a map[uint32]uint32 with n entries: Go's

@@ -46,8 +46,10 @@ type HNSW struct {
 	levels   []uint8   // top layer of each slot
 	deleted  []uint64  // bitset of deleted slots
 	nDeleted int
-	slotOf   map[uint32]uint32 // live row id -> slot
+	live     int               // rows not deleted
+	moved    map[uint32]uint32 // live row id -> slot, for rows whose slot is not their id
 	links0   []uint32          // layer 0: slot s owns links0[s*(m0+1):], count first
+	packed   *packedLinks      // instead of links0 once frozen (links_packed.go)
 	upperOff []uint32          // for slots with levels[s] > 0: offset into upper
 	upper    []uint32          // layers 1..level: (m+1) words each, count first
 	entry    uint32
@@ -56,12 +58,13 @@ type HNSW struct {
 	// Quantized indexes (hnsw_quant.go): the codes of every slot. vecs is
 	// then empty once DropVectors ran or the index was read back, and
 	// searches rescore with SearchOptions.Vectors.
-	q8     *int8Quant
-	qb     *binaryQuant
-	codes8 []uint8   // int8: slot s is codes8[s*stride:(s+1)*stride]
-	sq8    []float32 // int8: ‖x̂ - lo‖² of each slot, for Euclidean
-	codes1 []uint64  // binary: slot s is codes1[s*words:(s+1)*words]
-	noVecs bool      // the float32 vectors were dropped
+	q8      *int8Quant
+	qb      *binaryQuant
+	codes8  []uint8   // int8: slot s is codes8[s*cstride:][:stride]
+	cstride int       // int8: bytes between codes: stride, or dim once frozen
+	sq8     []float32 // int8: ‖x̂ - lo‖² of each slot, for Euclidean (nil once frozen otherwise)
+	codes1  []uint64  // binary: slot s is codes1[s*words:(s+1)*words]
+	noVecs  bool      // the float32 vectors were dropped
 
 	pool sync.Pool // *searcher
 }
@@ -80,15 +83,15 @@ func NewHNSW(dim int, opts Options) (*HNSW, error) {
 
 func newHNSW(dim int, o Options) *HNSW {
 	return &HNSW{
-		dim:    dim,
-		opts:   o,
-		m:      o.M,
-		m0:     2 * o.M,
-		mult:   1 / math.Log(float64(o.M)),
-		l2:     o.Metric == Euclidean,
-		rng:    rand.New(rand.NewPCG(uint64(o.Seed), 0x9e3779b97f4a7c15)),
-		slotOf: make(map[uint32]uint32),
-		top:    -1,
+		dim:   dim,
+		opts:  o,
+		m:     o.M,
+		m0:    2 * o.M,
+		mult:  1 / math.Log(float64(o.M)),
+		l2:    o.Metric == Euclidean,
+		rng:   rand.New(rand.NewPCG(uint64(o.Seed), 0x9e3779b97f4a7c15)),
+		moved: make(map[uint32]uint32),
+		top:   -1,
 	}
 }
 
@@ -122,7 +125,7 @@ func (h *HNSW) SetEfSearch(ef int) error {
 func (h *HNSW) Len() int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	return len(h.slotOf)
+	return h.live
 }
 
 // Deleted returns the number of deleted rows that still take space in the
@@ -144,13 +147,15 @@ func (h *HNSW) Contains(id uint32) bool {
 
 // liveSlot returns the slot of row id if the index holds it. Rows added in
 // id order from 0 (a table indexed whole) sit at slot = id, which is
-// checked without a lookup in slotOf; a slot holding a deleted row keeps
-// its id, so the check also asks that the slot is live.
+// checked without a lookup, and only the other rows are kept in moved
+// (a table indexed whole needs no map at all: 12 bytes a row saved); a
+// slot holding a deleted row keeps its id, so the check also asks that
+// the slot is live.
 func (h *HNSW) liveSlot(id uint32) (uint32, bool) {
 	if int(id) < len(h.ids) && h.ids[id] == id && !h.isDeleted(id) {
 		return id, true
 	}
-	s, ok := h.slotOf[id]
+	s, ok := h.moved[id]
 	return s, ok
 }
 
@@ -188,6 +193,7 @@ func (h *HNSW) distBatch(sr *searcher, q []float32) []float32 {
 	if sr.cq != nil {
 		return h.codeDistBatch(sr)
 	}
+	vec.PrefetchRows(h.vecs, h.dim, sr.fresh)
 	n := len(sr.fresh)
 	if cap(sr.dists) < n {
 		sr.dists = make([]float32, n, max(n, 2*h.m0+1))
@@ -209,6 +215,11 @@ func (h *HNSW) isDeleted(s uint32) bool { return h.deleted[s>>6]&(1<<(s&63)) != 
 // block returns the neighbour list of slot s on layer l: its count, then
 // room for maxM(l) slots.
 func (h *HNSW) block(s uint32, l int) []uint32 {
+	if l == 0 && h.packed != nil {
+		b := h.packed.appendTo(make([]uint32, 1, h.m0+1), s)
+		b[0] = uint32(len(b) - 1)
+		return b[: h.m0+1 : h.m0+1]
+	}
 	if l == 0 {
 		i := int(s) * (h.m0 + 1)
 		return h.links0[i : i+h.m0+1 : i+h.m0+1]
@@ -341,14 +352,26 @@ func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node
 			return false, nil
 		}
 		s.cand.pop()
+		if len(s.cand) > 0 {
+			// The next node to expand is likely the top now: fetch its
+			// links while this node's neighbours are compared.
+			h.prefetchLinks0(s.cand[0].s)
+		}
 		if steps&4095 == 0 {
 			if err := ctx.Err(); err != nil {
 				return false, err
 			}
 		}
-		b := links[int(c.s)*stride : int(c.s)*stride+stride]
+		var nb []uint32
+		if h.packed != nil {
+			s.buf = h.packed.appendTo(s.buf[:0], c.s)
+			nb = s.buf
+		} else {
+			b := links[int(c.s)*stride : int(c.s)*stride+stride]
+			nb = b[1 : 1+b[0]]
+		}
 		s.fresh = s.fresh[:0]
-		for _, x := range b[1 : 1+b[0]] {
+		for _, x := range nb {
 			if vis[x] != epoch {
 				vis[x] = epoch
 				s.fresh = append(s.fresh, x)
@@ -616,7 +639,7 @@ func (h *HNSW) Search(ctx context.Context, q []float32, k int, opts SearchOption
 	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	live := len(h.slotOf)
+	live := h.live
 	if live == 0 {
 		return nil, fmt.Errorf("hnsw search: %w", ErrEmpty)
 	}
@@ -701,14 +724,14 @@ func (h *HNSW) add(ctx context.Context, ids []uint32, vecs []float32, progress f
 	seen := make(map[uint32]struct{}, len(ids))
 	for _, id := range ids {
 		_, dup := seen[id]
-		if _, ok := h.slotOf[id]; ok || dup {
+		if _, ok := h.liveSlot(id); ok || dup {
 			h.mu.Unlock()
 			return fmt.Errorf("hnsw add: row %d: %w", id, ErrDuplicateID)
 		}
 		seen[id] = struct{}{}
 	}
 	seen = nil
-	if len(h.slotOf) == 0 && len(h.ids) > 0 {
+	if h.live == 0 && len(h.ids) > 0 {
 		// Every row is deleted: start a fresh graph rather than hang new
 		// rows off routing nodes that can never be returned.
 		h.clearGraph()
@@ -753,7 +776,7 @@ func (h *HNSW) add(ctx context.Context, ids []uint32, vecs []float32, progress f
 // checked that no row is live.
 func (h *HNSW) clearGraph() {
 	h.vecs, h.ids, h.levels, h.deleted = nil, nil, nil, nil
-	h.links0, h.upperOff, h.upper = nil, nil, nil
+	h.links0, h.upperOff, h.upper, h.packed = nil, nil, nil, nil
 	h.nDeleted, h.entry, h.top = 0, 0, -1
 	h.q8, h.qb, h.codes8, h.sq8, h.codes1 = nil, nil, nil, nil, nil
 }
@@ -809,7 +832,10 @@ func (h *HNSW) appendRows(ids []uint32, vecs []float32) {
 			h.upper = append(h.upper, make([]uint32, level*(h.m+1))...)
 		}
 		h.upperOff = append(h.upperOff, off)
-		h.slotOf[id] = uint32(s)
+		if id != uint32(s) {
+			h.moved[id] = uint32(s)
+		}
+		h.live++
 	}
 }
 
@@ -858,11 +884,12 @@ func (h *HNSW) Delete(id uint32) error {
 }
 
 func (h *HNSW) deleteLocked(id uint32) bool {
-	s, ok := h.slotOf[id]
+	s, ok := h.liveSlot(id)
 	if !ok {
 		return false
 	}
-	delete(h.slotOf, id)
+	delete(h.moved, id)
+	h.live--
 	h.deleted[s>>6] |= 1 << (s & 63)
 	h.nDeleted++
 	return true
@@ -874,6 +901,6 @@ func (h *HNSW) MemoryBytes() int64 {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return int64(cap(h.vecs))*4 + int64(cap(h.ids))*4 + int64(cap(h.levels)) +
-		int64(cap(h.deleted))*8 + int64(cap(h.links0))*4 + int64(cap(h.upperOff))*4 +
-		int64(cap(h.upper))*4 + mapBytes(len(h.slotOf)) + h.codeBytes()
+		int64(cap(h.deleted))*8 + int64(cap(h.links0))*4 + int64(cap(h.upperOff))*4 + h.packed.bytesOrZero() +
+		int64(cap(h.upper))*4 + mapBytes(len(h.moved)) + h.codeBytes()
 }

@@ -36,6 +36,7 @@ func (h *HNSW) trainQuant(vecs []float32) {
 	switch h.opts.Quantization {
 	case QuantInt8:
 		h.q8 = trainInt8(h.dim, n, row)
+		h.cstride = h.q8.stride
 	case QuantBinary:
 		h.qb = trainBinary(h.dim, n, row)
 	}
@@ -86,7 +87,7 @@ func (h *HNSW) codeBytes() int64 {
 func (h *HNSW) CodeBytes() int {
 	switch {
 	case h.q8 != nil:
-		return h.q8.stride
+		return h.cstride
 	case h.qb != nil:
 		return h.qb.words * 8
 	case h.opts.Quantization == QuantInt8:
@@ -120,6 +121,7 @@ func (h *HNSW) DropVectors() error {
 		return fmt.Errorf("hnsw: drop vectors: the index is not quantized: %w", ErrInvalidOption)
 	}
 	h.vecs, h.noVecs = nil, true
+	h.freeze()
 	return nil
 }
 
@@ -145,7 +147,8 @@ func (h *HNSW) CheckCodes(id uint32, v []float32) error {
 	if q := h.q8; q != nil {
 		c := make([]uint8, q.stride)
 		sq := q.encode(c, u)
-		if !slices.Equal(c, h.codes8[int(s)*q.stride:int(s+1)*q.stride]) || sq != h.sq8[s] {
+		cs := h.cstride
+		if !slices.Equal(c[:h.dim], h.codes8[int(s)*cs:int(s)*cs+h.dim]) || h.sq8 != nil && sq != h.sq8[s] {
 			return fmt.Errorf("hnsw check codes: row %d: int8 code does not match its vector: %w", id, ErrCorrupt)
 		}
 	}
@@ -171,13 +174,15 @@ func (h *HNSW) codeDistBatch(sr *searcher) []float32 {
 	}
 	d, x := sr.dists[:n], sr.idists[:n]
 	if h.qb != nil {
+		vec.PrefetchRows(h.codes1, h.qb.words, sr.fresh)
 		vec.HammingBatch(sr.cq.bits, h.codes1, sr.fresh, x)
 		for i, v := range x {
 			d[i] = float32(v)
 		}
 		return d
 	}
-	vec.DotU8Batch(sr.cq.w, h.codes8, sr.fresh, x)
+	vec.PrefetchRows(h.codes8, h.cstride, sr.fresh)
+	vec.DotU8BatchStride(sr.cq.w, h.codes8, h.cstride, sr.fresh, x)
 	for i, v := range x {
 		d[i] = h.int8Dist(sr.cq, v, sr.fresh[i])
 	}
@@ -203,8 +208,8 @@ func (h *HNSW) slotDist(sr *searcher, q []float32, s uint32) float32 {
 		w := h.qb.words
 		return float32(vec.Hamming(cq.bits, h.codes1[int(s)*w:int(s)*w+w]))
 	}
-	st := h.q8.stride
-	return h.int8Dist(cq, vec.DotU8(cq.w, h.codes8[int(s)*st:int(s)*st+st]), s)
+	st, cs := h.q8.stride, h.cstride
+	return h.int8Dist(cq, vec.DotU8(cq.w, h.codes8[int(s)*cs:int(s)*cs+st]), s)
 }
 
 // blockDists fills sr.dists with the distances from q to slots lo..hi-1,
@@ -226,8 +231,8 @@ func (h *HNSW) blockDists(sr *searcher, q []float32, lo, hi int) []float32 {
 			d[i] = float32(v)
 		}
 	case sr.cq != nil:
-		st := h.q8.stride
-		vec.DotU8Rows(sr.cq.w, h.codes8[lo*st:hi*st], x)
+		st, cs := h.q8.stride, h.cstride
+		vec.DotU8RowsStride(sr.cq.w, h.codes8[lo*cs:(hi-1)*cs+st], cs, x)
 		for i, v := range x {
 			d[i] = h.int8Dist(sr.cq, v, uint32(lo+i))
 		}
@@ -296,7 +301,7 @@ func (h *HNSW) searchCodes(ctx context.Context, q []float32, k int, opts SearchO
 	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	live := len(h.slotOf)
+	live := h.live
 	if live == 0 {
 		return nil, fmt.Errorf("hnsw search: %w", ErrEmpty)
 	}

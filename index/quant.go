@@ -136,6 +136,19 @@ func (q *int8Quant) encode(dst []uint8, v []float32) float32 {
 	return float32(sq)
 }
 
+// squaredLength returns what encode returned for the code c: ‖x̂ - lo‖²,
+// summed in the same order, so that the result is the same to the bit.
+func (q *int8Quant) squaredLength(c []uint8) float32 {
+	var sq float64
+	for i, s := range q.step {
+		if s > 0 {
+			d := float64(c[i]) * float64(s)
+			sq += d * d
+		}
+	}
+	return float32(sq)
+}
+
 // trainBinary takes each dimension's mean over all rows as its threshold.
 func trainBinary(dim, n int, row func(i int, dst []float32)) *binaryQuant {
 	q := &binaryQuant{dim: dim, words: (dim + 63) / 64, thresh: make([]float32, dim)}

@@ -68,59 +68,74 @@ func quantFor(b *testing.B, ds *benchDataset, q index.Quantization) *index.HNSW 
 // BenchmarkHNSW_Int8_VsFloat32 measures the float32 and the int8 index in
 // one loop: each iteration runs the same query through both at the same
 // ef_search, in turn, so that other processes on a shared machine slow
-// both alike. It reports each one's recall@10 and queries/s and their
-// ratio; the queries/s of each at a recall level is then read off the
-// ef_search values (int8 needs a smaller ef for the same recall, since
-// its rescoring keeps 4 × k candidates).
+// both alike. It reports each one's recall@10, queries/s and queries per
+// CPU second of the searching thread (which the machine's other load
+// distorts less), their ratios, and the memory ratio; the queries/s of
+// each at a recall level is then read off the ef_search values (int8
+// walks with at least rescore × k candidates, so it reaches a given recall
+// at a smaller ef).
 func BenchmarkHNSW_Int8_VsFloat32(b *testing.B) {
 	for _, ds := range benchDatasets(b) {
 		src := func(id uint32, dst []float32) error {
 			copy(dst, ds.base[int(id)*ds.dim:int(id+1)*ds.dim])
 			return nil
 		}
-		for _, ef := range []int{16, 24, 32, 48, 64, 96, 128, 256} {
-			b.Run(fmt.Sprintf("%s/ef=%d", ds.name, ef), func(b *testing.B) {
-				f32, q8 := hnswFor(b, ds), quantFor(b, ds, index.QuantInt8)
-				ctx := context.Background()
-				searchF := func(i int) ([]index.Result, error) {
-					o := ds.opts(i)
-					o.EfSearch = ef
-					return f32.Search(ctx, ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o)
-				}
-				searchQ := func(i int) ([]index.Result, error) {
-					o := ds.opts(i)
-					o.EfSearch, o.Vectors = ef, src
-					return q8.Search(ctx, ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o)
-				}
-				recF, recQ := recallOf(b, ds, searchF), recallOf(b, ds, searchQ)
-				lockThread()
-				defer unlockThread()
-				var tf, tq time.Duration
-				i := 0
-				for b.Loop() {
-					t0 := time.Now()
-					if _, err := searchF(i); err != nil {
-						b.Fatal(err)
-					}
-					t1 := time.Now()
-					if _, err := searchQ(i); err != nil {
-						b.Fatal(err)
-					}
-					tq += time.Since(t1)
-					tf += t1.Sub(t0)
-					if i++; i == ds.nq {
-						i = 0
-					}
-				}
-				b.ReportMetric(recF, "f32-recall@10")
-				b.ReportMetric(recQ, "int8-recall@10")
-				b.ReportMetric(float64(b.N)/tf.Seconds(), "f32-queries/s")
-				b.ReportMetric(float64(b.N)/tq.Seconds(), "int8-queries/s")
-				b.ReportMetric(tf.Seconds()/tq.Seconds(), "int8/f32-speed")
-				b.ReportMetric(float64(q8.MemoryBytes())/float64(f32.MemoryBytes()), "int8/f32-memory")
-			})
+		for _, rescore := range []int{2, 4} {
+			for _, ef := range []int{16, 24, 32, 48, 64, 96, 128, 256} {
+				b.Run(fmt.Sprintf("%s/rescore=%d/ef=%d", ds.name, rescore, ef), func(b *testing.B) {
+					benchInt8VsFloat32(b, ds, src, rescore, ef)
+				})
+			}
 		}
 	}
+}
+
+func benchInt8VsFloat32(b *testing.B, ds *benchDataset, src func(uint32, []float32) error, rescore, ef int) {
+	f32, q8 := hnswFor(b, ds), quantFor(b, ds, index.QuantInt8)
+	ctx := context.Background()
+	searchF := func(i int) ([]index.Result, error) {
+		o := ds.opts(i)
+		o.EfSearch = ef
+		return f32.Search(ctx, ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o)
+	}
+	searchQ := func(i int) ([]index.Result, error) {
+		o := ds.opts(i)
+		o.EfSearch, o.Vectors, o.Rescore = ef, src, rescore
+		return q8.Search(ctx, ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o)
+	}
+	recF, recQ := recallOf(b, ds, searchF), recallOf(b, ds, searchQ)
+	lockThread()
+	defer unlockThread()
+	var tf, tq, cf, cq time.Duration
+	i := 0
+	for b.Loop() {
+		c0, t0 := threadCPU(), time.Now()
+		if _, err := searchF(i); err != nil {
+			b.Fatal(err)
+		}
+		c1, t1 := threadCPU(), time.Now()
+		if _, err := searchQ(i); err != nil {
+			b.Fatal(err)
+		}
+		cq += threadCPU() - c1
+		tq += time.Since(t1)
+		cf += c1 - c0
+		tf += t1.Sub(t0)
+		if i++; i == ds.nq {
+			i = 0
+		}
+	}
+	b.ReportMetric(recF, "f32-recall@10")
+	b.ReportMetric(recQ, "int8-recall@10")
+	b.ReportMetric(float64(b.N)/tf.Seconds(), "f32-queries/s")
+	b.ReportMetric(float64(b.N)/tq.Seconds(), "int8-queries/s")
+	b.ReportMetric(tf.Seconds()/tq.Seconds(), "int8/f32-speed")
+	if cf > 0 && cq > 0 {
+		b.ReportMetric(float64(b.N)/cf.Seconds(), "f32-queries/cpu-s")
+		b.ReportMetric(float64(b.N)/cq.Seconds(), "int8-queries/cpu-s")
+		b.ReportMetric(cf.Seconds()/cq.Seconds(), "int8/f32-cpu-speed")
+	}
+	b.ReportMetric(float64(q8.MemoryBytes())/float64(f32.MemoryBytes()), "int8/f32-memory")
 }
 
 // BenchmarkHNSW_Quantized_Search runs one query at a time on one goroutine

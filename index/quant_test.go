@@ -318,13 +318,14 @@ func TestHNSW_Quantized_Memory(t *testing.T) {
 			t.Fatal(err)
 		}
 		without := h.MemoryBytes()
-		if got := with - without; got != int64(n*dim*4) {
-			t.Errorf("%v: dropping the vectors freed %d bytes, want %d", q, got, n*dim*4)
+		// The vectors go, and the frozen graph's layer-0 links are packed.
+		if got := with - without; got <= int64(n*dim*4) {
+			t.Errorf("%v: dropping the vectors freed %d bytes, want more than their %d", q, got, n*dim*4)
 		}
 		ratio := float64(without) / float64(f32.MemoryBytes())
 		t.Logf("%v: %d bytes, %.3f of float32's %d; %d code bytes a row", q, without, ratio, f32.MemoryBytes(), h.CodeBytes())
-		if ratio > 0.6 {
-			t.Errorf("%v: memory ratio %.3f, want < 0.6", q, ratio)
+		if ratio > 0.35 {
+			t.Errorf("%v: memory ratio %.3f, want <= 0.35", q, ratio)
 		}
 	}
 }

@@ -13,6 +13,13 @@
 //     addressed through lists of row numbers; the trainer's inner loops run
 //     on them.
 //
+// Beside them: [DotRowsHalf], [DotHalf] and [SquaredL2Half] read rows of
+// 16-bit floats (float16 with F16C, bfloat16 with a shift) for the exact
+// search of 16-bit tables; [DotU8] and [Hamming] and their batch forms
+// compare quantized codes (quant.go); [PrefetchRows] asks the caches for
+// the rows a graph walk is about to compare; [Touch] is a STREAM-style
+// read, the baseline of the bandwidth benchmarks.
+//
 // Each family keeps its own order of summation, so that index results and
 // trained models stay the same bit for bit as before the kernels moved here.
 //

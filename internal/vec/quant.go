@@ -55,44 +55,60 @@ func DotU8(w []int16, c []uint8) int32 {
 // not a positive multiple of CodeAlign, so that the assembly never reads
 // outside codes.
 func DotU8Batch(w []int16, codes []uint8, idx []uint32, out []int32) {
+	DotU8BatchStride(w, codes, len(w), idx, out)
+}
+
+// DotU8BatchStride is [DotU8Batch] over rows that start stride bytes apart
+// (stride may be less than len(w): compact codes, each row read on into
+// the next one, where the weights are zero). Row x is codes[x·stride:]
+// [:len(w)], which must lie inside codes; it panics otherwise.
+func DotU8BatchStride(w []int16, codes []uint8, stride int, idx []uint32, out []int32) {
 	if len(idx) == 0 {
 		return
 	}
 	n := len(w)
-	if n == 0 || n%CodeAlign != 0 {
+	if n == 0 || n%CodeAlign != 0 || stride <= 0 {
 		panic("vec: internal error: DotU8Batch length not a positive multiple of CodeAlign")
 	}
 	out = out[:len(idx)]
-	rows := uint32(len(codes) / n)
 	for _, x := range idx {
-		if x >= rows {
+		if int(x)*stride+n > len(codes) {
 			panic("vec: internal error: DotU8Batch row out of range")
 		}
 	}
 	switch {
 	case useVNNI:
-		dotU8BatchVNNI(w, codes, idx, out)
+		dotU8BatchVNNI(w, codes, stride, idx, out)
 	case useAVX2:
-		dotU8BatchAVX2(w, codes, idx, out)
+		dotU8BatchAVX2(w, codes, stride, idx, out)
 	default:
-		dotU8BatchGo(w, codes, idx, out)
+		dotU8BatchGo(w, codes, stride, idx, out)
 	}
 }
 
-func dotU8BatchGo(w []int16, codes []uint8, idx []uint32, out []int32) {
+func dotU8BatchGo(w []int16, codes []uint8, stride int, idx []uint32, out []int32) {
 	n := len(w)
 	for i, x := range idx {
-		out[i] = dotU8Go(w, codes[int(x)*n:int(x)*n+n])
+		out[i] = dotU8Go(w, codes[int(x)*stride:int(x)*stride+n])
 	}
 }
 
 // DotU8Rows stores in out[r] the DotU8 of w with row r of codes, for every
 // r < len(out) (an exact scan of the codes).
 func DotU8Rows(w []int16, codes []uint8, out []int32) {
+	DotU8RowsStride(w, codes, len(w), out)
+}
+
+// DotU8RowsStride is [DotU8Rows] over rows stride bytes apart, as
+// [DotU8BatchStride].
+func DotU8RowsStride(w []int16, codes []uint8, stride int, out []int32) {
 	n := len(w)
-	_ = codes[len(out)*n-1:]
+	if len(out) == 0 {
+		return
+	}
+	_ = codes[(len(out)-1)*stride+n-1]
 	for r := range out {
-		out[r] = DotU8(w, codes[r*n:r*n+n])
+		out[r] = DotU8(w, codes[r*stride:r*stride+n])
 	}
 }
 
@@ -122,11 +138,17 @@ func HammingBatch(q, codes []uint64, idx []uint32, out []int32) {
 }
 
 // HammingRows stores in out[r] the Hamming distance of q and row r of
-// codes, for every r < len(out).
+// codes, for every r < len(out). With AVX-512 VPOPCNTDQ and rows of 8 or
+// more words, one assembly call scans all the rows.
 func HammingRows(q, codes []uint64, out []int32) {
 	n := len(q)
-	if len(out) > 0 {
-		_ = codes[len(out)*n-1:]
+	if len(out) == 0 {
+		return
+	}
+	_ = codes[len(out)*n-1:]
+	if usePOPCNT512 && n >= 8 {
+		hammingRowsVPOPCNT(&q[0], &codes[0], n, len(out), &out[0])
+		return
 	}
 	for r := range out {
 		out[r] = Hamming(q, codes[r*n:r*n+n])

@@ -56,11 +56,18 @@ func hammingPOPCNT(a, b []uint64) int32
 //go:noescape
 func hammingVPOPCNT(a, b []uint64) int32
 
-// The batch kernels need len(w) a positive multiple of 16, every idx[i]
-// a row of codes, and len(out) >= len(idx) > 0; DotU8Batch checks.
+// The batch kernels need len(w) a positive multiple of 16, rows stride
+// bytes apart, every codes[idx[i]*stride:][:len(w)] inside codes, and len(out) >= len(idx) > 0; DotU8Batch checks.
 
 //go:noescape
-func dotU8BatchAVX2(w []int16, codes []uint8, idx []uint32, out []int32)
+func dotU8BatchAVX2(w []int16, codes []uint8, stride int, idx []uint32, out []int32)
 
 //go:noescape
-func dotU8BatchVNNI(w []int16, codes []uint8, idx []uint32, out []int32)
+func dotU8BatchVNNI(w []int16, codes []uint8, stride int, idx []uint32, out []int32)
+
+// hammingRowsVPOPCNT stores in out[r] the Hamming distance of q[:words]
+// and codes[r*words:][:words] for r < nrows; words >= 8, nrows > 0, and
+// codes holds nrows rows (HammingRows checks).
+//
+//go:noescape
+func hammingRowsVPOPCNT(q, codes *uint64, words, nrows int, out *int32)

@@ -198,30 +198,31 @@ vpdone:
 	MOVL AX, ret+48(FP)
 	RET
 
-// func dotU8BatchAVX2(w []int16, codes []uint8, idx []uint32, out []int32)
-// out[i] = dotU8(w, row idx[i] of codes), rows len(w) bytes long. The
-// caller checks that every row is in range and len(out) >= len(idx) > 0.
+// func dotU8BatchAVX2(w []int16, codes []uint8, stride int, idx []uint32, out []int32)
+// out[i] = dotU8(w, codes[idx[i]*stride:][:len(w)]). The caller checks
+// that every row is in range and len(out) >= len(idx) > 0.
 // The next row is prefetched while this one is summed.
-TEXT ·dotU8BatchAVX2(SB), NOSPLIT, $0-96
+TEXT ·dotU8BatchAVX2(SB), NOSPLIT, $0-104
 	MOVQ w_base+0(FP), SI
 	MOVQ w_len+8(FP), R8
 	MOVQ codes_base+24(FP), BX
-	MOVQ idx_base+48(FP), R9
-	MOVQ idx_len+56(FP), R10
-	MOVQ out_base+72(FP), R11
+	MOVQ stride+48(FP), R13
+	MOVQ idx_base+56(FP), R9
+	MOVQ idx_len+64(FP), R10
+	MOVQ out_base+80(FP), R11
 	XORQ R12, R12
 
 barow:
 	CMPQ R12, R10
 	JGE  badone
 	MOVL (R9)(R12*4), AX
-	IMULQ R8, AX
+	IMULQ R13, AX
 	LEAQ (BX)(AX*1), DI
 	LEAQ 1(R12), DX
 	CMPQ DX, R10
 	JGE  banopf
 	MOVL (R9)(DX*4), AX
-	IMULQ R8, AX
+	IMULQ R13, AX
 	PREFETCHT0 (BX)(AX*1)
 	PREFETCHT0 64(BX)(AX*1)
 
@@ -268,28 +269,29 @@ badone:
 	VZEROUPPER
 	RET
 
-// func dotU8BatchVNNI(w []int16, codes []uint8, idx []uint32, out []int32)
+// func dotU8BatchVNNI(w []int16, codes []uint8, stride int, idx []uint32, out []int32)
 // As dotU8BatchAVX2, with AVX-512 VNNI.
-TEXT ·dotU8BatchVNNI(SB), NOSPLIT, $0-96
+TEXT ·dotU8BatchVNNI(SB), NOSPLIT, $0-104
 	MOVQ w_base+0(FP), SI
 	MOVQ w_len+8(FP), R8
 	MOVQ codes_base+24(FP), BX
-	MOVQ idx_base+48(FP), R9
-	MOVQ idx_len+56(FP), R10
-	MOVQ out_base+72(FP), R11
+	MOVQ stride+48(FP), R13
+	MOVQ idx_base+56(FP), R9
+	MOVQ idx_len+64(FP), R10
+	MOVQ out_base+80(FP), R11
 	XORQ R12, R12
 
 bvrow:
 	CMPQ R12, R10
 	JGE  bvdone
 	MOVL (R9)(R12*4), AX
-	IMULQ R8, AX
+	IMULQ R13, AX
 	LEAQ (BX)(AX*1), DI
 	LEAQ 1(R12), DX
 	CMPQ DX, R10
 	JGE  bvnopf
 	MOVL (R9)(DX*4), AX
-	IMULQ R8, AX
+	IMULQ R13, AX
 	PREFETCHT0 (BX)(AX*1)
 	PREFETCHT0 64(BX)(AX*1)
 
@@ -342,5 +344,59 @@ bvred:
 	JMP  bvrow
 
 bvdone:
+	VZEROUPPER
+	RET
+
+// func hammingRowsVPOPCNT(q, codes *uint64, words, nrows int, out *int32)
+// For each row: 8 words a step with VPOPCNTQ into Z0, POPCNT for the last
+// 0-7 words, then the fold; the query stays in L1 across rows.
+TEXT ·hammingRowsVPOPCNT(SB), NOSPLIT, $0-40
+	MOVQ q+0(FP), SI
+	MOVQ codes+8(FP), DI
+	MOVQ words+16(FP), R8
+	MOVQ nrows+24(FP), R10
+	MOVQ out+32(FP), R11
+
+hrrow:
+	VPXORQ Z0, Z0, Z0
+	XORQ CX, CX
+	MOVQ R8, DX
+	SUBQ $8, DX
+
+hr8:
+	CMPQ CX, DX
+	JG   hrfold
+	VMOVDQU64 (SI)(CX*8), Z1
+	VPXORQ (DI)(CX*8), Z1, Z1
+	VPOPCNTQ Z1, Z1
+	VPADDQ Z1, Z0, Z0
+	ADDQ $8, CX
+	JMP  hr8
+
+hrfold:
+	VEXTRACTI64X4 $1, Z0, Y1
+	VPADDQ Y1, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPADDQ X1, X0, X0
+	VPSHUFD $0x4e, X0, X1
+	VPADDQ X1, X0, X0
+	VMOVQ X0, AX
+
+hr1:
+	CMPQ CX, R8
+	JGE  hrstore
+	MOVQ (SI)(CX*8), R9
+	XORQ (DI)(CX*8), R9
+	POPCNTQ R9, R9
+	ADDQ R9, AX
+	INCQ CX
+	JMP  hr1
+
+hrstore:
+	MOVL AX, (R11)
+	ADDQ $4, R11
+	LEAQ (DI)(R8*8), DI
+	DECQ R10
+	JNZ  hrrow
 	VZEROUPPER
 	RET

@@ -17,5 +17,7 @@ func dotU8VNNI(w []int16, c []uint8) int32 { panic(noAsm) }
 func hammingPOPCNT(a, b []uint64) int32    { panic(noAsm) }
 func hammingVPOPCNT(a, b []uint64) int32   { panic(noAsm) }
 
-func dotU8BatchAVX2(w []int16, codes []uint8, idx []uint32, out []int32) { panic(noAsm) }
-func dotU8BatchVNNI(w []int16, codes []uint8, idx []uint32, out []int32) { panic(noAsm) }
+func dotU8BatchAVX2(w []int16, codes []uint8, stride int, idx []uint32, out []int32) { panic(noAsm) }
+func dotU8BatchVNNI(w []int16, codes []uint8, stride int, idx []uint32, out []int32) { panic(noAsm) }
+
+func hammingRowsVPOPCNT(q, codes *uint64, words, nrows int, out *int32) { panic(noAsm) }

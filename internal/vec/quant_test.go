@@ -169,7 +169,7 @@ func TestDotU8_BatchRows(t *testing.T) {
 // the Go one, on random rows (repeated, first and last among them) of every
 // code length.
 func TestDotU8Batch_Kernels(t *testing.T) {
-	kernels := map[string]func(w []int16, codes []uint8, idx []uint32, out []int32){"go": dotU8BatchGo}
+	kernels := map[string]func(w []int16, codes []uint8, stride int, idx []uint32, out []int32){"go": dotU8BatchGo}
 	if cpuAVX2 {
 		kernels["avx2"] = dotU8BatchAVX2
 	}
@@ -192,10 +192,22 @@ func TestDotU8Batch_Kernels(t *testing.T) {
 		for name, k := range kernels {
 			out := make([]int32, len(idx)+1)
 			out[len(idx)] = 12345 // past the answer: must stay
-			k(w, codes, idx, out)
+			k(w, codes, n, idx, out)
 			for i, x := range idx {
 				if want := refDotU8(w, codes[int(x)*n:int(x+1)*n]); int64(out[i]) != want {
 					t.Fatalf("%s n=%d: out[%d] = %d, want %d", name, n, i, out[i], want)
+				}
+			}
+			// Compact rows (stride < len(w)): the weights past the row
+			// are zero, so the bytes read from the next row add nothing.
+			if stride := n - 5; stride > 0 {
+				wz := append([]int16(nil), w...)
+				clear(wz[stride:])
+				k(wz, codes, stride, idx, out)
+				for i, x := range idx {
+					if want := refDotU8(wz, codes[int(x)*stride:int(x)*stride+n]); int64(out[i]) != want {
+						t.Fatalf("%s n=%d stride %d: out[%d] = %d, want %d", name, n, stride, i, out[i], want)
+					}
 				}
 			}
 			if out[len(idx)] != 12345 {
@@ -206,7 +218,7 @@ func TestDotU8Batch_Kernels(t *testing.T) {
 		for aname, a := range adversarialU8(n) {
 			for name, k := range kernels {
 				out := make([]int32, 2)
-				k(a.w, append(append([]uint8(nil), a.c...), a.c...), []uint32{1, 0}, out)
+				k(a.w, append(append([]uint8(nil), a.c...), a.c...), len(a.w), []uint32{1, 0}, out)
 				want := refDotU8(a.w, a.c)
 				if int64(out[0]) != want || int64(out[1]) != want {
 					t.Errorf("%s n=%d %s: %v, want %d", name, n, aname, out, want)
@@ -269,6 +281,28 @@ func TestHamming_Kernels(t *testing.T) {
 					t.Errorf("%s n=%d %s: got %d, want %d", name, n, cname, got, want)
 				}
 			}
+		}
+	}
+	// HammingRows over many rows of every length, against the Go code.
+	for _, n := range lens {
+		const rows = 7
+		q, codes := make([]uint64, n), make([]uint64, rows*n)
+		for i := range q {
+			q[i] = rng.Uint64()
+		}
+		for i := range codes {
+			codes[i] = rng.Uint64()
+		}
+		out := make([]int32, rows+1)
+		out[rows] = -7 // past the answer: must stay
+		HammingRows(q, codes, out[:rows])
+		for r := range rows {
+			if want := refHamming(q, codes[r*n:(r+1)*n]); int64(out[r]) != want {
+				t.Fatalf("HammingRows n=%d row %d: got %d, want %d", n, r, out[r], want)
+			}
+		}
+		if out[rows] != -7 {
+			t.Fatalf("HammingRows n=%d wrote past its rows", n)
 		}
 	}
 	// The dispatching wrappers.

@@ -60,7 +60,7 @@ func (d *DB) Flat(ctx context.Context, t *Table) (*index.Flat, error) {
 	if c.flat != nil || c.flatErr != nil {
 		return c.flat, c.flatErr
 	}
-	need := int64(t.meta.Rows) * int64(t.meta.Dim*4+16)
+	need := int64(t.meta.Rows) * int64(t.meta.Dim*t.meta.Elem.Size()+16)
 	if lim := d.opts.MemoryLimit; lim > 0 && need > lim {
 		return nil, TooLarge("an exact search of "+t.name, need, lim,
 			"create an index (CREATE INDEX ON "+t.name+" USING hnsw) or raise the limit")
@@ -69,7 +69,8 @@ func (d *DB) Flat(ctx context.Context, t *Table) (*index.Flat, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := index.NewFlat(t.meta.Dim, metric)
+	// A 16-bit table's rows stay 16-bit: the scan reads half the bytes.
+	f, err := index.NewFlatElem(t.meta.Dim, metric, t.meta.Elem)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,156 @@
+#include "textflag.h"
+
+// Dot products of a float32 query with rows of 16-bit floats; see
+// halfdot.go. Each row: four 8-wide FMA accumulators over 32 elements,
+// then an 8-wide loop to n8 elements, then (when dim > n8) the last
+// dim-n8 elements: 8 are loaded, the lanes beyond the row are cleared
+// with the mask (before any arithmetic, so that whatever they hold cannot
+// turn into NaN), and multiplied by the query's last elements, read once
+// with VMASKMOVPS, which never touches the masked lanes. Reading 8
+// elements there runs past the row, into the next one: the caller never
+// passes the last row of its slice with a tail. Rows are read in order;
+// each 32 elements (a 64-byte line) prefetch the line 1 KiB ahead.
+
+// func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)
+TEXT ·dotRowsBF16AVX2(SB), NOSPLIT, $0-56
+	MOVQ q+0(FP), SI
+	MOVQ rows+8(FP), DI
+	MOVQ n8+16(FP), R8
+	MOVQ dim+24(FP), R9
+	SHLQ $1, R9
+	MOVQ nrows+32(FP), R10
+	MOVQ out+40(FP), R11
+	MOVQ mask+48(FP), DX
+	VMOVDQU (DX), Y15
+	MOVQ dim+24(FP), R12
+	SUBQ R8, R12
+	VMASKMOVPS (SI)(R8*4), Y15, Y14
+
+hbrow:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ CX, CX
+
+hb32:
+	LEAQ 32(CX), AX
+	CMPQ AX, R8
+	JG   hb8
+	PREFETCHT0 1024(DI)(CX*2)
+	VPMOVZXWD (DI)(CX*2), Y4
+	VPMOVZXWD 16(DI)(CX*2), Y5
+	VPMOVZXWD 32(DI)(CX*2), Y6
+	VPMOVZXWD 48(DI)(CX*2), Y7
+	VPSLLD $16, Y4, Y4
+	VPSLLD $16, Y5, Y5
+	VPSLLD $16, Y6, Y6
+	VPSLLD $16, Y7, Y7
+	VFMADD231PS (SI)(CX*4), Y4, Y0
+	VFMADD231PS 32(SI)(CX*4), Y5, Y1
+	VFMADD231PS 64(SI)(CX*4), Y6, Y2
+	VFMADD231PS 96(SI)(CX*4), Y7, Y3
+	MOVQ AX, CX
+	JMP  hb32
+
+hb8:
+	CMPQ CX, R8
+	JGE  hbtail
+	VPMOVZXWD (DI)(CX*2), Y4
+	VPSLLD $16, Y4, Y4
+	VFMADD231PS (SI)(CX*4), Y4, Y0
+	ADDQ $8, CX
+	JMP  hb8
+
+hbtail:
+	TESTQ R12, R12
+	JE    hbred
+	VPMOVZXWD (DI)(CX*2), Y4
+	VPAND Y15, Y4, Y4
+	VPSLLD $16, Y4, Y4
+	VFMADD231PS Y14, Y4, Y1
+
+hbred:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VMOVSS X0, (R11)
+	ADDQ $4, R11
+	ADDQ R9, DI
+	DECQ R10
+	JNZ  hbrow
+	VZEROUPPER
+	RET
+
+// func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)
+TEXT ·dotRowsF16AVX2(SB), NOSPLIT, $0-56
+	MOVQ q+0(FP), SI
+	MOVQ rows+8(FP), DI
+	MOVQ n8+16(FP), R8
+	MOVQ dim+24(FP), R9
+	SHLQ $1, R9
+	MOVQ nrows+32(FP), R10
+	MOVQ out+40(FP), R11
+	MOVQ mask+48(FP), DX
+	VMOVDQU (DX), Y15
+	MOVQ dim+24(FP), R12
+	SUBQ R8, R12
+	VMASKMOVPS (SI)(R8*4), Y15, Y14
+
+hfrow:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	XORQ CX, CX
+
+hf32:
+	LEAQ 32(CX), AX
+	CMPQ AX, R8
+	JG   hf8
+	PREFETCHT0 1024(DI)(CX*2)
+	VCVTPH2PS (DI)(CX*2), Y4
+	VCVTPH2PS 16(DI)(CX*2), Y5
+	VCVTPH2PS 32(DI)(CX*2), Y6
+	VCVTPH2PS 48(DI)(CX*2), Y7
+	VFMADD231PS (SI)(CX*4), Y4, Y0
+	VFMADD231PS 32(SI)(CX*4), Y5, Y1
+	VFMADD231PS 64(SI)(CX*4), Y6, Y2
+	VFMADD231PS 96(SI)(CX*4), Y7, Y3
+	MOVQ AX, CX
+	JMP  hf32
+
+hf8:
+	CMPQ CX, R8
+	JGE  hftail
+	VCVTPH2PS (DI)(CX*2), Y4
+	VFMADD231PS (SI)(CX*4), Y4, Y0
+	ADDQ $8, CX
+	JMP  hf8
+
+hftail:
+	TESTQ R12, R12
+	JE    hfred
+	VCVTPH2PS (DI)(CX*2), Y4
+	VANDPS Y15, Y4, Y4
+	VFMADD231PS Y14, Y4, Y1
+
+hfred:
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	VMOVSS X0, (R11)
+	ADDQ $4, R11
+	ADDQ R9, DI
+	DECQ R10
+	JNZ  hfrow
+	VZEROUPPER
+	RET

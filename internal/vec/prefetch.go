@@ -1,0 +1,45 @@
+package vec
+
+import "unsafe"
+
+// Prefetching for graph walks. A walk of an HNSW graph computes the
+// distances of a node's unvisited neighbours: rows scattered over memory,
+// each one a cache miss. The batch kernels prefetch one row ahead, which
+// overlaps two misses at a time; asking for every row first keeps as many
+// misses in flight as the core allows (about ten), so that the rows arrive
+// together. Prefetching never faults, but the functions below still keep
+// to the slice they are given.
+
+// PrefetchRows asks the caches for rows idx[i] of m (their first 512
+// bytes), rows being rowLen elements long. Rows outside m are skipped. It does nothing where there
+// is no assembly.
+func PrefetchRows[E uint8 | uint32 | uint64 | float32](m []E, rowLen int, idx []uint32) {
+	if !usePrefetch || len(idx) == 0 || rowLen <= 0 || len(m) == 0 {
+		return
+	}
+	size := int(unsafe.Sizeof(m[0]))
+	rows := uint32(len(m) / rowLen)
+	for _, x := range idx {
+		if x >= rows {
+			return // never ask for memory outside m
+		}
+	}
+	prefetchRows(unsafe.Pointer(&m[0]), min(rowLen*size, maxPrefetch), idx)
+}
+
+// maxPrefetch caps the bytes of a row that are prefetched: the first 8
+// lines. A long row (6 KiB for 1,536 float32s) would otherwise issue a
+// hundred prefetches, more than the core can keep in flight, and the
+// kernel's sequential reads of the rest are streamed by the hardware.
+const maxPrefetch = 512
+
+// PrefetchRow asks the caches for row r of m, rows being rowLen elements
+// long; as [PrefetchRows].
+func PrefetchRow[E uint8 | uint32 | uint64 | float32](m []E, rowLen int, r uint32) {
+	if !usePrefetch || rowLen <= 0 || (int(r)+1)*rowLen > len(m) {
+		return
+	}
+	size := int(unsafe.Sizeof(m[0]))
+	one := [1]uint32{r}
+	prefetchRows(unsafe.Pointer(&m[0]), rowLen*size, one[:])
+}

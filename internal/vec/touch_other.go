@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package vec
+
+import "unsafe"
+
+func touchAVX2(p unsafe.Pointer, n int) uint64 { panic(noAsm) }
