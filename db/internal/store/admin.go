@@ -214,6 +214,13 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	if err := d.refuseDamaged(); err != nil {
 		return 0, 0, err // compacting walks the damaged pages with bbolt's cursors
 	}
+	if d.lk != nil {
+		release, err := d.vacuumLocks(ctx)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer release()
+	}
 	target, err := filepath.EvalSymlinks(d.path)
 	if err != nil {
 		return 0, 0, err
@@ -239,6 +246,12 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	}
 	old := d.bolt
 	d.bolt, d.file = c.bolt, c.file
+	if d.lk != nil {
+		if err := d.adoptVacuumed(c, target); err != nil {
+			old.Close()
+			return before, c.size, err
+		}
+	}
 	// Transaction ids start again in the new file, and byName trusts an
 	// entry for the transaction id it was made in; what else is cached
 	// goes by the tables' versions, which the copy keeps, but the metas

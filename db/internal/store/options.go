@@ -5,14 +5,32 @@ import "time"
 // Options configures Open. The zero value of every field means its default;
 // a nil *Options means all defaults.
 type Options struct {
-	// Timeout is how long Open waits for another process to release the
-	// file before it returns ErrLocked. Zero means 2 seconds; a negative
-	// value means do not wait at all.
+	// Timeout is the busy timeout: how long Open, and each statement or
+	// transaction, waits for another process to release the file before
+	// it returns ErrLocked (sqlite's busy_timeout). Zero means 2 seconds; a
+	// negative value means do not wait at all.
 	Timeout time.Duration
 
-	// ReadOnly opens the file for reading only. Several processes may hold
-	// a database read-only at the same time; none may write it meanwhile.
+	// ReadOnly opens the file for reading only: this process never takes
+	// the write lock.
 	ReadOnly bool
+
+	// Exclusive keeps the file locked from Open to Close, as bbolt does: no
+	// other process can read or write it meanwhile (they wait for their
+	// Timeout and get ErrLocked), and in exchange statements skip the
+	// per-statement locking and the check for other processes' changes. A
+	// read-only Exclusive handle holds a shared lock: other readers may
+	// read, no process may write. False (the default) shares the file as
+	// sqlite does: a lock is held only while a statement or transaction
+	// runs. On systems without Linux's open-file-description locks every
+	// handle is exclusive.
+	Exclusive bool
+
+	// Busy, if set, is called when a statement starts to wait for a lock
+	// another process holds (once per statement), with what can be told of
+	// that process ("pid 1234 (embeddb words.db) is writing it", or ""): a
+	// shell says that it waits. It must not call back into the database.
+	Busy func(holder string)
 
 	// NoSync skips fsync after each commit. It is faster and survives a
 	// crash of the process, but not of the machine: a power failure can lose
