@@ -16,7 +16,7 @@ const (
 	rangeWrite
 )
 
-func flockTry(*os.File, lockMode) (bool, error)           { return true, nil }
+func flockTry(*os.File, lockMode) (bool, error)          { return true, nil }
 func rangeLock(*os.File, int64, rangeType) (bool, error) { return true, nil }
 func rangeUnlock(*os.File, int64) error                  { return nil }
 func lockHolders(*os.File) string                        { return "" }
