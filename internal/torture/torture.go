@@ -43,6 +43,11 @@ type Config struct {
 	// run to completion); 0 means 0.8.
 	KillRate float64
 	Log      func(format string, args ...any)
+	// Readers is how many reader processes read the file while each
+	// statement runs and after it is killed (ReaderCmd makes them; see
+	// ReadLoop); zero means none.
+	Readers   int
+	ReaderCmd func(path string) *exec.Cmd
 }
 
 // Report counts what happened.
@@ -52,12 +57,13 @@ type Report struct {
 	Committed int // killed commands whose statement had committed nonetheless
 	Completed int // commands that finished with success
 	Failed    int // commands that finished with an error (nothing may change)
+	Reads     int // states the concurrent readers saw, each a committed one
 }
 
 // String summarises the report in one line.
 func (r Report) String() string {
-	return fmt.Sprintf("%d rounds: %d SIGKILLs survived (%d after the commit), %d statements completed, %d failed cleanly",
-		r.Rounds, r.Kills, r.Committed, r.Completed, r.Failed)
+	return fmt.Sprintf("%d rounds: %d SIGKILLs survived (%d after the commit), %d statements completed, %d failed cleanly; concurrent readers saw %d committed states",
+		r.Rounds, r.Kills, r.Committed, r.Completed, r.Failed, r.Reads)
 }
 
 // Run tortures a fresh database in cfg.Dir. It returns an error at the
@@ -113,8 +119,22 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		// how long it takes.
 		kill := took[kind] > 0 && rng.Float64() < cfg.KillRate
 		delay := time.Duration(rng.Float64() * 1.1 * float64(took[kind]))
+		var rd *readers
+		if _, err := os.Stat(path); err == nil && cfg.Readers > 0 {
+			if rd, err = startReaders(cfg.ReaderCmd, path, cfg.Readers); err != nil {
+				return rep, err
+			}
+		}
 		start := time.Now()
 		status, out, err := runCommand(ctx, cfg.Binary, path, sql, kill, delay)
+		if rd != nil {
+			time.Sleep(20 * time.Millisecond) // the readers read the file as the kill left it
+			n, cerr := checkSeen(rd.stop(), before, want)
+			rep.Reads += n
+			if cerr != nil && err == nil {
+				return rep, fmt.Errorf("round %d (%s, %s): %w", round, sql, status, cerr)
+			}
+		}
 		if err != nil {
 			return rep, fmt.Errorf("round %d: %s: %w", round, sql, err)
 		}

@@ -19,6 +19,9 @@ import (
 // the open database itself (by any name or link) is refused with
 // ErrTargetIsDatabase.
 func (d *DB) Backup(ctx context.Context, path string) (int64, error) {
+	if d.InTransaction() {
+		return 0, ErrInTransaction // the copy would hold uncommitted pages
+	}
 	target, err := atomicfile.Target(path)
 	if err != nil {
 		return 0, err
@@ -79,6 +82,9 @@ func (c *ctxWriter) Write(p []byte) (int, error) {
 func (d *DB) VacuumInto(ctx context.Context, path string) (int64, error) {
 	if d.IsClosed() {
 		return 0, ErrClosed
+	}
+	if d.InTransaction() {
+		return 0, ErrInTransaction
 	}
 	if err := d.refuseDamaged(); err != nil {
 		return 0, err // compacting walks the damaged pages with bbolt's cursors
@@ -205,6 +211,9 @@ func (d *DB) compactTo(ctx context.Context, path, purpose string) (c *compacted,
 func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	if d.opts.ReadOnly {
 		return 0, 0, ErrReadOnly
+	}
+	if d.InTransaction() {
+		return 0, 0, ErrInTransaction
 	}
 	d.gate.Lock()
 	defer d.gate.Unlock()

@@ -38,6 +38,10 @@ type DB struct {
 	// only with lk.mu held and no transaction of the process running.
 	seen     uint64
 	covered  int64
+	// explicit is the transaction BEGIN opened, if any (explicit.go);
+	// xmu orders BEGIN, COMMIT and ROLLBACK.
+	explicit atomic.Pointer[explicitTx]
+	xmu      sync.Mutex
 	stale    bool
 	roHandle bool
 
@@ -89,7 +93,7 @@ func Open(path string, opts *Options) (*DB, error) {
 	if err := precheck(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if sharedLocking {
+	if sharedLocking && !o.bboltLock {
 		return openShared(path, o)
 	}
 	bdb, file, err := openLocked(path, boltOptions(o))
@@ -295,6 +299,9 @@ func (d *DB) ReadOnly() bool { return d.opts.ReadOnly }
 // left open is ended (its Next returns false and its Err ErrClosed), so
 // Close does not wait on a caller that forgot to close one.
 func (d *DB) Close() error {
+	if d.InTransaction() {
+		d.Rollback() // as sqlite does with a transaction open at close
+	}
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
@@ -375,6 +382,9 @@ func (d *DB) run(writable bool, fn func(*bolt.Tx) error) (err error) {
 
 // runCtx is run, with ctx bounding the wait for another process's lock.
 func (d *DB) runCtx(ctx context.Context, writable bool, fn func(*bolt.Tx) error) (err error) {
+	if ex := d.explicit.Load(); ex != nil {
+		return d.runExplicit(ex, writable, fn)
+	}
 	if d.lk != nil {
 		if writable {
 			if err := d.lk.beginWrite(ctx); err != nil {
@@ -411,6 +421,13 @@ func (d *DB) runCtx(ctx context.Context, writable bool, fn func(*bolt.Tx) error)
 	}()
 	if err = fn(tx); err != nil || !writable {
 		return err
+	}
+	if d.lk != nil {
+		// The file is written only now: readers of other processes were
+		// reading until here.
+		if err := d.lk.commitLock(ctx); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

@@ -28,14 +28,18 @@ import (
 //   - RESERVED and PENDING are byte-range locks (Linux's open-file-description
 //     locks, which, unlike classic POSIX locks, a close of another descriptor
 //     of the file does not drop) past the end of any real file. A writer
-//     takes RESERVED, so that there is one writer at a time across
-//     processes, then PENDING, which makes new readers wait (a reader checks
-//     PENDING before it takes SHARED): without it, readers querying in a
-//     loop could keep a writer out for ever. Then it turns its flock
-//     exclusive, waiting for the readers that were there to finish. Turning
-//     a flock from shared to exclusive is not atomic (Linux drops the shared
-//     lock first); holding RESERVED is what makes that safe: no other writer
-//     can come in between.
+//     takes RESERVED when its transaction begins, so that there is one
+//     writer at a time across processes; other processes go on reading,
+//     since bbolt changes nothing in the file before Commit (the
+//     transaction builds its pages in memory). For the commit it takes
+//     PENDING, which makes new readers wait (a reader checks PENDING before
+//     it takes SHARED): without it, readers querying in a loop could keep a
+//     writer out for ever. Then it turns its flock exclusive, waiting for
+//     the readers that were there to finish, and commits. Turning a flock
+//     from shared to exclusive is not atomic (Linux drops the shared lock
+//     first); holding RESERVED is what makes that safe: no other writer can
+//     come in between. This is sqlite's rollback-journal scheme, and BEGIN
+//     is its BEGIN IMMEDIATE.
 //   - PRESENCE is a byte-range read lock every process holds while it has
 //     the file open. It excludes nobody's reads or writes (sqlite's WAL
 //     mode keeps a lock of the same kind); it lets Open tell whether it is
@@ -43,13 +47,13 @@ import (
 //     unpublished table may be another process's bulk load in progress), and
 //     lets VACUUM, which replaces the file, refuse while others have it open.
 //
-// Readers never read while another process writes: bbolt reuses the pages
-// a commit freed, and only knows the read transactions of its own process,
-// so a foreign writer must keep every other process's readers out while it
-// writes (sqlite's rollback-journal mode works the same way). A long
-// statement writes in short transactions (the bulk writer commits a chunk
-// at a time, and TRAIN writes only at its end), so readers in other
-// processes wait at most for one of them.
+// Readers never read while another process commits: bbolt reuses the
+// pages a commit freed, and only knows the read transactions of its own
+// process, so a writer must keep every other process's readers out while
+// it writes pages (sqlite's rollback-journal mode works the same way). A
+// long statement writes in short transactions (the bulk writer commits a
+// chunk at a time, and TRAIN writes only at its end), so readers in other
+// processes wait at most for one commit.
 //
 // A handle that stays open across other processes' commits must see them.
 // bbolt maps the file shared and reads its meta pages at each transaction,
@@ -111,10 +115,12 @@ type fileLock struct {
 	// check is called, with mu held, when the process goes from holding
 	// no lock to holding one (SHARED, or RESERVED for a writer): no
 	// transaction of it is running, and no other process can be writing.
-	// ready is called when its writer has the exclusive lock; alone says
-	// that no read transaction of the process is running. An error from
+	// stale says the handle must be reopened before a write; ready, called
+	// with the exclusive lock held, reopens it; alone says that no read
+	// transaction of the process is running. An error from
 	// either gives the locks back.
 	check func() error
+	stale func() bool
 	ready func(alone bool) error
 }
 
@@ -255,9 +261,11 @@ func (l *fileLock) unlockLocked() {
 	}
 }
 
-// beginWrite takes RESERVED, PENDING and the exclusive lock for a write
-// transaction; endWrite gives them back. The process's writers go one at
-// a time.
+// beginWrite takes RESERVED for a write transaction: this process is the
+// one writer until endWrite. Other processes go on reading while the
+// transaction builds its changes in memory (bbolt writes nothing to the
+// file before Commit); commitLock takes PENDING and the exclusive lock for
+// the commit itself. The process's writers go one at a time.
 func (l *fileLock) beginWrite(ctx context.Context) error {
 	l.wmu.Lock()
 	if l.pinned {
@@ -280,32 +288,28 @@ func (l *fileLock) beginWrite(ctx context.Context) error {
 	}
 }
 
-// tryWrite takes the write locks, waiting for other processes as long as
-// w allows. errNotAlone says the handle needs a refresh that this
-// process's own readers prevent: the locks are given back, to try again.
+// tryWrite takes RESERVED, waiting for another process's writer as long
+// as w allows, and makes the handle fit to write. errNotAlone says the
+// handle needs a refresh that this process's own readers prevent: the
+// locks are given back, to try again.
 func (l *fileLock) tryWrite(w *wait) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, off := range []int64{lockReserved, lockPending} {
-		for {
-			ok, err := rangeLock(l.f, off, rangeWrite)
-			if err != nil {
-				l.dropWriteLocked()
-				return err
-			}
-			if ok {
-				break
-			}
-			// Wait for another writer (RESERVED), or for a reader between
-			// its check of PENDING and its flock, without keeping this
-			// process's readers from ending.
-			l.mu.Unlock()
-			err = w.again("write")
-			l.mu.Lock()
-			if err != nil {
-				l.dropWriteLocked()
-				return err
-			}
+	for {
+		ok, err := rangeLock(l.f, lockReserved, rangeWrite)
+		if err != nil {
+			return err
+		}
+		if ok {
+			break
+		}
+		// Wait for the other writer without keeping this process's
+		// readers from starting or ending.
+		l.mu.Unlock()
+		err = w.again("write")
+		l.mu.Lock()
+		if err != nil {
+			return err
 		}
 	}
 	fresh := l.mode == unlocked && l.readers == 0
@@ -316,35 +320,80 @@ func (l *fileLock) tryWrite(w *wait) error {
 			return err
 		}
 	}
+	if !l.stale() {
+		return nil
+	}
+	// Reopening the handle writable takes bbolt's exclusive flock.
+	if err := l.exclusiveLocked(w); err != nil {
+		l.dropWriteLocked()
+		return err
+	}
+	if err := l.ready(l.readers == 0); err != nil {
+		l.dropWriteLocked()
+		return err
+	}
+	l.relaxLocked()
+	return nil
+}
+
+// commitLock takes PENDING and the exclusive lock for the commit of the
+// write transaction beginWrite began, waiting for the readers of other
+// processes to finish (and keeping new ones out) as long as the busy
+// timeout allows. endWrite gives them back.
+func (l *fileLock) commitLock(ctx context.Context) error {
+	if l.pinned {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.exclusiveLocked(l.newWait(ctx))
+}
+
+// exclusiveLocked takes PENDING, then the exclusive flock. A failed
+// conversion of the flock drops the shared lock (Linux drops it first),
+// which is safe: RESERVED keeps every other writer out meanwhile.
+func (l *fileLock) exclusiveLocked(w *wait) error {
 	for {
-		ok, err := flockTry(l.f, exclusiveLock)
+		ok, err := rangeLock(l.f, lockPending, rangeWrite)
 		if err != nil {
-			l.dropWriteLocked()
 			return err
 		}
 		if ok {
 			break
 		}
-		l.mode = unlocked // a failed conversion drops the shared lock; RESERVED covers the readers
+		// A reader of another process between its check of PENDING and
+		// its flock: a moment.
 		l.mu.Unlock()
 		err = w.again("write")
 		l.mu.Lock()
 		if err != nil {
-			l.dropWriteLocked()
 			return err
 		}
 	}
-	l.mode = exclusiveLock
-	if err := l.ready(l.readers == 0); err != nil {
-		l.dropWriteLocked()
-		return err
+	for {
+		ok, err := flockTry(l.f, exclusiveLock)
+		if err != nil {
+			l.relaxLocked()
+			return err
+		}
+		if ok {
+			l.mode = exclusiveLock
+			return nil
+		}
+		l.mode = unlocked
+		l.mu.Unlock()
+		err = w.again("write")
+		l.mu.Lock()
+		if err != nil {
+			l.relaxLocked()
+			return err
+		}
 	}
-	return nil
 }
 
-// dropWriteLocked gives back what tryWrite took, keeping a shared lock for
-// the readers still running.
-func (l *fileLock) dropWriteLocked() {
+// relaxLocked gives back PENDING and the exclusive lock, keeping RESERVED,
+// and a shared lock for the readers still running.
+func (l *fileLock) relaxLocked() {
 	if l.readers > 0 {
 		// Cannot fail for want of a writer: only RESERVED's holder may
 		// take the exclusive lock, and that is this process.
@@ -355,6 +404,11 @@ func (l *fileLock) dropWriteLocked() {
 		l.unlockLocked()
 	}
 	rangeUnlock(l.f, lockPending)
+}
+
+// dropWriteLocked gives back what the writer took.
+func (l *fileLock) dropWriteLocked() {
+	l.relaxLocked()
 	rangeUnlock(l.f, lockReserved)
 	l.writing = false
 }
@@ -404,6 +458,10 @@ func (l *fileLock) pin(ctx context.Context) error {
 		return nil
 	}
 	if err := l.beginWrite(ctx); err != nil {
+		return err
+	}
+	if err := l.commitLock(ctx); err != nil {
+		l.endWrite()
 		return err
 	}
 	l.mu.Lock()

@@ -153,7 +153,7 @@ func describePid(pid int) string {
 	if len(args) > 0 {
 		args[0] = args[0][strings.LastIndexByte(args[0], '/')+1:]
 	}
-	s := strings.Join(args, " ")
+	s := strings.Join(strings.Fields(strings.Join(args, " ")), " ")
 	if len(s) > 60 {
 		s = s[:57] + "..."
 	}

@@ -52,6 +52,11 @@ type Options struct {
 	// format is the format a new file gets; zero means formatVersion. Tests
 	// set 1 to make files as embeddb wrote them before checksums.
 	format uint32
+
+	// bboltLock makes Open keep bbolt's own lock from Open to Close, with
+	// none of the per-statement locking: how embeddb opened files before
+	// they were shared, kept as the baseline of the sharing benchmarks.
+	bboltLock bool
 }
 
 const (
@@ -76,3 +81,8 @@ func (o *Options) withDefaults() Options {
 // SetFormat makes a database created with o use storage format f (1: values
 // without checksums), for tests of older files.
 func SetFormat(o *Options, f uint32) { o.format = f }
+
+// SetBBoltLock makes a database opened with o hold bbolt's own lock from
+// Open to Close, without the per-statement locks and checks: the behaviour
+// before files were shared, for benchmarks that compare against it.
+func SetBBoltLock(o *Options) { o.bboltLock = true }

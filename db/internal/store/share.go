@@ -46,8 +46,8 @@ func openSharedOnce(path string, o Options) (d *DB, again bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	l := &fileLock{f: f, ro: o.ReadOnly, busy: o.Busy,
-		check: func() error { return nil }, ready: func(bool) error { return nil }}
+	l := &fileLock{f: f, ro: o.ReadOnly, busy: o.Busy, check: func() error { return nil },
+		stale: func() bool { return false }, ready: func(bool) error { return nil }}
 	l.timeout.Store(int64(o.Timeout))
 	ctx := context.Background()
 	defer func() {
@@ -89,7 +89,7 @@ func openSharedOnce(path string, o Options) (d *DB, again bool, err error) {
 		d.bolt.Close()
 		return nil, false, &openedError{err}
 	}
-	l.check, l.ready = d.checkChanges, d.readyToWrite
+	l.check, l.stale, l.ready = d.checkChanges, func() bool { return d.stale || d.roHandle }, d.readyToWrite
 	if !o.Exclusive {
 		l.unpin()
 	}

@@ -1,0 +1,280 @@
+package db
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/embeddb/embeddb/db/internal/store"
+)
+
+// BenchmarkShare_Nearest measures what sharing the file costs a query:
+// SELECT NEAREST(?, ?) on 100,000 indexed 100-d rows through three handles
+// on three copies of one file, taking turns over blocks of the same
+// queries: one opened as before files were shared (bbolt's lock held from
+// Open to Close, no per-statement locks: the baseline), one with
+// Options.Exclusive, and one shared (the default: a lock and a change check
+// per statement). It reports each one's latency and the ratios to the
+// baseline (targets: shared within 1.15, exclusive within 1.10).
+func BenchmarkShare_Nearest(b *testing.B) {
+	const dim, k, n = 100, 10, 100_000
+	ctx := context.Background()
+	dir := b.TempDir()
+	base := filepath.Join(dir, "base.db")
+	words := buildNearestFile(b, base, n, dim)
+	for _, name := range []string{"excl.db", "shared.db"} {
+		copyFile(b, base, filepath.Join(dir, name))
+	}
+	legacy := &Options{}
+	store.SetBBoltLock(legacy)
+	opts := []*Options{legacy, {Exclusive: true}, {}}
+	names := []string{"base.db", "excl.db", "shared.db"}
+	stmts := make([]*Stmt, len(opts))
+	for i, o := range opts {
+		d, err := Open(filepath.Join(dir, names[i]), o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer d.Close()
+		if stmts[i], err = d.Prepare("SELECT NEAREST(?, ?) FROM t"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	queries := make([]string, 1024)
+	for i := range queries {
+		queries[i] = words[rng.IntN(n)]
+	}
+	run := func(s *Stmt, qs []string) time.Duration {
+		start := time.Now()
+		for _, q := range qs {
+			rows, err := s.Query(ctx, q, k)
+			if err != nil {
+				b.Fatal(err)
+			}
+			all, err := rows.All()
+			if err != nil || len(all) != k {
+				b.Fatalf("%d rows, %v", len(all), err)
+			}
+		}
+		return time.Since(start)
+	}
+	for _, s := range stmts {
+		run(s, queries[:64]) // load the graphs
+	}
+	b.ResetTimer()
+	var took [3]time.Duration
+	const block = 128
+	for done, turn := 0, 0; done < b.N; turn++ {
+		m := min(block, b.N-done)
+		qs := queries[(turn*block)%len(queries):][:m]
+		// Each handle leads in turn, so none always finds the caches warm.
+		for j := range 3 {
+			i := (turn + j) % 3
+			took[i] += run(stmts[i], qs)
+		}
+		done += m
+	}
+	per := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 / float64(b.N) }
+	b.ReportMetric(per(took[0]), "µs/query-bboltlock")
+	b.ReportMetric(per(took[1]), "µs/query-exclusive")
+	b.ReportMetric(per(took[2]), "µs/query-shared")
+	b.ReportMetric(float64(took[1])/float64(took[0]), "exclusive/bboltlock")
+	b.ReportMetric(float64(took[2])/float64(took[0]), "shared/bboltlock")
+}
+
+// buildNearestFile makes a database at path with table t of n clustered
+// rows of dimension dim, indexed with HNSW, and returns its words.
+func buildNearestFile(b *testing.B, path string, n, dim int) []string {
+	ctx := context.Background()
+	d, err := Open(path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	rng := rand.New(rand.NewPCG(5, 6))
+	centers := make([]float32, 50*dim)
+	for i := range centers {
+		centers[i] = float32(rng.NormFloat64())
+	}
+	words := make([]string, n)
+	vecs := make([]float32, n*dim)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%d", i)
+		c := rng.IntN(50)
+		for j := 0; j < dim; j++ {
+			vecs[i*dim+j] = centers[c*dim+j] + 0.5*float32(rng.NormFloat64())
+		}
+	}
+	w, err := d.BulkLoad(ctx, "t", TableSpec{Dim: dim}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Append(words, nil, vecs); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Exec(ctx, "CREATE INDEX ON t USING hnsw"); err != nil {
+		b.Fatal(err)
+	}
+	return words
+}
+
+func copyFile(b *testing.B, from, to string) {
+	src, err := os.Open(from)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.Create(to)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		b.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkShare_ReaderDuringTrain runs a TRAIN on a generated corpus in
+// another process (this test binary again) and queries the same file in a
+// loop meanwhile. TRAIN reads and trains without a lock and takes the
+// write lock only for its writes, so the reader waits at most for one
+// write transaction: it reports the longest and the 99th-percentile query
+// latency while the TRAIN ran (target: the longest within 50 ms), and how
+// many queries it answered.
+func BenchmarkShare_ReaderDuringTrain(b *testing.B) {
+	if os.Getenv("EMBEDDB_TRAIN_CHILD") != "" {
+		b.Skip("the child runs in TestShareTrainChild")
+	}
+	dir := b.TempDir()
+	path := filepath.Join(dir, "t.db")
+	corpus := filepath.Join(dir, "corpus.txt")
+	writeCorpus(b, corpus, 1_500_000)
+	d, err := Open(path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	ctx := context.Background()
+	if _, err := d.Exec(ctx, "CREATE TABLE q (dim = 2); INSERT INTO q VALUES ('a', [1, 0]), ('b', [0, 1])"); err != nil {
+		b.Fatal(err)
+	}
+	var worst, total time.Duration
+	var lat []time.Duration
+	for i := 0; i < b.N; i++ {
+		if _, err := d.Exec(ctx, "DROP TABLE IF EXISTS w"); err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestShareTrainChild$")
+		cmd.Env = append(os.Environ(), "EMBEDDB_TRAIN_CHILD="+path, "EMBEDDB_TRAIN_CORPUS="+corpus)
+		out, _ := cmd.StdoutPipe()
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			b.Fatal(err)
+		}
+		lines := bufio.NewScanner(out)
+		if !lines.Scan() || lines.Text() != "training" {
+			b.Fatalf("child: %q", lines.Text())
+		}
+		done := make(chan error, 1)
+		go func() {
+			for lines.Scan() {
+			}
+			done <- cmd.Wait()
+		}()
+		start := time.Now()
+	loop:
+		for {
+			select {
+			case err := <-done:
+				if err != nil {
+					b.Fatalf("TRAIN in the child: %v", err)
+				}
+				break loop
+			default:
+			}
+			t0 := time.Now()
+			res, err := d.Exec(ctx, "SELECT COUNT(*) FROM q")
+			if err != nil && !errors.Is(err, ErrLocked) {
+				b.Fatal(err)
+			}
+			if err == nil && res.Rows[0][0] != int64(2) {
+				b.Fatalf("reader saw %v", res.Rows)
+			}
+			lat = append(lat, time.Since(t0))
+			worst = max(worst, time.Since(t0))
+		}
+		total += time.Since(start)
+		if _, err := d.Exec(ctx, "SELECT COUNT(*) FROM w"); err != nil {
+			b.Fatalf("after the TRAIN: %v", err)
+		}
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(worst.Microseconds())/1e3, "ms-longest-wait")
+	if len(lat) > 0 {
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1e3, "ms-p99")
+	}
+	b.ReportMetric(float64(len(lat))/float64(b.N), "queries/train")
+	b.ReportMetric(total.Seconds()/float64(b.N), "s/train")
+}
+
+// TestShareTrainChild is the writer process of
+// BenchmarkShare_ReaderDuringTrain: it TRAINs table w on the corpus.
+func TestShareTrainChild(t *testing.T) {
+	path := os.Getenv("EMBEDDB_TRAIN_CHILD")
+	if path == "" {
+		t.Skip("only run as the child of BenchmarkShare_ReaderDuringTrain")
+	}
+	d, err := Open(path, &Options{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	fmt.Println("training")
+	sql := fmt.Sprintf("TRAIN w FROM '%s' WITH (vector_size = 50, min_count = 1, workers = 1, epochs = 2)",
+		strings.ReplaceAll(os.Getenv("EMBEDDB_TRAIN_CORPUS"), "'", "''"))
+	if _, err := d.Exec(context.Background(), sql); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeCorpus writes a text of n words drawn from a Zipf-like vocabulary
+// of 20,000 words, 20 to a line.
+func writeCorpus(b *testing.B, path string, n int) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	rng := rand.New(rand.NewPCG(1, 2))
+	z := rand.NewZipf(rng, 1.1, 1, 19_999)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(w, "tok%d", z.Uint64())
+		if i%20 == 19 {
+			w.WriteByte('\n')
+		} else {
+			w.WriteByte(' ')
+		}
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
