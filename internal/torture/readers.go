@@ -188,4 +188,3 @@ func digestTable(tx *db.Tx, in *db.TableInfo) (string, error) {
 	})
 	return fmt.Sprintf("%s/%d/%x", in.Kind, in.Rows, h.Sum(nil)[:6]), err
 }
-

@@ -36,8 +36,8 @@ type DB struct {
 	// free-page list predates another process's commit; roHandle that the
 	// handle was reopened read-only to read a grown file. All four change
 	// only with lk.mu held and no transaction of the process running.
-	seen     uint64
-	covered  int64
+	seen    uint64
+	covered int64
 	// explicit is the transaction BEGIN opened, if any (explicit.go);
 	// xmu orders BEGIN, COMMIT and ROLLBACK.
 	explicit atomic.Pointer[explicitTx]
