@@ -87,3 +87,18 @@ var ErrInternal = store.ErrInternal
 // type, a missing option. Errors about missing tables or words wrap
 // ErrNoTable and ErrNoWord instead.
 var ErrSemantic = plan.ErrSemantic
+
+// Errors of explicit transactions (BEGIN, COMMIT, ROLLBACK).
+var (
+	// ErrInTransaction is returned by BEGIN inside a transaction, and by
+	// VACUUM, VACUUM INTO and BACKUP, which cannot run in one.
+	ErrInTransaction = store.ErrInTransaction
+
+	// ErrNoTransaction is returned by COMMIT and ROLLBACK without BEGIN.
+	ErrNoTransaction = store.ErrNoTransaction
+
+	// ErrTxAborted is returned by the statements after one that failed
+	// inside a transaction: the whole transaction was rolled back (there
+	// are no savepoints), and ROLLBACK or COMMIT ends it.
+	ErrTxAborted = store.ErrTxAborted
+)
