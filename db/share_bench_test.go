@@ -96,12 +96,20 @@ func BenchmarkShare_Nearest(b *testing.B) {
 // buildNearestFile makes a database at path with table t of n clustered
 // rows of dimension dim, indexed with HNSW, and returns its words.
 func buildNearestFile(b *testing.B, path string, n, dim int) []string {
-	ctx := context.Background()
 	d, err := Open(path, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer d.Close()
+	words, _, _ := fillNearestTable(b, d, n, dim)
+	return words
+}
+
+// fillNearestTable loads table t of d with n rows of dimension dim around
+// 50 random centres and indexes it with HNSW. It returns the words, the
+// vectors, and the random source, for the queries.
+func fillNearestTable(b *testing.B, d *DB, n, dim int) ([]string, []float32, *rand.Rand) {
+	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(5, 6))
 	centers := make([]float32, 50*dim)
 	for i := range centers {
@@ -129,7 +137,7 @@ func buildNearestFile(b *testing.B, path string, n, dim int) []string {
 	if _, err := d.Exec(ctx, "CREATE INDEX ON t USING hnsw"); err != nil {
 		b.Fatal(err)
 	}
-	return words
+	return words, vecs, rng
 }
 
 func copyFile(b *testing.B, from, to string) {

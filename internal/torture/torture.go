@@ -15,12 +15,8 @@ package torture
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -293,33 +289,11 @@ func snapshot(ctx context.Context, path string) (*state, error) {
 	if st.problems, err = d.Check(ctx); err != nil {
 		return nil, err
 	}
-	infos, err := d.Tables(ctx)
+	seen, err := readState(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range infos {
-		h := sha256.New()
-		fmt.Fprintf(h, "%s %s %d %s %d %v|", in.Kind, in.Elem, in.Dim, in.Metric, in.Rows, in.Index != nil)
-		var b [8]byte
-		err := d.View(ctx, func(tx *db.Tx) error {
-			return tx.ForEach(in.Name, true, func(r db.Row) error {
-				binary.LittleEndian.PutUint32(b[:4], r.ID)
-				h.Write(b[:4])
-				io.WriteString(h, r.Word)
-				binary.LittleEndian.PutUint64(b[:], uint64(r.Count))
-				h.Write(b[:])
-				for _, f := range r.Vector {
-					binary.LittleEndian.PutUint32(b[:4], math.Float32bits(f))
-					h.Write(b[:4])
-				}
-				return nil
-			})
-		})
-		if err != nil {
-			return nil, err
-		}
-		st.tables[in.Name] = fmt.Sprintf("%s/%d/%x", in.Kind, in.Rows, h.Sum(nil)[:6])
-	}
+	st.tables = seen.tables
 	return st, nil
 }
 

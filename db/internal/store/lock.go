@@ -295,22 +295,8 @@ func (l *fileLock) beginWrite(ctx context.Context) error {
 func (l *fileLock) tryWrite(w *wait) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for {
-		ok, err := rangeLock(l.f, lockReserved, rangeWrite)
-		if err != nil {
-			return err
-		}
-		if ok {
-			break
-		}
-		// Wait for the other writer without keeping this process's
-		// readers from starting or ending.
-		l.mu.Unlock()
-		err = w.again("write")
-		l.mu.Lock()
-		if err != nil {
-			return err
-		}
+	if err := l.waitRangeLocked(lockReserved, w); err != nil {
+		return err
 	}
 	fresh := l.mode == unlocked && l.readers == 0
 	l.writing = true
@@ -353,22 +339,10 @@ func (l *fileLock) commitLock(ctx context.Context) error {
 // conversion of the flock drops the shared lock (Linux drops it first),
 // which is safe: RESERVED keeps every other writer out meanwhile.
 func (l *fileLock) exclusiveLocked(w *wait) error {
-	for {
-		ok, err := rangeLock(l.f, lockPending, rangeWrite)
-		if err != nil {
-			return err
-		}
-		if ok {
-			break
-		}
-		// A reader of another process between its check of PENDING and
-		// its flock: a moment.
-		l.mu.Unlock()
-		err = w.again("write")
-		l.mu.Lock()
-		if err != nil {
-			return err
-		}
+	// PENDING is held for a moment by a reader of another process between
+	// its check and its flock.
+	if err := l.waitRangeLocked(lockPending, w); err != nil {
+		return err
 	}
 	for {
 		ok, err := flockTry(l.f, exclusiveLock)
@@ -386,6 +360,24 @@ func (l *fileLock) exclusiveLocked(w *wait) error {
 		l.mu.Lock()
 		if err != nil {
 			l.relaxLocked()
+			return err
+		}
+	}
+}
+
+// waitRangeLocked write-locks the byte at off, waiting as long as w
+// allows without keeping this process's readers from starting or ending
+// (mu is given back while it sleeps).
+func (l *fileLock) waitRangeLocked(off int64, w *wait) error {
+	for {
+		ok, err := rangeLock(l.f, off, rangeWrite)
+		if err != nil || ok {
+			return err
+		}
+		l.mu.Unlock()
+		err = w.again("write")
+		l.mu.Lock()
+		if err != nil {
 			return err
 		}
 	}
