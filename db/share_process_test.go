@@ -124,7 +124,7 @@ func shareReader(t *testing.T, path string, until time.Duration) {
 		switch {
 		case err == nil:
 			fmt.Printf("%s %v\n", what, n)
-		case errors.Is(err, db.ErrNoTable):
+		case errors.Is(err, db.ErrNoTable), errors.Is(err, db.ErrNoWord): // no table, or v as first created: empty
 			fmt.Printf("%s none\n", what)
 		case errors.Is(err, db.ErrLocked):
 			fmt.Println("busy")
