@@ -32,8 +32,8 @@ import (
 //     writer at a time across processes; other processes go on reading,
 //     since bbolt changes nothing in the file before Commit (the
 //     transaction builds its pages in memory). For the commit it takes
-//     PENDING, which makes new readers wait (a reader checks PENDING before
-//     it takes SHARED): without it, readers querying in a loop could keep a
+//     PENDING, which makes new readers wait (a reader that finds PENDING
+//     taken when it has its flock steps back): without it, readers querying in a loop could keep a
 //     writer out for ever. Then it turns its flock exclusive, waiting for
 //     the readers that were there to finish, and commits. Turning a flock
 //     from shared to exclusive is not atomic (Linux drops the shared lock
@@ -229,18 +229,21 @@ func (l *fileLock) beginRead(ctx context.Context) error {
 	return nil
 }
 
-// trySharedLocked makes one attempt at the shared lock: PENDING must be
-// free (no writer is waiting for readers to drain), then the flock.
+// trySharedLocked makes one attempt at the shared lock: the flock, then a
+// look at PENDING: a writer waiting for the readers to drain holds it, and
+// a new reader steps back. (A writer that takes PENDING just after the look
+// waits for this reader as for the others.)
 func (l *fileLock) trySharedLocked() (bool, error) {
-	ok, err := rangeLock(l.f, lockPending, rangeRead)
+	ok, err := flockTry(l.f, sharedLock)
 	if err != nil || !ok {
 		return false, err
 	}
-	ok, err = flockTry(l.f, sharedLock)
-	if uerr := rangeUnlock(l.f, lockPending); err == nil {
-		err = uerr
+	free, err := rangeFree(l.f, lockPending)
+	if err != nil || !free {
+		flockTry(l.f, unlocked)
+		return false, err
 	}
-	return ok && err == nil, err
+	return true, nil
 }
 
 // endRead ends a read transaction, giving the lock back when it was the

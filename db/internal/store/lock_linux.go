@@ -17,6 +17,7 @@ const sharedLocking = true
 // Linux's open-file-description lock commands (fcntl.h); the syscall
 // package does not name them.
 const (
+	fOFDGetLK = 36
 	fOFDSetLK = 37
 )
 
@@ -61,6 +62,22 @@ func rangeLock(f *os.File, off int64, typ rangeType) (bool, error) {
 func rangeUnlock(f *os.File, off int64) error {
 	_, err := rangeSet(f, off, syscall.F_UNLCK)
 	return err
+}
+
+// rangeFree reports whether nobody else holds a write lock on the byte at
+// off of f.
+func rangeFree(f *os.File, off int64) (bool, error) {
+	lk := syscall.Flock_t{Type: syscall.F_RDLCK, Whence: 0, Start: off, Len: 1}
+	for {
+		err := syscall.FcntlFlock(f.Fd(), fOFDGetLK, &lk)
+		switch err {
+		case nil:
+			return lk.Type == syscall.F_UNLCK, nil
+		case syscall.EINTR:
+			continue
+		}
+		return false, fmt.Errorf("lock %s: %w", f.Name(), err)
+	}
 }
 
 func rangeSet(f *os.File, off int64, typ int16) (bool, error) {
