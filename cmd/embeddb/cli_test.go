@@ -270,7 +270,9 @@ func TestMain_Run_Locked(t *testing.T) {
 		t.Skip("waits for the lock timeout (2s); skipped with -short")
 	}
 	path := petsDB(t)
-	holder, err := db.Open(path, nil)
+	// An idle handle locks nothing (the file is shared); an Exclusive one
+	// keeps the shell out.
+	holder, err := db.Open(path, &db.Options{Exclusive: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -317,6 +317,7 @@ func (d *DB) Close() error {
 	defer d.gate.Unlock()
 	err := d.bolt.Close()
 	if d.lk != nil {
+		d.lk.close()
 		if cerr := d.lk.f.Close(); err == nil {
 			err = cerr
 		}

@@ -69,6 +69,12 @@ import (
 // and the bbolt handle is opened again when the file outgrew the map, or
 // before the next write when its free-page list is stale.
 //
+// A shared lock serves the statements that follow the one that took it for
+// up to lockLease (2 ms): a loop of queries then makes no system calls and
+// no change check (no other process can commit while it is held), a writer
+// elsewhere waits at most that much longer, and a timer gives it back when
+// the process falls idle.
+//
 // Options.Exclusive takes every lock at Open and keeps it: no other process
 // can use the file, and statements skip the locking and the change check.
 // On systems without open-file-description locks the store behaves as if
@@ -111,6 +117,15 @@ type fileLock struct {
 
 	timeout atomic.Int64 // the busy timeout, in nanoseconds; negative: do not wait
 	busy    func(holder string)
+
+	// A shared lock outlives the statement that took it by up to
+	// lockLease from its taking (idle releases it), so that statements in
+	// a loop pay no syscalls and no change check: while it is held, no
+	// other process can commit. closed stops idle after Close.
+	leaseEnd time.Time
+	idle     *time.Timer
+	armed    bool // idle will fire
+	closed   bool
 
 	// check is called, with mu held, when the process goes from holding
 	// no lock to holding one (SHARED, or RESERVED for a writer): no
@@ -203,6 +218,11 @@ func (l *fileLock) newWait(ctx context.Context) *wait {
 func (l *fileLock) beginRead(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.lingering() && !time.Now().Before(l.leaseEnd) {
+		// The lease is over: take the lock again, looking at PENDING, so
+		// that a loop of statements cannot keep a writer out.
+		l.unlockLocked()
+	}
 	if l.mode != unlocked || l.writing {
 		l.readers++
 		return nil
@@ -226,7 +246,39 @@ func (l *fileLock) beginRead(ctx context.Context) error {
 		return err
 	}
 	l.readers++
+	l.leaseEnd = time.Now().Add(lockLease)
 	return nil
+}
+
+// lockLease is how long a shared lock may serve the statements that follow
+// the one that took it: a writer of another process waits at most that
+// much longer, and an idle process holds nothing after it.
+const lockLease = 2 * time.Millisecond
+
+// lingering reports whether the process holds a shared lock that no
+// transaction uses.
+func (l *fileLock) lingering() bool {
+	return l.mode == sharedLock && l.readers == 0 && !l.writing && !l.pinned
+}
+
+// release is idle's: it gives back a lingering shared lock.
+func (l *fileLock) release() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.armed = false
+	if !l.closed && l.lingering() {
+		l.unlockLocked()
+	}
+}
+
+// close stops the lease timer; the caller then closes l.f.
+func (l *fileLock) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
+	if l.idle != nil {
+		l.idle.Stop()
+	}
 }
 
 // trySharedLocked makes one attempt at the shared lock: the flock, then a
@@ -252,8 +304,23 @@ func (l *fileLock) endRead() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.readers--
-	if l.readers == 0 && !l.writing && !l.pinned {
+	if !l.lingering() {
+		return
+	}
+	left := time.Until(l.leaseEnd)
+	if left <= 0 {
 		l.unlockLocked()
+		return
+	}
+	// Arm idle once a lease: if it fires early, after a new lease began,
+	// it only gives back a lock no statement uses, which is always safe.
+	switch {
+	case l.armed:
+	case l.idle == nil:
+		l.idle, l.armed = time.AfterFunc(left, l.release), true
+	default:
+		l.idle.Reset(left)
+		l.armed = true
 	}
 }
 
