@@ -13,8 +13,10 @@ import (
 // is the store's (see db/internal/store), summed up here.
 
 // Options configures Open; a nil *Options means the defaults. Timeout is
-// how long Open waits for another process's lock (0: a second; negative:
-// not at all); ReadOnly opens without writing; NoSync skips fsync on
+// the busy timeout, how long Open and each statement wait for another
+// process's lock (0: 2 seconds; negative: not at all); ReadOnly opens
+// without writing; Exclusive keeps the file locked from Open to Close; Busy
+// is told when a statement starts to wait; NoSync skips fsync on
 // commit; MmapSize presizes the memory map; MemoryLimit bounds what one
 // statement may hold (0: no limit).
 type Options = store.Options

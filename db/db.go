@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"time"
 
 	"github.com/embeddb/embeddb/db/internal/exec"
 	"github.com/embeddb/embeddb/db/internal/store"
@@ -120,6 +121,14 @@ func (d *DB) RenameTable(ctx context.Context, old, new string) error {
 // Replace adds or overwrites rows; see Tx.Replace.
 func (d *DB) Replace(ctx context.Context, name string, rows ...Row) error {
 	return d.st.Replace(ctx, name, rows...)
+}
+
+// SetTimeout changes the busy timeout (Options.Timeout) of the open
+// database: how long a statement waits for another process's lock before
+// it fails with ErrLocked. Zero means the default (2 seconds), negative do
+// not wait.
+func (d *DB) SetTimeout(t time.Duration) {
+	d.st.SetTimeout(t)
 }
 
 // Table describes one table.

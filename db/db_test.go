@@ -79,7 +79,9 @@ func TestOpen_Reopen(t *testing.T) {
 
 func TestOpen_Locked(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "words.db")
-	d, err := db.Open(path, nil)
+	// Shared (the default), a second handle opens beside an idle one; an
+	// Exclusive handle keeps every other out.
+	d, err := db.Open(path, &db.Options{Exclusive: true})
 	if err != nil {
 		t.Fatal(err)
 	}

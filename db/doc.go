@@ -48,9 +48,12 @@
 // A *DB is safe for concurrent use. Reads run in parallel with each other
 // and with the one write that bbolt allows at a time; a reader sees the
 // database as it was when its transaction began, never half a change. A
-// Tx, a Rows and a BulkWriter belong to one goroutine. Across processes, one
-// process may open a file for writing, or several read-only
-// (Options.ReadOnly); others wait Options.Timeout and get ErrLocked.
+// Tx, a Rows and a BulkWriter belong to one goroutine. Across processes the file
+// is shared as sqlite shares it: a process holds a lock only while a
+// statement or transaction runs (shared to read, exclusive to write), waits
+// up to Options.Timeout for another's and then gets ErrLocked, and sees
+// their commits at its next statement; Options.Exclusive keeps the file to
+// one process from Open to Close.
 //
 // # Durability
 //

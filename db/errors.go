@@ -7,9 +7,10 @@ import (
 
 // Errors returned when opening a database file.
 var (
-	// ErrLocked is returned by Open when another process holds the file
-	// (a writer excludes everyone; readers exclude writers) for longer than
-	// Options.Timeout.
+	// ErrLocked is returned by Open, a statement or a transaction when
+	// another process holds the file (a writer excludes everyone; readers
+	// exclude writers) for longer than Options.Timeout: sqlite's "database
+	// is locked". Its text names the process when it can be told.
 	ErrLocked = store.ErrLocked
 
 	// ErrNotDatabase is returned by Open for a file that is not an embeddb
@@ -93,3 +94,18 @@ var ErrInternal = store.ErrInternal
 // type, a missing option. Errors about missing tables or words wrap
 // ErrNoTable and ErrNoWord instead.
 var ErrSemantic = plan.ErrSemantic
+
+// Errors of explicit transactions (BEGIN, COMMIT, ROLLBACK).
+var (
+	// ErrInTransaction is returned by BEGIN inside a transaction, and by
+	// VACUUM, VACUUM INTO and BACKUP, which cannot run in one.
+	ErrInTransaction = store.ErrInTransaction
+
+	// ErrNoTransaction is returned by COMMIT and ROLLBACK without BEGIN.
+	ErrNoTransaction = store.ErrNoTransaction
+
+	// ErrTxAborted is returned by the statements after one that failed
+	// inside a transaction: the whole transaction was rolled back (there
+	// are no savepoints), and ROLLBACK or COMMIT ends it.
+	ErrTxAborted = store.ErrTxAborted
+)

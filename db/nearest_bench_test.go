@@ -2,8 +2,6 @@ package db
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -35,33 +33,7 @@ func BenchmarkNearest(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer d.Close()
-	rng := rand.New(rand.NewPCG(5, 6))
-	centers := make([]float32, 50*dim)
-	for i := range centers {
-		centers[i] = float32(rng.NormFloat64())
-	}
-	words := make([]string, n)
-	vecs := make([]float32, n*dim)
-	for i := range words {
-		words[i] = fmt.Sprintf("w%d", i)
-		c := rng.IntN(50)
-		for j := 0; j < dim; j++ {
-			vecs[i*dim+j] = centers[c*dim+j] + 0.5*float32(rng.NormFloat64())
-		}
-	}
-	w, err := d.BulkLoad(ctx, "t", TableSpec{Dim: dim}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := w.Append(words, nil, vecs); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := w.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := d.Exec(ctx, "CREATE INDEX ON t USING hnsw"); err != nil {
-		b.Fatal(err)
-	}
+	words, vecs, rng := fillNearestTable(b, d, n, dim)
 	// The very graph the database searches, for the direct calls.
 	var h *index.HNSW
 	err = d.st.BoltView(ctx, func(tx *bolt.Tx) error {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -16,12 +17,9 @@ import (
 
 // holdChild opens the database in another process (this test binary run
 // again) and keeps it open until the test ends.
-func holdChild(t *testing.T, path string, readOnly bool) {
+// mode is "rw" or "ro" (shared, the default), "ex" or "roex" (Exclusive).
+func holdChild(t *testing.T, path string, mode string) {
 	t.Helper()
-	mode := "rw"
-	if readOnly {
-		mode = "ro"
-	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestProcess_Hold$")
 	cmd.Env = append(os.Environ(), "EMBEDDB_HOLD="+path, "EMBEDDB_HOLD_MODE="+mode)
 	stdin, _ := cmd.StdinPipe()
@@ -47,7 +45,8 @@ func TestProcess_Hold(t *testing.T) {
 	if path == "" {
 		t.Skip("only run as the child of the cross-process tests")
 	}
-	d, err := db.Open(path, &db.Options{ReadOnly: os.Getenv("EMBEDDB_HOLD_MODE") == "ro"})
+	mode := os.Getenv("EMBEDDB_HOLD_MODE")
+	d, err := db.Open(path, &db.Options{ReadOnly: mode == "ro" || mode == "roex", Exclusive: mode == "ex" || mode == "roex"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,22 +67,25 @@ func TestProcess_Locking(t *testing.T) {
 	mustExec(t, d, "CREATE TABLE t (dim = 2); INSERT INTO t VALUES ('a', [1, 2])")
 	d.Close()
 
-	t.Run("WriterExcludesWriter", func(t *testing.T) {
-		holdChild(t, path, false)
+	t.Run("ExclusiveExcludesWriter", func(t *testing.T) {
+		holdChild(t, path, "ex")
 		start := time.Now()
 		_, err := db.Open(path, &db.Options{Timeout: 200 * time.Millisecond})
 		if !errors.Is(err, db.ErrLocked) {
-			t.Fatalf("Open while another process writes = %v, want ErrLocked", err)
+			t.Fatalf("Open while another process holds the file exclusively = %v, want ErrLocked", err)
 		}
 		if el := time.Since(start); el > time.Minute {
 			t.Fatalf("Open took %v: it must give up after its timeout, not hang", el)
 		}
+		if runtime.GOOS == "linux" && !strings.Contains(err.Error(), "pid ") {
+			t.Errorf("ErrLocked does not name the process holding the file: %v", err)
+		}
 		if _, err := db.Open(path, &db.Options{ReadOnly: true, Timeout: 200 * time.Millisecond}); !errors.Is(err, db.ErrLocked) {
-			t.Fatalf("read-only Open while another process writes = %v, want ErrLocked", err)
+			t.Fatalf("read-only Open while another process holds the file exclusively = %v, want ErrLocked", err)
 		}
 	})
-	t.Run("ReadersShare", func(t *testing.T) {
-		holdChild(t, path, true)
+	t.Run("ExclusiveReadersShare", func(t *testing.T) {
+		holdChild(t, path, "roex")
 		r, err := db.Open(path, &db.Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
 		if err != nil {
 			t.Fatalf("read-only Open beside another reader: %v", err)
@@ -93,7 +95,7 @@ func TestProcess_Locking(t *testing.T) {
 			t.Fatalf("reader sees %v", got)
 		}
 		if _, err := db.Open(path, &db.Options{Timeout: 200 * time.Millisecond}); !errors.Is(err, db.ErrLocked) {
-			t.Fatalf("writable Open beside readers = %v, want ErrLocked", err)
+			t.Fatalf("writable Open beside an exclusive reader = %v, want ErrLocked", err)
 		}
 	})
 }

@@ -14,8 +14,8 @@ var malformed = []struct {
 	want string
 }{
 	// Unknown or missing statements.
-	{"SELEC 1", "1:1: expected a statement (ALTER, BACKUP, CHECK, CREATE, DELETE, DESCRIBE, DROP, EVALUATE, EXPLAIN, EXPORT, IMPORT, INSERT, PLOT, SELECT, SET, SHOW, TRAIN, UPDATE, VACUUM), found 'SELEC'; did you mean SELECT?"},
-	{"42", "1:1: expected a statement (ALTER, BACKUP, CHECK, CREATE, DELETE, DESCRIBE, DROP, EVALUATE, EXPLAIN, EXPORT, IMPORT, INSERT, PLOT, SELECT, SET, SHOW, TRAIN, UPDATE, VACUUM), found '42'"},
+	{"SELEC 1", "1:1: expected a statement (ALTER, BACKUP, BEGIN, CHECK, COMMIT, CREATE, DELETE, DESCRIBE, DROP, EVALUATE, EXPLAIN, EXPORT, IMPORT, INSERT, PLOT, ROLLBACK, SELECT, SET, SHOW, TRAIN, UPDATE, VACUUM), found 'SELEC'; did you mean SELECT?"},
+	{"42", "1:1: expected a statement (ALTER, BACKUP, BEGIN, CHECK, COMMIT, CREATE, DELETE, DESCRIBE, DROP, EVALUATE, EXPLAIN, EXPORT, IMPORT, INSERT, PLOT, ROLLBACK, SELECT, SET, SHOW, TRAIN, UPDATE, VACUUM), found '42'"},
 	{"SELECT 1 SELECT 2", "1:10: expected ';' between statements, found 'SELECT'"},
 	{"SELECT 1;\nSELECT * FROM\nWHERE x", "3:1: expected table name, found 'WHERE'"},
 	{"SELECT * FROM t;;; DELETE", "1:26: expected FROM, found end of input"},

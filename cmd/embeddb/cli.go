@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 	"unicode"
 
 	"golang.org/x/term"
@@ -73,7 +74,10 @@ Flags:
                 nothing in the others)
   -header       print column names (by default only the column modes do)
   -noheader     do not print column names
-  -readonly     open DBFILE read-only (several processes may read one file)
+  -readonly     open DBFILE read-only
+  -timeout MS   wait up to MS milliseconds for a database another process
+                is writing (default 2000; 0 does not wait); a statement that
+                waits says so on standard error
   -memory-limit SIZE
                 fail a statement that would build more than SIZE in memory
                 (an exact-search matrix, an index, TRAIN's vocabulary and
@@ -111,6 +115,7 @@ type config struct {
 	headerSet   bool
 	version     bool
 	readOnly    bool
+	timeout     time.Duration // -timeout; zero: the default
 	check       string
 	memLimit    int64
 
@@ -211,6 +216,17 @@ func defineFlags(fs *flag.FlagSet, c *config) {
 	boolFlag("noheader", "do not print column names", func(b bool) { c.header, c.headerSet = !b, true })
 	fs.BoolVar(&c.version, "version", false, "print the version")
 	fs.BoolVar(&c.readOnly, "readonly", false, "open the database read-only")
+	fs.Func("timeout", "the busy timeout in `MS`", func(v string) error {
+		ms, err := strconv.Atoi(v)
+		if err != nil || ms < 0 {
+			return fmt.Errorf("expected a number of milliseconds, found %q", v)
+		}
+		c.timeout = time.Duration(ms) * time.Millisecond
+		if ms == 0 {
+			c.timeout = -1 // db.Options: negative is "do not wait"
+		}
+		return nil
+	})
 	fs.StringVar(&c.check, "check", "", "check the integrity of the database `FILE`")
 	fs.Func("memory-limit", "the memory a statement may build, `SIZE`", func(v string) error {
 		n, err := parseSize(v)
@@ -367,8 +383,9 @@ func newSession(c *config, stdout, stderr io.Writer) *session {
 		null:      c.null,
 		nullSet:   c.nullSet,
 		vectors:   vectorsAuto,
-		dbOpts:    db.Options{ReadOnly: c.readOnly, MemoryLimit: c.memLimit},
+		dbOpts:    db.Options{ReadOnly: c.readOnly, MemoryLimit: c.memLimit, Timeout: c.timeout},
 	}
+	s.dbOpts.Busy = s.lockWait
 	s.out = s.stdout
 	s.exec = func(ctx context.Context, sc *query.Script, st query.Statement) (*db.Rows, error) {
 		if s.db == nil {

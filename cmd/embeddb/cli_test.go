@@ -205,7 +205,7 @@ func TestMain_Run_Scripts(t *testing.T) {
 		{"BailStopsLaterFiles", "", []string{"-mode", "csv", "-f", bad, "-f", script, ""}, 1, "1\n",
 			"note: no database file given: using a temporary database, deleted at exit\n" + bad + ":4:8: unknown table \"nosuch\"\n" + caret},
 		{"StdinErrorName", "SELECT 1 AS one;\nSELEC 2;\nSELECT 3;\n", []string{"-mode", "csv", ""}, 1, "1\n",
-			"note: no database file given: using a temporary database, deleted at exit\nstdin:2:1: expected a statement (ALTER, BACKUP, CHECK, CREATE, DELETE, DESCRIBE, DROP, EVALUATE, EXPLAIN, EXPORT, IMPORT, INSERT, PLOT, SELECT, SET, SHOW, TRAIN, UPDATE, VACUUM), found 'SELEC'; did you mean SELECT?\nSELEC 2;\n^\n"},
+			"note: no database file given: using a temporary database, deleted at exit\nstdin:2:1: expected a statement (ALTER, BACKUP, BEGIN, CHECK, COMMIT, CREATE, DELETE, DESCRIBE, DROP, EVALUATE, EXPLAIN, EXPORT, IMPORT, INSERT, PLOT, ROLLBACK, SELECT, SET, SHOW, TRAIN, UPDATE, VACUUM), found 'SELEC'; did you mean SELECT?\nSELEC 2;\n^\n"},
 		{"SQLArgumentError", "", []string{"", "SELECT 1 AS a; SELECT * FROM nosuch"}, 1, "+---+\n| a |\n+---+\n| 1 |\n+---+\n",
 			"note: no database file given: using a temporary database, deleted at exit\nerror: 1:30: unknown table \"nosuch\"\nSELECT 1 AS a; SELECT * FROM nosuch\n                             ^\n"},
 		{"MissingScript", "", []string{"-f", filepath.Join(dir, "missing.sql"), ""}, 1, "",
@@ -270,7 +270,9 @@ func TestMain_Run_Locked(t *testing.T) {
 		t.Skip("waits for the lock timeout (2s); skipped with -short")
 	}
 	path := petsDB(t)
-	holder, err := db.Open(path, nil)
+	// An idle handle locks nothing (the file is shared); an Exclusive one
+	// keeps the shell out.
+	holder, err := db.Open(path, &db.Options{Exclusive: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,9 +90,11 @@ func init() {
 		{".shell", "CMD [ARGS...]", "run CMD ARGS... in the system shell", ".system is the same.", 1, -1, dotShell},
 		{".show", "", "show the current settings", "", 0, 0, dotShow},
 		{".tables", "", "list the tables", "", 0, 0, dotTables},
-		{".timeout", "MS", "wait up to MS milliseconds for a locked database at .open",
-			"It applies to the next .open: the database open now holds its lock already. 0 does\n" +
-				"not wait.", 1, 1, dotTimeout},
+		{".timeout", "MS", "wait up to MS milliseconds for a database another process is writing",
+			"sqlite's busy timeout: a statement that finds the file locked by another process\n" +
+				"waits up to MS milliseconds, saying on standard error that it waits, and then\n" +
+				"fails with \"database is locked\". It applies to the open database and the\n" +
+				"next .open. 0 does not wait; the default is 2000.", 1, 1, dotTimeout},
 		{".timer", "on|off", "print how long each statement takes", "", 1, 1, dotTimer},
 		{".vectors", "[full|short|auto|N]", "print vectors in full, shortened, or N values of them",
 			"auto (the default) shortens them on a terminal, to their first and last values and\n" +
@@ -390,6 +392,9 @@ func dotTimeout(s *session, _ context.Context, args []string, _ source) (bool, e
 	s.dbOpts.Timeout = time.Duration(ms) * time.Millisecond
 	if ms == 0 {
 		s.dbOpts.Timeout = -1 // db.Options: negative is "do not wait"
+	}
+	if s.db != nil {
+		s.db.SetTimeout(s.dbOpts.Timeout)
 	}
 	return false, nil
 }

@@ -547,3 +547,12 @@ func changedRows(st query.Statement, first []any) int64 {
 	}
 	return 0
 }
+
+// lockWait tells the user that a statement waits for another process's lock
+// (db.Options.Busy), as the statement would otherwise seem to hang.
+func (s *session) lockWait(holder string) {
+	if holder == "" {
+		holder = "another process holds it"
+	}
+	fmt.Fprintf(s.errw, "waiting for the database: %s...\n", holder)
+}

@@ -15,12 +15,8 @@ package torture
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -43,6 +39,11 @@ type Config struct {
 	// run to completion); 0 means 0.8.
 	KillRate float64
 	Log      func(format string, args ...any)
+	// Readers is how many reader processes read the file while each
+	// statement runs and after it is killed (ReaderCmd makes them; see
+	// ReadLoop); zero means none.
+	Readers   int
+	ReaderCmd func(path string) *exec.Cmd
 }
 
 // Report counts what happened.
@@ -52,12 +53,13 @@ type Report struct {
 	Committed int // killed commands whose statement had committed nonetheless
 	Completed int // commands that finished with success
 	Failed    int // commands that finished with an error (nothing may change)
+	Reads     int // states the concurrent readers saw, each a committed one
 }
 
 // String summarises the report in one line.
 func (r Report) String() string {
-	return fmt.Sprintf("%d rounds: %d SIGKILLs survived (%d after the commit), %d statements completed, %d failed cleanly",
-		r.Rounds, r.Kills, r.Committed, r.Completed, r.Failed)
+	return fmt.Sprintf("%d rounds: %d SIGKILLs survived (%d after the commit), %d statements completed, %d failed cleanly; concurrent readers saw %d committed states",
+		r.Rounds, r.Kills, r.Committed, r.Completed, r.Failed, r.Reads)
 }
 
 // Run tortures a fresh database in cfg.Dir. It returns an error at the
@@ -113,8 +115,22 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		// how long it takes.
 		kill := took[kind] > 0 && rng.Float64() < cfg.KillRate
 		delay := time.Duration(rng.Float64() * 1.1 * float64(took[kind]))
+		var rd *readers
+		if _, err := os.Stat(path); err == nil && cfg.Readers > 0 {
+			if rd, err = startReaders(cfg.ReaderCmd, path, cfg.Readers); err != nil {
+				return rep, err
+			}
+		}
 		start := time.Now()
 		status, out, err := runCommand(ctx, cfg.Binary, path, sql, kill, delay)
+		if rd != nil {
+			time.Sleep(20 * time.Millisecond) // the readers read the file as the kill left it
+			n, cerr := checkSeen(rd.stop(), before, want)
+			rep.Reads += n
+			if cerr != nil && err == nil {
+				return rep, fmt.Errorf("round %d (%s, %s): %w", round, sql, status, cerr)
+			}
+		}
 		if err != nil {
 			return rep, fmt.Errorf("round %d: %s: %w", round, sql, err)
 		}
@@ -273,33 +289,11 @@ func snapshot(ctx context.Context, path string) (*state, error) {
 	if st.problems, err = d.Check(ctx); err != nil {
 		return nil, err
 	}
-	infos, err := d.Tables(ctx)
+	seen, err := readState(ctx, d)
 	if err != nil {
 		return nil, err
 	}
-	for _, in := range infos {
-		h := sha256.New()
-		fmt.Fprintf(h, "%s %s %d %s %d %v|", in.Kind, in.Elem, in.Dim, in.Metric, in.Rows, in.Index != nil)
-		var b [8]byte
-		err := d.View(ctx, func(tx *db.Tx) error {
-			return tx.ForEach(in.Name, true, func(r db.Row) error {
-				binary.LittleEndian.PutUint32(b[:4], r.ID)
-				h.Write(b[:4])
-				io.WriteString(h, r.Word)
-				binary.LittleEndian.PutUint64(b[:], uint64(r.Count))
-				h.Write(b[:])
-				for _, f := range r.Vector {
-					binary.LittleEndian.PutUint32(b[:4], math.Float32bits(f))
-					h.Write(b[:4])
-				}
-				return nil
-			})
-		})
-		if err != nil {
-			return nil, err
-		}
-		st.tables[in.Name] = fmt.Sprintf("%s/%d/%x", in.Kind, in.Rows, h.Sum(nil)[:6])
-	}
+	st.tables = seen.tables
 	return st, nil
 }
 

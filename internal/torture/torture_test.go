@@ -14,7 +14,19 @@ var (
 	rounds = flag.Int("torture.rounds", 30, "statements to run (make torture runs 1000, about 600 of them killed)")
 	seed   = flag.Uint64("torture.seed", uint64(time.Now().UnixNano()), "random seed")
 	trace  = flag.Bool("torture.trace", false, "log every round")
+	nread  = flag.Int("torture.readers", 2, "reader processes reading the file while each statement runs")
 )
+
+// TestTortureReader is a reader process of TestTorture (ReadLoop).
+func TestTortureReader(t *testing.T) {
+	path := os.Getenv("EMBEDDB_TORTURE_READ")
+	if path == "" {
+		t.Skip("only run as a reader process of TestTorture")
+	}
+	if err := ReadLoop(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+}
 
 // TestTorture builds the embeddb command and kills it at random moments
 // while it writes. A short run is part of the test suite; make torture
@@ -32,7 +44,12 @@ func TestTorture(t *testing.T) {
 	}
 	t.Logf("seed %d", *seed)
 	rep, err := Run(context.Background(), Config{
-		Binary: bin, Dir: dir, Rounds: *rounds, Seed: *seed,
+		Binary: bin, Dir: dir, Rounds: *rounds, Seed: *seed, Readers: *nread,
+		ReaderCmd: func(path string) *exec.Cmd {
+			c := exec.Command(os.Args[0], "-test.run=^TestTortureReader$")
+			c.Env = append(os.Environ(), "EMBEDDB_TORTURE_READ="+path)
+			return c
+		},
 		Log: func(format string, args ...any) {
 			if *trace {
 				t.Logf(format, args...)

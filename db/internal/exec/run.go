@@ -74,7 +74,7 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 		if err != nil {
 			return err
 		}
-		if p.Stream {
+		if p.Stream && !e.st.InTransaction() { // in BEGIN ... COMMIT, the rows are read in it
 			streamed = p // outside this transaction: see stream
 			return nil
 		}

@@ -19,6 +19,9 @@ import (
 // the open database itself (by any name or link) is refused with
 // ErrTargetIsDatabase.
 func (d *DB) Backup(ctx context.Context, path string) (int64, error) {
+	if d.InTransaction() {
+		return 0, ErrInTransaction // the copy would hold uncommitted pages
+	}
 	target, err := atomicfile.Target(path)
 	if err != nil {
 		return 0, err
@@ -79,6 +82,9 @@ func (c *ctxWriter) Write(p []byte) (int, error) {
 func (d *DB) VacuumInto(ctx context.Context, path string) (int64, error) {
 	if d.IsClosed() {
 		return 0, ErrClosed
+	}
+	if d.InTransaction() {
+		return 0, ErrInTransaction
 	}
 	if err := d.refuseDamaged(); err != nil {
 		return 0, err // compacting walks the damaged pages with bbolt's cursors
@@ -206,6 +212,9 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	if d.opts.ReadOnly {
 		return 0, 0, ErrReadOnly
 	}
+	if d.InTransaction() {
+		return 0, 0, ErrInTransaction
+	}
 	d.gate.Lock()
 	defer d.gate.Unlock()
 	if d.IsClosed() {
@@ -213,6 +222,13 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	}
 	if err := d.refuseDamaged(); err != nil {
 		return 0, 0, err // compacting walks the damaged pages with bbolt's cursors
+	}
+	if d.lk != nil {
+		release, err := d.vacuumLocks(ctx)
+		if err != nil {
+			return 0, 0, err
+		}
+		defer release()
 	}
 	target, err := filepath.EvalSymlinks(d.path)
 	if err != nil {
@@ -239,6 +255,12 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	}
 	old := d.bolt
 	d.bolt, d.file = c.bolt, c.file
+	if d.lk != nil {
+		if err := d.adoptVacuumed(c, target); err != nil {
+			old.Close()
+			return before, c.size, err
+		}
+	}
 	// Transaction ids start again in the new file, and byName trusts an
 	// entry for the transaction id it was made in; what else is cached
 	// goes by the tables' versions, which the copy keeps, but the metas

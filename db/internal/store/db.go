@@ -27,6 +27,24 @@ type DB struct {
 	opts Options
 	path string
 
+	// lk is the process's locks on the file when it is shared (see
+	// lock.go); nil when bbolt's own lock is held from Open to Close.
+	lk *fileLock
+	// seen is the file change counter (bbolt's transaction id) as of the
+	// last check or commit of this process; covered is a size of the file
+	// the bbolt handle's memory map covers; stale says the handle's
+	// free-page list predates another process's commit; roHandle that the
+	// handle was reopened read-only to read a grown file. All four change
+	// only with lk.mu held and no transaction of the process running.
+	seen    uint64
+	covered int64
+	// explicit is the transaction BEGIN opened, if any (explicit.go);
+	// xmu orders BEGIN, COMMIT and ROLLBACK.
+	explicit atomic.Pointer[explicitTx]
+	xmu      sync.Mutex
+	stale    bool
+	roHandle bool
+
 	// gate is held shared by every transaction and exclusively by Vacuum
 	// while it swaps the file.
 	gate sync.RWMutex
@@ -74,6 +92,9 @@ func Open(path string, opts *Options) (*DB, error) {
 	}
 	if err := precheck(path); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if sharedLocking && !o.bboltLock {
+		return openShared(path, o)
 	}
 	bdb, file, err := openLocked(path, boltOptions(o))
 	if err != nil {
@@ -223,7 +244,13 @@ func (d *DB) init() (err error) {
 		}
 		return nil
 	}
-	removeStaleVacuum(d.path)
+	// What interrupted writes left may be another process's write in
+	// progress (a bulk load publishes its table at the end): only a
+	// process alone with the file removes it.
+	clean := d.lk == nil || d.lk.alone()
+	if clean {
+		removeStaleVacuum(d.path)
+	}
 	return d.run(true, func(tx *bolt.Tx) error {
 		if fresh {
 			root, err := tx.CreateBucket(bucketRoot)
@@ -242,6 +269,9 @@ func (d *DB) init() (err error) {
 			}
 			_, err = tx.CreateBucket(BucketCatalog)
 			return err
+		}
+		if !clean {
+			return nil
 		}
 		ids, err := orphans(tx)
 		if err != nil {
@@ -269,6 +299,9 @@ func (d *DB) ReadOnly() bool { return d.opts.ReadOnly }
 // left open is ended (its Next returns false and its Err ErrClosed), so
 // Close does not wait on a caller that forgot to close one.
 func (d *DB) Close() error {
+	if d.InTransaction() {
+		d.Rollback() // as sqlite does with a transaction open at close
+	}
 	d.mu.Lock()
 	if d.closed {
 		d.mu.Unlock()
@@ -282,7 +315,14 @@ func (d *DB) Close() error {
 	d.mu.Unlock()
 	d.gate.Lock()
 	defer d.gate.Unlock()
-	return d.bolt.Close()
+	err := d.bolt.Close()
+	if d.lk != nil {
+		d.lk.close()
+		if cerr := d.lk.f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
 func (d *DB) IsClosed() bool {
@@ -304,7 +344,7 @@ func (d *DB) BoltView(ctx context.Context, fn func(*bolt.Tx) error) error {
 	}
 	d.gate.RLock()
 	defer d.gate.RUnlock()
-	return d.run(false, fn)
+	return d.runCtx(ctx, false, fn)
 }
 
 // update runs fn in a write transaction.
@@ -323,7 +363,7 @@ func (d *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 	}
 	d.gate.RLock()
 	defer d.gate.RUnlock()
-	return d.run(true, func(tx *bolt.Tx) error {
+	return d.runCtx(ctx, true, func(tx *bolt.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -338,11 +378,41 @@ func (d *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
 // a bug and becomes an *InternalError carrying its stack. Either way the
 // transaction is rolled back and the handle stays usable.
 func (d *DB) run(writable bool, fn func(*bolt.Tx) error) (err error) {
+	return d.runCtx(context.Background(), writable, fn)
+}
+
+// runCtx is run, with ctx bounding the wait for another process's lock.
+func (d *DB) runCtx(ctx context.Context, writable bool, fn func(*bolt.Tx) error) (err error) {
+	if ex := d.explicit.Load(); ex != nil {
+		return d.runExplicit(ex, writable, fn)
+	}
+	if d.lk != nil {
+		if writable {
+			if err := d.lk.beginWrite(ctx); err != nil {
+				return err
+			}
+			defer d.lk.endWrite()
+		} else {
+			if err := d.lk.beginRead(ctx); err != nil {
+				return err
+			}
+			defer d.lk.endRead()
+		}
+	}
 	old := debug.SetPanicOnFault(true)
 	defer debug.SetPanicOnFault(old)
 	tx, err := d.bolt.Begin(writable)
 	if err != nil {
 		return err
+	}
+	if writable && d.lk != nil {
+		// What this process commits is no news at its next check.
+		id := uint64(tx.ID())
+		defer func() {
+			if err == nil {
+				d.committed(id)
+			}
+		}()
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -352,6 +422,13 @@ func (d *DB) run(writable bool, fn func(*bolt.Tx) error) (err error) {
 	}()
 	if err = fn(tx); err != nil || !writable {
 		return err
+	}
+	if d.lk != nil {
+		// The file is written only now: readers of other processes were
+		// reading until here.
+		if err := d.lk.commitLock(ctx); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }

@@ -10,9 +10,10 @@ import (
 
 // Errors returned when opening a database file.
 var (
-	// ErrLocked is returned by Open when another process holds the file
-	// (a writer excludes everyone; readers exclude writers) for longer than
-	// Options.Timeout.
+	// ErrLocked is returned by Open, a statement or a transaction when
+	// another process holds the file (a writer excludes everyone; readers
+	// exclude writers) for longer than Options.Timeout: sqlite's "database
+	// is locked". Its text names the process when it can be told.
 	ErrLocked = errors.New("db: database is locked by another process")
 
 	// ErrNotDatabase is returned by Open for a file that is not an embeddb
