@@ -45,7 +45,7 @@ func (h *HNSW) SearchAmong(ctx context.Context, q []float32, k int, ids []uint32
 	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	if len(h.slotOf) == 0 {
+	if h.live == 0 {
 		return nil, fmt.Errorf("hnsw search among rows: %w", ErrEmpty)
 	}
 	if h.noVecs && opts.Vectors == nil {
