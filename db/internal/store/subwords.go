@@ -121,6 +121,8 @@ func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 	flushAt := subwordsFlush
 	if !collect {
 		flushAt = 0
+	} else {
+		runtime.GC() // the state's garbage, before the matrix adds its own
 	}
 	return w.writeBlob(blobSubwords, flushAt, func(out io.Writer) error {
 		var dst io.Writer = out
@@ -144,6 +146,22 @@ func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 		}
 		bw.Write(chunk)
 		return bw.Flush()
+	})
+}
+
+// WriteState stores m's training state ([trainer.Model.WriteState]) as the state blob of w's
+// table. With collect (a FastText TRAIN, whose n-gram matrix fills most of the heap), it
+// first collects the garbage the rows left, then commits every subwordsFlush bytes and
+// collects after each commit, as WriteSubwords does: the state holds two more matrices of
+// the vocabulary's size, whose copies would otherwise pile up on top of the n-gram matrix
+// before the collector's next turn (at twice the heap).
+func WriteState(w *BulkWriter, m *trainer.Model, collect bool) error {
+	if !collect {
+		return w.WriteBlob(BlobState, m.WriteState)
+	}
+	runtime.GC()
+	return w.writeBlob(BlobState, subwordsFlush, func(out io.Writer) error {
+		return m.WriteState(&collectingWriter{w: out})
 	})
 }
 
