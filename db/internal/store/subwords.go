@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
 	"sync"
 
@@ -98,9 +97,7 @@ func (c *subwordParts) part(t *Table, b **bolt.Bucket, i int) ([]float32, error)
 	}
 	// Parts hold whole float32s: the header and a part's size are multiples of 4.
 	f := make([]float32, len(p)/4)
-	for j := range f {
-		f[j] = math.Float32frombits(binary.LittleEndian.Uint32(p[4*j:]))
-	}
+	vec.Float32.Decode(f, p)
 	c.parts[i] = f
 	return f, nil
 }
@@ -136,15 +133,13 @@ func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 			hdr = binary.LittleEndian.AppendUint32(hdr, uint32(v))
 		}
 		bw.Write(hdr)
-		chunk := make([]byte, 0, 1<<16)
-		for _, f := range m.Ngrams {
-			chunk = binary.LittleEndian.AppendUint32(chunk, math.Float32bits(f))
-			if len(chunk) == cap(chunk) {
-				bw.Write(chunk)
-				chunk = chunk[:0]
-			}
+		chunk := make([]byte, 1<<16)
+		for ng := m.Ngrams; len(ng) > 0; {
+			k := min(len(ng), len(chunk)/4)
+			vec.Float32.Encode(chunk, ng[:k])
+			bw.Write(chunk[:4*k])
+			ng = ng[k:]
 		}
-		bw.Write(chunk)
 		return bw.Flush()
 	})
 }
@@ -217,12 +212,14 @@ func (st *subwordTable) readAll() ([]float32, error) {
 		return nil, err
 	}
 	out := make([]float32, st.bucket*st.dim)
-	var b [4]byte
-	for i := range out {
-		if _, err := io.ReadFull(br, b[:]); err != nil {
+	buf := make([]byte, 1<<16)
+	for off := 0; off < len(out); {
+		k := min(len(out)-off, len(buf)/4)
+		if _, err := io.ReadFull(br, buf[:4*k]); err != nil {
 			return nil, fmt.Errorf("%w: table %s: n-gram vectors: %v", ErrCorrupt, Quote(st.t.name), err)
 		}
-		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[:]))
+		vec.Float32.Decode(out[off:off+k], buf[:4*k])
+		off += k
 	}
 	return out, nil
 }
