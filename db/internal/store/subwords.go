@@ -124,7 +124,7 @@ func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 	return w.writeBlob(blobSubwords, flushAt, func(out io.Writer) error {
 		var dst io.Writer = out
 		if collect {
-			dst = &collectingWriter{w: out}
+			dst = &collectingWriter{w: out, d: w.db}
 		}
 		bw := bufio.NewWriterSize(dst, 1<<16)
 		hdr := make([]byte, 0, subwordsHeader)
@@ -156,7 +156,7 @@ func WriteState(w *BulkWriter, m *trainer.Model, collect bool) error {
 	}
 	runtime.GC()
 	return w.writeBlob(BlobState, subwordsFlush, func(out io.Writer) error {
-		return m.WriteState(&collectingWriter{w: out})
+		return m.WriteState(&collectingWriter{w: out, d: w.db})
 	})
 }
 
@@ -244,9 +244,11 @@ func RestoreSubwords(t *Table, m *trainer.Model) error {
 }
 
 // collectingWriter runs the garbage collector after every subwordsFlush bytes written
-// through it (see writeSubwords).
+// through it (see WriteSubwords), and drops the database file's pages that the commits
+// touched through bbolt's map from the resident set (dropMapped).
 type collectingWriter struct {
 	w    io.Writer
+	d    *DB
 	done int
 }
 
@@ -254,6 +256,7 @@ func (c *collectingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	if c.done/subwordsFlush != (c.done+n)/subwordsFlush {
 		runtime.GC()
+		c.d.dropMapped()
 	}
 	c.done += n
 	return n, err
