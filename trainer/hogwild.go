@@ -26,15 +26,17 @@ const (
 )
 
 // expTable is the sigmoid on [-maxExp, maxExp), computed as gensim computes it in float32.
-var expTable = func() [expTableSize]float32 {
-	var t [expTableSize]float32
+var expTable = func() (t [expTableSize]float32) { fillSigmoid(t[:], maxExp); return t }()
+
+// fillSigmoid fills t with the sigmoid at len(t) even steps over [-limit, limit), in float32
+// as gensim's EXP_TABLE.
+func fillSigmoid(t []float32, limit float32) {
 	for i := range t {
-		x := (float32(i)/float32(expTableSize)*2 - 1) * maxExp
+		x := (float32(i)/float32(len(t))*2 - 1) * limit
 		e := float32(math.Exp(float64(x)))
 		t[i] = e / (e + 1)
 	}
-	return t
-}()
+}
 
 // gradient returns (label - sigmoid(f))·alpha, or 0 when f is outside (-maxExp, maxExp),
 // as gensim does.
@@ -52,15 +54,7 @@ const (
 	ftMaxExp       = 8
 )
 
-var ftExpTable = func() [ftExpTableSize]float32 {
-	var t [ftExpTableSize]float32
-	for i := range t {
-		x := (float32(i)/float32(ftExpTableSize)*2 - 1) * ftMaxExp
-		e := float32(math.Exp(float64(x)))
-		t[i] = e / (e + 1)
-	}
-	return t
-}()
+var ftExpTable = func() (t [ftExpTableSize]float32) { fillSigmoid(t[:], ftMaxExp); return t }()
 
 // sigmoidKind says which of gensim's sigmoid rules a worker's fit applies.
 type sigmoidKind uint8
