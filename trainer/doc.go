@@ -36,10 +36,13 @@
 // them), hashed into Bucket rows with fastText's hash ([HashBytes], [NgramBuckets]: the same
 // ids as Facebook's .bin files and gensim). A word's vector is the mean of its own row and its
 // n-grams' rows; [Model.WordVector] gives any word one, an unseen word the mean of its
-// n-grams' rows ([Model.Ngrams]), as gensim's FastTextKeyedVectors does. Skip-gram composes
-// the center word's input once per window and adds its summed gradient to those rows once
-// (gensim recomposes it for every context word), which is most of the speed-up; CBOW takes
-// the mean of every row of every context word, as gensim does.
+// n-grams' rows ([Model.Ngrams]), as gensim's FastTextKeyedVectors does. Training follows
+// gensim's fasttext_inner.pyx: skip-gram's input is the center word's row plus its n-grams'
+// rows divided by the number of n-grams, each (center, context) pair sees the input as the
+// previous pair left it, and the sigmoid is fastText's (512 slots on [-8, 8)). The rows are
+// written once per window with the summed gradient while the input is moved pair by pair as
+// gensim's recomposition would move it, which is most of the speed-up; CBOW takes the mean
+// of every row of every context word, as gensim does.
 //
 // # Phrases
 //

@@ -96,10 +96,7 @@ func NewFastText(words []string, counts []int64, vocabVecs, ngrams, output []flo
 				v := m.Vectors[i*dim : (i+1)*dim]
 				copy(v, vocabVecs[i*dim:(i+1)*dim])
 				for _, b := range buf {
-					row := ngrams[int(b)*dim : int(b+1)*dim]
-					for d, f := range row {
-						v[d] += f
-					}
+					addRow(v, ngrams[int(b)*dim:int(b+1)*dim])
 				}
 				k := float32(len(buf) + 1)
 				for d := range v {
@@ -110,6 +107,16 @@ func NewFastText(words []string, counts []int64, vocabVecs, ngrams, output []flo
 	}
 	wg.Wait()
 	return m, nil
+}
+
+// addRow sets dst[i] += src[i]. vec.Axpy with a = 1 rounds each sum as the plain addition
+// does, so the result is gensim's float32 sum to the bit.
+func addRow(dst, src []float32) {
+	n := len(dst) &^ 7
+	vec.Axpy(1, src, dst, n)
+	for i := n; i < len(dst); i++ {
+		dst[i] += src[i]
+	}
 }
 
 // OutputLayer returns the output layer a .bin file stores: syn1neg when the model has one,

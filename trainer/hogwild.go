@@ -26,15 +26,17 @@ const (
 )
 
 // expTable is the sigmoid on [-maxExp, maxExp), computed as gensim computes it in float32.
-var expTable = func() [expTableSize]float32 {
-	var t [expTableSize]float32
+var expTable = func() (t [expTableSize]float32) { fillSigmoid(t[:], maxExp); return t }()
+
+// fillSigmoid fills t with the sigmoid at len(t) even steps over [-limit, limit), in float32
+// as gensim's EXP_TABLE.
+func fillSigmoid(t []float32, limit float32) {
 	for i := range t {
-		x := (float32(i)/float32(expTableSize)*2 - 1) * maxExp
+		x := (float32(i)/float32(len(t))*2 - 1) * limit
 		e := float32(math.Exp(float64(x)))
 		t[i] = e / (e + 1)
 	}
-	return t
-}()
+}
 
 // gradient returns (label - sigmoid(f))·alpha, or 0 when f is outside (-maxExp, maxExp),
 // as gensim does.
@@ -43,6 +45,41 @@ func gradient(f, label, alpha float32) float32 {
 		return 0
 	}
 	return (label - expTable[int((float64(f)+maxExp)*(expTableSize/maxExp/2.0))]) * alpha
+}
+
+// ftExpTableSize and ftMaxExp are gensim FastText's sigmoid table (fasttext_inner.pyx, after
+// Facebook's fastText): 512 slots on [-8, 8), where Word2Vec's has 1000 on [-6, 6).
+const (
+	ftExpTableSize = 512
+	ftMaxExp       = 8
+)
+
+var ftExpTable = func() (t [ftExpTableSize]float32) { fillSigmoid(t[:], ftMaxExp); return t }()
+
+// sigmoidKind says which of gensim's sigmoid rules a worker's fit applies.
+type sigmoidKind uint8
+
+const (
+	w2vSigmoid sigmoidKind = iota // Word2Vec: the 1000-slot table; no update outside (-6, 6)
+	ftSkip                        // FastText skip-gram and hierarchical softmax: 512 slots, no update outside (-8, 8)
+	ftClamp                       // FastText CBOW with negative sampling: outside (-8, 8) the sigmoid is 0 or 1
+)
+
+// grad is (label - sigmoid(f))·alpha under the worker's current sigmoid rule.
+func (w *worker) grad(f, label, alpha float32) float32 {
+	if w.sigmoid == w2vSigmoid {
+		return gradient(f, label, alpha)
+	}
+	var s float32
+	switch {
+	case f > -ftMaxExp && f < ftMaxExp:
+		s = ftExpTable[int((f+ftMaxExp)*(ftExpTableSize/ftMaxExp/2))]
+	case w.sigmoid == ftSkip:
+		return 0
+	case f >= ftMaxExp:
+		s = 1
+	}
+	return (label - s) * alpha
 }
 
 // lcgMul and lcgAdd are the word2vec C tool's (and gensim's) linear congruential generator.
@@ -194,9 +231,15 @@ func (w *worker) cbow(center int32, ctx []int32, alpha float32) {
 		switch {
 		case pass == 0 && w.net.opts.HS:
 			w.hsTargets(center)
+			if n.sub != nil {
+				w.sigmoid = ftSkip
+			}
 		case pass == 1 && w.net.opts.Negative > 0:
 			w.negTargets(center)
 			m = n.syn1neg
+			if n.sub != nil {
+				w.sigmoid = ftClamp
+			}
 		default:
 			continue
 		}
@@ -254,7 +297,7 @@ func (w *worker) fit(l1, m []float32, alpha float32) {
 	live := w.live[:0]
 	g := w.g[:0]
 	for t := 0; t < k; t++ {
-		if gt := gradient(w.dots[t], w.labels[t], alpha); gt != 0 {
+		if gt := w.grad(w.dots[t], w.labels[t], alpha); gt != 0 {
 			live = append(live, w.targets[t])
 			g = append(g, gt)
 		}
@@ -264,49 +307,47 @@ func (w *worker) fit(l1, m []float32, alpha float32) {
 	vec.PaddedUpdate(l1, m, st, live, g, w.work)
 }
 
-// ftSkipGram trains FastText skip-gram for one center word and its context words, as gensim's
-// fasttext_fast_sentence_sg_* do: the center word's input is the mean of its own row and its
-// n-grams' rows, and it predicts each context word (against Negative noise words drawn per
-// context word, as gensim draws them, and/or along its Huffman path). The input is composed
-// once per window and its gradient, summed over the window, is added to those rows once:
-// composing and updating a dozen n-gram rows per (center, context) pair is what makes
-// gensim's FastText slow.
+// ftSkipGram trains FastText skip-gram for one center word and its context words exactly as
+// gensim's fasttext_fast_sentence_sg_* do, one (center, context) pair after the other: the
+// center word's input is its own row plus its n-grams' rows, divided by the number of n-grams
+// (gensim's norm_factor; not by the number of rows), and it predicts each context word
+// against Negative noise words drawn for that pair and/or along its Huffman path. gensim then
+// adds the pair's gradient to every one of those rows and composes the input again for the
+// next pair. Here the rows are written once per window, with the summed gradient, and the
+// input is moved by what gensim's recomposition would give instead (each row moved by work
+// moves the input by rows/n·work), so every pair sees the input gensim's would, at the
+// cost of one vector update per pair rather than two passes over a dozen rows or more.
+// (A word whose n-grams share a bucket moves that row more; the input then moves slightly
+// less here than in gensim, which recomposes.)
 func (w *worker) ftSkipGram(center int32, ctx []int32, alpha float32) {
 	n := w.net
 	st := n.stride
 	rows := n.rowsOf(center)
 	vec.PaddedPrefetch(n.syn0, st, rows)
-	vec.PaddedSum(n.syn0, st, rows, 1/float32(len(rows)), w.neu1)
+	scale := float32(1)
+	if len(rows) > 1 {
+		scale = 1 / float32(len(rows)-1)
+	}
+	vec.PaddedSum(n.syn0, st, rows, scale, w.neu1)
+	step := float32(len(rows)) * scale
 	acc := grow(&w.works, st)
 	clear(acc)
-	if n.opts.HS {
-		w.targets, w.labels = w.targets[:0], w.labels[:0]
-		v := w.voc
-		for _, c := range ctx {
-			lo, hi := v.codeOff[c], v.codeOff[c+1]
-			w.targets = append(w.targets, v.points[lo:hi]...)
-			for _, code := range v.codes[lo:hi] {
-				w.labels = append(w.labels, float32(1-code))
-			}
+	w.sigmoid = ftSkip
+	for _, c := range ctx {
+		if n.opts.HS {
+			w.hsTargets(c)
+			w.fit(w.neu1, n.syn1, alpha)
+			vec.Axpy(1, w.work, acc, st)
+			vec.Axpy(step, w.work, w.neu1, st)
 		}
-		w.fit(w.neu1, n.syn1, alpha)
-		vec.Axpy(1, w.work, acc, st)
-	}
-	if n.opts.Negative > 0 {
-		w.targets, w.labels = w.targets[:0], w.labels[:0]
-		for _, c := range ctx {
-			w.targets = append(w.targets, c)
-			w.labels = append(w.labels, 1)
-			for d := 0; d < n.opts.Negative; d++ {
-				if t := w.negative(); t != c {
-					w.targets = append(w.targets, t)
-					w.labels = append(w.labels, 0)
-				}
-			}
+		if n.opts.Negative > 0 {
+			w.negTargets(c)
+			w.fit(w.neu1, n.syn1neg, alpha)
+			vec.Axpy(1, w.work, acc, st)
+			vec.Axpy(step, w.work, w.neu1, st)
 		}
-		w.fit(w.neu1, n.syn1neg, alpha)
-		vec.Axpy(1, w.work, acc, st)
 	}
+	w.sigmoid = w2vSigmoid
 	vec.PaddedAdd(n.syn0, st, rows, acc)
 }
 
@@ -320,4 +361,5 @@ func (w *worker) ftCBOW(center int32, ctx []int32, alpha float32) {
 	}
 	w.rows = rows
 	w.cbow(center, rows, alpha)
+	w.sigmoid = w2vSigmoid
 }

@@ -8,9 +8,10 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"math"
 	"sync/atomic"
 	"time"
+
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // Model is a trained Word2Vec model: the vocabulary in descending count order (new words of
@@ -298,17 +299,15 @@ func (m *Model) WriteState(w io.Writer) error {
 	bw.Write(hdr)
 	bw.Write(meta)
 	var b [4]byte
-	chunk := make([]byte, 0, 1<<16)
+	chunk := make([]byte, 1<<16)
 	for _, layer := range [][]float32{m.syn1neg, m.syn1, m.vocabVecs} {
-		for _, f := range layer {
-			chunk = binary.LittleEndian.AppendUint32(chunk, math.Float32bits(f))
-			if len(chunk) == cap(chunk) {
-				bw.Write(chunk)
-				chunk = chunk[:0]
-			}
+		for len(layer) > 0 {
+			k := min(len(layer), len(chunk)/4)
+			vec.Float32.Encode(chunk, layer[:k])
+			bw.Write(chunk[:4*k])
+			layer = layer[k:]
 		}
 	}
-	bw.Write(chunk)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}
@@ -381,9 +380,7 @@ func Restore(words []string, counts []int64, vectors []float32, state io.Reader)
 			if _, err := io.ReadFull(r, buf[:4*k]); err != nil {
 				return nil, corrupt("layer: %v", err)
 			}
-			for i := 0; i < k; i++ {
-				out[off+i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:]))
-			}
+			vec.Float32.Decode(out[off:off+k], buf[:4*k])
 			off += k
 		}
 		return out, nil

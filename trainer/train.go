@@ -171,7 +171,8 @@ type worker struct {
 	gm, gT  []float32 // their gradients, and transposed
 	works   []float32 // one gradient row per context word
 	rows    []int32   // FastText CBOW: the rows of all context words
-	phrased [][]byte  // a sentence with its phrases joined
+	sigmoid sigmoidKind
+	phrased [][]byte // a sentence with its phrases joined
 	scratch []byte
 }
 

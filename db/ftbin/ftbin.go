@@ -26,6 +26,8 @@ import (
 	"io"
 	"math"
 	"unicode/utf8"
+
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // Magic and Version identify a fastText .bin file.
@@ -223,9 +225,7 @@ func (r *reader) matrix(what string, dim int) ([]float32, int, error) {
 			r.fail("%s matrix truncated (%v)", what, err)
 			return nil, 0, r.err
 		}
-		for i := 0; i < k; i++ {
-			out[off+i] = math.Float32frombits(binary.LittleEndian.Uint32(buf[4*i:]))
-		}
+		vec.Float32.Decode(out[off:off+k], buf[:4*k])
 		off += k
 	}
 	return out, int(rows), nil
@@ -267,9 +267,12 @@ func Write(w io.Writer, m *Model) error {
 		bw.WriteByte(0) // not quantized
 		i64(int64(rows))
 		i64(int64(a.Dim))
-		for _, f := range data {
-			le.PutUint32(b[:4], math.Float32bits(f))
-			bw.Write(b[:4])
+		chunk := make([]byte, 1<<16)
+		for len(data) > 0 {
+			k := min(len(data), len(chunk)/4)
+			vec.Float32.Encode(chunk, data[:k])
+			bw.Write(chunk[:4*k])
+			data = data[k:]
 		}
 	}
 	matrix(len(m.Words)+int(a.Bucket), m.Input)

@@ -271,7 +271,7 @@ func (e *env) saveTrained(s *query.Train, a *trainArgs, old *store.Table, model 
 			return plan.At(s, err)
 		}
 	}
-	if err := w.WriteBlob(store.BlobState, model.WriteState); err != nil {
+	if err := store.WriteState(w, model, model.Options.Kind == trainer.FastText); err != nil {
 		return plan.At(s, err)
 	}
 	if model.Options.Kind == trainer.FastText {

@@ -5,10 +5,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"math"
 	"runtime"
 	"sync"
 
+	"github.com/embeddb/embeddb/internal/vec"
 	"github.com/embeddb/embeddb/trainer"
 	bolt "go.etcd.io/bbolt"
 )
@@ -34,52 +34,72 @@ type subwordTable struct {
 	minN, maxN, bucket, dim int
 	t                       *Table
 	b                       *bolt.Bucket // the blob's parts, valid in t's transaction
-	tmp                     []float32
-	parts                   *subwordParts // copies kept between statements, or nil
 }
 
-// subwordParts keeps copies of the parts of one table's n-gram blob that queries have read,
-// so that an unseen word's dozen rows cost memory reads, not a dozen B+tree searches, after
-// the first queries (gensim holds the whole matrix in memory; this holds what was asked for,
-// at most the blob's size). The blob is immutable: a new one gets a new name.
+// subwordParts keeps, for one table's n-gram blob, its checked header and the parts that
+// queries have read, decoded to float32s, so that an unseen word's dozens of rows cost
+// memory reads and additions, not B+tree searches and byte decoding, after the first
+// queries (gensim holds the whole matrix in memory; this holds what was asked for, at most
+// the blob's size). The blob is immutable: a new one gets a new name.
 type subwordParts struct {
-	blob  string
-	mu    sync.Mutex
-	parts [][]byte
+	blob                    string
+	minN, maxN, bucket, dim int
+	mu                      sync.Mutex
+	parts                   [][]float32
 }
 
-// subwordCache returns the part cache of t's n-gram blob name with nparts parts.
-func (d *DB) subwordCache(t *Table, name string, nparts int) *subwordParts {
+// subwordCache returns the part cache of t's n-gram blob, checking the blob's header and
+// size when it is first opened; nil when t has no n-grams.
+func (d *DB) subwordCache(t *Table) (*subwordParts, error) {
+	name := t.meta.Blobs[blobSubwords]
+	if name == "" {
+		return nil, nil
+	}
+	d.mu.Lock()
+	c := d.subs[t.id]
+	d.mu.Unlock()
+	if c != nil && c.blob == name {
+		return c, nil
+	}
+	st, ok, err := t.subwords()
+	if err != nil || !ok {
+		return nil, err
+	}
+	end := int64(subwordsHeader) + int64(st.bucket)*int64(st.dim)*4
+	c = &subwordParts{blob: name, minN: st.minN, maxN: st.maxN, bucket: st.bucket, dim: st.dim,
+		parts: make([][]float32, (end+blobPart-1)/blobPart)}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.closed {
-		return nil
-	}
-	if d.subs == nil {
-		d.subs = make(map[uint64]*subwordParts)
-	}
-	c := d.subs[t.id]
-	if c == nil || c.blob != name || len(c.parts) != nparts {
-		c = &subwordParts{blob: name, parts: make([][]byte, nparts)}
+	if !d.closed {
+		if d.subs == nil {
+			d.subs = make(map[uint64]*subwordParts)
+		}
 		d.subs[t.id] = c
 	}
-	return c
+	return c, nil
 }
 
-// part returns part i of t's blob b, from the cache or copied into it
-// (verified) from b.
-func (c *subwordParts) part(t *Table, b *bolt.Bucket, i uint32) ([]byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if int(i) < len(c.parts) && c.parts[i] != nil {
+// part returns part i of t's n-gram blob as float32s, from the cache or decoded into it
+// (verified) from the blob, whose bucket *b is looked up the first time one is needed.
+// The caller holds c.mu.
+func (c *subwordParts) part(t *Table, b **bolt.Bucket, i int) ([]float32, error) {
+	if c.parts[i] != nil {
 		return c.parts[i], nil
 	}
-	p, err := t.blobPartAt(b, i, blobSubwords)
-	if err != nil || p == nil || int(i) >= len(c.parts) {
-		return p, err
+	if *b == nil {
+		if *b = t.b.Bucket(bucketBlob).Bucket([]byte(c.blob)); *b == nil {
+			return nil, fmt.Errorf("%w: table %s: n-gram vectors: missing", ErrCorrupt, Quote(t.name))
+		}
 	}
-	c.parts[i] = append([]byte(nil), p...)
-	return c.parts[i], nil
+	p, err := t.blobPartAt(*b, uint32(i), blobSubwords)
+	if err != nil {
+		return nil, err
+	}
+	// Parts hold whole float32s: the header and a part's size are multiples of 4.
+	f := make([]float32, len(p)/4)
+	vec.Float32.Decode(f, p)
+	c.parts[i] = f
+	return f, nil
 }
 
 // subwordsFlush is how much of the n-gram matrix one transaction stores.
@@ -98,11 +118,13 @@ func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 	flushAt := subwordsFlush
 	if !collect {
 		flushAt = 0
+	} else {
+		runtime.GC() // the state's garbage, before the matrix adds its own
 	}
 	return w.writeBlob(blobSubwords, flushAt, func(out io.Writer) error {
 		var dst io.Writer = out
 		if collect {
-			dst = &collectingWriter{w: out}
+			dst = &collectingWriter{w: out, d: w.db}
 		}
 		bw := bufio.NewWriterSize(dst, 1<<16)
 		hdr := make([]byte, 0, subwordsHeader)
@@ -111,16 +133,30 @@ func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 			hdr = binary.LittleEndian.AppendUint32(hdr, uint32(v))
 		}
 		bw.Write(hdr)
-		chunk := make([]byte, 0, 1<<16)
-		for _, f := range m.Ngrams {
-			chunk = binary.LittleEndian.AppendUint32(chunk, math.Float32bits(f))
-			if len(chunk) == cap(chunk) {
-				bw.Write(chunk)
-				chunk = chunk[:0]
-			}
+		chunk := make([]byte, 1<<16)
+		for ng := m.Ngrams; len(ng) > 0; {
+			k := min(len(ng), len(chunk)/4)
+			vec.Float32.Encode(chunk, ng[:k])
+			bw.Write(chunk[:4*k])
+			ng = ng[k:]
 		}
-		bw.Write(chunk)
 		return bw.Flush()
+	})
+}
+
+// WriteState stores m's training state ([trainer.Model.WriteState]) as the state blob of w's
+// table. With collect (a FastText TRAIN, whose n-gram matrix fills most of the heap), it
+// first collects the garbage the rows left, then commits every subwordsFlush bytes and
+// collects after each commit, as WriteSubwords does: the state holds two more matrices of
+// the vocabulary's size, whose copies would otherwise pile up on top of the n-gram matrix
+// before the collector's next turn (at twice the heap).
+func WriteState(w *BulkWriter, m *trainer.Model, collect bool) error {
+	if !collect {
+		return w.WriteBlob(BlobState, m.WriteState)
+	}
+	runtime.GC()
+	return w.writeBlob(BlobState, subwordsFlush, func(out io.Writer) error {
+		return m.WriteState(&collectingWriter{w: out, d: w.db})
 	})
 }
 
@@ -165,50 +201,6 @@ func (t *Table) subwords() (st *subwordTable, ok bool, err error) {
 	return st, true, nil
 }
 
-// row reads n-gram row r into dst (dim values).
-func (st *subwordTable) row(r uint32, dst []float32) error {
-	off := int64(subwordsHeader) + int64(r)*int64(st.dim)*4
-	for i := 0; i < st.dim; {
-		part := off / blobPart
-		var p []byte
-		var err error
-		if st.parts != nil {
-			p, err = st.parts.part(st.t, st.b, uint32(part))
-		} else {
-			p, err = st.t.blobPartAt(st.b, uint32(part), blobSubwords)
-		}
-		if err != nil {
-			return err
-		}
-		in := int(off - part*blobPart)
-		if in >= len(p) {
-			return fmt.Errorf("%w: table %s: n-gram row %d is missing", ErrCorrupt, Quote(st.t.name), r)
-		}
-		for ; in+4 <= len(p) && i < st.dim; in, i, off = in+4, i+1, off+4 {
-			dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(p[in:]))
-		}
-	}
-	return nil
-}
-
-// vector returns the vector of a word that is not in the vocabulary: the mean of its n-grams'
-// rows, as gensim's FastTextKeyedVectors.get_vector (zero for a word with no n-gram, as there).
-func (st *subwordTable) vector(word string) ([]float32, error) {
-	buckets := trainer.NgramBuckets(nil, word, st.minN, st.maxN, st.bucket)
-	out := make([]float32, st.dim)
-	if cap(st.tmp) < st.dim {
-		st.tmp = make([]float32, st.dim)
-	}
-	var err error
-	trainer.OOVVector(out, buckets, func(b uint32) []float32 {
-		if err == nil {
-			err = st.row(b, st.tmp)
-		}
-		return st.tmp
-	})
-	return out, err
-}
-
 // readAll reads the whole n-gram matrix (for continued training and export).
 func (st *subwordTable) readAll() ([]float32, error) {
 	r, ok := st.t.OpenBlob(blobSubwords)
@@ -220,12 +212,14 @@ func (st *subwordTable) readAll() ([]float32, error) {
 		return nil, err
 	}
 	out := make([]float32, st.bucket*st.dim)
-	var b [4]byte
-	for i := range out {
-		if _, err := io.ReadFull(br, b[:]); err != nil {
+	buf := make([]byte, 1<<16)
+	for off := 0; off < len(out); {
+		k := min(len(out)-off, len(buf)/4)
+		if _, err := io.ReadFull(br, buf[:4*k]); err != nil {
 			return nil, fmt.Errorf("%w: table %s: n-gram vectors: %v", ErrCorrupt, Quote(st.t.name), err)
 		}
-		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[:]))
+		vec.Float32.Decode(out[off:off+k], buf[:4*k])
+		off += k
 	}
 	return out, nil
 }
@@ -250,9 +244,11 @@ func RestoreSubwords(t *Table, m *trainer.Model) error {
 }
 
 // collectingWriter runs the garbage collector after every subwordsFlush bytes written
-// through it (see writeSubwords).
+// through it (see WriteSubwords), and drops the database file's pages that the commits
+// touched through bbolt's map from the resident set (dropMapped).
 type collectingWriter struct {
 	w    io.Writer
+	d    *DB
 	done int
 }
 
@@ -260,22 +256,62 @@ func (c *collectingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	if c.done/subwordsFlush != (c.done+n)/subwordsFlush {
 		runtime.GC()
+		c.d.dropMapped()
 	}
 	c.done += n
 	return n, err
 }
 
-// OOVVector is the vector of a word a FastText table does not have as a
-// row, built from its n-grams; ok is false for a table without n-grams.
+// OOVVector is the vector of a word a FastText table does not have as a row, built from
+// its n-grams: the mean of their rows, summed in float32 in order and divided by their
+// number, as gensim's FastTextKeyedVectors.get_vector (zero for a word with no n-gram, as
+// there); ok is false for a table without n-grams.
 func (d *DB) OOVVector(t *Table, word string) (vec []float32, ok bool, err error) {
-	st, ok, err := t.subwords()
-	if err != nil || !ok || st.bucket == 0 {
+	c, err := d.subwordCache(t)
+	if err != nil || c == nil || c.bucket == 0 {
 		return nil, false, err
 	}
-	end := int64(subwordsHeader) + int64(st.bucket)*int64(st.dim)*4
-	st.parts = d.subwordCache(t, t.meta.Blobs[blobSubwords], int((end+blobPart-1)/blobPart))
-	v, err := st.vector(word)
-	return v, err == nil, err
+	var stack [128]uint32
+	buckets := trainer.NgramBuckets(stack[:0], word, c.minN, c.maxN, c.bucket)
+	out := make([]float32, c.dim)
+	if len(buckets) == 0 {
+		return out, true, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b *bolt.Bucket
+	for _, r := range buckets {
+		off := int64(subwordsHeader) + int64(r)*int64(c.dim)*4 // in bytes
+		for i := 0; i < c.dim; {
+			part := off / blobPart
+			p, err := c.part(t, &b, int(part))
+			if err != nil {
+				return nil, false, err
+			}
+			in := int(off-part*blobPart) / 4
+			if in >= len(p) {
+				return nil, false, fmt.Errorf("%w: table %s: n-gram row %d is missing", ErrCorrupt, Quote(t.name), r)
+			}
+			n := min(c.dim-i, len(p)-in)
+			addFloats(out[i:i+n], p[in:in+n])
+			i, off = i+n, off+int64(n)*4
+		}
+	}
+	k := float32(len(buckets))
+	for i := range out {
+		out[i] /= k
+	}
+	return out, true, nil
+}
+
+// addFloats sets dst[i] += src[i]; len(src) >= len(dst). An addition by Axpy with a = 1 is
+// rounded as the plain one is, so the sum is gensim's to the bit.
+func addFloats(dst, src []float32) {
+	n := len(dst) &^ 7
+	vec.Axpy(1, src, dst, n)
+	for i := n; i < len(dst); i++ {
+		dst[i] += src[i]
+	}
 }
 
 // Ngrams reads the whole n-gram matrix of a FastText table; ok is false
