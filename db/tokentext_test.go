@@ -321,3 +321,30 @@ func TestTokenText_WordPiece(t *testing.T) {
 		t.Errorf("EMBED_TEXT = %v", emb.Rows)
 	}
 }
+
+// TestTokenText_EmbedDocuments embeds a table of documents' text column
+// into a table of vectors with INSERT ... SELECT EMBED_TEXT(...), and
+// searches it by text: issue 19's "one vector per text" over a user's
+// own documents.
+func TestTokenText_EmbedDocuments(t *testing.T) {
+	tokPath := filepath.Join("..", "trainer", "tokenize", "testdata", "wordpiece", "all-minilm-l6-v2", "tokenizer.json")
+	path, _ := writeMatrix(t, t.TempDir(), 30522, 4)
+	d := MustOpenDB(t)
+	mustExec(t, d, "IMPORT minilm FROM ? WITH (tensor = 'model.embed_tokens.weight', tokenizer = ?)", path, tokPath)
+	mustExec(t, d, `CREATE TABLE docs (dim = 4, title TEXT);
+		INSERT INTO docs (word, title, vector) VALUES
+			('d1', 'hello world', [0, 0, 0, 1]), ('d2', 'tokenizing text', [0, 0, 1, 0]), ('d3', 'a cat sat', [0, 1, 0, 0]);
+		CREATE TABLE docvecs (dim = 4, title TEXT)`)
+	mustExec(t, d, "INSERT INTO docvecs (word, title, vector) SELECT word, title, EMBED_TEXT(title, model = 'minilm') FROM docs")
+	for _, title := range []string{"hello world", "tokenizing text", "a cat sat"} {
+		want := mustExec(t, d, "SELECT EMBED_TEXT(?) FROM minilm", title).Rows[0][0]
+		got := mustExec(t, d, "SELECT vector FROM docvecs WHERE title = ?", title).Rows
+		if len(got) != 1 || !reflect.DeepEqual(got[0][0], want) {
+			t.Errorf("docvecs vector of %q = %v, want EMBED_TEXT's %v", title, got, want)
+		}
+	}
+	near := mustExec(t, d, "SELECT NEAREST(EMBED_TEXT('tokenizing text', model = 'minilm'), 1) FROM docvecs").Rows
+	if len(near) != 1 || near[0][0] != "d2" {
+		t.Errorf("NEAREST by text = %v, want d2 first", near)
+	}
+}
