@@ -92,6 +92,24 @@ const (
 	OpJSONText               // a ->> 'field': the field as text
 )
 
+// Mirrored returns the comparison that holds with the operands swapped:
+// a < b is b > a. Operators that are symmetric (=, <>) or not comparisons
+// return themselves. The planner and the filter compiler both turn
+// "constant op column" round with it.
+func (op Op) Mirrored() Op {
+	switch op {
+	case OpLt:
+		return OpGt
+	case OpLe:
+		return OpGe
+	case OpGt:
+		return OpLt
+	case OpGe:
+		return OpLe
+	}
+	return op
+}
+
 // String returns the operator as it is printed in SQL ("AND", "<>", "-"...).
 // OpSub and OpNeg both print as "-".
 func (op Op) String() string {

@@ -166,7 +166,7 @@ func (s *scope) compileCompare(x *query.Binary, rv *rowValues) compiled {
 	col, k, op := x.L, x.R, x.Op
 	if _, isConst := s.constant(col); isConst {
 		col, k = k, col
-		op = flipOp(op)
+		op = op.Mirrored()
 	}
 	get := s.getter(col, rv)
 	c, ok := s.constant(k)
@@ -258,19 +258,4 @@ func cmpOp(op query.Op, c int) bool {
 		return c > 0
 	}
 	return c >= 0 // OpGe
-}
-
-// flipOp turns c op x into x op' c.
-func flipOp(op query.Op) query.Op {
-	switch op {
-	case query.OpLt:
-		return query.OpGt
-	case query.OpLe:
-		return query.OpGe
-	case query.OpGt:
-		return query.OpLt
-	case query.OpGe:
-		return query.OpLe
-	}
-	return op
 }

@@ -73,7 +73,7 @@ func scalarCond(c query.Expr, t *store.Table, args []any) (col string, ranges []
 	case *query.Binary:
 		id, val, op := c.L, c.R, c.Op
 		if _, isCol := val.(*query.Ident); isCol {
-			id, val, op = val, id, flip(op)
+			id, val, op = val, id, op.Mirrored()
 		}
 		name, typ, ok := indexedColumn(id, t)
 		if !ok {
@@ -111,21 +111,6 @@ func scalarCond(c query.Expr, t *store.Table, args []any) (col string, ranges []
 func point(v any) store.ScalarRange {
 	b := &store.ScalarBound{Value: v, Inclusive: true}
 	return store.ScalarRange{Lo: b, Hi: b}
-}
-
-// flip turns c op x into x op' c.
-func flip(op query.Op) query.Op {
-	switch op {
-	case query.OpLt:
-		return query.OpGt
-	case query.OpLe:
-		return query.OpGe
-	case query.OpGt:
-		return query.OpLt
-	case query.OpGe:
-		return query.OpLe
-	}
-	return op
 }
 
 // tighter returns the narrower of two bounds on one side (upper when
