@@ -139,6 +139,38 @@ func TestNearest_Filtered(t *testing.T) {
 
 // recallWords is the fraction of exact that got holds (1 when exact is
 // empty).
+// recallScores is recall@k that counts ties as hits: a result is a hit
+// when its similarity reaches the exact answer's last one (to 1e-6). Data
+// with tied similarities (vectors on a small integer lattice) make recall by
+// identity depend on which of the tied rows each search happens to keep.
+func recallScores(got, exact []float64) float64 {
+	if len(exact) == 0 {
+		return 1
+	}
+	hits := 0
+	for _, g := range got {
+		if g >= exact[len(exact)-1]-1e-6 {
+			hits++
+		}
+	}
+	return float64(min(hits, len(exact))) / float64(len(exact))
+}
+
+// similarities returns the second column (NEAREST's similarity) of a
+// query's rows.
+func similarities(t *testing.T, d *db.DB, sql string, args ...any) []float64 {
+	t.Helper()
+	res, err := d.Exec(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatalf("Exec(%q): %v", sql, err)
+	}
+	out := make([]float64, len(res.Rows))
+	for i, r := range res.Rows {
+		out[i] = float64(r[1].(float32))
+	}
+	return out
+}
+
 func recallWords[T comparable](got, exact []T) float64 {
 	if len(exact) == 0 {
 		return 1
