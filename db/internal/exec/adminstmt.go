@@ -11,6 +11,15 @@ import (
 	"github.com/embeddb/embeddb/query"
 )
 
+// refuseOpenDB refuses an EXPORT whose file (or a file it writes beside
+// it) is the open database, positioned at the statement's file argument.
+func (e *env) refuseOpenDB(at query.Node, path string) error {
+	if err := e.st.CheckNotOpenDB(path); err != nil {
+		return plan.ErrAt(at, err, "cannot export to %s: it is the open database file", path)
+	}
+	return nil
+}
+
 // fileStmtError positions an error of BACKUP or VACUUM INTO (what) at the
 // statement's file argument, saying plainly the two refusals a user can
 // meet.

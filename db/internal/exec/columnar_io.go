@@ -215,8 +215,8 @@ func (e *env) exportColumnar(s *query.Export, path string, format columnar.Forma
 		if err != nil {
 			return err
 		}
-		if err := e.st.CheckNotOpenDB(path); err != nil {
-			return plan.ErrAt(s.File, err, "cannot export to %s: it is the open database file", path)
+		if err := e.refuseOpenDB(s.File, path); err != nil {
+			return err
 		}
 		wo := columnar.WriteOptions{Format: format, Compression: co.compression, GroupRows: co.groupRows,
 			Overwrite: fo.overwrite, Metadata: exportMetadata(t)}

@@ -219,8 +219,8 @@ func (e *env) exportFastTextBin(s *query.Export) (rows *Rows, handled bool, err 
 	if err != nil {
 		return nil, true, err
 	}
-	if err := e.st.CheckNotOpenDB(path); err != nil {
-		return nil, true, plan.ErrAt(s.File, err, "cannot export to %s: it is the open database file", path)
+	if err := e.refuseOpenDB(s.File, path); err != nil {
+		return nil, true, err
 	}
 	if err := writeFileAtomic(path, overwrite, func(w io.Writer) error { return ftbin.Write(w, bin) }); err != nil {
 		if errors.Is(err, fs.ErrExist) {

@@ -304,8 +304,8 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 		}
 		wopts.DType = exportDType(path, wopts.Format, dtype, t.Elem())
 		for _, p := range []string{path, wopts.WordsPath} {
-			if err := e.st.CheckNotOpenDB(p); p != "" && err != nil {
-				return plan.ErrAt(s.File, err, "cannot export to %s: it is the open database file", p)
+			if err := e.refuseOpenDB(s.File, p); err != nil {
+				return err
 			}
 		}
 		fw, err := vecfile.Create(path, int(t.Rows()), t.Dim(), wopts)
@@ -318,8 +318,8 @@ func (e *env) exportStmt(s *query.Export) (*Rows, error) {
 		}
 		defer fw.Abort()
 		for _, p := range fw.Paths() {
-			if err := e.st.CheckNotOpenDB(p); err != nil {
-				return plan.ErrAt(s.File, err, "cannot export to %s: it is the open database file", p)
+			if err := e.refuseOpenDB(s.File, p); err != nil {
+				return err
 			}
 		}
 		format = fw.Format()

@@ -412,8 +412,8 @@ func (e *env) exportRecords(s *query.Export) (*Rows, bool, error) {
 		if err != nil {
 			return err
 		}
-		if err := e.st.CheckNotOpenDB(path); err != nil {
-			return plan.ErrAt(s.File, err, "cannot export to %s: it is the open database file", path)
+		if err := e.refuseOpenDB(s.File, path); err != nil {
+			return err
 		}
 		n, err = e.writeRecords(t, path, ro)
 		if errors.Is(err, fs.ErrExist) {
