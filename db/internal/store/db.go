@@ -331,12 +331,22 @@ func (d *DB) IsClosed() bool {
 	return d.closed
 }
 
-// view runs fn in a read transaction.
-func (d *DB) BoltView(ctx context.Context, fn func(*bolt.Tx) error) error {
+// usable says why a transaction cannot start, if it cannot: the handle is
+// closed, a write is asked of a read-only handle, or Open found the file
+// damaged.
+func (d *DB) usable(write bool) error {
 	if d.IsClosed() {
 		return ErrClosed
 	}
-	if err := d.refuseDamaged(); err != nil {
+	if write && d.opts.ReadOnly {
+		return ErrReadOnly
+	}
+	return d.refuseDamaged()
+}
+
+// BoltView runs fn in a read transaction.
+func (d *DB) BoltView(ctx context.Context, fn func(*bolt.Tx) error) error {
+	if err := d.usable(false); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -349,13 +359,7 @@ func (d *DB) BoltView(ctx context.Context, fn func(*bolt.Tx) error) error {
 
 // update runs fn in a write transaction.
 func (d *DB) update(ctx context.Context, fn func(*bolt.Tx) error) error {
-	if d.IsClosed() {
-		return ErrClosed
-	}
-	if d.opts.ReadOnly {
-		return ErrReadOnly
-	}
-	if err := d.refuseDamaged(); err != nil {
+	if err := d.usable(true); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {

@@ -43,13 +43,7 @@ type explicitTx struct {
 
 // Begin starts an explicit transaction (BEGIN).
 func (d *DB) Begin(ctx context.Context) error {
-	if d.IsClosed() {
-		return ErrClosed
-	}
-	if d.opts.ReadOnly {
-		return ErrReadOnly
-	}
-	if err := d.refuseDamaged(); err != nil {
+	if err := d.usable(true); err != nil {
 		return err
 	}
 	d.xmu.Lock()
