@@ -75,22 +75,8 @@ func (t *Table) CreateScalarIndex(col string) error {
 		return fmt.Errorf("%w on %s", ErrIndexExists, Quote(col))
 	}
 	ks := t.ks(KsScalar)
-	var r *ColumnReader
-	if col != "count" {
-		var err error
-		if r, err = t.ColumnReader(col); err != nil {
-			return err
-		}
-	}
-	err := t.ForEachRow(0, false, func(row Row) error {
-		var v any = row.Count
-		if r != nil {
-			var err error
-			if v, err = r.Value(row.ID); err != nil {
-				return err
-			}
-		}
-		return ks.Put(scalarKey(col, v, row.ID), []byte{})
+	err := forEachScalar(t, col, func(id uint32, v any) error {
+		return ks.Put(scalarKey(col, v, id), []byte{})
 	})
 	if err != nil {
 		return err
@@ -98,6 +84,28 @@ func (t *Table) CreateScalarIndex(col string) error {
 	t.meta.Scalar = append(slices.Clip(t.meta.Scalar), col)
 	t.dirty = true
 	return nil
+}
+
+// forEachScalar calls fn with the id and the value of column col (count or
+// a user column) of every live row, in id order.
+func forEachScalar(t *Table, col string, fn func(id uint32, v any) error) error {
+	var r *ColumnReader
+	if col != "count" {
+		var err error
+		if r, err = t.ColumnReader(col); err != nil {
+			return err
+		}
+	}
+	return t.ForEachRow(0, false, func(row Row) error {
+		var v any = row.Count
+		if r != nil {
+			var err error
+			if v, err = r.Value(row.ID); err != nil {
+				return err
+			}
+		}
+		return fn(row.ID, v)
+	})
 }
 
 // DropScalarIndex removes the scalar index on column col, or reports
@@ -287,19 +295,8 @@ func checkScalar(t *Table, report func(string, ...any)) {
 			continue
 		}
 		want := map[uint32]any{}
-		var r *ColumnReader
-		if col != "count" {
-			r, _ = t.ColumnReader(col)
-		}
-		err := t.ForEachRow(0, false, func(row Row) error {
-			var v any = row.Count
-			if r != nil {
-				var err error
-				if v, err = r.Value(row.ID); err != nil {
-					return err
-				}
-			}
-			want[row.ID] = v
+		err := forEachScalar(t, col, func(id uint32, v any) error {
+			want[id] = v
 			return nil
 		})
 		if err != nil {
