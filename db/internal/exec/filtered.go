@@ -192,11 +192,7 @@ func (e *env) flatAmong(t *store.Table, q []float32, k int, opts index.SearchOpt
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	metric, err := index.ParseMetric(t.Metric())
-	if err != nil {
-		return nil, err
-	}
-	f, err := index.NewFlat(t.Dim(), metric)
+	f, err := newTableFlat(t)
 	if err != nil {
 		return nil, err
 	}

@@ -348,14 +348,20 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 	return mergeResults(res, delta, k), nil
 }
 
-// deltaSearch searches exactly the rows of t with ids from upto on: those
-// added after its index was built.
-func (e *env) deltaSearch(t *store.Table, upto uint32, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
+// newTableFlat returns an empty exact-search index with t's dimension and
+// metric, for the few rows a search compares outside its index.
+func newTableFlat(t *store.Table) (*index.Flat, error) {
 	metric, err := index.ParseMetric(t.Metric())
 	if err != nil {
 		return nil, err
 	}
-	f, err := index.NewFlat(t.Dim(), metric)
+	return index.NewFlat(t.Dim(), metric)
+}
+
+// deltaSearch searches exactly the rows of t with ids from upto on: those
+// added after its index was built.
+func (e *env) deltaSearch(t *store.Table, upto uint32, q []float32, k int, opts index.SearchOptions) ([]index.Result, error) {
+	f, err := newTableFlat(t)
 	if err != nil {
 		return nil, err
 	}
