@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -206,5 +208,42 @@ func TestExec_PlotTokenizer(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("q.svg lacks the decoded label %s", want)
 		}
+	}
+}
+
+// TestPlot_ColorByColumn colours a map by a user column: an INTEGER one on
+// the colour scale, a TEXT one by category, each named in the legend; a
+// name that is no column is refused with the columns it could be.
+func TestPlot_ColorByColumn(t *testing.T) {
+	d := MustOpenDB(t)
+	mustExec(t, d, `CREATE TABLE docs (dim = 3, year INTEGER, cat TEXT);
+		INSERT INTO docs (word, year, cat, vector) VALUES
+			('a', 2020, 'x', [1, 0, 0]), ('b', 2021, 'y', [0, 1, 0]), ('c', 2020, 'x', [0, 0, 1]), ('d', 2022, NULL, [1, 1, 0])`)
+	dir := t.TempDir()
+	for col, want := range map[string][]string{"year": {"year 2020", "year 2022"}, "cat": {"cat x", "cat y", "cat NULL"}} {
+		path := filepath.Join(dir, col+".svg")
+		mustExec(t, d, "PLOT docs WHERE year > 0 LIMIT 10 TO ? WITH (method = 'pca', color = ?)", path, col)
+		svg, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			if !strings.Contains(string(svg), w) {
+				t.Errorf("color = %q: the legend lacks %q", col, w)
+			}
+		}
+	}
+	cat, err := os.ReadFile(filepath.Join(dir, "cat.svg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fills := regexp.MustCompile(`fill="#[0-9a-f]{6}"`).FindAllString(string(cat), -1)
+	fills = slices.DeleteFunc(fills, func(f string) bool { return f == `fill="#ffffff"` }) // the background
+	if n := len(slices.Compact(slices.Sorted(slices.Values(fills)))); n != 3 {
+		t.Errorf("color = 'cat' drew %d distinct point colours, want 3 (x, y, NULL)", n)
+	}
+	_, err = d.Exec(t.Context(), "PLOT docs WITH (color = 'yeer')")
+	if err == nil || !strings.Contains(err.Error(), "a column of docs (year, cat), found 'yeer'") {
+		t.Errorf("color = 'yeer': %v", err)
 	}
 }

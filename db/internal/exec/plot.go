@@ -28,18 +28,20 @@ const maxTSNEPoints = 20000
 
 // plotSpec is PLOT's options, read and checked.
 type plotSpec struct {
-	method    string // "pca", "tsne" or "umap"
-	tsne      plot.TSNEOptions
-	umap      plot.UMAPOptions
-	labels    bool
-	color     string // "", "cluster" or a column: "count", "id"
-	clusters  int
-	seed      uint64
-	normalize *bool // nil: as the table's metric says
-	title     *string
-	format    string // "svg" or "png"; "" = from the file's extension
-	width     int
-	height    int
+	method      string // "pca", "tsne" or "umap"
+	tsne        plot.TSNEOptions
+	umap        plot.UMAPOptions
+	labels      bool
+	color       string        // "", "cluster", "count", "id" or a user column's name
+	colorColumn bool          // color names a user column
+	colorAt     *query.Option // the color option, for errors
+	clusters    int
+	seed        uint64
+	normalize   *bool // nil: as the table's metric says
+	title       *string
+	format      string // "svg" or "png"; "" = from the file's extension
+	width       int
+	height      int
 }
 
 // plotRows is what PLOT draws: the rows chosen, in drawing order.
@@ -97,6 +99,12 @@ func (e *env) plotStmt(s *query.Plot) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
+	var colorVals []any
+	if spec.colorColumn {
+		if colorVals, err = e.plotColumnValues(s.Table, spec, pr.ids); err != nil {
+			return nil, err
+		}
+	}
 	var clusters []int
 	if spec.color == "cluster" {
 		if clusters, err = plot.KMeans(e.ctx, pr.vecs, pr.dim, spec.clusters, spec.seed); err != nil {
@@ -105,6 +113,9 @@ func (e *env) plotStmt(s *query.Plot) (*Rows, error) {
 	}
 	if path != "" {
 		p := e.plotPicture(s, spec, pr, pts, clusters, tok)
+		if colorVals != nil {
+			p.Colors, p.Legend = columnColors(spec.color, colorVals)
+		}
 		if err := writePlot(p, path, spec.format); err != nil {
 			return nil, plan.ErrAt(s.File, err, "cannot write %s: %v", store.Quote(path), err)
 		}

@@ -74,14 +74,16 @@ func (sp *plotSpec) set(name string, v any, o *query.Option) error {
 		}
 		sp.labels = str == "words"
 	case "color":
-		c := strings.ToLower(str)
-		if !isStr || (c != "cluster" && c != "count" && c != "id" && c != "none") {
+		if !isStr || str == "" {
 			return bad("'cluster', 'count', 'id' or 'none'")
 		}
-		if c == "none" {
-			c = ""
+		switch c := strings.ToLower(str); c {
+		case "cluster", "count", "id", "none":
+			sp.color = strings.TrimPrefix(c, "none")
+		default:
+			// A column of the table, checked when the table is read.
+			sp.color, sp.colorColumn, sp.colorAt = str, true, o
 		}
-		sp.color = c
 	case "clusters":
 		if !isInt || n < 1 || n > 100 {
 			return bad("an integer from 1 to 100")
