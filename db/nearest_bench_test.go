@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,6 +22,10 @@ import (
 // reports both latencies and their ratio, by the clock and by the CPU time
 // the process spent (garbage collection included) while each path ran: on
 // a machine shared with other work, the clock mostly measures the others.
+//
+// EMBEDDB_BENCH_NEAREST_FILE=PATH keeps the database there: the first run
+// builds it, later runs with the same count reuse it and its index (at 1M
+// rows the build takes minutes, the queries seconds).
 func BenchmarkNearest(b *testing.B) {
 	const dim, k = 100, 10
 	n := 100_000
@@ -28,12 +33,27 @@ func BenchmarkNearest(b *testing.B) {
 		n = v // e.g. 1000000; the index build then takes minutes
 	}
 	ctx := context.Background()
-	d, err := Open(filepath.Join(b.TempDir(), "n.db"), nil)
+	path := os.Getenv("EMBEDDB_BENCH_NEAREST_FILE")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "n.db")
+	}
+	_, statErr := os.Stat(path)
+	d, err := Open(path, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer d.Close()
-	words, vecs, rng := fillNearestTable(b, d, n, dim)
+	var words []string
+	var vecs []float32
+	var rng *rand.Rand
+	if statErr == nil {
+		words, vecs, rng = nearestData(n, dim)
+		if info, err := d.Table(ctx, "t"); err != nil || info.Rows != int64(n) {
+			b.Fatalf("%s: table t does not hold the benchmark's %d rows (%v); remove the file to build it again", path, n, err)
+		}
+	} else {
+		words, vecs, rng = fillNearestTable(b, d, n, dim)
+	}
 	// The very graph the database searches, for the direct calls.
 	var h *index.HNSW
 	err = d.st.BoltView(ctx, func(tx *bolt.Tx) error {

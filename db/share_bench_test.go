@@ -135,6 +135,27 @@ func buildNearestFile(b *testing.B, path string, n, dim int) []string {
 // vectors, and the random source, for the queries.
 func fillNearestTable(b *testing.B, d *DB, n, dim int) ([]string, []float32, *rand.Rand) {
 	ctx := context.Background()
+	words, vecs, rng := nearestData(n, dim)
+	w, err := d.BulkLoad(ctx, "t", TableSpec{Dim: dim}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := w.Append(words, nil, vecs); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := w.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := d.Exec(ctx, "CREATE INDEX ON t USING hnsw"); err != nil {
+		b.Fatal(err)
+	}
+	return words, vecs, rng
+}
+
+// nearestData draws the rows fillNearestTable loads: n words and their
+// vectors of dimension dim around 50 random centres, the same every time,
+// and the random source after them, for the queries.
+func nearestData(n, dim int) ([]string, []float32, *rand.Rand) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	centers := make([]float32, 50*dim)
 	for i := range centers {
@@ -148,19 +169,6 @@ func fillNearestTable(b *testing.B, d *DB, n, dim int) ([]string, []float32, *ra
 		for j := 0; j < dim; j++ {
 			vecs[i*dim+j] = centers[c*dim+j] + 0.5*float32(rng.NormFloat64())
 		}
-	}
-	w, err := d.BulkLoad(ctx, "t", TableSpec{Dim: dim}, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := w.Append(words, nil, vecs); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := w.Commit(); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := d.Exec(ctx, "CREATE INDEX ON t USING hnsw"); err != nil {
-		b.Fatal(err)
 	}
 	return words, vecs, rng
 }

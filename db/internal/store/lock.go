@@ -70,10 +70,12 @@ import (
 // before the next write when its free-page list is stale.
 //
 // A shared lock serves the statements that follow the one that took it for
-// up to lockLease (2 ms): a loop of queries then makes no system calls and
-// no change check (no other process can commit while it is held), a writer
-// elsewhere waits at most that much longer, and a timer gives it back when
-// the process falls idle.
+// lockLease (2 ms): a loop of queries then makes no system calls and no
+// change check (no other process can commit while it is held). At the end
+// of a lease the lock serves another one if no writer waits (PENDING is
+// free: one system call), and is given back otherwise, so a writer
+// elsewhere waits at most a lease longer; a timer gives it back when the
+// process falls idle.
 //
 // Options.Exclusive takes every lock at Open and keeps it: no other process
 // can use the file, and statements skip the locking and the change check.
@@ -218,10 +220,10 @@ func (l *fileLock) newWait(ctx context.Context) *wait {
 func (l *fileLock) beginRead(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.lingering() && !time.Now().Before(l.leaseEnd) {
-		// The lease is over: take the lock again, looking at PENDING, so
-		// that a loop of statements cannot keep a writer out.
-		l.unlockLocked()
+	if l.lingering() {
+		// Past its lease the lock serves on only if no writer waits
+		// (renewLocked), so that a loop of statements cannot keep one out.
+		l.renewLocked(time.Now())
 	}
 	if l.mode != unlocked || l.writing {
 		l.readers++
@@ -251,9 +253,28 @@ func (l *fileLock) beginRead(ctx context.Context) error {
 }
 
 // lockLease is how long a shared lock may serve the statements that follow
-// the one that took it: a writer of another process waits at most that
-// much longer, and an idle process holds nothing after it.
+// the one that took it before it looks for a waiting writer again: a writer
+// of another process waits at most that much longer, and an idle process
+// holds nothing after it.
 const lockLease = 2 * time.Millisecond
+
+// renewLocked is the end of a lingering lock's lease (nothing happens
+// before leaseEnd): if no writer of another process holds PENDING, the
+// lock serves another lease; otherwise it is given back, and the next
+// statement takes it again behind the writer. A renewal costs one look at
+// PENDING, where giving the lock back and taking it again would cost two
+// flocks, that look, and the change check: the change check is not needed,
+// since no other process can commit while this one holds its shared lock.
+func (l *fileLock) renewLocked(now time.Time) {
+	if now.Before(l.leaseEnd) {
+		return
+	}
+	if free, err := rangeFree(l.f, lockPending); err == nil && free {
+		l.leaseEnd = now.Add(lockLease)
+		return
+	}
+	l.unlockLocked()
+}
 
 // lingering reports whether the process holds a shared lock that no
 // transaction uses.
@@ -261,14 +282,23 @@ func (l *fileLock) lingering() bool {
 	return l.mode == sharedLock && l.readers == 0 && !l.writing && !l.pinned
 }
 
-// release is idle's: it gives back a lingering shared lock.
+// release is idle's: it gives back a lingering shared lock whose lease is
+// over. A lease renewed since idle was armed arms it again for the new
+// end; a lock that a statement uses is left to that statement's endRead,
+// which arms idle again.
 func (l *fileLock) release() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.armed = false
-	if !l.closed && l.lingering() {
-		l.unlockLocked()
+	if l.closed || !l.lingering() {
+		return
 	}
+	if left := time.Until(l.leaseEnd); left > 0 {
+		l.idle.Reset(left)
+		l.armed = true
+		return
+	}
+	l.unlockLocked()
 }
 
 // close stops the lease timer; the caller then closes l.f.
@@ -304,21 +334,19 @@ func (l *fileLock) endRead() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.readers--
-	if !l.lingering() {
+	if !l.lingering() || l.armed {
+		// idle, armed, gives the lock back when it falls idle: a loop of
+		// statements re-arms no timer (a Reset wakes the runtime's poller).
 		return
 	}
+	l.renewLocked(time.Now())
 	left := time.Until(l.leaseEnd)
-	if left <= 0 {
-		l.unlockLocked()
+	if l.mode == unlocked || left <= 0 {
 		return
 	}
-	// Arm idle once a lease: if it fires early, after a new lease began,
-	// it only gives back a lock no statement uses, which is always safe.
-	switch {
-	case l.armed:
-	case l.idle == nil:
+	if l.idle == nil {
 		l.idle, l.armed = time.AfterFunc(left, l.release), true
-	default:
+	} else {
 		l.idle.Reset(left)
 		l.armed = true
 	}
