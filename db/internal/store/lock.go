@@ -335,8 +335,9 @@ func (l *fileLock) endRead() {
 	defer l.mu.Unlock()
 	l.readers--
 	if !l.lingering() || l.armed {
-		// idle, armed, gives the lock back when it falls idle: a loop of
-		// statements re-arms no timer (a Reset wakes the runtime's poller).
+		// idle, armed, fires at the lease's end and gives the lock back
+		// if the process fell idle: a loop of statements arms it once a
+		// lease, not once a statement.
 		return
 	}
 	l.renewLocked(time.Now())
