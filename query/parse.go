@@ -19,11 +19,16 @@ const maxNesting = 200
 // ';' is optional; empty statements are skipped). On a malformed statement
 // it returns the statements before it and an *Error wrapping ErrSyntax.
 // Positions are relative to src.
-func Parse(src string) ([]Statement, error) {
+func Parse(src string) ([]Statement, error) { return parseScript(src, true) }
+
+// parseScript is Parse, with the hand parser of SELECT (selectparse.go)
+// or, when fast is false, with the participle grammar alone (for tests).
+func parseScript(src string, fast bool) ([]Statement, error) {
 	sc := newScanner(src)
 	var stmts []Statement
 	for {
 		c := readChunk(sc)
+		c.noFast = !fast
 		if !c.empty() {
 			s, err := c.parse()
 			if err != nil {
@@ -118,6 +123,8 @@ type chunk struct {
 	params    []int    // byte offsets of the ? tokens, in order
 	cl        *chunkLexer
 	rows      *rowReader // an INSERT's rows, read after its head
+	noFast    bool       // parse with participle only, not selectparse.go
+	fast      bool       // the hand parser of selectparse.go parsed it
 }
 
 func (c *chunk) empty() bool { return len(c.toks) <= 1 }
@@ -297,16 +304,23 @@ func (c *chunk) parse() (Statement, error) {
 // INSERT, which c.rows then reads.
 func (c *chunk) parseHead() (Statement, error) {
 	first := c.toks[0]
-	parse := theGrammar().stmtParsers[keywordOf(first)]
-	if parse == nil {
-		return nil, unknownStatement(first)
+	var g gStmt
+	if !c.noFast {
+		g = c.fastParse() // nil unless a SELECT the hand parser accepts
+		c.fast = g != nil
 	}
-	g, err := parse(c.lex)
-	if err != nil {
-		return nil, c.convertError(err)
-	}
-	if c.lexErr != nil {
-		return nil, c.lexErr // the statement is complete, but garbage follows
+	if g == nil {
+		parse := theGrammar().stmtParsers[keywordOf(first)]
+		if parse == nil {
+			return nil, unknownStatement(first)
+		}
+		var err error
+		if g, err = parse(c.lex); err != nil {
+			return nil, c.convertError(err)
+		}
+		if c.lexErr != nil {
+			return nil, c.lexErr // the statement is complete, but garbage follows
+		}
 	}
 	s := convertStmt(g)
 	setSpan(s, position(first.Pos), c.end)
