@@ -15,7 +15,7 @@ import (
 // is a shortcut for the statement every client sends most often: it
 // accepts a subset of what gSelect accepts, builds the very parse tree
 // participle builds for it (so convertStmt makes the same syntax tree), and
-// gives up — leaving the token cursor where it found it — on anything
+// gives up on anything
 // unexpected, including every error. participle then parses the statement
 // from the start, so every error message and position is the grammar's
 // own. Declining is always safe; accepting what participle would refuse,
@@ -46,35 +46,37 @@ func maxFastList() int { return min(1<<12, participle.MaxIterations/2) }
 // fastParser is the hand parser's state: the chunk's tokens and an
 // expression parser reading the same tokens.
 type fastParser struct {
-	lex *lexer.PeekingLexer
+	lex *tokenCursor
 	e   exprParser
 }
 
 // fastParse parses the chunk's statement by hand when it is a SELECT or an
 // EXPLAIN of one and the hand parser accepts it all. Otherwise it returns
-// nil with the token cursor unmoved, for participle to parse.
+// nil, for participle to parse from the first token.
 func (c *chunk) fastParse() gStmt {
-	if c.lexErr != nil {
-		return nil // leave the interplay of lexical and parse errors to parseHead
+	if c.lexErr != nil || !isFastKeyword(c.toks[0]) {
+		return nil // lexical errors: their interplay with parse errors is parseHead's
 	}
-	cp := c.lex.MakeCheckpoint()
-	p := fastParser{lex: c.lex, e: exprParser{lex: c.lex}}
+	cur := &tokenCursor{toks: c.toks}
+	p := fastParser{lex: cur, e: exprParser{lex: cur}}
 	var g gStmt
-	switch keywordOf(c.toks[0]) {
-	case "SELECT":
+	if p.is("SELECT") {
 		if s := p.selectStmt(); s != nil {
 			g = s
 		}
-	case "EXPLAIN":
-		if s := p.explain(); s != nil {
-			g = s
-		}
+	} else if s := p.explain(); s != nil {
+		g = s
 	}
-	if g == nil || !c.lex.Peek().EOF() {
-		c.lex.LoadCheckpoint(cp)
+	if g == nil || !cur.Peek().EOF() {
 		return nil
 	}
 	return g
+}
+
+// isFastKeyword reports whether t begins a statement the hand parser may
+// take: SELECT or EXPLAIN.
+func isFastKeyword(t lexer.Token) bool {
+	return t.Type == tokKeyword && (strings.EqualFold(t.Value, "SELECT") || strings.EqualFold(t.Value, "EXPLAIN"))
 }
 
 // is reports whether the next token is the grammar literal s, matched as
