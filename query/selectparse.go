@@ -7,20 +7,21 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// SELECT and EXPLAIN [ANALYZE] SELECT are parsed twice over: first by the
-// hand-written recursive-descent parser of this file, and only when it
-// declines by the participle grammar (gSelect and gExplain in grammar.go).
+// SELECT and EXPLAIN [ANALYZE] SELECT are parsed first by the hand-written
+// recursive-descent parser of this file and, only when it declines, by the
+// participle grammar (gSelect and gExplain in grammar.go).
 //
 // The participle grammar stays the one grammar of record. The hand parser
-// is a shortcut for the statement every client sends most often: it
-// accepts a subset of what gSelect accepts, builds the very parse tree
-// participle builds for it (so convertStmt makes the same syntax tree), and
-// gives up on anything
-// unexpected, including every error. participle then parses the statement
-// from the start, so every error message and position is the grammar's
-// own. Declining is always safe; accepting what participle would refuse,
-// or building a different tree, would be a bug: TestFastSelect_SameAsGrammar
-// and FuzzFastSelect (selectparse_test.go) hold the two together.
+// is a shortcut for the statement clients send most often: it accepts a
+// subset of what gSelect accepts, builds the very parse tree participle
+// builds for it (so convertStmt makes the same syntax tree), and gives up
+// on anything unexpected, including every error. participle then parses
+// the statement from its first token, so every error message and position
+// is the grammar's own. Declining is always safe; accepting what
+// participle would refuse, or building a different tree, would be a bug:
+// TestFastSelect_SameAsGrammar and FuzzFastSelect (selectparse_test.go)
+// hold the two together. A change to SELECT's syntax goes into grammar.go,
+// and here only when the shortcut should take it too.
 //
 // Why: participle walks the grammar by reflection and copies its parse
 // state for every optional group (FROM, WHERE, GROUP BY, HAVING, ORDER BY,
