@@ -6,7 +6,7 @@ import "github.com/alecthomas/participle/v2/lexer"
 // grammar of its own over this package's tokens.
 
 // LexForTest returns the tokens of the first statement of src.
-func LexForTest(src string) *lexer.PeekingLexer { return readChunk(newScanner(src)).lex }
+func LexForTest(src string) *lexer.PeekingLexer { return readChunk(newScanner(src)).peeking() }
 
 // LexerDefForTest is the lexer definition the parser is built with.
 var LexerDefForTest lexer.Definition = &lexDef{symbols: tokenSymbols}

@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,11 +20,16 @@ const maxNesting = 200
 // ';' is optional; empty statements are skipped). On a malformed statement
 // it returns the statements before it and an *Error wrapping ErrSyntax.
 // Positions are relative to src.
-func Parse(src string) ([]Statement, error) {
+func Parse(src string) ([]Statement, error) { return parseScript(src, true) }
+
+// parseScript is Parse, with the hand parser of SELECT (selectparse.go)
+// or, when fast is false, with the participle grammar alone (for tests).
+func parseScript(src string, fast bool) ([]Statement, error) {
 	sc := newScanner(src)
 	var stmts []Statement
 	for {
 		c := readChunk(sc)
+		c.noFast = !fast
 		if !c.empty() {
 			s, err := c.parse()
 			if err != nil {
@@ -83,9 +89,10 @@ func ParseExpr(src string) (Expr, error) {
 		}
 		return nil, syntaxError(c.termPos(), "unexpected end of input")
 	}
-	p := exprParser{lex: c.lex}
+	cur := &tokenCursor{toks: c.toks}
+	p := exprParser{lex: cur}
 	e, err := p.operand()
-	if err == nil && !c.lex.Peek().EOF() {
+	if err == nil && !cur.Peek().EOF() {
 		err = p.expected("end of expression")
 	}
 	if err == nil && c.semicolon {
@@ -101,23 +108,25 @@ func ParseExpr(src string) (Expr, error) {
 	return e, nil
 }
 
-// chunk is one statement: its tokens, read into participle's PeekingLexer,
-// up to the ';' or the end of input that ends it. When the scanner meets a
-// lexical error (or nesting too deep), the chunk stops there, its final EOF
+// chunk is one statement: its tokens (read into participle's PeekingLexer
+// when participle parses it), up to the ';' or the end of input that ends
+// it. When the scanner meets a lexical error (or nesting too deep), the chunk stops there, its final EOF
 // token stands at the error, and lexErr holds it: it is reported unless
 // the parser fails earlier, since TRAIN t FROM a.txt is better told
 // "expected file name" than "unexpected character '.'". An unterminated
 // string, identifier or comment is reported in any case.
 type chunk struct {
-	lex       *lexer.PeekingLexer
-	toks      []lexer.Token // the statement's tokens, then an EOF token
-	semicolon bool          // a ';' ended the chunk; the EOF token's Value is ";"
+	lex       *lexer.PeekingLexer // nil until peeking makes it
+	toks      []lexer.Token       // the statement's tokens, then an EOF token
+	semicolon bool                // a ';' ended the chunk; the EOF token's Value is ";"
 	lexErr    *Error
 	lexFatal  bool     // lexErr is an unterminated string, identifier or comment
 	end       Position // just past the last token
 	params    []int    // byte offsets of the ? tokens, in order
 	cl        *chunkLexer
 	rows      *rowReader // an INSERT's rows, read after its head
+	noFast    bool       // parse with participle only, not selectparse.go
+	fast      bool       // the hand parser of selectparse.go parsed it
 }
 
 func (c *chunk) empty() bool { return len(c.toks) <= 1 }
@@ -131,14 +140,71 @@ func readChunk(sc *scanner) *chunk {
 	c := &chunk{}
 	cl := &chunkLexer{sc: sc, c: c}
 	c.cl = cl
-	pl, err := lexer.Upgrade(cl)
-	if err != nil {
-		panic(err) // chunkLexer never fails, so neither does Upgrade
+	first, _ := cl.Next() // a chunkLexer never fails
+	if !first.EOF() && !isFastKeyword(first) {
+		// For participle: selectparse.go parses none of these.
+		cl.replay = true
+		pl, err := lexer.Upgrade(cl)
+		if err != nil {
+			panic(err) // chunkLexer never fails, so neither does Upgrade
+		}
+		c.lex = pl
+		c.toks = pl.Range(0, lexer.RawCursor(cl.n+1))
+		return c
 	}
-	c.lex = pl
-	c.toks = pl.Range(0, lexer.RawCursor(cl.n+1))
+	// For the hand parser: the tokens gather on the stack, then move to
+	// a slice of their number.
+	var buf [24]lexer.Token
+	toks := append(buf[:0], first)
+	for !toks[len(toks)-1].EOF() {
+		t, _ := cl.Next()
+		toks = append(toks, t)
+	}
+	c.toks = slices.Clone(toks)
 	return c
 }
+
+// peeking returns the chunk's tokens as participle reads them. For a
+// SELECT or EXPLAIN, it is made on first use: the hand-written parser reads
+// c.toks through a tokenCursor, and only a statement it declines needs it.
+func (c *chunk) peeking() *lexer.PeekingLexer {
+	if c.lex == nil {
+		pl, err := lexer.Upgrade(&lexerCursor{tokenCursor{toks: c.toks}})
+		if err != nil {
+			panic(err) // a tokenCursor never fails, so neither does Upgrade
+		}
+		c.lex = pl
+	}
+	return c.lex
+}
+
+// tokenCursor reads a slice of tokens ending with an EOF token, as
+// participle's PeekingLexer does: at the end it returns the EOF token again
+// and again. It serves the hand-written parsers (a tokenSource) and, as a
+// lexer.Lexer, participle's Upgrade.
+type tokenCursor struct {
+	toks []lexer.Token
+	i    int
+}
+
+// Peek returns the next token.
+func (t *tokenCursor) Peek() *lexer.Token { return &t.toks[t.i] }
+
+// Next returns the next token and moves past it, unless it is the last.
+func (t *tokenCursor) Next() *lexer.Token {
+	tok := &t.toks[t.i]
+	if t.i < len(t.toks)-1 {
+		t.i++
+	}
+	return tok
+}
+
+// lexerCursor is a tokenCursor as a lexer.Lexer, whose Next returns a
+// value.
+type lexerCursor struct{ tokenCursor }
+
+// Next implements lexer.Lexer.
+func (l *lexerCursor) Next() (lexer.Token, error) { return *l.tokenCursor.Next(), nil }
 
 // chunkLexer feeds a chunk's tokens to participle as the scanner finds them,
 // keeping watch on nesting.
@@ -152,6 +218,9 @@ type chunkLexer struct {
 	runs  []int // prefix-operator run before each open bracket
 	depth int   // len(runs) + sum(runs)
 	run   int   // current run of prefix operators
+
+	replay bool        // the next token to hand out is the last one again
+	last   lexer.Token // the last token handed out
 
 	// An INSERT's VALUES list is not handed to participle: after VALUES
 	// the lexer returns one EOF token (pause), and the rowReader then
@@ -167,7 +236,18 @@ func (l *chunkLexer) stop(at Position, value string, err *Error) (lexer.Token, e
 	return l.eof, nil
 }
 
+// Next implements lexer.Lexer.
 func (l *chunkLexer) Next() (lexer.Token, error) {
+	if l.replay {
+		l.replay = false
+		return l.last, nil
+	}
+	t, err := l.next()
+	l.last = t
+	return t, err
+}
+
+func (l *chunkLexer) next() (lexer.Token, error) {
 	if l.done {
 		return l.eof, nil
 	}
@@ -297,16 +377,23 @@ func (c *chunk) parse() (Statement, error) {
 // INSERT, which c.rows then reads.
 func (c *chunk) parseHead() (Statement, error) {
 	first := c.toks[0]
-	parse := theGrammar().stmtParsers[keywordOf(first)]
-	if parse == nil {
-		return nil, unknownStatement(first)
+	var g gStmt
+	if !c.noFast {
+		g = c.fastParse() // nil unless a SELECT the hand parser accepts
+		c.fast = g != nil
 	}
-	g, err := parse(c.lex)
-	if err != nil {
-		return nil, c.convertError(err)
-	}
-	if c.lexErr != nil {
-		return nil, c.lexErr // the statement is complete, but garbage follows
+	if g == nil {
+		parse := theGrammar().stmtParsers[keywordOf(first)]
+		if parse == nil {
+			return nil, unknownStatement(first)
+		}
+		var err error
+		if g, err = parse(c.peeking()); err != nil {
+			return nil, c.convertError(err)
+		}
+		if c.lexErr != nil {
+			return nil, c.lexErr // the statement is complete, but garbage follows
+		}
 	}
 	s := convertStmt(g)
 	setSpan(s, position(first.Pos), c.end)

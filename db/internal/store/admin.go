@@ -187,9 +187,13 @@ func (d *DB) compactTo(ctx context.Context, path, purpose string) (c *compacted,
 	}
 	// Reopened with this database's own options, and so locked, before
 	// anyone else can know it.
-	bdb, file, err := openBolt(name, boltOptions(d.opts))
+	var bdb *bolt.DB
+	var file *os.File
+	if err = reopenFault(purpose); err == nil { // a test's fault: testhooks.go
+		bdb, file, err = openBolt(name, boltOptions(d.opts))
+	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reopen the compacted copy: %w", err)
 	}
 	st, err := file.Stat()
 	if err != nil {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -81,4 +82,27 @@ func CountTableBuckets(path string) (int, error) {
 		})
 	})
 	return n, err
+}
+
+// vacuumReopenFault, when set, is the error Vacuum's reopening of its
+// compacted copy fails with (see compactTo).
+var vacuumReopenFault atomic.Pointer[error]
+
+// FailVacuumReopen makes every in-place Vacuum fail to reopen its compacted
+// copy, with err, until the returned function is called: for the test that
+// a failed VACUUM leaves the database open on its old file, which it can
+// still read and write. Tests that use it must not run in parallel with
+// other Vacuums.
+func FailVacuumReopen(err error) (restore func()) {
+	vacuumReopenFault.Store(&err)
+	return func() { vacuumReopenFault.Store(nil) }
+}
+
+// reopenFault is the error FailVacuumReopen set for a compacted copy made
+// for purpose, or nil.
+func reopenFault(purpose string) error {
+	if p := vacuumReopenFault.Load(); p != nil && purpose == vacuumPurpose {
+		return *p
+	}
+	return nil
 }
