@@ -251,9 +251,11 @@ func (w *BulkWriter) addWord(word string, count int64) bool {
 // starting it on the first call.
 func (w *BulkWriter) handWords() {
 	if w.sorter == nil {
-		w.sorter = newWordSorter()
+		w.sorter = newWordSorter(spillDir(w.db.path))
 	}
-	w.sorter.add(w.words)
+	if err := w.sorter.add(w.words); err != nil {
+		w.fail(err)
+	}
 	w.words = nil
 }
 
@@ -458,16 +460,10 @@ func (w *BulkWriter) commit() {
 	if err == nil {
 		err = w.wait()
 	}
-	wi := w.sorter.chunks()
-	w.sorter = nil
+	if err == nil {
+		err = w.writeWords()
+	}
 	if err != nil {
-		return
-	}
-	if d := wi.dup; d != nil {
-		w.fail(fmt.Errorf("%w: %s at rows %d and %d", ErrWordExists, Quote(d[0].word), min(d[0].id, d[1].id), max(d[0].id, d[1].id)))
-		return
-	}
-	if err := w.writeWords(wi.keys, wi.vals); err != nil {
 		w.fail(err)
 		return
 	}
@@ -476,35 +472,50 @@ func (w *BulkWriter) commit() {
 	}
 }
 
-// writeWords writes the words index's chunks, in transactions of about
-// bulkFlush bytes.
-func (w *BulkWriter) writeWords(keys, vals [][]byte) error {
-	for len(keys) > 0 {
-		n := 0
-		for size := 0; n < len(keys) && size < bulkFlush; n++ {
-			size += len(vals[n])
+// writeWords writes the words index's chunks as the sorter hands them
+// over, a transaction per batch, while it merges the next. It ends the
+// sorter.
+func (w *BulkWriter) writeWords() error {
+	defer func() {
+		w.sorter.abandon() // after the last batch, this only waits for its cleanup
+		w.sorter = nil
+	}()
+	for {
+		b := w.sorter.next()
+		if b.err != nil {
+			return b.err
 		}
-		batchK, batchV := keys[:n], vals[:n]
-		keys, vals = keys[n:], vals[n:]
-		err := w.db.update(w.ctx, func(tx *bolt.Tx) error {
-			t, err := openTableID(tx, w.id)
-			if err != nil {
-				return err
-			}
-			words := t.ks(KsWords)
-			t.b.FillPercent = 1
-			for i, k := range batchK {
-				if err := words.Put(k, batchV[i]); err != nil {
-					return err
-				}
-			}
+		if d := b.dup; d != nil {
+			return fmt.Errorf("%w: %s at rows %d and %d", ErrWordExists, Quote(d[0].word), min(d[0].id, d[1].id), max(d[0].id, d[1].id))
+		}
+		if err := w.writeWordChunks(b.keys, b.vals); err != nil {
+			return err
+		}
+		if b.last {
 			return nil
-		})
+		}
+	}
+}
+
+// writeWordChunks writes chunks of the words index in one transaction.
+func (w *BulkWriter) writeWordChunks(keys, vals [][]byte) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	return w.db.update(w.ctx, func(tx *bolt.Tx) error {
+		t, err := openTableID(tx, w.id)
 		if err != nil {
 			return err
 		}
-	}
-	return nil
+		words := t.ks(KsWords)
+		t.b.FillPercent = 1
+		for i, k := range keys {
+			if err := words.Put(k, vals[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // publishTx saves the loaded table's metadata and publishes it under its
