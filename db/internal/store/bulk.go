@@ -265,7 +265,8 @@ func (w *BulkWriter) slot(rb int) []byte {
 		if n := len(w.free); n > 0 {
 			w.chunk, w.free = w.free[n-1][:0], w.free[:n-1]
 		} else {
-			w.chunk = make([]byte, 0, w.meta.ChunkRows*rb)
+			// Room for the checksum, which writeChunks appends in place.
+			w.chunk = make([]byte, 0, w.meta.ChunkRows*rb+sumLen)
 		}
 	}
 	n := len(w.chunk)
@@ -286,7 +287,7 @@ func (w *BulkWriter) addRow(word string, counts []int64, i int) error {
 	}
 	w.rowChunk = append(w.rowChunk, rowEntry{live: true, count: count, word: word})
 	w.next++
-	if len(w.chunk) == cap(w.chunk) {
+	if len(w.chunk) == cap(w.chunk)-sumLen {
 		w.endChunk()
 	}
 	if w.next == 0 {
@@ -379,7 +380,7 @@ func (w *BulkWriter) writeChunks(chunks, rowBufs [][]byte, nums []uint32) error 
 			if err := rows.Put(u32key(nums[i]), rowBufs[i]); err != nil {
 				return err
 			}
-			if err := vec.Put(u32key(nums[i]), c); err != nil {
+			if err := vec.putOwned(u32key(nums[i]), c); err != nil {
 				return err
 			}
 		}
