@@ -14,8 +14,13 @@ import (
 // (bulkFirstFlush, doubling up to bulkFlush), so that writing, the slow
 // part of a load, starts as soon as there is something to write: waiting
 // for a full 64 MiB left the writer idle for the first 0.15 s of a 1 s
-// import.
-var bulkFlush = 64 << 20
+// import. A load holds about four flushes' worth at once (the chunks being
+// filled, those being written, bbolt's pages for them, and bbolt's copy
+// of its nodes when the file grows), so this bounds its memory: 32 MiB
+// holds it near 150 MiB whatever the rows, and wrote a million rows of
+// 100 dimensions as fast as 64 MiB did (4.2-5.2 s against 4.2-4.5 s by
+// wall, 1.2-1.3 s of CPU either way, on a shared machine).
+var bulkFlush = 32 << 20
 
 const bulkFirstFlush = 4 << 20
 
