@@ -21,8 +21,11 @@ var wordRunBytes = 16 << 20
 
 // wordBatchBytes is about how many bytes of encoded words-index chunks the
 // sorter hands to Commit at a time, each written in a transaction of its
-// own.
-var wordBatchBytes = 16 << 20
+// own. A batch is held about five times over at its peak (the one being
+// cut, the one waiting, the one written, bbolt's pages for it and bbolt's
+// copy when the file grows), so it is kept small; a million words make
+// three.
+var wordBatchBytes = 8 << 20
 
 // wordEntryBytes is what an entry holds in memory besides its word's bytes.
 const wordEntryBytes = 32
