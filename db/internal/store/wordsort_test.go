@@ -167,7 +167,7 @@ func TestWordSorterRunBoundary(t *testing.T) {
 	var all []wordEntry
 	var in [][]wordEntry
 	for i := range batches {
-		b := make([]wordEntry, n, n) // cap counts toward a run's bytes
+		b := make([]wordEntry, n) // its cap, n, counts toward a run's bytes
 		for j := range b {
 			// Words of one length (in bytes; some letters take two) make
 			// every batch the same size.
