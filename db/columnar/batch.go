@@ -1,3 +1,5 @@
+//go:build !nocolumnar
+
 package columnar
 
 import (
@@ -8,16 +10,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-)
-
-// MetaDim and the other keys name what a [Writer] made by embeddb stores
-// in a file's key-value metadata.
-const (
-	MetaDim        = "embeddb:dim"
-	MetaMetric     = "embeddb:metric"
-	MetaType       = "embeddb:type"
-	MetaTable      = "embeddb:table"
-	MetaProvenance = "embeddb:provenance"
 )
 
 // column returns rec's column called name (a reader of a Parquet file gets

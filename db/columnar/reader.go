@@ -1,3 +1,5 @@
+//go:build !nocolumnar
+
 package columnar
 
 import (
@@ -19,64 +21,11 @@ import (
 	"github.com/embeddb/embeddb/internal/vec"
 )
 
-// ReadOptions controls [Open] and [NewReader]. The zero value picks the
-// columns by name and reads every row.
-type ReadOptions struct {
-	// Format is the file's format; zero means [FromPath], then the file's
-	// magic bytes.
-	Format Format
-	// Vector names the vector column. Empty means the column named
-	// "vector", "embedding", "embeddings", "vec" or "emb", else the only
-	// list-of-floats column.
-	Vector string
-	// Key names the column of words. Empty means "word", "key", "token",
-	// "term" or "text", else none: rows then have empty words.
-	Key string
-	// Limit reads at most this many rows; zero means all.
-	Limit int64
-}
-
 // defaultVector and defaultKey are the column names tried, in order.
 var (
 	defaultVector = []string{"vector", "embedding", "embeddings", "vec", "emb"}
 	defaultKey    = []string{"word", "key", "token", "term", "text"}
 )
-
-// Header describes a file's table; [Open] reads it before any row.
-type Header struct {
-	Format Format
-	// Rows is the number of rows the file declares (capped by Limit), or
-	// -1 when the format does not say (an Arrow IPC stream).
-	Rows int64
-	// Dim is the number of elements in a vector.
-	Dim int
-	// Elem is the element type of [Batch.Data]: Float16 for float16
-	// vectors, Float32 for float32 and float64 ones.
-	Elem vec.Elem
-	// Vector, Key and Count name the columns read; Key and Count are empty
-	// when the file has none.
-	Vector, Key, Count string
-	// Ignored lists the file's other columns.
-	Ignored []string
-	// Metadata is the file's key-value metadata (for Spark, the data
-	// file's).
-	Metadata map[string]string
-	// Spark is a Spark model's paramMap; nil for other formats.
-	Spark map[string]any
-}
-
-// Batch is a run of rows handed to [Reader.Read]'s callback.
-type Batch struct {
-	// Start is the index of the batch's first row.
-	Start int64
-	// Words holds the rows' words (all "" without a key column).
-	Words []string
-	// Counts holds the rows' counts, or is nil without a count column.
-	Counts []int64
-	// Data holds the vectors, Header.Dim elements of Header.Elem each,
-	// little-endian. Its memory is reused once the callback returns.
-	Data []byte
-}
 
 // Reader reads a table from a columnar file. It is not safe for concurrent
 // use.

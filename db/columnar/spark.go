@@ -1,3 +1,5 @@
+//go:build !nocolumnar
+
 package columnar
 
 import (

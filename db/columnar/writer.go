@@ -1,3 +1,5 @@
+//go:build !nocolumnar
+
 package columnar
 
 import (
@@ -31,36 +33,6 @@ const (
 	minGroupRows = 1024
 	maxGroupRows = 122880
 )
-
-// WriteOptions controls [Create]. The zero value writes Parquet with zstd
-// (or the format the path's extension names), float32 vectors.
-type WriteOptions struct {
-	// Format is the format to write; zero means [FromPath] of the path, and
-	// Parquet when that says nothing.
-	Format Format
-	// Elem is the element type of the vector column: Float32 (zero value)
-	// or Float16. Arrow has no bfloat16.
-	Elem vec.Elem
-	// Compression is "zstd", "snappy", "gzip", "lz4" or "none". Empty means
-	// zstd for Parquet, snappy for Spark (what Spark itself writes) and none
-	// for Arrow IPC, whose readers map uncompressed files into memory.
-	Compression string
-	// GroupRows is the number of rows in a Parquet row group or an Arrow
-	// record batch; zero means about 32 MiB of vectors, between 1,024 and
-	// 122,880 rows.
-	GroupRows int
-	// Metadata is stored in the file's key-value metadata (the Arrow
-	// schema's metadata for Arrow IPC). Spark's metadata JSON comes from
-	// [WriteOptions.Spark] instead.
-	Metadata map[string]string
-	// Spark holds the Word2Vec parameters written to Spark's metadata
-	// (vectorSize comes from the dimension). Nil writes Spark's defaults.
-	Spark map[string]any
-	// Overwrite lets the writer replace what is at the path. False, the
-	// default, refuses an existing path with an error matching
-	// fs.ErrExist.
-	Overwrite bool
-}
 
 // Writer writes a table to a columnar file. Nothing appears at the path
 // until Close succeeds; Abort (or a failed Close) removes what was written.

@@ -129,6 +129,10 @@ func (e *env) importColumnar(s *query.Import, path string, format columnar.Forma
 	var vecs []float32
 	err = r.Read(e.ctx, func(b *columnar.Batch) error {
 		if spec.Elem == fileElem {
+			// One pass over the batch rather than the loader's check of
+			// each row; a batch with a NaN goes to the loader's, which
+			// names the row.
+			store.SetFiniteChecked(w, fileElem == store.Float32 && allFinite32(b.Data))
 			if err := w.AppendRaw(b.Words, b.Counts, b.Data); err != nil {
 				return err
 			}
