@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -317,4 +318,42 @@ func outcome(d *db.DB, sql string, args ...any) (rows, err string) {
 func on(sql, table, where string) string {
 	sql = strings.Replace(sql, "%s", table, 1)
 	return strings.Replace(sql, "%s", where, 1)
+}
+
+// TestNearest_ScalarLikePrefix: NEAREST ... WHERE title LIKE 'p%' narrows
+// its candidates through the index on the TEXT column title (a
+// ScalarLookup under the exact search, in EXPLAIN and in what EXPLAIN
+// ANALYZE ran), and finds the rows the exact search of the table without
+// indexes finds, for ASCII and non-ASCII prefixes and beside another
+// condition.
+func TestNearest_ScalarLikePrefix(t *testing.T) {
+	ctx := context.Background()
+	d := scalarScanDB(t)
+	if _, err := d.Exec(ctx, "CREATE INDEX ON docs USING hnsw"); err != nil {
+		t.Fatal(err)
+	}
+	for _, where := range []string{"title LIKE 'Alpha1%'", "title LIKE 'Bé1%'", "title LIKE '日本4%'", "title LIKE 'alpha3%' AND score > 0", "title LIKE 'Beta2%' AND draft", "title LIKE 'Beta%' AND NOT draft"} {
+		for _, q := range []string{"[0.1, 0.9, 1]", "[0.8, 0.2, 1]"} {
+			sql := "SELECT NEAREST(" + q + ", 10) FROM %s WHERE " + where
+			plan, err := outcome(d, "EXPLAIN ANALYZE "+on(sql, "docs", ""))
+			if err != "" || !strings.Contains(plan, "-> ScalarLookup on docs ("+strings.Split(where, " AND ")[0]+", through the index on title) (actual rows=") {
+				t.Errorf("EXPLAIN ANALYZE %s:\n%s %s\nwant a ScalarLookup on title", on(sql, "docs", ""), plan, err)
+			}
+			got, gerr := outcome(d, on(sql, "docs", ""))
+			want, werr := outcome(d, on(sql, "bare", ""))
+			count, _ := outcome(d, "SELECT COUNT(*) FROM bare WHERE "+where)
+			rows := 0
+			if want != "" {
+				rows = len(strings.Split(want, "\n"))
+			}
+			if got != want || gerr != werr || fmt.Sprint(rows) != fmt.Sprint(min(10, atoi(count))) {
+				t.Errorf("%s:\nthrough the index %s %s\nexact %s %s", on(sql, "docs", ""), got, gerr, want, werr)
+			}
+		}
+	}
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }
