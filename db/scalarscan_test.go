@@ -308,7 +308,7 @@ func outcome(d *db.DB, sql string, args ...any) (rows, err string) {
 	}
 	var lines []string
 	for _, r := range res.Rows {
-		lines = append(lines, fmt.Sprint(r...))
+		lines = append(lines, strings.TrimSuffix(fmt.Sprintln(r...), "\n"))
 	}
 	return strings.Join(lines, "\n"), ""
 }
