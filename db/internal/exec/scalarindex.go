@@ -96,8 +96,10 @@ func scalarColumn(cols []*query.Ident) (*query.Ident, error) {
 func (x *executor) scalarLookup(n *plan.ScalarLookup, out sink) error {
 	if !x.t.HasScalarIndex(n.Column) {
 		// Dropped since the plan was made (a streamed SELECT reads in a
-		// transaction of its own): every row, for the Filter above.
-		return x.scan(&plan.Scan{Table: n.Table, Vectors: n.Vectors || !n.IDs}, out)
+		// transaction of its own): the rows a scan finds for the condition
+		// the lookup served, which the Filter above may not repeat.
+		scan := &plan.Scan{Table: n.Table, Vectors: n.Vectors || !n.IDs}
+		return x.filter(&plan.Filter{Input: scan, Cond: n.Cond}, out)
 	}
 	var ids []uint32
 	for _, r := range n.Ranges {
