@@ -41,7 +41,7 @@ func (t *Table) storedColChunk(c *Column, chunk uint32) ([]any, error) {
 	}
 	vals, ok := decodeColChunk(c.Type, b, c.Rows)
 	if !ok {
-		return nil, fmt.Errorf("%w: table %s: column %s: bad chunk %d", ErrCorrupt, Quote(t.name), Quote(c.Name), chunk)
+		return nil, t.badColChunk(c, chunk)
 	}
 	return vals, nil
 }
