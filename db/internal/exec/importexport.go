@@ -43,6 +43,12 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 	ropts := readOptions(fo)
 	tokPath, metric, elem, replace := fo.tokenizer, fo.metric, fo.elem, fo.replace
+	if replace {
+		opt := nodes["replace"]
+		if err := e.checkKeepColumns(s.Table, &opt); err != nil {
+			return nil, err
+		}
+	}
 	start := time.Now()
 	r, err := vecfile.Open(path, ropts)
 	if err != nil {
@@ -62,7 +68,7 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	}
 	fileElem := fromFileDType(hdr.DType)
 	spec := importSpec(path, hdr, ropts, tokPath, metric, elem)
-	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: replace})
+	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: replace, KeepColumns: true})
 	if errors.Is(err, store.ErrTableExists) {
 		return nil, plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
 	}

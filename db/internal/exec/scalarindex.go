@@ -94,6 +94,13 @@ func scalarColumn(cols []*query.Ident) (*query.Ident, error) {
 // scalarLookup runs ScalarLookup: the rows whose value lies in its ranges,
 // in id order; only their ids when the plan needs no more.
 func (x *executor) scalarLookup(n *plan.ScalarLookup, out sink) error {
+	if !x.t.HasScalarIndex(n.Column) {
+		// Dropped since the plan was made (a streamed SELECT reads in a
+		// transaction of its own): the rows a scan finds for the condition
+		// the lookup served, which the Filter above may not repeat.
+		scan := &plan.Scan{Table: n.Table, Vectors: n.Vectors || !n.IDs}
+		return x.filter(&plan.Filter{Input: scan, Cond: n.Cond}, out)
+	}
 	var ids []uint32
 	for _, r := range n.Ranges {
 		err := x.t.ScanScalar(n.Column, r, func(id uint32) bool {
@@ -115,18 +122,33 @@ func (x *executor) scalarLookup(n *plan.ScalarLookup, out sink) error {
 		}
 		tp.row = rowRef{id: id}
 		if !n.IDs {
-			r, err := x.t.LookupID(id)
-			if errors.Is(err, store.ErrNoWord) {
-				continue
-			}
+			live, err := x.listedRow(&tp.row, n.Vectors)
 			if err != nil {
 				return err
 			}
-			tp.row = rowRef{id: r.ID, word: r.Word, count: r.Count, vec: r.Vector}
+			if !live {
+				continue
+			}
 		}
 		if err := out(&tp); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// listedRow reads the row of r.id into r, with its vector when vectors;
+// live is false when no live row has that id.
+func (x *executor) listedRow(r *rowRef, vectors bool) (live bool, err error) {
+	if vectors {
+		row, err := x.t.LookupID(r.id)
+		if errors.Is(err, store.ErrNoWord) {
+			return false, nil
+		}
+		*r = rowRef{id: row.ID, word: row.Word, count: row.Count, vec: row.Vector}
+		return err == nil, err
+	}
+	word, count, live, err := x.t.RowMeta(r.id)
+	*r = rowRef{id: r.id, word: word, count: count}
+	return live, err
 }

@@ -142,6 +142,10 @@ func (e *env) trainBase(s *query.Train, a *trainArgs) (trainedBase, error) {
 			return plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (TRAIN ... WITH (update = true) continues training it)", store.Quote(name))
 		}
 		base.old = t
+		if col := t.RequiredColumn(); col != "" {
+			err := store.RequiredColumnError(name, col)
+			return plan.ErrAt(a.updateNode, err, "%s", trimPrefix(err.Error(), "db: "))
+		}
 		state, ok := t.OpenBlob(store.BlobState)
 		if !ok {
 			return plan.ErrAt(a.updateNode, nil, "table %s cannot continue training: it was not trained by embeddb", store.Quote(name))
@@ -259,7 +263,7 @@ func (e *env) saveTrained(s *query.Train, a *trainArgs, old *store.Table, model 
 	if old != nil {
 		spec.Metric = old.Metric()
 	}
-	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: old != nil})
+	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: old != nil, KeepColumns: true})
 	if err != nil {
 		return plan.At(s.Table, err)
 	}

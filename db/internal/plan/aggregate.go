@@ -125,8 +125,9 @@ func isGroupExpr(x query.Expr, groups []query.Expr) bool {
 }
 
 // aggregatePlan plans an aggregating SELECT: COUNT(*) alone, without WHERE
-// or GROUP BY, is the table's row count; anything else scans.
-func aggregatePlan(sel *query.Select, t *store.Table) (*Plan, error) {
+// or GROUP BY, is the table's row count; anything else reads the rows as
+// rowSource chooses.
+func aggregatePlan(sel *query.Select, t *store.Table, args []any) (*Plan, error) {
 	agg := &Aggregate{Table: t.Name(), Items: sel.Items, Groups: sel.GroupBy, Having: sel.Having}
 	for i := range sel.Items {
 		agg.Calls = aggregateCalls(sel.Items[i].Expr, agg.Calls)
@@ -142,11 +143,10 @@ func aggregatePlan(sel *query.Select, t *store.Table) (*Plan, error) {
 		}
 	}
 	if needScan {
-		var in Node = &Scan{Table: t.Name(), Rows: t.Rows(), Vectors: RefersTo(sel, "vector")}
-		if sel.Where != nil {
-			in = &Filter{Input: in, Cond: sel.Where}
-		}
-		agg.Input = in
+		in, rest := rowSource(sel.Where, t, args, RefersTo(sel, "vector"))
+		agg.Input = filtered(in, rest)
 	}
-	return wrapResult(sel, agg, t.Name(), ItemNamesOf(sel, t)), nil
+	p := wrapResult(sel, agg, t.Name(), ItemNamesOf(sel, t))
+	p.ArgFree = sel.Where == nil || len(args) == 0 // a lookup may rest on the parameters' values
+	return p, nil
 }

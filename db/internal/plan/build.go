@@ -38,7 +38,7 @@ func BuildEstimated(sel *query.Select, t *store.Table, args []any, settings Sett
 	if agg, err := HasAggregateOf(sel, t); err != nil {
 		return nil, err
 	} else if agg {
-		return aggregatePlan(sel, t)
+		return aggregatePlan(sel, t, args)
 	}
 	if p, ok := nearestOrderPlan(sel, t, args, set); ok {
 		return p, nil
@@ -116,17 +116,8 @@ func searchNode(call *query.Call, where query.Expr, t *store.Table, args []any, 
 // rowPlan plans a SELECT of one row per row of the table: a scan or a
 // lookup, WHERE, the select list, ORDER BY and LIMIT, in that order.
 func rowPlan(sel *query.Select, t *store.Table, args []any) *Plan {
-	vectors := RefersTo(sel, "vector") || HasStar(sel)
-	var n Node
-	if lk := wordLookup(sel.Where, t, args); lk != nil {
-		lk.Vectors = vectors
-		n = lk
-	} else {
-		n = &Scan{Table: t.Name(), Rows: t.Rows(), Vectors: vectors}
-	}
-	if sel.Where != nil {
-		n = &Filter{Input: n, Cond: sel.Where}
-	}
+	n, rest := rowSource(sel.Where, t, args, RefersTo(sel, "vector") || HasStar(sel))
+	n = filtered(n, rest)
 	if len(sel.OrderBy) > 0 {
 		n = &Sort{Input: &Project{Input: n, Items: sel.Items, Keys: sel.OrderBy}, Order: sel.OrderBy}
 	} else {
@@ -214,22 +205,12 @@ func toIntDefault(v any, def int) int {
 	return def
 }
 
-// BuildDelete plans the rows DELETE removes: those of t for which where is
-// true (all without WHERE), found through the words index when where
-// allows. The plan's rows are table rows; it has no Project.
+// BuildDelete plans the rows DELETE removes (and UPDATE changes): those of
+// t for which where is true (all without WHERE), found through the words
+// index or a scalar index when where allows (rowSource). The plan's rows are table rows; it has no Project.
 func BuildDelete(where query.Expr, t *store.Table, args []any) *Plan {
-	vectors := where != nil && mentions(where, "vector")
-	var n Node
-	if lk := wordLookup(where, t, args); lk != nil {
-		lk.Vectors = vectors
-		n = lk
-	} else {
-		n = &Scan{Table: t.Name(), Rows: t.Rows(), Vectors: vectors}
-	}
-	if where != nil {
-		n = &Filter{Input: n, Cond: where}
-	}
-	return &Plan{Root: n, Table: t.Name()}
+	n, rest := rowSource(where, t, args, where != nil && mentions(where, "vector"))
+	return &Plan{Root: filtered(n, rest), Table: t.Name()}
 }
 
 // mentions reports whether x refers to column name.

@@ -35,6 +35,12 @@ type BulkOptions struct {
 	// (zero value) fails the load; "first" keeps the first row and skips
 	// later ones, as gensim's load_word2vec_format does.
 	Duplicates string
+
+	// KeepColumns gives the new table the user columns and scalar indexes
+	// of the table it replaces, by word (carry.go): TRAIN's update and
+	// IMPORT's replace. The load fails at once if a NOT NULL column has no
+	// DEFAULT for new words.
+	KeepColumns bool
 }
 
 // BulkWriter loads a whole table: millions of rows, written over several
@@ -116,6 +122,11 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 				return err
 			}
 			w.old = old
+			if o.KeepColumns {
+				if err := checkKeepable(tx, name, old); err != nil {
+					return err
+				}
+			}
 		}
 		t, err := newTableBucket(tx, meta)
 		if err != nil {
@@ -548,6 +559,11 @@ func (w *BulkWriter) publishTx(tx *bolt.Tx) error {
 	}
 	t.meta.Rows = int64(w.next)
 	t.meta.NextID = w.next
+	if w.opts.KeepColumns && cur != 0 {
+		if err := carryColumns(tx, cur, t); err != nil {
+			return err
+		}
+	}
 	if len(w.blobs) > 0 {
 		t.meta.Blobs = w.blobs
 	}

@@ -41,7 +41,7 @@ func (t *Table) storedColChunk(c *Column, chunk uint32) ([]any, error) {
 	}
 	vals, ok := decodeColChunk(c.Type, b, c.Rows)
 	if !ok {
-		return nil, fmt.Errorf("%w: table %s: column %s: bad chunk %d", ErrCorrupt, Quote(t.name), Quote(c.Name), chunk)
+		return nil, t.badColChunk(c, chunk)
 	}
 	return vals, nil
 }
@@ -86,6 +86,12 @@ type ColumnReader struct {
 	chunk  uint32
 	vals   []any
 	loaded bool
+	// raw is chunk as stored, while its values are read one by one
+	// (colSlot), reads of them so far: past a sixteenth of the chunk's
+	// slots it is decoded whole. A scan decodes each chunk once; a lookup
+	// of scattered rows (a scalar index's) decodes only their slots.
+	raw   []byte
+	reads int
 }
 
 // ColumnReader returns a reader of user column name, or an error wrapping
@@ -106,14 +112,40 @@ func (r *ColumnReader) Column() Column { return *r.c }
 // that the row is live.
 func (r *ColumnReader) Value(id uint32) (any, error) {
 	chunk, slot := id/uint32(r.c.Rows), int(id%uint32(r.c.Rows))
-	if !r.loaded || chunk != r.chunk {
+	if chunk != r.chunk || (!r.loaded && r.raw == nil) {
+		r.chunk, r.loaded, r.raw, r.reads = chunk, false, nil, 0
+		if _, dirty := r.t.dirtyCols[colRef{r.c.ID, chunk}]; !dirty {
+			b, err := r.t.ks(KsCol).Get(colKey(r.c.ID, chunk))
+			if err != nil {
+				return nil, err
+			}
+			r.raw = b
+		}
+	}
+	if !r.loaded && r.raw != nil && r.reads < r.c.Rows/16 {
+		r.reads++
+		v, past, ok := colSlot(r.c.Type, r.raw, r.c.Rows, slot)
+		if !ok {
+			return nil, r.t.badColChunk(r.c, chunk)
+		}
+		if past {
+			return r.c.Fill, nil
+		}
+		return v, nil
+	}
+	if !r.loaded {
 		vals, err := r.t.readColChunk(r.c, chunk)
 		if err != nil {
 			return nil, err
 		}
-		r.chunk, r.vals, r.loaded = chunk, vals, true
+		r.vals, r.loaded, r.raw = vals, true, nil
 	}
 	return slotValue(r.c, r.vals, slot), nil
+}
+
+// badColChunk is the error of a malformed chunk of column c.
+func (t *Table) badColChunk(c *Column, chunk uint32) error {
+	return fmt.Errorf("%w: table %s: column %s: bad chunk %d", ErrCorrupt, Quote(t.name), Quote(c.Name), chunk)
 }
 
 // colChunkForChange returns chunk's values for changing, holding at least
