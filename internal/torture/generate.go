@@ -159,14 +159,7 @@ func (g *generator) rows(n int, kind string) string {
 		if sb.Len() > 0 {
 			sb.WriteString(", ")
 		}
-		fmt.Fprintf(&sb, "('%s', [", w)
-		for j := 0; j < 32; j++ {
-			if j > 0 {
-				sb.WriteString(", ")
-			}
-			fmt.Fprintf(&sb, "%.4f", g.rng.Float64()*2-1)
-		}
-		sb.WriteString("])")
+		fmt.Fprintf(&sb, "('%s', %s)", w, g.vector())
 	}
 	return sb.String()
 }
