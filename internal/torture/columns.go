@@ -38,15 +38,6 @@ var colPool = []poolCol{
 	{"stars", "INTEGER", db.ColInteger},
 }
 
-func poolByName(name string) (poolCol, bool) {
-	for _, c := range colPool {
-		if c.name == name {
-			return c, true
-		}
-	}
-	return poolCol{}, false
-}
-
 // createColumns is a CREATE TABLE of a random set of the pool's columns.
 func (g *generator) createColumns(name string) string {
 	var decls []string
