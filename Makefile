@@ -69,8 +69,10 @@ compare:
 	bash scripts/compare-index.sh synthetic 100000
 	sh scripts/compare-load.sh
 
-# Kills the embeddb command at random moments while it writes (about 500
-# SIGKILLs) and checks every reopened file; TORTURE_SEED repeats a run.
+# Kills the embeddb command at random moments while it writes (tables of
+# every kind, with typed columns too: UPDATE, ALTER, IMPORT of JSON Lines
+# and CSV, INSERT ... SELECT, scalar indexes) and checks every reopened
+# file; TORTURE_SEED repeats a run.
 TORTURE_ROUNDS ?= 1000
 torture:
 	$(GO) test -v -count=1 -timeout 3h -run '^TestTorture$$' ./internal/torture -args \

@@ -179,7 +179,7 @@ func decodeObject(b []byte) ([]Field, error) {
 	d.UseNumber()
 	t, err := d.Token()
 	if err != nil {
-		return nil, fmt.Errorf("not JSON: %v", err)
+		return nil, notJSON(err, d)
 	}
 	if delim, ok := t.(json.Delim); !ok || delim != '{' {
 		return nil, errors.New("expected a JSON object {...}")
@@ -189,7 +189,7 @@ func decodeObject(b []byte) ([]Field, error) {
 	for d.More() {
 		t, err := d.Token()
 		if err != nil {
-			return nil, fmt.Errorf("not JSON: %v", err)
+			return nil, notJSON(err, d)
 		}
 		name, _ := t.(string)
 		if seen[name] {
@@ -198,17 +198,27 @@ func decodeObject(b []byte) ([]Field, error) {
 		seen[name] = true
 		var v any
 		if err := d.Decode(&v); err != nil {
-			return nil, fmt.Errorf("not JSON: %v", err)
+			return nil, notJSON(err, d)
 		}
 		out = append(out, Field{Name: name, Value: v})
 	}
 	if _, err := d.Token(); err != nil {
-		return nil, fmt.Errorf("not JSON: %v", err)
+		return nil, notJSON(err, d)
 	}
 	if d.More() {
 		return nil, errors.New("text after the JSON object")
 	}
 	return out, nil
+}
+
+// notJSON describes a JSON error of a line: where in the line (the byte
+// column of the last value read well) and what; "EOF" is said as the line
+// ending inside the object.
+func notJSON(err error, d *json.Decoder) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errors.New("not JSON: the line ends inside the object")
+	}
+	return fmt.Errorf("not JSON after column %d: %v", d.InputOffset(), err)
 }
 
 // Vector reads a field's value as a vector: a JSON array of numbers, or

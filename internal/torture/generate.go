@@ -7,10 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/embeddb/embeddb/db"
 )
 
 // inputs are the files statements read.
 type inputs struct {
+	dir     string
 	corpus  string // text to TRAIN on
 	vectors string // a word2vec text file to IMPORT
 	vocab   []string
@@ -19,7 +22,7 @@ type inputs struct {
 // makeInputs writes a training corpus (a few seconds of training, so kills
 // land in every phase) and a vector file.
 func makeInputs(dir string, rng *rand.Rand) (*inputs, error) {
-	in := &inputs{corpus: filepath.Join(dir, "corpus.txt"), vectors: filepath.Join(dir, "vectors.txt")}
+	in := &inputs{dir: dir, corpus: filepath.Join(dir, "corpus.txt"), vectors: filepath.Join(dir, "vectors.txt")}
 	for i := 0; i < 2000; i++ {
 		w := make([]byte, 3+rng.IntN(6))
 		for j := range w {
@@ -72,10 +75,12 @@ func makeInputs(dir string, rng *rand.Rand) (*inputs, error) {
 
 // generator makes random statements against the tables that exist.
 type generator struct {
-	rng    *rand.Rand
-	files  *inputs
-	tables []string
-	n      int
+	rng     *rand.Rand
+	files   *inputs
+	tables  []string
+	n       int
+	cleanup []string // the previous round's record files
+	err     error    // writing a record file failed
 }
 
 var tableNames = []string{"a", "b", "c", "d", "e"}
@@ -83,6 +88,10 @@ var tableNames = []string{"a", "b", "c", "d", "e"}
 // next returns a kind of statement and its text.
 func (g *generator) next(s *state) (string, string) {
 	g.n++
+	for _, p := range g.cleanup {
+		os.Remove(p)
+	}
+	g.cleanup = g.cleanup[:0]
 	name := tableNames[g.rng.IntN(len(tableNames))]
 	kind, exists := "", false
 	if v, ok := s.tables[name]; ok {
@@ -90,6 +99,14 @@ func (g *generator) next(s *state) (string, string) {
 		kind = v[:strings.IndexByte(v, '/')]
 	}
 	if !exists {
+		switch g.rng.IntN(6) {
+		case 3:
+			return "createcols", g.createColumns(name)
+		case 4, 5:
+			k, sql, err := g.importRecords(name, poolColumns(), g.rng.IntN(2) == 0)
+			g.err = err
+			return k, sql
+		}
 		switch g.rng.IntN(3) {
 		case 0:
 			return "train", fmt.Sprintf("TRAIN %s FROM '%s' WITH (vector_size = 32, min_count = 1, workers = 1, seed = %d, epochs = 2)",
@@ -98,6 +115,9 @@ func (g *generator) next(s *state) (string, string) {
 			return "import", fmt.Sprintf("IMPORT %s FROM '%s' WITH (limit = %d)", name, g.files.vectors, 5000+g.rng.IntN(25000))
 		}
 		return "create", fmt.Sprintf("CREATE TABLE %s (dim = 32)", name)
+	}
+	if cols := s.shapes[name].Columns; len(cols) > 0 && g.rng.IntN(3) > 0 || g.rng.IntN(6) == 0 {
+		return g.columnStatement(name, s)
 	}
 	switch r := g.rng.IntN(10); {
 	case r < 3:
@@ -139,14 +159,38 @@ func (g *generator) rows(n int, kind string) string {
 		if sb.Len() > 0 {
 			sb.WriteString(", ")
 		}
-		fmt.Fprintf(&sb, "('%s', [", w)
-		for j := 0; j < 32; j++ {
-			if j > 0 {
-				sb.WriteString(", ")
-			}
-			fmt.Fprintf(&sb, "%.4f", g.rng.Float64()*2-1)
-		}
-		sb.WriteString("])")
+		fmt.Fprintf(&sb, "('%s', %s)", w, g.vector())
 	}
 	return sb.String()
+}
+
+// columnStatement is a statement of a table with columns (or one that may
+// get some): INSERT with columns, UPDATE, ALTER, scalar indexes, IMPORT of
+// records, INSERT ... SELECT.
+func (g *generator) columnStatement(name string, s *state) (string, string) {
+	info := s.shapes[name]
+	switch r := g.rng.IntN(20); {
+	case r < 5:
+		return "insertcols", g.insertColumns(name, info.Columns)
+	case r < 10:
+		return g.update(name, info.Columns)
+	case r < 12:
+		return g.alter(name, info.Columns)
+	case r < 15:
+		return g.scalarIndex(name, info.Columns, info.ScalarIndexes)
+	case r < 18:
+		k, sql, err := g.importRecords(name, info.Columns, r == 17)
+		g.err = err
+		return k, sql
+	}
+	return "insertsel", g.insertSelect(name, info.Columns, s)
+}
+
+// poolColumns is the pool's columns, as a new table of records gets them.
+func poolColumns() []db.Column {
+	var out []db.Column
+	for _, c := range colPool {
+		out = append(out, db.Column{Name: c.name, Type: c.typ})
+	}
+	return out
 }

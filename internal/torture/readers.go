@@ -150,7 +150,7 @@ func ReadLoop(ctx context.Context, path string) error {
 // readState digests every table in one read transaction, as snapshot does
 // (without the CHECK): one consistent view.
 func readState(ctx context.Context, d *db.DB) (*state, error) {
-	st := &state{tables: map[string]string{}}
+	st := &state{tables: map[string]string{}, shapes: map[string]*db.TableInfo{}}
 	err := d.View(ctx, func(tx *db.Tx) error {
 		infos, err := tx.Tables()
 		if err != nil {
@@ -162,6 +162,7 @@ func readState(ctx context.Context, d *db.DB) (*state, error) {
 				return err
 			}
 			st.tables[in.Name] = d
+			st.shapes[in.Name] = in
 		}
 		return nil
 	})
@@ -169,10 +170,16 @@ func readState(ctx context.Context, d *db.DB) (*state, error) {
 }
 
 // digestTable is a table's kind, rows and a hash of them, as snapshot
-// writes it.
+// writes it: its shape (columns with their types, NOT NULL and defaults;
+// its scalar indexes) and every row's id, word, count, vector and column
+// values, a NULL apart from every value.
 func digestTable(tx *db.Tx, in *db.TableInfo) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s %s %d %s %d %v|", in.Kind, in.Elem, in.Dim, in.Metric, in.Rows, in.Index != nil)
+	for _, c := range in.Columns {
+		fmt.Fprintf(h, "col %s %v %v %T:%v|", c.Name, c.Type, c.NotNull, c.Default, c.Default)
+	}
+	fmt.Fprintf(h, "scalar %q|", in.ScalarIndexes)
 	var b [8]byte
 	err := tx.ForEach(in.Name, true, func(r db.Row) error {
 		binary.LittleEndian.PutUint32(b[:4], r.ID)
@@ -183,6 +190,10 @@ func digestTable(tx *db.Tx, in *db.TableInfo) (string, error) {
 		for _, f := range r.Vector {
 			binary.LittleEndian.PutUint32(b[:4], math.Float32bits(f))
 			h.Write(b[:4])
+		}
+		for _, c := range in.Columns {
+			v, ok := r.Cols[c.Name]
+			fmt.Fprintf(h, "|%v %T:%v", ok, v, v)
 		}
 		return nil
 	})

@@ -3,13 +3,19 @@
 // nothing uncommitted was left: the crash test of issue 8.
 //
 // Each round picks a random statement (TRAIN, IMPORT, CREATE TABLE, INSERT,
-// INSERT OR REPLACE, DELETE, DROP TABLE, CREATE INDEX, DROP INDEX), runs it
-// in-process on a copy of the database to learn the state it must produce,
-// then runs it in the real command on the real file and sends SIGKILL after
-// a random delay. Reopening the file must find it passing CHECK DATABASE and
-// in exactly one of two states: as before the statement, or as the
-// in-process run left its copy (and the latter whenever the command
-// reported success).
+// INSERT OR REPLACE, DELETE, DROP TABLE, CREATE INDEX, DROP INDEX; and of
+// tables with typed columns, issue 16: CREATE TABLE with columns, INSERT
+// with a column list, UPDATE of columns and of vectors, ALTER TABLE
+// ADD/DROP COLUMN, scalar CREATE/DROP INDEX ON t (col), IMPORT of JSON
+// Lines and CSV with columns, INSERT ... SELECT), runs it in-process on a
+// copy of the database to learn the state it must produce, then runs it in
+// the real command on the real file and sends SIGKILL after a random
+// delay. Reopening the file must find it passing CHECK DATABASE, its scalar
+// indexes answering as a scan of the rows does, and in exactly one of two
+// states (every row's id, word, count, vector and column values, NULL
+// apart; the columns, their defaults and the scalar indexes): as before
+// the statement, or as the in-process run left its copy (and the latter
+// whenever the command reported success).
 package torture
 
 import (
@@ -54,12 +60,14 @@ type Report struct {
 	Completed int // commands that finished with success
 	Failed    int // commands that finished with an error (nothing may change)
 	Reads     int // states the concurrent readers saw, each a committed one
+	States    int // states checked after a round: CHECK DATABASE clean, the digest one of the two allowed
+	Asked     int // questions asked of scalar indexes after the rounds, each answered as a scan answers
 }
 
 // String summarises the report in one line.
 func (r Report) String() string {
-	return fmt.Sprintf("%d rounds: %d SIGKILLs survived (%d after the commit), %d statements completed, %d failed cleanly; concurrent readers saw %d committed states",
-		r.Rounds, r.Kills, r.Committed, r.Completed, r.Failed, r.Reads)
+	return fmt.Sprintf("%d rounds: %d SIGKILLs survived (%d after the commit), %d statements completed, %d failed cleanly; %d states checked, %d scalar-index answers equal to a scan; concurrent readers saw %d committed states",
+		r.Rounds, r.Kills, r.Committed, r.Completed, r.Failed, r.States, r.Asked, r.Reads)
 }
 
 // Run tortures a fresh database in cfg.Dir. It returns an error at the
@@ -95,12 +103,15 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			return rep, err
 		}
 		rep.Rounds++
-		before, err := snapshot(ctx, path)
+		before, err := snapshot(ctx, path, false)
 		if err != nil {
 			return rep, fmt.Errorf("round %d: before: %w", round, err)
 		}
 		g.tables = before.names()
 		kind, sql := g.next(before)
+		if g.err != nil {
+			return rep, g.err
+		}
 		// The state the statement must produce, from an in-process run on a
 		// copy of the database.
 		if err := copyFile(path, shadow); err != nil {
@@ -137,12 +148,14 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		if status != "killed" {
 			average(kind, time.Since(start))
 		}
-		after, err := snapshot(ctx, path)
+		after, err := snapshot(ctx, path, true)
 		if err != nil {
 			return rep, fmt.Errorf("round %d (%s, %s): reopening: %w", round, sql, status, err)
 		}
+		rep.States++
+		rep.Asked += after.asked
 		if len(after.problems) > 0 {
-			return rep, fmt.Errorf("round %d (%s, %s): CHECK DATABASE: %s", round, sql, status, strings.Join(after.problems, "; "))
+			return rep, fmt.Errorf("round %d (%s, %s): CHECK DATABASE or a scalar index's answers: %s", round, sql, status, strings.Join(after.problems, "; "))
 		}
 		switch status {
 		case "killed":
@@ -239,14 +252,16 @@ func runShadow(ctx context.Context, path, sql string) (*state, error) {
 	if runErr != nil {
 		return nil, runErr
 	}
-	return snapshot(ctx, path)
+	return snapshot(ctx, path, false)
 }
 
 // state is what a database holds, as far as statements can tell: per table
 // its kind, dimension, index presence and a digest of its rows.
 type state struct {
 	tables   map[string]string
+	shapes   map[string]*db.TableInfo // what the generator needs to know: columns, scalar indexes
 	problems []string
+	asked    int // questions checkAnswers asked
 }
 
 func (s *state) names() []string {
@@ -275,9 +290,11 @@ func (s *state) diff(before, want *state) string {
 }
 
 // snapshot opens the database (a writable open, which also removes what a
-// killed writer left), checks it and digests its tables.
-func snapshot(ctx context.Context, path string) (*state, error) {
-	st := &state{tables: map[string]string{}}
+// killed writer left), checks it and digests its tables; with ask, it
+// also asks the scalar indexes questions (checkAnswers), a wrong answer
+// being a problem as CHECK DATABASE's are.
+func snapshot(ctx context.Context, path string, ask bool) (*state, error) {
+	st := &state{tables: map[string]string{}, shapes: map[string]*db.TableInfo{}}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return st, nil
 	}
@@ -293,7 +310,12 @@ func snapshot(ctx context.Context, path string) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
-	st.tables = seen.tables
+	st.tables, st.shapes = seen.tables, seen.shapes
+	if ask && len(st.problems) == 0 {
+		var wrong []string
+		st.asked, wrong = checkAnswers(ctx, d, st)
+		st.problems = append(st.problems, wrong...)
+	}
 	return st, nil
 }
 

@@ -205,7 +205,13 @@ func (s *scope) binary(x *query.Binary) (any, error) {
 	case query.OpJSON, query.OpJSONText:
 		return jsonField(x, l, r, x.Op == query.OpJSONText)
 	}
-	return compare(x, x.Op, l, r)
+	v, err := compare(x, x.Op, l, r)
+	if err != nil && l != nil && r != nil {
+		if _, _, cerr := cmpValues(l, r); cerr != nil {
+			return nil, s.compareError(x, l, r) // names the columns compared
+		}
+	}
+	return v, err
 }
 
 // logic evaluates AND and OR with SQL's three-valued logic, short-circuiting.
@@ -492,7 +498,7 @@ func (s *scope) in(x *query.In) (any, error) {
 		}
 		c, ok, err := cmpValues(v, w)
 		if err != nil {
-			return nil, plan.ErrAt(e, nil, "%v", err)
+			return nil, plan.ErrAt(e, plan.ErrSemantic, "cannot compare %s with %s", s.describeSide(x.X, v), s.describeSide(e, w))
 		}
 		if ok && c == 0 {
 			return !x.Not, nil

@@ -383,6 +383,9 @@ func (e *env) deltaSearch(t *store.Table, upto uint32, q []float32, k int, opts 
 	if err != nil {
 		return nil, err
 	}
+	if f.Len() == 0 {
+		return nil, nil // every row added since the build was deleted since
+	}
 	opts.EfSearch = 0
 	return f.Search(e.ctx, q, k, opts)
 }

@@ -35,6 +35,9 @@ func (e *env) createScalarIndex(s *query.CreateIndex) (*Rows, error) {
 			exists = true
 			return nil
 		}
+		if err := knownColumn(t, col); err != nil {
+			return err
+		}
 		return atColumn(col, t.CreateScalarIndex(col.Name))
 	})
 	if err != nil {
