@@ -327,6 +327,7 @@ func (h *HNSW) searchCodes(ctx context.Context, q []float32, k int, opts SearchO
 	}
 	sr := h.getSearcher(len(h.ids))
 	defer h.putSearcher(sr)
+	sr.holdOut(opts.hold)
 	h.prepareCodes(sr, q)
 	defer func() { sr.cq = nil }() // the pool serves insertions too
 	var err error

@@ -1,0 +1,326 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Recall calibration: SET recall = 0.99 asks for a recall rather than an
+// ef_search. An index cannot know its recall on queries it has never seen,
+// so Calibrate measures it on the nearest stand-in it has: a random sample
+// of its own rows, each searched as a query with its own row held out (the
+// walk neither returns it nor passes through it, so it does not lead the
+// search to its own neighbours), against the exact top K among the other
+// rows. The recall so measured is an estimate: queries unlike the table's
+// rows may do worse, and rows added later are not in it.
+
+// Calibration is what Calibrate measured: the recall@K each search setting
+// reached on Queries of the index's own rows.
+type Calibration struct {
+	K       int                // results per query
+	Queries int                // rows searched as held-out queries
+	Points  []CalibrationPoint // in the order measured
+}
+
+// CalibrationPoint is one search setting and the recall it reached.
+type CalibrationPoint struct {
+	EfSearch int
+	Rescore  int // candidates rescored per result; 0 without quantization
+	Recall   float64
+}
+
+// CalibrateOptions configures Calibrate. The zero value is valid.
+type CalibrateOptions struct {
+	Queries int   // rows sampled as queries; 0 means 200
+	K       int   // results per query; 0 means 10
+	Seed    int64 // seeds the sample
+	Workers int   // goroutines; 0 means the index's Options.Workers
+}
+
+// Defaults of CalibrateOptions.
+const (
+	DefaultCalibrationQueries = 200
+	DefaultCalibrationK       = 10
+)
+
+// calibrationEfs is the ladder of ef_search values tried, up to the
+// number of rows (at which a walk is exhaustive).
+var calibrationEfs = []int{10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192, 12288, 16384}
+
+// calibrationTop is the recall at which a ladder stops: nobody asks for
+// more short of an exact search.
+const calibrationTop = 0.9995
+
+// calibrationRescores are the rescore depths tried on a quantized index.
+var calibrationRescores = []int{1, 2, 4, 8}
+
+// Calibrate measures the recall@K of searches of h over a ladder of
+// ef_search values (and, for a quantized index, rescore depths), searching
+// a random sample of its live rows as held-out queries. The index must
+// still hold its float32 vectors (they give the exact answers). With fewer
+// than K+2 live rows it returns a Calibration without points: any search
+// of so small an index is exact.
+func (h *HNSW) Calibrate(ctx context.Context, o CalibrateOptions) (Calibration, error) {
+	o.Queries = max(o.Queries, 0)
+	if o.Queries == 0 {
+		o.Queries = DefaultCalibrationQueries
+	}
+	if o.K <= 0 {
+		o.K = DefaultCalibrationK
+	}
+	if o.Workers <= 0 {
+		o.Workers = h.opts.workers()
+	}
+	cal := Calibration{K: o.K}
+	sample, truth, err := h.calibrationQueries(ctx, o)
+	if err != nil || len(sample) == 0 {
+		return cal, err
+	}
+	cal.Queries = len(sample)
+	rescores := []int{0}
+	if h.opts.Quantization != QuantNone {
+		rescores = calibrationRescores
+	}
+	for _, r := range rescores {
+		if err := h.calibrateLadder(ctx, &cal, sample, truth, r, o); err != nil {
+			return Calibration{}, err
+		}
+	}
+	return cal, nil
+}
+
+// calibrationQueries draws the sample and finds its exact answers, under
+// the read lock (the searches that follow take it themselves).
+func (h *HNSW) calibrationQueries(ctx context.Context, o CalibrateOptions) ([]uint32, [][]uint32, error) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	if h.noVecs {
+		return nil, nil, fmt.Errorf("hnsw calibrate: the index holds codes only: %w", ErrInvalidOption)
+	}
+	if h.live < o.K+2 {
+		return nil, nil, nil
+	}
+	sample := h.calibrationSample(o)
+	truth, err := h.groundTruth(ctx, sample, o)
+	if err != nil {
+		return nil, nil, fmt.Errorf("hnsw calibrate: %w", err)
+	}
+	return sample, truth, nil
+}
+
+// calibrationSample draws up to o.Queries distinct live slots, never the
+// entry point (the walk starts there, so it cannot be held out).
+func (h *HNSW) calibrationSample(o CalibrateOptions) []uint32 {
+	n := len(h.ids)
+	rng := rand.New(rand.NewPCG(uint64(o.Seed), 0x5eed))
+	want := min(o.Queries, h.live-1)
+	seen := make(map[uint32]bool, want)
+	out := make([]uint32, 0, want)
+	for tries := 0; len(out) < want && tries < 20*want+100; tries++ {
+		s := uint32(rng.IntN(n))
+		if seen[s] || s == h.entry || h.isDeleted(s) {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+// groundTruth returns, for each sampled slot, the ids of the exact K
+// nearest other live rows, compared on the float32 vectors.
+func (h *HNSW) groundTruth(ctx context.Context, sample []uint32, o CalibrateOptions) ([][]uint32, error) {
+	truth := make([][]uint32, len(sample))
+	err := parallel(ctx, len(sample), o.Workers, func(i int) error {
+		q := h.vec(sample[i])
+		var top maxHeap
+		for s := range uint32(len(h.ids)) {
+			if s == sample[i] || h.isDeleted(s) {
+				continue
+			}
+			d := h.dist(q, h.vec(s))
+			if len(top) < o.K || d < top[0].d {
+				top.pushBounded(node{d, s}, o.K)
+			}
+		}
+		ids := make([]uint32, len(top))
+		for j, n := range top {
+			ids[j] = h.ids[n.s]
+		}
+		truth[i] = ids
+		return nil
+	})
+	return truth, err
+}
+
+// calibrateLadder measures recall at each ef_search of the ladder for one
+// rescore depth, stopping once recall is perfect, the walk is exhaustive,
+// or recall has stopped rising.
+func (h *HNSW) calibrateLadder(ctx context.Context, cal *Calibration, sample []uint32, truth [][]uint32, rescore int, o CalibrateOptions) error {
+	keep := o.K * max(rescore, 1)
+	var last []float64
+	for _, ef := range calibrationEfs {
+		if ef < keep && ef != calibrationEfs[0] {
+			continue
+		}
+		ef = max(ef, keep)
+		rec, err := h.measureRecall(ctx, sample, truth, ef, rescore, o)
+		if err != nil {
+			return err
+		}
+		cal.Points = append(cal.Points, CalibrationPoint{EfSearch: ef, Rescore: rescore, Recall: rec})
+		last = append(last, rec)
+		if rec >= calibrationTop || ef >= h.live {
+			return nil
+		}
+		// Recall that rose by less than 0.001 over two steps has reached
+		// what this rescore depth allows (the codes' error, or nodes the
+		// graph does not reach).
+		if n := len(last); n >= 3 && ef >= 4*keep && last[n-1]-last[n-3] < 0.001 {
+			return nil
+		}
+	}
+	return nil
+}
+
+// measureRecall searches every sampled row held out and returns the
+// fraction of the true K nearest found.
+func (h *HNSW) measureRecall(ctx context.Context, sample []uint32, truth [][]uint32, ef, rescore int, o CalibrateOptions) (float64, error) {
+	var hits, total atomic.Int64
+	err := parallel(ctx, len(sample), o.Workers, func(i int) error {
+		s := sample[i]
+		h.mu.RLock()
+		q := slices.Clone(h.vec(s))
+		h.mu.RUnlock()
+		res, err := h.Search(ctx, q, o.K, SearchOptions{EfSearch: ef, Rescore: rescore, hold: s + 1})
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, r := range res {
+			if slices.Contains(truth[i], r.ID) {
+				n++
+			}
+		}
+		hits.Add(int64(n))
+		total.Add(int64(len(truth[i])))
+		return nil
+	})
+	if err != nil || total.Load() == 0 {
+		return 0, err
+	}
+	return float64(hits.Load()) / float64(total.Load()), nil
+}
+
+// parallel runs f(0..n-1) on up to workers goroutines, stopping at the
+// first error or when ctx is done.
+func parallel(ctx context.Context, n, workers int, f func(int) error) error {
+	var next atomic.Int64
+	var first error
+	var once sync.Once
+	var wg sync.WaitGroup
+	for range max(1, min(workers, n)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				err := ctx.Err()
+				if err == nil {
+					err = f(i)
+				}
+				if err != nil {
+					once.Do(func() { first = err })
+					next.Store(int64(n))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+// For returns the cheapest measured setting whose recall reached target:
+// the smallest ef_search, and for a quantized index the smallest ef_search
+// + 4 × rescore × K (a rescored row is a read of its full vector, dearer
+// than a step of the walk). ok is false when no setting reached it.
+func (c Calibration) For(target float64) (p CalibrationPoint, ok bool) {
+	cost := func(p CalibrationPoint) int { return p.EfSearch + 4*p.Rescore*c.K }
+	for _, x := range c.Points {
+		if x.Recall >= target && (!ok || cost(x) < cost(p)) {
+			p, ok = x, true
+		}
+	}
+	return p, ok
+}
+
+// String encodes c as "k=10 queries=200 16:0.8123 24:0.8741 ..." (with
+// "16x2:0.8123" for ef_search 16 at rescore 2); ParseCalibration reads it.
+func (c Calibration) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "k=%d queries=%d", c.K, c.Queries)
+	for _, p := range c.Points {
+		b.WriteByte(' ')
+		b.WriteString(strconv.Itoa(p.EfSearch))
+		if p.Rescore > 0 {
+			b.WriteByte('x')
+			b.WriteString(strconv.Itoa(p.Rescore))
+		}
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatFloat(p.Recall, 'f', 4, 64))
+	}
+	return b.String()
+}
+
+// ParseCalibration reads what Calibration.String wrote.
+func ParseCalibration(s string) (Calibration, error) {
+	var c Calibration
+	f := strings.Fields(s)
+	if len(f) < 2 {
+		return c, fmt.Errorf("recall calibration %q: want k=K queries=N then ef:recall pairs: %w", s, ErrInvalidOption)
+	}
+	k, err1 := strconv.Atoi(strings.TrimPrefix(f[0], "k="))
+	n, err2 := strconv.Atoi(strings.TrimPrefix(f[1], "queries="))
+	if err1 != nil || err2 != nil || !strings.HasPrefix(f[0], "k=") || !strings.HasPrefix(f[1], "queries=") || k < 1 || n < 0 {
+		return c, fmt.Errorf("recall calibration %q: bad header: %w", s, ErrInvalidOption)
+	}
+	c.K, c.Queries = k, n
+	for _, x := range f[2:] {
+		p, err := parsePoint(x)
+		if err != nil {
+			return Calibration{}, fmt.Errorf("recall calibration: %w", err)
+		}
+		c.Points = append(c.Points, p)
+	}
+	return c, nil
+}
+
+func parsePoint(x string) (CalibrationPoint, error) {
+	var p CalibrationPoint
+	setting, rec, ok := strings.Cut(x, ":")
+	if !ok {
+		return p, fmt.Errorf("point %q: want ef:recall: %w", x, ErrInvalidOption)
+	}
+	ef, rs, quant := strings.Cut(setting, "x")
+	var err error
+	if p.EfSearch, err = strconv.Atoi(ef); err != nil || p.EfSearch < MinEfSearch || p.EfSearch > MaxEfSearch {
+		return p, fmt.Errorf("point %q: bad ef_search: %w", x, ErrInvalidOption)
+	}
+	if quant {
+		if p.Rescore, err = strconv.Atoi(rs); err != nil || p.Rescore < 1 || p.Rescore > MaxRescore {
+			return p, fmt.Errorf("point %q: bad rescore: %w", x, ErrInvalidOption)
+		}
+	}
+	if p.Recall, err = strconv.ParseFloat(rec, 64); err != nil || !(p.Recall >= 0 && p.Recall <= 1) {
+		return p, fmt.Errorf("point %q: bad recall: %w", x, ErrInvalidOption)
+	}
+	return p, nil
+}
