@@ -48,7 +48,9 @@ func TestHNSW_Calibrate(t *testing.T) {
 					continue
 				}
 				got := meanRecall(t, h, f, qs, dim, 10, index.SearchOptions{EfSearch: p.EfSearch, Rescore: p.Rescore})
-				if target == 0.8 { t.Log(cal) }
+				if target == 0.8 {
+					t.Log(cal)
+				}
 				t.Logf("target %.2f: ef_search %d rescore %d, calibrated %.4f, held-out queries %.4f", target, p.EfSearch, p.Rescore, p.Recall, got)
 				if got < target-calibrationTolerance {
 					t.Errorf("target %.2f: ef_search %d rescore %d reached %.4f on unseen queries, want >= %.2f", target, p.EfSearch, p.Rescore, got, target-calibrationTolerance)
