@@ -72,6 +72,10 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	}
 	rows := int64(len(snap.ids))
 	snap.ids, snap.vecs = nil, nil
+	params := indexParams(opts)
+	if err := e.calibrateIndex(s.Table.Name, h, params); err != nil {
+		return nil, plan.At(s, err)
+	}
 	if err := dropIndexVectors(h); err != nil {
 		return nil, plan.At(s, err)
 	}
@@ -83,7 +87,7 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	if err := bw.Close(); err != nil {
 		return nil, plan.At(s, err)
 	}
-	info := &store.IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: snap.upto, Built: store.Now().UTC(), Bytes: bw.Size}
+	info := &store.IndexInfo{Method: "hnsw", Params: params, Upto: snap.upto, Built: store.Now().UTC(), Bytes: bw.Size}
 	if err := e.attachIndex(s, snap, blob, info); err != nil {
 		return nil, err
 	}
@@ -240,6 +244,10 @@ func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.Ind
 	if err != nil {
 		return err
 	}
+	params := indexParams(opts)
+	if err := e.calibrateIndex(table, h, params); err != nil {
+		return err
+	}
 	if err := dropIndexVectors(h); err != nil {
 		return err
 	}
@@ -249,7 +257,7 @@ func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.Ind
 	}); err != nil {
 		return err
 	}
-	store.SetBulkIndex(w, &store.IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: uint32(n), Built: store.Now().UTC()})
+	store.SetBulkIndex(w, &store.IndexInfo{Method: "hnsw", Params: params, Upto: uint32(n), Built: store.Now().UTC()})
 	return nil
 }
 

@@ -64,3 +64,17 @@ func (e *env) describeIndex(t *store.Table, add func(string, any)) {
 	}
 	add("index.code_bytes", int64(h.CodeBytes()))
 }
+
+// calibrateIndex measures the recall@10 of h's search settings on a
+// sample of its own rows searched as held-out queries (index.Calibrate)
+// and records it in the index parameters p, for SET recall. It runs while
+// the index still holds its float32 vectors (a quantized index drops them
+// after), which give the exact answers.
+func (e *env) calibrateIndex(table string, h *index.HNSW, p map[string]any) error {
+	cal, err := h.Calibrate(e.ctx, index.CalibrateOptions{Seed: 1})
+	if err != nil {
+		return err
+	}
+	p[plan.CalibrationParam] = cal.String()
+	return nil
+}
