@@ -67,8 +67,46 @@ var calibrationRescores = []int{1, 2, 4, 8}
 // than K+2 live rows it returns a Calibration without points: any search
 // of so small an index is exact.
 func (h *HNSW) Calibrate(ctx context.Context, o CalibrateOptions) (Calibration, error) {
-	o.Queries = max(o.Queries, 0)
-	if o.Queries == 0 {
+	o = o.withDefaults(h)
+	qs, err := h.ownQueries(o)
+	if err != nil {
+		return Calibration{K: o.K}, err
+	}
+	return h.calibrate(ctx, qs, o)
+}
+
+// CalibrateHeldOut is Calibrate with queries that are not in the index:
+// qs holds them, Dim values each (CREATE INDEX leaves a sample of the
+// table's rows out of the build, calibrates with them, then adds them).
+// This measures what a new query meets, with no row to hold out.
+func (h *HNSW) CalibrateHeldOut(ctx context.Context, qs []float32, o CalibrateOptions) (Calibration, error) {
+	o = o.withDefaults(h)
+	if len(qs)%h.dim != 0 {
+		return Calibration{}, fmt.Errorf("hnsw calibrate: %d values is not a whole number of %d-d queries: %w", len(qs), h.dim, ErrInvalidOption)
+	}
+	var cq []calQuery
+	for i := 0; i < len(qs); i += h.dim {
+		q, err := prepareQuery(h.dim, h.opts.Metric, qs[i:i+h.dim], o.K)
+		if err != nil {
+			return Calibration{}, fmt.Errorf("hnsw calibrate: query %d: %w", i/h.dim, err)
+		}
+		cq = append(cq, calQuery{q: slices.Clone(q)})
+	}
+	h.mu.RLock()
+	small := h.noVecs || h.live < o.K+2
+	noVecs := h.noVecs
+	h.mu.RUnlock()
+	if noVecs {
+		return Calibration{}, fmt.Errorf("hnsw calibrate: the index holds codes only: %w", ErrInvalidOption)
+	}
+	if small {
+		return Calibration{K: o.K}, nil
+	}
+	return h.calibrate(ctx, cq, o)
+}
+
+func (o CalibrateOptions) withDefaults(h *HNSW) CalibrateOptions {
+	if o.Queries <= 0 {
 		o.Queries = DefaultCalibrationQueries
 	}
 	if o.K <= 0 {
@@ -77,41 +115,55 @@ func (h *HNSW) Calibrate(ctx context.Context, o CalibrateOptions) (Calibration, 
 	if o.Workers <= 0 {
 		o.Workers = h.opts.workers()
 	}
-	cal := Calibration{K: o.K}
-	sample, truth, err := h.calibrationQueries(ctx, o)
-	if err != nil || len(sample) == 0 {
-		return cal, err
+	return o
+}
+
+// calQuery is one calibration query: its prepared vector and, for a row
+// of the index searched as a query, its slot+1 to hold out (0 for none).
+type calQuery struct {
+	q    []float32
+	hold uint32
+}
+
+// calibrate finds the exact answers of qs and measures the ladders.
+func (h *HNSW) calibrate(ctx context.Context, qs []calQuery, o CalibrateOptions) (Calibration, error) {
+	cal := Calibration{K: o.K, Queries: len(qs)}
+	if len(qs) == 0 {
+		cal.Queries = 0
+		return cal, nil
 	}
-	cal.Queries = len(sample)
+	truth, err := h.groundTruth(ctx, qs, o)
+	if err != nil {
+		return Calibration{}, fmt.Errorf("hnsw calibrate: %w", err)
+	}
 	rescores := []int{0}
 	if h.opts.Quantization != QuantNone {
 		rescores = calibrationRescores
 	}
 	for _, r := range rescores {
-		if err := h.calibrateLadder(ctx, &cal, sample, truth, r, o); err != nil {
+		if err := h.calibrateLadder(ctx, &cal, qs, truth, r, o); err != nil {
 			return Calibration{}, err
 		}
 	}
 	return cal, nil
 }
 
-// calibrationQueries draws the sample and finds its exact answers, under
-// the read lock (the searches that follow take it themselves).
-func (h *HNSW) calibrationQueries(ctx context.Context, o CalibrateOptions) ([]uint32, [][]uint32, error) {
+// ownQueries draws the sample of the index's own rows, under the read
+// lock (the searches that follow take it themselves).
+func (h *HNSW) ownQueries(o CalibrateOptions) ([]calQuery, error) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	if h.noVecs {
-		return nil, nil, fmt.Errorf("hnsw calibrate: the index holds codes only: %w", ErrInvalidOption)
+		return nil, fmt.Errorf("hnsw calibrate: the index holds codes only: %w", ErrInvalidOption)
 	}
 	if h.live < o.K+2 {
-		return nil, nil, nil
+		return nil, nil
 	}
-	sample := h.calibrationSample(o)
-	truth, err := h.groundTruth(ctx, sample, o)
-	if err != nil {
-		return nil, nil, fmt.Errorf("hnsw calibrate: %w", err)
+	var qs []calQuery
+	for _, s := range h.calibrationSample(o) {
+		qs = append(qs, calQuery{q: slices.Clone(h.vec(s)), hold: s + 1})
 	}
-	return sample, truth, nil
+	return qs, nil
 }
 
 // calibrationSample draws up to o.Queries distinct live slots, never the
@@ -133,18 +185,20 @@ func (h *HNSW) calibrationSample(o CalibrateOptions) []uint32 {
 	return out
 }
 
-// groundTruth returns, for each sampled slot, the ids of the exact K
-// nearest other live rows, compared on the float32 vectors.
-func (h *HNSW) groundTruth(ctx context.Context, sample []uint32, o CalibrateOptions) ([][]uint32, error) {
-	truth := make([][]uint32, len(sample))
-	err := parallel(ctx, len(sample), o.Workers, func(i int) error {
-		q := h.vec(sample[i])
+// groundTruth returns, for each query, the ids of the exact K nearest
+// live rows other than the one it holds out, compared on the float32
+// vectors.
+func (h *HNSW) groundTruth(ctx context.Context, qs []calQuery, o CalibrateOptions) ([][]uint32, error) {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	truth := make([][]uint32, len(qs))
+	err := parallel(ctx, len(qs), o.Workers, func(i int) error {
 		var top maxHeap
 		for s := range uint32(len(h.ids)) {
-			if s == sample[i] || h.isDeleted(s) {
+			if s+1 == qs[i].hold || h.isDeleted(s) {
 				continue
 			}
-			d := h.dist(q, h.vec(s))
+			d := h.dist(qs[i].q, h.vec(s))
 			if len(top) < o.K || d < top[0].d {
 				top.pushBounded(node{d, s}, o.K)
 			}
@@ -162,7 +216,7 @@ func (h *HNSW) groundTruth(ctx context.Context, sample []uint32, o CalibrateOpti
 // calibrateLadder measures recall at each ef_search of the ladder for one
 // rescore depth, stopping once recall is perfect, the walk is exhaustive,
 // or recall has stopped rising.
-func (h *HNSW) calibrateLadder(ctx context.Context, cal *Calibration, sample []uint32, truth [][]uint32, rescore int, o CalibrateOptions) error {
+func (h *HNSW) calibrateLadder(ctx context.Context, cal *Calibration, qs []calQuery, truth [][]uint32, rescore int, o CalibrateOptions) error {
 	keep := o.K * max(rescore, 1)
 	var last []float64
 	for _, ef := range calibrationEfs {
@@ -170,7 +224,7 @@ func (h *HNSW) calibrateLadder(ctx context.Context, cal *Calibration, sample []u
 			continue
 		}
 		ef = max(ef, keep)
-		rec, err := h.measureRecall(ctx, sample, truth, ef, rescore, o)
+		rec, err := h.measureRecall(ctx, qs, truth, ef, rescore, o)
 		if err != nil {
 			return err
 		}
@@ -189,16 +243,12 @@ func (h *HNSW) calibrateLadder(ctx context.Context, cal *Calibration, sample []u
 	return nil
 }
 
-// measureRecall searches every sampled row held out and returns the
-// fraction of the true K nearest found.
-func (h *HNSW) measureRecall(ctx context.Context, sample []uint32, truth [][]uint32, ef, rescore int, o CalibrateOptions) (float64, error) {
+// measureRecall searches every query (its row held out, if it has one)
+// and returns the fraction of the true K nearest found.
+func (h *HNSW) measureRecall(ctx context.Context, qs []calQuery, truth [][]uint32, ef, rescore int, o CalibrateOptions) (float64, error) {
 	var hits, total atomic.Int64
-	err := parallel(ctx, len(sample), o.Workers, func(i int) error {
-		s := sample[i]
-		h.mu.RLock()
-		q := slices.Clone(h.vec(s))
-		h.mu.RUnlock()
-		res, err := h.Search(ctx, q, o.K, SearchOptions{EfSearch: ef, Rescore: rescore, hold: s + 1})
+	err := parallel(ctx, len(qs), o.Workers, func(i int) error {
+		res, err := h.Search(ctx, qs[i].q, o.K, SearchOptions{EfSearch: ef, Rescore: rescore, hold: qs[i].hold})
 		if err != nil {
 			return err
 		}

@@ -18,12 +18,16 @@ const calibrationTolerance = 0.03
 // setting chosen for each recall target reaches it within the tolerance.
 func TestHNSW_Calibrate(t *testing.T) {
 	const n, nq, dim = 6000, 300, 32
-	all := latent(5, n+nq, dim, 12)
-	vecs, qs := all[:n*dim], all[n*dim:]
+	all := latent(5, n+nq+index.DefaultCalibrationQueries, dim, 12)
+	vecs, qs, calQs := all[:n*dim], all[n*dim:(n+nq)*dim], all[(n+nq)*dim:]
 	ids := seqIDs(n)
 	f := mustFlat(t, dim, index.Cosine, ids, vecs)
-	for _, q := range []index.Quantization{index.QuantNone, index.QuantInt8} {
-		t.Run(q.String(), func(t *testing.T) {
+	for _, c := range []struct {
+		q       index.Quantization
+		heldOut bool // calibrate with queries not in the index, not its own rows
+	}{{index.QuantNone, false}, {index.QuantInt8, false}, {index.QuantNone, true}, {index.QuantInt8, true}} {
+		q := c.q
+		t.Run(fmt.Sprintf("%v/held-out=%v", q, c.heldOut), func(t *testing.T) {
 			// A deliberately weak graph, so that recall depends on ef_search.
 			h, err := index.Build(context.Background(), dim, ids, vecs,
 				index.Options{M: 4, EfConstruction: 16, Quantization: q, Workers: 2}, nil)
@@ -31,6 +35,9 @@ func TestHNSW_Calibrate(t *testing.T) {
 				t.Fatal(err)
 			}
 			cal, err := h.Calibrate(context.Background(), index.CalibrateOptions{Seed: 1})
+			if c.heldOut {
+				cal, err = h.CalibrateHeldOut(context.Background(), calQs, index.CalibrateOptions{})
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,4 +145,40 @@ func FuzzParseCalibration(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkHNSW_Calibrate measures what CREATE INDEX adds for SET recall:
+// one Calibrate of the dataset's float32 index (200 held-out rows, the
+// ef_search ladder), reported in seconds, with the recall@10 of the
+// dataset's own held-out queries at the ef_search chosen for 0.95 and 0.99
+// beside the calibration's estimate.
+func BenchmarkHNSW_Calibrate(b *testing.B) {
+	for _, ds := range benchDatasets(b) {
+		b.Run(ds.name, func(b *testing.B) {
+			h := hnswFor(b, ds)
+			var cal index.Calibration
+			for b.Loop() {
+				var err error
+				if cal, err = h.Calibrate(context.Background(), index.CalibrateOptions{Seed: 1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/calibration")
+			for _, target := range []float64{0.95, 0.99} {
+				p, ok := cal.For(target)
+				if !ok {
+					continue
+				}
+				got := recallOf(b, ds, func(i int) ([]index.Result, error) {
+					o := ds.opts(i)
+					o.EfSearch = p.EfSearch
+					return h.Search(context.Background(), ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o)
+				})
+				b.ReportMetric(float64(p.EfSearch), fmt.Sprintf("ef@%g", target))
+				b.ReportMetric(p.Recall, fmt.Sprintf("estimate@%g", target))
+				b.ReportMetric(got, fmt.Sprintf("queries-recall@%g", target))
+			}
+			b.Log(cal)
+		})
+	}
 }

@@ -11,7 +11,8 @@
 //
 //	go run ./scripts/annquant DATA_DIR WORK_DIR
 //
-// Environment: QUANTS ("int8 binary"), RESCORE ("4"; binary uses
+// Environment: QUANTS ("int8 binary"; "none" for float32), RECALLS ("0.9 0.95
+// 0.99": SET recall targets run after the ef_search sweep), RESCORE ("4"; binary uses
 // BINARY_RESCORE, "10"), BUILD_THREADS ("2"), EFS, REPS (3), EXACT_NQ
 // (500), PARTS ("index sql").
 package main
@@ -247,6 +248,37 @@ func (b *bench) bare(base []float32, n int, qname string, threads int) {
 }
 
 // sql measures the SQL path with quantization q on table t of d.
+// recalls runs the queries at each SET recall of RECALLS ("0.9 0.95
+// 0.99"), as peer-setrecall, recording the setting that the index's
+// calibration chose (EXPLAIN) beside the recall reached on the held-out
+// queries.
+func (b *bench) recalls(d *db.DB, peer string, search func(q []float32) []int32) {
+	for _, r := range strings.Fields(env("RECALLS", "0.9 0.95 0.99")) {
+		_, err := d.Exec(b.ctx, "SET recall = "+r)
+		must(err)
+		res, err := d.Exec(b.ctx, "EXPLAIN SELECT NEAREST(?, 10) FROM t", b.query(0))
+		must(err)
+		plan := fmt.Sprint(res.Rows[0][0])
+		target, _ := strconv.ParseFloat(r, 64)
+		runtime.GOMAXPROCS(1)
+		got := make([][]int32, b.nq)
+		var qps []float64
+		for rep := 0; rep < b.reps; rep++ {
+			runtime.GC()
+			t0 := time.Now()
+			for i := 0; i < b.nq; i++ {
+				got[i] = search(b.query(i))
+			}
+			qps = append(qps, float64(b.nq)/time.Since(t0).Seconds())
+		}
+		runtime.GOMAXPROCS(runtime.NumCPU())
+		emit(map[string]any{"peer": peer + "-setrecall", "kind": "search", "ef": target, "recall": recall(got, b.gtIDs, b.k),
+			"qps": median(qps), "qps_runs": qps, "nq": b.nq, "plan": plan})
+	}
+	_, err := d.Exec(b.ctx, "SET recall = off")
+	must(err)
+}
+
 func (b *bench) sql(d *db.DB, dbPath string, words map[string]int32, qname string, threads int) {
 	peer := "embeddb-sql-" + qname
 	_, err := d.Exec(b.ctx, "DROP INDEX IF EXISTS ON t")
@@ -296,6 +328,7 @@ func (b *bench) sql(d *db.DB, dbPath string, words map[string]int32, qname strin
 		_, err := d.Exec(b.ctx, fmt.Sprintf("SET ef_search = %d", e))
 		must(err)
 	}, search)
+	b.recalls(d, peer, search)
 	_, err = d.Exec(b.ctx, "SET exact = on")
 	must(err)
 	search(b.query(0))

@@ -66,16 +66,13 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 		return nil, plan.ErrAt(s, err, "%s", trimPrefix(err.Error(), "index: "))
 	}
 	start := time.Now()
-	h, err := e.buildIndex(s.Table.Name, snap.dim, snap.ids, snap.vecs, opts)
+	params := indexParams(opts)
+	h, err := e.buildCalibrated(s.Table.Name, snap.dim, snap.ids, snap.vecs, opts, params)
 	if err != nil {
 		return nil, plan.At(s, err)
 	}
 	rows := int64(len(snap.ids))
 	snap.ids, snap.vecs = nil, nil
-	params := indexParams(opts)
-	if err := e.calibrateIndex(s.Table.Name, h, params); err != nil {
-		return nil, plan.At(s, err)
-	}
 	if err := dropIndexVectors(h); err != nil {
 		return nil, plan.At(s, err)
 	}
