@@ -147,3 +147,28 @@ func TestSetRecall_Errors(t *testing.T) {
 	mustExec(t, d, "SET recall = off")
 	mustExec(t, d, "SET recall = 0")
 }
+
+// TestQuantizedIndex_DefaultRescore: an index created without rescore
+// records the default depth (4), which EXPLAIN shows and a dump repeats
+// (0 was saved, which CREATE INDEX refuses), and keeps its recall
+// calibration out of what DESCRIBE calls the index's options only as
+// index.recall_calibration.
+func TestQuantizedIndex_DefaultRescore(t *testing.T) {
+	d, _ := openAt(t)
+	mustExec(t, d, "IMPORT w FROM '../index/testdata/lee24.txt' WITH (format = 'word2vec')")
+	mustExec(t, d, "CREATE INDEX ON w USING hnsw WITH (quantization = 'int8')")
+	plan := mustExec(t, d, "EXPLAIN SELECT NEAREST('the', 10) FROM w").Rows[0][0].(string)
+	if !strings.Contains(plan, "rescoring the best 4 × k") {
+		t.Errorf("EXPLAIN: %s", plan)
+	}
+	props := map[string]string{}
+	for _, r := range mustExec(t, d, "DESCRIBE w").Rows {
+		props[fmt.Sprint(r[0])] = fmt.Sprint(r[1])
+	}
+	if props["index.rescore"] != "4" {
+		t.Errorf("DESCRIBE index.rescore = %q, want 4", props["index.rescore"])
+	}
+	if !strings.HasPrefix(props["index.recall_calibration"], "k=10 queries=175 ") {
+		t.Errorf("DESCRIBE index.recall_calibration = %q, want the calibration on 175 rows (a tenth of 1,750)", props["index.recall_calibration"])
+	}
+}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 
@@ -37,7 +38,7 @@ func addQuantParams(p map[string]any, o index.Options) {
 		return
 	}
 	p["quantization"] = o.Quantization.String()
-	p["rescore"] = int64(o.Rescore)
+	p["rescore"] = int64(cmp.Or(o.Rescore, index.DefaultRescore)) // 0 in Options means the default
 }
 
 // dropIndexVectors frees the float32 vectors of a quantized index before

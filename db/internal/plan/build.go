@@ -106,6 +106,9 @@ func searchNode(call *query.Call, where query.Expr, t *store.Table, args []any, 
 		if quant != index.QuantNone {
 			n.Quantization, n.ScanCodes, n.Elem = quant.String(), set.Exact, t.Elem().String()
 			n.Rescore = toIntDefault(ix.Params["rescore"], index.DefaultRescore)
+			if n.Rescore <= 0 { // saved as 0 (the default) before the default was saved
+				n.Rescore = index.DefaultRescore
+			}
 		}
 		root = n
 		if set.Recall > 0 && set.EfSearch == 0 && !set.Exact {
