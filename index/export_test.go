@@ -61,3 +61,6 @@ func SearchHeldOut(h *HNSW, q []float32, k, ef int, id uint32) ([]Result, error)
 	}
 	return h.Search(context.Background(), q, k, SearchOptions{EfSearch: ef, hold: s + 1})
 }
+
+// SetRescoreCut turns rescore's cut on or off.
+func SetRescoreCut(on bool) { rescoreCutOff = !on }
