@@ -105,6 +105,37 @@ func (h *HNSW) CalibrateHeldOut(ctx context.Context, qs []float32, o CalibrateOp
 	return h.calibrate(ctx, cq, o)
 }
 
+// BuildCalibrated is Build with a recall calibration made on the way: the
+// last held rows of ids (and vecs) are left out until the graph of the
+// others is built, serve as queries it has never seen (CalibrateHeldOut),
+// then are added, into room reserved at the start, so that the index
+// takes the memory Build's would. progress sees the first part only.
+func BuildCalibrated(ctx context.Context, dim int, ids []uint32, vecs []float32, held int, opts Options, co CalibrateOptions, progress func(done, total int)) (*HNSW, Calibration, error) {
+	n := len(ids)
+	if held < 0 || held > n || len(vecs) != n*dim {
+		return nil, Calibration{}, fmt.Errorf("build: %d rows held out of %d (%d values): %w", held, n, len(vecs), ErrInvalidOption)
+	}
+	h, err := NewHNSW(dim, opts)
+	if err != nil {
+		return nil, Calibration{}, fmt.Errorf("build: %w", err)
+	}
+	first := n - held
+	h.spare = held
+	if err := h.add(ctx, ids[:first], vecs[:first*dim], progress); err != nil {
+		return nil, Calibration{}, fmt.Errorf("build: %w", err)
+	}
+	cal, err := h.CalibrateHeldOut(ctx, vecs[first*dim:], co)
+	if err != nil {
+		return nil, Calibration{}, err
+	}
+	if held > 0 {
+		if err := h.add(ctx, ids[first:], vecs[first*dim:], nil); err != nil {
+			return nil, Calibration{}, fmt.Errorf("build: %w", err)
+		}
+	}
+	return h, cal, nil
+}
+
 func (o CalibrateOptions) withDefaults(h *HNSW) CalibrateOptions {
 	if o.Queries <= 0 {
 		o.Queries = DefaultCalibrationQueries

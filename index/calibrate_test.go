@@ -182,3 +182,34 @@ func BenchmarkHNSW_Calibrate(b *testing.B) {
 		})
 	}
 }
+
+// TestBuildCalibrated checks that the rows held out for the calibration
+// end up in the index, which takes no more memory than Build's, and that
+// the calibration came from them.
+func TestBuildCalibrated(t *testing.T) {
+	const n, dim, held = 3000, 16, 150
+	vecs := clustered(4, n, dim)
+	for _, q := range []index.Quantization{index.QuantNone, index.QuantInt8} {
+		o := index.Options{Workers: 1, Quantization: q}
+		whole, err := index.Build(context.Background(), dim, seqIDs(n), vecs, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, cal, err := index.BuildCalibrated(context.Background(), dim, seqIDs(n), vecs, held, o, index.CalibrateOptions{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Len() != n || !h.Contains(n-1) || !h.Contains(0) {
+			t.Fatalf("%v: Len %d, want %d with the held-out rows", q, h.Len(), n)
+		}
+		if cal.Queries != held || len(cal.Points) == 0 {
+			t.Fatalf("%v: calibration %v, want %d queries", q, cal, held)
+		}
+		if got, want := h.MemoryBytes(), whole.MemoryBytes(); float64(got) > 1.02*float64(want) {
+			t.Errorf("%v: memory %d, Build's %d", q, got, want)
+		}
+	}
+	if _, _, err := index.BuildCalibrated(context.Background(), dim, seqIDs(n), vecs, n+1, index.Options{}, index.CalibrateOptions{}, nil); err == nil {
+		t.Error("held > rows: no error")
+	}
+}

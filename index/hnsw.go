@@ -66,7 +66,8 @@ type HNSW struct {
 	codes1  []uint64  // binary: slot s is codes1[s*words:(s+1)*words]
 	noVecs  bool      // the float32 vectors were dropped
 
-	pool sync.Pool // *searcher
+	pool  sync.Pool // *searcher
+	spare int       // rows to reserve room for beyond the first add's (BuildCalibrated)
 }
 
 // NewHNSW returns an empty HNSW index for vectors of length dim. It returns
@@ -744,7 +745,8 @@ func (h *HNSW) add(ctx context.Context, ids []uint32, vecs []float32, progress f
 		return fmt.Errorf("hnsw add: index would exceed 2^32 slots: %w", ErrInvalidOption)
 	}
 	h.trainQuant(vecs)
-	h.reserve(len(ids))
+	h.reserve(len(ids) + h.spare) // BuildCalibrated's held-out rows come next
+	h.spare = 0
 	first := len(h.ids)
 	h.mu.Unlock()
 

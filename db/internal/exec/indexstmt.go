@@ -205,17 +205,21 @@ func (e *env) attachIndex(s *query.CreateIndex, snap *indexSnap, blob string, in
 
 // buildIndex builds an HNSW graph, reporting progress.
 func (e *env) buildIndex(table string, dim int, ids []uint32, vecs []float32, opts index.Options) (*index.HNSW, error) {
+	return index.Build(e.ctx, dim, ids, vecs, opts, e.buildProgress(table))
+}
+
+// buildProgress reports the progress of an index build.
+func (e *env) buildProgress(table string) func(done, total int) {
 	prog := newThrottle(e.ctx)
 	start := time.Now()
-	h, err := index.Build(e.ctx, dim, ids, vecs, opts, func(done, total int) {
+	return func(done, total int) {
 		p := Progress{Op: "index", Table: table, Phase: "building", Done: int64(done), Total: int64(total), Unit: "rows"}
 		if el := time.Since(start).Seconds(); el > 0 && done > 0 {
 			p.Rate = float64(done) / el
 			p.ETA = time.Duration(float64(total-done) / p.Rate * float64(time.Second))
 		}
 		prog.report(p, done == total)
-	})
-	return h, err
+	}
 }
 
 func indexParams(o index.Options) map[string]any {

@@ -86,7 +86,7 @@ func (e *env) calibrateIndex(table string, h *index.HNSW, p map[string]any) erro
 // calibration, for SET recall: up to 200 of the rows (index.
 // DefaultCalibrationQueries, a tenth of a small table), drawn at random,
 // are left out of the build, searched as queries the graph has never seen
-// (index.CalibrateHeldOut: exact answers from the other rows), then added,
+// (index.BuildCalibrated: exact answers from the other rows), then added,
 // so that the index holds every row. ids and vecs are reordered.
 func (e *env) buildCalibrated(table string, dim int, ids []uint32, vecs []float32, opts index.Options, p map[string]any) (*index.HNSW, error) {
 	n := len(ids)
@@ -110,15 +110,8 @@ func (e *env) buildCalibrated(table string, dim int, ids []uint32, vecs []float3
 		copy(a, b)
 		copy(b, row)
 	}
-	h, err := e.buildIndex(table, dim, ids[:n-m], vecs[:(n-m)*dim], opts)
+	h, cal, err := index.BuildCalibrated(e.ctx, dim, ids, vecs, m, opts, index.CalibrateOptions{}, e.buildProgress(table))
 	if err != nil {
-		return nil, err
-	}
-	cal, err := h.CalibrateHeldOut(e.ctx, vecs[(n-m)*dim:], index.CalibrateOptions{})
-	if err != nil {
-		return nil, err
-	}
-	if err := h.Add(e.ctx, ids[n-m:], vecs[(n-m)*dim:]); err != nil {
 		return nil, err
 	}
 	p[plan.CalibrationParam] = cal.String()
