@@ -161,19 +161,26 @@ func (b *bench) sweep(peer string, setEf func(ef int), search func(q []float32) 
 	defer runtime.GOMAXPROCS(runtime.NumCPU())
 	for _, ef := range b.efs {
 		setEf(ef)
-		got := make([][]int32, b.nq)
-		var qps []float64
-		for r := 0; r < b.reps; r++ {
-			runtime.GC()
-			t0 := time.Now()
-			for i := 0; i < b.nq; i++ {
-				got[i] = search(b.query(i))
-			}
-			qps = append(qps, float64(b.nq)/time.Since(t0).Seconds())
-		}
+		got, qps := b.timed(search)
 		emit(map[string]any{"peer": peer, "kind": "search", "ef": ef, "recall": recall(got, b.gtIDs, b.k),
 			"qps": median(qps), "qps_runs": qps, "nq": b.nq})
 	}
+}
+
+// timed runs every query REPS times and returns the answers and the
+// queries/s of each run.
+func (b *bench) timed(search func(q []float32) []int32) ([][]int32, []float64) {
+	got := make([][]int32, b.nq)
+	var qps []float64
+	for r := 0; r < b.reps; r++ {
+		runtime.GC()
+		t0 := time.Now()
+		for i := 0; i < b.nq; i++ {
+			got[i] = search(b.query(i))
+		}
+		qps = append(qps, float64(b.nq)/time.Since(t0).Seconds())
+	}
+	return got, qps
 }
 
 func (b *bench) exact(peer string, search func(q []float32) []int32) {
@@ -265,16 +272,7 @@ func (b *bench) recalls(d *db.DB, peer string, search func(q []float32) []int32)
 		plan := fmt.Sprint(res.Rows[0][0])
 		target, _ := strconv.ParseFloat(r, 64)
 		runtime.GOMAXPROCS(1)
-		got := make([][]int32, b.nq)
-		var qps []float64
-		for rep := 0; rep < b.reps; rep++ {
-			runtime.GC()
-			t0 := time.Now()
-			for i := 0; i < b.nq; i++ {
-				got[i] = search(b.query(i))
-			}
-			qps = append(qps, float64(b.nq)/time.Since(t0).Seconds())
-		}
+		got, qps := b.timed(search)
 		runtime.GOMAXPROCS(runtime.NumCPU())
 		emit(map[string]any{"peer": peer + "-setrecall", "kind": "search", "ef": target, "recall": recall(got, b.gtIDs, b.k),
 			"qps": median(qps), "qps_runs": qps, "nq": b.nq, "plan": plan})
