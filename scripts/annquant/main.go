@@ -361,6 +361,9 @@ func main() {
 	threads := ints(env("BUILD_THREADS", "2"))[0]
 	quants := strings.Fields(env("QUANTS", "int8 binary"))
 	parts := " " + env("PARTS", "index sql") + " "
+	if os.Getenv("REUSE_DB") != "" {
+		parts = " sql " // nothing to build
+	}
 	if strings.Contains(parts, " index ") {
 		for _, q := range quants {
 			b.bare(base, n, q, threads)
