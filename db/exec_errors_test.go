@@ -95,7 +95,7 @@ func TestExec_ErrorCatalogue(t *testing.T) {
 		{"DROP INDEX ON pets", `1:15: table pets has no index`, db.ErrNoIndex},
 		{"SET ef_search = -3", `1:17: ef_search must be an integer from 1 to 16777216 (0: the index's default), found -3`, db.ErrSemantic},
 		{"SET exact = maybe", `1:13: exact must be on or off, found 'maybe'`, db.ErrSemantic},
-		{"SET colour = 1", `1:1: unknown setting "colour" (settings are ef_search, exact)`, db.ErrSemantic},
+		{"SET colour = 1", `1:1: unknown setting "colour" (settings are ef_search, exact, recall)`, db.ErrSemantic},
 		{"EVALUATE w2v WITH (restrict_vocab = 5)", `1:1: EVALUATE needs WITH (analogies = 'file') or WITH (pairs = 'file')`, db.ErrSemantic},
 		{"EVALUATE w2v WITH (analogies = 'missing.txt')", `1:32: cannot read analogies file: open missing.txt: no such file or directory`, nil},
 		{"EXPLAIN SELECT * FROM nope", `1:23: unknown table "nope"`, db.ErrNoTable},

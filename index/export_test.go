@@ -1,6 +1,10 @@
 package index
 
-import "github.com/embeddb/embeddb/internal/vec"
+import (
+	"context"
+
+	"github.com/embeddb/embeddb/internal/vec"
+)
 
 // Unlink removes every link to row id from the other rows' neighbour lists,
 // on every layer, leaving it unreachable from the entry point: the state a
@@ -48,3 +52,15 @@ func Links0(h *HNSW, id uint32) []uint32 {
 
 // Packed reports whether h keeps its layer-0 links bit-packed.
 func Packed(h *HNSW) bool { return h.packed != nil }
+
+// SearchHeldOut searches with row id held out, as Calibrate does.
+func SearchHeldOut(h *HNSW, q []float32, k, ef int, id uint32) ([]Result, error) {
+	s, ok := h.liveSlot(id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	return h.Search(context.Background(), q, k, SearchOptions{EfSearch: ef, hold: s + 1})
+}
+
+// SetRescoreCut turns rescore's cut on or off.
+func SetRescoreCut(on bool) { rescoreCutOff = !on }

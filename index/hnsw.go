@@ -66,7 +66,8 @@ type HNSW struct {
 	codes1  []uint64  // binary: slot s is codes1[s*words:(s+1)*words]
 	noVecs  bool      // the float32 vectors were dropped
 
-	pool sync.Pool // *searcher
+	pool  sync.Pool // *searcher
+	spare int       // rows to reserve room for beyond the first add's (BuildCalibrated)
 }
 
 // NewHNSW returns an empty HNSW index for vectors of length dim. It returns
@@ -253,6 +254,7 @@ type searcher struct {
 	cqBuf   codeQuery  // what cq points to, reused
 	idists  []int32    // the codes' integer scores
 	row     []float32  // a full vector being rescored
+	hold    uint32     // slot+1 of a row held out of the search (calibrate.go), 0 for none
 }
 
 func (h *HNSW) getSearcher(n int) *searcher {
@@ -269,6 +271,7 @@ func (h *HNSW) getSearcher(n int) *searcher {
 		clear(s.visited)
 		s.epoch = 1
 	}
+	s.hold = 0
 	return s
 }
 
@@ -303,7 +306,7 @@ func (h *HNSW) greedy(lk *locks, s *searcher, q []float32, cur node, l int) node
 		changed = false
 		s.fresh = append(s.fresh[:0], h.neighbours(lk, s, cur.s, l)...)
 		for i, d := range h.distBatch(s, q) {
-			if d < cur.d {
+			if d < cur.d && s.fresh[i]+1 != s.hold {
 				cur = node{d, s.fresh[i]}
 				changed = true
 			}
@@ -662,6 +665,7 @@ func (h *HNSW) Search(ctx context.Context, q []float32, k int, opts SearchOption
 
 	s := h.getSearcher(len(h.ids))
 	defer h.putSearcher(s)
+	s.holdOut(opts.hold)
 	cur := node{h.dist(q, h.vec(h.entry)), h.entry}
 	for l := h.top; l > 0; l-- {
 		cur = h.greedy(nil, s, q, cur, l)
@@ -741,7 +745,8 @@ func (h *HNSW) add(ctx context.Context, ids []uint32, vecs []float32, progress f
 		return fmt.Errorf("hnsw add: index would exceed 2^32 slots: %w", ErrInvalidOption)
 	}
 	h.trainQuant(vecs)
-	h.reserve(len(ids))
+	h.reserve(len(ids) + h.spare) // BuildCalibrated's held-out rows come next
+	h.spare = 0
 	first := len(h.ids)
 	h.mu.Unlock()
 
@@ -903,4 +908,14 @@ func (h *HNSW) MemoryBytes() int64 {
 	return int64(cap(h.vecs))*4 + int64(cap(h.ids))*4 + int64(cap(h.levels)) +
 		int64(cap(h.deleted))*8 + int64(cap(h.links0))*4 + int64(cap(h.upperOff))*4 + h.packed.bytesOrZero() +
 		int64(cap(h.upper))*4 + mapBytes(len(h.moved)) + h.codeBytes()
+}
+
+// holdOut makes the search treat slot hold-1 as absent (hold 0: none): it
+// is marked visited, so the layer-0 walk neither returns nor expands it,
+// and greedy never moves to it on the upper layers.
+func (s *searcher) holdOut(hold uint32) {
+	s.hold = hold
+	if hold != 0 {
+		s.visited[hold-1] = s.epoch
+	}
 }

@@ -327,6 +327,7 @@ func (h *HNSW) searchCodes(ctx context.Context, q []float32, k int, opts SearchO
 	}
 	sr := h.getSearcher(len(h.ids))
 	defer h.putSearcher(sr)
+	sr.holdOut(opts.hold)
 	h.prepareCodes(sr, q)
 	defer func() { sr.cq = nil }() // the pool serves insertions too
 	var err error
@@ -340,13 +341,9 @@ func (h *HNSW) searchCodes(ctx context.Context, q []float32, k int, opts SearchO
 	}
 	cands := sr.drainSorted()
 	cands = cands[:min(len(cands), keep)]
-	out := make([]Result, len(cands))
-	for i, c := range cands {
-		sc, err := h.exactScore(sr, q, c, quant, opts.Vectors)
-		if err != nil {
-			return nil, fmt.Errorf("hnsw search: rescore row %d: %w", h.ids[c.s], err)
-		}
-		out[i] = Result{ID: h.ids[c.s], Score: sc}
+	out, err := h.rescore(sr, q, cands, kk, quant, opts.Vectors)
+	if err != nil {
+		return nil, err
 	}
 	if post && !acc.ex.empty() {
 		out = slices.DeleteFunc(out, func(r Result) bool { return acc.ex.has(r.ID) })
@@ -401,4 +398,67 @@ func (h *HNSW) exactScore(sr *searcher, q []float32, c node, quant bool, source 
 		return -float32(math.Sqrt(float64(vec.SquaredL2(q, v)))), nil
 	}
 	return vec.Dot(q, v), nil
+}
+
+// rescore scores the candidates (nearest by code first) with their full
+// vectors. A candidate is skipped when its code proves it cannot enter
+// the best kk: its score by code plus the most a code can be off
+// (rescoreSlack) is below the kk-th best full score so far, and none of
+// its values sits on the quantizer's range ends (where it may have been
+// clamped, with no bound on the error). The answer is the same as
+// rescoring every candidate; only reads of rows that cannot win are saved.
+func (h *HNSW) rescore(sr *searcher, q []float32, cands []node, kk int, quant bool, source func(uint32, []float32) error) ([]Result, error) {
+	out := make([]Result, 0, len(cands))
+	slack := h.rescoreSlack(sr, q)
+	best := sr.keep[:0] // a min-heap of the best kk full scores
+	for _, c := range cands {
+		if quant && len(best) == kk && -c.d+slack < best[0].d && !rescoreCutOff && !h.mayBeClamped(c.s) {
+			continue
+		}
+		sc, err := h.exactScore(sr, q, c, quant, source)
+		if err != nil {
+			return nil, fmt.Errorf("hnsw search: rescore row %d: %w", h.ids[c.s], err)
+		}
+		out = append(out, Result{ID: h.ids[c.s], Score: sc})
+		bh := minHeap(best)
+		bh.push(node{sc, c.s})
+		if len(bh) > kk {
+			bh.pop()
+		}
+		best = bh
+	}
+	sr.keep = best[:0]
+	return out, nil
+}
+
+// rescoreCutOff disables rescore's cut (for tests comparing with it).
+var rescoreCutOff = false
+
+// rescoreSlack bounds how far an int8 code's score q·x̂ can be from the
+// full vector's q·x when no value was clamped: Σ |q_i|·step_i/2 for the
+// rounding of each value to its code, plus the rounding of the query's
+// int16 weights (at most inv/2 per unit of code), with a margin for
+// float32 arithmetic. It is +Inf (no cut) for binary codes and under
+// Euclidean, whose error depends on the row as well.
+func (h *HNSW) rescoreSlack(sr *searcher, q []float32) float32 {
+	if h.q8 == nil || h.l2 || sr.cq == nil {
+		return float32(math.Inf(1))
+	}
+	var e float64
+	for i, x := range q {
+		e += math.Abs(float64(x)) * float64(h.q8.step[i]) / 2
+	}
+	e += float64(sr.cq.inv) / 2 * 255 * float64(h.dim)
+	return float32(e*1.01 + 1e-5)
+}
+
+// mayBeClamped reports whether slot s's code has a value on the range's
+// ends (0 or 255), where encoding may have clamped it.
+func (h *HNSW) mayBeClamped(s uint32) bool {
+	for _, b := range h.codes8[int(s)*h.cstride : int(s)*h.cstride+h.dim] {
+		if b == 0 || b == 255 {
+			return true
+		}
+	}
+	return false
 }

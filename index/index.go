@@ -75,6 +75,10 @@ type SearchOptions struct {
 	// (not normalised): the rescoring reads the candidates through it. It
 	// is called on the searching goroutine under the index's read lock.
 	Vectors func(id uint32, dst []float32) error
+
+	// hold is slot+1 of a row the search treats as absent (neither
+	// returned nor walked through): a calibration query's own row.
+	hold uint32
 }
 
 // excluder answers "is this id excluded?" quickly for the common tiny lists.

@@ -285,7 +285,7 @@ func dotIndexes(s *session, ctx context.Context, args []string, _ source) (bool,
 	}
 	for _, in := range infos {
 		if ix := in.Index; ix != nil {
-			fmt.Fprintf(s.out, "%s index on %s%s\n", ix.Method, query.QuoteIdent(in.Name), withList(ix.Params, nil, nil))
+			fmt.Fprintf(s.out, "%s index on %s%s\n", ix.Method, query.QuoteIdent(in.Name), withList(ix.Params, measuredIndexParams, nil))
 		}
 	}
 	return false, nil
@@ -611,7 +611,7 @@ func schemaOf(in *db.TableInfo) string {
 		fmt.Fprintf(&b, "CREATE TABLE %s (dim = %d, type = %s, metric = %s);\n", name, in.Dim, in.Elem, in.Metric)
 	}
 	if ix := in.Index; ix != nil {
-		fmt.Fprintf(&b, "CREATE INDEX ON %s USING %s%s;\n", name, ix.Method, withList(ix.Params, nil, nil))
+		fmt.Fprintf(&b, "CREATE INDEX ON %s USING %s%s;\n", name, ix.Method, withList(ix.Params, measuredIndexParams, nil))
 	}
 	return b.String()
 }

@@ -77,7 +77,7 @@ func dumpTable(ctx context.Context, d *db.DB, w *bufio.Writer, name string) erro
 			fmt.Fprintf(w, "DELETE FROM %s WHERE word LIKE %s;\n", ident, query.QuoteString(prefix+"%"))
 		}
 		if ix := in.Index; ix != nil {
-			fmt.Fprintf(w, "CREATE INDEX ON %s USING %s%s;\n", ident, ix.Method, withList(ix.Params, nil, nil))
+			fmt.Fprintf(w, "CREATE INDEX ON %s USING %s%s;\n", ident, ix.Method, withList(ix.Params, measuredIndexParams, nil))
 		}
 		for _, col := range in.ScalarIndexes {
 			fmt.Fprintf(w, "CREATE INDEX ON %s (%s);\n", ident, query.QuoteIdent(col))
@@ -156,3 +156,8 @@ func (in *inserter) flush() {
 	in.w.WriteString(";\n")
 	in.buf = in.buf[:0]
 }
+
+// measuredIndexParams are index parameters CREATE INDEX measures rather
+// than takes (the recall calibration of SET recall): a dump leaves them
+// out, and the CREATE INDEX it writes measures them again.
+var measuredIndexParams = map[string]bool{"recall_calibration": true}

@@ -11,7 +11,12 @@
 //
 //	go run ./scripts/annquant DATA_DIR WORK_DIR
 //
-// Environment: QUANTS ("int8 binary"), RESCORE ("4"; binary uses
+// With REUSE_DB=path it opens that database (the shared runner's ann.db,
+// indexed) and runs only the SET recall targets, as peer
+// embeddb-sql-setrecall.
+//
+// Environment: QUANTS ("int8 binary"; "none" for float32), RECALLS ("0.9 0.95
+// 0.99": SET recall targets run after the ef_search sweep), RESCORE ("4"; binary uses
 // BINARY_RESCORE, "10"), BUILD_THREADS ("2"), EFS, REPS (3), EXACT_NQ
 // (500), PARTS ("index sql").
 package main
@@ -156,19 +161,26 @@ func (b *bench) sweep(peer string, setEf func(ef int), search func(q []float32) 
 	defer runtime.GOMAXPROCS(runtime.NumCPU())
 	for _, ef := range b.efs {
 		setEf(ef)
-		got := make([][]int32, b.nq)
-		var qps []float64
-		for r := 0; r < b.reps; r++ {
-			runtime.GC()
-			t0 := time.Now()
-			for i := 0; i < b.nq; i++ {
-				got[i] = search(b.query(i))
-			}
-			qps = append(qps, float64(b.nq)/time.Since(t0).Seconds())
-		}
+		got, qps := b.timed(search)
 		emit(map[string]any{"peer": peer, "kind": "search", "ef": ef, "recall": recall(got, b.gtIDs, b.k),
 			"qps": median(qps), "qps_runs": qps, "nq": b.nq})
 	}
+}
+
+// timed runs every query REPS times and returns the answers and the
+// queries/s of each run.
+func (b *bench) timed(search func(q []float32) []int32) ([][]int32, []float64) {
+	got := make([][]int32, b.nq)
+	var qps []float64
+	for r := 0; r < b.reps; r++ {
+		runtime.GC()
+		t0 := time.Now()
+		for i := 0; i < b.nq; i++ {
+			got[i] = search(b.query(i))
+		}
+		qps = append(qps, float64(b.nq)/time.Since(t0).Seconds())
+	}
+	return got, qps
 }
 
 func (b *bench) exact(peer string, search func(q []float32) []int32) {
@@ -247,6 +259,51 @@ func (b *bench) bare(base []float32, n int, qname string, threads int) {
 }
 
 // sql measures the SQL path with quantization q on table t of d.
+// recalls runs the queries at each SET recall of RECALLS ("0.9 0.95
+// 0.99"), as peer-setrecall, recording the setting that the index's
+// calibration chose (EXPLAIN) beside the recall reached on the held-out
+// queries.
+func (b *bench) recalls(d *db.DB, peer string, search func(q []float32) []int32) {
+	for _, r := range strings.Fields(env("RECALLS", "0.9 0.95 0.99")) {
+		_, err := d.Exec(b.ctx, "SET recall = "+r)
+		must(err)
+		res, err := d.Exec(b.ctx, "EXPLAIN SELECT NEAREST(?, 10) FROM t", b.query(0))
+		must(err)
+		plan := fmt.Sprint(res.Rows[0][0])
+		target, _ := strconv.ParseFloat(r, 64)
+		runtime.GOMAXPROCS(1)
+		got, qps := b.timed(search)
+		runtime.GOMAXPROCS(runtime.NumCPU())
+		emit(map[string]any{"peer": peer + "-setrecall", "kind": "search", "ef": target, "recall": recall(got, b.gtIDs, b.k),
+			"qps": median(qps), "qps_runs": qps, "nq": b.nq, "plan": plan})
+	}
+	_, err := d.Exec(b.ctx, "SET recall = off")
+	must(err)
+}
+
+// sqlSearch returns a search through the prepared SELECT NEAREST(?, 10)
+// FROM t, warmed by one query (the first loads the saved graph).
+func (b *bench) sqlSearch(d *db.DB, words map[string]int32) func(q []float32) []int32 {
+	stmt, err := d.Prepare("SELECT NEAREST(?, 10) FROM t")
+	must(err)
+	search := func(q []float32) []int32 {
+		rows, err := stmt.Query(b.ctx, q)
+		must(err)
+		out := make([]int32, 0, b.k)
+		for rows.Next() {
+			var w string
+			var s float32
+			must(rows.Scan(&w, &s))
+			out = append(out, words[w])
+		}
+		must(rows.Err())
+		rows.Close()
+		return out
+	}
+	search(b.query(0))
+	return search
+}
+
 func (b *bench) sql(d *db.DB, dbPath string, words map[string]int32, qname string, threads int) {
 	peer := "embeddb-sql-" + qname
 	_, err := d.Exec(b.ctx, "DROP INDEX IF EXISTS ON t")
@@ -275,27 +332,12 @@ func (b *bench) sql(d *db.DB, dbPath string, words map[string]int32, qname strin
 		}
 	}
 	emit(mem)
-	stmt, err := d.Prepare("SELECT NEAREST(?, 10) FROM t")
-	must(err)
-	search := func(q []float32) []int32 {
-		rows, err := stmt.Query(b.ctx, q)
-		must(err)
-		out := make([]int32, 0, b.k)
-		for rows.Next() {
-			var w string
-			var s float32
-			must(rows.Scan(&w, &s))
-			out = append(out, words[w])
-		}
-		must(rows.Err())
-		rows.Close()
-		return out
-	}
-	search(b.query(0))
+	search := b.sqlSearch(d, words)
 	b.sweep(peer, func(e int) {
 		_, err := d.Exec(b.ctx, fmt.Sprintf("SET ef_search = %d", e))
 		must(err)
 	}, search)
+	b.recalls(d, peer, search)
 	_, err = d.Exec(b.ctx, "SET exact = on")
 	must(err)
 	search(b.query(0))
@@ -319,6 +361,9 @@ func main() {
 	threads := ints(env("BUILD_THREADS", "2"))[0]
 	quants := strings.Fields(env("QUANTS", "int8 binary"))
 	parts := " " + env("PARTS", "index sql") + " "
+	if os.Getenv("REUSE_DB") != "" {
+		parts = " sql " // nothing to build
+	}
 	if strings.Contains(parts, " index ") {
 		for _, q := range quants {
 			b.bare(base, n, q, threads)
@@ -336,6 +381,15 @@ func main() {
 		words[sc.Text()] = int32(len(words))
 	}
 	wf.Close()
+	if reuse := os.Getenv("REUSE_DB"); reuse != "" {
+		// A database another run left (the shared runner's ann.db, with
+		// its float32 index): only the SET recall targets, no rebuild.
+		d, err := db.Open(reuse, nil)
+		must(err)
+		defer d.Close()
+		b.recalls(d, "embeddb-sql", b.sqlSearch(d, words))
+		return
+	}
 	dbPath := filepath.Join(work, "annquant.db")
 	os.Remove(dbPath)
 	d, err := db.Open(dbPath, nil)

@@ -266,7 +266,7 @@ func emitsRows(n plan.Node) bool {
 
 // hnswPath is how an HNSWSearch runs.
 func hnswPath(n *plan.HNSWSearch) searchPath {
-	return searchPath{index: true, ef: n.EfSet, quantized: n.Quantization != "", scanCodes: n.ScanCodes}
+	return searchPath{index: true, ef: n.EfSet, rescore: n.RescoreSet, quantized: n.Quantization != "", scanCodes: n.ScanCodes}
 }
 
 // columnValues returns the values by row id of the user columns of t that

@@ -66,7 +66,8 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 		return nil, plan.ErrAt(s, err, "%s", trimPrefix(err.Error(), "index: "))
 	}
 	start := time.Now()
-	h, err := e.buildIndex(s.Table.Name, snap.dim, snap.ids, snap.vecs, opts)
+	params := indexParams(opts)
+	h, err := e.buildCalibrated(s.Table.Name, snap.dim, snap.ids, snap.vecs, opts, params)
 	if err != nil {
 		return nil, plan.At(s, err)
 	}
@@ -83,7 +84,7 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	if err := bw.Close(); err != nil {
 		return nil, plan.At(s, err)
 	}
-	info := &store.IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: snap.upto, Built: store.Now().UTC(), Bytes: bw.Size}
+	info := &store.IndexInfo{Method: "hnsw", Params: params, Upto: snap.upto, Built: store.Now().UTC(), Bytes: bw.Size}
 	if err := e.attachIndex(s, snap, blob, info); err != nil {
 		return nil, err
 	}
@@ -204,17 +205,21 @@ func (e *env) attachIndex(s *query.CreateIndex, snap *indexSnap, blob string, in
 
 // buildIndex builds an HNSW graph, reporting progress.
 func (e *env) buildIndex(table string, dim int, ids []uint32, vecs []float32, opts index.Options) (*index.HNSW, error) {
+	return index.Build(e.ctx, dim, ids, vecs, opts, e.buildProgress(table))
+}
+
+// buildProgress reports the progress of an index build.
+func (e *env) buildProgress(table string) func(done, total int) {
 	prog := newThrottle(e.ctx)
 	start := time.Now()
-	h, err := index.Build(e.ctx, dim, ids, vecs, opts, func(done, total int) {
+	return func(done, total int) {
 		p := Progress{Op: "index", Table: table, Phase: "building", Done: int64(done), Total: int64(total), Unit: "rows"}
 		if el := time.Since(start).Seconds(); el > 0 && done > 0 {
 			p.Rate = float64(done) / el
 			p.ETA = time.Duration(float64(total-done) / p.Rate * float64(time.Second))
 		}
 		prog.report(p, done == total)
-	})
-	return h, err
+	}
 }
 
 func indexParams(o index.Options) map[string]any {
@@ -240,6 +245,10 @@ func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.Ind
 	if err != nil {
 		return err
 	}
+	params := indexParams(opts)
+	if err := e.calibrateIndex(table, h, params); err != nil {
+		return err
+	}
 	if err := dropIndexVectors(h); err != nil {
 		return err
 	}
@@ -249,7 +258,7 @@ func (e *env) rebuildIndexInto(w *store.BulkWriter, table string, old *store.Ind
 	}); err != nil {
 		return err
 	}
-	store.SetBulkIndex(w, &store.IndexInfo{Method: "hnsw", Params: indexParams(opts), Upto: uint32(n), Built: store.Now().UTC()})
+	store.SetBulkIndex(w, &store.IndexInfo{Method: "hnsw", Params: params, Upto: uint32(n), Built: store.Now().UTC()})
 	return nil
 }
 

@@ -223,6 +223,7 @@ func (s *scope) nearestQuery(x query.Expr, via searchPath) ([]float32, []uint32,
 type searchPath struct {
 	index     bool
 	ef        int
+	rescore   int  // SET recall's rescore depth, 0 for the index's own
 	quantized bool // the index compares codes and rescores with the vectors
 	scanCodes bool // SET exact = on over a quantized index: scan every code
 
@@ -314,6 +315,9 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 	}
 	if via.ef > 0 {
 		opts.EfSearch = via.ef
+	}
+	if via.rescore > 0 {
+		opts.Rescore = via.rescore
 	}
 	opts.Exact = via.scanCodes // an exact scan of the index's vectors or codes
 	if via.quantized {

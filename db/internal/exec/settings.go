@@ -18,6 +18,7 @@ type settings struct {
 	mu        sync.Mutex
 	ef        int
 	exactScan bool
+	recall    float64 // SET recall; 0: off
 }
 
 func (s *settings) init() {}
@@ -34,8 +35,14 @@ func (s *settings) exact() bool {
 	return s.exactScan
 }
 
+func (s *settings) recallTarget() float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.recall
+}
+
 // settingNames lists what SET accepts.
-var settingNames = []string{"ef_search", "exact"}
+var settingNames = []string{"ef_search", "exact", "recall"}
 
 func init() { handle((*env).set) }
 
@@ -55,6 +62,16 @@ func (e *env) set(s *query.Set) (*Rows, error) {
 		}
 		st.mu.Lock()
 		st.ef = int(n)
+		st.recall = 0 // the last of SET ef_search and SET recall applies
+		st.mu.Unlock()
+	case "recall":
+		r, err := recallValue(v)
+		if err != nil {
+			return nil, plan.ErrAt(s.Value, nil, "%v", err)
+		}
+		st.mu.Lock()
+		st.recall = r
+		st.ef = 0
 		st.mu.Unlock()
 	case "exact":
 		b, err := parseBool(v)
@@ -96,4 +113,25 @@ func parseBool(v any) (bool, error) {
 		}
 	}
 	return false, fmt.Errorf("not a boolean: %v", v)
+}
+
+// recallValue checks SET recall's value: a fraction above 0 and at most 1,
+// or 0 / off to go back to ef_search.
+func recallValue(v any) (float64, error) {
+	if b, err := parseBool(v); err == nil && !b {
+		return 0, nil
+	}
+	var r float64
+	switch x := v.(type) {
+	case float64:
+		r = x
+	case int64:
+		r = float64(x)
+	default:
+		return 0, fmt.Errorf("recall must be a number above 0 and at most 1 (such as 0.95), or off, found %s", shown(v))
+	}
+	if !(r >= 0 && r <= 1) {
+		return 0, fmt.Errorf("recall must be a number above 0 and at most 1 (such as 0.95), or off, found %s", shown(v))
+	}
+	return r, nil
 }

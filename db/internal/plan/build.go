@@ -8,8 +8,9 @@ import (
 
 // Settings are the SET values that planning reads.
 type Settings struct {
-	Exact    bool // SET exact = on: NEAREST compares with every row
-	EfSearch int  // SET ef_search; 0 leaves the index's own
+	Exact    bool    // SET exact = on: NEAREST compares with every row
+	EfSearch int     // SET ef_search; 0 leaves the index's own
+	Recall   float64 // SET recall; 0 leaves ef_search to EfSearch (recall.go)
 }
 
 // Build plans a SELECT. t is the FROM table, opened in the transaction the
@@ -105,8 +106,14 @@ func searchNode(call *query.Call, where query.Expr, t *store.Table, args []any, 
 		if quant != index.QuantNone {
 			n.Quantization, n.ScanCodes, n.Elem = quant.String(), set.Exact, t.Elem().String()
 			n.Rescore = toIntDefault(ix.Params["rescore"], index.DefaultRescore)
+			if n.Rescore <= 0 { // saved as 0 (the default) before the default was saved
+				n.Rescore = index.DefaultRescore
+			}
 		}
 		root = n
+		if set.Recall > 0 && set.EfSearch == 0 && !set.Exact {
+			root = recallPlan(n, ix, t, set.Recall)
+		}
 	} else {
 		root = &ExactSearch{Table: t.Name(), Call: call, Filter: where, Rows: t.Rows(), Metric: t.Metric(), Readable: readable}
 	}

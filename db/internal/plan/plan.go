@@ -101,6 +101,7 @@ type HNSWSearch struct {
 	Pending      int64
 	Quantization string // "" for an index of float32 vectors; "int8", "binary"
 	Rescore      int
+	RescoreSet   int // the rescore depth SET recall chose, 0 for the index's own
 	ScanCodes    bool
 	Elem         string // the table's element type, which rescoring reads
 	Readable     bool   // the table has a tokenizer: results show their text
@@ -108,6 +109,11 @@ type HNSWSearch struct {
 	// Filtered searches (filtered.go).
 	Est      *Estimate // the filter's estimated selectivity, nil without
 	EmitRows bool      // give table rows to a Project above (ORDER BY SIMILARITY ... LIMIT k)
+
+	// SET recall (recall.go): the recall asked for, and what the index's
+	// calibration measured for the chosen setting.
+	Recall, Calibrated float64
+	CalQueries, CalK   int
 }
 
 // ExactSearch answers NEAREST by comparing the query with every row, or
@@ -126,6 +132,8 @@ type ExactSearch struct {
 	Quantized bool      // that index is quantized: codes, then rescoring with the table's vectors
 	Est       *Estimate // the filter's estimated selectivity, nil without
 	EmitRows  bool      // give table rows to a Project above (ORDER BY SIMILARITY ... LIMIT k)
+
+	RecallNote string // why SET recall chose an exact search (recall.go)
 }
 
 // Cosmul runs NEAREST_COSMUL, gensim's most_similar_cosmul, over every
@@ -201,6 +209,7 @@ func (n *HNSWSearch) Label() string {
 		}
 		s += fmt.Sprintf(", then rescoring the best %d × k with the table's %s vectors", n.Rescore, n.Elem)
 	}
+	s += n.recallNote()
 	if n.Pending > 0 {
 		s += fmt.Sprintf(", plus an exact scan of up to %d rows added since the index was built", n.Pending)
 	}
@@ -208,7 +217,13 @@ func (n *HNSWSearch) Label() string {
 }
 
 // Label implements Node.
-func (n *ExactSearch) Label() string { return n.exactLabel() }
+func (n *ExactSearch) Label() string {
+	s := n.exactLabel()
+	if n.RecallNote != "" {
+		s = s[:len(s)-1] + ", " + n.RecallNote + ")"
+	}
+	return s
+}
 
 // Label implements Node.
 func (n *Cosmul) Label() string { return fmt.Sprintf("Cosmul on %s (%s)", n.Table, n.Call) }
