@@ -81,7 +81,7 @@ func words(t *testing.T, d *db.DB, sql string, args ...any) []string {
 // EXPLAIN shows the filtering walk for the broad filter and an exact
 // search for the narrow ones.
 func TestNearest_Filtered(t *testing.T) {
-	const n, dim, nq = 4000, 8, 15
+	const n, dim, nq = 20000, 8, 15
 	ctx := context.Background()
 	d := MustOpenDB(t)
 	years, vecs := filteredTable(t, d, n, dim, "cosine", true)

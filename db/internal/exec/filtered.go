@@ -313,9 +313,15 @@ func emitsRows(n plan.Node) bool {
 	return false
 }
 
-// hnswPath is how an HNSWSearch runs.
+// hnswPath is how an HNSWSearch runs: with the planner's estimate of the
+// filter's selectivity, by which the walk scales the rows it looks for
+// (index.HNSW.SearchFiltered).
 func hnswPath(n *plan.HNSWSearch) searchPath {
-	return searchPath{index: true, ef: n.EfSet, quantized: n.Quantization != "", scanCodes: n.ScanCodes}
+	via := searchPath{index: true, ef: n.EfSet, quantized: n.Quantization != "", scanCodes: n.ScanCodes}
+	if n.Est != nil && n.Filter != nil {
+		via.sel = n.Est.Sel()
+	}
+	return via
 }
 
 // columnValues returns the values by row id of the user columns of t that
