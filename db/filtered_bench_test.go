@@ -42,6 +42,12 @@ type filteredResult struct {
 	RowsShort int     `json:"rows_short"` // most rows a query returned short of min(10, rows that pass)
 	QPS       float64 `json:"queries_per_s"`
 	CPUQPS    float64 `json:"queries_per_cpu_s"` // queries per second of the process's CPU time
+
+	// With a peer (EMBEDDB_FILTERED_PEER): the best of the rounds taken in
+	// turns with it (compareWithPeer), and its figures.
+	RoundQPS    float64     `json:"round_queries_per_s,omitempty"`
+	RoundCPUQPS float64     `json:"round_queries_per_cpu_s,omitempty"`
+	Peer        *peerResult `json:"lancedb,omitempty"`
 }
 
 // BenchmarkNearest_Filtered measures SELECT NEAREST(?, 10) FROM docs WHERE
@@ -55,7 +61,10 @@ type filteredResult struct {
 // EMBEDDB_BENCH_FILTERED_PLAIN=1). n is EMBEDDB_BENCH_FILTERED_N (default
 // 20,000). With EMBEDDB_FILTERED_DATA=DIR it writes the data, the queries,
 // the exact answers and its results there for scripts/filtered-peers.sh,
-// which runs LanceDB on the same files.
+// which runs LanceDB on the same files. With EMBEDDB_FILTERED_PEER=SCRIPT
+// as well (scripts/filtered_peers.mjs, LanceDB's table kept in
+// EMBEDDB_FILTERED_LANCE), it runs LanceDB beside it (compareWithPeer): the
+// two sides time each filter's queries in turns.
 func BenchmarkNearest_Filtered(b *testing.B) {
 	const dim, nq, k = 100, 200, 10
 	n := 20_000
@@ -83,6 +92,15 @@ func BenchmarkNearest_Filtered(b *testing.B) {
 	if _, err := d.Exec(ctx, "SET exact = off"); err != nil {
 		b.Fatal(err)
 	}
+	var peer *filteredPeer
+	if dir != "" {
+		writeFiltered(b, dir, base, qs, year, cat, exact, nil)
+		if script := os.Getenv("EMBEDDB_FILTERED_PEER"); script != "" {
+			peer = startPeer(b, script, dir, os.Getenv("EMBEDDB_FILTERED_LANCE"))
+			defer peer.close()
+			b.Logf("LanceDB ready: %v", peer.Ready)
+		}
+	}
 	var results []filteredResult
 	for _, c := range filteredCases {
 		b.Run(c.Name, func(b *testing.B) {
@@ -104,6 +122,11 @@ func BenchmarkNearest_Filtered(b *testing.B) {
 			b.ReportMetric(r.Recall, "recall@10")
 			b.ReportMetric(float64(r.RowsShort), "rows-short")
 			b.ReportMetric(r.QPS, "queries/s")
+			if peer != nil {
+				compareWithPeer(b, peer, d, c, qs, dim, &r)
+				b.ReportMetric(r.RoundQPS/r.Peer.QPS, "x-lancedb-q/s")
+				b.ReportMetric(r.RoundCPUQPS/r.Peer.CPUQPS, "x-lancedb-q/cpu-s")
+			}
 			results = append(results, r)
 		})
 	}

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"math"
 )
 
 // Filtered search.
@@ -56,6 +57,22 @@ func (h *HNSW) SearchAmong(ctx context.Context, q []float32, k int, ids []uint32
 	acc := acceptor{ex: newExcluder(opts.Exclude), filter: opts.Filter}
 	top := topK{k: k}
 	vis, epoch := sr.visited, sr.epoch
+	// The index's own vectors are compared in batches of amongBatch (the
+	// kernels prefetch each batch's rows while comparing); vectors read
+	// through opts.Vectors one at a time.
+	sr.fresh = sr.fresh[:0]
+	flush := func() {
+		for i, d := range h.distBatch(sr, q) {
+			sc := -d
+			if h.l2 {
+				sc = -float32(math.Sqrt(float64(d)))
+			}
+			if r := (Result{ID: h.ids[sr.fresh[i]], Score: sc}); top.wouldTake(r) {
+				top.push(r)
+			}
+		}
+		sr.fresh = sr.fresh[:0]
+	}
 	for i, id := range ids {
 		if i&4095 == 4095 {
 			if err := ctx.Err(); err != nil {
@@ -70,6 +87,12 @@ func (h *HNSW) SearchAmong(ctx context.Context, q []float32, k int, ids []uint32
 		if !h.accepts(&acc, s) {
 			continue
 		}
+		if !h.noVecs {
+			if sr.fresh = append(sr.fresh, s); len(sr.fresh) == amongBatch {
+				flush()
+			}
+			continue
+		}
 		sc, err := h.amongScore(sr, q, s, opts.Vectors)
 		if err != nil {
 			return nil, fmt.Errorf("hnsw search among rows: row %d: %w", id, err)
@@ -78,10 +101,14 @@ func (h *HNSW) SearchAmong(ctx context.Context, q []float32, k int, ids []uint32
 			top.push(r)
 		}
 	}
+	flush()
 	out := top.h
 	sortResults(out)
 	return out, nil
 }
+
+// amongBatch is how many rows SearchAmong compares at a time.
+const amongBatch = 64
 
 // amongScore is the exact score of slot s against the prepared query q:
 // from the index's own vector when it holds one, else from the row's
@@ -109,4 +136,35 @@ func EstimateWalk(n int64, ef int, sel float64) int64 {
 		return n
 	}
 	return max(int64(v), int64(ef))
+}
+
+// SearchFiltered is Search for a filter (opts.Filter) that admits about a
+// fraction sel of the rows (0: not known), with the number of accepted
+// rows the walk looks for scaled down by the filter (FilteredEf): the walk
+// through a selective filter visits about ef/sel nodes, and so compares
+// the query with far more of the rows near it than an unfiltered walk of
+// the same ef does; it keeps the same recall with fewer accepted rows.
+func (h *HNSW) SearchFiltered(ctx context.Context, q []float32, k int, sel float64, opts SearchOptions) ([]Result, error) {
+	if opts.Filter != nil && sel > 0 {
+		ef := opts.EfSearch
+		if ef == 0 {
+			ef = h.Options().EfSearch // under the read lock: SetEfSearch may change it
+		}
+		opts.EfSearch = FilteredEf(ef, k, sel)
+	}
+	return h.Search(ctx, q, k, opts)
+}
+
+// FilteredEf is the number of accepted rows a filtered walk of ef
+// looks for when the filter admits a fraction sel of the rows:
+// ef·2·√sel below 25%, never less than 2k nor more than ef. Measured with BenchmarkHNSW_FilteredSearch on 100k clustered rows
+// of dimension 100, recall@10 at 10% is 1.000 with 64 accepted rows,
+// 1.000 with 32 and 0.998 with 20 (at 50%: 0.996 with 64, 0.972 with 32,
+// so above 25% ef is kept).
+func FilteredEf(ef, k int, sel float64) int {
+	if sel <= 0 || sel >= 0.25 {
+		return ef
+	}
+	scaled := int(math.Ceil(float64(ef) * 2 * math.Sqrt(sel)))
+	return min(ef, max(scaled, 2*k))
 }

@@ -48,10 +48,16 @@ func TestHNSW_FilteredSearch(t *testing.T) {
 				}
 				opts := index.SearchOptions{Filter: func(id uint32) bool { return year[id] < below }}
 				want := min(k, len(admitted))
-				var recall float64
+				sel := float64(len(admitted)) / n
+				var recall, scaledRecall float64
 				for i := range nq {
 					q := qs[i*dim : (i+1)*dim]
 					got, err := h.Search(ctx, q, k, opts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					// SearchFiltered: fewer accepted rows under a selective filter.
+					scaled, err := h.SearchFiltered(ctx, q, k, sel, opts)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -59,15 +65,18 @@ func TestHNSW_FilteredSearch(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if len(got) != want {
-						t.Fatalf("query %d: %d rows, want %d (%d rows pass)", i, len(got), want, len(admitted))
-					}
-					for _, r := range got {
-						if year[r.ID] >= below {
-							t.Fatalf("query %d: row %d (year %d) does not pass year < %d", i, r.ID, year[r.ID], below)
+					for _, got := range [][]index.Result{got, scaled} {
+						if len(got) != want {
+							t.Fatalf("query %d: %d rows, want %d (%d rows pass)", i, len(got), want, len(admitted))
+						}
+						for _, r := range got {
+							if year[r.ID] >= below {
+								t.Fatalf("query %d: row %d (year %d) does not pass year < %d", i, r.ID, year[r.ID], below)
+							}
 						}
 					}
 					recall += recallAt(got, exact)
+					scaledRecall += recallAt(scaled, exact)
 					among, err := h.SearchAmong(ctx, q, k, admitted, index.SearchOptions{})
 					if err != nil {
 						t.Fatal(err)
@@ -78,6 +87,9 @@ func TestHNSW_FilteredSearch(t *testing.T) {
 				}
 				if r := recall / nq; r < 0.95 {
 					t.Errorf("recall@10 = %.3f, want >= 0.95", r)
+				}
+				if r := scaledRecall / nq; r < 0.95 {
+					t.Errorf("SearchFiltered: recall@10 = %.3f, want >= 0.95", r)
 				}
 			})
 		}
@@ -145,6 +157,26 @@ func TestEstimateWalk(t *testing.T) {
 	} {
 		if got := index.EstimateWalk(c.n, c.ef, c.sel); got != c.want {
 			t.Errorf("EstimateWalk(%d, %d, %g) = %d, want %d", c.n, c.ef, c.sel, got, c.want)
+		}
+	}
+}
+
+func TestFilteredEf(t *testing.T) {
+	for _, c := range []struct {
+		ef, k int
+		sel   float64
+		want  int
+	}{
+		{64, 10, 0.5, 64},
+		{64, 10, 0.25, 64},
+		{64, 10, 0.1, 41},    // 64·2·√0.1 = 40.5
+		{64, 10, 0.01, 20},   // 12.8, but never under 2k
+		{64, 10, 0, 64},      // not known
+		{16, 10, 0.01, 16},   // never over ef
+		{400, 10, 0.04, 160}, // SET ef_search = 400
+	} {
+		if got := index.FilteredEf(c.ef, c.k, c.sel); got != c.want {
+			t.Errorf("FilteredEf(%d, %d, %g) = %d, want %d", c.ef, c.k, c.sel, got, c.want)
 		}
 	}
 }

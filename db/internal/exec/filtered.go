@@ -24,25 +24,54 @@ const sampleRows = 1000
 // filterCache holds what filtered searches reuse from one query to the
 // next, by table version: the planner's estimates (by condition and
 // parameters), so that a query repeated (the usual case for a search)
-// samples once, and user columns' values by row id, which a search's
-// filter reads in no order. Both are bounded: when full they start again.
+// samples once; user columns' values by row id, which a search's filter
+// reads in no order; and the rows a repeated condition holds for
+// (passSet), with how often each condition was seen. All are bounded:
+// when full they start again.
 type filterCache struct {
 	mu   sync.Mutex
 	m    map[string]plan.Estimate
 	cols map[string][]any
+	sets map[string]*passSet
+	seen map[string]int
 }
 
 const (
 	maxEstimates = 256
 	maxColumns   = 8
+	maxPassSets  = 16 // 128 KiB each at a million rows
 )
 
 // rowFilter returns the filter NEAREST's search applies for WHERE cond:
 // whether row id passes, evaluated on the words and counts held in memory
-// (names, counts, live by id) and the user columns cond names, compiled
-// when it can be (filtercompile.go). The first error is kept in *errp and
-// then every row fails.
+// (names, counts, live by id) and the user columns cond names. The second
+// time the same condition (with the same parameters) filters a search of
+// the same version of the table, it is evaluated on every row once and the
+// answer kept as a bitset (passSet), which the searches after it read: a
+// walk at 10% of a million rows asks the filter tens of thousands of times
+// a query, a bit each then. The first error is kept in *errp and then
+// every row fails.
 func (s *scope) rowFilter(cond query.Expr, names []string, counts []int64, live []bool, errp *error) func(uint32) bool {
+	c := &s.e.d.filtered
+	key := s.e.condKey(s.t, cond)
+	if ps := c.passSet(key); ps != nil {
+		return ps.has
+	}
+	pass := s.evalFilter(cond, names, counts, live, errp)
+	if *errp != nil || !c.repeated(key) {
+		return pass
+	}
+	ps, err := newPassSet(s.e.ctx, pass, live, errp)
+	if err != nil || *errp != nil {
+		return pass // the search reports the error
+	}
+	c.keepPassSet(key, ps)
+	return ps.has
+}
+
+// evalFilter is rowFilter without the bitset: cond compiled when it can be
+// (filtercompile.go), else interpreted, for each row asked about.
+func (s *scope) evalFilter(cond query.Expr, names []string, counts []int64, live []bool, errp *error) func(uint32) bool {
 	row := &scope{e: s.e, t: s.t, row: &rowRef{}}
 	row.colVals, *errp = s.e.columnValues(s.t, cond)
 	fast := s.compileCond(cond, &rowValues{names: names, counts: counts, cols: row.colVals})
@@ -67,16 +96,27 @@ func (s *scope) rowFilter(cond query.Expr, names []string, counts []int64, live 
 	}
 }
 
+// condKey names condition cond on the current version of table t with the
+// values of the parameters it reads: what the estimates and the bitsets
+// are cached by.
+func (e *env) condKey(t *store.Table, cond query.Expr) string {
+	return fmt.Sprintf("%d/%d/%s/%v", t.ID(), t.Ver(), cond, e.condArgs(cond))
+}
+
 // estimator returns the planner's Estimator for table t: it
 // evaluates a condition on up to sampleRows rows spread evenly over the
 // table's ids, as the search's filter would. A condition that fails to
 // evaluate gets no estimate (running the statement reports the error).
 func (e *env) estimator(t *store.Table) plan.Estimator {
 	return func(cond query.Expr) (plan.Estimate, bool) {
-		key := fmt.Sprintf("%d/%d/%s/%v", t.ID(), t.Ver(), cond, e.condArgs(cond))
+		key := e.condKey(t, cond)
 		c := &e.d.filtered
 		c.mu.Lock()
 		est, ok := c.m[key]
+		if ps := c.sets[key]; ps != nil {
+			// The rows the condition holds for are known: no need to guess.
+			est, ok = plan.Estimate{Sampled: ps.n, Matched: ps.count}, true
+		}
 		c.mu.Unlock()
 		if ok {
 			return est, true
@@ -103,7 +143,7 @@ func (e *env) sample(t *store.Table, cond query.Expr) (plan.Estimate, bool) {
 		return plan.Estimate{}, false
 	}
 	var evalErr error
-	pass := (&scope{e: e, t: t}).rowFilter(cond, names, counts, live, &evalErr)
+	pass := (&scope{e: e, t: t}).evalFilter(cond, names, counts, live, &evalErr)
 	var est plan.Estimate
 	step := max(float64(len(live))/sampleRows, 1)
 	for f := 0.0; int(f) < len(live); f += step {
@@ -124,11 +164,20 @@ func (e *env) sample(t *store.Table, cond query.Expr) (plan.Estimate, bool) {
 
 // exactPath is how an ExactSearch runs: over the index's vectors or the
 // exact-search matrix, and, when it has a lookup, among the rows that
-// lists (which the lookup runs to find).
+// lists (which the lookup runs to find). When the rows the whole filter
+// holds for are known already (a passSet, kept for a repeated condition),
+// the search compares those instead: reading them from the bitset costs
+// less than running the lookup, and leaves no row for the filter to drop.
 func (x *executor) exactPath(n *plan.ExactSearch) (searchPath, error) {
 	via := searchPath{index: n.OnIndex, quantized: n.Quantized, scanCodes: n.OnIndex}
 	if n.Input == nil {
 		return via, nil
+	}
+	if n.OnIndex && n.Filter != nil {
+		if ps := x.e.d.filtered.passSet(x.e.condKey(x.t, n.Filter)); ps != nil {
+			via.among = ps.ids()
+			return via, nil
+		}
 	}
 	via.among = []uint32{}
 	err := x.run(n.Input, func(tp *tuple) error {
@@ -264,9 +313,15 @@ func emitsRows(n plan.Node) bool {
 	return false
 }
 
-// hnswPath is how an HNSWSearch runs.
+// hnswPath is how an HNSWSearch runs: with the planner's estimate of the
+// filter's selectivity, by which the walk scales the rows it looks for
+// (index.HNSW.SearchFiltered).
 func hnswPath(n *plan.HNSWSearch) searchPath {
-	return searchPath{index: true, ef: n.EfSet, rescore: n.RescoreSet, quantized: n.Quantization != "", scanCodes: n.ScanCodes}
+	via := searchPath{index: true, ef: n.EfSet, rescore: n.RescoreSet, quantized: n.Quantization != "", scanCodes: n.ScanCodes}
+	if n.Est != nil && n.Filter != nil {
+		via.sel = n.Est.Sel()
+	}
+	return via
 }
 
 // columnValues returns the values by row id of the user columns of t that

@@ -229,6 +229,8 @@ type searchPath struct {
 
 	among     []uint32  // not nil: search only these rows (filtered.go)
 	amongVecs []float32 // their vectors, when no index holds them
+
+	sel float64 // the filter's estimated selectivity, 0 when unknown (filtered.go)
 }
 
 // nearest runs SELECT NEAREST(x, k) FROM t [WHERE cond] the way the plan
@@ -338,7 +340,7 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 			return inner == nil || inner(id)
 		}
 	}
-	res, err := h.Search(e.ctx, q, k, opts)
+	res, err := h.SearchFiltered(e.ctx, q, k, via.sel, opts)
 	if err != nil {
 		return nil, err
 	}
