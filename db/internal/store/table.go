@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"time"
 	"unicode/utf8"
@@ -318,8 +319,24 @@ func (t *Table) save() error {
 	if err := t.b.Put(KeyInfo, raw); err != nil {
 		return err
 	}
-	t.ver++
+	t.ver = nextVersion(t.ver)
 	return t.b.Put(keyVer, u64key(t.ver))
+}
+
+// nextVersion returns a table's version after a change: a random number
+// other than the last, not the last plus one. Caches of this process are
+// keyed by (table, version), and a statement inside a transaction fills
+// them from the transaction's own view; were versions counted, a rollback
+// would hand the same number to the next commit of different rows, and the
+// caches would serve the rolled-back rows as that commit's (a filter's
+// matches, the exact-search matrix, a prepared plan). Only equality of
+// versions means anything.
+func nextVersion(last uint64) uint64 {
+	for {
+		if v := rand.Uint64(); v != last && v != 0 {
+			return v
+		}
+	}
 }
 
 // publish adds the catalog entry name -> id, sealed in a format-2 file.
