@@ -33,14 +33,16 @@ func BenchmarkTrain(b *testing.B) {
 		}
 		files = append(files, p)
 	}
-	for _, sg := range []bool{true, false} {
-		name := "cbow"
-		if sg {
-			name = "sg"
-		}
-		b.Run(name+"/workers=2", func(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		sg   bool
+		kind trainer.ModelKind
+	}{{"sg", true, trainer.Word2Vec}, {"cbow", false, trainer.Word2Vec},
+		{"fasttext-sg", true, trainer.FastText}, {"fasttext-cbow", false, trainer.FastText}} {
+		sg := c.sg
+		b.Run(c.name+"/workers=2", func(b *testing.B) {
 			o := trainer.DefaultOptions()
-			o.SkipGram, o.Workers = sg, 2
+			o.SkipGram, o.Workers, o.Kind = sg, 2, c.kind
 			var words, secs float64
 			cpu0 := cpuTime()
 			for range b.N {

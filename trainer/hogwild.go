@@ -122,6 +122,10 @@ func (w *worker) negative() int32 {
 func (w *worker) trainSentence(sent []int32, alpha float32) {
 	o := &w.net.opts
 	window := o.Window
+	if w.net.sub != nil && !o.SkipGram {
+		w.ftCBOWSentence(sent, alpha)
+		return
+	}
 	for i, word := range sent {
 		b := 0
 		if o.ShrinkWindows {
@@ -136,11 +140,7 @@ func (w *worker) trainSentence(sent []int32, alpha float32) {
 			continue
 		}
 		if w.net.sub != nil { // FastText
-			if o.SkipGram {
-				w.ftSkipGram(word, w.ctx, alpha)
-			} else {
-				w.ftCBOW(word, w.ctx, alpha)
-			}
+			w.ftSkipGram(word, w.ctx, alpha) // CBOW: ftCBOWSentence
 			continue
 		}
 		if o.SkipGram {
@@ -349,17 +349,4 @@ func (w *worker) ftSkipGram(center int32, ctx []int32, alpha float32) {
 	}
 	w.sigmoid = w2vSigmoid
 	vec.PaddedAdd(n.syn0, st, rows, acc)
-}
-
-// ftCBOW trains FastText CBOW: the input is the mean (or, with cbow_mean = 0, the sum) of
-// every row of every context word, its own and its n-grams', each row counted once per
-// occurrence as gensim counts it; the gradient goes to all those rows.
-func (w *worker) ftCBOW(center int32, ctx []int32, alpha float32) {
-	rows := w.rows[:0]
-	for _, c := range ctx {
-		rows = append(rows, w.net.rowsOf(c)...)
-	}
-	w.rows = rows
-	w.cbow(center, rows, alpha)
-	w.sigmoid = w2vSigmoid
 }

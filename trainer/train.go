@@ -170,8 +170,8 @@ type worker struct {
 	mdots   []float32 // context × target scores (sgWindowNeg)
 	gm, gT  []float32 // their gradients, and transposed
 	works   []float32 // one gradient row per context word
-	rows    []int32   // FastText CBOW: the rows of all context words
 	sigmoid sigmoidKind
+	slots   ftSlots  // FastText CBOW: the sentence's positions in the window (ftcbow.go)
 	phrased [][]byte // a sentence with its phrases joined
 	scratch []byte
 }
