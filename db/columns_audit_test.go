@@ -14,22 +14,11 @@ import (
 // have an index"). Nothing is created by a failed one.
 func TestColumns_IndexErrors(t *testing.T) {
 	d := docsDB(t)
-	tests := []struct {
-		sql, want string
-		sentinel  error
-	}{
+	tests := []execErrCase{
 		{`CREATE INDEX ON docs (titel)`, `1:23: unknown column "titel" (did you mean title?)`, db.ErrNoColumn},
 		{`CREATE INDEX ON docs (yera)`, `1:23: unknown column "yera" (did you mean year?)`, db.ErrNoColumn},
 	}
-	for _, tt := range tests {
-		_, err := d.Exec(context.Background(), tt.sql)
-		if err == nil || err.Error() != tt.want {
-			t.Errorf("%s: error %v, want %s", tt.sql, err, tt.want)
-		}
-		if tt.sentinel != nil && !errors.Is(err, tt.sentinel) {
-			t.Errorf("%s: error %v does not wrap %v", tt.sql, err, tt.sentinel)
-		}
-	}
+	wantExecErrors(t, d, tests)
 	info, err := d.Table(context.Background(), "docs")
 	if err != nil {
 		t.Fatal(err)

@@ -72,10 +72,7 @@ func TestColumns_SelectStar(t *testing.T) {
 
 func TestColumns_Errors(t *testing.T) {
 	d := docsDB(t)
-	tests := []struct {
-		sql, want string
-		sentinel  error
-	}{
+	tests := []execErrCase{
 		{`SELECT titel FROM docs`, `1:8: unknown column "titel" (did you mean title?)`, nil},
 		{`SELECT word FROM docs WHERE yaer = 1`, `1:29: unknown column "yaer" (did you mean year?)`, nil},
 		{`INSERT INTO docs (word, year, vector) VALUES ('x', 'soon', [1, 2, 3])`, `1:52: column "year" is INTEGER, cannot store text "soon"`, nil},
@@ -86,15 +83,7 @@ func TestColumns_Errors(t *testing.T) {
 		{`CREATE TABLE t2 (dim = 2, a INTEGER DEFAULT 'x')`, `1:45: DEFAULT of column "a" is INTEGER, cannot store text "x"`, nil},
 		{`CREATE TABLE t2 (dim = 2, word TEXT)`, `1:27: column "word" is defined twice (id, word, count and vector are every table's)`, db.ErrInvalidName},
 	}
-	for _, tt := range tests {
-		_, err := d.Exec(context.Background(), tt.sql)
-		if err == nil || err.Error() != tt.want {
-			t.Errorf("%s: error %v, want %s", tt.sql, err, tt.want)
-		}
-		if tt.sentinel != nil && !errors.Is(err, tt.sentinel) {
-			t.Errorf("%s: error %v does not wrap %v", tt.sql, err, tt.sentinel)
-		}
-	}
+	wantExecErrors(t, d, tests)
 }
 
 func TestColumns_NotNullAndDefault(t *testing.T) {
@@ -305,6 +294,28 @@ func TestColumns_InsertSelect(t *testing.T) {
 		_, err := d.Exec(context.Background(), tt.sql)
 		if err == nil || err.Error() != tt.want {
 			t.Errorf("%s: error %v, want %s", tt.sql, err, tt.want)
+		}
+	}
+}
+
+// execErrCase is a statement that must fail with the error want (its
+// message, positions included) wrapping sentinel when that is not nil.
+type execErrCase struct {
+	sql, want string
+	sentinel  error
+}
+
+// wantExecErrors runs each case's statement on d and reports any that
+// does not fail as its case says.
+func wantExecErrors(t *testing.T, d *db.DB, tests []execErrCase) {
+	t.Helper()
+	for _, tt := range tests {
+		_, err := d.Exec(context.Background(), tt.sql)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s: error %v, want %s", tt.sql, err, tt.want)
+		}
+		if tt.sentinel != nil && !errors.Is(err, tt.sentinel) {
+			t.Errorf("%s: error %v does not wrap %v", tt.sql, err, tt.sentinel)
 		}
 	}
 }

@@ -29,17 +29,9 @@ func TestCheck_FindsColumnDamage(t *testing.T) {
 	if err := d.Insert(ctx, "t", rows...); err != nil {
 		t.Fatal(err)
 	}
-	onTable := func(fn func(tb *Table) error) {
+	onTable := func(fn func(*Table) error) {
 		t.Helper()
-		if err := d.Update(ctx, func(tx *Tx) error {
-			tb, err := OpenTable(tx, "t")
-			if err != nil {
-				return err
-			}
-			return fn(tb)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		updateTable(t, d, "t", fn)
 	}
 	onTable(func(tb *Table) error { return tb.CreateScalarIndex("n") })
 	check := func(want string) {

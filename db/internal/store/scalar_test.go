@@ -55,15 +55,7 @@ func TestScalarIndex(t *testing.T) {
 	}
 	update := func(fn func(*Table) error) {
 		t.Helper()
-		if err := d.Update(ctx, func(tx *Tx) error {
-			tb, err := OpenTable(tx, "t")
-			if err != nil {
-				return err
-			}
-			return fn(tb)
-		}); err != nil {
-			t.Fatal(err)
-		}
+		updateTable(t, d, "t", fn)
 	}
 	update(func(tb *Table) error { return tb.CreateScalarIndex("count") })
 	if err := d.Insert(ctx, "t", rows[30:]...); err != nil {
@@ -135,5 +127,20 @@ func TestScalarIndex(t *testing.T) {
 	update(func(tb *Table) error { return tb.DropScalarIndex("count") })
 	if problems, err := d.Check(ctx); err != nil || len(problems) > 0 {
 		t.Fatalf("Check after DROP = %v, %v; want no problems", problems, err)
+	}
+}
+
+// updateTable runs fn on table name in a write transaction of d, failing
+// the test on any error.
+func updateTable(t *testing.T, d *DB, name string, fn func(*Table) error) {
+	t.Helper()
+	if err := d.Update(context.Background(), func(tx *Tx) error {
+		tb, err := OpenTable(tx, name)
+		if err != nil {
+			return err
+		}
+		return fn(tb)
+	}); err != nil {
+		t.Fatal(err)
 	}
 }
