@@ -115,7 +115,7 @@ func (e *env) estimator(t *store.Table) plan.Estimator {
 		est, ok := c.m[key]
 		if ps := c.sets[key]; ps != nil {
 			// The rows the condition holds for are known: no need to guess.
-			est, ok = plan.Estimate{Sampled: ps.n, Matched: ps.count}, true
+			est, ok = plan.Estimate{Sampled: ps.n, Matched: ps.count, Known: true}, true
 		}
 		c.mu.Unlock()
 		if ok {
@@ -164,20 +164,22 @@ func (e *env) sample(t *store.Table, cond query.Expr) (plan.Estimate, bool) {
 
 // exactPath is how an ExactSearch runs: over the index's vectors or the
 // exact-search matrix, and, when it has a lookup, among the rows that
-// lists (which the lookup runs to find). When the rows the whole filter
-// holds for are known already (a passSet, kept for a repeated condition),
-// the search compares those instead: reading them from the bitset costs
-// less than running the lookup, and leaves no row for the filter to drop.
+// lists (which the lookup runs to find). When the planner saw the rows the
+// whole filter holds for kept already (a passSet, for a repeated
+// condition: ExactSearch.Kept), the search compares those: reading them
+// from the bitset costs less than a lookup, and leaves no row for the
+// filter to drop. Were the bitset dropped since planning, every row is
+// searched with the filter: slower, the same answer.
 func (x *executor) exactPath(n *plan.ExactSearch) (searchPath, error) {
 	via := searchPath{index: n.OnIndex, quantized: n.Quantized, scanCodes: n.OnIndex}
-	if n.Input == nil {
-		return via, nil
-	}
-	if n.OnIndex && n.Filter != nil {
+	if n.Kept && n.OnIndex && n.Filter != nil {
 		if ps := x.e.d.filtered.passSet(x.e.condKey(x.t, n.Filter)); ps != nil {
 			via.among = ps.ids()
-			return via, nil
 		}
+		return via, nil
+	}
+	if n.Input == nil {
+		return via, nil
 	}
 	via.among = []uint32{}
 	err := x.run(n.Input, func(tp *tuple) error {

@@ -40,6 +40,12 @@ type planning struct {
 type Estimate struct {
 	Sampled int // rows the condition was evaluated on
 	Matched int // of which it held for
+
+	// Known: the condition was evaluated on every row by an earlier search
+	// and the rows it holds for are kept (a bitset by row id), so Matched
+	// is a count, not a guess, and an exact search can read those rows
+	// instead of running a lookup.
+	Known bool
 }
 
 // Sel returns the estimated fraction of rows that pass; with no row of
@@ -56,14 +62,23 @@ func (e Estimate) Sel() float64 {
 
 // String is how EXPLAIN shows the estimate.
 func (e Estimate) String() string {
+	if e.Known {
+		return fmt.Sprintf("selectivity %s, %d of %d rows, counted by an earlier search", percent(e.Sel()), e.Matched, e.Sampled)
+	}
 	if e.Matched == 0 {
 		return fmt.Sprintf("est. selectivity < %s, none of %d sampled rows", percent(1/float64(e.Sampled)), e.Sampled)
 	}
 	return fmt.Sprintf("est. selectivity %s, %d of %d sampled rows", percent(e.Sel()), e.Matched, e.Sampled)
 }
 
-// percent writes a fraction as a percentage with two significant digits.
-func percent(f float64) string { return fmt.Sprintf("%.2g%%", 100*f) }
+// percent writes a fraction as a percentage with two significant digits
+// (and 100% as that, not %g's 1e+02%).
+func percent(f float64) string {
+	if p := 100 * f; p >= 10 {
+		return fmt.Sprintf("%.0f%%", p)
+	}
+	return fmt.Sprintf("%.2g%%", 100*f)
+}
 
 // The costs of the three ways, in units of one comparison of the query
 // with a vector the search holds in memory.
@@ -124,6 +139,14 @@ func planFiltered(root Node, where query.Expr, t *store.Table, args []any, set p
 	hn.Est = &est
 	sel := est.Sel()
 	walk := walkCost * float64(index.EstimateWalk(n, index.FilteredEf(hn.Ef, callK(hn.Call), sel), sel))
+	if est.Known {
+		// The kept rows are read from a bitset: cheaper than any lookup.
+		if kept := max(float64(est.Matched), 1) * lookupCost; kept < min(scan, walk) {
+			ex := hn.exact(nil, t)
+			ex.Kept = true
+			return ex
+		}
+	}
 	switch {
 	case among < min(scan, walk):
 		return hn.exact(lk, t)
@@ -172,8 +195,11 @@ func lister(where query.Expr, t *store.Table, args []any) (Node, query.Expr) {
 func (n *ExactSearch) exactLabel() string {
 	what := fmt.Sprintf("%d rows", n.Rows)
 	how := "an exact scan"
-	if n.Input != nil {
+	switch {
+	case n.Input != nil:
 		what, how = "the rows the lookup lists", "an exact search of the rows the lookup lists"
+	case n.Kept:
+		what, how = "the rows an earlier search found the filter holds for", "an exact search of the rows kept"
 	}
 	if n.OnIndex {
 		what += ", on the index's vectors"

@@ -132,6 +132,7 @@ type ExactSearch struct {
 	Quantized bool      // that index is quantized: codes, then rescoring with the table's vectors
 	Est       *Estimate // the filter's estimated selectivity, nil without
 	EmitRows  bool      // give table rows to a Project above (ORDER BY SIMILARITY ... LIMIT k)
+	Kept      bool      // search the rows Filter holds for, kept by an earlier search (Estimate.Known)
 
 	RecallNote string // why SET recall chose an exact search (recall.go)
 }
