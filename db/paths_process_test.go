@@ -4,6 +4,7 @@ package db_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -54,11 +55,24 @@ func hasOpen(pid int, st os.FileInfo) bool {
 // TestVacuum_WaitingWriterKeepsItsWrite is issue 14's first repro: a
 // process that waited for the lock while another ran VACUUM committed its
 // INSERT into the old file, which VACUUM had renamed over, and reported
-// success. The writer must find the file the path now names.
+// success. Since processes share the file, VACUUM refuses while another
+// process has it open, so the waiting writer's INSERT must land in the
+// file the path names, and VACUUM must say why it did nothing.
+//
+// This process opens the file Exclusive, holding its locks from Open to
+// Close as every embeddb did when the issue was filed, so that the child
+// waits with the file open until this process closes it, every run.
+// Opened shared (the default), an idle parent holds no lock, and the child
+// could insert and exit before this process had seen it open the file.
 func TestVacuum_WaitingWriterKeepsItsWrite(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "v.db")
-	d := openPets(t, path)
+	d, err := db.Open(path, &db.Options{Exclusive: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	mustExec(t, d, "CREATE TABLE pets (dim = 3); INSERT INTO pets VALUES ('cat', [1, 2, 3])")
 	st, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +95,9 @@ func TestVacuum_WaitingWriterKeepsItsWrite(t *testing.T) {
 		case <-time.After(5 * time.Millisecond):
 		}
 	}
-	mustExec(t, d, "VACUUM")
+	if _, err := d.Exec(context.Background(), "VACUUM"); !errors.Is(err, db.ErrLocked) {
+		t.Fatalf("VACUUM with a waiting writer's process holding the file: %v, want ErrLocked", err)
+	}
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
