@@ -74,10 +74,11 @@ func (e Estimate) String() string {
 // percent writes a fraction as a percentage with two significant digits
 // (and 100% as that, not %g's 1e+02%).
 func percent(f float64) string {
-	if p := 100 * f; p >= 10 {
+	p := 100 * f
+	if p >= 10 {
 		return fmt.Sprintf("%.0f%%", p)
 	}
-	return fmt.Sprintf("%.2g%%", 100*f)
+	return fmt.Sprintf("%.2g%%", p)
 }
 
 // The costs of the three ways, in units of one comparison of the query
