@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -98,24 +99,49 @@ func elemCount(vals arrow.Array) int {
 }
 
 // words fills dst with the key column's values.
+//
+// Arrow's string arrays hand out strings that share the array's buffer,
+// which for an Arrow IPC file is the whole record batch as read (the
+// vectors included): a word kept by the callback, as the bulk loader's
+// sort keeps a run of them, would keep its batch's megabytes alive. So
+// the words are copied, all of a batch's into one block of their own.
 func (r *Reader) words(dst []string, col arrow.Array) error {
 	for i := range dst {
 		if col.IsNull(i) {
 			return &RowError{Path: r.path, Row: r.done + int64(i), Column: r.hdr.Key, Msg: "the word is null", Err: ErrFormat}
 		}
-		switch c := col.(type) {
-		case *array.String:
-			dst[i] = c.Value(i)
-		case *array.LargeString:
-			dst[i] = c.Value(i)
-		case *array.StringView:
-			dst[i] = c.Value(i)
-		case *array.Binary:
-			dst[i] = string(c.Value(i))
-		case *array.LargeBinary:
-			dst[i] = string(c.Value(i))
-		default:
+	}
+	var vals func(i int) string
+	switch c := col.(type) {
+	case *array.String:
+		vals = c.Value
+	case *array.LargeString:
+		vals = c.Value
+	case *array.StringView:
+		vals = c.Value
+	case *array.Binary:
+		vals = c.ValueString
+	case *array.LargeBinary:
+		vals = c.ValueString
+	default:
+		for i := range dst {
 			dst[i] = strconv.FormatInt(intAt(col, i), 10)
+		}
+		return nil
+	}
+	n := 0
+	for i := range dst {
+		n += len(vals(i))
+	}
+	block := make([]byte, 0, n)
+	for i := range dst {
+		at := len(block)
+		block = append(block, vals(i)...)
+		if len(block) > at {
+			// block is never written again: the strings may share it.
+			dst[i] = unsafe.String(&block[at], len(block)-at)
+		} else {
+			dst[i] = ""
 		}
 	}
 	return nil

@@ -301,10 +301,12 @@ func (r *Reader) produce(ctx context.Context, out, free chan *Batch, stop chan s
 		if r.opts.Limit > 0 && r.done >= r.opts.Limit {
 			return nil
 		}
-		rec := r.first
+		// The record Open read is released as soon as it is copied, not
+		// when the read ends: it holds a whole batch of the file.
+		rec, release := r.first, func() {}
 		r.first = nil
 		if rec != nil {
-			defer rec.Release()
+			release = rec.Release
 		} else {
 			var err error
 			if rec, err = r.next(); err == io.EOF {
@@ -318,15 +320,19 @@ func (r *Reader) produce(ctx context.Context, out, free chan *Batch, stop chan s
 			n = min(n, r.opts.Limit-r.done)
 		}
 		if n == 0 {
+			release()
 			continue
 		}
 		var b *Batch
 		select {
 		case b = <-free:
 		case <-stop:
+			release()
 			return nil
 		}
-		if err := r.fill(b, rec, int(n)); err != nil {
+		err := r.fill(b, rec, int(n))
+		release()
+		if err != nil {
 			return err
 		}
 		select {
@@ -486,6 +492,11 @@ type arrowSource struct {
 	sr   *ipc.Reader
 	c    io.Closer
 	path string
+	// The next record of fr to read, and the last one read: it is let go
+	// before the next is read, so that one record batch is held, not two
+	// (fr.Read keeps the previous one until the next is in memory).
+	i    int
+	prev arrow.RecordBatch
 }
 
 func newArrowSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*arrowSource, error) {
@@ -535,8 +546,21 @@ func (s *arrowSource) metadata() map[string]string {
 }
 
 func (s *arrowSource) next() (arrow.RecordBatch, error) {
+	if s.prev != nil {
+		s.prev.Release()
+		s.prev = nil
+	}
 	if s.fr != nil {
-		return s.fr.Read()
+		if s.i >= s.fr.NumRecords() {
+			return nil, io.EOF
+		}
+		rec, err := s.fr.RecordBatchAt(s.i)
+		if err != nil {
+			return nil, err
+		}
+		s.i++
+		s.prev = rec
+		return rec, nil
 	}
 	if s.sr == nil {
 		return nil, errClosed
@@ -551,6 +575,10 @@ func (s *arrowSource) next() (arrow.RecordBatch, error) {
 }
 
 func (s *arrowSource) close() error {
+	if s.prev != nil {
+		s.prev.Release()
+		s.prev = nil
+	}
 	if s.fr != nil {
 		s.fr.Close()
 	}

@@ -28,10 +28,15 @@ import (
 // Row groups (record batches) hold about this many bytes of vectors, within
 // the row bounds below: small enough to stream, large enough that DuckDB and
 // Spark split the work well (DuckDB's own row groups hold 122,880 rows).
+//
+// An Arrow IPC record batch is read whole, its body as one buffer, so its
+// batches are smaller: a reader holds one or two at once (arrow-go's file
+// reader keeps the previous batch while it reads the next).
 const (
-	groupBytes   = 32 << 20
-	minGroupRows = 1024
-	maxGroupRows = 122880
+	groupBytes      = 32 << 20
+	arrowBatchBytes = 8 << 20
+	minGroupRows    = 1024
+	maxGroupRows    = 122880
 )
 
 // Writer writes a table to a columnar file. Nothing appears at the path
@@ -106,7 +111,11 @@ func Create(path string, dim int, opts WriteOptions) (*Writer, error) {
 	opts.Metadata = md
 	w := &Writer{path: path, dim: dim, opts: opts, group: opts.GroupRows, pending: &pending{}}
 	if w.group == 0 {
-		w.group = min(max(groupBytes/(dim*4), minGroupRows), maxGroupRows)
+		size := groupBytes
+		if opts.Format == Arrow {
+			size = arrowBatchBytes
+		}
+		w.group = min(max(size/(dim*4), minGroupRows), maxGroupRows)
 	}
 	if !opts.Overwrite {
 		if _, err := os.Lstat(path); err == nil {
