@@ -109,7 +109,12 @@ func (c *listColumn) more() error {
 		if n >= maxLevels {
 			return fmt.Errorf("a vector of more than %d elements", maxLevels)
 		}
-		n = min(2*n, maxLevels)
+		// Full of levels not yet used: a record's rows plus the rest of
+		// the page before it. Grow by a quarter, not double: the buffers
+		// never shrink, and doubling them the first time a long page
+		// straddled a record made a long import's memory depend on its
+		// length (at 16 dimensions, 10 MiB more at 3.2M rows than at 800k).
+		n = min(n+n/4, maxLevels)
 	}
 	c.resize(n)
 	if !c.cr.HasNext() {

@@ -29,14 +29,17 @@ import (
 // the row bounds below: small enough to stream, large enough that DuckDB and
 // Spark split the work well (DuckDB's own row groups hold 122,880 rows).
 //
-// An Arrow IPC record batch is read whole, its body as one buffer, so its
-// batches are smaller: a reader holds one or two at once (arrow-go's file
-// reader keeps the previous batch while it reads the next).
+// An Arrow IPC record batch is read whole, its body as one buffer, and
+// handed on whole, so its batches are smaller: 4 MiB of vectors, at most
+// 65,536 rows (pyarrow's Feather writer's default chunk); a reader holds
+// two or three at once (arrow-go's file reader keeps the previous batch
+// while it reads the next, and decoding overlaps the caller's work).
 const (
 	groupBytes      = 32 << 20
-	arrowBatchBytes = 8 << 20
 	minGroupRows    = 1024
 	maxGroupRows    = 122880
+	arrowBatchBytes = 4 << 20
+	maxArrowRows    = 65536
 )
 
 // Writer writes a table to a columnar file. Nothing appears at the path
@@ -111,11 +114,10 @@ func Create(path string, dim int, opts WriteOptions) (*Writer, error) {
 	opts.Metadata = md
 	w := &Writer{path: path, dim: dim, opts: opts, group: opts.GroupRows, pending: &pending{}}
 	if w.group == 0 {
-		size := groupBytes
+		w.group = min(max(groupBytes/(dim*4), minGroupRows), maxGroupRows)
 		if opts.Format == Arrow {
-			size = arrowBatchBytes
+			w.group = min(max(arrowBatchBytes/(dim*4), minGroupRows), maxArrowRows)
 		}
-		w.group = min(max(size/(dim*4), minGroupRows), maxGroupRows)
 	}
 	if !opts.Overwrite {
 		if _, err := os.Lstat(path); err == nil {

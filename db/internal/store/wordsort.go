@@ -23,9 +23,9 @@ var wordRunBytes = 16 << 20
 // sorter hands to Commit at a time, each written in a transaction of its
 // own. A batch is held about five times over at its peak (the one being
 // cut, the one waiting, the one written, bbolt's pages for it and bbolt's
-// copy when the file grows), so it is kept small; a million words make
-// three.
-var wordBatchBytes = 8 << 20
+// copy when the file grows), so it is kept as small as a vector flush
+// (bulkFlush); a million words make about six.
+var wordBatchBytes = 4 << 20
 
 // wordEntryBytes is what an entry holds in memory besides its word's bytes.
 const wordEntryBytes = 32
@@ -57,6 +57,9 @@ type wordSorter struct {
 	// spilled counts the runs written to the spill file; read it only
 	// after done is closed.
 	spilled int
+	// held is about how many bytes of sorted batches the sorter holds in
+	// memory (at most wordRunBytes plus a batch), for tests.
+	held atomic.Int64
 }
 
 // wordIndexBatch is what a wordSorter hands back, batch after batch: chunks
@@ -102,6 +105,7 @@ func (s *wordSorter) run() {
 		slices.SortFunc(b, compareWords)
 		held = append(held, &memRun{es: b})
 		size += entriesBytes(b)
+		s.held.Store(int64(size))
 		if size < wordRunBytes {
 			continue
 		}
@@ -115,6 +119,7 @@ func (s *wordSorter) run() {
 			s.err.Store(&err)
 		}
 		held, size = nil, 0
+		s.held.Store(0)
 	}
 	if err == nil && sp != nil {
 		err = sp.reduce(s.isStopped)
