@@ -17,13 +17,13 @@ import (
 // back on rows × 100 tables and reports rows/s and the peak heap of each
 // statement; compare the rows= cases. EXPORT holds at most two row groups
 // (32 MiB of vectors each) and a storage chunk: its peak is flat. IMPORT's
-// vectors are bounded by constants too (a Parquet batch of 4 MiB, and the
-// bulk loader's 64 MiB of rows buffered plus one flush in flight); what
-// grows is the words, which the bulk loader sorts in memory for the words
-// index (about 145 bytes a word here, between rows=400000 and 1600000,
-// with the index's chunks and the transaction that writes them). The
-// collector runs at GOGC=20 so that
-// the peak measures what is held, not garbage awaiting collection.
+// memory is bounded by constants too: Parquet records of 4 MiB of vectors,
+// the bulk loader's flushes of 8 MiB (held up to four times over: being
+// filled, in flight, bbolt's pages, bbolt's copy at a remap), and the
+// words' sort, which spills runs of 16 MiB (BenchmarkImport_PeakHeap
+// measures that at 16 dimensions, where the words weigh most). The
+// collector runs at GOGC=20 so that the peak measures what is held, not
+// garbage awaiting collection.
 func BenchmarkColumnar_ExportImport(b *testing.B) {
 	const dim = 100
 	defer debug.SetGCPercent(debug.SetGCPercent(20))

@@ -37,7 +37,9 @@ type listColumn struct {
 	eof        bool
 }
 
-func newListColumn(cr file.ColumnChunkReader, size int) (*listColumn, error) {
+// newListColumn reads a list column chunk in records of about size levels,
+// in the buffers of reuse (the last row group's column, or nil).
+func newListColumn(cr file.ColumnChunkReader, size int, reuse *listColumn) (*listColumn, error) {
 	col := cr.Descriptor()
 	if col.MaxRepetitionLevel() != 1 {
 		return nil, fmt.Errorf("%d repeated levels, not a list", col.MaxRepetitionLevel())
@@ -69,6 +71,9 @@ func newListColumn(cr file.ColumnChunkReader, size int) (*listColumn, error) {
 		c.elem = arrow.FixedWidthTypes.Float16
 	default:
 		return nil, fmt.Errorf("elements of type %s", cr.Type())
+	}
+	if reuse != nil {
+		c.defs, c.reps, c.f32, c.f64, c.f16 = reuse.defs[:0], reuse.reps[:0], reuse.f32[:0], reuse.f64[:0], reuse.f16[:0]
 	}
 	c.resize(min(max(size+size/4, 4096), maxLevels))
 	return c, nil

@@ -169,6 +169,14 @@ func (s *parquetSource) openRowGroup() error {
 	if s.left = rg.NumRows(); s.left < 0 {
 		return fmt.Errorf("row group %d declares %d rows", s.rg, s.left)
 	}
+	// The list columns' level and value buffers (10 MiB for a batch at 16
+	// dimensions) are handed on to the next row group's, not made anew.
+	var prev []*listColumn
+	for _, c := range s.cols {
+		if lc, ok := c.(*listColumn); ok {
+			prev = append(prev, lc)
+		}
+	}
 	s.cols = s.cols[:0]
 	for _, i := range s.read {
 		cr, err := rg.Column(s.leaf[i])
@@ -176,7 +184,11 @@ func (s *parquetSource) openRowGroup() error {
 			return err
 		}
 		if _, isList := s.sc.Field(i).Type.(*arrow.ListType); isList {
-			lc, err := newListColumn(cr, int(s.batch)*s.elems)
+			var reuse *listColumn
+			if len(prev) > 0 {
+				reuse, prev = prev[0], prev[1:]
+			}
+			lc, err := newListColumn(cr, int(s.batch)*s.elems, reuse)
 			if err != nil {
 				return err
 			}
