@@ -47,6 +47,12 @@ func TestExec_ErrorCatalogue(t *testing.T) {
 		{"SELECT 1 WHERE 1 = 1", `1:18: WHERE needs a FROM table`, db.ErrSemantic},
 		{"SELECT word FROM pets WHERE count", `1:29: WHERE needs a condition, found an integer`, db.ErrSemantic},
 		{"SELECT word FROM pets WHERE word > 3", `1:34: cannot compare column "word" (TEXT) with integer 3`, db.ErrSemantic},
+		// A lookup through the words index reports the mismatch the row-wise
+		// comparison would, instead of finding no row.
+		{"SELECT word FROM pets WHERE word = 3", `1:34: cannot compare column "word" (TEXT) with integer 3`, db.ErrSemantic},
+		{"SELECT word FROM pets WHERE id = 'x'", `1:32: cannot compare column "id" (INTEGER) with text "x"`, db.ErrSemantic},
+		{"SELECT word FROM pets WHERE word IN ('cat', 2)", `1:45: cannot compare column "word" (TEXT) with integer 2`, db.ErrSemantic},
+		{"DELETE FROM pets WHERE count = 1 AND word = 3", `1:43: cannot compare column "word" (TEXT) with integer 3`, db.ErrSemantic},
 		{"SELECT word FROM pets WHERE word LIKE 3", `1:34: LIKE compares strings, found a string LIKE an integer`, db.ErrSemantic},
 		{"SELECT word FROM pets WHERE NOT count", `1:29: NOT needs a boolean, found an integer`, db.ErrSemantic},
 		{"SELECT 1 / 0", `1:10: division by zero`, db.ErrSemantic},

@@ -278,7 +278,7 @@ func (x *executor) lookup(n *plan.WordLookup, out sink) error {
 // lookupIDs finds the ids of the rows a WordLookup names, sorted.
 func (x *executor) lookupIDs(n *plan.WordLookup) ([]uint32, error) {
 	if n.Values != nil {
-		return (&scope{e: x.e, t: x.t}).lookupValues(n.Column, n.Values)
+		return (&scope{e: x.e, t: x.t}).lookupValues(n.Column, n.Values, n.Cond)
 	}
 	var ids []uint32
 	err := x.t.Words().Scan(n.Prefix, func(w []byte, id uint32) bool {

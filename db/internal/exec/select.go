@@ -37,11 +37,16 @@ func (s *scope) project(items []query.SelectItem) ([]string, []any, error) {
 	return cols, row, nil
 }
 
-func (s *scope) lookupValues(col string, vals []query.Expr) ([]uint32, error) {
+// lookupValues finds the ids of the rows whose word (or id) is one of
+// vals, sorted and without repeats; cond is the condition they came from.
+func (s *scope) lookupValues(col string, vals []query.Expr, cond query.Expr) ([]uint32, error) {
 	var ids []uint32
 	for _, x := range vals {
 		v, err := s.eval(x)
 		if err != nil {
+			return nil, err
+		}
+		if err := s.lookupTypeError(col, x, v, cond); err != nil {
 			return nil, err
 		}
 		switch col {
@@ -63,6 +68,31 @@ func (s *scope) lookupValues(col string, vals []query.Expr) ([]uint32, error) {
 	}
 	slices.Sort(ids)
 	return slices.Compact(ids), nil
+}
+
+// lookupTypeError is the error of a looked-up value that the column can
+// never equal (word = 3, id = 'x'): the same error the condition gives
+// when it is evaluated row by row, where a lookup would find no row and
+// hide the mistake. NULL is not an error: it equals nothing. The error is
+// placed where the row-by-row one would be: at the = of a comparison, at
+// the value in an IN list.
+func (s *scope) lookupTypeError(col string, x query.Expr, v any, cond query.Expr) error {
+	if v == nil {
+		return nil
+	}
+	var same any = int64(0)
+	if col == "word" {
+		same = ""
+	}
+	if _, _, err := cmpValues(same, v); err != nil {
+		at := x
+		if b, ok := cond.(*query.Binary); ok {
+			at = b
+		}
+		return plan.ErrAt(at, plan.ErrSemantic, "cannot compare %s with %s",
+			s.describeSide(&query.Ident{Name: col}, same), s.describeSide(x, v))
+	}
+	return nil
 }
 
 // limits evaluates LIMIT and OFFSET; limit is -1 when absent.
