@@ -150,14 +150,14 @@ def quality_main(works):
     names = {"word2vec": "Word2Vec", "fasttext": "FastText", "sg": "skip-gram", "cbow": "CBOW"}
     rows, failed = [], 0
     for (corpus, kind), (qual, train, stats) in load_cells(works).items():
-        for model in dict.fromkeys(q["model"] for q in qual):
+        for model in sorted(set(q["model"] for q in qual), key=lambda m: m != "sg"):
             seeds = len(cell(qual, "embeddb", model, "analogy_acc"))
             out = [f"{corpus} ({stats['tokens'] / 1e6:.2f}M)", f"{names[kind]} {names[model]}", str(seeds)]
             for key in ("analogy_acc", "ws353_spearman"):
                 out.append(spread(cell(qual, "embeddb", model, key)))
                 for t in GENSIM_MODES:
                     xs = cell(qual, t, model, key)
-                    out.append(f"{statistics.mean(xs):.4f}" if xs else "-")
+                    out.append(f"{statistics.mean(xs):.4f} ({len(xs)})" if xs else "-")
                 v = verdict(qual, model, key)
                 if v is None:
                     out.append("-")
@@ -173,7 +173,7 @@ def quality_main(works):
     print("|" + "---|" * len(cols))
     for r in rows:
         print("| " + " | ".join(r) + " |")
-    print(f"\nmean +- sample sd (min-max) over the seeds; gensim columns are means over the same seeds. "
+    print(f"\nembeddb: mean +- sample sd (min-max) over its seeds; gensim: mean (number of seeds). "
           f"Bar: embeddb's mean >= the better gensim mode's mean - {BAR['analogy_acc']} analogy, "
           f"- {BAR['ws353_spearman']} rho. Verdict: embeddb's mean minus that mean, +- the standard error "
           f"of the difference (from both sides' seed spread). Cells missing the bar: {failed}.")
