@@ -26,6 +26,7 @@ import (
 	"io"
 	"math"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/embeddb/embeddb/internal/vec"
 )
@@ -216,20 +217,54 @@ func (r *reader) matrix(what string, dim int) ([]float32, int, error) {
 		return nil, 0, r.err
 	}
 	out := make([]float32, rows*cols)
-	buf := make([]byte, 1<<16)
-	for off := 0; off < len(out); {
-		k := min(len(out)-off, len(buf)/4)
-		n, err := io.ReadFull(r.r, buf[:4*k])
-		r.off += int64(n)
-		if err != nil {
-			r.fail("%s matrix truncated (%v)", what, err)
-			return nil, 0, r.err
-		}
-		vec.Float32.Decode(out[off:off+k], buf[:4*k])
-		off += k
+	if err := r.floats(out); err != nil {
+		r.fail("%s matrix truncated (%v)", what, err)
+		return nil, 0, r.err
 	}
 	return out, int(rows), nil
 }
+
+// readChunk is how many bytes of a matrix one read asks for: large, so the reads go from the
+// file straight into the matrix (bufio passes reads larger than its buffer through), small
+// enough that a truncation is reported near where it is.
+const readChunk = 8 << 20
+
+// floats reads len(out) little-endian float32s into out. On a little-endian machine the file's
+// bytes are the floats' memory, so they are read into it directly, with no copy or conversion
+// (a 1.2 GB matrix took 0.9 s of CPU to decode through a buffer).
+func (r *reader) floats(out []float32) error {
+	if !littleEndian {
+		buf := make([]byte, 1<<16)
+		for off := 0; off < len(out); {
+			k := min(len(out)-off, len(buf)/4)
+			n, err := io.ReadFull(r.r, buf[:4*k])
+			r.off += int64(n)
+			if err != nil {
+				return err
+			}
+			vec.Float32.Decode(out[off:off+k], buf[:4*k])
+			off += k
+		}
+		return nil
+	}
+	b := vec.AsBytes(out)
+	for len(b) > 0 {
+		k := min(len(b), readChunk)
+		n, err := io.ReadFull(r.r, b[:k])
+		r.off += int64(n)
+		if err != nil {
+			return err
+		}
+		b = b[k:]
+	}
+	return nil
+}
+
+// littleEndian reports whether float32s are stored in memory as the file stores them.
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
 
 // Write writes m in the .bin format. len(m.Input) must be (len(Words)+Bucket)·Dim and
 // len(m.Output) OutputRows·Dim.
