@@ -429,7 +429,9 @@ func (w *BulkWriter) writeBlob(role string, flushAt int, fn func(io.Writer) erro
 	name := NewBlobName(role)
 	bw := NewBlobWriter(w.ctx, w.db, w.id, name)
 	bw.flushAt = flushAt
+	bw.async = true
 	if err := fn(bw); err != nil {
+		bw.wait() // nothing may write to the table after its load fails
 		return w.fail(fmt.Errorf("store %s: %w", role, err))
 	}
 	if err := bw.Close(); err != nil {
