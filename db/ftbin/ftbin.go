@@ -78,6 +78,9 @@ type reader struct {
 	off  int64
 	size int64 // bytes the stream holds, or -1 when unknown
 	err  error
+	// scratch holds the last number read: what bytes returns for n <= 8, valid until
+	// its next call.
+	scratch [8]byte
 }
 
 func (r *reader) fail(format string, args ...any) {
@@ -87,10 +90,16 @@ func (r *reader) fail(format string, args ...any) {
 }
 
 func (r *reader) bytes(n int) []byte {
-	if r.err != nil {
-		return make([]byte, n)
+	var b []byte
+	if n <= len(r.scratch) {
+		b = r.scratch[:n] // the numbers of the dictionary: no allocation for each
+		clear(b)
+	} else {
+		b = make([]byte, n)
 	}
-	b := make([]byte, n)
+	if r.err != nil {
+		return b
+	}
 	k, err := io.ReadFull(r.r, b)
 	r.off += int64(k)
 	if err != nil {
@@ -172,7 +181,9 @@ func (m *Model) readDict(r *reader) error {
 	}
 	m.Words = make([]string, 0, nwords)
 	m.Counts = make([]int64, 0, nwords)
-	seen := make(map[string]bool, nwords)
+	// One map assignment per word finds a repeated one (the map does not grow): a lookup
+	// and then an assignment cost two random reads of a map of a million words.
+	seen := make(map[string]struct{}, nwords)
 	for i := int32(0); i < nwords && r.err == nil; i++ {
 		w, err := r.r.ReadSlice(0)
 		if err != nil || len(w) > maxWordBytes {
@@ -183,6 +194,8 @@ func (m *Model) readDict(r *reader) error {
 		word := string(w[:len(w)-1])
 		count := r.i64()
 		typ := r.bytes(1)[0]
+		n := len(seen)
+		seen[word] = struct{}{}
 		switch {
 		case r.err != nil:
 		case word == "" || !utf8.ValidString(word):
@@ -191,10 +204,9 @@ func (m *Model) readDict(r *reader) error {
 			r.fail("entry %d is a label", i)
 		case count < 0:
 			r.fail("word %q has count %d", word, count)
-		case seen[word]:
+		case len(seen) == n:
 			r.fail("word %q appears twice", word)
 		}
-		seen[word] = true
 		m.Words = append(m.Words, word)
 		m.Counts = append(m.Counts, count)
 	}

@@ -33,8 +33,9 @@ type BlobWriter struct {
 	// async commits each flush on another goroutine while the caller fills the next
 	// parts (a bulk load's blobs: see blobwrite.go); the owner must call wait or Close.
 	async    bool
-	inflight chan error // the result of the flush being committed, if any
-	err      error      // the first flush error
+	inflight chan flushedParts // the result of the flush being committed, if any
+	err      error             // the first flush error
+	free     [][]byte          // parts committed, to fill again (blobwrite.go)
 }
 
 func NewBlobWriter(ctx context.Context, d *DB, tableID uint64, name string) *BlobWriter {
@@ -45,7 +46,7 @@ func (w *BlobWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		if w.buf == nil {
-			w.buf = newPart()
+			w.buf = w.newPart()
 		}
 		k := copy(w.buf[len(w.buf):blobPart], p)
 		w.buf = w.buf[:len(w.buf)+k]
@@ -70,7 +71,11 @@ func (w *BlobWriter) flush() error {
 	if w.async {
 		return w.flushAsync(parts)
 	}
-	return w.commitParts(parts)
+	if err := w.commitParts(parts); err != nil {
+		return err
+	}
+	w.free = append(w.free, parts...)
+	return nil
 }
 
 // commitParts stores parts, in order, in one transaction.
