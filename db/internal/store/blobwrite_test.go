@@ -35,7 +35,7 @@ func TestBlobWriter_AsyncParts(t *testing.T) {
 	if err := w.Append([]string{"a"}, nil, []float32{1, 2}); err != nil {
 		t.Fatal(err)
 	}
-	err = w.writeBlob("test", 2*blobPart, func(out io.Writer) error {
+	err = w.writeBlobAsync("test", 2*blobPart, true, func(out io.Writer) error {
 		for rest := data; len(rest) > 0; { // writes of odd sizes, straddling parts
 			k := min(len(rest), 1+rng.IntN(3*blobPart/2))
 			if _, err := out.Write(rest[:k]); err != nil {
@@ -123,7 +123,7 @@ func TestBlobWriter_AsyncFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	part := make([]byte, blobPart)
-	err = w.writeBlob("test", blobPart, func(out io.Writer) error {
+	err = w.writeBlobAsync("test", blobPart, true, func(out io.Writer) error {
 		for i := 0; i < 8; i++ {
 			if i == 3 {
 				cancel()
