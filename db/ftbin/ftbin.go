@@ -26,7 +26,6 @@ import (
 	"io"
 	"math"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/embeddb/embeddb/internal/vec"
 )
@@ -245,7 +244,7 @@ const readChunk = 8 << 20
 // bytes are the floats' memory, so they are read into it directly, with no copy or conversion
 // (a 1.2 GB matrix took 0.9 s of CPU to decode through a buffer).
 func (r *reader) floats(out []float32) error {
-	if !littleEndian {
+	if !vec.LittleEndian() {
 		buf := make([]byte, 1<<16)
 		for off := 0; off < len(out); {
 			k := min(len(out)-off, len(buf)/4)
@@ -271,12 +270,6 @@ func (r *reader) floats(out []float32) error {
 	}
 	return nil
 }
-
-// littleEndian reports whether float32s are stored in memory as the file stores them.
-var littleEndian = func() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
-}()
 
 // Write writes m in the .bin format. len(m.Input) must be (len(Words)+Bucket)·Dim and
 // len(m.Output) OutputRows·Dim.

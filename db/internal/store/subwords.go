@@ -7,7 +7,6 @@ import (
 	"io"
 	"runtime"
 	"sync"
-	"unsafe"
 
 	"github.com/embeddb/embeddb/internal/vec"
 	"github.com/embeddb/embeddb/trainer"
@@ -162,7 +161,7 @@ func writeFloats(w io.Writer, v []float32) error {
 	for len(v) > 0 {
 		k := min(len(v), step)
 		var b []byte
-		if vecLittleEndian {
+		if vec.LittleEndian() {
 			b = vec.AsBytes(v[:k])
 		} else {
 			if chunk == nil {
@@ -178,12 +177,6 @@ func writeFloats(w io.Writer, v []float32) error {
 	}
 	return nil
 }
-
-// vecLittleEndian reports whether float32s are stored in memory as the files store them.
-var vecLittleEndian = func() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
-}()
 
 // WriteState stores m's training state ([trainer.Model.WriteState]) as the state blob of w's
 // table. With collect (a FastText TRAIN, whose n-gram matrix fills most of the heap), it
