@@ -26,16 +26,7 @@ func TestExec_FastTextBin_FailedImport(t *testing.T) {
 	}
 	m.Input[int(m.Args.Dim)*(len(m.Words)/2)] = float32(math.NaN()) // a word's own row
 	bad := filepath.Join(t.TempDir(), "nan.bin")
-	f, err := os.Create(bad)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ftbin.Write(f, m); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeBinFile(t, bad, m)
 	d := MustOpenDB(t)
 	mustExec(t, d, "IMPORT gs FROM ? WITH (format = 'fasttext')", src)
 	before := func() [][]any {
@@ -60,5 +51,20 @@ func TestExec_FastTextBin_FailedImport(t *testing.T) {
 	}
 	if r := fmt.Sprint(mustExec(t, d, "CHECK DATABASE").Rows); r != "[[ok]]" {
 		t.Errorf("CHECK DATABASE after the failed IMPORT: %v", r)
+	}
+}
+
+// writeBinFile writes m as a fastText .bin at path.
+func writeBinFile(tb testing.TB, path string, m *ftbin.Model) {
+	tb.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := ftbin.Write(f, m); err != nil {
+		tb.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		tb.Fatal(err)
 	}
 }
