@@ -90,9 +90,9 @@ func NewFastText(words []string, counts []int64, vocabVecs, ngrams, output []flo
 		wg.Add(1)
 		go func(lo, hi int) {
 			defer wg.Done()
-			var buf []uint32
+			next := newNgramPrefetcher(words, ngrams, opts, lo, hi)
 			for i := lo; i < hi; i++ {
-				buf = NgramBuckets(buf[:0], words[i], opts.MinN, opts.MaxN, opts.Bucket)
+				buf := next.buckets(i)
 				v := m.Vectors[i*dim : (i+1)*dim]
 				copy(v, vocabVecs[i*dim:(i+1)*dim])
 				for _, b := range buf {

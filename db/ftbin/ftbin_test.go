@@ -3,8 +3,10 @@ package ftbin
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -87,12 +89,34 @@ func TestRead_Errors(t *testing.T) {
 			b[8], b[9], b[10], b[11] = 0xff, 0xff, 0xff, 0x7f
 			return b
 		}()},
+		{"RepeatedWord", func() []byte {
+			m := tiny()
+			m.Words[2] = m.Words[1]
+			var b bytes.Buffer
+			Write(&b, m)
+			return b.Bytes()
+		}()},
+		{"TruncatedMatrix", good[:len(good)-4*len(tiny().Output)-20]},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Read(bytes.NewReader(tc.data), int64(len(tc.data))); !errors.Is(err, ErrFormat) {
 				t.Errorf("err = %v, want ErrFormat", err)
 			}
 		})
+	}
+	// The size given is a bound, not what the stream holds: a stream shorter than it is
+	// truncated inside the input matrix, at the byte where it ends.
+	short := good[:len(good)-4*len(tiny().Output)-20]
+	_, err := Read(bytes.NewReader(short), int64(len(good)))
+	if want := fmt.Sprintf("at byte %d", len(short)); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("truncated matrix: err = %v, want one saying %q", err, want)
+	}
+	m := tiny()
+	m.Words[2] = m.Words[1]
+	buf.Reset()
+	Write(&buf, m)
+	if _, err := Read(bytes.NewReader(buf.Bytes()), int64(buf.Len())); err == nil || !strings.Contains(err.Error(), `"café" appears twice`) {
+		t.Errorf("repeated word: err = %v", err)
 	}
 }
 

@@ -86,26 +86,26 @@ func (e *env) importFastTextBin(s *query.Import) (rows *Rows, handled bool, err 
 	if err != nil {
 		return nil, true, plan.ErrAt(s.File, err, "%s: %v", path, trimPrefix(err.Error(), "ftbin: "))
 	}
-	m, err := modelFromBin(bin)
+	o, err := optionsFromBin(bin)
 	if err != nil {
 		return nil, true, plan.ErrAt(s.File, err, "%s: %v", path, trimPrefix(err.Error(), "trainer: "))
 	}
 	prov := map[string]any{"source": "import", "file": path, "format": "fasttext-bin"}
-	for k, v := range m.Options.Params() {
+	for k, v := range o.Params() {
 		prov[k] = v
 	}
 	prov["corpus_words"] = bin.NTokens
-	if err := e.storeModel(s.Table, m, store.TableSpec{Dim: m.Dim, Kind: "imported", Provenance: prov}, replace); err != nil {
+	if err := e.storeBin(s.Table, bin, o, store.TableSpec{Dim: o.VectorSize, Kind: "imported", Provenance: prov}, replace); err != nil {
 		return nil, true, err
 	}
 	return newRows([]string{"table", "rows", "dim", "type", "format", "skipped", "seconds"}, [][]any{{
-		s.Table.Name, int64(len(m.Words)), int64(m.Dim), "float32", "fasttext-bin", int64(0),
+		s.Table.Name, int64(len(bin.Words)), int64(o.VectorSize), "float32", "fasttext-bin", int64(0),
 		roundTo(time.Since(start).Seconds(), 3)}}), true, nil
 }
 
-// modelFromBin turns a .bin's content into a FastText model with gensim's reading of its
-// arguments (load_facebook_model).
-func modelFromBin(b *ftbin.Model) (*trainer.Model, error) {
+// optionsFromBin reads a .bin's arguments as gensim's load_facebook_model does, refusing
+// what it cannot hold.
+func optionsFromBin(b *ftbin.Model) (trainer.Options, error) {
 	a := b.Args
 	o := trainer.DefaultOptions()
 	o.Kind = trainer.FastText
@@ -118,12 +118,18 @@ func modelFromBin(b *ftbin.Model) (*trainer.Model, error) {
 	case ftbin.LossNS:
 		o.HS, o.Negative = false, int(a.Neg)
 	default:
-		return nil, fmt.Errorf("loss %d: only negative sampling (2) and hierarchical softmax (1) models are supported", a.Loss)
+		return o, fmt.Errorf("loss %d: only negative sampling (2) and hierarchical softmax (1) models are supported", a.Loss)
 	}
 	if a.Model != ftbin.ModelSG && a.Model != ftbin.ModelCBOW {
-		return nil, fmt.Errorf("model %d: only skipgram (2) and cbow (1) models are supported", a.Model)
+		return o, fmt.Errorf("model %d: only skipgram (2) and cbow (1) models are supported", a.Model)
 	}
-	n, dim := len(b.Words), int(a.Dim)
+	return o, o.Validate()
+}
+
+// modelFromBin turns a .bin's content into a FastText model with options o (optionsFromBin):
+// it makes every word's vector from its own row and its n-grams' (gensim's adjust_vectors).
+func modelFromBin(b *ftbin.Model, o trainer.Options) (*trainer.Model, error) {
+	n, dim := len(b.Words), int(b.Args.Dim)
 	var out []float32
 	if b.OutputRows == n {
 		out = b.Output
@@ -131,9 +137,41 @@ func modelFromBin(b *ftbin.Model) (*trainer.Model, error) {
 	return trainer.NewFastText(b.Words, b.Counts, b.Input[:n*dim:n*dim], b.Input[n*dim:], out, o)
 }
 
-// storeModel writes a FastText model as table tn: its rows, its training state (when it
-// can continue training) and its n-gram matrix, atomically.
-func (e *env) storeModel(tn *query.TableName, m *trainer.Model, spec store.TableSpec, replace bool) error {
+// storeBin writes a .bin's model as table tn, atomically: its rows (the words' vectors), its
+// training state and its n-gram matrix. The n-gram matrix is the file's, so it is written
+// while the words' vectors are made from it: the writing (copies and the file's writes) and
+// the making (random reads of the matrix) overlap on two cores, and the load's wall time is
+// about the larger of the two rather than their sum.
+func (e *env) storeBin(tn *query.TableName, bin *ftbin.Model, o trainer.Options, spec store.TableSpec, replace bool) error {
+	w, err := e.bulkLoadModel(tn, spec, replace)
+	if err != nil {
+		return err
+	}
+	defer w.Abort()
+	type made struct {
+		m   *trainer.Model
+		err error
+	}
+	done := make(chan made, 1)
+	go func() {
+		m, err := modelFromBin(bin, o)
+		done <- made{m, err}
+	}()
+	n, dim := len(bin.Words), int(bin.Args.Dim)
+	werr := store.WriteNgrams(w, o.MinN, o.MaxN, o.Bucket, dim, bin.Input[n*dim:])
+	r := <-done
+	if werr != nil {
+		return plan.At(tn, werr)
+	}
+	if r.err != nil {
+		return plan.At(tn, r.err)
+	}
+	return writeModelRows(tn, w, r.m)
+}
+
+// bulkLoadModel starts the bulk load of a model's table tn, refusing an existing table
+// unless replace.
+func (e *env) bulkLoadModel(tn *query.TableName, spec store.TableSpec, replace bool) (*store.BulkWriter, error) {
 	exists := false
 	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		_, err := store.OpenTable(tx, tn.Name)
@@ -141,16 +179,21 @@ func (e *env) storeModel(tn *query.TableName, m *trainer.Model, spec store.Table
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if exists && !replace {
-		return plan.ErrAt(tn, store.ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(tn.Name))
+		return nil, plan.ErrAt(tn, store.ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(tn.Name))
 	}
 	w, err := e.st.BulkLoad(e.ctx, tn.Name, spec, &store.BulkOptions{Replace: replace})
 	if err != nil {
-		return plan.At(tn, err)
+		return nil, plan.At(tn, err)
 	}
-	defer w.Abort()
+	return w, nil
+}
+
+// writeModelRows appends m's words as w's rows, stores its training state (when it can
+// continue training) and commits w.
+func writeModelRows(tn *query.TableName, w *store.BulkWriter, m *trainer.Model) error {
 	const batch = 8192
 	for i := 0; i < len(m.Words); i += batch {
 		j := min(i+batch, len(m.Words))
@@ -163,10 +206,7 @@ func (e *env) storeModel(tn *query.TableName, m *trainer.Model, spec store.Table
 			return plan.At(tn, err)
 		}
 	}
-	if err := store.WriteSubwords(w, m, false); err != nil {
-		return plan.At(tn, err)
-	}
-	_, err = w.Commit()
+	_, err := w.Commit()
 	return plan.At(tn, err)
 }
 

@@ -30,6 +30,12 @@ type BlobWriter struct {
 	pending [][]byte // full parts not yet committed
 	Size    int64
 	flushAt int // bytes to buffer before a commit (0 = blobFlush)
+	// async commits each flush on another goroutine while the caller fills the next
+	// parts (a bulk load's blobs: see blobwrite.go); the owner must call wait or Close.
+	async    bool
+	inflight chan flushedParts // the result of the flush being committed, if any
+	err      error             // the first flush error
+	free     [][]byte          // parts committed, to fill again (blobwrite.go)
 }
 
 func NewBlobWriter(ctx context.Context, d *DB, tableID uint64, name string) *BlobWriter {
@@ -40,12 +46,12 @@ func (w *BlobWriter) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		if w.buf == nil {
-			w.buf = make([]byte, 0, blobPart)
+			w.buf = w.newPart()
 		}
-		k := copy(w.buf[len(w.buf):cap(w.buf)], p)
+		k := copy(w.buf[len(w.buf):blobPart], p)
 		w.buf = w.buf[:len(w.buf)+k]
 		p = p[k:]
-		if len(w.buf) == cap(w.buf) {
+		if len(w.buf) == blobPart {
 			w.pending = append(w.pending, w.buf)
 			w.buf = nil
 			if limit := w.flushAt; len(w.pending)*blobPart >= blobFlush || limit > 0 && len(w.pending)*blobPart >= limit {
@@ -62,6 +68,18 @@ func (w *BlobWriter) Write(p []byte) (int, error) {
 func (w *BlobWriter) flush() error {
 	parts := w.pending
 	w.pending = nil
+	if w.async {
+		return w.flushAsync(parts)
+	}
+	if err := w.commitParts(parts); err != nil {
+		return err
+	}
+	w.free = append(w.free, parts...)
+	return nil
+}
+
+// commitParts stores parts, in order, in one transaction.
+func (w *BlobWriter) commitParts(parts [][]byte) error {
 	return w.db.update(w.ctx, func(tx *bolt.Tx) error {
 		tb := tx.Bucket(TableKey(w.tableID))
 		if tb == nil {
@@ -76,7 +94,7 @@ func (w *BlobWriter) flush() error {
 		for _, p := range parts {
 			k := u32key(w.part)
 			if sums {
-				p = seal(k, p)
+				p = sealOwned(k, p)
 			}
 			if err := b.Put(k, p); err != nil {
 				return err
@@ -93,7 +111,10 @@ func (w *BlobWriter) Close() error {
 		w.pending = append(w.pending, w.buf)
 		w.buf = nil
 	}
-	return w.flush()
+	if err := w.flush(); err != nil {
+		return err
+	}
+	return w.wait()
 }
 
 // blobReader reads a stored blob inside the transaction that opened it,

@@ -429,6 +429,13 @@ func (w *BulkWriter) WriteBlob(role string, fn func(io.Writer) error) error {
 
 // writeBlob is WriteBlob committing every flushAt bytes (0 = blobFlush).
 func (w *BulkWriter) writeBlob(role string, flushAt int, fn func(io.Writer) error) error {
+	// A blob flushed early to bound memory (flushAt > 0: FastText TRAIN) commits in line,
+	// so the collector can take each flush's garbage right after it.
+	return w.writeBlobAsync(role, flushAt, flushAt == 0, fn)
+}
+
+// writeBlobAsync is writeBlob, committing flushes on another goroutine when async.
+func (w *BulkWriter) writeBlobAsync(role string, flushAt int, async bool, fn func(io.Writer) error) error {
 	if w.finished {
 		return ErrBulkDone
 	}
@@ -438,7 +445,9 @@ func (w *BulkWriter) writeBlob(role string, flushAt int, fn func(io.Writer) erro
 	name := NewBlobName(role)
 	bw := NewBlobWriter(w.ctx, w.db, w.id, name)
 	bw.flushAt = flushAt
+	bw.async = async
 	if err := fn(bw); err != nil {
+		bw.wait() // nothing may write to the table after its load fails
 		return w.fail(fmt.Errorf("store %s: %w", role, err))
 	}
 	if err := bw.Close(); err != nil {

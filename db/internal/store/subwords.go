@@ -115,6 +115,20 @@ const subwordsFlush = 8 << 20
 // saves proportionally less and costs more than it saves in time.
 func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 	o := m.Options
+	return writeNgrams(w, o.MinN, o.MaxN, o.Bucket, m.Dim, m.Ngrams, collect)
+}
+
+// WriteNgrams is WriteSubwords for an n-gram matrix of bucket rows of dim values whose model
+// is not built yet: IMPORT of a .bin stores the file's matrix while the words' vectors are
+// being made from it. It does not collect (see WriteSubwords).
+func WriteNgrams(w *BulkWriter, minN, maxN, bucket, dim int, ngrams []float32) error {
+	if len(ngrams) != bucket*dim {
+		return fmt.Errorf("store subwords: %d values for %d buckets of dimension %d", len(ngrams), bucket, dim)
+	}
+	return writeNgrams(w, minN, maxN, bucket, dim, ngrams, false)
+}
+
+func writeNgrams(w *BulkWriter, minN, maxN, bucket, dim int, ngrams []float32, collect bool) error {
 	flushAt := subwordsFlush
 	if !collect {
 		flushAt = 0
@@ -126,22 +140,42 @@ func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 		if collect {
 			dst = &collectingWriter{w: out, d: w.db}
 		}
-		bw := bufio.NewWriterSize(dst, 1<<16)
 		hdr := make([]byte, 0, subwordsHeader)
 		hdr = append(hdr, subwordsMagic...)
-		for _, v := range []int{subwordsVersion, o.MinN, o.MaxN, o.Bucket, m.Dim, 0} {
+		for _, v := range []int{subwordsVersion, minN, maxN, bucket, dim, 0} {
 			hdr = binary.LittleEndian.AppendUint32(hdr, uint32(v))
 		}
-		bw.Write(hdr)
-		chunk := make([]byte, 1<<16)
-		for ng := m.Ngrams; len(ng) > 0; {
-			k := min(len(ng), len(chunk)/4)
-			vec.Float32.Encode(chunk, ng[:k])
-			bw.Write(chunk[:4*k])
-			ng = ng[k:]
+		if _, err := dst.Write(hdr); err != nil {
+			return err
 		}
-		return bw.Flush()
+		return writeFloats(dst, ngrams)
 	})
+}
+
+// writeFloats writes v as little-endian float32s. Where the machine's floats are stored so,
+// their memory is written as it is: the blob writer's copy into its parts is then the only
+// pass over the matrix before bbolt's.
+func writeFloats(w io.Writer, v []float32) error {
+	const step = 1 << 20 // values per Write, so a collectingWriter sees its flushes
+	var chunk []byte
+	for len(v) > 0 {
+		k := min(len(v), step)
+		var b []byte
+		if vec.LittleEndian() {
+			b = vec.AsBytes(v[:k])
+		} else {
+			if chunk == nil {
+				chunk = make([]byte, 4*step)
+			}
+			b = chunk[:4*k]
+			vec.Float32.Encode(b, v[:k])
+		}
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		v = v[k:]
+	}
+	return nil
 }
 
 // WriteState stores m's training state ([trainer.Model.WriteState]) as the state blob of w's
