@@ -239,6 +239,7 @@ func (d *DB) RememberGraph(id uint64, blob string, h *index.HNSW) {
 
 // ForgetGraph drops the loaded index graph of table id.
 func (d *DB) ForgetGraph(id uint64) {
+	defer d.moved()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.graphs, id)
@@ -351,6 +352,7 @@ type namedMeta struct {
 
 // invalidate drops the caches of table id.
 func (d *DB) invalidate(id uint64) {
+	defer d.moved()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.cache, id)
