@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -243,5 +244,33 @@ func TestStmt_ExpressEnds(t *testing.T) {
 	d.Close()
 	if _, err := answer(s, context.Background(), "w1", 3); !errors.Is(err, db.ErrClosed) {
 		t.Fatalf("after Close: %v, want ErrClosed", err)
+	}
+}
+
+// TestStmt_ExpressLetsGo: what a prepared NEAREST keeps for its express
+// path does not keep a dropped index graph (or the words of a changed
+// table) in memory until the statement runs again.
+func TestStmt_ExpressLetsGo(t *testing.T) {
+	d, _ := expressDB(t)
+	s, err := d.Prepare(expressSQL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := answer(s, context.Background(), "w1", 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.GC()
+	if graph, words := db.ExpressHeld(s); !graph || !words {
+		t.Fatalf("while current, the express entry lost its graph (%v) or words (%v)", !graph, !words)
+	}
+	mustExec(t, d, "DROP INDEX ON t")
+	runtime.GC()
+	if graph, words := db.ExpressHeld(s); graph || words {
+		t.Fatalf("after DROP INDEX, the statement's express entry still holds the old graph (%v) or words (%v)", graph, words)
+	}
+	if got := sameAsUnprepared(t, d, s, "w1", 3); len(got) != 3 {
+		t.Fatalf("NEAREST after DROP INDEX: %v", got)
 	}
 }

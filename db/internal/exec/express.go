@@ -3,6 +3,7 @@ package exec
 import (
 	"context"
 	"math"
+	"weak"
 
 	"github.com/embeddb/embeddb/db/internal/plan"
 	"github.com/embeddb/embeddb/db/internal/store"
@@ -37,9 +38,10 @@ type expressNearest struct {
 	k       int64 // the count when kArg is -1
 	via     searchPath
 
-	h     *index.HNSW
-	names []string                         // the table's words by row id
-	find  func(word string) (uint32, bool) // a live row's id by its word
+	// The table's graph and words, held weakly: when a change drops them
+	// from the store's caches, an entry not run since keeps no memory.
+	h     weak.Pointer[index.HNSW]
+	words weak.Pointer[store.Words]
 }
 
 // noteExpress keeps an express entry for a later run of the prepared
@@ -96,11 +98,11 @@ func newExpress(e *env, t *store.Table, p *plan.Plan, cp *cachedPlan) *expressNe
 	if err != nil {
 		return nil
 	}
-	names, find, err := e.st.WordIDs(t)
+	words, err := e.st.Words(t)
 	if err != nil {
 		return nil
 	}
-	x.h, x.names, x.find = h, names, find
+	x.h, x.words = weak.Make(h), weak.Make(words)
 	return x
 }
 
@@ -121,23 +123,27 @@ func (x *expressNearest) run(g *Engine, ctx context.Context, args []any) *Rows {
 	if g.settings.snapshot() != x.set {
 		return nil
 	}
+	h, words := x.h.Value(), x.words.Value()
+	if h == nil || words == nil {
+		return nil
+	}
 	var out *Rows
 	ran, err := g.st.ReadCached(ctx, x.epoch, func() error {
-		id, found := x.find(word)
+		id, found := words.ID(word)
 		if !found {
 			return errStop
 		}
-		q, ok := x.h.VectorView(id)
+		q, ok := h.VectorView(id)
 		if !ok {
 			return errStop
 		}
 		own := [1]uint32{id} // the query word is left out of its answer
 		opts := graphOptions(index.SearchOptions{Exclude: own[:]}, x.via)
-		res, err := x.h.SearchFiltered(ctx, q, int(k), 0, opts)
+		res, err := h.SearchFiltered(ctx, q, int(k), 0, opts)
 		if err != nil {
 			return err
 		}
-		out = expressRows(x.cols, res, x.names)
+		out = expressRows(x.cols, res, words.Names())
 		return nil
 	})
 	if !ran || err != nil {

@@ -29,6 +29,17 @@ type PlanCache struct {
 // know that the path they check is the one that ran.
 func (c *PlanCache) ExpressRuns() int64 { return c.expressed.Load() }
 
+// ExpressHeld reports whether the statement's express entry still has the
+// graph and the words it kept: once a change has dropped them from the
+// store's caches and the garbage collector has run, it must not.
+func (c *PlanCache) ExpressHeld() (graph, words bool) {
+	x := c.express.Load()
+	if x == nil {
+		return false, false
+	}
+	return x.h.Value() != nil, x.words.Value() != nil
+}
+
 // cachedPlan is one plan with what it was built from.
 type cachedPlan struct {
 	table, ver uint64

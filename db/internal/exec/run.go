@@ -113,7 +113,7 @@ func (e *env) plan(tx *store.Tx, s *query.Select) (*store.Table, *plan.Plan, err
 
 // planSettings are the SET values planning reads.
 func (e *env) planSettings() plan.Settings {
-	return e.d.settings.snapshot()
+	return plan.Settings{Exact: e.d.settings.exact(), EfSearch: e.d.settings.efSearch(), Recall: e.d.settings.recallTarget()}
 }
 
 // result runs p to its end and returns its rows.

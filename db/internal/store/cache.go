@@ -34,6 +34,7 @@ type tableCache struct {
 	// The ids of the live named rows by word, over names: a query word
 	// then needs no walk of the words index.
 	byWord wordSlots
+	words  *Words // names and byWord, for callers that keep them (epoch.go)
 }
 
 // cached returns the cache of table t at its current version, creating an

@@ -78,23 +78,39 @@ func (d *DB) ReadCached(ctx context.Context, epoch uint64, fn func() error) (ran
 	return true, fn()
 }
 
-// WordIDs returns the words of every row of t by id ("" for deleted and
-// unnamed rows) and a lookup of a live row's id by its word, read once per
-// version of the table (see RowNames). Both are shared, read-only, and
-// stay those of t's version whatever changes later: a caller that keeps
-// them checks the epoch before it uses them again (ReadCached).
-func (d *DB) WordIDs(t *Table) (names []string, find func(word string) (uint32, bool), err error) {
-	if names, _, _, err = d.RowNames(t); err != nil {
-		return nil, nil, err
+// Words are the words of one version of a table's rows, by id and by
+// word: read-only, shared by the queries of that version.
+type Words struct {
+	names []string
+	slots wordSlots
+}
+
+// Names returns the words of the rows by id ("" for deleted and unnamed
+// rows). The slice is shared and must not be changed.
+func (w *Words) Names() []string { return w.names }
+
+// ID returns the id of the live row whose word is word.
+func (w *Words) ID(word string) (uint32, bool) { return w.slots.find(w.names, word) }
+
+// Words returns the words of t's rows, read once per version of the table
+// (see RowNames). The cache of t's version holds them: a caller that keeps
+// them beyond a statement should hold them weakly, so that they go with
+// that version, and check the epoch before it uses them again
+// (ReadCached).
+func (d *DB) Words(t *Table) (*Words, error) {
+	if _, _, _, err := d.RowNames(t); err != nil {
+		return nil, err
 	}
 	c := d.cached(t)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.namesDone {
-		// Dropped and built again since RowNames returned (a commit of
-		// another statement): let the caller read through a transaction.
-		return nil, nil, errNotCached
+		// Dropped and made again since RowNames returned (another
+		// statement committed): let the caller read through a transaction.
+		return nil, errNotCached
 	}
-	names, slots := c.names, c.byWord
-	return names, func(w string) (uint32, bool) { return slots.find(names, w) }, nil
+	if c.words == nil {
+		c.words = &Words{names: c.names, slots: c.byWord}
+	}
+	return c.words, nil
 }
