@@ -35,3 +35,11 @@ func countTableBuckets(t *testing.T, path string) int {
 	}
 	return n
 }
+
+// ExpressRuns returns how many runs of s were answered without a
+// transaction, from what its last ordinary run kept (exec/express.go).
+func ExpressRuns(s *Stmt) int64 { return s.plans.ExpressRuns() }
+
+// ExpressHeld reports whether s's express entry still has its graph and
+// its words.
+func ExpressHeld(s *Stmt) (graph, words bool) { return s.plans.ExpressHeld() }

@@ -32,8 +32,16 @@ func boxEach[T boxable](dst []any, stride int, src []T) {
 	if len(src) == 0 {
 		return
 	}
-	_ = dst[(len(src)-1)*stride] // one bounds check, before any store
-	own := slices.Clone(src)
+	boxIn(dst, stride, slices.Clone(src))
+}
+
+// boxIn sets dst[i*stride] = own[i] for every i as boxEach does, with the
+// interfaces pointing into own itself, which must never change after.
+func boxIn[T boxable](dst []any, stride int, own []T) {
+	if len(own) == 0 {
+		return
+	}
+	_ = dst[(len(own)-1)*stride] // one bounds check, before any store
 	var zero any = *new(T)
 	typ := (*eface)(unsafe.Pointer(&zero)).typ
 	for i := range own {

@@ -110,7 +110,7 @@ func (e *env) searcherVector(t *store.Table, id uint32, via searchPath) []float3
 		if err != nil {
 			return nil
 		}
-		v, _ := h.Vector(id)
+		v, _ := h.VectorView(id) // read only: the search copies it to normalise it
 		return v
 	}
 	f := e.st.CachedFlat(t)
@@ -241,6 +241,15 @@ func (s *scope) nearest(call *query.Call, where query.Expr, via searchPath) ([][
 	if err != nil {
 		return nil, err
 	}
+	return nearestRows(res, names), nil
+}
+
+// nearestRows turns a search's results into NEAREST's rows (word,
+// similarity); names are the words of the table's rows by id.
+func nearestRows(res []index.Result, names []string) [][]any {
+	if len(res) <= nearestSmall {
+		return new(nearestCells).fill(res, names)
+	}
 	// The words are gathered before any is boxed, so that their loads (a
 	// cache miss each, after the search) overlap instead of waiting in
 	// turn behind an allocation.
@@ -261,7 +270,39 @@ func (s *scope) nearest(call *query.Call, where query.Expr, via searchPath) ([][
 	for i := range rows {
 		rows[i] = vals[2*i : 2*i+2 : 2*i+2]
 	}
-	return rows, nil
+	return rows
+}
+
+// nearestSmall is the most rows a nearestCells holds: NEAREST's default
+// count is 10.
+const nearestSmall = 16
+
+// nearestCells holds a NEAREST result of up to nearestSmall rows in one
+// allocation: its rows, their cells, and the words and similarities that
+// the cells box (see boxIn), where a result of more rows takes four.
+type nearestCells struct {
+	rows   [nearestSmall][]any
+	vals   [2 * nearestSmall]any
+	words  [nearestSmall]string
+	scores [nearestSmall]float32
+}
+
+// fill sets c to the rows of res, at most nearestSmall, and returns them.
+func (c *nearestCells) fill(res []index.Result, names []string) [][]any {
+	n := len(res)
+	// The words are gathered before any is boxed (see nearestRows).
+	for i, r := range res[:n:n] {
+		if int(r.ID) < len(names) {
+			c.words[i] = names[r.ID]
+		}
+		c.scores[i] = r.Score
+	}
+	boxIn(c.vals[:], 2, c.words[:n])
+	boxIn(c.vals[1:], 2, c.scores[:n])
+	for i := range n {
+		c.rows[i] = c.vals[2*i : 2*i+2 : 2*i+2]
+	}
+	return c.rows[:n:n]
 }
 
 // nearestSearch finds the rows of NEAREST(x, k) [WHERE cond] the way the
@@ -315,13 +356,7 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 	if err != nil {
 		return nil, err
 	}
-	if via.ef > 0 {
-		opts.EfSearch = via.ef
-	}
-	if via.rescore > 0 {
-		opts.Rescore = via.rescore
-	}
-	opts.Exact = via.scanCodes // an exact scan of the index's vectors or codes
+	opts = graphOptions(opts, via)
 	if via.quantized {
 		// SET exact = on scans the codes; either way the candidates are
 		// rescored with the table's vectors.
@@ -352,6 +387,19 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 		return nil, err
 	}
 	return mergeResults(res, delta, k), nil
+}
+
+// graphOptions sets the options of a search of the index graph that the
+// plan chose: SET ef_search, SET recall's rescore depth, SET exact.
+func graphOptions(opts index.SearchOptions, via searchPath) index.SearchOptions {
+	if via.ef > 0 {
+		opts.EfSearch = via.ef
+	}
+	if via.rescore > 0 {
+		opts.Rescore = via.rescore
+	}
+	opts.Exact = via.scanCodes // an exact scan of the index's vectors or codes
+	return opts
 }
 
 // newTableFlat returns an empty exact-search index with t's dimension and

@@ -17,6 +17,27 @@ import (
 // zero value is empty and ready; it is safe for concurrent use.
 type PlanCache struct {
 	last atomic.Pointer[cachedPlan]
+
+	// express is what the last run of a NEAREST keeps to run the next
+	// without a transaction (express.go), or nil.
+	express   atomic.Pointer[expressNearest]
+	expressed atomic.Int64 // runs the express entry answered
+}
+
+// ExpressRuns returns how many runs of the statement its express entry
+// answered, without a transaction (express.go): for tests, which must
+// know that the path they check is the one that ran.
+func (c *PlanCache) ExpressRuns() int64 { return c.expressed.Load() }
+
+// ExpressHeld reports whether the statement's express entry still has the
+// graph and the words it kept: once a change has dropped them from the
+// store's caches and the garbage collector has run, it must not.
+func (c *PlanCache) ExpressHeld() (graph, words bool) {
+	x := c.express.Load()
+	if x == nil {
+		return false, false
+	}
+	return x.h.Value() != nil, x.words.Value() != nil
 }
 
 // cachedPlan is one plan with what it was built from.
@@ -47,5 +68,18 @@ func (c *PlanCache) keep(t *store.Table, set plan.Settings, p *plan.Plan) {
 // RunPrepared runs a prepared statement as Run does, reusing the plan that
 // pc holds when it still applies.
 func (g *Engine) RunPrepared(ctx context.Context, stmt query.Statement, args []any, pc *PlanCache) (*Rows, error) {
+	if x := pc.express.Load(); x != nil {
+		if rows := x.run(g, ctx, args); rows != nil {
+			pc.expressed.Add(1)
+			return rows, nil
+		}
+	}
 	return g.run(&env{d: g, st: g.st, ctx: ctx, args: args, plans: pc}, stmt)
+}
+
+// snapshot returns the SET values planning reads, read together.
+func (s *settings) snapshot() plan.Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return plan.Settings{Exact: s.exactScan, EfSearch: s.ef, Recall: s.recall}
 }

@@ -69,6 +69,10 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 	}
 	var out *Rows
 	var streamed *plan.Plan
+	var epoch uint64
+	if e.plans != nil {
+		epoch = e.st.Epoch() // before the transaction: see PlanCache.noteExpress
+	}
 	err := e.st.View(e.ctx, func(tx *store.Tx) error {
 		t, p, err := e.plan(tx, s)
 		if err != nil {
@@ -79,6 +83,9 @@ func (e *env) selectStmt(s *query.Select) (*Rows, error) {
 			return nil
 		}
 		out, err = (&executor{e: e, t: t}).result(p)
+		if err == nil && e.plans != nil {
+			e.plans.noteExpress(e, t, p, epoch)
+		}
 		return err
 	})
 	if err == nil && streamed != nil {

@@ -34,6 +34,7 @@ type tableCache struct {
 	// The ids of the live named rows by word, over names: a query word
 	// then needs no walk of the words index.
 	byWord wordSlots
+	words  *Words // names and byWord, for callers that keep them (epoch.go)
 }
 
 // cached returns the cache of table t at its current version, creating an
@@ -239,6 +240,7 @@ func (d *DB) RememberGraph(id uint64, blob string, h *index.HNSW) {
 
 // ForgetGraph drops the loaded index graph of table id.
 func (d *DB) ForgetGraph(id uint64) {
+	defer d.moved()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.graphs, id)
@@ -351,6 +353,7 @@ type namedMeta struct {
 
 // invalidate drops the caches of table id.
 func (d *DB) invalidate(id uint64) {
+	defer d.moved()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	delete(d.cache, id)

@@ -65,6 +65,10 @@ type DB struct {
 
 	verified sumCache // sealed values read transactions verified
 
+	// epoch moves whenever committed state or the caches may have
+	// changed (epoch.go): reads kept from an older epoch are stale.
+	epoch atomic.Uint64
+
 	// damage lists the structural problems Open found (pagecheck.go);
 	// when there are any, statements are refused and only Check runs.
 	damage []string
@@ -408,6 +412,9 @@ func (d *DB) runCtx(ctx context.Context, writable bool, fn func(*bolt.Tx) error)
 	tx, err := d.bolt.Begin(writable)
 	if err != nil {
 		return err
+	}
+	if writable {
+		defer d.moved() // after the commit, visible to new transactions
 	}
 	if writable && d.lk != nil {
 		// What this process commits is no news at its next check.

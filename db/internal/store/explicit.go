@@ -64,6 +64,7 @@ func (d *DB) Begin(ctx context.Context) error {
 		return err
 	}
 	d.explicit.Store(&explicitTx{tx: tx})
+	d.moved() // reads run in the transaction from here on
 	return nil
 }
 
@@ -125,6 +126,7 @@ func (d *DB) releaseExplicit() {
 
 // forgetAll empties the caches.
 func (d *DB) forgetAll() {
+	defer d.moved()
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {

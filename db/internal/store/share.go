@@ -173,6 +173,7 @@ func (d *DB) checkChanges() error {
 		return nil
 	}
 	d.seen = txid
+	d.moved() // another process committed: what was read before may be stale
 	if !d.opts.ReadOnly {
 		d.stale = true // its free pages are another process's now
 	}
@@ -208,6 +209,7 @@ func (d *DB) committed(txid uint64) {
 // forgetChanged drops from the caches every table another process changed
 // or dropped: its version in the file is no longer the cached one.
 func (d *DB) forgetChanged() error {
+	defer d.moved()
 	live := make(map[uint64]uint64)
 	err := withTx(d.bolt, func(tx *bolt.Tx) {
 		_, ids, err := catalog(tx)
