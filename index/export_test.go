@@ -65,14 +65,6 @@ func SearchHeldOut(h *HNSW, q []float32, k, ef int, id uint32) ([]Result, error)
 // SetRescoreCut turns rescore's cut on or off.
 func SetRescoreCut(on bool) { rescoreCutOff = !on }
 
-// SetExpandWidth sets the number of candidates a walk expands per round
-// and returns the old one (benchmarks compare widths in one run).
-func SetExpandWidth(n int) int {
-	old := expandWidth
-	expandWidth = n
-	return old
-}
-
 // AdviseHuge asks for huge pages under h's arrays.
 func AdviseHuge(h *HNSW) {
 	h.mu.Lock()
