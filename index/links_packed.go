@@ -104,10 +104,13 @@ func (p *packedLinks) appendTo(dst []uint32, s uint32) []uint32 {
 	return dst
 }
 
-// prefetch asks the caches for the words of slot s's links.
+// prefetch asks the caches for the words of slot s's links: all of them
+// (32 links of 19 bits span 76 bytes, often two or three lines; asking
+// for the first line only left the walk waiting for the rest).
 func (p *packedLinks) prefetch(s uint32) {
 	pos := uint64(s) * uint64(p.per) * uint64(p.width)
-	vec.PrefetchRow(p.words, 1, uint32(pos>>6))
+	end := pos + uint64(p.per)*uint64(p.width)
+	vec.PrefetchRange(p.words, int(pos>>6), int((end+63)>>6))
 }
 
 // unpack returns the links in the links0 layout, for writing.
