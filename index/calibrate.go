@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/embeddb/embeddb/internal/vec"
 )
 
 // Recall calibration: SET recall = 0.99 asks for a recall rather than an
@@ -218,30 +220,70 @@ func (h *HNSW) calibrationSample(o CalibrateOptions) []uint32 {
 
 // groundTruth returns, for each query, the ids of the exact K nearest
 // live rows other than the one it holds out, compared on the float32
-// vectors.
+// vectors. Each worker takes a share of the queries and runs all of them
+// over the rows a block at a time, with the flat scan's kernel: a block is
+// read from memory once and then compared from the cache, so the cost is
+// that of the arithmetic (about a second for 200 queries of 331,479
+// 100-d rows), not of reading the table 200 times.
 func (h *HNSW) groundTruth(ctx context.Context, qs []calQuery, o CalibrateOptions) ([][]uint32, error) {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
-	truth := make([][]uint32, len(qs))
-	err := parallel(ctx, len(qs), o.Workers, func(i int) error {
-		var top maxHeap
-		for s := range uint32(len(h.ids)) {
-			if s+1 == qs[i].hold || h.isDeleted(s) {
-				continue
+	n := len(h.ids)
+	block := max(64, truthBlockBytes/(4*h.dim))
+	workers := max(1, min(o.Workers, len(qs)))
+	tops := make([]maxHeap, len(qs))
+	err := parallel(ctx, workers, workers, func(w int) error {
+		d := make([]float32, block)
+		for lo := 0; lo < n; lo += block {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-			d := h.dist(qs[i].q, h.vec(s))
-			if len(top) < o.K || d < top[0].d {
-				top.pushBounded(node{d, s}, o.K)
+			hi := min(lo+block, n)
+			rows, d := h.vecs[lo*h.dim:hi*h.dim], d[:hi-lo]
+			for i := w; i < len(qs); i += workers {
+				h.rowDists(qs[i].q, rows, d)
+				top := &tops[i]
+				for j, x := range d {
+					s := uint32(lo + j)
+					if (len(*top) < o.K || x < (*top)[0].d) && s+1 != qs[i].hold && !h.isDeleted(s) {
+						top.pushBounded(node{x, s}, o.K)
+					}
+				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	truth := make([][]uint32, len(qs))
+	for i, top := range tops {
 		ids := make([]uint32, len(top))
 		for j, n := range top {
 			ids[j] = h.ids[n.s]
 		}
 		truth[i] = ids
-		return nil
-	})
-	return truth, err
+	}
+	return truth, nil
+}
+
+// truthBlockBytes is the size of the blocks of rows groundTruth compares
+// all its queries with: well within a core's L2 cache.
+const truthBlockBytes = 256 << 10
+
+// rowDists stores in d the graph distances (h.dist) from q to the
+// len(d) contiguous rows of rows.
+func (h *HNSW) rowDists(q, rows, d []float32) {
+	if h.l2 {
+		for i := range d {
+			d[i] = vec.SquaredL2(q, rows[i*h.dim:(i+1)*h.dim])
+		}
+		return
+	}
+	vec.DotRows(q, rows, d)
+	for i := range d {
+		d[i] = -d[i]
+	}
 }
 
 // calibrateLadder measures recall at each ef_search of the ladder for one

@@ -213,3 +213,68 @@ func TestBuildCalibrated(t *testing.T) {
 		t.Error("held > rows: no error")
 	}
 }
+
+// TestHNSW_GroundTruth checks the calibration's exact answers (rows
+// compared a cache-sized block at a time) against Flat under each metric,
+// with deleted rows, a held-out row, and blocks that do not divide the
+// table.
+func TestHNSW_GroundTruth(t *testing.T) {
+	for _, c := range []struct {
+		m      index.Metric
+		n, dim int
+	}{{index.Cosine, 3001, 16}, {index.Dot, 2500, 8}, {index.Euclidean, 1999, 24}, {index.Cosine, 700, 1100}} {
+		t.Run(fmt.Sprintf("%v/%dx%d", c.m, c.n, c.dim), func(t *testing.T) {
+			vecs := clustered(11, c.n, c.dim)
+			ids := seqIDs(c.n)
+			h, err := index.Build(context.Background(), c.dim, ids, vecs, index.Options{Metric: c.m, M: 4, EfConstruction: 16, Workers: 2}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var live []uint32
+			for _, id := range ids {
+				if id%7 == 3 {
+					if err := h.Delete(id); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				live = append(live, id)
+			}
+			var liveVecs []float32
+			for _, id := range live {
+				liveVecs = append(liveVecs, vecs[int(id)*c.dim:int(id+1)*c.dim]...)
+			}
+			f := mustFlat(t, c.dim, c.m, live, liveVecs)
+			qs := queriesNear(11, c.n, c.dim, 6)
+			hold := []int64{-1, -1, -1, -1, -1, -1}
+			// The last query is a live row of the table, held out.
+			qs = append(qs[:5*c.dim], vecs[int(live[10])*c.dim:int(live[10]+1)*c.dim]...)
+			hold[5] = int64(live[10])
+			got, err := index.GroundTruth(h, qs, hold, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range hold {
+				var ex []uint32
+				if hold[i] >= 0 {
+					ex = []uint32{uint32(hold[i])}
+				}
+				want, err := f.Search(context.Background(), qs[i*c.dim:(i+1)*c.dim], 10, index.SearchOptions{Exclude: ex})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r := recallAt(asResults(got[i]), want); r != 1 {
+					t.Errorf("query %d: truth %v, Flat %v", i, got[i], want)
+				}
+			}
+		})
+	}
+}
+
+func asResults(ids []uint32) []index.Result {
+	out := make([]index.Result, len(ids))
+	for i, id := range ids {
+		out[i] = index.Result{ID: id}
+	}
+	return out
+}

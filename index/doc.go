@@ -79,7 +79,8 @@
 //
 // [Flat] and [HNSW] are safe for concurrent use. Searches share a read lock
 // and run in parallel. HNSW.Add inserts with Options.Workers goroutines
-// (per-node locks), 1,024 rows at a time under the write lock, so searches
+// (a node's list is changed under its lock and read without one, by
+// atomic loads), 1,024 rows at a time under the write lock, so searches
 // run between chunks even during a long build; writers (Add, Delete) are
 // serialised. Filter functions run on the searching goroutine while the read
 // lock is held: they must not call back into the index. Each concurrent HNSW

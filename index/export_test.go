@@ -65,13 +65,25 @@ func SearchHeldOut(h *HNSW, q []float32, k, ef int, id uint32) ([]Result, error)
 // SetRescoreCut turns rescore's cut on or off.
 func SetRescoreCut(on bool) { rescoreCutOff = !on }
 
-// AdviseHuge asks for huge pages under h's arrays.
-func AdviseHuge(h *HNSW) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.adviseHugePages()
-}
-
 // SetHugePages turns the huge-page advice of later reads and builds on or
 // off.
 func SetHugePages(on bool) { hugePages = on }
+
+// GroundTruth returns Calibrate's exact answers for qs (dim values each),
+// query i holding out row hold[i] when hold[i] >= 0.
+func GroundTruth(h *HNSW, qs []float32, hold []int64, k int) ([][]uint32, error) {
+	var cq []calQuery
+	for i := 0; i < len(qs); i += h.dim {
+		q, err := prepareQuery(h.dim, h.opts.Metric, qs[i:i+h.dim], k)
+		if err != nil {
+			return nil, err
+		}
+		c := calQuery{q: append([]float32(nil), q...)}
+		if id := hold[i/h.dim]; id >= 0 {
+			s, _ := h.liveSlot(uint32(id))
+			c.hold = s + 1
+		}
+		cq = append(cq, c)
+	}
+	return h.groundTruth(context.Background(), cq, CalibrateOptions{K: k, Workers: 2})
+}

@@ -54,6 +54,7 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.indexPhase(s.Table.Name, "reading")
 	snap, err := e.indexSnapshot(s)
 	if err != nil {
 		return nil, err
@@ -73,6 +74,7 @@ func (e *env) createIndex(s *query.CreateIndex) (*Rows, error) {
 	}
 	rows := int64(len(snap.ids))
 	snap.ids, snap.vecs = nil, nil
+	e.indexPhase(s.Table.Name, "saving")
 	if err := dropIndexVectors(h); err != nil {
 		return nil, plan.At(s, err)
 	}
@@ -220,6 +222,13 @@ func (e *env) buildProgress(table string) func(done, total int) {
 		}
 		prog.report(p, done == total)
 	}
+}
+
+// indexPhase reports that CREATE INDEX has entered a phase without a
+// count ("reading" the table, "calibrating", "saving"), so that a progress display, or a
+// benchmark, can tell where the time goes.
+func (e *env) indexPhase(table, phase string) {
+	progressFunc(e.ctx)(Progress{Op: "index", Table: table, Phase: phase})
 }
 
 func indexParams(o index.Options) map[string]any {

@@ -10,7 +10,7 @@ import (
 type Progress struct {
 	Op    string // "train", "import", "export" or "index"
 	Table string
-	Phase string // what is happening now: "vocabulary", "training", "reading", "writing", "building"
+	Phase string // what is happening now: "vocabulary", "training", "reading", "writing", "building", "calibrating", "saving"
 	Done  int64  // units done so far
 	Total int64  // units in all, or 0 if unknown
 	Unit  string // "words", "bytes" or "rows"

@@ -110,7 +110,14 @@ func (e *env) buildCalibrated(table string, dim int, ids []uint32, vecs []float3
 		copy(a, b)
 		copy(b, row)
 	}
-	h, cal, err := index.BuildCalibrated(e.ctx, dim, ids, vecs, m, opts, index.CalibrateOptions{}, e.buildProgress(table))
+	building := e.buildProgress(table)
+	progress := func(done, total int) {
+		building(done, total)
+		if done == total {
+			e.indexPhase(table, "calibrating") // the graph of the others is built
+		}
+	}
+	h, cal, err := index.BuildCalibrated(e.ctx, dim, ids, vecs, m, opts, index.CalibrateOptions{}, progress)
 	if err != nil {
 		return nil, err
 	}
