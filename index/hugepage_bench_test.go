@@ -28,7 +28,7 @@ func BenchmarkHNSW_HugePages(b *testing.B) {
 			return nil
 		}
 		for _, q := range []index.Quantization{index.QuantNone, index.QuantInt8} {
-			for _, ef := range []int{32, 64, 128} {
+			for _, ef := range []int{64, 192} {
 				b.Run(fmt.Sprintf("%s/%s/ef=%d", ds.name, q, ef), func(b *testing.B) {
 					quantFor(b, ds, q) // saves the file if it is not there
 					file := ds.cacheFile()
