@@ -66,6 +66,8 @@ type HNSW struct {
 	codes1  []uint64  // binary: slot s is codes1[s*words:(s+1)*words]
 	noVecs  bool      // the float32 vectors were dropped
 
+	advised [5]uintptr // where the arrays lay when last advised (hugepage.go)
+
 	pool  sync.Pool // *searcher
 	spare int       // rows to reserve room for beyond the first add's (BuildCalibrated)
 }
