@@ -367,6 +367,7 @@ func ReadHNSW(r io.Reader) (*HNSW, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read hnsw index: %w", err)
 	}
+	h.adviseHugePages()
 	return h, nil
 }
 

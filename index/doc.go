@@ -60,13 +60,19 @@
 // [HNSW.DropVectors] frees the float32 vectors; searches then read the
 // candidates' vectors through SearchOptions.Vectors (embeddb reads them
 // from the table, which holds them anyway), and the index costs the graph
-// plus the codes: on 100,000 100-d word vectors with M 16, int8 costs
-// 0.49× the float32 index (274 bytes a row against 558: the graph's 132
-// bytes of layer-0 links a row dominate), binary about 0.3×. Speed at the
-// same ef_search is about that of float32 (0.9–1.2×, measured by
-// BenchmarkHNSW_Int8_VsFloat32 on those vectors): the walk visits the same
-// nodes, and while the float32 rows fit in the CPU's caches a distance
-// costs about the same either way. SearchOptions.Exact scans every code instead of walking
+// plus the codes, frozen (see Caveats): on 100,000 100-d word vectors
+// with M 16, int8 costs 0.335× the float32 index (183 bytes a row), on
+// 331,479 0.349× (the bit-packed links grow with the table: 19 bits
+// each), binary about 0.3×. Speed at the same ef_search, and so at the
+// same recall (int8 with rescore 2 reaches float32's recall@10 within
+// 0.001), is about that of float32: 0.95–1.15× on 331,479 word vectors
+// with 5,000 held-out queries (BenchmarkHNSW_Int8_VsFloat32, per CPU
+// second, a shared machine). The walk visits the same nodes. Profiled
+// there at ef_search 192, float32 spends 65% of a query on its rows
+// (prefetch and kernel) and 19% on links and visited marks; int8 40% on
+// its codes, 36% on its bit-packed links and visited marks (decoding,
+// and waiting for 2-3 lines a node), 8% rescoring: what the smaller rows
+// save, the packed links spend. SearchOptions.Exact scans every code instead of walking
 // the graph (SET exact = on): for 1,536-d LLM-shaped rows a binary scan
 // reads 192 bytes a row instead of 6,144.
 //
@@ -116,6 +122,13 @@
 //     round differently, so scores can differ in the last bits between them.
 //     The serialized format is little-endian on every machine and protected
 //     by a CRC-32C.
+//   - On Linux, an index that is read (ReadHNSW) or has finished adding
+//     rows asks for 2 MiB pages under its vectors, codes and links
+//     (MADV_HUGEPAGE, then MADV_COLLAPSE): a walk reads rows scattered over
+//     them, and on 4 KiB pages each row also missed the TLB. On 331,479
+//     word vectors at ef_search 192 this made float32 searches 1.33× as
+//     fast and int8 ones 1.08× (BenchmarkHNSW_HugePages, one run). Where the kernel refuses (THP off,
+//     no free huge page, before Linux 6.1) nothing changes but speed.
 //
 // # Why not github.com/coder/hnsw
 //

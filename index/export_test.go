@@ -65,6 +65,10 @@ func SearchHeldOut(h *HNSW, q []float32, k, ef int, id uint32) ([]Result, error)
 // SetRescoreCut turns rescore's cut on or off.
 func SetRescoreCut(on bool) { rescoreCutOff = !on }
 
+// SetHugePages turns the huge-page advice of later reads and builds on or
+// off.
+func SetHugePages(on bool) { hugePages = on }
+
 // GroundTruth returns Calibrate's exact answers for qs (dim values each),
 // query i holding out row hold[i] when hold[i] >= 0.
 func GroundTruth(h *HNSW, qs []float32, hold []int64, k int) ([][]uint32, error) {

@@ -66,6 +66,8 @@ type HNSW struct {
 	codes1  []uint64  // binary: slot s is codes1[s*words:(s+1)*words]
 	noVecs  bool      // the float32 vectors were dropped
 
+	advised [5]uintptr // where the arrays lay when last advised (hugepage.go)
+
 	pool  sync.Pool // *searcher
 	spare int       // rows to reserve room for beyond the first add's (BuildCalibrated)
 }
@@ -354,72 +356,6 @@ func setLinks(lk *locks, b []uint32, ns []node) {
 		atomic.StoreUint32(&b[1+i], n.s)
 	}
 	atomic.StoreUint32(&b[0], uint32(len(ns)))
-}
-
-// searchBase runs the layer-0 search of a query (algorithm 2 of the paper,
-// with hnswlib's handling of rows that may not be returned: they are
-// traversed but never enter the result heap). It leaves up to ef accepted
-// nodes in s.res. It checks ctx every 4,096 expansions, since a selective
-// filter can make it walk the whole graph.
-//
-// It reports whether the walk ran out of candidates, having visited every
-// node reachable from ep.
-func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node, ef int, acc *acceptor) (exhausted bool, err error) {
-	s.cand = s.cand[:0]
-	s.res = s.res[:0]
-	vis, epoch := s.visited, s.epoch
-	vis[ep.s] = epoch
-	lower := float32(math.Inf(1))
-	if h.accepts(acc, ep.s) {
-		s.res.push(ep)
-		lower = ep.d
-	}
-	s.cand.push(ep)
-	stride := h.m0 + 1
-	links := h.links0
-	for steps := 1; len(s.cand) > 0; steps++ {
-		c := s.cand[0]
-		if c.d > lower && (len(s.res) >= ef || acc.all) {
-			return false, nil
-		}
-		s.cand.pop()
-		if len(s.cand) > 0 {
-			// The next node to expand is likely the top now: fetch its
-			// links while this node's neighbours are compared.
-			h.prefetchLinks0(s.cand[0].s)
-		}
-		if steps&4095 == 0 {
-			if err := ctx.Err(); err != nil {
-				return false, err
-			}
-		}
-		var nb []uint32
-		if h.packed != nil {
-			s.buf = h.packed.appendTo(s.buf[:0], c.s)
-			nb = s.buf
-		} else {
-			b := links[int(c.s)*stride : int(c.s)*stride+stride]
-			nb = b[1 : 1+b[0]]
-		}
-		s.fresh = s.fresh[:0]
-		for _, x := range nb {
-			if vis[x] != epoch {
-				vis[x] = epoch
-				s.fresh = append(s.fresh, x)
-			}
-		}
-		for i, d := range h.distBatch(s, q) {
-			x := s.fresh[i]
-			if len(s.res) < ef || d < lower {
-				s.cand.push(node{d, x})
-				if acc.all || h.accepts(acc, x) {
-					s.res.pushBounded(node{d, x}, ef)
-					lower = s.res[0].d
-				}
-			}
-		}
-	}
-	return true, nil
 }
 
 // scanRest completes a search whose walk was exhausted: it compares q with
@@ -805,6 +741,9 @@ func (h *HNSW) add(ctx context.Context, ids []uint32, vecs []float32, progress f
 			progress(end, len(ids))
 		}
 	}
+	h.mu.Lock()
+	h.adviseHugePages() // hugepage.go
+	h.mu.Unlock()
 	return nil
 }
 

@@ -181,7 +181,10 @@ func (h *HNSW) codeDistBatch(sr *searcher) []float32 {
 		}
 		return d
 	}
-	vec.PrefetchRows(h.codes8, h.cstride, sr.fresh)
+	// The kernel reads stride bytes a row, on into the next row of a
+	// frozen index (cstride = dim): ask for all of them, or about one row
+	// in five waits for a line it did not ask for.
+	vec.PrefetchRowsStride(h.codes8, h.cstride, h.q8.stride, sr.fresh)
 	vec.DotU8BatchStride(sr.cq.w, h.codes8, h.cstride, sr.fresh, x)
 	for i, v := range x {
 		d[i] = h.int8Dist(sr.cq, v, sr.fresh[i])

@@ -1,7 +1,9 @@
 package index
 
 import (
+	"encoding/binary"
 	"math/bits"
+	"unsafe"
 
 	"github.com/embeddb/embeddb/internal/vec"
 )
@@ -22,6 +24,7 @@ type packedLinks struct {
 	per   int      // room for links a slot (m0)
 	cnt   []uint8  // number of links of slot s
 	words []uint64 // slot s's links from bit s·per·width; one spare word
+	le    []byte   // words as bytes, on little-endian machines (else nil)
 }
 
 // packLinks packs links0 (n slots of m0+1 words, count first).
@@ -42,7 +45,47 @@ func packLinks(links0 []uint32, n, m0 int) *packedLinks {
 			pos += uint64(p.width)
 		}
 	}
+	if nativeLittleEndian() {
+		p.le = unsafe.Slice((*byte)(unsafe.Pointer(&p.words[0])), 8*len(p.words))
+	}
 	return p
+}
+
+// nativeLittleEndian reports whether the machine stores a uint64's low
+// byte first, as the byte view of packedLinks.words assumes.
+func nativeLittleEndian() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}
+
+// appendUnvisited appends to dst the links of slot s that are not marked
+// epoch in vis, marking them: the layer-0 step of a walk. Each link is one
+// unaligned 8-byte load at its first byte, shifted and masked (a link of
+// up to 32 bits starts at most 7 bits into its byte, so 39 bits cover it;
+// the spare word keeps the last load inside words).
+func (p *packedLinks) appendUnvisited(dst []uint32, s uint32, vis []uint16, epoch uint16) []uint32 {
+	if p.le == nil {
+		for _, x := range p.appendTo(nil, s) {
+			if vis[x] != epoch {
+				vis[x] = epoch
+				dst = append(dst, x)
+			}
+		}
+		return dst
+	}
+	b := p.le
+	w := uint64(p.width)
+	mask := uint64(1)<<w - 1
+	pos := uint64(s) * uint64(p.per) * w
+	for range p.cnt[s] {
+		x := uint32(binary.LittleEndian.Uint64(b[pos>>3:]) >> (pos & 7) & mask)
+		pos += w
+		if vis[x] != epoch {
+			vis[x] = epoch
+			dst = append(dst, x)
+		}
+	}
+	return dst
 }
 
 // appendTo appends the links of slot s to dst.
@@ -61,10 +104,13 @@ func (p *packedLinks) appendTo(dst []uint32, s uint32) []uint32 {
 	return dst
 }
 
-// prefetch asks the caches for the words of slot s's links.
+// prefetch asks the caches for the words of slot s's links: all of them
+// (32 links of 19 bits span 76 bytes, often two or three lines; asking
+// for the first line only left the walk waiting for the rest).
 func (p *packedLinks) prefetch(s uint32) {
 	pos := uint64(s) * uint64(p.per) * uint64(p.width)
-	vec.PrefetchRow(p.words, 1, uint32(pos>>6))
+	end := pos + uint64(p.per)*uint64(p.width)
+	vec.PrefetchRange(p.words, int(pos>>6), int((end+63)>>6))
 }
 
 // unpack returns the links in the links0 layout, for writing.

@@ -80,8 +80,8 @@ func BenchmarkHNSW_Int8_VsFloat32(b *testing.B) {
 			copy(dst, ds.base[int(id)*ds.dim:int(id+1)*ds.dim])
 			return nil
 		}
-		for _, rescore := range []int{2, 4} {
-			for _, ef := range []int{16, 24, 32, 48, 64, 96, 128, 256} {
+		for _, rescore := range []int{1, 2, 4} {
+			for _, ef := range []int{16, 24, 32, 48, 64, 96, 128, 192, 256, 384} {
 				b.Run(fmt.Sprintf("%s/rescore=%d/ef=%d", ds.name, rescore, ef), func(b *testing.B) {
 					benchInt8VsFloat32(b, ds, src, rescore, ef)
 				})

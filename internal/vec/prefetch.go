@@ -43,3 +43,34 @@ func PrefetchRow[E uint8 | uint32 | uint64 | float32](m []E, rowLen int, r uint3
 	one := [1]uint32{r}
 	prefetchRows(unsafe.Pointer(&m[0]), rowLen*size, one[:])
 }
+
+// PrefetchRowsStride asks the caches for the rowLen elements at
+// idx[i]·stride of m, for every i: rows that overlap, as the compact int8
+// codes the batch kernels read on into the next row (rowLen > stride).
+// Like [PrefetchRows], it caps a row at maxPrefetch bytes and stops at the
+// first row that does not lie inside m.
+func PrefetchRowsStride[E uint8 | uint32 | uint64 | float32](m []E, stride, rowLen int, idx []uint32) {
+	if !usePrefetch || len(idx) == 0 || rowLen <= 0 || stride <= 0 || len(m) < rowLen {
+		return
+	}
+	size := int(unsafe.Sizeof(m[0]))
+	last := uint32((len(m) - rowLen) / stride) // the last row that fits
+	for _, x := range idx {
+		if x > last {
+			return // never ask for memory outside m
+		}
+	}
+	prefetchRowsStride(unsafe.Pointer(&m[0]), stride*size, min(rowLen*size, maxPrefetch), idx)
+}
+
+// PrefetchRange asks the caches for m[lo:hi] (at most maxPrefetch bytes
+// of it): a run of elements whose length varies, such as one node's
+// bit-packed links.
+func PrefetchRange[E uint8 | uint32 | uint64 | float32](m []E, lo, hi int) {
+	if !usePrefetch || lo < 0 || hi > len(m) || lo >= hi {
+		return
+	}
+	size := int(unsafe.Sizeof(m[0]))
+	one := [1]uint32{0}
+	prefetchRows(unsafe.Pointer(&m[lo]), min((hi-lo)*size, maxPrefetch), one[:])
+}

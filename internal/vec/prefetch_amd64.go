@@ -14,3 +14,9 @@ var usePrefetch = os.Getenv("EMBEDDB_NOASM") == ""
 //
 //go:noescape
 func prefetchRows(base unsafe.Pointer, rowBytes int, idx []uint32)
+
+// prefetchRowsStride is in prefetch_amd64.s: PREFETCHT0 on every 64-byte
+// line of the rowBytes bytes at base + idx[i]*stride.
+//
+//go:noescape
+func prefetchRowsStride(base unsafe.Pointer, stride, rowBytes int, idx []uint32)

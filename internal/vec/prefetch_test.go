@@ -16,7 +16,11 @@ func TestPrefetchRows(t *testing.T) {
 		PrefetchRows(f, 100, idx)
 		PrefetchRows(w, 24, idx)
 		PrefetchRows(l, 33, idx)
+		PrefetchRowsStride(u8, 100, 112, idx)
+		PrefetchRowsStride(u8, 112, 112, idx)
+		PrefetchRowsStride(f, 50, 100, idx)
 		for _, r := range idx {
+			PrefetchRange(w, int(r%120), int(r%120)+3)
 			PrefetchRow(l, 33, r)
 			PrefetchRow(f, 100, r)
 		}
@@ -24,6 +28,11 @@ func TestPrefetchRows(t *testing.T) {
 	PrefetchRows(f, 0, []uint32{0})
 	PrefetchRows([]float32(nil), 4, []uint32{0})
 	PrefetchRow(f, -1, 0)
+	PrefetchRowsStride(u8, 0, 112, []uint32{0})
+	PrefetchRowsStride(u8[:100], 100, 112, []uint32{0})
+	PrefetchRange(w, 3, 2)
+	PrefetchRange(w, -1, 2)
+	PrefetchRange(w, 0, len(w)+1)
 	for _, m := range [][]float32{f} {
 		for i, x := range m {
 			if x != 0 {
