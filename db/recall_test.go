@@ -107,17 +107,32 @@ func TestSetRecall(t *testing.T) {
 			if r := recallAt(); r > 0.9 {
 				t.Fatalf("recall %.3f at ef_search 10: the graph is too good for this test", r)
 			}
+			served := 0 // targets a graph setting was chosen for
 			for _, target := range []float64{0.9, 0.95, 0.99} {
 				mustExec(t, d, fmt.Sprintf("SET recall = %g", target))
 				plan := mustExec(t, d, "EXPLAIN SELECT NEAREST('the', 10) FROM w").Rows[0][0].(string)
+				if strings.HasPrefix(plan, "ExactSearch") && strings.Contains(plan, fmt.Sprintf("for recall %g: no ef_search tried reached it", target)) {
+					// A graph this weak (m 4) may leave rows that no walk
+					// reaches: its recall then stops rising below the
+					// target, and the honest answer is an exact search.
+					if got := recallAt(); got != 1 {
+						t.Errorf("SET recall = %g fell back to %s but found recall %.4f", target, plan, got)
+					}
+					t.Logf("SET recall = %g: no setting reached it; %s", target, plan)
+					continue
+				}
 				if !strings.Contains(plan, fmt.Sprintf("chosen for recall %g: recall@10 ", target)) {
 					t.Fatalf("EXPLAIN at SET recall = %g: %s", target, plan)
 				}
+				served++
 				got := recallAt()
 				t.Logf("SET recall = %g: %.4f on unseen queries; %s", target, got, plan)
 				if got < target-recallTolerance {
 					t.Errorf("SET recall = %g: recall@10 %.4f on unseen queries, want >= %.2f (%s)", target, got, target-recallTolerance, plan)
 				}
+			}
+			if served == 0 {
+				t.Errorf("no recall target was served by the graph: the calibration reached none of 0.9, 0.95, 0.99")
 			}
 			mustExec(t, d, "SET recall = 1")
 			if plan := mustExec(t, d, "EXPLAIN SELECT NEAREST('the', 10) FROM w").Rows[0][0].(string); !strings.HasPrefix(plan, "ExactSearch") {
