@@ -24,7 +24,9 @@ func PrefetchRows[E uint8 | uint32 | uint64 | float32](m []E, rowLen int, idx []
 			return // never ask for memory outside m
 		}
 	}
-	prefetchRows(unsafe.Pointer(&m[0]), min(rowLen*size, maxPrefetch), idx)
+	// The row's start is idx[i] times its whole length; only the bytes
+	// asked for are capped.
+	prefetchRowsStride(unsafe.Pointer(&m[0]), rowLen*size, min(rowLen*size, maxPrefetch), idx)
 }
 
 // maxPrefetch caps the bytes of a row that are prefetched: the first 8
@@ -41,7 +43,7 @@ func PrefetchRow[E uint8 | uint32 | uint64 | float32](m []E, rowLen int, r uint3
 	}
 	size := int(unsafe.Sizeof(m[0]))
 	one := [1]uint32{r}
-	prefetchRows(unsafe.Pointer(&m[0]), rowLen*size, one[:])
+	prefetchRowsStride(unsafe.Pointer(&m[0]), rowLen*size, rowLen*size, one[:])
 }
 
 // PrefetchRowsStride asks the caches for the rowLen elements at
@@ -72,5 +74,5 @@ func PrefetchRange[E uint8 | uint32 | uint64 | float32](m []E, lo, hi int) {
 	}
 	size := int(unsafe.Sizeof(m[0]))
 	one := [1]uint32{0}
-	prefetchRows(unsafe.Pointer(&m[lo]), min((hi-lo)*size, maxPrefetch), one[:])
+	prefetchRowsStride(unsafe.Pointer(&m[lo]), 1, min((hi-lo)*size, maxPrefetch), one[:])
 }

@@ -9,12 +9,6 @@ import (
 // off with the other assembly.
 var usePrefetch = os.Getenv("EMBEDDB_NOASM") == ""
 
-// prefetchRows is in prefetch_amd64.s: PREFETCHT0 on every 64-byte line of
-// rows idx[i] of the matrix at base, rows being rowBytes bytes long.
-//
-//go:noescape
-func prefetchRows(base unsafe.Pointer, rowBytes int, idx []uint32)
-
 // prefetchRowsStride is in prefetch_amd64.s: PREFETCHT0 on every 64-byte
 // line of the rowBytes bytes at base + idx[i]*stride.
 //
