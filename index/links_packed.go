@@ -45,17 +45,10 @@ func packLinks(links0 []uint32, n, m0 int) *packedLinks {
 			pos += uint64(p.width)
 		}
 	}
-	if nativeLittleEndian() {
+	if vec.LittleEndian() {
 		p.le = unsafe.Slice((*byte)(unsafe.Pointer(&p.words[0])), 8*len(p.words))
 	}
 	return p
-}
-
-// nativeLittleEndian reports whether the machine stores a uint64's low
-// byte first, as the byte view of packedLinks.words assumes.
-func nativeLittleEndian() bool {
-	x := uint16(1)
-	return *(*byte)(unsafe.Pointer(&x)) == 1
 }
 
 // appendUnvisited appends to dst the links of slot s that are not marked
