@@ -272,7 +272,8 @@ func (h *HNSW) groundTruth(ctx context.Context, qs []calQuery, o CalibrateOption
 const truthBlockBytes = 256 << 10
 
 // rowDists stores in d the graph distances (h.dist) from q to the
-// len(d) contiguous rows of rows.
+// len(d) contiguous rows of rows: the float32 kernel of the exact scan
+// (blockDists) and of the calibration's ground truth.
 func (h *HNSW) rowDists(q, rows, d []float32) {
 	if h.l2 {
 		for i := range d {

@@ -239,15 +239,8 @@ func (h *HNSW) blockDists(sr *searcher, q []float32, lo, hi int) []float32 {
 		for i, v := range x {
 			d[i] = h.int8Dist(sr.cq, v, uint32(lo+i))
 		}
-	case h.l2:
-		for i := range d {
-			d[i] = vec.SquaredL2(q, h.vec(uint32(lo+i)))
-		}
 	default:
-		vec.DotRows(q, h.vecs[lo*h.dim:hi*h.dim], d)
-		for i := range d {
-			d[i] = -d[i]
-		}
+		h.rowDists(q, h.vecs[lo*h.dim:hi*h.dim], d)
 	}
 	return d
 }
