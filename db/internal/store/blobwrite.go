@@ -42,8 +42,8 @@ func sealOwned(key, v []byte) []byte {
 }
 
 // flushAsync commits parts on another goroutine, after the flush before it; its error
-// surfaces at the next flush, wait or Close. Parts are never reused, so the caller may go
-// on filling new ones at once.
+// surfaces at the next flush, wait or Close. The parts go back to the free list only when
+// wait has seen their commit end, so the caller may go on filling others at once.
 func (w *BlobWriter) flushAsync(parts [][]byte) error {
 	if err := w.wait(); err != nil {
 		return err
