@@ -299,14 +299,8 @@ func (m *Model) WriteState(w io.Writer) error {
 	bw.Write(hdr)
 	bw.Write(meta)
 	var b [4]byte
-	chunk := make([]byte, 1<<16)
 	for _, layer := range [][]float32{m.syn1neg, m.syn1, m.vocabVecs} {
-		for len(layer) > 0 {
-			k := min(len(layer), len(chunk)/4)
-			vec.Float32.Encode(chunk, layer[:k])
-			bw.Write(chunk[:4*k])
-			layer = layer[k:]
-		}
+		vec.WriteFloat32s(bw, layer) // an error sticks in bw: Flush reports it
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write state: %w", err)

@@ -307,13 +307,7 @@ func Write(w io.Writer, m *Model) error {
 		bw.WriteByte(0) // not quantized
 		i64(int64(rows))
 		i64(int64(a.Dim))
-		chunk := make([]byte, 1<<16)
-		for len(data) > 0 {
-			k := min(len(data), len(chunk)/4)
-			vec.Float32.Encode(chunk, data[:k])
-			bw.Write(chunk[:4*k])
-			data = data[k:]
-		}
+		vec.WriteFloat32s(bw, data) // an error sticks in bw: Flush reports it
 	}
 	matrix(len(m.Words)+int(a.Bucket), m.Input)
 	matrix(m.OutputRows, m.Output)

@@ -148,34 +148,8 @@ func writeNgrams(w *BulkWriter, minN, maxN, bucket, dim int, ngrams []float32, c
 		if _, err := dst.Write(hdr); err != nil {
 			return err
 		}
-		return writeFloats(dst, ngrams)
+		return vec.WriteFloat32s(dst, ngrams)
 	})
-}
-
-// writeFloats writes v as little-endian float32s. Where the machine's floats are stored so,
-// their memory is written as it is: the blob writer's copy into its parts is then the only
-// pass over the matrix before bbolt's.
-func writeFloats(w io.Writer, v []float32) error {
-	const step = 1 << 20 // values per Write, so a collectingWriter sees its flushes
-	var chunk []byte
-	for len(v) > 0 {
-		k := min(len(v), step)
-		var b []byte
-		if vec.LittleEndian() {
-			b = vec.AsBytes(v[:k])
-		} else {
-			if chunk == nil {
-				chunk = make([]byte, 4*step)
-			}
-			b = chunk[:4*k]
-			vec.Float32.Encode(b, v[:k])
-		}
-		if _, err := w.Write(b); err != nil {
-			return err
-		}
-		v = v[k:]
-	}
-	return nil
 }
 
 // WriteState stores m's training state ([trainer.Model.WriteState]) as the state blob of w's
