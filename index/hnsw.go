@@ -166,13 +166,10 @@ func (h *HNSW) liveSlot(id uint32) (uint32, bool) {
 // Cosine, the unit vector; ok is false if the index does not hold the row,
 // or holds only its code (a quantized index without its vectors).
 func (h *HNSW) Vector(id uint32) (v []float32, ok bool) {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	s, ok := h.liveSlot(id)
-	if !ok || h.noVecs {
+	if v, ok = h.VectorView(id); !ok {
 		return nil, false
 	}
-	return append([]float32(nil), h.vec(s)...), true
+	return append([]float32(nil), v...), true
 }
 
 // vec returns the stored vector of slot s.
