@@ -66,105 +66,143 @@ func Solve(supply, demand []int64, cost func(i, j int) float64) (float64, error)
 // augmentation keeps the flow optimal for its value.
 func solve(supply, demand []int64, c []float64) (float64, error) {
 	m, n := len(supply), len(demand)
-	f := make([]int64, m*n)
-	left := append([]int64(nil), supply...)
-	need := append([]int64(nil), demand...)
-	// Nodes: supply bins 0..m-1, demand bins m..m+n-1.
-	dist := make([]float64, m+n)
-	prev := make([]int, m+n)
+	r := &residual{
+		m: m, n: n, c: c,
+		f:    make([]int64, m*n),
+		left: append([]int64(nil), supply...),
+		need: append([]int64(nil), demand...),
+		// Nodes: supply bins 0..m-1, demand bins m..m+n-1.
+		dist: make([]float64, m+n),
+		prev: make([]int, m+n),
+	}
 	for {
-		for v := range dist {
-			dist[v] = math.Inf(1)
-			prev[v] = -1
-		}
-		for i := 0; i < m; i++ {
-			if left[i] > 0 {
-				dist[i] = 0
-			}
-		}
-		// Bellman-Ford over at most m+n rounds; stops early when nothing changes.
-		for round := 0; round < m+n; round++ {
-			changed := false
-			for i := 0; i < m; i++ {
-				if math.IsInf(dist[i], 1) {
-					continue
-				}
-				for j := 0; j < n; j++ {
-					if d := dist[i] + c[i*n+j]; d < dist[m+j]-1e-15 {
-						dist[m+j], prev[m+j], changed = d, i, true
-					}
-				}
-			}
-			for j := 0; j < n; j++ {
-				if math.IsInf(dist[m+j], 1) {
-					continue
-				}
-				for i := 0; i < m; i++ {
-					if f[i*n+j] > 0 {
-						if d := dist[m+j] - c[i*n+j]; d < dist[i]-1e-15 {
-							dist[i], prev[i], changed = d, m+j, true
-						}
-					}
-				}
-			}
-			if !changed {
-				break
-			}
-		}
-		best := -1
-		for j := 0; j < n; j++ {
-			if need[j] > 0 && !math.IsInf(dist[m+j], 1) && (best < 0 || dist[m+j] < dist[m+best]) {
-				best = j
-			}
-		}
+		r.shortestPaths()
+		best := r.nearestDemand()
 		if best < 0 {
 			break
 		}
-		// The bottleneck along the path back from demand bin best to a supply bin with mass.
-		amount := need[best]
-		v := m + best
-		for steps := 0; ; steps++ {
-			if steps > m+n {
-				// A cycle of predecessors: impossible without a negative cycle, which the
-				// method never creates; refuse rather than loop.
-				return 0, fmt.Errorf("emd: no convergence (numerical trouble with the costs)")
-			}
-			u := prev[v]
-			if u < 0 {
-				amount = min(amount, left[v])
-				break
-			}
-			if u >= m { // v is a supply bin reached backwards from demand u-m
-				amount = min(amount, f[v*n+(u-m)])
-			}
-			v = u
+		if err := r.augment(best); err != nil {
+			return 0, err
 		}
-		v = m + best
-		for {
-			u := prev[v]
-			if u < 0 {
-				left[v] -= amount
-				break
-			}
-			if u < m { // forward i→j
-				f[u*n+(v-m)] += amount
-			} else { // backward j→i
-				f[v*n+(u-m)] -= amount
-			}
-			v = u
-		}
-		need[best] -= amount
 	}
-	for j := range need {
-		if need[j] != 0 {
+	for j := range r.need {
+		if r.need[j] != 0 {
 			return 0, fmt.Errorf("emd: demand bin %d left unmet", j)
 		}
 	}
 	var total float64
-	for k, fk := range f {
+	for k, fk := range r.f {
 		if fk != 0 {
 			total += float64(fk) * c[k]
 		}
 	}
 	return total, nil
+}
+
+// residual is solve's state: the flows and what is left at each bin, and
+// the last shortest-path tree from the bins that still have supply.
+type residual struct {
+	m, n       int
+	c          []float64 // c[i*n+j]: the cost of moving a unit from i to j
+	f          []int64   // f[i*n+j]: the flow from i to j
+	left, need []int64   // supply not yet sent, demand not yet met
+	dist       []float64
+	prev       []int // the node before v on its shortest path, -1 at a source
+}
+
+// shortestPaths computes dist and prev from every supply bin with mass
+// left: Bellman-Ford over at most m+n rounds, stopping early when nothing
+// changes.
+func (r *residual) shortestPaths() {
+	m, n, c, dist, prev := r.m, r.n, r.c, r.dist, r.prev
+	for v := range dist {
+		dist[v] = math.Inf(1)
+		prev[v] = -1
+	}
+	for i := 0; i < m; i++ {
+		if r.left[i] > 0 {
+			dist[i] = 0
+		}
+	}
+	for round := 0; round < m+n; round++ {
+		changed := false
+		for i := 0; i < m; i++ {
+			if math.IsInf(dist[i], 1) {
+				continue
+			}
+			for j := 0; j < n; j++ {
+				if d := dist[i] + c[i*n+j]; d < dist[m+j]-1e-15 {
+					dist[m+j], prev[m+j], changed = d, i, true
+				}
+			}
+		}
+		for j := 0; j < n; j++ {
+			if math.IsInf(dist[m+j], 1) {
+				continue
+			}
+			for i := 0; i < m; i++ {
+				if r.f[i*n+j] > 0 {
+					if d := dist[m+j] - c[i*n+j]; d < dist[i]-1e-15 {
+						dist[i], prev[i], changed = d, m+j, true
+					}
+				}
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// nearestDemand returns the demand bin with need left that the last
+// shortestPaths reached most cheaply, or -1.
+func (r *residual) nearestDemand() int {
+	best := -1
+	for j := 0; j < r.n; j++ {
+		if r.need[j] > 0 && !math.IsInf(r.dist[r.m+j], 1) && (best < 0 || r.dist[r.m+j] < r.dist[r.m+best]) {
+			best = j
+		}
+	}
+	return best
+}
+
+// augment sends along the shortest path to demand bin best as much as
+// its bottleneck allows.
+func (r *residual) augment(best int) error {
+	m, n := r.m, r.n
+	// The bottleneck along the path back from demand bin best to a supply bin with mass.
+	amount := r.need[best]
+	v := m + best
+	for steps := 0; ; steps++ {
+		if steps > m+n {
+			// A cycle of predecessors: impossible without a negative cycle, which the
+			// method never creates; refuse rather than loop.
+			return fmt.Errorf("emd: no convergence (numerical trouble with the costs)")
+		}
+		u := r.prev[v]
+		if u < 0 {
+			amount = min(amount, r.left[v])
+			break
+		}
+		if u >= m { // v is a supply bin reached backwards from demand u-m
+			amount = min(amount, r.f[v*n+(u-m)])
+		}
+		v = u
+	}
+	v = m + best
+	for {
+		u := r.prev[v]
+		if u < 0 {
+			r.left[v] -= amount
+			break
+		}
+		if u < m { // forward i→j
+			r.f[u*n+(v-m)] += amount
+		} else { // backward j→i
+			r.f[v*n+(u-m)] -= amount
+		}
+		v = u
+	}
+	r.need[best] -= amount
+	return nil
 }
