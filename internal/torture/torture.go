@@ -88,16 +88,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	path := filepath.Join(cfg.Dir, "torture.db")
 	shadow := filepath.Join(cfg.Dir, "shadow.db")
 	g := &generator{rng: rng, files: files}
-	// Average run time of the command per kind of statement (process start
-	// and open included), to pick kill delays that land inside the run.
-	took := map[string]time.Duration{}
-	average := func(kind string, d time.Duration) {
-		if took[kind] == 0 {
-			took[kind] = d
-		} else {
-			took[kind] = (took[kind]*3 + d) / 4
-		}
-	}
+	took := runTimes{}
 	for round := 0; round < cfg.Rounds; round++ {
 		if err := ctx.Err(); err != nil {
 			return rep, err
@@ -126,27 +117,13 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		// how long it takes.
 		kill := took[kind] > 0 && rng.Float64() < cfg.KillRate
 		delay := time.Duration(rng.Float64() * 1.1 * float64(took[kind]))
-		var rd *readers
-		if _, err := os.Stat(path); err == nil && cfg.Readers > 0 {
-			if rd, err = startReaders(cfg.ReaderCmd, path, cfg.Readers); err != nil {
-				return rep, err
-			}
-		}
 		start := time.Now()
-		status, out, err := runCommand(ctx, cfg.Binary, path, sql, kill, delay)
-		if rd != nil {
-			time.Sleep(20 * time.Millisecond) // the readers read the file as the kill left it
-			n, cerr := checkSeen(rd.stop(), before, want)
-			rep.Reads += n
-			if cerr != nil && err == nil {
-				return rep, fmt.Errorf("round %d (%s, %s): %w", round, sql, status, cerr)
-			}
-		}
+		status, out, err := runWatched(ctx, cfg, &rep, path, sql, kill, delay, before, want)
 		if err != nil {
-			return rep, fmt.Errorf("round %d: %s: %w", round, sql, err)
+			return rep, fmt.Errorf("round %d: %w", round, err)
 		}
 		if status != "killed" {
-			average(kind, time.Since(start))
+			took.note(kind, time.Since(start))
 		}
 		after, err := snapshot(ctx, path, true)
 		if err != nil {
@@ -157,35 +134,84 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		if len(after.problems) > 0 {
 			return rep, fmt.Errorf("round %d (%s, %s): CHECK DATABASE or a scalar index's answers: %s", round, sql, status, strings.Join(after.problems, "; "))
 		}
-		switch status {
-		case "killed":
-			rep.Kills++
-			switch {
-			case after.equal(before):
-			case after.equal(want):
-				rep.Committed++
-			default:
-				return rep, fmt.Errorf("round %d: %s killed after %v: the database is neither as before nor as after the statement:\n%s",
-					round, sql, delay, after.diff(before, want))
-			}
-		case "ok":
-			rep.Completed++
-			if shadowErr != nil {
-				return rep, fmt.Errorf("round %d: %s succeeded in the command but failed in-process: %v", round, sql, shadowErr)
-			}
-			if !after.equal(want) {
-				return rep, fmt.Errorf("round %d: %s reported success but the database is not as the statement leaves it:\n%s\noutput: %s",
-					round, sql, after.diff(before, want), out)
-			}
-		default:
-			rep.Failed++
-			if !after.equal(before) {
-				return rep, fmt.Errorf("round %d: %s failed (%s) but changed the database:\n%s", round, sql, out, after.diff(before, before))
-			}
+		if err := judge(&rep, round, sql, status, out, delay, before, want, after, shadowErr); err != nil {
+			return rep, err
 		}
 		cfg.Log("round %d: %-8s %-7s %s", round, kind, status, truncate(sql, 90))
 	}
 	return rep, nil
+}
+
+// runTimes is the average run time of the command per kind of statement
+// (process start and open included), to pick kill delays that land inside
+// the run.
+type runTimes map[string]time.Duration
+
+// note folds d into kind's average.
+func (t runTimes) note(kind string, d time.Duration) {
+	if t[kind] == 0 {
+		t[kind] = d
+	} else {
+		t[kind] = (t[kind]*3 + d) / 4
+	}
+}
+
+// runWatched runs sql in the command, killed after delay if kill, with
+// cfg.Readers reader processes reading the file meanwhile; every answer
+// they saw must be the database before or as want (counted in rep.Reads).
+func runWatched(ctx context.Context, cfg Config, rep *Report, path, sql string, kill bool, delay time.Duration, before, want *state) (status, out string, err error) {
+	var rd *readers
+	if _, err := os.Stat(path); err == nil && cfg.Readers > 0 {
+		if rd, err = startReaders(cfg.ReaderCmd, path, cfg.Readers); err != nil {
+			return "", "", err
+		}
+	}
+	status, out, err = runCommand(ctx, cfg.Binary, path, sql, kill, delay)
+	if rd != nil {
+		time.Sleep(20 * time.Millisecond) // the readers read the file as the kill left it
+		n, cerr := checkSeen(rd.stop(), before, want)
+		rep.Reads += n
+		if cerr != nil && err == nil {
+			return status, out, fmt.Errorf("(%s, %s): %w", sql, status, cerr)
+		}
+	}
+	if err != nil {
+		return status, out, fmt.Errorf("%s: %w", sql, err)
+	}
+	return status, out, nil
+}
+
+// judge counts the round's outcome in rep and returns an error when the
+// database after it is not a state the statement may leave: as before
+// when it was killed or failed, as want when it committed.
+func judge(rep *Report, round int, sql, status, out string, delay time.Duration, before, want, after *state, shadowErr error) error {
+	switch status {
+	case "killed":
+		rep.Kills++
+		switch {
+		case after.equal(before):
+		case after.equal(want):
+			rep.Committed++
+		default:
+			return fmt.Errorf("round %d: %s killed after %v: the database is neither as before nor as after the statement:\n%s",
+				round, sql, delay, after.diff(before, want))
+		}
+	case "ok":
+		rep.Completed++
+		if shadowErr != nil {
+			return fmt.Errorf("round %d: %s succeeded in the command but failed in-process: %v", round, sql, shadowErr)
+		}
+		if !after.equal(want) {
+			return fmt.Errorf("round %d: %s reported success but the database is not as the statement leaves it:\n%s\noutput: %s",
+				round, sql, after.diff(before, want), out)
+		}
+	default:
+		rep.Failed++
+		if !after.equal(before) {
+			return fmt.Errorf("round %d: %s failed (%s) but changed the database:\n%s", round, sql, out, after.diff(before, before))
+		}
+	}
+	return nil
 }
 
 func truncate(s string, n int) string {
