@@ -141,102 +141,127 @@ type source struct {
 // a statement of a million lines (a long INSERT) is split once its ';'
 // comes, since an earlier line cannot end it.
 func (s *session) run(ctx context.Context, in lineReader, src source) (stop bool) {
-	var (
-		text     []byte   // the input since the last blank point, from a line start
-		consumed int      // text[:consumed] has been run
-		textLine int      // the line number of text's first line
-		lineNo   int      // lines read
-		blank    = true   // text[consumed:] holds nothing to run (query.Blank)
-		entry    []string // the lines of the current input, for the history
-	)
-	loc := func() pieceLoc { return pieceLoc{name: src.name, text: text, off: consumed, line: textLine} }
+	st := input{blank: true}
 	for {
 		prompt := src.prompt
-		if !blank {
+		if !st.blank {
 			prompt = src.more
 		}
 		s.flush()
 		if src.typed {
-			s.pending = string(text[consumed:])
+			s.pending = string(st.text[st.consumed:])
 		}
 		line, err := in.readLine(prompt)
 		if src.typed {
 			s.takeInterrupt() // a Ctrl-C that came too late for the last statement
 		}
 		if errors.Is(err, errAborted) {
-			text, consumed, blank, entry = text[:0], 0, true, entry[:0]
+			st.text, st.consumed, st.blank, st.entry = st.text[:0], 0, true, st.entry[:0]
 			continue
 		}
 		if err != nil {
-			if err != io.EOF {
-				s.failed = true
-				fmt.Fprintf(s.errw, "%sread: %v\n", locPrefix(src.name, lineNo+1, 0), err)
-				return true
-			}
-			if !blank && !src.typed {
-				// The last statement of a script need not end with ';'.
-				return s.runPiece(ctx, loc(), string(text[consumed:]))
-			}
-			return false
+			return s.endOfInput(ctx, err, src, &st)
 		}
 		if ctx.Err() != nil {
 			return true
 		}
-		lineNo++
-		wasBlank := blank
-		if blank {
-			text, consumed, entry = text[:0], 0, entry[:0]
-			textLine = lineNo
-			if src.relative {
-				textLine = 1
-			}
-			if isDotCommand(line) {
-				if src.history != nil {
-					src.history(strings.TrimSpace(line))
-				}
-				if s.dotCommand(ctx, line, src, textLine) && s.stops(ctx, src) {
-					return true
-				}
-				continue
-			}
-		}
-		text = append(append(text, line...), '\n')
-		if src.history != nil {
-			entry = append(entry, line) // a script's million-line INSERT keeps no copy
-		}
-		var complete []string
-		switch {
-		case strings.IndexByte(line, ';') >= 0:
-			var rest string
-			complete, rest = query.Split(string(text[consumed:]))
-			blank = query.Blank(rest)
-		case wasBlank || strings.Contains(line, "*/"):
-			// Only a new input, or the end of a block comment, can be
-			// blank; an unfinished statement stays unfinished.
-			blank = query.Blank(string(text[consumed:]))
-		}
-		if src.history != nil && blank {
-			src.history(joinEntry(entry))
-			entry = entry[:0]
-		}
-		for _, piece := range complete {
-			if s.runPiece(ctx, loc(), piece) {
-				if s.stops(ctx, src) {
-					return true
-				}
-				// An interrupt in the REPL drops the rest of the input.
-				consumed, blank = len(text), true
-				break
-			}
-			consumed += len(piece)
-		}
-		// Keep text from the start of the line where the unfinished rest
-		// begins: errors are drawn under whole lines, and text stays short.
-		if cut := bytes.LastIndexByte(text[:consumed], '\n') + 1; cut > 0 {
-			textLine += bytes.Count(text[:cut], []byte{'\n'})
-			text, consumed = text[cut:], consumed-cut
+		if s.takeLine(ctx, src, &st, line) {
+			return true
 		}
 	}
+}
+
+// input is what run has read and not yet run.
+type input struct {
+	text     []byte   // the input since the last blank point, from a line start
+	consumed int      // text[:consumed] has been run
+	textLine int      // the line number of text's first line
+	lineNo   int      // lines read
+	blank    bool     // text[consumed:] holds nothing to run (query.Blank)
+	entry    []string // the lines of the current input, for the history
+}
+
+// loc is where the next piece of st starts, in the input called name.
+func (st *input) loc(name string) pieceLoc {
+	return pieceLoc{name: name, text: st.text, off: st.consumed, line: st.textLine}
+}
+
+// endOfInput handles err, which ended the input, and reports whether the
+// caller should stop: a script's last statement runs without its ';'.
+func (s *session) endOfInput(ctx context.Context, err error, src source, st *input) (stop bool) {
+	if err != io.EOF {
+		s.failed = true
+		fmt.Fprintf(s.errw, "%sread: %v\n", locPrefix(src.name, st.lineNo+1, 0), err)
+		return true
+	}
+	if !st.blank && !src.typed {
+		// The last statement of a script need not end with ';'.
+		return s.runPiece(ctx, st.loc(src.name), string(st.text[st.consumed:]))
+	}
+	return false
+}
+
+// takeLine adds line to st, runs it if it is a dot-command and the
+// statements it completes otherwise, and reports whether to stop.
+func (s *session) takeLine(ctx context.Context, src source, st *input, line string) (stop bool) {
+	st.lineNo++
+	wasBlank := st.blank
+	if st.blank {
+		st.text, st.consumed, st.entry = st.text[:0], 0, st.entry[:0]
+		st.textLine = st.lineNo
+		if src.relative {
+			st.textLine = 1
+		}
+		if isDotCommand(line) {
+			if src.history != nil {
+				src.history(strings.TrimSpace(line))
+			}
+			return s.dotCommand(ctx, line, src, st.textLine) && s.stops(ctx, src)
+		}
+	}
+	st.text = append(append(st.text, line...), '\n')
+	if src.history != nil {
+		st.entry = append(st.entry, line) // a script's million-line INSERT keeps no copy
+	}
+	var complete []string
+	switch {
+	case strings.IndexByte(line, ';') >= 0:
+		var rest string
+		complete, rest = query.Split(string(st.text[st.consumed:]))
+		st.blank = query.Blank(rest)
+	case wasBlank || strings.Contains(line, "*/"):
+		// Only a new input, or the end of a block comment, can be
+		// blank; an unfinished statement stays unfinished.
+		st.blank = query.Blank(string(st.text[st.consumed:]))
+	}
+	if src.history != nil && st.blank {
+		src.history(joinEntry(st.entry))
+		st.entry = st.entry[:0]
+	}
+	return s.runComplete(ctx, src, st, complete)
+}
+
+// runComplete runs the complete statements just split from st and
+// reports whether to stop.
+func (s *session) runComplete(ctx context.Context, src source, st *input, complete []string) (stop bool) {
+	for _, piece := range complete {
+		if s.runPiece(ctx, st.loc(src.name), piece) {
+			if s.stops(ctx, src) {
+				return true
+			}
+			// An interrupt in the REPL drops the rest of the input.
+			st.consumed, st.blank = len(st.text), true
+			break
+		}
+		st.consumed += len(piece)
+	}
+	// Keep text from the start of the line where the unfinished rest
+	// begins: errors are drawn under whole lines, and text stays short.
+	if cut := bytes.LastIndexByte(st.text[:st.consumed], '\n') + 1; cut > 0 {
+		st.textLine += bytes.Count(st.text[:cut], []byte{'\n'})
+		st.text, st.consumed = st.text[cut:], st.consumed-cut
+	}
+	return false
 }
 
 // stops reports whether a stop asked for by a statement or command ends
