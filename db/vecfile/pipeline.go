@@ -110,31 +110,7 @@ func runPipeline(ctx context.Context, workers int, st stage, consume func(t *tas
 		defer wg.Done()
 		defer pipelineGoroutines.Add(-1)
 		pipelineGoroutines.Add(1)
-		defer close(order)
-		defer close(work)
-		for {
-			var t *task
-			select {
-			case t = <-free:
-			case <-ctx.Done():
-				return
-			}
-			t.reset()
-			more, err := st.produce(ctx, t)
-			if err != nil {
-				t.err = err
-				more = false
-			}
-			order <- t
-			if st.process != nil && t.err == nil {
-				work <- t
-			} else {
-				t.done <- struct{}{}
-			}
-			if !more {
-				return
-			}
-		}
+		produceAll(ctx, st, free, order, work)
 	}()
 	if st.process != nil {
 		for range workers {
@@ -171,4 +147,35 @@ func runPipeline(ctx context.Context, workers int, st stage, consume func(t *tas
 		err = parent.Err()
 	}
 	return err
+}
+
+// produceAll is the pipeline's producer: it fills free tasks with st until
+// the input ends, fails or ctx is cancelled, passing each on in order, and
+// to the workers when st has a process step; it closes order and work.
+func produceAll(ctx context.Context, st stage, free <-chan *task, order, work chan<- *task) {
+	defer close(order)
+	defer close(work)
+	for {
+		var t *task
+		select {
+		case t = <-free:
+		case <-ctx.Done():
+			return
+		}
+		t.reset()
+		more, err := st.produce(ctx, t)
+		if err != nil {
+			t.err = err
+			more = false
+		}
+		order <- t
+		if st.process != nil && t.err == nil {
+			work <- t
+		} else {
+			t.done <- struct{}{}
+		}
+		if !more {
+			return
+		}
+	}
 }
