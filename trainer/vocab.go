@@ -253,10 +253,47 @@ func huffman(counts []int64) (codeOff []int32, codes []uint8, points []int32) {
 	if n == 0 {
 		return codeOff, nil, nil
 	}
-	// nodes 0..n-1 are leaves, n..2n-2 inner nodes.
+	left, right, root := huffmanTree(counts)
+	// Depth-first walk from the root, recording each leaf's path.
+	depth := make([]int32, 2*n-1)
+	parent := make([]int32, 2*n-1)
+	bit := make([]uint8, 2*n-1)
+	parent[root] = -1
+	order := []int32{root}
+	for k := 0; k < len(order); k++ {
+		nd := order[k]
+		if int(nd) >= n {
+			for j, ch := range [2]int32{left[nd], right[nd]} {
+				parent[ch], bit[ch], depth[ch] = nd, uint8(j), depth[nd]+1
+				order = append(order, ch)
+			}
+		}
+	}
+	for i := 0; i < n; i++ {
+		codeOff[i+1] = codeOff[i] + depth[i]
+	}
+	codes = make([]uint8, codeOff[n])
+	points = make([]int32, codeOff[n])
+	for i := 0; i < n; i++ {
+		pos := codeOff[i+1]
+		for nd := int32(i); parent[nd] >= 0; nd = parent[nd] {
+			pos--
+			codes[pos] = bit[nd]
+			points[pos] = parent[nd] - int32(n)
+		}
+	}
+	return codeOff, codes, points
+}
+
+// huffmanTree builds the tree of n = len(counts) > 0 leaves as gensim
+// does, with Python's heapq (its siftdown and siftup, so that ties break
+// the same way): nodes 0..n-1 are the leaves, n..2n-2 the inner nodes,
+// each with its two children in left and right.
+func huffmanTree(counts []int64) (left, right []int32, root int32) {
+	n := len(counts)
 	cnt := make([]int64, 2*n-1)
-	left := make([]int32, 2*n-1)
-	right := make([]int32, 2*n-1)
+	left = make([]int32, 2*n-1)
+	right = make([]int32, 2*n-1)
 	copy(cnt, counts)
 	heap := make([]int32, n)
 	for i := range heap {
@@ -311,36 +348,7 @@ func huffman(counts []int64) (codeOff []int32, codes []uint8, points []int32) {
 		heap = append(heap, node)
 		siftdown(0, len(heap)-1)
 	}
-	// Depth-first walk from the root, recording each leaf's path.
-	depth := make([]int32, 2*n-1)
-	parent := make([]int32, 2*n-1)
-	bit := make([]uint8, 2*n-1)
-	root := heap[0]
-	parent[root] = -1
-	order := []int32{root}
-	for k := 0; k < len(order); k++ {
-		nd := order[k]
-		if int(nd) >= n {
-			for j, ch := range [2]int32{left[nd], right[nd]} {
-				parent[ch], bit[ch], depth[ch] = nd, uint8(j), depth[nd]+1
-				order = append(order, ch)
-			}
-		}
-	}
-	for i := 0; i < n; i++ {
-		codeOff[i+1] = codeOff[i] + depth[i]
-	}
-	codes = make([]uint8, codeOff[n])
-	points = make([]int32, codeOff[n])
-	for i := 0; i < n; i++ {
-		pos := codeOff[i+1]
-		for nd := int32(i); parent[nd] >= 0; nd = parent[nd] {
-			pos--
-			codes[pos] = bit[nd]
-			points[pos] = parent[nd] - int32(n)
-		}
-	}
-	return codeOff, codes, points
+	return left, right, heap[0]
 }
 
 // numpyArgsort returns the indexes that sort keys ascending, exactly as numpy 1.24's
@@ -356,7 +364,6 @@ func numpyArgsort(keys []int64) []int {
 		return idx
 	}
 	const smallQuicksort = 15
-	less := func(a, b int64) bool { return a < b }
 	type span struct{ l, r, depth int }
 	var stack []span
 	pl, pr := 0, n-1
@@ -371,35 +378,7 @@ func numpyArgsort(keys []int64) []int {
 			goto pop
 		}
 		for pr-pl > smallQuicksort {
-			pm := pl + (pr-pl)>>1
-			if less(keys[idx[pm]], keys[idx[pl]]) {
-				idx[pm], idx[pl] = idx[pl], idx[pm]
-			}
-			if less(keys[idx[pr]], keys[idx[pm]]) {
-				idx[pr], idx[pm] = idx[pm], idx[pr]
-			}
-			if less(keys[idx[pm]], keys[idx[pl]]) {
-				idx[pm], idx[pl] = idx[pl], idx[pm]
-			}
-			vp := keys[idx[pm]]
-			pi, pj := pl, pr-1
-			idx[pm], idx[pj] = idx[pj], idx[pm]
-			for {
-				pi++
-				for less(keys[idx[pi]], vp) {
-					pi++
-				}
-				pj--
-				for less(vp, keys[idx[pj]]) {
-					pj--
-				}
-				if pi >= pj {
-					break
-				}
-				idx[pi], idx[pj] = idx[pj], idx[pi]
-			}
-			pk := pr - 1
-			idx[pi], idx[pk] = idx[pk], idx[pi]
+			pi := numpyPartition(keys, idx, pl, pr)
 			cdepth--
 			if pi-pl < pr-pi {
 				stack = append(stack, span{pi + 1, pr, cdepth})
@@ -409,16 +388,7 @@ func numpyArgsort(keys []int64) []int {
 				pl = pi + 1
 			}
 		}
-		for pi := pl + 1; pi <= pr; pi++ {
-			vi := idx[pi]
-			vp := keys[vi]
-			pj := pi
-			for pj > pl && less(vp, keys[idx[pj-1]]) {
-				idx[pj] = idx[pj-1]
-				pj--
-			}
-			idx[pj] = vi
-		}
+		numpyInsertionSort(keys, idx, pl, pr)
 	pop:
 		if len(stack) == 0 {
 			break
@@ -428,6 +398,57 @@ func numpyArgsort(keys []int64) []int {
 		pl, pr, cdepth = top.l, top.r, top.depth
 	}
 	return idx
+}
+
+// numpyPartition is one step of numpy's quicksort on idx[pl..pr] by keys:
+// the median of three at pl, the middle and pr, then Hoare's partition;
+// it returns the pivot's final place.
+func numpyPartition(keys []int64, idx []int, pl, pr int) int {
+	pm := pl + (pr-pl)>>1
+	if keys[idx[pm]] < keys[idx[pl]] {
+		idx[pm], idx[pl] = idx[pl], idx[pm]
+	}
+	if keys[idx[pr]] < keys[idx[pm]] {
+		idx[pr], idx[pm] = idx[pm], idx[pr]
+	}
+	if keys[idx[pm]] < keys[idx[pl]] {
+		idx[pm], idx[pl] = idx[pl], idx[pm]
+	}
+	vp := keys[idx[pm]]
+	pi, pj := pl, pr-1
+	idx[pm], idx[pj] = idx[pj], idx[pm]
+	for {
+		pi++
+		for keys[idx[pi]] < vp {
+			pi++
+		}
+		pj--
+		for vp < keys[idx[pj]] {
+			pj--
+		}
+		if pi >= pj {
+			break
+		}
+		idx[pi], idx[pj] = idx[pj], idx[pi]
+	}
+	pk := pr - 1
+	idx[pi], idx[pk] = idx[pk], idx[pi]
+	return pi
+}
+
+// numpyInsertionSort sorts idx[pl..pr] by keys as numpy's quicksort does
+// below its cut-off.
+func numpyInsertionSort(keys []int64, idx []int, pl, pr int) {
+	for pi := pl + 1; pi <= pr; pi++ {
+		vi := idx[pi]
+		vp := keys[vi]
+		pj := pi
+		for pj > pl && vp < keys[idx[pj-1]] {
+			idx[pj] = idx[pj-1]
+			pj--
+		}
+		idx[pj] = vi
+	}
 }
 
 // aheapsort is numpy's heapsort fallback of the introsort, on idx (1-based internally).
