@@ -317,102 +317,115 @@ func (m *Model) WriteState(w io.Writer) error {
 // never panics: a truncated, corrupt or mismatched state gives an error wrapping
 // [ErrCorruptState] (or [ErrStateVersion]).
 func Restore(words []string, counts []int64, vectors []float32, state io.Reader) (*Model, error) {
-	corrupt := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrCorruptState, fmt.Sprintf(format, args...))
-	}
 	crc := crc32.NewIEEE()
 	r := io.TeeReader(bufio.NewReaderSize(state, 1<<16), crc)
-	hdr := make([]byte, 32)
-	if _, err := io.ReadFull(r, hdr); err != nil {
-		return nil, corrupt("header: %v", err)
-	}
-	if string(hdr[:8]) != stateMagic {
-		return nil, corrupt("not a training state (bad magic)")
-	}
-	if v := binary.LittleEndian.Uint32(hdr[8:]); v != stateVersion {
-		return nil, fmt.Errorf("%w: %d (this build reads %d)", ErrStateVersion, v, stateVersion)
-	}
-	flags := binary.LittleEndian.Uint32(hdr[12:])
-	rows := binary.LittleEndian.Uint64(hdr[16:])
-	dim := binary.LittleEndian.Uint32(hdr[24:])
-	metaLen := binary.LittleEndian.Uint32(hdr[28:])
-	switch {
-	case flags&^7 != 0 || flags&3 == 0:
-		return nil, corrupt("flags %#x", flags)
-	case rows != uint64(len(words)):
-		return nil, corrupt("state has %d rows, the vocabulary %d words", rows, len(words))
-	case len(counts) != len(words):
-		return nil, corrupt("%d words but %d counts", len(words), len(counts))
-	case dim < 1 || dim > maxVectorSize || uint64(len(vectors)) != rows*uint64(dim):
-		return nil, corrupt("dimension %d does not match %d vectors values for %d words", dim, len(vectors), len(words))
-	case metaLen > maxStateMeta:
-		return nil, corrupt("metadata length %d", metaLen)
-	}
-	metaBuf := make([]byte, metaLen)
-	if _, err := io.ReadFull(r, metaBuf); err != nil {
-		return nil, corrupt("metadata: %v", err)
-	}
-	var meta stateMeta
-	if err := json.Unmarshal(metaBuf, &meta); err != nil {
-		return nil, corrupt("metadata: %v", err)
-	}
-	if meta.Options.WordNgrams == 0 {
-		meta.Options.WordNgrams = 1 // a state written before FastText
-	}
-	if err := meta.Options.Validate(); err != nil {
-		return nil, corrupt("options: %v", err)
-	}
-	if meta.Options.VectorSize != int(dim) {
-		return nil, corrupt("options say vector_size %d, header %d", meta.Options.VectorSize, dim)
+	flags, dim, meta, err := readStateHeader(r, words, counts, vectors)
+	if err != nil {
+		return nil, err
 	}
 	m := &Model{Words: words, Counts: counts, Vectors: vectors, Dim: int(dim), Options: meta.Options, Stats: meta.Stats}
-	readLayer := func() ([]float32, error) {
-		out := make([]float32, len(vectors))
-		buf := make([]byte, 4*min(len(out), 1<<14))
-		for off := 0; off < len(out); {
-			k := min(len(out)-off, len(buf)/4)
-			if _, err := io.ReadFull(r, buf[:4*k]); err != nil {
-				return nil, corrupt("layer: %v", err)
-			}
-			vec.Float32.Decode(out[off:off+k], buf[:4*k])
-			off += k
-		}
-		return out, nil
-	}
-	var err error
 	if flags&1 != 0 {
-		if m.syn1neg, err = readLayer(); err != nil {
+		if m.syn1neg, err = readStateLayer(r, len(vectors)); err != nil {
 			return nil, err
 		}
 	}
 	if flags&2 != 0 {
-		if m.syn1, err = readLayer(); err != nil {
+		if m.syn1, err = readStateLayer(r, len(vectors)); err != nil {
 			return nil, err
 		}
 	}
 	if flags&4 != 0 {
 		if meta.Options.Kind != FastText {
-			return nil, corrupt("word rows in the state of a %s model", meta.Options.Kind)
+			return nil, corruptState("word rows in the state of a %s model", meta.Options.Kind)
 		}
-		if m.vocabVecs, err = readLayer(); err != nil {
+		if m.vocabVecs, err = readStateLayer(r, len(vectors)); err != nil {
 			return nil, err
 		}
 	}
 	want := crc.Sum32()
 	var b [4]byte
 	if _, err := io.ReadFull(r, b[:]); err != nil {
-		return nil, corrupt("checksum: %v", err)
+		return nil, corruptState("checksum: %v", err)
 	}
 	if binary.LittleEndian.Uint32(b[:]) != want {
-		return nil, corrupt("checksum mismatch")
+		return nil, corruptState("checksum mismatch")
 	}
 	for _, c := range counts {
 		if c < 0 {
-			return nil, corrupt("negative count %d", c)
+			return nil, corruptState("negative count %d", c)
 		}
 	}
 	if len(words) == 0 {
-		return nil, corrupt("empty vocabulary")
+		return nil, corruptState("empty vocabulary")
 	}
 	return m, nil
+}
+
+// corruptState is an ErrCorruptState saying what is wrong.
+func corruptState(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrCorruptState, fmt.Sprintf(format, args...))
+}
+
+// readStateHeader reads a training state's header and metadata from r and
+// checks them against the table's words, counts and vectors. It returns
+// the header's flags (which layers follow) and dimension, and the metadata.
+func readStateHeader(r io.Reader, words []string, counts []int64, vectors []float32) (flags, dim uint32, meta stateMeta, err error) {
+	hdr := make([]byte, 32)
+	if _, err := io.ReadFull(r, hdr); err != nil {
+		return 0, 0, meta, corruptState("header: %v", err)
+	}
+	if string(hdr[:8]) != stateMagic {
+		return 0, 0, meta, corruptState("not a training state (bad magic)")
+	}
+	if v := binary.LittleEndian.Uint32(hdr[8:]); v != stateVersion {
+		return 0, 0, meta, fmt.Errorf("%w: %d (this build reads %d)", ErrStateVersion, v, stateVersion)
+	}
+	flags = binary.LittleEndian.Uint32(hdr[12:])
+	rows := binary.LittleEndian.Uint64(hdr[16:])
+	dim = binary.LittleEndian.Uint32(hdr[24:])
+	metaLen := binary.LittleEndian.Uint32(hdr[28:])
+	switch {
+	case flags&^7 != 0 || flags&3 == 0:
+		return 0, 0, meta, corruptState("flags %#x", flags)
+	case rows != uint64(len(words)):
+		return 0, 0, meta, corruptState("state has %d rows, the vocabulary %d words", rows, len(words))
+	case len(counts) != len(words):
+		return 0, 0, meta, corruptState("%d words but %d counts", len(words), len(counts))
+	case dim < 1 || dim > maxVectorSize || uint64(len(vectors)) != rows*uint64(dim):
+		return 0, 0, meta, corruptState("dimension %d does not match %d vectors values for %d words", dim, len(vectors), len(words))
+	case metaLen > maxStateMeta:
+		return 0, 0, meta, corruptState("metadata length %d", metaLen)
+	}
+	metaBuf := make([]byte, metaLen)
+	if _, err := io.ReadFull(r, metaBuf); err != nil {
+		return 0, 0, meta, corruptState("metadata: %v", err)
+	}
+	if err := json.Unmarshal(metaBuf, &meta); err != nil {
+		return 0, 0, meta, corruptState("metadata: %v", err)
+	}
+	if meta.Options.WordNgrams == 0 {
+		meta.Options.WordNgrams = 1 // a state written before FastText
+	}
+	if err := meta.Options.Validate(); err != nil {
+		return 0, 0, meta, corruptState("options: %v", err)
+	}
+	if meta.Options.VectorSize != int(dim) {
+		return 0, 0, meta, corruptState("options say vector_size %d, header %d", meta.Options.VectorSize, dim)
+	}
+	return flags, dim, meta, nil
+}
+
+// readStateLayer reads one layer of n little-endian float32s from r.
+func readStateLayer(r io.Reader, n int) ([]float32, error) {
+	out := make([]float32, n)
+	buf := make([]byte, 4*min(n, 1<<14))
+	for off := 0; off < n; {
+		k := min(n-off, len(buf)/4)
+		if _, err := io.ReadFull(r, buf[:4*k]); err != nil {
+			return nil, corruptState("layer: %v", err)
+		}
+		vec.Float32.Decode(out[off:off+k], buf[:4*k])
+		off += k
+	}
+	return out, nil
 }
