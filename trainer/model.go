@@ -118,21 +118,7 @@ func (m *Model) Trainable() bool { return m.syn1neg != nil || m.syn1 != nil }
 // learning rate decays again from opts.Alpha to opts.MinAlpha over the new corpus.
 // opts.VectorSize must equal m.Dim. m changes only when Update succeeds.
 func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
-	if !m.Trainable() {
-		return ErrNotTrainable
-	}
-	if err := opts.Validate(); err != nil {
-		return err
-	}
-	if opts.VectorSize != m.Dim {
-		return fmt.Errorf("%w: vector_size %d, but the model has %d", ErrDimension, opts.VectorSize, m.Dim)
-	}
-	if opts.Kind != m.Options.Kind || opts.Kind == FastText &&
-		(opts.MinN != m.Options.MinN || opts.MaxN != m.Options.MaxN || opts.Bucket != m.Options.Bucket) {
-		return invalid("", "continued training keeps the model's kind, min_n, max_n and bucket (%s, %d, %d, %d)",
-			m.Options.Kind, m.Options.MinN, m.Options.MaxN, m.Options.Bucket)
-	}
-	if err := m.check(); err != nil {
+	if err := m.updatable(&opts); err != nil {
 		return err
 	}
 	t0 := time.Now()
@@ -150,15 +136,60 @@ func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
 		return err
 	}
 	oldN := len(m.Words)
+	v, minCount := m.grownVocab(rv, &opts)
+	// The model's own matrices stay until the new ones replace them.
+	if err := checkWeights(len(v.words)+len(m.Words), &opts); err != nil {
+		return err
+	}
+	n := m.continuedNet(v, opts)
+	n.totalRawWords = st.rawWords
+	stats := Stats{Sentences: st.sentences, RawWords: st.rawWords, VocabSeconds: time.Since(t0).Seconds()}
+	for i, w := range v.words {
+		if c := rv.get(w); c >= minCount || i >= oldN {
+			stats.RetainedWords += c
+		}
+	}
+	if err := n.train(ctx, c, &stats); err != nil {
+		return err
+	}
+	nm := n.model(stats)
+	keepUnusedLayers(nm, m)
+	*m = *nm
+	return nil
+}
+
+// updatable checks that m can be trained further with opts.
+func (m *Model) updatable(opts *Options) error {
+	if !m.Trainable() {
+		return ErrNotTrainable
+	}
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	if opts.VectorSize != m.Dim {
+		return fmt.Errorf("%w: vector_size %d, but the model has %d", ErrDimension, opts.VectorSize, m.Dim)
+	}
+	if opts.Kind != m.Options.Kind || opts.Kind == FastText &&
+		(opts.MinN != m.Options.MinN || opts.MaxN != m.Options.MaxN || opts.Bucket != m.Options.Bucket) {
+		return invalid("", "continued training keeps the model's kind, min_n, max_n and bucket (%s, %d, %d, %d)",
+			m.Options.Kind, m.Options.MinN, m.Options.MaxN, m.Options.Bucket)
+	}
+	return m.check()
+}
+
+// grownVocab is m's vocabulary with the words of the new corpus's raw
+// vocabulary rv that reach min_count appended, as gensim's
+// build_vocab(update=True) makes it, and that min_count.
+func (m *Model) grownVocab(rv *rawVocab, opts *Options) (*vocab, int64) {
 	v := &vocab{
 		words:  append([]string(nil), m.Words...),
 		counts: append([]int64(nil), m.Counts...),
-		index:  make(map[string]int32, oldN),
+		index:  make(map[string]int32, len(m.Words)),
 	}
 	for i, w := range v.words {
 		v.index[w] = int32(i)
 	}
-	minCount := effectiveMinCount(rv.counts, &opts)
+	minCount := effectiveMinCount(rv.counts, opts)
 	var retainTotal int64
 	for i, w := range rv.words {
 		cnt := rv.counts[i]
@@ -181,12 +212,13 @@ func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
 		// down-sampled by that formula either.
 		v.sampleInt[i] = sampleInt(cnt, retainTotal, opts.Sample)
 	}
-	v.finish(&opts)
-	// The model's own matrices stay until the new ones replace them.
-	if err := checkWeights(len(v.words)+len(m.Words), &opts); err != nil {
-		return err
-	}
+	v.finish(opts)
+	return v, minCount
+}
 
+// continuedNet is the network for vocabulary v, which starts with m's
+// words: m's rows carried over, the new words' rows initialised.
+func (m *Model) continuedNet(v *vocab, opts Options) *net {
 	n := newNet(v, opts)
 	if n.sub != nil {
 		// FastText: the words' own rows, then the n-gram rows after the new vocabulary.
@@ -195,41 +227,31 @@ func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
 	} else {
 		n.syn0 = pad(m.Vectors, n.n, n.dim, n.stride)
 	}
-	n.initRows(opts.Seed, oldN)
+	n.initRows(opts.Seed, len(m.Words))
 	if n.syn1neg != nil && m.syn1neg != nil {
 		n.syn1neg = pad(m.syn1neg, n.n, n.dim, n.stride)
 	}
 	if n.syn1 != nil && m.syn1 != nil {
 		n.syn1 = pad(m.syn1, n.n, n.dim, n.stride)
 	}
-	n.totalRawWords = st.rawWords
-	stats := Stats{Sentences: st.sentences, RawWords: st.rawWords, VocabSeconds: time.Since(t0).Seconds()}
-	for i, w := range v.words {
-		if c := rv.get(w); c >= minCount || i >= oldN {
-			stats.RetainedWords += c
-		}
+	return n
+}
+
+// keepUnusedLayers gives nm the output layers of old that nm's run did not
+// use (gensim keeps them too), padded with zero rows for the new words.
+func keepUnusedLayers(nm, old *Model) {
+	if nm.syn1neg == nil && nm.Options.Negative == 0 {
+		nm.syn1neg = old.syn1neg
 	}
-	if err := n.train(ctx, c, &stats); err != nil {
-		return err
+	if nm.syn1 == nil && !nm.Options.HS {
+		nm.syn1 = old.syn1
 	}
-	nm := n.model(stats)
-	if nm.syn1neg == nil && opts.Negative == 0 {
-		nm.syn1neg = m.syn1neg // keep a layer this run did not use (gensim keeps it too)
+	if nm.syn1neg != nil && len(nm.syn1neg) != len(nm.Vectors) {
+		nm.syn1neg = append(nm.syn1neg, make([]float32, len(nm.Vectors)-len(nm.syn1neg))...)
 	}
-	if nm.syn1 == nil && !opts.HS {
-		nm.syn1 = m.syn1
+	if nm.syn1 != nil && len(nm.syn1) != len(nm.Vectors) {
+		nm.syn1 = append(nm.syn1, make([]float32, len(nm.Vectors)-len(nm.syn1))...)
 	}
-	if nm.syn1neg != nil && len(nm.syn1neg) != len(nm.Vectors) || nm.syn1 != nil && len(nm.syn1) != len(nm.Vectors) {
-		// A kept, unused layer does not cover the new words: pad it with zero rows.
-		if nm.syn1neg != nil {
-			nm.syn1neg = append(nm.syn1neg, make([]float32, len(nm.Vectors)-len(nm.syn1neg))...)
-		}
-		if nm.syn1 != nil {
-			nm.syn1 = append(nm.syn1, make([]float32, len(nm.Vectors)-len(nm.syn1))...)
-		}
-	}
-	*m = *nm
-	return nil
 }
 
 // check verifies that m's slices agree with each other.
