@@ -435,20 +435,6 @@ func (o *Options) Set(name string, value any) error {
 }
 
 func convert(p *param, value any) (any, error) {
-	bad := func() error {
-		want := map[paramKind]string{kindInt: "an integer", kindFloat: "a number", kindBool: "a boolean",
-			kindString: "a string"}[p.kind]
-		switch p.name {
-		case "model":
-			want = "'word2vec' or 'fasttext'"
-		case "phrases_scoring":
-			want = "'default' or 'npmi'"
-		}
-		if binaryInts[p.name] {
-			want = "0 or 1"
-		}
-		return invalid(p.name, "%s must be %s, found %s", p.name, want, shownValue(value))
-	}
 	if p.kind == kindString {
 		switch v := value.(type) {
 		case ModelKind, PhraseScoring:
@@ -458,36 +444,18 @@ func convert(p *param, value any) (any, error) {
 				return x, nil
 			}
 		}
-		return nil, bad()
+		return nil, badParam(p, value)
 	}
-	switch v := value.(type) {
-	case int:
-		value = int64(v)
-	case int32:
-		value = int64(v)
-	case float32:
-		value = float64(v)
-	case string:
-		s := strings.TrimSpace(v)
-		switch {
-		case p.kind == kindBool && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")):
-			value = strings.EqualFold(s, "true")
-		default:
-			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-				value = i
-			} else if f, err := strconv.ParseFloat(s, 64); err == nil {
-				value = f
-			} else {
-				return nil, bad()
-			}
-		}
+	v, ok := widen(p, value)
+	if !ok {
+		return nil, badParam(p, value)
 	}
 	switch p.kind {
 	case kindInt:
-		switch v := value.(type) {
+		switch v := v.(type) {
 		case int64:
 			if binaryInts[p.name] && v != 0 && v != 1 {
-				return nil, bad()
+				return nil, badParam(p, v)
 			}
 			if p.name != "seed" && (v > math.MaxInt32 || v < math.MinInt32) {
 				return nil, invalid(p.name, "%s is out of range, found %d", p.name, v)
@@ -495,7 +463,7 @@ func convert(p *param, value any) (any, error) {
 			return v, nil
 		case float64:
 			if v != math.Trunc(v) || math.Abs(v) > math.MaxInt32 {
-				return nil, bad()
+				return nil, badParam(p, v)
 			}
 			return convert(p, int64(v))
 		case bool:
@@ -504,14 +472,14 @@ func convert(p *param, value any) (any, error) {
 			}
 		}
 	case kindFloat:
-		switch v := value.(type) {
+		switch v := v.(type) {
 		case float64:
 			return v, nil
 		case int64:
 			return float64(v), nil
 		}
 	case kindBool:
-		switch v := value.(type) {
+		switch v := v.(type) {
 		case bool:
 			return v, nil
 		case int64:
@@ -520,7 +488,50 @@ func convert(p *param, value any) (any, error) {
 			}
 		}
 	}
-	return nil, bad()
+	return nil, badParam(p, v)
+}
+
+// widen turns a Go int or float into int64 or float64, and a string into
+// the bool, integer or number it spells (true and false only for a
+// boolean parameter); it reports false for a string that is none of them.
+func widen(p *param, value any) (any, bool) {
+	switch v := value.(type) {
+	case int:
+		return int64(v), true
+	case int32:
+		return int64(v), true
+	case float32:
+		return float64(v), true
+	case string:
+		s := strings.TrimSpace(v)
+		if p.kind == kindBool && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
+			return strings.EqualFold(s, "true"), true
+		}
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return i, true
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return f, true
+		}
+		return nil, false
+	}
+	return value, true
+}
+
+// badParam is the error for value, which parameter p cannot take.
+func badParam(p *param, value any) error {
+	want := map[paramKind]string{kindInt: "an integer", kindFloat: "a number", kindBool: "a boolean",
+		kindString: "a string"}[p.kind]
+	switch p.name {
+	case "model":
+		want = "'word2vec' or 'fasttext'"
+	case "phrases_scoring":
+		want = "'default' or 'npmi'"
+	}
+	if binaryInts[p.name] {
+		want = "0 or 1"
+	}
+	return invalid(p.name, "%s must be %s, found %s", p.name, want, shownValue(value))
 }
 
 // suggest returns the known parameter name closest to key, or "".
