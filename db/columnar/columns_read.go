@@ -102,8 +102,16 @@ func (r *Reader) chooseFields(sc *arrow.Schema) error {
 // fileTypeName names a field's type for messages: Parquet's logical type
 // where the Parquet reader recorded one, else Arrow's.
 func fileTypeName(f arrow.Field) string {
-	if i := f.Metadata.FindKey(parquetLogicalKey); i >= 0 && f.Metadata.Values()[i] != "None" {
-		return f.Metadata.Values()[i]
+	if i := f.Metadata.FindKey(parquetLogicalKey); i >= 0 {
+		// Parquet's logical type where it says more than the Arrow type:
+		// Date, Timestamp(...), Decimal(...), JSON.
+		switch lt := f.Metadata.Values()[i]; {
+		case lt == "None", lt == "String", strings.HasPrefix(lt, "Int("):
+		case lt == "JSON":
+			return "json"
+		default:
+			return lt
+		}
 	}
 	if i := f.Metadata.FindKey("ARROW:extension:name"); i >= 0 {
 		return f.Metadata.Values()[i]

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -248,6 +249,7 @@ func (w *Writer) WriteColumns(words []string, ids, counts []int64, vecs []float3
 	if err := w.checkColumns(len(words), cols); err != nil {
 		return err
 	}
+	cols = slices.Clone(cols) // appendColumns moves along the caller's columns
 	if cap(w.vecs) == 0 && w.group*w.dim <= groupBytes/4 {
 		// A group's exact size (for the default sizes): append's growth
 		// would hold up to a quarter more, twice over.
