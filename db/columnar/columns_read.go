@@ -110,7 +110,8 @@ func fileTypeName(f arrow.Field) string {
 		case lt == "JSON":
 			return "json"
 		default:
-			return lt
+			name, _, _ := strings.Cut(lt, "(") // Timestamp(isAdjustedToUTC=..., ...)
+			return strings.ToLower(name)
 		}
 	}
 	if i := f.Metadata.FindKey("ARROW:extension:name"); i >= 0 {

@@ -98,7 +98,7 @@ func (e *env) appendRows(r *columnar.Reader, t *store.Table, skip bool) (added, 
 				continue
 			}
 			if err != nil {
-				return fmt.Errorf("row %d: %w", b.Start+int64(i)+1, err)
+				return &wrapped{fmt.Sprintf("row %d: %s", b.Start+int64(i)+1, trimPrefix(err.Error(), "db: ")), err}
 			}
 			if added++; added%insertBatch == 0 {
 				if err := e.ctx.Err(); err != nil {

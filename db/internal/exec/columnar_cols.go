@@ -144,8 +144,11 @@ func columnChooser(only *string, t *store.Table) func([]columnar.Field) ([]strin
 					continue // embeddb's own id, or a word column not chosen as the key
 				}
 				if f.Type == columnar.ValueUnsupported {
-					return nil, fmt.Errorf("column %q is %s, which a table column cannot hold; WITH (columns = '%s') imports the others (columns = '' none)",
-						f.Name, f.FileType, strings.Join(supported(others), ", "))
+					hint := "WITH (columns = '') leaves it out"
+					if ok := supported(others); len(ok) > 0 {
+						hint = fmt.Sprintf("WITH (columns = '%s') imports the others (columns = '' none)", strings.Join(ok, ", "))
+					}
+					return nil, fmt.Errorf("column %q is %s, which a table column cannot hold; %s", f.Name, f.FileType, hint)
 				}
 				names = append(names, f.Name)
 			}
