@@ -23,7 +23,7 @@ func FuzzReader(f *testing.F) {
 		{Format: columnar.Parquet, Elem: vec.Float16, Compression: "none"},
 		{Format: columnar.Arrow},
 		{Format: columnar.Arrow, Compression: "lz4"},
-		{Format: columnar.Spark}, // its data file: a Parquet List<float>
+		{Format: columnar.Spark},                                     // its data file: a Parquet List<float>
 		{Format: columnar.Parquet, GroupRows: 8, Columns: colFields}, // a table's own columns, NULLs among them
 		{Format: columnar.Arrow, GroupRows: 8, Columns: colFields},
 	} {
