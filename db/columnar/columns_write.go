@@ -215,49 +215,39 @@ func writeParquetColumns(rg file.SerialRowGroupWriter, fields []Field, cols [][]
 // writeParquetColumn writes one column chunk's values.
 func writeParquetColumn(cw file.ColumnChunkWriter, vals []any) error {
 	defs := make([]int16, len(vals))
-	k := 0
 	for i, v := range vals {
 		if v != nil {
 			defs[i] = 1
-			k++
 		}
 	}
 	var err error
 	switch c := cw.(type) {
 	case *file.ByteArrayColumnChunkWriter:
-		out := make([]parquet.ByteArray, 0, k)
-		for _, v := range vals {
-			if s, ok := v.(string); ok {
-				out = append(out, unsafe.Slice(unsafe.StringData(s), len(s)))
-			}
+		strs := present[string](vals)
+		out := make([]parquet.ByteArray, len(strs))
+		for i, s := range strs {
+			out[i] = unsafe.Slice(unsafe.StringData(s), len(s))
 		}
 		_, err = c.WriteBatch(out, defs, nil)
 	case *file.Int64ColumnChunkWriter:
-		out := make([]int64, 0, k)
-		for _, v := range vals {
-			if x, ok := v.(int64); ok {
-				out = append(out, x)
-			}
-		}
-		_, err = c.WriteBatch(out, defs, nil)
+		_, err = c.WriteBatch(present[int64](vals), defs, nil)
 	case *file.Float64ColumnChunkWriter:
-		out := make([]float64, 0, k)
-		for _, v := range vals {
-			if x, ok := v.(float64); ok {
-				out = append(out, x)
-			}
-		}
-		_, err = c.WriteBatch(out, defs, nil)
+		_, err = c.WriteBatch(present[float64](vals), defs, nil)
 	case *file.BooleanColumnChunkWriter:
-		out := make([]bool, 0, k)
-		for _, v := range vals {
-			if x, ok := v.(bool); ok {
-				out = append(out, x)
-			}
-		}
-		_, err = c.WriteBatch(out, defs, nil)
+		_, err = c.WriteBatch(present[bool](vals), defs, nil)
 	default:
 		err = fmt.Errorf("columnar: unexpected column writer %T", cw)
 	}
 	return err
+}
+
+// present returns the values of vals that are not null, as T.
+func present[T any](vals []any) []T {
+	out := make([]T, 0, len(vals))
+	for _, v := range vals {
+		if x, ok := v.(T); ok {
+			out = append(out, x)
+		}
+	}
+	return out
 }

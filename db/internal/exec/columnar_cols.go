@@ -32,32 +32,34 @@ type colDecl struct {
 	Default any    `json:"default,omitempty"`
 }
 
+// colValueTypes pairs each column type with the file type of its values.
+var colValueTypes = []struct {
+	col store.ColType
+	val columnar.ValueType
+}{
+	{store.ColText, columnar.ValueString},
+	{store.ColInteger, columnar.ValueInt},
+	{store.ColReal, columnar.ValueFloat},
+	{store.ColBoolean, columnar.ValueBool},
+	{store.ColJSON, columnar.ValueJSON},
+}
+
 // valueTypeOf is the file type of a column of type t.
 func valueTypeOf(t store.ColType) columnar.ValueType {
-	switch t {
-	case store.ColInteger:
-		return columnar.ValueInt
-	case store.ColReal:
-		return columnar.ValueFloat
-	case store.ColBoolean:
-		return columnar.ValueBool
-	case store.ColJSON:
-		return columnar.ValueJSON
+	for _, p := range colValueTypes {
+		if p.col == t {
+			return p.val
+		}
 	}
 	return columnar.ValueString
 }
 
 // colTypeOf is the column type a new table gives a file column of type v.
 func colTypeOf(v columnar.ValueType) store.ColType {
-	switch v {
-	case columnar.ValueInt:
-		return store.ColInteger
-	case columnar.ValueFloat:
-		return store.ColReal
-	case columnar.ValueBool:
-		return store.ColBoolean
-	case columnar.ValueJSON:
-		return store.ColJSON
+	for _, p := range colValueTypes {
+		if p.val == v {
+			return p.col
+		}
 	}
 	return store.ColText
 }
