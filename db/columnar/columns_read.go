@@ -3,6 +3,7 @@
 package columnar
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -10,7 +11,9 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/float16"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 )
 
@@ -32,6 +35,12 @@ func fieldType(f arrow.Field) ValueType {
 	typ := f.Type
 	if et, ok := typ.(arrow.ExtensionType); ok { // arrow.json, when registered
 		ext, typ = et.ExtensionName(), et.StorageType()
+	}
+	if dt, ok := typ.(*arrow.DictionaryType); ok { // pandas' categoricals, in Feather
+		typ = dt.ValueType
+		if !arrow.IsBaseBinary(typ.ID()) || typ.ID() == arrow.BINARY || typ.ID() == arrow.LARGE_BINARY {
+			return ValueUnsupported
+		}
 	}
 	switch typ.ID() {
 	case arrow.STRING, arrow.LARGE_STRING, arrow.STRING_VIEW:
@@ -158,6 +167,9 @@ func valueAt(col arrow.Array, i int) (any, error) {
 	if e, ok := col.(array.ExtensionArray); ok {
 		col = e.Storage()
 	}
+	if d, ok := col.(*array.Dictionary); ok {
+		return valueAt(d.Dictionary(), d.GetValueIndex(i))
+	}
 	switch c := col.(type) {
 	case *array.String:
 		return strings.Clone(c.Value(i)), nil
@@ -190,7 +202,7 @@ func otherBuilder(cr file.ColumnChunkReader) array.Builder {
 	switch cr.(type) {
 	case *file.BooleanColumnChunkReader:
 		return array.NewBooleanBuilder(memory.DefaultAllocator)
-	case *file.Float32ColumnChunkReader:
+	case *file.Float32ColumnChunkReader, *file.FixedLenByteArrayColumnChunkReader: // float16
 		return array.NewFloat32Builder(memory.DefaultAllocator)
 	}
 	return array.NewFloat64Builder(memory.DefaultAllocator)
@@ -208,6 +220,20 @@ func (c *flatColumn) readOther(n int64, defs []int16) (int64, int, error) {
 	case *file.Float64ColumnChunkReader:
 		c.f64 = grow(c.f64, int(n))
 		return cr.ReadBatchInPage(n, c.f64, defs, nil)
+	case *file.FixedLenByteArrayColumnChunkReader:
+		if cr.Descriptor().TypeLength() != 2 {
+			break
+		}
+		flba := make([]parquet.FixedLenByteArray, n)
+		lv, nv, err := cr.ReadBatchInPage(n, flba, defs, nil)
+		c.f32 = grow(c.f32, nv)
+		for i, h := range flba[:nv] {
+			if len(h) != 2 {
+				return 0, 0, fmt.Errorf("a float16 of %d bytes", len(h))
+			}
+			c.f32[i] = float16.FromBits(binary.LittleEndian.Uint16(h)).Float32()
+		}
+		return lv, nv, err
 	}
 	return 0, 0, fmt.Errorf("cannot read %s values", c.cr.Type())
 }

@@ -16,6 +16,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/schema"
 
 	"github.com/embeddb/embeddb/db/columnar"
 )
@@ -235,7 +238,44 @@ func writeArrowWithTimestamp(t *testing.T, path string) {
 	}
 	b.Field(2).(*array.Int32Builder).AppendValues([]int32{7, 0}, []bool{true, false})
 	b.Field(3).(*array.TimestampBuilder).AppendValues([]arrow.Timestamp{1, 2}, nil)
-	rec := b.NewRecordBatch()
+	writeRecord(t, path, sc, b.NewRecordBatch())
+}
+
+// TestReader_Columns_Dictionary reads a column of dictionary-encoded
+// strings (pandas' categoricals in Feather) as strings.
+func TestReader_Columns_Dictionary(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.arrow")
+	dt := &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "word", Type: arrow.BinaryTypes.String},
+		{Name: "vector", Type: arrow.FixedSizeListOf(1, arrow.PrimitiveTypes.Float32)},
+		{Name: "lang", Type: dt, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer b.Release()
+	b.Field(0).(*array.StringBuilder).AppendValues([]string{"a", "b", "c"}, nil)
+	lb := b.Field(1).(*array.FixedSizeListBuilder)
+	for i := range 3 {
+		lb.Append(true)
+		lb.ValueBuilder().(*array.Float32Builder).Append(float32(i))
+	}
+	db := b.Field(2).(*array.BinaryDictionaryBuilder)
+	db.AppendString("en")
+	db.AppendNull()
+	db.AppendString("en")
+	writeRecord(t, path, sc, b.NewRecordBatch())
+	h, got := readColumns(t, path)
+	if len(h.Fields) != 1 || h.Fields[0].Type != columnar.ValueString {
+		t.Fatalf("fields %+v", h.Fields)
+	}
+	if want := []any{"en", nil, "en"}; !reflect.DeepEqual(got[0], want) {
+		t.Errorf("lang = %v, want %v", got[0], want)
+	}
+}
+
+// writeRecord writes one record to an Arrow IPC file and releases it.
+func writeRecord(t *testing.T, path string, sc *arrow.Schema, rec arrow.RecordBatch) {
+	t.Helper()
 	defer rec.Release()
 	f, err := os.Create(path)
 	if err != nil {
@@ -251,5 +291,49 @@ func writeArrowWithTimestamp(t *testing.T, path string) {
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReader_Columns_ParquetFloat16 reads an optional float16 column of a
+// Parquet file (FIXED_LEN_BYTE_ARRAY(2) with the Float16 logical type).
+func TestReader_Columns_ParquetFloat16(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "h.parquet")
+	req, opt := parquet.Repetitions.Required, parquet.Repetitions.Optional
+	word, _ := schema.NewPrimitiveNodeLogical("word", req, schema.StringLogicalType{}, parquet.Types.ByteArray, -1, -1)
+	list, _ := schema.ListOfWithName("vector", schema.NewFloat32Node("element", req, -1), req, -1)
+	half, _ := schema.NewPrimitiveNodeLogical("h", opt, schema.Float16LogicalType{}, parquet.Types.FixedLenByteArray, 2, -1)
+	root, err := schema.NewGroupNode("schema", req, schema.FieldList{word, list, half}, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := file.NewParquetWriter(f, root)
+	rg, err := pw.AppendRowGroupChecked()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cw, _ := rg.NextColumn()
+	cw.(*file.ByteArrayColumnChunkWriter).WriteBatch([]parquet.ByteArray{parquet.ByteArray("a"), parquet.ByteArray("b")}, nil, nil)
+	cw.Close()
+	cw, _ = rg.NextColumn()
+	cw.(*file.Float32ColumnChunkWriter).WriteBatch([]float32{1, 2}, []int16{1, 1}, []int16{0, 0})
+	cw.Close()
+	cw, _ = rg.NextColumn()
+	// 1.5 as float16 is 0x3e00; the second row is null.
+	cw.(*file.FixedLenByteArrayColumnChunkWriter).WriteBatch([]parquet.FixedLenByteArray{{0x00, 0x3e}}, []int16{1, 0}, nil)
+	cw.Close()
+	rg.Close()
+	if err := pw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h, got := readColumns(t, path)
+	if len(h.Fields) != 1 || h.Fields[0].Type != columnar.ValueFloat {
+		t.Fatalf("fields %+v", h.Fields)
+	}
+	if want := []any{1.5, nil}; !reflect.DeepEqual(got[0], want) {
+		t.Errorf("h = %v, want %v", got[0], want)
 	}
 }

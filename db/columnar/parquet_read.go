@@ -292,7 +292,8 @@ func (c *flatColumn) next(n int64) (arrow.Array, error) {
 		}
 	case *file.Int32ColumnChunkReader:
 		b = array.NewInt64Builder(memory.DefaultAllocator)
-	case *file.BooleanColumnChunkReader, *file.Float32ColumnChunkReader, *file.Float64ColumnChunkReader:
+	case *file.BooleanColumnChunkReader, *file.Float32ColumnChunkReader, *file.Float64ColumnChunkReader,
+		*file.FixedLenByteArrayColumnChunkReader:
 		b = otherBuilder(c.cr) // columns_read.go
 	default:
 		return nil, fmt.Errorf("cannot read %s values", c.cr.Type())

@@ -280,3 +280,52 @@ func TestBulkWriter_MemoryBounded_Columns(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestBulkWriter_Columns_Abort aborts a load after its columns' chunks
+// were written in transactions of their own: nothing of it remains.
+func TestBulkWriter_Columns_Abort(t *testing.T) {
+	defer func(f int) { bulkFlush = f }(bulkFlush)
+	bulkFlush = 16 << 10
+	d, err := Open(filepath.Join(t.TempDir(), "a.db"), &Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ctx := context.Background()
+	w, err := d.BulkLoad(ctx, "t", TableSpec{Dim: 1, Columns: []Column{{Name: "title", Type: ColText}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writes := 0
+	for lo := 0; lo < 20000; lo += 1000 {
+		words, titles := make([]string, 1000), make([]any, 1000)
+		for i := range words {
+			words[i], titles[i] = "w"+strconv.Itoa(lo+i), "a title of row "+strconv.Itoa(lo+i)
+		}
+		if err := w.AppendColumns(words, nil, make([]float32, 1000), [][]any{titles}); err != nil {
+			t.Fatal(err)
+		}
+		if w.cols.pending == 0 {
+			writes++
+		}
+	}
+	if writes == 0 {
+		t.Fatal("no column chunks were written before the abort")
+	}
+	id := w.id
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	err = d.View(ctx, func(tx *Tx) error {
+		if tx.tx.Bucket(TableKey(id)) != nil {
+			return fmt.Errorf("the aborted load's table %d remains", id)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := d.Check(ctx); err != nil || len(problems) > 0 {
+		t.Fatalf("Check = %v, %v", problems, err)
+	}
+}
