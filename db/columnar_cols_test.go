@@ -146,6 +146,13 @@ func TestColumnar_Columns_IntoTable(t *testing.T) {
 			t.Errorf("%s:\n got %v\nwant %s", tc.sql, err, tc.want)
 		}
 	}
+	// Names match as DuckDB's BY NAME does: in any case.
+	mustExec(t, d, "CREATE TABLE upper (dim = 3, Title TEXT, YEAR INTEGER)")
+	mustExec(t, d, "IMPORT upper FROM '"+pq+"' WITH (columns = 'title, year')")
+	res = mustExec(t, d, "SELECT word, Title, YEAR FROM upper WHERE word = 'w2'")
+	if want := [][]any{{"w2", "título 2", int64(2*1_000_000_007 - 1<<40)}}; !reflect.DeepEqual(res.Rows, want) {
+		t.Errorf("IMPORT into upper-case columns: %v, want %v", res.Rows, want)
+	}
 	mustExec(t, d, "CREATE TABLE typed (dim = 3, year TEXT, ok INTEGER)")
 	_, err := d.Exec(context.Background(), "IMPORT typed FROM '"+pq+"' WITH (columns = 'year')")
 	if want := `1:19: ` + pq + `: column "year" is int64 in the file, but TEXT in table "typed"`; err == nil || err.Error() != want {

@@ -79,6 +79,10 @@ func (e *env) appendRows(r *columnar.Reader, t *store.Table, skip bool) (added, 
 	hdr := r.Header()
 	fileElem := fromFileDType(hdr.Elem)
 	size := hdr.Dim * hdr.Elem.Size()
+	names := make([]string, len(hdr.Fields)) // the table's names of the file's columns
+	for j, f := range hdr.Fields {
+		names[j] = t.Columns()[targetColumn(t, f.Name)].Name
+	}
 	err = r.Read(e.ctx, func(b *columnar.Batch) error {
 		for i, word := range b.Words {
 			row := store.Row{Word: word, Vector: make([]float32, hdr.Dim)}
@@ -88,8 +92,8 @@ func (e *env) appendRows(r *columnar.Reader, t *store.Table, skip bool) (added, 
 			}
 			if len(hdr.Fields) > 0 {
 				row.Cols = make(map[string]any, len(hdr.Fields))
-				for j, f := range hdr.Fields {
-					row.Cols[f.Name] = b.Columns[j][i]
+				for j, name := range names {
+					row.Cols[name] = b.Columns[j][i]
 				}
 			}
 			_, err := t.InsertRow(row, false)

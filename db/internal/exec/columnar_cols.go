@@ -186,7 +186,7 @@ func checkTargetColumns(t *store.Table, names []string, others []columnar.Field)
 			continue // the reader says the file has no such column
 		}
 		f := others[k]
-		i := t.ColumnIndex(n)
+		i := targetColumn(t, n)
 		if i < 0 {
 			msg := fmt.Sprintf("column %q: table %s has no such column", n, store.Quote(t.Name()))
 			if alt := plan.SuggestName(n, have); alt != "" {
@@ -244,3 +244,22 @@ type wrapped struct {
 
 func (w *wrapped) Error() string { return w.msg }
 func (w *wrapped) Unwrap() error { return w.err }
+
+// targetColumn returns the index of t's column that file column n fills:
+// the one of that name, else the only one of that name in another case
+// (as DuckDB's INSERT ... BY NAME matches names); -1 if none.
+func targetColumn(t *store.Table, n string) int {
+	if i := t.ColumnIndex(n); i >= 0 {
+		return i
+	}
+	found := -1
+	for i, c := range t.Columns() {
+		if strings.EqualFold(c.Name, n) {
+			if found >= 0 {
+				return -1
+			}
+			found = i
+		}
+	}
+	return found
+}
