@@ -8,7 +8,10 @@
 #                                           array_cosine_similarity top-10 for 100 queries; DuckDB
 #                                           writes two Parquet files for embeddb to import; LanceDB
 #                                           0.31.0 makes a table of the Arrow IPC export and searches it;
-#                                           DuckDB runs the statements docs/scale.md shows for it.
+#                                           DuckDB runs the statements docs/scale.md shows for it;
+#                                           DuckDB's duckdb.parquet carries columns of each type (and
+#                                           duckdb_f64.parquet a TIMESTAMP); embeddb imports and exports
+#                                           it, and DuckDB reads the columns back (duckdb_cols.json).
 #   scripts/columnar-peers.sh bench [ROWS]  EXPORT and IMPORT of ROWS x 100 (default 1000000) beside
 #                                           DuckDB's COPY ... TO 'x.parquet' and read_parquet, in one run.
 #
@@ -35,7 +38,12 @@ golden)
   rm -f "$WORK/v.db" "$WORK/v.parquet" "$WORK/v.arrow"
   "$E" "$WORK/v.db" "IMPORT v FROM '$OUT/vectors.txt'; EXPORT v TO '$WORK/v.parquet'; EXPORT v TO '$WORK/v.arrow';" >/dev/null
   (cd "$WORK" && EMBEDDB_ROOT="$ROOT" node columnar_peers.mjs golden "$WORK" "$OUT")
-  echo "== wrote $OUT/duckdb_read.json, lancedb_read.json, duckdb.parquet, duckdb_f64.parquet" >&2
+  # DuckDB reads back the columns embeddb exports: its own Parquet with
+  # columns, imported and exported again.
+  rm -f "$WORK/c.db" "$WORK/c.parquet"
+  "$E" "$WORK/c.db" "IMPORT c FROM '$OUT/duckdb.parquet' WITH (vector = 'embedding'); EXPORT c TO '$WORK/c.parquet';" >/dev/null
+  (cd "$WORK" && node columnar_peers.mjs cols "$WORK" "$OUT")
+  echo "== wrote $OUT/duckdb_read.json, lancedb_read.json, duckdb.parquet, duckdb_f64.parquet, duckdb_cols.json" >&2
   ;;
 bench)
   ROWS=${2:-1000000}

@@ -22,6 +22,9 @@ async function rows(conn, sql) {
   return r.getRowObjectsJson();
 }
 
+// duckRow is the row number in DuckDB's SQL of a word wNNNN of vectors.txt.
+const duckRow = 'CAST(substr(word, 2) AS INTEGER)';
+
 async function golden(out) {
   const conn = await duck();
   const pq = path.join(work, 'v.parquet');
@@ -46,10 +49,17 @@ async function golden(out) {
   fs.writeFileSync(path.join(out, 'duckdb_read.json'), JSON.stringify(res, null, 1) + '\n');
 
   // Parquet written by DuckDB, for embeddb to import: a FLOAT[dim] array
-  // column named embedding, and a DOUBLE[] list column with other names.
-  await conn.run(`COPY (SELECT word, vector::FLOAT[${dim}] AS embedding, length(word) AS n FROM read_parquet('${pq}') ORDER BY word)
+  // column named embedding with columns of each type a table holds (NULL
+  // in some rows), and a DOUBLE[] list column with other names beside a
+  // TIMESTAMP, which no table column holds.
+  await conn.run(`COPY (SELECT word, vector::FLOAT[${dim}] AS embedding, length(word) AS n,
+      CASE WHEN ${duckRow} % 7 = 0 THEN NULL ELSE 'title of ' || word END AS title,
+      CASE WHEN ${duckRow} % 5 = 0 THEN NULL ELSE (1900 + ${duckRow})::INTEGER END AS year,
+      CASE WHEN ${duckRow} % 3 = 0 THEN NULL ELSE ${duckRow} / 8 END::DOUBLE AS score,
+      CASE WHEN ${duckRow} % 11 = 0 THEN NULL ELSE ${duckRow} % 2 = 0 END AS ok
+    FROM read_parquet('${pq}') ORDER BY word)
     TO '${path.join(out, 'duckdb.parquet')}' (FORMAT parquet)`);
-  await conn.run(`COPY (SELECT word AS token, vector::DOUBLE[] AS emb FROM read_parquet('${pq}') ORDER BY word DESC)
+  await conn.run(`COPY (SELECT word AS token, vector::DOUBLE[] AS emb, TIMESTAMP '2024-01-01' AS at FROM read_parquet('${pq}') ORDER BY word DESC)
     TO '${path.join(out, 'duckdb_f64.parquet')}' (FORMAT parquet, COMPRESSION zstd)`);
   await lance(out, res);
   await scaleDoc(conn, pq, dim);
@@ -117,6 +127,26 @@ async function bench(n) {
     duckdb_copy_cpu_s: copyCPU, duckdb_read_cpu_s: readCPU }));
 }
 
+// cols checks that DuckDB reads back the columns embeddb exported: WORK's
+// c.parquet is duckdb.parquet imported and exported by embeddb. DuckDB's
+// column types and the rows in either file but not the other are recorded.
+async function cols(out) {
+  const conn = await duck();
+  const c = path.join(work, 'c.parquet'), src = path.join(out, 'duckdb.parquet');
+  const q = (f) => `SELECT word, n, title, year, score, ok, embedding::FLOAT[] AS v FROM read_parquet('${f}')`;
+  const qc = `SELECT word, n, title, year, score, ok, vector::FLOAT[] AS v FROM read_parquet('${c}')`;
+  const res = {};
+  res.describe = await rows(conn, `DESCRIBE SELECT * FROM read_parquet('${c}')`);
+  res.rows = (await rows(conn, `SELECT count(*) AS n FROM read_parquet('${c}')`))[0].n;
+  res.nulls = (await rows(conn, `SELECT count(*) FILTER (title IS NULL) AS title, count(*) FILTER (year IS NULL) AS year,
+    count(*) FILTER (score IS NULL) AS score, count(*) FILTER (ok IS NULL) AS ok FROM read_parquet('${c}')`))[0];
+  res.only_in_embeddb = (await rows(conn, `SELECT count(*) AS n FROM (${qc} EXCEPT ${q(src)})`))[0].n;
+  res.only_in_duckdb = (await rows(conn, `SELECT count(*) AS n FROM (${q(src)} EXCEPT ${qc})`))[0].n;
+  res.year_1951 = (await rows(conn, `SELECT word, title FROM read_parquet('${c}') WHERE year = 1951`));
+  fs.writeFileSync(path.join(out, 'duckdb_cols.json'), JSON.stringify(res, null, 1) + '\n');
+}
+
 if (mode === 'golden') await golden(arg);
+else if (mode === 'cols') await cols(arg);
 else if (mode === 'bench') await bench(Number(arg));
 else { console.error('usage: columnar_peers.mjs golden WORK OUTDIR | bench WORK ROWS'); process.exit(2); }

@@ -1,6 +1,10 @@
 package columnar
 
-import "github.com/embeddb/embeddb/internal/vec"
+import (
+	"strconv"
+
+	"github.com/embeddb/embeddb/internal/vec"
+)
 
 // The types of this file are the package's API whether or not it is built
 // with Parquet and Arrow (see off.go), so that its callers build either way.
@@ -30,6 +34,11 @@ type ReadOptions struct {
 	Key string
 	// Limit reads at most this many rows; zero means all.
 	Limit int64
+	// Columns chooses which of the file's other columns (not the vector,
+	// key or count; others lists them with their types) are read into
+	// [Batch.Columns], by name; an error it returns fails Open. Nil reads
+	// none of them. Spark's layout has no other columns.
+	Columns func(others []Field) ([]string, error)
 }
 
 // Header describes a file's table; [Open] reads it before any row.
@@ -46,8 +55,11 @@ type Header struct {
 	// Vector, Key and Count name the columns read; Key and Count are empty
 	// when the file has none.
 	Vector, Key, Count string
-	// Ignored lists the file's other columns.
+	// Ignored lists the file's other columns that are not read.
 	Ignored []string
+	// Fields are the other columns read ([ReadOptions.Columns]), in the
+	// order of [Batch.Columns].
+	Fields []Field
 	// Metadata is the file's key-value metadata (for Spark, the data
 	// file's).
 	Metadata map[string]string
@@ -66,6 +78,9 @@ type Batch struct {
 	// Data holds the vectors, Header.Dim elements of Header.Elem each,
 	// little-endian. Its memory is reused once the callback returns.
 	Data []byte
+	// Columns holds the values of Header.Fields: Columns[j][i] is field
+	// j of row i, of the Go type its ValueType names, or nil.
+	Columns [][]any
 }
 
 // WriteOptions controls [Create]. The zero value writes Parquet with zstd
@@ -92,8 +107,56 @@ type WriteOptions struct {
 	// Spark holds the Word2Vec parameters written to Spark's metadata
 	// (vectorSize comes from the dimension). Nil writes Spark's defaults.
 	Spark map[string]any
+	// Columns are the table's own columns, written between count and
+	// vector as optional (nullable) columns of Parquet's and Arrow's
+	// types for them: string (JSON with Parquet's JSON logical type),
+	// int64, double, bool. [Writer.WriteColumns] takes their values.
+	// Spark's layout has none.
+	Columns []Field
 	// Overwrite lets the writer replace what is at the path. False, the
 	// default, refuses an existing path with an error matching
 	// fs.ErrExist.
 	Overwrite bool
+}
+
+// MetaColumns is the key under which embeddb stores its table's column
+// declarations (a JSON array), so that an IMPORT of its own export
+// recreates them exactly: JSON columns, NOT NULL, defaults.
+const MetaColumns = "embeddb:columns"
+
+// ValueType is what the values of a table column are, in a file and in
+// Go: [ValueString] string, [ValueInt] int64, [ValueFloat] float64,
+// [ValueBool] bool, [ValueJSON] string (JSON text); nil is a null.
+type ValueType int
+
+// The value types.
+const (
+	// ValueUnsupported is a column of a type a table cannot hold
+	// (timestamps, binary, structs, maps, lists other than the vector).
+	ValueUnsupported ValueType = iota
+	ValueString
+	ValueInt
+	ValueFloat
+	ValueBool
+	ValueJSON
+)
+
+var valueTypeNames = [...]string{"unsupported", "string", "int64", "double", "bool", "json"}
+
+// String returns the type's name as Parquet and Arrow users know it.
+func (t ValueType) String() string {
+	if t >= 0 && int(t) < len(valueTypeNames) {
+		return valueTypeNames[t]
+	}
+	return "ValueType(" + strconv.Itoa(int(t)) + ")"
+}
+
+// Field is a column of a table besides word, id, count and vector: one a
+// [Writer] writes, or one of a file that a [Reader] found.
+type Field struct {
+	Name string
+	Type ValueType
+	// FileType is the column's type as the file states it (Arrow's name
+	// for it); a Writer ignores it.
+	FileType string
 }

@@ -75,6 +75,9 @@ func (r *Reader) fill(b *Batch, rec arrow.RecordBatch, n int) (err error) {
 			b.Counts[i] = intAt(cc, i)
 		}
 	}
+	if err := r.fillColumns(b, rec, n); err != nil { // columns_read.go
+		return err
+	}
 	size := r.hdr.Dim * r.hdr.Elem.Size()
 	if cap(b.Data) < n*size {
 		b.Data = make([]byte, n*size)

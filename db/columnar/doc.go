@@ -12,15 +12,21 @@
 // Flight, gRPC and protobuf: 14 MB of the binary.
 //
 // A table is written as the columns word (string), id (int64), count
-// (int64) and vector: FixedSizeList<float32>[dim], or FixedSizeList<float16>
-// for half-precision tables. Spark's layout has word and vector
+// (int64), the table's own columns ([WriteOptions.Columns]: optional
+// string, int64, double, bool or JSON string columns) and vector:
+// FixedSizeList<float32>[dim], or FixedSizeList<float16> for
+// half-precision tables. Spark's layout has word and vector
 // (array<float>) only, as Word2VecModel stores them. The table's dimension,
 // metric, element type and provenance go in the file's key-value metadata
 // under keys that start with "embeddb:".
 //
 // A [Reader] takes a vector column that is a FixedSizeList, List or
 // LargeList of float32, float64 or float16, a key column of strings (or
-// integers, printed in decimal) and an optional integer count column.
+// integers, printed in decimal) and an optional integer count column;
+// [ReadOptions.Columns] chooses which of the other columns it reads into
+// [Batch.Columns], and an other column of a type a table column cannot
+// hold (a timestamp, binary, a struct, a map, a list) is an error when
+// chosen.
 //
 // # Streaming
 //

@@ -23,14 +23,20 @@ func FuzzReader(f *testing.F) {
 		{Format: columnar.Parquet, Elem: vec.Float16, Compression: "none"},
 		{Format: columnar.Arrow},
 		{Format: columnar.Arrow, Compression: "lz4"},
-		{Format: columnar.Spark}, // its data file: a Parquet List<float>
+		{Format: columnar.Spark},                                     // its data file: a Parquet List<float>
+		{Format: columnar.Parquet, GroupRows: 8, Columns: colFields}, // a table's own columns, NULLs among them
+		{Format: columnar.Arrow, GroupRows: 8, Columns: colFields},
 	} {
 		path := filepath.Join(dir, string(rune('a'+i)))
 		w, err := columnar.Create(path, tb.dim, opts)
 		if err != nil {
 			f.Fatal(err)
 		}
-		if err := w.Write(tb.words, nil, tb.counts, tb.vecs); err != nil {
+		var cols [][]any
+		if opts.Columns != nil {
+			cols = colValues(len(tb.words))
+		}
+		if err := w.WriteColumns(tb.words, nil, tb.counts, tb.vecs, cols); err != nil {
 			f.Fatal(err)
 		}
 		if err := w.Close(); err != nil {
@@ -58,7 +64,17 @@ func FuzzReader(f *testing.F) {
 	f.Add([]byte("ARROW1\x00\x00"))
 	f.Add([]byte{0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := columnar.NewReader(bytes.NewReader(data), "fuzz", columnar.ReadOptions{Limit: 10000})
+		// Every other column a table can hold is read too.
+		all := func(others []columnar.Field) ([]string, error) {
+			var names []string
+			for _, f := range others {
+				if f.Type != columnar.ValueUnsupported {
+					names = append(names, f.Name)
+				}
+			}
+			return names, nil
+		}
+		r, err := columnar.NewReader(bytes.NewReader(data), "fuzz", columnar.ReadOptions{Limit: 10000, Columns: all})
 		if err != nil {
 			return
 		}
@@ -70,6 +86,14 @@ func FuzzReader(f *testing.F) {
 		r.Read(context.Background(), func(b *columnar.Batch) error {
 			if len(b.Data) != len(b.Words)*h.Dim*h.Elem.Size() || (b.Counts != nil && len(b.Counts) != len(b.Words)) {
 				t.Fatalf("batch of %d words, %d counts, %d bytes; dim %d", len(b.Words), len(b.Counts), len(b.Data), h.Dim)
+			}
+			if len(b.Columns) != len(h.Fields) {
+				t.Fatalf("batch of %d columns, header %d", len(b.Columns), len(h.Fields))
+			}
+			for j, c := range b.Columns {
+				if len(c) != len(b.Words) {
+					t.Fatalf("column %s has %d values for %d rows", h.Fields[j].Name, len(c), len(b.Words))
+				}
 			}
 			return nil
 		})

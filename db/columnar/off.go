@@ -52,3 +52,8 @@ func (w *Writer) Close() error { return ErrNotBuilt }
 
 // Abort does nothing.
 func (w *Writer) Abort() error { return nil }
+
+// WriteColumns fails with ErrNotBuilt.
+func (w *Writer) WriteColumns(words []string, ids, counts []int64, vecs []float32, cols [][]any) error {
+	return ErrNotBuilt
+}

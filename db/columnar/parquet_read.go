@@ -5,6 +5,7 @@ package columnar
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -45,6 +46,7 @@ type parquetSource struct {
 	cols  []colReader
 	rec   arrow.RecordBatch // the record last returned
 	elems int               // vector elements per row in the first row group, about
+	extra []int             // the other columns read (columns_read.go)
 }
 
 // colReader reads rows of one column as an Arrow array.
@@ -80,6 +82,11 @@ func newParquetSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*par
 			t = columnType(sch.Column(s.leaf[i]))
 		}
 		fields[i] = arrow.Field{Name: root.Field(i).Name(), Type: t, Nullable: true}
+		if s.leaf[i] >= 0 {
+			// What the column's values mean, for a table column's type
+			// (columns_read.go fieldType).
+			fields[i].Metadata = arrow.NewMetadata([]string{parquetLogicalKey}, []string{sch.Column(s.leaf[i]).LogicalType().String()})
+		}
 	}
 	s.sc = arrow.NewSchema(fields, nil)
 	return s, nil
@@ -145,7 +152,7 @@ func (s *parquetSource) metadata() map[string]string {
 func (s *parquetSource) startRecords(cols columns, dim int) error {
 	s.read = s.read[:0]
 	for i := range s.sc.NumFields() {
-		if i == cols.vector || i == cols.key || i == cols.count {
+		if i == cols.vector || i == cols.key || i == cols.count || slices.Contains(s.extra, i) {
 			s.read = append(s.read, i)
 		}
 	}
@@ -263,6 +270,10 @@ type flatColumn struct {
 	ba   []parquet.ByteArray
 	i32  []int32
 	i64  []int64
+	// The values of a table's other columns (columns_read.go).
+	bools []bool
+	f32   []float32
+	f64   []float64
 }
 
 func (c *flatColumn) next(n int64) (arrow.Array, error) {
@@ -281,6 +292,9 @@ func (c *flatColumn) next(n int64) (arrow.Array, error) {
 		}
 	case *file.Int32ColumnChunkReader:
 		b = array.NewInt64Builder(memory.DefaultAllocator)
+	case *file.BooleanColumnChunkReader, *file.Float32ColumnChunkReader, *file.Float64ColumnChunkReader,
+		*file.FixedLenByteArrayColumnChunkReader:
+		b = otherBuilder(c.cr) // columns_read.go
 	default:
 		return nil, fmt.Errorf("cannot read %s values", c.cr.Type())
 	}
@@ -326,10 +340,11 @@ func (c *flatColumn) readPage(n int64) (int64, int, error) {
 	case *file.Int64ColumnChunkReader:
 		c.i64 = grow(c.i64, int(n))
 		return cr.ReadBatchInPage(n, c.i64, defs, nil)
-	default:
+	case *file.Int32ColumnChunkReader:
 		c.i32 = grow(c.i32, int(n))
-		return c.cr.(*file.Int32ColumnChunkReader).ReadBatchInPage(n, c.i32, defs, nil)
+		return cr.ReadBatchInPage(n, c.i32, defs, nil)
 	}
+	return c.readOther(n, defs) // columns_read.go
 }
 
 // append appends value v of the page just read to b.
@@ -345,6 +360,8 @@ func (c *flatColumn) append(b array.Builder, v int) {
 		} else {
 			b.Append(int64(c.i32[v]))
 		}
+	default:
+		c.appendOther(b, v) // columns_read.go
 	}
 }
 

@@ -49,6 +49,11 @@ func (w *Writer) parquetSchema() (*schema.GroupNode, error) {
 			}
 			fields = append(fields, n)
 		}
+		cols, err := parquetFields(w.opts.Columns)
+		if err != nil {
+			return nil, err
+		}
+		fields = append(fields, cols...)
 	}
 	var elem schema.Node = schema.NewFloat32Node("element", req, -1)
 	if w.opts.Elem == vec.Float16 {
@@ -137,6 +142,9 @@ func (w *Writer) writeGroup(p *pending) error {
 			if err := cw.Close(); err != nil {
 				return err
 			}
+		}
+		if err := writeParquetColumns(rg, w.opts.Columns, p.cols); err != nil {
+			return err
 		}
 	}
 	if cw, err = rg.NextColumn(); err != nil {

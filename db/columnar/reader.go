@@ -438,7 +438,7 @@ func (r *Reader) pickColumns(sc *arrow.Schema) error {
 			r.hdr.Ignored = append(r.hdr.Ignored, n)
 		}
 	}
-	return nil
+	return r.chooseFields(sc) // columns_read.go
 }
 
 // checkSchema checks that a later Spark part has the columns of the first.

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -79,6 +80,7 @@ type pending struct {
 	counts []int64
 	vecs   []float32
 	half   []byte
+	cols   [][]any // the values of WriteOptions.Columns (columns_write.go)
 }
 
 // Create starts writing rows of dim elements to path.
@@ -105,6 +107,9 @@ func Create(path string, dim int, opts WriteOptions) (*Writer, error) {
 		return nil, fmt.Errorf("%w: row group size %d", ErrInvalidOption, opts.GroupRows)
 	}
 	if _, err := parquetCodec(opts.Compression); err != nil {
+		return nil, err
+	}
+	if err := checkFields(opts); err != nil {
 		return nil, err
 	}
 	// The dimension always goes in the metadata: it is all that tells an
@@ -172,6 +177,7 @@ func (w *Writer) open() error {
 	if w.opts.Format != Spark {
 		fields = append(fields, arrow.Field{Name: "id", Type: arrow.PrimitiveTypes.Int64},
 			arrow.Field{Name: "count", Type: arrow.PrimitiveTypes.Int64})
+		fields = append(fields, arrowFields(w.opts.Columns)...)
 	}
 	fields = append(fields, arrow.Field{Name: "vector", Type: w.vectorType()})
 	var md *arrow.Metadata
@@ -224,6 +230,12 @@ func (w *Writer) Format() Format { return w.opts.Format }
 // copied; a full group is written on another goroutine while later rows
 // arrive, and an error writing it is returned by a later Write or Close.
 func (w *Writer) Write(words []string, ids, counts []int64, vecs []float32) error {
+	return w.WriteColumns(words, ids, counts, vecs, nil)
+}
+
+// WriteColumns is Write with the values of WriteOptions.Columns:
+// cols[j][i] is column j of row i (cols nil: every column NULL).
+func (w *Writer) WriteColumns(words []string, ids, counts []int64, vecs []float32, cols [][]any) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -234,6 +246,10 @@ func (w *Writer) Write(words []string, ids, counts []int64, vecs []float32) erro
 		return fmt.Errorf("%w: %d words, %d ids, %d counts, %d elements of dimension %d", ErrInvalidOption,
 			len(words), len(ids), len(counts), len(vecs), w.dim)
 	}
+	if err := w.checkColumns(len(words), cols); err != nil {
+		return err
+	}
+	cols = slices.Clone(cols) // appendColumns moves along the caller's columns
 	if cap(w.vecs) == 0 && w.group*w.dim <= groupBytes/4 {
 		// A group's exact size (for the default sizes): append's growth
 		// would hold up to a quarter more, twice over.
@@ -254,6 +270,7 @@ func (w *Writer) Write(words []string, ids, counts []int64, vecs []float32) erro
 			w.ids, w.counts = append(w.ids, id), append(w.counts, c)
 		}
 		w.vecs = append(w.vecs, vecs[:n*w.dim]...)
+		cols = w.appendColumns(cols, n)
 		words, vecs = words[n:], vecs[n*w.dim:]
 		if ids != nil {
 			ids = ids[n:]
@@ -330,6 +347,10 @@ func (w *Writer) wait() error {
 	}
 	w.rows += int64(len(p.words))
 	p.words, p.ids, p.counts, p.vecs = p.words[:0], p.ids[:0], p.counts[:0], p.vecs[:0]
+	for j := range p.cols {
+		clear(p.cols[j])
+		p.cols[j] = p.cols[j][:0]
+	}
 	w.spare = p
 	return w.err
 }
@@ -356,6 +377,7 @@ func (w *Writer) record(p *pending) arrow.RecordBatch {
 	wordArr := sb.NewArray()
 	defer wordArr.Release()
 	cols := []arrow.Array{wordArr, int64Array(p.ids), int64Array(p.counts)}
+	cols = append(cols, columnArrays(w.opts.Columns, p.cols)...)
 	var values arrow.ArrayData
 	if w.opts.Elem == vec.Float16 {
 		values = array.NewData(arrow.FixedWidthTypes.Float16, len(p.vecs),

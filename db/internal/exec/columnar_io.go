@@ -19,11 +19,11 @@ import (
 
 // The WITH options of IMPORT and EXPORT for Parquet, Arrow IPC and Spark.
 var (
-	columnarImportOptions = []string{"format", "vector", "key", "limit", "type", "metric", "replace", "duplicates"}
+	columnarImportOptions = []string{"format", "vector", "key", "columns", "limit", "type", "metric", "replace", "duplicates"}
 	columnarExportOptions = []string{"format", "type", "overwrite", "compression", "row_group_size"}
 	// columnarOwn are the options this file reads itself; fileOptions
 	// reads the others.
-	columnarOwn = []string{"format", "vector", "key", "compression", "row_group_size"}
+	columnarOwn = []string{"format", "vector", "key", "columns", "compression", "row_group_size"}
 )
 
 // columnarFormat returns the columnar format an IMPORT or EXPORT of path
@@ -48,6 +48,7 @@ func (e *env) columnarFormat(path string, opts []query.Option) columnar.Format {
 type columnarOpts struct {
 	vector, key, compression string
 	groupRows                int
+	columns                  *string // the columns to import; nil: all (columnar_cols.go)
 }
 
 // splitColumnarOptions reads the options in columnarOwn and returns the
@@ -70,6 +71,11 @@ func (e *env) splitColumnarOptions(opts []query.Option, stmt string, known []str
 		str, isStr := v.(string)
 		switch o.Name {
 		case "format":
+		case "columns":
+			if !isStr {
+				return nil, nil, plan.ErrAt(&o, nil, "columns must be a list of column names in one string, found %s", shown(v))
+			}
+			co.columns = &str
 		case "row_group_size":
 			n, ok := toInt(v)
 			if !ok || n < 1 || n > 1<<24 {
@@ -104,14 +110,19 @@ func (e *env) importColumnar(s *query.Import, path string, format columnar.Forma
 	if err != nil {
 		return nil, err
 	}
+	if !fo.replace && e.tableExists(s.Table.Name) {
+		return e.appendColumnar(s, path, format, co, fo) // columnar_append.go
+	}
 	start := time.Now()
-	r, err := columnar.Open(path, columnar.ReadOptions{Format: format, Vector: co.vector, Key: co.key, Limit: int64(fo.limit)})
+	r, err := columnar.Open(path, columnar.ReadOptions{Format: format, Vector: co.vector, Key: co.key, Limit: int64(fo.limit),
+		Columns: columnChooser(co.columns, nil)})
 	if err != nil {
 		return nil, columnarError(s.File, path, err)
 	}
 	defer r.Close()
 	hdr := r.Header()
 	spec := columnarSpec(path, hdr, fo)
+	spec.Columns = specColumns(hdr) // columnar_cols.go
 	bo := &store.BulkOptions{Replace: fo.replace}
 	if fo.duplicates == vecfile.DuplicatesSkip {
 		bo.Duplicates = "first"
@@ -133,13 +144,13 @@ func (e *env) importColumnar(s *query.Import, path string, format columnar.Forma
 			// each row; a batch with a NaN goes to the loader's, which
 			// names the row.
 			store.SetFiniteChecked(w, fileElem == store.Float32 && allFinite32(b.Data))
-			if err := w.AppendRaw(b.Words, b.Counts, b.Data); err != nil {
+			if err := w.AppendRawColumns(b.Words, b.Counts, b.Data, b.Columns); err != nil {
 				return err
 			}
 		} else {
 			vecs = slices.Grow(vecs[:0], len(b.Words)*hdr.Dim)[:len(b.Words)*hdr.Dim]
 			store.DecodeVector(vecs, b.Data, fileElem)
-			if err := w.Append(b.Words, b.Counts, vecs); err != nil {
+			if err := w.AppendColumns(b.Words, b.Counts, vecs, b.Columns); err != nil {
 				return err
 			}
 		}
@@ -232,6 +243,8 @@ func (e *env) exportColumnar(s *query.Export, path string, format columnar.Forma
 		}
 		if format == columnar.Spark {
 			wo.Spark = sparkParams(t.Provenance())
+		} else {
+			wo.Columns = exportColumns(t, wo.Metadata) // columnar_cols.go
 		}
 		fw, err := columnar.Create(path, t.Dim(), wo)
 		if errors.Is(err, fs.ErrExist) {
@@ -263,12 +276,24 @@ func (e *env) exportColumnar(s *query.Export, path string, format columnar.Forma
 func (e *env) writeColumnar(t *store.Table, fw *columnar.Writer) error {
 	prog := newThrottle(e.ctx)
 	var ids []int64
+	var cols [][]any
+	var readers []*store.ColumnReader
+	if fw.Format() != columnar.Spark {
+		var err error
+		if readers, err = columnReaders(t); err != nil {
+			return err
+		}
+	}
 	err := t.ForEachRowChunk(func(c *store.RowChunk) error {
 		ids = ids[:0]
 		for _, id := range c.IDs {
 			ids = append(ids, int64(id))
 		}
-		if err := fw.Write(c.Words, ids, c.Counts, c.Vecs); err != nil {
+		var err error
+		if cols, err = chunkColumns(readers, ids, cols); err != nil {
+			return err
+		}
+		if err := fw.WriteColumns(c.Words, ids, c.Counts, c.Vecs, cols); err != nil {
 			return err
 		}
 		prog.report(Progress{Op: "export", Table: t.Name(), Phase: "writing", Done: fw.Rows(), Total: t.Rows(), Unit: "rows"}, false)

@@ -94,6 +94,7 @@ type BulkWriter struct {
 	wb            *writeback   // starts the disk writes early, from the first flush
 	finished      bool
 	err           error
+	cols          *bulkCols // the user columns' chunks (bulkcols.go)
 }
 
 // BulkLoad starts loading a table named name with the given spec.
@@ -307,6 +308,9 @@ func (w *BulkWriter) addRow(word string, counts []int64, i int) error {
 			return w.fail(fmt.Errorf("db: row %d (%s): negative count %d", w.next, Quote(word), count))
 		}
 	}
+	if err := w.addColumnRow(word, i); err != nil { // bulkcols.go
+		return err
+	}
 	w.rowChunk = append(w.rowChunk, rowEntry{live: true, count: count, word: word})
 	w.next++
 	if len(w.chunk) == cap(w.chunk)-sumLen {
@@ -468,6 +472,7 @@ func (w *BulkWriter) Commit() (*TableInfo, error) {
 	if w.finished {
 		return nil, ErrBulkDone
 	}
+	w.endColumns() // bulkcols.go
 	if w.err == nil {
 		w.commit()
 	}
