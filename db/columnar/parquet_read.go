@@ -270,6 +270,7 @@ type flatColumn struct {
 	ba   []parquet.ByteArray
 	i32  []int32
 	i64  []int64
+	u32  bool // i32 holds unsigned values (UINT_32 and narrower)
 	// The values of a table's other columns (columns_read.go).
 	bools []bool
 	f32   []float32
@@ -292,6 +293,8 @@ func (c *flatColumn) next(n int64) (arrow.Array, error) {
 		}
 	case *file.Int32ColumnChunkReader:
 		b = array.NewInt64Builder(memory.DefaultAllocator)
+		it, ok := c.cr.Descriptor().LogicalType().(schema.IntLogicalType)
+		c.u32 = ok && !it.IsSigned()
 	case *file.BooleanColumnChunkReader, *file.Float32ColumnChunkReader, *file.Float64ColumnChunkReader,
 		*file.FixedLenByteArrayColumnChunkReader:
 		b = otherBuilder(c.cr) // columns_read.go
@@ -355,9 +358,14 @@ func (c *flatColumn) append(b array.Builder, v int) {
 	case *array.Uint64Builder:
 		b.Append(uint64(c.i64[v]))
 	case *array.Int64Builder:
-		if c.i64 != nil {
+		switch {
+		case c.i64 != nil:
 			b.Append(c.i64[v])
-		} else {
+		case c.u32:
+			// Parquet stores a UINT_32 in an INT32's bits: 2^31 and up
+			// read as negative unless widened unsigned.
+			b.Append(int64(uint32(c.i32[v])))
+		default:
 			b.Append(int64(c.i32[v]))
 		}
 	default:

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -273,5 +274,45 @@ func TestReader_SmallPages(t *testing.T) {
 	h, got := readAll(t, path, columnar.ReadOptions{})
 	if h.Dim != dim || len(got.words) != n || got.words[n-1] != fmt.Sprint("w", n-1) || !slices.Equal(got.vecs, want) {
 		t.Errorf("dim %d, %d words, vectors equal: %v", h.Dim, len(got.words), slices.Equal(got.vecs, want))
+	}
+}
+
+// TestReader_ParquetUint32Count: Parquet keeps a UINT_32 in an INT32's
+// bits, so a count of 2^31 or more must be widened unsigned, not read as a
+// negative number.
+func TestReader_ParquetUint32Count(t *testing.T) {
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "word", Type: arrow.BinaryTypes.String},
+		{Name: "count", Type: arrow.PrimitiveTypes.Uint32},
+		{Name: "vector", Type: arrow.FixedSizeListOf(2, arrow.PrimitiveTypes.Float32)},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	counts := []uint32{7, 1 << 31, math.MaxUint32}
+	lb := b.Field(2).(*array.FixedSizeListBuilder)
+	for i, c := range counts {
+		b.Field(0).(*array.StringBuilder).Append(fmt.Sprint("w", i))
+		b.Field(1).(*array.Uint32Builder).Append(c)
+		lb.Append(true)
+		lb.ValueBuilder().(*array.Float32Builder).AppendValues([]float32{1, float32(i)}, nil)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	path := filepath.Join(t.TempDir(), "u32.parquet")
+	writeParquet(t, path, rec)
+	r, err := columnar.Open(path, columnar.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []int64
+	if err := r.Read(context.Background(), func(b *columnar.Batch) error {
+		got = append(got, b.Counts...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{7, 1 << 31, math.MaxUint32}; !slices.Equal(got, want) {
+		t.Fatalf("counts %v, want %v", got, want)
 	}
 }
