@@ -66,18 +66,12 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 			return nil, err
 		}
 	}
-	fileElem := fromFileDType(hdr.DType)
 	spec := importSpec(path, hdr, ropts, tokPath, metric, elem)
-	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: replace, KeepColumns: true})
-	if errors.Is(err, store.ErrTableExists) {
-		return nil, plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
-	}
+	w, err := e.startImport(s, spec, replace, fromFileDType(hdr.DType))
 	if err != nil {
-		return nil, plan.At(s.Table, err)
+		return nil, err
 	}
 	defer w.Abort()
-	// The reader counts NaN and Inf as it parses; refused below, before Commit.
-	store.SetFiniteChecked(w, spec.Elem == fileElem)
 
 	prog := newThrottle(e.ctx)
 	err = e.importRows(r, w, tok, spec.Elem, s.Table.Name, prog, start)
@@ -89,15 +83,9 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 			return nil, err
 		}
 	}
-	if tokBytes != nil {
-		if err := w.SetBlob(store.BlobTokenizer, strings.NewReader(string(tokBytes))); err != nil {
-			return nil, plan.At(s, err)
-		}
-	}
-	rst := r.Stats()
-	if rst.NonFinite > 0 {
-		return nil, plan.ErrAt(s.File, store.ErrInvalidVector, "%s: row %d holds NaN or an infinity (%d non-finite values in the file); embeddb stores finite vectors only",
-			path, rst.FirstNonFinite+1, rst.NonFinite)
+	rst, err := sealImport(s, w, r, tokBytes, path)
+	if err != nil {
+		return nil, err
 	}
 	info, err := w.Commit()
 	if errors.Is(err, store.ErrWordExists) && ropts.Duplicates == vecfile.DuplicatesUnchecked {
@@ -110,6 +98,40 @@ func (e *env) importStmt(s *query.Import) (*Rows, error) {
 	return newRows([]string{"table", "rows", "dim", "type", "format", "skipped", "seconds"}, [][]any{{
 		s.Table.Name, info.Rows, int64(info.Dim), info.Elem.String(), hdr.Format.String(), rst.Duplicates,
 		roundTo(time.Since(start).Seconds(), 3)}}), nil
+}
+
+// startImport starts the bulk load of IMPORT s into a table made by spec,
+// replacing the table if replace; fileElem is the file's element type.
+func (e *env) startImport(s *query.Import, spec store.TableSpec, replace bool, fileElem store.ElemType) (*store.BulkWriter, error) {
+	w, err := e.st.BulkLoad(e.ctx, s.Table.Name, spec, &store.BulkOptions{Replace: replace, KeepColumns: true})
+	if errors.Is(err, store.ErrTableExists) {
+		return nil, plan.ErrAt(s.Table, store.ErrTableExists, "table %s already exists (IMPORT ... WITH (replace = true) replaces it)", store.Quote(s.Table.Name))
+	}
+	if err != nil {
+		return nil, plan.At(s.Table, err)
+	}
+	// The reader counts NaN and Inf as it parses; refused by sealImport,
+	// before Commit.
+	store.SetFiniteChecked(w, spec.Elem == fileElem)
+	return w, nil
+}
+
+// sealImport finishes IMPORT s's load into w of the file at path, read by
+// r, before it commits: the tokenizer kept with the table, and the
+// non-finite values the reader counted refused. It returns the reader's
+// counts.
+func sealImport(s *query.Import, w *store.BulkWriter, r *vecfile.Reader, tokBytes []byte, path string) (vecfile.Stats, error) {
+	if tokBytes != nil {
+		if err := w.SetBlob(store.BlobTokenizer, strings.NewReader(string(tokBytes))); err != nil {
+			return vecfile.Stats{}, plan.At(s, err)
+		}
+	}
+	rst := r.Stats()
+	if rst.NonFinite > 0 {
+		return rst, plan.ErrAt(s.File, store.ErrInvalidVector, "%s: row %d holds NaN or an infinity (%d non-finite values in the file); embeddb stores finite vectors only",
+			path, rst.FirstNonFinite+1, rst.NonFinite)
+	}
+	return rst, nil
 }
 
 // readOptions are the reader's options for IMPORT's bound options.
