@@ -131,16 +131,28 @@ func TestStmt_Express(t *testing.T) {
 // the database as it now is, never with what its last run kept: a row
 // deleted, changed or added, the index dropped or built again, a SET,
 // a transaction open (whose own changes it must see) or rolled back, and
-// another handle's commit (the way another process's shows).
+// another handle's commit (the way another process's shows); with a word,
+// and with a query vector.
 func TestStmt_ExpressStale(t *testing.T) {
+	t.Run("word", func(t *testing.T) { expressStale(t, false) })
+	t.Run("vector", func(t *testing.T) { expressStale(t, true) })
+}
+
+// expressStale is TestStmt_ExpressStale, querying w0, or with byVector the
+// vector w5 had at the start.
+func expressStale(t *testing.T, byVector bool) {
 	d, path := expressDB(t)
 	s, err := d.Prepare(expressSQL)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var q any = "w0"
+	if byVector {
+		q = rowVector(t, d, "w5")
+	}
 	top := func() string {
 		t.Helper()
-		rows := sameAsUnprepared(t, d, s, "w0", 5)
+		rows := sameAsUnprepared(t, d, s, q, 5)
 		return rows[0][0].(string)
 	}
 	warm := func() {
@@ -184,7 +196,7 @@ func TestStmt_ExpressStale(t *testing.T) {
 		top() // checked against the ordinary run
 		top()
 	}
-	if got := top(); got != "w299" {
+	if got := top(); got != "w299" && !byVector {
 		t.Fatalf("top neighbour of w0 after w299 took its vector and twin moved away: %s", got)
 	}
 
