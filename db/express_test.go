@@ -233,29 +233,32 @@ func expressStale(t *testing.T, byVector bool) {
 }
 
 // TestStmt_ExpressEnds: the express path ends as the ordinary one does:
-// ErrClosed after Close, the context's error when it is done.
+// ErrClosed after Close, the context's error when it is done; with a word,
+// and with a query vector.
 func TestStmt_ExpressEnds(t *testing.T) {
-	d, _ := expressDB(t)
-	s, err := d.Prepare(expressSQL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		if _, err := answer(s, context.Background(), "w1", 3); err != nil {
+	for _, q := range []any{"w1", []float32{1, 0, -1, 2, 0.5, 0, 0, 3}} {
+		d, _ := expressDB(t)
+		s, err := d.Prepare(expressSQL)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if db.ExpressRuns(s) == 0 {
-		t.Fatal("the express path did not run")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := answer(s, ctx, "w1", 3); !errors.Is(err, context.Canceled) {
-		t.Fatalf("with a cancelled context: %v, want context.Canceled", err)
-	}
-	d.Close()
-	if _, err := answer(s, context.Background(), "w1", 3); !errors.Is(err, db.ErrClosed) {
-		t.Fatalf("after Close: %v, want ErrClosed", err)
+		for range 3 {
+			if _, err := answer(s, context.Background(), q, 3); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if db.ExpressRuns(s) == 0 {
+			t.Fatalf("NEAREST(%v): the express path did not run", q)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := answer(s, ctx, q, 3); !errors.Is(err, context.Canceled) {
+			t.Fatalf("NEAREST(%v) with a cancelled context: %v, want context.Canceled", q, err)
+		}
+		d.Close()
+		if _, err := answer(s, context.Background(), q, 3); !errors.Is(err, db.ErrClosed) {
+			t.Fatalf("NEAREST(%v) after Close: %v, want ErrClosed", q, err)
+		}
 	}
 }
 

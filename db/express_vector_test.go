@@ -2,7 +2,6 @@ package db_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -146,35 +145,6 @@ func vectorLiteral(v []float32) string {
 	}
 	sb.WriteByte(']')
 	return sb.String()
-}
-
-// TestStmt_ExpressVectorEnds: with a vector, too, the express path ends as
-// the ordinary one does: the context's error when it is done, ErrClosed
-// after Close.
-func TestStmt_ExpressVectorEnds(t *testing.T) {
-	d, _ := expressDB(t)
-	s, err := d.Prepare(expressSQL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := randomVectors(1, 8, 5)[0]
-	for range 3 {
-		if _, err := answer(s, context.Background(), q, 3); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if db.ExpressRuns(s) == 0 {
-		t.Fatal("the express path did not run")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := answer(s, ctx, q, 3); !errors.Is(err, context.Canceled) {
-		t.Fatalf("with a cancelled context: %v, want context.Canceled", err)
-	}
-	d.Close()
-	if _, err := answer(s, context.Background(), q, 3); !errors.Is(err, db.ErrClosed) {
-		t.Fatalf("after Close: %v, want ErrClosed", err)
-	}
 }
 
 // TestStmt_ExpressRecall: under SET recall = r, a prepared NEAREST whose

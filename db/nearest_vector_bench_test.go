@@ -14,9 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/embeddb/embeddb/db/internal/store"
 	"github.com/embeddb/embeddb/index"
-	bolt "go.etcd.io/bbolt"
 )
 
 // BenchmarkNearest_Vector compares a prepared SELECT NEAREST(?, 10) FROM t
@@ -44,17 +42,7 @@ func BenchmarkNearest_Vector(b *testing.B) {
 	ctx := context.Background()
 	d, qs, dim := vectorBenchTable(b)
 	defer d.Close()
-	var h *index.HNSW
-	err := d.st.BoltView(ctx, func(tx *bolt.Tx) error {
-		t, err := store.OpenTableBolt(tx, "t")
-		if err == nil {
-			h, err = d.st.HNSW(t)
-		}
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := nearestGraph(b, d)
 	efs := []int{0, 64, 256}
 	if s := os.Getenv("EMBEDDB_BENCH_EFS"); s != "" {
 		efs = efs[:0]
@@ -171,31 +159,11 @@ func benchVectorPaths(b *testing.B, d *DB, h *index.HNSW, qs []float32, dim, ef 
 // queries and their dimension.
 func vectorBenchTable(b *testing.B) (*DB, []float32, int) {
 	ctx := context.Background()
-	path := os.Getenv("EMBEDDB_BENCH_NEAREST_FILE")
-	if path == "" {
-		path = filepath.Join(b.TempDir(), "v.db")
-	}
-	_, statErr := os.Stat(path)
-	d, err := Open(path, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d, path, built := openNearestFile(b)
 	dir := os.Getenv("EMBEDDB_INDEX_DATA")
 	if dir == "" {
 		const dim = 100
-		n := 100_000
-		if v, err := strconv.Atoi(os.Getenv("EMBEDDB_BENCH_NEAREST_N")); err == nil && v > 0 {
-			n = v
-		}
-		var vecs []float32
-		if statErr == nil {
-			_, vecs, _ = nearestData(n, dim)
-			if info, err := d.Table(ctx, "t"); err != nil || info.Rows != int64(n) {
-				b.Fatalf("%s: table t does not hold the benchmark's %d rows (%v); remove the file to build it again", path, n, err)
-			}
-		} else {
-			_, vecs, _ = fillNearestTable(b, d, n, dim)
-		}
+		n, _, vecs, _ := nearestTable(b, d, path, built, dim)
 		return d, heldOutQueries(vecs, n, dim, 1024), dim
 	}
 	var meta struct {
@@ -209,7 +177,7 @@ func vectorBenchTable(b *testing.B) (*DB, []float32, int) {
 		b.Fatalf("EMBEDDB_INDEX_DATA: %v", err)
 	}
 	qs := readFloat32s(b, filepath.Join(dir, "queries.f32"), meta.NQ*meta.Dim)
-	if statErr == nil {
+	if built {
 		if info, err := d.Table(ctx, "t"); err != nil || info.Rows != int64(meta.N) {
 			b.Fatalf("%s: table t does not hold the %d rows of %s (%v); remove the file to build it again", path, meta.N, dir, err)
 		}
