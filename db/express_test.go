@@ -131,16 +131,28 @@ func TestStmt_Express(t *testing.T) {
 // the database as it now is, never with what its last run kept: a row
 // deleted, changed or added, the index dropped or built again, a SET,
 // a transaction open (whose own changes it must see) or rolled back, and
-// another handle's commit (the way another process's shows).
+// another handle's commit (the way another process's shows); with a word,
+// and with a query vector.
 func TestStmt_ExpressStale(t *testing.T) {
+	t.Run("word", func(t *testing.T) { expressStale(t, false) })
+	t.Run("vector", func(t *testing.T) { expressStale(t, true) })
+}
+
+// expressStale is TestStmt_ExpressStale, querying w0, or with byVector the
+// vector w5 had at the start.
+func expressStale(t *testing.T, byVector bool) {
 	d, path := expressDB(t)
 	s, err := d.Prepare(expressSQL)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var q any = "w0"
+	if byVector {
+		q = rowVector(t, d, "w5")
+	}
 	top := func() string {
 		t.Helper()
-		rows := sameAsUnprepared(t, d, s, "w0", 5)
+		rows := sameAsUnprepared(t, d, s, q, 5)
 		return rows[0][0].(string)
 	}
 	warm := func() {
@@ -184,7 +196,7 @@ func TestStmt_ExpressStale(t *testing.T) {
 		top() // checked against the ordinary run
 		top()
 	}
-	if got := top(); got != "w299" {
+	if got := top(); got != "w299" && !byVector {
 		t.Fatalf("top neighbour of w0 after w299 took its vector and twin moved away: %s", got)
 	}
 
@@ -221,29 +233,32 @@ func TestStmt_ExpressStale(t *testing.T) {
 }
 
 // TestStmt_ExpressEnds: the express path ends as the ordinary one does:
-// ErrClosed after Close, the context's error when it is done.
+// ErrClosed after Close, the context's error when it is done; with a word,
+// and with a query vector.
 func TestStmt_ExpressEnds(t *testing.T) {
-	d, _ := expressDB(t)
-	s, err := d.Prepare(expressSQL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 3 {
-		if _, err := answer(s, context.Background(), "w1", 3); err != nil {
+	for _, q := range []any{"w1", []float32{1, 0, -1, 2, 0.5, 0, 0, 3}} {
+		d, _ := expressDB(t)
+		s, err := d.Prepare(expressSQL)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if db.ExpressRuns(s) == 0 {
-		t.Fatal("the express path did not run")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := answer(s, ctx, "w1", 3); !errors.Is(err, context.Canceled) {
-		t.Fatalf("with a cancelled context: %v, want context.Canceled", err)
-	}
-	d.Close()
-	if _, err := answer(s, context.Background(), "w1", 3); !errors.Is(err, db.ErrClosed) {
-		t.Fatalf("after Close: %v, want ErrClosed", err)
+		for range 3 {
+			if _, err := answer(s, context.Background(), q, 3); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if db.ExpressRuns(s) == 0 {
+			t.Fatalf("NEAREST(%v): the express path did not run", q)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := answer(s, ctx, q, 3); !errors.Is(err, context.Canceled) {
+			t.Fatalf("NEAREST(%v) with a cancelled context: %v, want context.Canceled", q, err)
+		}
+		d.Close()
+		if _, err := answer(s, context.Background(), q, 3); !errors.Is(err, db.ErrClosed) {
+			t.Fatalf("NEAREST(%v) after Close: %v, want ErrClosed", q, err)
+		}
 	}
 }
 

@@ -14,6 +14,59 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
+// openNearestFile opens the database of BenchmarkNearest and
+// BenchmarkNearest_Vector: EMBEDDB_BENCH_NEAREST_FILE, or a file of the
+// benchmark's own. built says whether the file was there already.
+func openNearestFile(b *testing.B) (d *DB, path string, built bool) {
+	path = os.Getenv("EMBEDDB_BENCH_NEAREST_FILE")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "n.db")
+	}
+	_, statErr := os.Stat(path)
+	d, err := Open(path, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d, path, statErr == nil
+}
+
+// nearestTable fills table t of d, at path, with BenchmarkNearest's rows
+// (EMBEDDB_BENCH_NEAREST_N of them, 100,000 by default) and its index,
+// unless the file was built already (then it checks the count), and
+// returns them with the random source that follows them.
+func nearestTable(b *testing.B, d *DB, path string, built bool, dim int) (int, []string, []float32, *rand.Rand) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("EMBEDDB_BENCH_NEAREST_N")); err == nil && v > 0 {
+		n = v // e.g. 1000000; the index build then takes minutes
+	}
+	if !built {
+		words, vecs, rng := fillNearestTable(b, d, n, dim)
+		return n, words, vecs, rng
+	}
+	words, vecs, rng := nearestData(n, dim)
+	if info, err := d.Table(context.Background(), "t"); err != nil || info.Rows != int64(n) {
+		b.Fatalf("%s: table t does not hold the benchmark's %d rows (%v); remove the file to build it again", path, n, err)
+	}
+	return n, words, vecs, rng
+}
+
+// nearestGraph returns the index graph of d's table t, as the database
+// holds it, for a benchmark's direct searches.
+func nearestGraph(b *testing.B, d *DB) *index.HNSW {
+	var h *index.HNSW
+	err := d.st.BoltView(context.Background(), func(tx *bolt.Tx) error {
+		t, err := store.OpenTableBolt(tx, "t")
+		if err == nil {
+			h, err = d.st.HNSW(t)
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
 // BenchmarkNearest compares SELECT NEAREST through the whole language path
 // (a prepared statement: parameters bound, table resolved, the query word
 // looked up, the index searched, ids turned back into words; after its
@@ -30,44 +83,11 @@ import (
 // rows the build takes minutes, the queries seconds).
 func BenchmarkNearest(b *testing.B) {
 	const dim, k = 100, 10
-	n := 100_000
-	if v, err := strconv.Atoi(os.Getenv("EMBEDDB_BENCH_NEAREST_N")); err == nil && v > 0 {
-		n = v // e.g. 1000000; the index build then takes minutes
-	}
 	ctx := context.Background()
-	path := os.Getenv("EMBEDDB_BENCH_NEAREST_FILE")
-	if path == "" {
-		path = filepath.Join(b.TempDir(), "n.db")
-	}
-	_, statErr := os.Stat(path)
-	d, err := Open(path, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d, path, built := openNearestFile(b)
 	defer d.Close()
-	var words []string
-	var vecs []float32
-	var rng *rand.Rand
-	if statErr == nil {
-		words, vecs, rng = nearestData(n, dim)
-		if info, err := d.Table(ctx, "t"); err != nil || info.Rows != int64(n) {
-			b.Fatalf("%s: table t does not hold the benchmark's %d rows (%v); remove the file to build it again", path, n, err)
-		}
-	} else {
-		words, vecs, rng = fillNearestTable(b, d, n, dim)
-	}
-	// The very graph the database searches, for the direct calls.
-	var h *index.HNSW
-	err = d.st.BoltView(ctx, func(tx *bolt.Tx) error {
-		t, err := store.OpenTableBolt(tx, "t")
-		if err == nil {
-			h, err = d.st.HNSW(t)
-		}
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	n, words, vecs, rng := nearestTable(b, d, path, built, dim)
+	h := nearestGraph(b, d) // the very graph the database searches
 	stmt, err := d.Prepare("SELECT NEAREST(?, ?) FROM t")
 	if err != nil {
 		b.Fatal(err)

@@ -11,20 +11,22 @@ import (
 	"github.com/embeddb/embeddb/query"
 )
 
-// A prepared SELECT NEAREST(?, k) FROM t, run again with a word, spends as
-// much outside the index search as a tenth of the search itself: the read
-// transaction, the table opened in it, the plan looked up, the word's id
-// and vector found through the store's caches. When the last run found
-// that everything the next one needs is in memory (the table's graph, the
-// words by id and by word) and can be read without a transaction, it
-// keeps an express entry: the next run with a word searches the graph it
-// holds directly, provided that nothing changed since (store.ReadCached:
-// the store's epoch, no explicit transaction). It runs the plan's
-// HNSWSearch node as the executor would, and for anything else (a word
-// not in the table, a count that is not a positive integer, a cancelled
-// context, a closed database, a SET since) it declines, and the statement
-// runs the ordinary way, which answers or reports the error as it always
-// has.
+// A prepared SELECT NEAREST(?, k) FROM t, run again with a word or a
+// query vector, spends as much outside the index search as a tenth of the
+// search itself: the read transaction, the table opened in it, the plan
+// looked up, the word's id and vector found through the store's caches,
+// the vector parameter copied and checked. When the last run found that
+// everything the next one needs is in memory (the table's graph, the words
+// by id and by word) and can be read without a transaction, it keeps an
+// express entry: the next run with a word, or with a []float32 of the
+// table's dimension, searches the graph it holds directly, provided that
+// nothing changed since (store.ReadCached: the store's epoch, no explicit
+// transaction). It runs the plan's HNSWSearch node as the executor would,
+// and for anything else (a word not in the table, a vector of another
+// length or type, a vector the search refuses (NaN, Inf, all zeros), a
+// count that is not a positive integer, a cancelled context, a closed
+// database, a SET since) it declines, and the statement runs the ordinary
+// way, which answers or reports the error as it always has.
 
 // expressNearest is a prepared NEAREST's express entry: what its last run
 // read, as of the store's epoch then.
@@ -33,10 +35,11 @@ type expressNearest struct {
 	set   plan.Settings // the SET values the plan was built with
 	cols  []string
 
-	wordArg int   // the index in args of the query word
-	kArg    int   // the index in args of the count, or -1: k is fixed
-	k       int64 // the count when kArg is -1
-	via     searchPath
+	queryArg int   // the index in args of the query word or vector
+	kArg     int   // the index in args of the count, or -1: k is fixed
+	k        int64 // the count when kArg is -1
+	via      searchPath
+	byWord   bool // a word is its unit vector in the graph (a cosine table)
 
 	// The table's graph and words, held weakly: when a change drops them
 	// from the store's caches, an entry not run since keeps no memory.
@@ -66,18 +69,20 @@ func newExpress(e *env, t *store.Table, p *plan.Plan, cp *cachedPlan) *expressNe
 	}
 	via := hnswPath(n)
 	ix := t.Index()
-	// Only the one-word query of a cosine table reads no row (nearestQuery),
-	// and only a search of a float32 index with no rows deleted or added
-	// since its build reads nothing but the graph (env.search).
-	if via.quantized || via.scanCodes || t.Metric() != "cosine" || ix.Deleted > 0 || t.NextID() > ix.Upto {
+	// Only a search of a float32 index with no rows deleted or added since
+	// its build reads nothing but the graph (env.search).
+	if via.quantized || via.scanCodes || ix.Deleted > 0 || t.NextID() > ix.Upto {
 		return nil
 	}
 	call := n.Call
-	word, ok := call.Args[0].(*query.Param)
-	if !ok || len(call.Args) > 2 || word.Index < 1 || word.Index > len(e.args) {
+	qp, ok := call.Args[0].(*query.Param)
+	if !ok || len(call.Args) > 2 || qp.Index < 1 || qp.Index > len(e.args) {
 		return nil
 	}
-	x := &expressNearest{set: cp.set, cols: p.Cols, wordArg: word.Index - 1, kArg: -1, k: 10, via: via}
+	// Only the one-word query of a cosine table reads no row (nearestQuery);
+	// a query vector reads none on any metric.
+	x := &expressNearest{set: cp.set, cols: p.Cols, queryArg: qp.Index - 1, kArg: -1, k: 10, via: via,
+		byWord: t.Metric() == "cosine"}
 	var err error
 	if len(call.Args) == 2 {
 		switch k := call.Args[1].(type) {
@@ -110,12 +115,26 @@ func newExpress(e *env, t *store.Table, p *plan.Plan, cp *cachedPlan) *expressNe
 // the entry does not apply to them or is stale: the caller then runs the
 // statement the ordinary way.
 func (x *expressNearest) run(g *Engine, ctx context.Context, args []any) *Rows {
-	word, ok := args[x.wordArg].(string)
-	if !ok {
-		return nil
+	var word string
+	var vec []float32
+	isWord := false
+	switch q := args[x.queryArg].(type) {
+	case string:
+		if !x.byWord {
+			return nil
+		}
+		word, isWord = q, true
+	case []float32:
+		// The search checks it as the ordinary path does (its length,
+		// NaN, Inf, all zeros: index.prepareQuery), and on any error the
+		// entry declines, so that the ordinary path reports it.
+		vec = q
+	default:
+		return nil // []float64 and the rest: converted the ordinary way
 	}
 	k := x.k
 	if x.kArg >= 0 {
+		var ok bool
 		if k, ok = expressCount(args[x.kArg]); !ok {
 			return nil
 		}
@@ -129,17 +148,24 @@ func (x *expressNearest) run(g *Engine, ctx context.Context, args []any) *Rows {
 	}
 	var out *Rows
 	ran, err := g.st.ReadCached(ctx, x.epoch, func() error {
-		id, found := words.ID(word)
-		if !found {
-			return errStop
+		var own [1]uint32 // the query word is left out of its answer
+		opts := graphOptions(index.SearchOptions{}, x.via)
+		if isWord {
+			id, found := words.ID(word)
+			if !found {
+				return errStop
+			}
+			var ok bool
+			if vec, ok = h.VectorView(id); !ok {
+				return errStop
+			}
+			own[0] = id
+			opts.Exclude = own[:]
 		}
-		q, ok := h.VectorView(id)
-		if !ok {
-			return errStop
-		}
-		own := [1]uint32{id} // the query word is left out of its answer
-		opts := graphOptions(index.SearchOptions{Exclude: own[:]}, x.via)
-		res, err := h.SearchFiltered(ctx, q, int(k), 0, opts)
+		// The search only reads the caller's vector (a cosine table's
+		// search normalises a copy: index.prepareQuery), so it needs no
+		// copy of its own, which the ordinary path makes (fromGo).
+		res, err := h.SearchFiltered(ctx, vec, int(k), 0, opts)
 		if err != nil {
 			return err
 		}

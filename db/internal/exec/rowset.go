@@ -168,9 +168,20 @@ func scanValue(dest, v any) error {
 			return nil
 		}
 	default:
-		return fmt.Errorf("unsupported destination %T", dest)
+		// The type, not dest itself, goes to Errorf: a dest given to fmt
+		// would escape, and every caller's Scan would then allocate the
+		// variable it scans into (a string and a float32 per NEAREST row).
+		return fmt.Errorf("unsupported destination %s", typeName(reflect.TypeOf(dest)))
 	}
 	return fmt.Errorf("cannot store %s in %s", describeValue(v), reflect.TypeOf(dest).Elem())
+}
+
+// typeName is t's name as %T prints it ("<nil>" for nil).
+func typeName(t reflect.Type) string {
+	if t == nil {
+		return "<nil>"
+	}
+	return t.String()
 }
 
 func toFloat(v any) (float64, bool) {
