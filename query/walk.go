@@ -16,6 +16,14 @@ func Walk(n Node, fn func(Node) bool) {
 	if n == nil || isNilNode(n) || !fn(n) {
 		return
 	}
+	if !walkStatement(n, fn) {
+		walkExprChildren(n, fn)
+	}
+}
+
+// walkStatement walks the children of n if n is a statement or a part of
+// one (an item, a row, an option), and reports whether it was.
+func walkStatement(n Node, fn func(Node) bool) bool {
 	switch x := n.(type) {
 	case *Select:
 		for i := range x.Items {
@@ -75,6 +83,17 @@ func Walk(n Node, fn func(Node) bool) {
 		walkExpr(x.DropColumn, fn)
 	case *Option:
 		walkExpr(x.Value, fn)
+	case ownStatement:
+		x.walk(fn)
+	default:
+		return false
+	}
+	return true
+}
+
+// walkExprChildren walks the children of the expression n.
+func walkExprChildren(n Node, fn func(Node) bool) {
+	switch x := n.(type) {
 	case *VectorLit:
 		x.each(func(i int, pos Position, lit string) bool {
 			Walk(x.numberAt(i, pos, lit), fn)
@@ -102,8 +121,6 @@ func Walk(n Node, fn func(Node) bool) {
 		walkExpr(x.Pattern, fn)
 	case *IsNull:
 		walkExpr(x.X, fn)
-	case ownStatement:
-		x.walk(fn)
 	}
 }
 
