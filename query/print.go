@@ -145,21 +145,7 @@ func (p *printer) expr(e Expr, min int) {
 		}
 		p.WriteByte(')')
 	case *Unary:
-		if x.Op == OpNot {
-			p.WriteString("NOT ")
-			p.expr(x.X, precNot)
-		} else {
-			p.WriteString(x.Op.String())
-			if exprPrec(x.X) == precNeg {
-				// -a or -1: a space, as "--" would start a comment.
-				// Not parentheses, which would nest deeper than the
-				// source did.
-				p.WriteByte(' ')
-				p.expr(x.X, precNeg)
-			} else {
-				p.expr(x.X, precPrimary)
-			}
-		}
+		p.unary(x)
 	case *Binary:
 		prec := x.Op.prec()
 		p.expr(x.L, prec)
@@ -167,6 +153,33 @@ func (p *printer) expr(e Expr, min int) {
 		p.WriteString(x.Op.String())
 		p.WriteByte(' ')
 		p.expr(x.R, prec+1) // left-associative: a - (b - c) keeps its parentheses
+	case *In, *Like, *IsNull:
+		p.predicate(x)
+	}
+}
+
+// unary prints a NOT or a sign and its operand.
+func (p *printer) unary(x *Unary) {
+	if x.Op == OpNot {
+		p.WriteString("NOT ")
+		p.expr(x.X, precNot)
+	} else {
+		p.WriteString(x.Op.String())
+		if exprPrec(x.X) == precNeg {
+			// -a or -1: a space, as "--" would start a comment.
+			// Not parentheses, which would nest deeper than the
+			// source did.
+			p.WriteByte(' ')
+			p.expr(x.X, precNeg)
+		} else {
+			p.expr(x.X, precPrimary)
+		}
+	}
+}
+
+// predicate prints an IN, LIKE or IS NULL test.
+func (p *printer) predicate(e Expr) {
+	switch x := e.(type) {
 	case *In:
 		p.expr(x.X, precCmp)
 		if x.Not {
