@@ -37,6 +37,10 @@ type parquetSource struct {
 	leaf []int         // the leaf column under each top-level column; -1 if not one
 	c    io.Closer
 	path string
+	// ra and props open the file again for a decoder of other row
+	// groups (parallel.go).
+	ra    parquet.ReaderAtSeeker
+	props *parquet.ReaderProperties
 
 	read  []int // the top-level columns read, in schema order
 	batch int64 // rows per record
@@ -64,7 +68,7 @@ func newParquetSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*par
 	}
 	sch := pr.MetaData().Schema
 	root := sch.Root()
-	s := &parquetSource{pr: pr, c: c, path: path, leaf: make([]int, root.NumFields())}
+	s := &parquetSource{pr: pr, c: c, path: path, ra: ra, props: props, leaf: make([]int, root.NumFields())}
 	leaves := make([][]int, root.NumFields())
 	for i := range sch.NumColumns() {
 		if f := root.FieldIndexByField(sch.ColumnRoot(i)); f >= 0 {

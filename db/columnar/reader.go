@@ -264,8 +264,13 @@ func (r *Reader) Header() Header { return r.hdr }
 // first error, which it returns (fn's own errors unchanged). It checks ctx
 // between batches. A Reader reads its file once. The next batch is decoded
 // on another goroutine while fn runs, so that decoding overlaps what fn
-// does with the rows; fn is called from Read's goroutine.
+// does with the rows; fn is called from Read's goroutine. A Parquet file
+// of several row groups has them decoded by a few goroutines at once
+// (parallel.go), delivered in file order all the same.
 func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
+	if n := r.decoders(); n > 1 {
+		return r.readParallel(ctx, fn, n)
+	}
 	out := make(chan *Batch, 1)
 	free := make(chan *Batch, 2)
 	free <- new(Batch)

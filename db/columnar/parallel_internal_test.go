@@ -1,0 +1,220 @@
+//go:build !nocolumnar
+
+package columnar
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// gotBatch is what a Read callback saw of one batch.
+type gotBatch struct {
+	start  int64
+	words  []string
+	counts []int64
+	data   []byte
+}
+
+// readBatches reads path with at most decoders row groups decoded at
+// once, on 4 Ps, stopping after stopAfter batches (0: never) with an
+// error of its own; it returns the batches seen and Read's error.
+func readBatches(t *testing.T, path string, decoders, stopAfter int) ([]gotBatch, error) {
+	t.Helper()
+	defer func(n, p int) { maxDecoders = n; runtime.GOMAXPROCS(p) }(maxDecoders, runtime.GOMAXPROCS(4))
+	maxDecoders = decoders
+	r, err := Open(path, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if want := min(decoders, r.src.(*parquetSource).pr.NumRowGroups()); r.decoders() != want {
+		t.Fatalf("%d decoders, want %d", r.decoders(), want)
+	}
+	var got []gotBatch
+	err = r.Read(context.Background(), func(b *Batch) error {
+		got = append(got, gotBatch{b.Start, slices.Clone(b.Words), slices.Clone(b.Counts), slices.Clone(b.Data)})
+		if len(got) == stopAfter {
+			return errStopHere
+		}
+		return nil
+	})
+	return got, err
+}
+
+var errStopHere = errors.New("stop here")
+
+// TestParquet_ParallelDecode reads a file of 17 row groups, each of
+// several records, with one decoder and with four: the batches, their
+// first rows, words, counts and vectors are the same, in the same order.
+func TestParquet_ParallelDecode(t *testing.T) {
+	defer func(b int) { batchBytes = b }(batchBytes)
+	batchBytes = 64 * 3 * 4 // records of 64 rows
+	const n, dim = 5000, 3
+	path := filepath.Join(t.TempDir(), "p.parquet")
+	w, err := Create(path, dim, WriteOptions{GroupRows: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var words []string
+	var counts []int64
+	var vecs []float32
+	for i := range n {
+		words = append(words, "w"+strconv.Itoa(i))
+		counts = append(counts, int64(7*i))
+		for j := range dim {
+			vecs = append(vecs, float32(i*dim+j))
+		}
+	}
+	if err := w.Write(words, nil, counts, vecs); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	one, err := readBatches(t, path, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	four, err := readBatches(t, path, 4, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(one) < 17*4 {
+		t.Fatalf("%d batches, want records of 64 rows in 17 row groups", len(one))
+	}
+	var all []string
+	for _, b := range one {
+		all = append(all, b.words...)
+	}
+	if !slices.Equal(all, words) {
+		t.Fatal("one decoder: the words differ from the file's")
+	}
+	if len(four) != len(one) {
+		t.Fatalf("four decoders: %d batches, one decoder: %d", len(four), len(one))
+	}
+	for i := range one {
+		a, b := one[i], four[i]
+		if a.start != b.start || !slices.Equal(a.words, b.words) || !slices.Equal(a.counts, b.counts) || !slices.Equal(a.data, b.data) {
+			t.Fatalf("batch %d: four decoders gave rows from %d (%d words), one decoder from %d (%d words)",
+				i, b.start, len(b.words), a.start, len(a.words))
+		}
+	}
+
+	// A callback's error stops the read at once, in either way.
+	for _, decoders := range []int{1, 4} {
+		got, err := readBatches(t, path, decoders, 5)
+		if !errors.Is(err, errStopHere) || len(got) != 5 {
+			t.Errorf("%d decoders: Read = %v after %d batches, want the callback's error after 5", decoders, err, len(got))
+		}
+	}
+}
+
+// TestParquet_ParallelDecodeErrors reads a file whose row groups 3 and 6
+// each hold a null vector: with four decoders, the one in row group 3 is
+// reported, as with one, after the same rows.
+func TestParquet_ParallelDecodeErrors(t *testing.T) {
+	const groups, per = 8, 50
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "word", Type: arrow.BinaryTypes.String},
+		{Name: "vector", Type: arrow.ListOf(arrow.PrimitiveTypes.Float32), Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer b.Release()
+	lb := b.Field(1).(*array.ListBuilder)
+	vb := lb.ValueBuilder().(*array.Float32Builder)
+	bad := []int{3*per + 7, 6*per + 1}
+	for i := range groups * per {
+		b.Field(0).(*array.StringBuilder).Append(fmt.Sprintf("w%d", i))
+		if slices.Contains(bad, i) {
+			lb.AppendNull()
+			continue
+		}
+		lb.Append(true)
+		vb.AppendValues([]float32{float32(i), 1}, nil)
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	path := filepath.Join(t.TempDir(), "bad.parquet")
+	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(per))
+	if err := pqarrow.WriteTable(array.NewTableFromRecords(sc, []arrow.RecordBatch{rec}), mustCreate(t, path), per, props, pqarrow.DefaultWriterProps()); err != nil {
+		t.Fatal(err)
+	}
+	oneGot, oneErr := readBatches(t, path, 1, 0)
+	fourGot, fourErr := readBatches(t, path, 4, 0)
+	var re *RowError
+	if !errors.As(fourErr, &re) || re.Row != int64(bad[0]) || fourErr.Error() != oneErr.Error() {
+		t.Fatalf("four decoders: Read = %v; one decoder: %v; want the null vector at row %d", fourErr, oneErr, bad[0])
+	}
+	rows := func(bs []gotBatch) (n int) {
+		for _, b := range bs {
+			n += len(b.words)
+		}
+		return n
+	}
+	if rows(oneGot) != 3*per || rows(fourGot) != 3*per {
+		t.Errorf("rows before the error: %d with one decoder, %d with four, want %d", rows(oneGot), rows(fourGot), 3*per)
+	}
+}
+
+// TestParquet_ParallelDecodeCancel cancels a read with four decoders from
+// its callback: Read returns the context's error.
+func TestParquet_ParallelDecodeCancel(t *testing.T) {
+	defer func(n, p int) { maxDecoders = n; runtime.GOMAXPROCS(p) }(maxDecoders, runtime.GOMAXPROCS(4))
+	defer func(b int) { batchBytes = b }(batchBytes)
+	batchBytes = 1
+	path := filepath.Join(t.TempDir(), "c.parquet")
+	w, err := Create(path, 2, WriteOptions{GroupRows: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := make([]string, 1000)
+	for i := range words {
+		words[i] = "w" + strconv.Itoa(i)
+	}
+	if err := w.Write(words, nil, nil, make([]float32, 2*len(words))); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	seen := 0
+	err = r.Read(ctx, func(b *Batch) error {
+		if seen += len(b.Words); seen >= 300 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || seen >= len(words) {
+		t.Errorf("Read = %v after %d rows, want context.Canceled before the end", err, seen)
+	}
+}
+
+func mustCreate(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
