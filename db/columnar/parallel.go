@@ -24,9 +24,14 @@ import (
 
 // maxDecoders bounds the row groups decoded at once. Each holds a column
 // reader's buffers (about a record's levels and values) and two batches,
-// about 20 MiB for vectors of 100 float32s: memory grows with it, never
-// with the rows. A variable so that tests can read on one goroutine.
-var maxDecoders = 4
+// about 20 MiB for vectors of 100 float32s, and arrow-go's buffers for the
+// page being read, compressed and not: 1 MiB each in embeddb's files, but
+// DuckDB writes a column chunk as one page, 95 MB for 122,880 rows of 100
+// float32s. Memory grows with it, never with the rows. Two decoders take
+// decoding off the load's critical path; with more, committing the rows,
+// a single writer in bbolt, is what a load waits for. A variable so that
+// tests can read on one goroutine or several.
+var maxDecoders = 2
 
 // decoders returns how many row groups to decode at once for r, or 1 to
 // read the file on one goroutine (an Arrow file, a Spark model's parts, a
