@@ -48,6 +48,16 @@ func (r *Reader) decoders() int {
 	return max(1, min(runtime.GOMAXPROCS(0), maxDecoders, tasks))
 }
 
+// shareBatches makes the records of a file that its decoders will read
+// in parallel smaller by as much as there are decoders, so that they hold
+// between them the buffers one held.
+func (r *Reader) shareBatches() {
+	if n := r.decoders(); n > 1 {
+		ps := r.src.(*parquetSource)
+		ps.batch = max(ps.batch/int64(n), 16)
+	}
+}
+
 // rgMsg is what a decoder sends: a batch, the end of a row group, or the
 // error that stopped it.
 type rgMsg struct {

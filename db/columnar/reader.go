@@ -182,6 +182,7 @@ func (r *Reader) start(src recSource, format Format) (*Reader, error) {
 			r.Close()
 			return nil, err
 		}
+		r.shareBatches() // parallel.go
 	}
 	if r.hdr.Dim == 0 {
 		if err := r.learnDim(); err != nil {
