@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -224,4 +225,83 @@ func mustCreate(t *testing.T, path string) *os.File {
 	}
 	t.Cleanup(func() { f.Close() })
 	return f
+}
+
+// writeLists writes rows of float32 lists with Arrow's Parquet writer
+// (which records each column chunk's null count), per rows a row group.
+func writeLists(t *testing.T, path string, lens []int, per int64) {
+	t.Helper()
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "word", Type: arrow.BinaryTypes.String},
+		{Name: "vector", Type: arrow.ListOf(arrow.PrimitiveTypes.Float32), Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	defer b.Release()
+	lb := b.Field(1).(*array.ListBuilder)
+	vb := lb.ValueBuilder().(*array.Float32Builder)
+	for i, n := range lens {
+		b.Field(0).(*array.StringBuilder).Append(fmt.Sprintf("w%d", i))
+		lb.Append(true)
+		for j := range n {
+			vb.Append(float32(i*10 + j))
+		}
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(per))
+	tbl := array.NewTableFromRecords(sc, []arrow.RecordBatch{rec})
+	defer tbl.Release()
+	if err := pqarrow.WriteTable(tbl, mustCreate(t, path), per, props, pqarrow.DefaultWriterProps()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestParquet_MetadataDim opens files of list vectors in several row
+// groups whose metadata declare no nulls: with two decoders the dimension
+// comes from the metadata, no record is read before Read, and the rows
+// are those one decoder reads. Lists of two lengths that average the same
+// in every row group fail at the first row of the other length.
+func TestParquet_MetadataDim(t *testing.T) {
+	defer func(n, p int) { maxDecoders = n; runtime.GOMAXPROCS(p) }(maxDecoders, runtime.GOMAXPROCS(2))
+	dir := t.TempDir()
+	even := filepath.Join(dir, "even.parquet")
+	writeLists(t, even, slices.Repeat([]int{3}, 400), 100)
+	for _, decoders := range []int{1, 2} {
+		maxDecoders = decoders
+		r, err := Open(even, ReadOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Header().Dim != 3 || (r.first == nil) != (decoders == 2) || r.dimMeta != (decoders == 2) {
+			t.Errorf("%d decoders: dimension %d, a record read %v, from the metadata %v", decoders, r.Header().Dim, r.first != nil, r.dimMeta)
+		}
+		r.Close()
+	}
+	one, err := readBatches(t, even, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := readBatches(t, even, 2, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := flatten(t, one), flatten(t, two); len(a.words) != 400 || !slices.Equal(a.words, b.words) || !slices.Equal(a.data, b.data) {
+		t.Errorf("two decoders read %d rows, one %d: not the same", len(b.words), len(a.words))
+	}
+
+	ragged := filepath.Join(dir, "ragged.parquet")
+	lens := make([]int, 400)
+	for i := range lens {
+		lens[i] = 2 + 2*(i%2) // 2, 4, 2, 4, ...: 3 a row on average
+	}
+	writeLists(t, ragged, lens, 100)
+	_, err = readBatches(t, ragged, 2, 0)
+	var re *RowError
+	if !errors.As(err, &re) || re.Row != 0 || !strings.Contains(err.Error(), "has 2 elements where the file's metadata says 3") {
+		t.Errorf("two decoders, lists of 2 and 4: Read = %v, want an error at row 0", err)
+	}
+	_, err = readBatches(t, ragged, 1, 0)
+	if !errors.As(err, &re) || re.Row != 1 || !strings.Contains(err.Error(), "has 4 elements, the first had 2") {
+		t.Errorf("one decoder, lists of 2 and 4: Read = %v, want an error at row 1", err)
+	}
 }

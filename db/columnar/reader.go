@@ -38,6 +38,9 @@ type Reader struct {
 	cols  columns
 	first arrow.RecordBatch // a record read to learn the dimension
 	done  int64
+	// dimMeta says the dimension of list vectors came from the file's
+	// metadata, not its first row (parallel.go).
+	dimMeta bool
 }
 
 // recSource yields the records of one file.
@@ -182,7 +185,7 @@ func (r *Reader) start(src recSource, format Format) (*Reader, error) {
 			r.Close()
 			return nil, err
 		}
-		r.shareBatches() // parallel.go
+		r.prepareParallel() // parallel.go
 	}
 	if r.hdr.Dim == 0 {
 		if err := r.learnDim(); err != nil {
