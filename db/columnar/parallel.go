@@ -296,12 +296,13 @@ func (d *decoder) run(ctx context.Context, rg int, stop chan struct{}) (ok bool)
 }
 
 // fork returns a source that reads the same file through a reader of its
-// own, sharing the parsed metadata, for a decoder of other row groups.
+// own (with a pool of page buffers of its own), sharing the parsed
+// metadata, for a decoder of other row groups.
 func (s *parquetSource) fork() (*parquetSource, error) {
-	pr, err := file.NewParquetReader(s.ra, file.WithReadProps(s.props), file.WithMetadata(s.pr.MetaData()))
+	pr, err := file.NewParquetReader(s.ra, file.WithReadProps(readProps()), file.WithMetadata(s.pr.MetaData()))
 	if err != nil {
 		return nil, err
 	}
-	return &parquetSource{pr: pr, sc: s.sc, leaf: s.leaf, path: s.path, ra: s.ra, props: s.props,
+	return &parquetSource{pr: pr, sc: s.sc, leaf: s.leaf, path: s.path, ra: s.ra,
 		read: s.read, batch: s.batch, elems: s.elems}, nil
 }

@@ -37,10 +37,9 @@ type parquetSource struct {
 	leaf []int         // the leaf column under each top-level column; -1 if not one
 	c    io.Closer
 	path string
-	// ra and props open the file again for a decoder of other row
-	// groups (parallel.go).
-	ra    parquet.ReaderAtSeeker
-	props *parquet.ReaderProperties
+	// ra opens the file again for a decoder of other row groups
+	// (parallel.go).
+	ra parquet.ReaderAtSeeker
 
 	read  []int // the top-level columns read, in schema order
 	batch int64 // rows per record
@@ -57,18 +56,13 @@ type colReader interface {
 }
 
 func newParquetSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*parquetSource, error) {
-	props := parquet.NewReaderProperties(memory.DefaultAllocator)
-	// Read pages as they are needed, not a whole column chunk at once:
-	// a row group written by another tool may hold gigabytes.
-	props.BufferedStreamEnabled = true
-	props.BufferSize = 1 << 20
-	pr, err := file.NewParquetReader(ra, file.WithReadProps(props))
+	pr, err := file.NewParquetReader(ra, file.WithReadProps(readProps())) // pagepool.go
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
 	}
 	sch := pr.MetaData().Schema
 	root := sch.Root()
-	s := &parquetSource{pr: pr, c: c, path: path, ra: ra, props: props, leaf: make([]int, root.NumFields())}
+	s := &parquetSource{pr: pr, c: c, path: path, ra: ra, leaf: make([]int, root.NumFields())}
 	leaves := make([][]int, root.NumFields())
 	for i := range sch.NumColumns() {
 		if f := root.FieldIndexByField(sch.ColumnRoot(i)); f >= 0 {
@@ -181,6 +175,7 @@ func (s *parquetSource) openRowGroup() error {
 			prev = append(prev, lc)
 		}
 	}
+	s.closeColumns() // their page buffers go to this row group's
 	s.cols = s.cols[:0]
 	for _, i := range s.read {
 		cr, err := rg.Column(s.leaf[i])
@@ -248,6 +243,7 @@ func (s *parquetSource) close() error {
 		s.rec.Release()
 		s.rec = nil
 	}
+	s.closeColumns()
 	s.pr, s.cols = nil, nil
 	if s.c != nil {
 		err := s.c.Close()
@@ -255,6 +251,19 @@ func (s *parquetSource) close() error {
 		return err
 	}
 	return nil
+}
+
+// closeColumns closes the column readers of the row group last read,
+// handing their page buffers back to the source's pool (pagepool.go).
+func (s *parquetSource) closeColumns() {
+	for _, c := range s.cols {
+		switch c := c.(type) {
+		case *listColumn:
+			c.cr.Close()
+		case *flatColumn:
+			c.cr.Close()
+		}
+	}
 }
 
 // errShort reports a column chunk with fewer rows than its row group.
