@@ -57,6 +57,35 @@ func readBatches(t *testing.T, path string, decoders, stopAfter int) ([]gotBatch
 
 var errStopHere = errors.New("stop here")
 
+// writeSeq writes n rows of dim elements to a Parquet file of row groups
+// of groupRows: words w0, w1, ..., counts 7 times the row, elements that
+// count up from 0. It returns the words.
+func writeSeq(t *testing.T, path string, n, dim, groupRows int) []string {
+	t.Helper()
+	w, err := Create(path, dim, WriteOptions{GroupRows: groupRows})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Abort()
+	var words []string
+	var counts []int64
+	var vecs []float32
+	for i := range n {
+		words = append(words, "w"+strconv.Itoa(i))
+		counts = append(counts, int64(7*i))
+		for j := range dim {
+			vecs = append(vecs, float32(i*dim+j))
+		}
+	}
+	if err := w.Write(words, nil, counts, vecs); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return words
+}
+
 // flatten joins batches into one, checking that each starts where the one
 // before ended.
 func flatten(t *testing.T, bs []gotBatch) gotBatch {
@@ -82,26 +111,7 @@ func TestParquet_ParallelDecode(t *testing.T) {
 	batchBytes = 64 * 3 * 4 // records of 64 rows
 	const n, dim = 5000, 3
 	path := filepath.Join(t.TempDir(), "p.parquet")
-	w, err := Create(path, dim, WriteOptions{GroupRows: 300})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var words []string
-	var counts []int64
-	var vecs []float32
-	for i := range n {
-		words = append(words, "w"+strconv.Itoa(i))
-		counts = append(counts, int64(7*i))
-		for j := range dim {
-			vecs = append(vecs, float32(i*dim+j))
-		}
-	}
-	if err := w.Write(words, nil, counts, vecs); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	words := writeSeq(t, path, n, dim, 300)
 	one, err := readBatches(t, path, 1, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -135,31 +145,13 @@ func TestParquet_ParallelDecode(t *testing.T) {
 // reported, as with one, after the same rows.
 func TestParquet_ParallelDecodeErrors(t *testing.T) {
 	const groups, per = 8, 50
-	sc := arrow.NewSchema([]arrow.Field{
-		{Name: "word", Type: arrow.BinaryTypes.String},
-		{Name: "vector", Type: arrow.ListOf(arrow.PrimitiveTypes.Float32), Nullable: true},
-	}, nil)
-	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
-	defer b.Release()
-	lb := b.Field(1).(*array.ListBuilder)
-	vb := lb.ValueBuilder().(*array.Float32Builder)
 	bad := []int{3*per + 7, 6*per + 1}
-	for i := range groups * per {
-		b.Field(0).(*array.StringBuilder).Append(fmt.Sprintf("w%d", i))
-		if slices.Contains(bad, i) {
-			lb.AppendNull()
-			continue
-		}
-		lb.Append(true)
-		vb.AppendValues([]float32{float32(i), 1}, nil)
+	lens := slices.Repeat([]int{2}, groups*per)
+	for _, i := range bad {
+		lens[i] = -1
 	}
-	rec := b.NewRecordBatch()
-	defer rec.Release()
 	path := filepath.Join(t.TempDir(), "bad.parquet")
-	props := parquet.NewWriterProperties(parquet.WithMaxRowGroupLength(per))
-	if err := pqarrow.WriteTable(array.NewTableFromRecords(sc, []arrow.RecordBatch{rec}), mustCreate(t, path), per, props, pqarrow.DefaultWriterProps()); err != nil {
-		t.Fatal(err)
-	}
+	writeLists(t, path, lens, per)
 	oneGot, oneErr := readBatches(t, path, 1, 0)
 	fourGot, fourErr := readBatches(t, path, 4, 0)
 	var re *RowError
@@ -184,20 +176,7 @@ func TestParquet_ParallelDecodeCancel(t *testing.T) {
 	defer func(b int) { batchBytes = b }(batchBytes)
 	batchBytes = 1
 	path := filepath.Join(t.TempDir(), "c.parquet")
-	w, err := Create(path, 2, WriteOptions{GroupRows: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	words := make([]string, 1000)
-	for i := range words {
-		words[i] = "w" + strconv.Itoa(i)
-	}
-	if err := w.Write(words, nil, nil, make([]float32, 2*len(words))); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	words := writeSeq(t, path, 1000, 2, 100)
 	r, err := Open(path, ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -227,8 +206,9 @@ func mustCreate(t *testing.T, path string) *os.File {
 	return f
 }
 
-// writeLists writes rows of float32 lists with Arrow's Parquet writer
-// (which records each column chunk's null count), per rows a row group.
+// writeLists writes rows of float32 lists of the lengths lens (-1: a null
+// list) with Arrow's Parquet writer (which records each column chunk's
+// null count), per rows a row group.
 func writeLists(t *testing.T, path string, lens []int, per int64) {
 	t.Helper()
 	sc := arrow.NewSchema([]arrow.Field{
@@ -241,6 +221,10 @@ func writeLists(t *testing.T, path string, lens []int, per int64) {
 	vb := lb.ValueBuilder().(*array.Float32Builder)
 	for i, n := range lens {
 		b.Field(0).(*array.StringBuilder).Append(fmt.Sprintf("w%d", i))
+		if n < 0 {
+			lb.AppendNull()
+			continue
+		}
 		lb.Append(true)
 		for j := range n {
 			vb.Append(float32(i*10 + j))
