@@ -199,6 +199,9 @@ func (r *Reader) vectors(dst []byte, col arrow.Array, n int) error {
 		}
 		s, e := l.ValueOffsets(i)
 		if int(e-s) != dim {
+			if r.dimMeta {
+				return rowErr(fmt.Sprintf("the vector has %d elements where the file's metadata says %d", e-s, dim))
+			}
 			return rowErr(fmt.Sprintf("the vector has %d elements, the first had %d", e-s, dim))
 		}
 		if vals.NullN() > 0 {

@@ -35,6 +35,7 @@ type listColumn struct {
 	lo, hi     int // the levels held
 	vlo, vhi   int // the values held
 	eof        bool
+	even       *evenLevels // the levels of rows of one length (evenrows.go)
 }
 
 // newListColumn reads a list column chunk in records of about size levels,
@@ -74,6 +75,7 @@ func newListColumn(cr file.ColumnChunkReader, size int, reuse *listColumn) (*lis
 	}
 	if reuse != nil {
 		c.defs, c.reps, c.f32, c.f64, c.f16 = reuse.defs[:0], reuse.reps[:0], reuse.f32[:0], reuse.f64[:0], reuse.f16[:0]
+		c.even = reuse.even
 	}
 	c.resize(min(max(size+size/4, 4096), maxLevels))
 	return c, nil
@@ -192,17 +194,20 @@ func (c *listColumn) build(rows int64, end int) (arrow.Array, error) {
 	defs, reps := c.defs[c.lo:end], c.reps[c.lo:end]
 	offsets := make([]int32, rows+1)
 	// Most files have neither null lists nor null elements: every level is
-	// maxDef, and the offsets are all there is to find.
-	row, odd := -1, int16(0)
-	for j, r := range reps {
-		if r == 0 {
-			row++
-			offsets[row] = int32(j)
+	// maxDef, and the offsets are all there is to find; in a file of
+	// vectors, rows of one length (evenrows.go).
+	if !c.evenRows(defs, reps, rows, offsets) {
+		row, odd := -1, int16(0)
+		for j, r := range reps {
+			if r == 0 {
+				row++
+				offsets[row] = int32(j)
+			}
+			odd |= defs[j] ^ c.maxDef
 		}
-		odd |= defs[j] ^ c.maxDef
-	}
-	if odd != 0 {
-		return c.buildNulls(rows, end, offsets)
+		if odd != 0 {
+			return c.buildNulls(rows, end, offsets)
+		}
 	}
 	offsets[rows] = int32(len(defs))
 	slots := len(defs)

@@ -38,6 +38,9 @@ type parquetSource struct {
 	leaf []int         // the leaf column under each top-level column; -1 if not one
 	c    io.Closer
 	path string
+	// ra opens the file again for a decoder of other row groups
+	// (parallel.go).
+	ra parquet.ReaderAtSeeker
 
 	read  []int // the top-level columns read, in schema order
 	batch int64 // rows per record
@@ -55,18 +58,13 @@ type colReader interface {
 }
 
 func newParquetSource(ra parquet.ReaderAtSeeker, c io.Closer, path string) (*parquetSource, error) {
-	props := parquet.NewReaderProperties(memory.DefaultAllocator)
-	// Read pages as they are needed, not a whole column chunk at once:
-	// a row group written by another tool may hold gigabytes.
-	props.BufferedStreamEnabled = true
-	props.BufferSize = 1 << 20
-	pr, err := file.NewParquetReader(ra, file.WithReadProps(props))
+	pr, err := file.NewParquetReader(ra, file.WithReadProps(readProps())) // pagepool.go
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
 	}
 	sch := pr.MetaData().Schema
 	root := sch.Root()
-	s := &parquetSource{pr: pr, c: c, path: path, leaf: make([]int, root.NumFields())}
+	s := &parquetSource{pr: pr, c: c, path: path, ra: ra, leaf: make([]int, root.NumFields())}
 	leaves := make([][]int, root.NumFields())
 	for i := range sch.NumColumns() {
 		if f := root.FieldIndexByField(sch.ColumnRoot(i)); f >= 0 {
@@ -184,6 +182,7 @@ func (s *parquetSource) openRowGroup() error {
 			prev = append(prev, lc)
 		}
 	}
+	s.closeColumns() // their page buffers go to this row group's
 	s.cols = s.cols[:0]
 	for _, i := range s.read {
 		cr, err := rg.Column(s.leaf[i])
@@ -251,6 +250,7 @@ func (s *parquetSource) close() error {
 		s.rec.Release()
 		s.rec = nil
 	}
+	s.closeColumns()
 	s.pr, s.cols = nil, nil
 	if s.c != nil {
 		err := s.c.Close()
@@ -258,6 +258,19 @@ func (s *parquetSource) close() error {
 		return err
 	}
 	return nil
+}
+
+// closeColumns closes the column readers of the row group last read,
+// handing their page buffers back to the source's pool (pagepool.go).
+func (s *parquetSource) closeColumns() {
+	for _, c := range s.cols {
+		switch c := c.(type) {
+		case *listColumn:
+			c.cr.Close()
+		case *flatColumn:
+			c.cr.Close()
+		}
+	}
 }
 
 // errShort reports a column chunk with fewer rows than its row group.

@@ -38,6 +38,9 @@ type Reader struct {
 	cols  columns
 	first arrow.RecordBatch // a record read to learn the dimension
 	done  int64
+	// dimMeta says the dimension of list vectors came from the file's
+	// metadata, not its first row (parallel.go).
+	dimMeta bool
 }
 
 // recSource yields the records of one file.
@@ -182,6 +185,7 @@ func (r *Reader) start(src recSource, format Format) (*Reader, error) {
 			r.Close()
 			return nil, err
 		}
+		r.prepareParallel() // parallel.go
 	}
 	if r.hdr.Dim == 0 {
 		if err := r.learnDim(); err != nil {
@@ -264,8 +268,13 @@ func (r *Reader) Header() Header { return r.hdr }
 // first error, which it returns (fn's own errors unchanged). It checks ctx
 // between batches. A Reader reads its file once. The next batch is decoded
 // on another goroutine while fn runs, so that decoding overlaps what fn
-// does with the rows; fn is called from Read's goroutine.
+// does with the rows; fn is called from Read's goroutine. A Parquet file
+// of several row groups has them decoded by a few goroutines at once
+// (parallel.go), delivered in file order all the same.
 func (r *Reader) Read(ctx context.Context, fn func(b *Batch) error) error {
+	if n := r.decoders(); n > 1 {
+		return r.readParallel(ctx, fn, n)
+	}
 	out := make(chan *Batch, 1)
 	free := make(chan *Batch, 2)
 	free <- new(Batch)
