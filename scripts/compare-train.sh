@@ -32,6 +32,8 @@
 #                        Use another WORK for it: the file names do not say the kind.
 #        RUNS            rounds (default 1); the table shows medians
 #        SEEDS           seeds (default 1 = seed 1 for every round; N = rounds 1..N with seeds 1..N)
+#        SEED_FROM       first round/seed with SEEDS (default 1): SEEDS=3 SEED_FROM=3 trains seed 3
+#                        only, to add a seed in a new WORK whose records ALSO merges with the old
 #        CORPORA         quality mode: names among wikipedia (first 4 files of the excerpt,
 #                        0.62M tokens), gutenberg (first 4 novels), gensim (all of gensim's test
 #                        corpora, 0.41M tokens); default all three
@@ -69,6 +71,7 @@ MODELS="${MODELS:-sg cbow}"
 SEEDS="${SEEDS:-1}"
 RUNS="${RUNS:-1}"
 [ "$SEEDS" -gt 1 ] && RUNS=$SEEDS
+SEED_FROM="${SEED_FROM:-1}"
 WORKERS="${WORKERS:-2}"
 MODEL_KIND="${MODEL_KIND:-word2vec}"
 export QUIET_MAX_WAIT="${QUIET_MAX_WAIT:-120}"
@@ -117,7 +120,7 @@ train_all() {
     for m in $MODELS; do rm -f "$dir/models/$t-$m"-r*.txt; done
   done
   local r m sg ftm tool name rc seedx
-  for r in $(seq 1 "$RUNS"); do
+  for r in $(seq "$SEED_FROM" "$RUNS"); do
     # with SEEDS, round r trains with seed r; otherwise every round keeps the default seed 1
     seed=1; [ "$SEEDS" -gt 1 ] && seed=$r
     seedx=""; [ "$SEEDS" -gt 1 ] && seedx="seed = $seed"

@@ -88,13 +88,16 @@
 //     words per (center, context) pair; quality stays within gensim's run-to-run spread on
 //     the peers' benchmark (scripts/compare-train.sh). CBOW and hierarchical softmax draw
 //     exactly as gensim does (scores of one update are still taken before its rows change).
-//   - The learning rate decays as in gensim's corpus_file mode, whose quirk is to decay each
-//     of W workers' rate by that worker's own share of the epoch: within an epoch the rate
-//     falls only 1/W of the way to the next epoch's, and with 2 workers and 5 epochs training
-//     ends near 0.0026, not min_alpha. That higher rate is worth about 1 point of analogy
-//     accuracy on the peers' benchmark (scripts/compare-train.sh), so embeddb follows it
-//     (from the shared count of words processed); with workers = 1 it is the plain linear
-//     decay from alpha to min_alpha of gensim's iterable mode and the C tool.
+//   - With several workers an epoch is read as gensim's corpus_file mode reads it: in W parts
+//     of the file at once (a corpus of fewer than 2·W blocks of 128 KiB is read whole), each
+//     part decaying its learning rate by its own sentences over the corpus's, from the rate
+//     at the start of the epoch, as each corpus_file worker does. Within an epoch a part's
+//     rate thus falls only its share of the way to the next epoch's, and with 2 workers and
+//     5 epochs training ends near 0.0026 rather than min_alpha; a part of few long lines
+//     keeps a higher rate than one of many short lines. gensim's corpus_file mode scores
+//     1–4 points of analogy accuracy above its iterable mode with it (README, quality over
+//     seeds), so embeddb follows it; with workers = 1 the rate decays linearly from alpha to min_alpha by
+//     words, as in gensim's iterable mode and the C tool.
 //   - Continued training recomputes every word's down-sampling threshold from the new
 //     corpus; gensim keeps the old threshold for words rarer than min_count in the new text.
 //   - The tie order of equal counts follows numpy 1.24 (the reference gensim here); numpy

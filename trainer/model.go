@@ -142,7 +142,7 @@ func (m *Model) Update(ctx context.Context, c Corpus, opts Options) error {
 		return err
 	}
 	n := m.continuedNet(v, opts)
-	n.totalRawWords = st.rawWords
+	n.totalRawWords, n.totalBytes, n.totalSents = st.rawWords, st.bytes, st.sentences
 	stats := Stats{Sentences: st.sentences, RawWords: st.rawWords, VocabSeconds: time.Since(t0).Seconds()}
 	for i, w := range v.words {
 		if c := rv.get(w); c >= minCount || i >= oldN {

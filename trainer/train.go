@@ -3,7 +3,6 @@ package trainer
 import (
 	"context"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -45,9 +44,12 @@ type net struct {
 	guide         []int32
 	vocab         *vocab
 	opts          Options
-	processed     atomic.Int64 // raw words done, all epochs
-	effective     atomic.Int64 // words trained on, all epochs
-	totalRawWords int64        // raw words per epoch
+	processed     atomic.Int64   // raw words done, all epochs
+	effective     atomic.Int64   // words trained on, all epochs
+	totalRawWords int64          // raw words per epoch
+	totalBytes    int64          // bytes per epoch, as readChunks reads them (split.go)
+	totalSents    int64          // sentences per epoch (gensim's corpus_count)
+	partSent      []atomic.Int64 // sentences done per epoch and part, when epochs are split (split.go)
 	stop          atomic.Bool
 
 	// FastText only: syn0 then holds n word rows followed by opts.Bucket n-gram rows, and
@@ -121,15 +123,53 @@ func (n *net) initRows(seed int64, from int) {
 		}
 	}
 	if n.sub != nil && from == 0 {
-		// The n-gram rows start from the same distribution (gensim draws them with seed+1).
-		rng := rand.New(rand.NewPCG(uint64(seed+1), 0x9e3779b97f4a7c15))
-		for r := n.n; r < n.n+n.opts.Bucket; r++ {
-			row := n.syn0[r*n.stride : r*n.stride+n.dim]
-			for i := range row {
-				row[i] = (rng.Float32()*2 - 1) * inv
-			}
-		}
+		n.initBuckets(seed)
 	}
+}
+
+// bucketBlock is how many n-gram rows initBuckets draws from one generator: the blocks are
+// filled in parallel, each from its own seed, so the values do not depend on the workers.
+const bucketBlock = 1 << 14
+
+// initBuckets gives the n-gram rows the same start as the word rows (gensim draws them with
+// seed+1). They are millions (bucket 2,000,000 × vector_size), the largest fixed cost of
+// training FastText on a small corpus: a splitmix64 draw gives two 24-bit uniforms, and the
+// blocks of rows are filled by Workers goroutines.
+func (n *net) initBuckets(seed int64) {
+	inv := 1 / float32(n.dim)
+	blocks := (n.opts.Bucket + bucketBlock - 1) / bucketBlock
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(n.opts.Workers, blocks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := int(next.Add(1) - 1); b < blocks; b = int(next.Add(1) - 1) {
+				x := splitmix(uint64(seed+1)*0x9e3779b97f4a7c15 ^ uint64(b))
+				lo := n.n + b*bucketBlock
+				hi := min(lo+bucketBlock, n.n+n.opts.Bucket)
+				for r := lo; r < hi; r++ {
+					row := n.syn0[r*n.stride : r*n.stride+n.dim]
+					for i := 0; i < len(row); i += 2 {
+						x += 0x9e3779b97f4a7c15
+						z := splitmix(x)
+						row[i] = (float32(z>>40)*(2.0/(1<<24)) - 1) * inv
+						if i+1 < len(row) {
+							row[i+1] = (float32(z>>16&(1<<24-1))*(2.0/(1<<24)) - 1) * inv
+						}
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// splitmix is splitmix64's output function (Steele, Lea and Flood 2014).
+func splitmix(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
 }
 
 // buildGuide precomputes, for each bucket b, bisect_left(cum, b<<guideShift).
@@ -205,7 +245,9 @@ func (n *net) newWorker(id int) *worker {
 // epoch ends at alpha - (alpha - min_alpha)·(epochs - 1 + 1/W)/epochs. Here the workers
 // share the blocks of every epoch, so each has done about 1/W of the epoch's words when
 // the shared count says the epoch is done; the rate follows that. With one worker this is
-// the plain linear decay of gensim's iterable mode and the C tool.
+// the plain linear decay of gensim's iterable mode and the C tool. (With several workers and
+// a corpus of a few blocks or more, each part of a split epoch has its own rate instead:
+// blockAlpha, split.go.)
 func (n *net) alphaAt(done int64) float32 {
 	total := float64(n.totalRawWords) * float64(n.opts.Epochs)
 	p := 0.0
@@ -226,12 +268,13 @@ func (n *net) alphaAt(done int64) float32 {
 // word count (and so of its learning rate), as the C tool's 10,000.
 const publishEvery = 10000
 
-// run trains all epochs: one goroutine reads the corpus into blocks of lines, the workers
-// tokenize and train them.
+// run trains all epochs: the corpus is read into blocks of lines (an epoch in parts at once
+// with several workers, split.go), the workers tokenize and train them.
 func (n *net) run(ctx context.Context, c Corpus) error {
 	n.buildGuide()
 	workers := n.opts.Workers
-	blocks := make(chan []byte, 2*workers)
+	blocks := make(chan block, 2*workers)
+	n.partSent = make([]atomic.Int64, n.opts.Epochs*n.epochParts())
 	free := make(chan []byte, 4*workers)
 	get := func() []byte {
 		select {
@@ -250,18 +293,22 @@ func (n *net) run(ctx context.Context, c Corpus) error {
 	var readErr error
 	go func() {
 		defer close(blocks)
+		put := func(b []byte) {
+			select {
+			case free <- b:
+			default:
+			}
+		}
 		for e := 0; e < n.opts.Epochs; e++ {
-			err := c.Each(ctx, func(r io.Reader) error {
-				return readChunks(ctx, r, get, func(b []byte) error {
-					select {
-					case blocks <- b:
-						return nil
-					case <-ctx.Done():
-						return ctx.Err()
-					}
-				})
-			})
-			if err != nil {
+			send := func(b []byte, part int) error {
+				select {
+				case blocks <- block{b, e, part}:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			if err := n.readEpoch(ctx, c, get, put, send); err != nil {
 				readErr = err
 				cancel()
 				return
@@ -280,7 +327,7 @@ func (n *net) run(ctx context.Context, c Corpus) error {
 					w.trainBlock(b)
 				}
 				select {
-				case free <- b:
+				case free <- b.text:
 				default:
 				}
 			}
@@ -294,14 +341,14 @@ func (n *net) run(ctx context.Context, c Corpus) error {
 }
 
 // trainBlock tokenizes and trains every line of b.
-func (w *worker) trainBlock(b []byte) {
+func (w *worker) trainBlock(b block) {
 	n := w.net
 	v := w.voc
 	maxLen := n.opts.MaxSentenceLength
 	sample := n.opts.Sample != 0
-	var pending, effective int64
-	alpha := n.alphaAt(n.processed.Load())
-	forEachLine(b, func(line []byte) {
+	var pending, effective, sents int64
+	alpha := n.blockAlpha(b, 0)
+	forEachLine(b.text, func(line []byte) {
 		if n.stop.Load() {
 			return
 		}
@@ -328,13 +375,16 @@ func (w *worker) trainBlock(b []byte) {
 			w.trainSentence(sent, alpha)
 			effective += int64(len(sent))
 			pending += int64(len(piece))
+			sents++
 			if pending >= publishEvery {
-				alpha = n.alphaAt(n.processed.Add(pending))
-				pending = 0
+				n.processed.Add(pending)
+				alpha = n.blockAlpha(b, sents)
+				pending, sents = 0, 0
 			}
 		}
 	})
 	n.processed.Add(pending)
+	n.blockAlpha(b, sents)
 	n.effective.Add(effective)
 }
 
@@ -437,7 +487,7 @@ func Train(ctx context.Context, c Corpus, opts Options) (*Model, error) {
 
 	n := newNet(v, opts)
 	n.initRows(opts.Seed, 0)
-	n.totalRawWords = st.rawWords
+	n.totalRawWords, n.totalBytes, n.totalSents = st.rawWords, st.bytes, st.sentences
 	if err := n.train(ctx, c, &stats); err != nil {
 		return nil, err
 	}

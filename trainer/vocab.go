@@ -71,6 +71,7 @@ func (rv *rawVocab) prune(minReduce int64) {
 type scanStats struct {
 	rawWords  int64 // tokens, before any vocabulary filtering
 	sentences int64 // non-empty sentences after splitting long lines
+	bytes     int64 // text read, in the blocks training reads it in (readEpoch splits by it)
 }
 
 // scanVocab counts the words of the corpus (gensim's _scan_vocab), pruning as it goes when
@@ -116,6 +117,7 @@ func scanVocab(ctx context.Context, c Corpus, o *Options, words *atomic.Int64) (
 				}
 			})
 			st.rawWords += n
+			st.bytes += int64(len(block))
 			words.Add(n)
 			free = append(free, block)
 			if lim := o.MemoryLimit; lim > 0 && rv.memory() > lim {
