@@ -123,8 +123,20 @@ async function bench(n) {
   const out = path.join(work, 'duck.parquet');
   const [copy, copyCPU] = await time(`COPY t TO '${out}' (FORMAT parquet, COMPRESSION zstd)`);
   const [read, readCPU] = await time(`CREATE TABLE u AS SELECT * FROM read_parquet('${out}')`);
+  // The same read into a table of a database file, committed as DuckDB
+  // commits (durably), which is what embeddb's IMPORT ends with; the
+  // in-memory table above writes nothing.
+  const file = path.join(work, 'duck.db');
+  for (const f of [file, file + '.wal']) fs.rmSync(f, { force: true });
+  const fconn = await (await DuckDBInstance.create(file)).connect();
+  const t0 = process.hrtime.bigint(), c0 = process.cpuUsage();
+  await fconn.run(`CREATE TABLE u AS SELECT * FROM read_parquet('${out}')`);
+  const fc = process.cpuUsage(c0);
+  const readFile = Number(process.hrtime.bigint() - t0) / 1e9, readFileCPU = (fc.user + fc.system) / 1e6;
+  fconn.closeSync();
   console.log(JSON.stringify({ rows: n, duckdb_copy_to_parquet_s: copy, duckdb_read_parquet_s: read,
-    duckdb_copy_cpu_s: copyCPU, duckdb_read_cpu_s: readCPU }));
+    duckdb_copy_cpu_s: copyCPU, duckdb_read_cpu_s: readCPU,
+    duckdb_read_parquet_file_s: readFile, duckdb_read_file_cpu_s: readFileCPU }));
 }
 
 // cols checks that DuckDB reads back the columns embeddb exported: WORK's
