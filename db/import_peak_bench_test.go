@@ -38,17 +38,7 @@ func BenchmarkImport_PeakHeap(b *testing.B) {
 		{"parquet", "t.parquet", "WITH (overwrite = true)", ""},
 		{"arrow", "t.arrow", "WITH (overwrite = true)", ""},
 	}
-	sizes := []int{200_000, 800_000, 3_200_000}
-	if s := os.Getenv("EMBEDDB_PEAK_ROWS"); s != "" {
-		sizes = nil
-		for f := range strings.SplitSeq(s, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil {
-				b.Fatalf("EMBEDDB_PEAK_ROWS: %v", err)
-			}
-			sizes = append(sizes, n)
-		}
-	}
+	sizes := peakRows(b, 200_000, 800_000, 3_200_000)
 	profDir := os.Getenv("EMBEDDB_PEAK_PROFILE")
 	if profDir != "" {
 		runtime.MemProfileRate = 64 << 10
@@ -109,4 +99,22 @@ func importPeak(b *testing.B, d *db.DB, path, export, imp, prof string) memstat.
 		peak.RSS, peak.Anon = max(peak.RSS, p.RSS), max(peak.Anon, p.Anon)
 	}
 	return peak
+}
+
+// peakRows is the row counts of a peak-heap benchmark: EMBEDDB_PEAK_ROWS
+// (comma-separated) if set, else def.
+func peakRows(b *testing.B, def ...int) []int {
+	s := os.Getenv("EMBEDDB_PEAK_ROWS")
+	if s == "" {
+		return def
+	}
+	var sizes []int
+	for f := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			b.Fatalf("EMBEDDB_PEAK_ROWS: %v", err)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
 }

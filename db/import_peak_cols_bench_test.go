@@ -3,11 +3,8 @@ package db_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/embeddb/embeddb/db"
@@ -22,17 +19,7 @@ import (
 // reach their size, as it does without columns.
 func BenchmarkImport_PeakHeap_Columns(b *testing.B) {
 	const dim = 16
-	sizes := []int{200_000, 800_000}
-	if s := os.Getenv("EMBEDDB_PEAK_ROWS"); s != "" { // as BenchmarkImport_PeakHeap
-		sizes = nil
-		for f := range strings.SplitSeq(s, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil {
-				b.Fatalf("EMBEDDB_PEAK_ROWS: %v", err)
-			}
-			sizes = append(sizes, n)
-		}
-	}
+	sizes := peakRows(b, 200_000, 800_000)
 	defer debug.SetGCPercent(debug.SetGCPercent(20))
 	peaks := map[string][]memstat.Peaks{}
 	for _, rows := range sizes {
