@@ -167,39 +167,21 @@ func (b *BPE) mergeWord(sc *mergeScratch, piece string) []int32 {
 		return b.wordPieceWord(sc, piece)
 	}
 	if b.ignoreMerges {
-		if id, ok := b.wholeWord(sc, piece); ok {
-			return []int32{id}
+		if !b.byteLevel {
+			if id, ok := b.vocab.get(piece); ok {
+				return []int32{id}
+			}
+		} else {
+			sc.buf = sc.buf[:0]
+			for i := 0; i < len(piece); i++ {
+				sc.buf = append(sc.buf, byteCharStr[piece[i]]...)
+			}
+			if id, ok := b.vocab.getBytes(sc.buf); ok {
+				return []int32{id}
+			}
 		}
 	}
-	syms := b.symbols(sc.syms[:0], piece)
-	h := b.mergeAll(syms, sc.heap[:0])
-	ids := make([]int32, 0, len(syms))
-	for _, s := range syms {
-		if s.size != 0 {
-			ids = append(ids, s.id)
-		}
-	}
-	sc.syms, sc.heap = syms, h
-	return ids
-}
-
-// wholeWord looks piece up as one token, as a tokenizer with
-// ignore_merges does before merging.
-func (b *BPE) wholeWord(sc *mergeScratch, piece string) (int32, bool) {
-	if !b.byteLevel {
-		return b.vocab.get(piece)
-	}
-	sc.buf = sc.buf[:0]
-	for i := 0; i < len(piece); i++ {
-		sc.buf = append(sc.buf, byteCharStr[piece[i]]...)
-	}
-	return b.vocab.getBytes(sc.buf)
-}
-
-// symbols appends to syms piece's first symbols, linked in a list: one a
-// byte (byte-level) or a character, with the byte fallback and the unknown
-// token where the vocabulary has no symbol.
-func (b *BPE) symbols(syms []symbol, piece string) []symbol {
+	syms := sc.syms[:0]
 	add := func(id int32) {
 		n := int32(len(syms))
 		if n > 0 {
@@ -259,13 +241,7 @@ func (b *BPE) symbols(syms []symbol, piece string) []symbol {
 		add(unk)
 	}
 
-	return syms
-}
-
-// mergeAll applies merges to the symbols, lowest rank first and leftmost
-// first among equals, until none applies; h is the scratch heap, returned
-// for reuse.
-func (b *BPE) mergeAll(syms []symbol, h []mergeCand) []mergeCand {
+	h := sc.heap[:0]
 	for i := 0; i+1 < len(syms); i++ {
 		if m, ok := b.merges.get(pairKey(syms[i].id, syms[i+1].id)); ok {
 			h = heapPush(h, newCand(m.rank, int32(i), m.id, syms[i].id, syms[i+1].id))
@@ -303,7 +279,14 @@ func (b *BPE) mergeAll(syms []symbol, h []mergeCand) []mergeCand {
 			}
 		}
 	}
-	return h
+	ids := make([]int32, 0, len(syms))
+	for _, s := range syms {
+		if s.size != 0 {
+			ids = append(ids, s.id)
+		}
+	}
+	sc.syms, sc.heap = syms, h
+	return ids
 }
 
 func heapPush(h []mergeCand, c mergeCand) []mergeCand {
