@@ -32,7 +32,8 @@ func parseFloat32(s []byte) (float32, bool) {
 // the slow path (or is not one); the caller must also check that the number
 // ends where the token ends.
 func scanFloat32(s []byte) (f32 float32, n int, ok bool) {
-	i, neg := 0, false
+	i := 0
+	neg := false
 	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
 		neg = s[0] == '-'
 		i++
@@ -89,9 +90,28 @@ func scanFloat32(s []byte) (f32 float32, n int, ok bool) {
 		return 0, i, false
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		var e int
-		if e, i, ok = scanExponent(s, i+1); !ok {
+		i++
+		eneg := false
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			eneg = s[i] == '-'
+			i++
+		}
+		estart := i
+		e := 0
+		for ; i < len(s); i++ {
+			c := s[i] - '0'
+			if c > 9 {
+				break
+			}
+			if e < 100000 {
+				e = e*10 + int(c)
+			}
+		}
+		if i == estart {
 			return 0, i, false
+		}
+		if eneg {
+			e = -e
 		}
 		exp += e
 	}
@@ -110,32 +130,6 @@ func scanFloat32(s []byte) (f32 float32, n int, ok bool) {
 		f = -f
 	}
 	return float32(f), i, true
-}
-
-// scanExponent reads the exponent that starts at s[i], after the 'e': an
-// optional sign and at least one digit (kept below a million, which is
-// out of float32's range either way). It returns the exponent, the offset
-// after it and whether there was one.
-func scanExponent(s []byte, i int) (e, end int, ok bool) {
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	start := i
-	for ; i < len(s); i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			break
-		}
-		if e < 100000 {
-			e = e*10 + int(c)
-		}
-	}
-	if neg {
-		e = -e
-	}
-	return e, i, i > start
 }
 
 // eightDigits returns the value of eight ASCII digits loaded little-endian
