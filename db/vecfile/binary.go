@@ -75,8 +75,41 @@ func (bs *binarySource) stage(r *Reader) stage {
 		t.off = off
 		for t.rows < batchRows && left > 0 {
 			rowOff := off
-			if off, err = readBinaryWord(r, win, t, off, rowBytes, read); err != nil {
-				return false, err
+			// The word ends at a space: look a little way first, then as
+			// far as a word may go.
+			b, err := win.at(off, 256)
+			sp := bytes.IndexByte(b, ' ')
+			if sp < 0 && err == nil && len(b) == 256 {
+				b, err = win.at(off, maxWord)
+				sp = bytes.IndexByte(b, ' ')
+			}
+			switch {
+			case err != nil:
+				return false, fmt.Errorf("read %s: %w", r.path, err)
+			case sp < 0 && len(b) == maxWord:
+				return false, errAt(r.path, rowOff, ErrTooLarge, "row %d: no space within %d bytes (a word ends with a space)", read+1, maxWord)
+			case sp < 0 && len(bytes.TrimLeft(b, "\n")) == 0:
+				return false, errAt(r.path, rowOff, ErrTruncated, "file ends after %d rows, the header says %d", read, r.hdr.Rows)
+			case sp < 0:
+				return false, errAt(r.path, rowOff, ErrTruncated, "file ends in the word of row %d", read+1)
+			}
+			off += int64(sp + 1)
+			w := bytes.TrimLeft(b[:sp], "\n")
+			if off+int64(rowBytes) > r.size {
+				return false, errAt(r.path, off, ErrTruncated, "row %d (%q) needs %d bytes, the file has %d left",
+					read+1, clip(w, 40), rowBytes, r.size-off)
+			}
+			if utf8.Valid(w) {
+				t.addWord(w)
+			} else if r.umode == unicodeStrict {
+				if _, bad := decodeUTF8(nil, w, unicodeStrict); bad >= 0 {
+					return false, errAt(r.path, rowOff+int64(bad), ErrUnicode,
+						"row %d: invalid UTF-8 in the word (byte %#02x); unicode_errors = 'replace' or 'ignore' reads it", read+1, w[bad])
+				}
+				t.addWord(w)
+			} else {
+				t.scr, _ = decodeUTF8(t.scr[:0], w, r.umode)
+				t.addWord(t.scr)
 			}
 			n := len(t.data)
 			if cap(t.data)-n < rowBytes {
@@ -84,7 +117,7 @@ func (bs *binarySource) stage(r *Reader) stage {
 				copy(grown, t.data)
 				t.data = grown
 			}
-			// The word is copied already: reading on may refill the window.
+			// w is not used past here: reading on may refill the window.
 			v, err := win.at(off, rowBytes)
 			if err == nil && len(v) < rowBytes {
 				err = errShrunk // the size was checked above
@@ -108,49 +141,4 @@ func (bs *binarySource) stage(r *Reader) stage {
 	return stage{produce: produce, process: func(t *task) {
 		t.nfin, t.ffirst = countNonFinite(t.data, Float32, bs.dim)
 	}}
-}
-
-// readBinaryWord adds to t the word of the row at off, row read+1 of the
-// file, and returns the offset of the row's vector, checked to fit in the
-// file's rowBytes that follow.
-func readBinaryWord(r *Reader, win *window, t *task, off int64, rowBytes, read int) (int64, error) {
-	rowOff := off
-	// The word ends at a space: look a little way first, then as
-	// far as a word may go.
-	b, err := win.at(off, 256)
-	sp := bytes.IndexByte(b, ' ')
-	if sp < 0 && err == nil && len(b) == 256 {
-		b, err = win.at(off, maxWord)
-		sp = bytes.IndexByte(b, ' ')
-	}
-	switch {
-	case err != nil:
-		return 0, fmt.Errorf("read %s: %w", r.path, err)
-	case sp < 0 && len(b) == maxWord:
-		return 0, errAt(r.path, rowOff, ErrTooLarge, "row %d: no space within %d bytes (a word ends with a space)", read+1, maxWord)
-	case sp < 0 && len(bytes.TrimLeft(b, "\n")) == 0:
-		return 0, errAt(r.path, rowOff, ErrTruncated, "file ends after %d rows, the header says %d", read, r.hdr.Rows)
-	case sp < 0:
-		return 0, errAt(r.path, rowOff, ErrTruncated, "file ends in the word of row %d", read+1)
-	}
-	off += int64(sp + 1)
-	w := bytes.TrimLeft(b[:sp], "\n")
-	if off+int64(rowBytes) > r.size {
-		return 0, errAt(r.path, off, ErrTruncated, "row %d (%q) needs %d bytes, the file has %d left",
-			read+1, clip(w, 40), rowBytes, r.size-off)
-	}
-	switch {
-	case utf8.Valid(w):
-		t.addWord(w)
-	case r.umode == unicodeStrict:
-		if _, bad := decodeUTF8(nil, w, unicodeStrict); bad >= 0 {
-			return 0, errAt(r.path, rowOff+int64(bad), ErrUnicode,
-				"row %d: invalid UTF-8 in the word (byte %#02x); unicode_errors = 'replace' or 'ignore' reads it", read+1, w[bad])
-		}
-		t.addWord(w)
-	default:
-		t.scr, _ = decodeUTF8(t.scr[:0], w, r.umode)
-		t.addWord(t.scr)
-	}
-	return off, nil
 }
