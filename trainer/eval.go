@@ -213,11 +213,12 @@ type scored struct {
 // cache while a batch of queries is scored against it.
 func (kv *KeyedVectors) answerAnalogies(ctx context.Context, qs []analogyQ, n int) ([]bool, error) {
 	stride := strideFor(kv.Dim)
-	run := &analogyRun{kv: kv, qs: qs, n: n, stride: stride, unit: kv.unitRows(n, stride),
-		ident: make([]int32, analogyTile), correct: make([]bool, len(qs))}
-	for i := range run.ident {
-		run.ident[i] = int32(i)
+	unit := kv.unitRows(n, stride)
+	ident := make([]int32, analogyTile)
+	for i := range ident {
+		ident[i] = int32(i)
 	}
+	correct := make([]bool, len(qs))
 	nb := (len(qs) + analogyBatch - 1) / analogyBatch
 	var next sync.Mutex
 	batch := 0
@@ -227,7 +228,12 @@ func (kv *KeyedVectors) answerAnalogies(ctx context.Context, qs []analogyQ, n in
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := newAnalogyScratch(stride)
+			query := make([]float32, analogyBatch*stride)
+			top := make([][]scored, analogyBatch)
+			for i := range top {
+				top[i] = make([]scored, 0, analogyKeep)
+			}
+			scores := make([]float32, analogyTile)
 			for {
 				next.Lock()
 				b := batch
@@ -236,7 +242,51 @@ func (kv *KeyedVectors) answerAnalogies(ctx context.Context, qs []analogyQ, n in
 				if b >= nb || ctx.Err() != nil {
 					return
 				}
-				run.answer(sc, b*analogyBatch, min((b+1)*analogyBatch, len(qs)))
+				lo, hi := b*analogyBatch, min((b+1)*analogyBatch, len(qs))
+				for i := lo; i < hi; i++ {
+					q := &qs[i]
+					dst := query[(i-lo)*stride : (i-lo+1)*stride]
+					ra, rb, rc := unit[int(q.a)*stride:], unit[int(q.b)*stride:], unit[int(q.c)*stride:]
+					for d := range dst {
+						dst[d] = rb[d] - ra[d] + rc[d]
+					}
+					top[i-lo] = top[i-lo][:0]
+				}
+				for t0 := 0; t0 < n; t0 += analogyTile {
+					tn := min(analogyTile, n-t0)
+					tile := unit[t0*stride:]
+					for i := lo; i < hi; i++ {
+						q := &qs[i]
+						vec.PaddedDot(query[(i-lo)*stride:], tile, stride, ident[:tn], scores)
+						tp := top[i-lo]
+						for j := 0; j < tn; j++ {
+							s := scores[j]
+							if len(tp) == analogyKeep && !(s > tp[analogyKeep-1].score) {
+								continue
+							}
+							row := int32(t0 + j)
+							if row == q.a || row == q.b || row == q.c {
+								continue
+							}
+							tp = insertTop(tp, scored{s, row})
+						}
+						top[i-lo] = tp
+					}
+				}
+				for i := lo; i < hi; i++ {
+					q := &qs[i]
+					var predicted string
+					for k, s := range top[i-lo] {
+						if k == analogyTopN {
+							break
+						}
+						predicted = kv.fold(kv.Words[s.row])
+						if predicted != q.ua && predicted != q.ub && predicted != q.uc {
+							break
+						}
+					}
+					correct[i] = predicted == q.expected
+				}
 			}
 		}()
 	}
@@ -244,92 +294,7 @@ func (kv *KeyedVectors) answerAnalogies(ctx context.Context, qs []analogyQ, n in
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return run.correct, nil
-}
-
-// analogyRun is what answerAnalogies' workers share: the questions, the
-// first n rows as unit vectors stride apart, and the answers.
-type analogyRun struct {
-	kv        *KeyedVectors
-	qs        []analogyQ
-	n, stride int
-	unit      []float32
-	ident     []int32 // 0, 1, ...: the rows of a tile
-	correct   []bool
-}
-
-// analogyScratch is one worker's memory for a batch of questions.
-type analogyScratch struct {
-	query  []float32  // b - a + c for each question, stride apart
-	top    [][]scored // each question's best rows so far
-	scores []float32  // one tile's similarities
-}
-
-func newAnalogyScratch(stride int) *analogyScratch {
-	sc := &analogyScratch{
-		query:  make([]float32, analogyBatch*stride),
-		top:    make([][]scored, analogyBatch),
-		scores: make([]float32, analogyTile),
-	}
-	for i := range sc.top {
-		sc.top[i] = make([]scored, 0, analogyKeep)
-	}
-	return sc
-}
-
-// answer answers questions lo to hi: a tile of rows is compared with every
-// question of the batch while it is in cache.
-func (r *analogyRun) answer(sc *analogyScratch, lo, hi int) {
-	stride, unit := r.stride, r.unit
-	for i := lo; i < hi; i++ {
-		q := &r.qs[i]
-		dst := sc.query[(i-lo)*stride : (i-lo+1)*stride]
-		ra, rb, rc := unit[int(q.a)*stride:], unit[int(q.b)*stride:], unit[int(q.c)*stride:]
-		for d := range dst {
-			dst[d] = rb[d] - ra[d] + rc[d]
-		}
-		sc.top[i-lo] = sc.top[i-lo][:0]
-	}
-	for t0 := 0; t0 < r.n; t0 += analogyTile {
-		tn := min(analogyTile, r.n-t0)
-		tile := unit[t0*stride:]
-		for i := lo; i < hi; i++ {
-			q := &r.qs[i]
-			vec.PaddedDot(sc.query[(i-lo)*stride:], tile, stride, r.ident[:tn], sc.scores)
-			tp := sc.top[i-lo]
-			for j := 0; j < tn; j++ {
-				s := sc.scores[j]
-				if len(tp) == analogyKeep && !(s > tp[analogyKeep-1].score) {
-					continue
-				}
-				row := int32(t0 + j)
-				if row == q.a || row == q.b || row == q.c {
-					continue
-				}
-				tp = insertTop(tp, scored{s, row})
-			}
-			sc.top[i-lo] = tp
-		}
-	}
-	for i := lo; i < hi; i++ {
-		r.correct[i] = r.judge(&r.qs[i], sc.top[i-lo])
-	}
-}
-
-// judge reports whether the best of top that is none of q's three words
-// is q's expected word, as gensim's most_similar(topn=analogyTopN) does.
-func (r *analogyRun) judge(q *analogyQ, top []scored) bool {
-	var predicted string
-	for k, s := range top {
-		if k == analogyTopN {
-			break
-		}
-		predicted = r.kv.fold(r.kv.Words[s.row])
-		if predicted != q.ua && predicted != q.ub && predicted != q.uc {
-			break
-		}
-	}
-	return predicted == q.expected
+	return correct, nil
 }
 
 // insertTop inserts s into tp, kept sorted by descending score (earlier rows first among
