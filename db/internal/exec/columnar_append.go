@@ -104,13 +104,9 @@ func (e *env) appendRows(r *columnar.Reader, t *store.Table, skip bool) (added, 
 			if err != nil {
 				return &wrapped{fmt.Sprintf("row %d: %s", b.Start+int64(i)+1, trimPrefix(err.Error(), "db: ")), err}
 			}
-			if added++; added%insertBatch == 0 {
-				if err := e.ctx.Err(); err != nil {
-					return err
-				}
-				if err := t.FlushChunks(); err != nil {
-					return err
-				}
+			added++
+			if err := e.insertedRow(t, added); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -16,6 +16,20 @@ import (
 // time: between batches it checks its context.
 const insertBatch = 1024
 
+// insertedRow is called by a load after its n-th row into t: every
+// insertBatch rows it stops for a cancelled context and hands the changed
+// chunks to bbolt (encoded, a row's word and count take a third of their
+// decoded form).
+func (e *env) insertedRow(t *store.Table, n int64) error {
+	if n%insertBatch != 0 {
+		return nil
+	}
+	if err := e.ctx.Err(); err != nil {
+		return err
+	}
+	return t.FlushChunks()
+}
+
 // rowSource hands an INSERT its rows, up to max at a time, and none at the
 // end: the parsed statement's Rows, or a query.Script reading them as it
 // goes.

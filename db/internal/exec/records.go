@@ -282,13 +282,9 @@ func (e *env) loadRecords(t *store.Table, path string, ro recordOpts) (int64, er
 		if err != nil {
 			return n, &recfile.LineError{Line: rec.Line, Err: err}
 		}
-		if n++; n%insertBatch == 0 {
-			if err := e.ctx.Err(); err != nil {
-				return n, err
-			}
-			if err := t.FlushChunks(); err != nil {
-				return n, err
-			}
+		n++
+		if err := e.insertedRow(t, n); err != nil {
+			return n, err
 		}
 	}
 }
