@@ -274,8 +274,11 @@ func nearestRows(res []index.Result, names []string) [][]any {
 }
 
 // nearestSmall is the most rows a nearestCells holds: NEAREST's default
-// count is 10.
-const nearestSmall = 16
+// count, 10. An express run's Rows and cells then take 896 bytes; sized for
+// 16 rows they took 1,408, and a prepared NEAREST of 100k rows ran 1-2%
+// slower by CPU time (BenchmarkNearest, alternated on a shared machine:
+// cpu-sql/index 1.107-1.118 against 1.090-1.100).
+const nearestSmall = 10
 
 // nearestCells holds a NEAREST result of up to nearestSmall rows in one
 // allocation: its rows, their cells, and the words and similarities that
