@@ -176,6 +176,9 @@ func (c *listColumn) toRead() int {
 
 // next returns the next n rows as an Arrow list array.
 func (c *listColumn) next(n int64) (arrow.Array, error) {
+	if a, ok, err := c.nextEven(n); ok || err != nil {
+		return a, err
+	}
 	rows, j := int64(0), c.lo
 	for {
 		for ; j < c.hi; j++ {
@@ -201,6 +204,34 @@ func (c *listColumn) next(n int64) (arrow.Array, error) {
 	return c.build(rows, j)
 }
 
+// nextEven is next for n rows as long as the last record's (c.even),
+// found without looking at each level for the rows' starts, which took
+// 3% of a Parquet IMPORT's CPU: the levels of n such rows are checked
+// whole (evenRows), and the row after them must start where they end. It
+// returns false, having perhaps read more levels but taken no row, when
+// the rows are not so.
+func (c *listColumn) nextEven(n int64) (arrow.Array, bool, error) {
+	if c.even == nil || c.even.maxDef != c.maxDef || n <= 0 {
+		return nil, false, nil
+	}
+	need := int(n) * c.even.per
+	for c.hi-c.lo <= need && !c.eof {
+		if err := c.more(); err != nil {
+			return nil, false, err
+		}
+	}
+	end := c.lo + need
+	if end > c.hi || end < c.hi && c.reps[end] != 0 {
+		return nil, false, nil
+	}
+	offsets := make([]int32, n+1)
+	if !c.evenRows(c.defs[c.lo:end], c.reps[c.lo:end], n, offsets) {
+		return nil, false, nil
+	}
+	a, err := c.finish(n, end, offsets)
+	return a, true, err
+}
+
 // build makes the list array of the rows held in levels c.lo to end.
 func (c *listColumn) build(rows int64, end int) (arrow.Array, error) {
 	defs, reps := c.defs[c.lo:end], c.reps[c.lo:end]
@@ -221,8 +252,14 @@ func (c *listColumn) build(rows int64, end int) (arrow.Array, error) {
 			return c.buildNulls(rows, end, offsets)
 		}
 	}
-	offsets[rows] = int32(len(defs))
-	slots := len(defs)
+	return c.finish(rows, end, offsets)
+}
+
+// finish makes the list array of rows held in levels c.lo to end, none
+// null and no element null, whose starts offsets holds.
+func (c *listColumn) finish(rows int64, end int, offsets []int32) (arrow.Array, error) {
+	slots := end - c.lo
+	offsets[rows] = int32(slots)
 	if c.vlo+slots > c.vhi {
 		return nil, fmt.Errorf("a page holds fewer values than its levels say")
 	}
