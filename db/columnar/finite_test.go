@@ -12,7 +12,7 @@ import (
 
 // TestAllFinite32 puts each kind of non-finite value (and the finite values
 // nearest them) at every position of buffers of several lengths, and wants
-// AllFinite32 and copyFinite32 to agree with the loader's own check.
+// AllFinite32 to agree with the loader's own check.
 func TestAllFinite32(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	special := []float32{float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)),
