@@ -81,6 +81,10 @@ type Batch struct {
 	// Columns holds the values of Header.Fields: Columns[j][i] is field
 	// j of row i, of the Go type its ValueType names, or nil.
 	Columns [][]any
+	// Finite says that Data, float32s, holds no NaN and no infinity: the
+	// reader checked it as it copied it. False says nothing (not checked,
+	// or not all finite).
+	Finite bool
 }
 
 // WriteOptions controls [Create]. The zero value writes Parquet with zstd

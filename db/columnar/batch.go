@@ -83,7 +83,8 @@ func (r *Reader) fill(b *Batch, rec arrow.RecordBatch, n int) (err error) {
 		b.Data = make([]byte, n*size)
 	}
 	b.Data = b.Data[:n*size]
-	return r.vectors(b.Data, vc, n)
+	b.Finite = false
+	return r.vectors(b, vc, n)
 }
 
 // elemCount returns the number of float elements vals holds in its
@@ -177,7 +178,8 @@ func intAt(col arrow.Array, i int) int64 {
 }
 
 // vectors copies n rows of the list column col into dst, in r.hdr.Elem.
-func (r *Reader) vectors(dst []byte, col arrow.Array, n int) error {
+func (r *Reader) vectors(b *Batch, col arrow.Array, n int) error {
+	dst := b.Data
 	l, ok := col.(array.ListLike)
 	if !ok {
 		return fmt.Errorf("%w: %s: column %q is not a list", ErrFormat, r.path, r.hdr.Vector)
@@ -187,7 +189,7 @@ func (r *Reader) vectors(dst []byte, col arrow.Array, n int) error {
 	if f32, ok := vals.(*array.Float32); ok && n > 0 && col.NullN() == 0 && vals.NullN() == 0 && r.whole(l, n) {
 		// The common case: rows of dim elements end to end, one copy.
 		s, _ := l.ValueOffsets(0)
-		copy(dst, bytesOf(f32.Float32Values()[s:s+int64(n*dim)]))
+		b.Finite = copyFinite32(dst, bytesOf(f32.Float32Values()[s:s+int64(n*dim)]))
 		return nil
 	}
 	for i := range n {

@@ -143,7 +143,7 @@ func (e *env) importColumnar(s *query.Import, path string, format columnar.Forma
 			// One pass over the batch rather than the loader's check of
 			// each row; a batch with a NaN goes to the loader's, which
 			// names the row.
-			store.SetFiniteChecked(w, fileElem == store.Float32 && allFinite32(b.Data))
+			store.SetFiniteChecked(w, fileElem == store.Float32 && (b.Finite || columnar.AllFinite32(b.Data)))
 			if err := w.AppendRawColumns(b.Words, b.Counts, b.Data, b.Columns); err != nil {
 				return err
 			}

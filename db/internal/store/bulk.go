@@ -89,6 +89,7 @@ type BulkWriter struct {
 	// finiteChecked says the caller checks rows for NaN and Inf itself
 	// (IMPORT: the file reader counts them as it parses).
 	finiteChecked bool
+	sums          bool         // the table's values carry checksums: chunks are sealed as they end (bulkseal.go)
 	inflight      chan flushed // the result of the flush being written, if any
 	free          [][]byte     // chunk buffers written and committed, to fill again
 	wb            *writeback   // starts the disk writes early, from the first flush
@@ -139,7 +140,7 @@ func (d *DB) BulkLoad(ctx context.Context, name string, spec TableSpec, opts *Bu
 		if err != nil {
 			return err
 		}
-		w.id = t.id
+		w.id, w.sums = t.id, t.sums
 		return nil
 	})
 	if err != nil {
@@ -288,7 +289,7 @@ func (w *BulkWriter) slot(rb int) []byte {
 		if n := len(w.free); n > 0 {
 			w.chunk, w.free = w.free[n-1][:0], w.free[:n-1]
 		} else {
-			// Room for the checksum, which writeChunks appends in place.
+			// Room for the checksum, which endChunk appends in place.
 			w.chunk = make([]byte, 0, w.meta.ChunkRows*rb+sumLen)
 		}
 	}
@@ -327,7 +328,9 @@ func (w *BulkWriter) addRow(word string, counts []int64, i int) error {
 
 // endChunk moves the chunk being filled to the ones waiting to be written.
 func (w *BulkWriter) endChunk() {
-	rows := encodeRowChunk(w.rowChunk)
+	key := u32key(w.chunkNo)
+	rows := appendSum(w.sums, KsRows, key, encodeRowChunk(w.rowChunk))
+	w.chunk = appendSum(w.sums, KsVec, key, w.chunk)
 	w.chunks = append(w.chunks, w.chunk)
 	w.rowBufs = append(w.rowBufs, rows)
 	w.chunkNs = append(w.chunkNs, w.chunkNo)
@@ -406,10 +409,10 @@ func (w *BulkWriter) writeChunks(chunks, rowBufs [][]byte, nums []uint32) error 
 		// Chunks arrive in order: fill pages completely.
 		t.b.FillPercent = 1
 		for i, c := range chunks {
-			if err := rows.Put(u32key(nums[i]), rowBufs[i]); err != nil {
+			if err := rows.putSealed(w.sums, u32key(nums[i]), rowBufs[i]); err != nil {
 				return err
 			}
-			if err := vec.putOwned(u32key(nums[i]), c); err != nil {
+			if err := vec.putSealed(w.sums, u32key(nums[i]), c); err != nil {
 				return err
 			}
 		}
