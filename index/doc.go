@@ -223,5 +223,6 @@
 // the whole array. The build order itself is not random: rows come in the
 // vocabulary's frequency order, so the hubs a walk passes through sit
 // together, and a random order is slower (0.92x the build order at ef
-// 176, 2,797 pages a query): breadth-first order only matches that.
+// 176, 2,797 pages a query): breadth-first order only matches that, and
+// ordering by layer-0 in-degree (hubs first) gave 1.03x (2,092 pages).
 package index

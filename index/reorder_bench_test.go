@@ -15,8 +15,8 @@ type orderedGraph struct {
 }
 
 // reorderedGraphs returns the dataset's graph in its build order, then
-// copies relabelled breadth-first, in random-projection-tree order and at
-// random (reorder_export_test.go); with huge pages off as well when noHuge.
+// copies relabelled breadth-first, in random-projection-tree order, at
+// random and by in-degree (reorder_export_test.go); with huge pages off as well when noHuge.
 func reorderedGraphs(b *testing.B, ds *benchDataset, noHuge bool) []orderedGraph {
 	base := hnswFor(b, ds)
 	var buf bytes.Buffer
@@ -35,7 +35,7 @@ func reorderedGraphs(b *testing.B, ds *benchDataset, noHuge bool) []orderedGraph
 		}
 		return h
 	}
-	gs := []orderedGraph{{"build", base}, {"bfs", read(true, index.ReorderBFS)}, {"tree", read(true, index.ReorderTree)}, {"random", read(true, index.ReorderRandom)}}
+	gs := []orderedGraph{{"build", base}, {"bfs", read(true, index.ReorderBFS)}, {"tree", read(true, index.ReorderTree)}, {"random", read(true, index.ReorderRandom)}, {"indeg", read(true, index.ReorderInDegree)}}
 	if noHuge {
 		gs = append(gs, orderedGraph{"build-4k", read(false, nil)}, orderedGraph{"bfs-4k", read(false, index.ReorderBFS)})
 	}
@@ -68,7 +68,8 @@ const reorderRounds = 3
 
 // BenchmarkHNSW_ReorderLocality reports, per query (the first 500), the
 // slots a walk visits and the distinct 64-byte lines and 4 KiB pages of
-// the vectors array they span, in each slot order.
+// the vectors array they span, in each slot order. One iteration is 500
+// queries: run it with -benchtime 1x.
 func BenchmarkHNSW_ReorderLocality(b *testing.B) {
 	for _, ds := range benchDatasets(b) {
 		gs := reorderedGraphs(b, ds, false)

@@ -240,3 +240,26 @@ func ReorderRandom(h *HNSW) {
 	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	h.permute(order)
 }
+
+// ReorderInDegree relabels h's slots by their layer-0 in-degree, highest
+// first (ties in build order): the hubs a walk passes through most
+// together.
+func ReorderInDegree(h *HNSW) {
+	h.writeMu.Lock()
+	defer h.writeMu.Unlock()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	indeg := make([]int, len(h.ids))
+	for s := range uint32(len(h.ids)) {
+		b := h.block(s, 0)
+		for _, x := range b[1 : 1+b[0]] {
+			indeg[x]++
+		}
+	}
+	order := make([]uint32, len(h.ids))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(indeg[b], indeg[a]) })
+	h.permute(order)
+}

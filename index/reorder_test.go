@@ -17,7 +17,7 @@ func TestReorderSameAnswers(t *testing.T) {
 	const n, dim, nq = 3000, 16, 50
 	ctx := context.Background()
 	for _, q := range []index.Quantization{index.QuantNone, index.QuantInt8, index.QuantBinary} {
-		for name, reorder := range map[string]func(*index.HNSW){"bfs": index.ReorderBFS, "tree": index.ReorderTree, "random": index.ReorderRandom} {
+		for name, reorder := range map[string]func(*index.HNSW){"bfs": index.ReorderBFS, "tree": index.ReorderTree, "random": index.ReorderRandom, "indeg": index.ReorderInDegree} {
 			base := clustered(3, n, dim)
 			ids := make([]uint32, n)
 			for i := range ids {
