@@ -307,31 +307,37 @@ func BenchmarkHNSW_Search(b *testing.B) {
 	for _, ds := range benchDatasets(b) {
 		for _, ef := range []int{10, 20, 40, 0, 100, 200} {
 			b.Run(fmt.Sprintf("%s/ef=%d", ds.name, ef), func(b *testing.B) {
-				h := hnswFor(b, ds)
-				rec := ds.recall(b, h, ef)
-				b.ReportAllocs()
-				ctx := context.Background()
-				i := 0
-				lockThread()
-				defer unlockThread()
-				cpu0 := threadCPU()
-				for b.Loop() {
-					o := ds.opts(i)
-					o.EfSearch = ef
-					if _, err := h.Search(ctx, ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o); err != nil {
-						b.Fatal(err)
-					}
-					if i++; i == ds.nq {
-						i = 0
-					}
-				}
-				cpu := threadCPU() - cpu0
-				b.ReportMetric(rec, "recall@10")
-				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
-				b.ReportMetric(float64(b.N)/cpu.Seconds(), "queries/cpu-s")
+				searchBench(b, ds, hnswFor(b, ds), ef)
 			})
 		}
 	}
+}
+
+// searchBench times h's searches of the dataset's queries at ef, one at a
+// time on one locked thread, and reports recall@10, queries/s and queries
+// per CPU second of that thread.
+func searchBench(b *testing.B, ds *benchDataset, h *index.HNSW, ef int) {
+	rec := ds.recall(b, h, ef)
+	b.ReportAllocs()
+	ctx := context.Background()
+	i := 0
+	lockThread()
+	defer unlockThread()
+	cpu0 := threadCPU()
+	for b.Loop() {
+		o := ds.opts(i)
+		o.EfSearch = ef
+		if _, err := h.Search(ctx, ds.qs[i*ds.dim:(i+1)*ds.dim], benchK, o); err != nil {
+			b.Fatal(err)
+		}
+		if i++; i == ds.nq {
+			i = 0
+		}
+	}
+	cpu := threadCPU() - cpu0
+	b.ReportMetric(rec, "recall@10")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+	b.ReportMetric(float64(b.N)/cpu.Seconds(), "queries/cpu-s")
 }
 
 // BenchmarkFlat_Search runs exact searches one at a time on one goroutine
