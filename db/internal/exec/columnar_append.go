@@ -83,6 +83,7 @@ func (e *env) appendRows(r *columnar.Reader, t *store.Table, skip bool) (added, 
 	for j, f := range hdr.Fields {
 		names[j] = t.Columns()[targetColumn(t, f.Name)].Name
 	}
+	tally := loadTally{advice: "import the file into a new table (a bulk load, which commits as it goes), or raise the limit"}
 	err = r.Read(e.ctx, func(b *columnar.Batch) error {
 		for i, word := range b.Words {
 			row := store.Row{Word: word, Vector: make([]float32, hdr.Dim)}
@@ -105,7 +106,7 @@ func (e *env) appendRows(r *columnar.Reader, t *store.Table, skip bool) (added, 
 				return &wrapped{fmt.Sprintf("row %d: %s", b.Start+int64(i)+1, trimPrefix(err.Error(), "db: ")), err}
 			}
 			added++
-			if err := e.insertedRow(t, added); err != nil {
+			if err := e.insertedRow(t, &tally, word); err != nil {
 				return err
 			}
 		}

@@ -16,12 +16,30 @@ import (
 // time: between batches it checks its context.
 const insertBatch = 1024
 
-// insertedRow is called by a load after its n-th row into t: every
-// insertBatch rows it stops for a cancelled context and hands the changed
-// chunks to bbolt (encoded, a row's word and count take a third of their
-// decoded form).
-func (e *env) insertedRow(t *store.Table, n int64) error {
-	if n%insertBatch != 0 {
+// A loadTally is what a load that inserts rows in one transaction (IMPORT
+// of JSON Lines or CSV, or of a Parquet or Arrow file into a table that
+// exists) has written: its rows, and the memory its transaction holds until
+// the commit, estimated as an INSERT's (rowCost), which Options.MemoryLimit
+// bounds. advice says how to load more.
+type loadTally struct {
+	rows   int64
+	bytes  int64
+	advice string
+}
+
+// insertedRow is called by a load after each row it inserts into t, with
+// the row's word. It fails the load when its transaction would hold more
+// than the memory limit, and every insertBatch rows it stops for a
+// cancelled context and hands the changed chunks to bbolt (encoded, a
+// row's word and count take a third of their decoded form).
+func (e *env) insertedRow(t *store.Table, l *loadTally, word string) error {
+	l.rows++
+	l.bytes += rowCost(len(word), t.RowBytes())
+	if limit := e.st.MemoryLimit(); limit > 0 && l.bytes > limit {
+		return store.TooLarge("IMPORT INTO "+t.Name()+": the transaction holding its first "+
+			strconv.FormatInt(l.rows, 10)+" rows", l.bytes, limit, l.advice)
+	}
+	if l.rows%insertBatch != 0 {
 		return nil
 	}
 	if err := e.ctx.Err(); err != nil {

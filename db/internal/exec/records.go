@@ -266,25 +266,26 @@ func (e *env) loadRecords(t *store.Table, path string, ro recordOpts) (int64, er
 		return 0, err
 	}
 	defer c.Close()
-	var n int64
+	// JSON Lines and CSV are inserted in one transaction, into a new table
+	// too: a file too large for the limit has to be split.
+	tally := loadTally{advice: "split the file into several IMPORTs, or raise the limit"}
 	for {
 		rec, err := r.Next()
 		if err == io.EOF {
-			return n, nil
+			return tally.rows, nil
 		}
 		if err != nil {
-			return n, err
+			return tally.rows, err
 		}
 		row, err := recordRow(t, ro, rec)
 		if err == nil {
 			_, err = t.InsertRow(row, false)
 		}
 		if err != nil {
-			return n, &recfile.LineError{Line: rec.Line, Err: err}
+			return tally.rows, &recfile.LineError{Line: rec.Line, Err: err}
 		}
-		n++
-		if err := e.insertedRow(t, n); err != nil {
-			return n, err
+		if err := e.insertedRow(t, &tally, row.Word); err != nil {
+			return tally.rows, err
 		}
 	}
 }

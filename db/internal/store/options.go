@@ -46,7 +46,8 @@ type Options struct {
 
 	// MemoryLimit caps the memory one statement may use for what it builds
 	// (an exact-search matrix, an index build, TRAIN's vocabulary and
-	// weights, the rows an INSERT holds in its transaction): past it the
+	// weights, the rows an INSERT, or an IMPORT of JSON Lines or CSV or
+	// into an existing table, holds in its transaction): past it the
 	// statement fails with ErrTooLarge. Zero means no
 	// limit beyond the machine's.
 	MemoryLimit int64
