@@ -12,11 +12,22 @@ import (
 // ReorderBFS relabels h's slots in breadth-first order over layer 0 (for
 // tests and benchmarks).
 func ReorderBFS(h *HNSW) {
+	relabel(h, func(order []uint32) { copy(order, h.bfsOrder()) })
+}
+
+// relabel relabels h's slots, under its locks, in the order arrange makes
+// of them, given in build order.
+func relabel(h *HNSW, arrange func(order []uint32)) {
 	h.writeMu.Lock()
 	defer h.writeMu.Unlock()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.permute(h.bfsOrder())
+	order := make([]uint32, len(h.ids))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	arrange(order)
+	h.permute(order)
 }
 
 // VisitedLocality runs a float32 search of q at ef and reports what its
@@ -57,14 +68,11 @@ func VisitedLocality(h *HNSW, q []float32, ef int) (slots, lines, pages int) {
 // tree (split at the median projection on a random direction until 32
 // rows remain): rows near each other in space get near slots.
 func ReorderTree(h *HNSW) {
-	h.writeMu.Lock()
-	defer h.writeMu.Unlock()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	order := make([]uint32, len(h.ids))
-	for i := range order {
-		order[i] = uint32(i)
-	}
+	relabel(h, func(order []uint32) { treeOrder(h, order) })
+}
+
+// treeOrder sorts order, slots of h, into ReorderTree's leaf order.
+func treeOrder(h *HNSW, order []uint32) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	proj := make([]float32, len(order))
 	dir := make([]float32, h.dim)
@@ -94,7 +102,6 @@ func ReorderTree(h *HNSW) {
 		split(a[len(a)/2:])
 	}
 	split(order)
-	h.permute(order)
 }
 
 // Graph reordering (Coleman et al., NeurIPS 2022, "Graph Reordering for
@@ -228,38 +235,24 @@ func permuteRows[E any](s []E, order []uint32, w int) []E {
 // ReorderRandom relabels h's slots in a random order (seeded): the
 // baseline of no locality at all.
 func ReorderRandom(h *HNSW) {
-	h.writeMu.Lock()
-	defer h.writeMu.Unlock()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	order := make([]uint32, len(h.ids))
-	for i := range order {
-		order[i] = uint32(i)
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-	h.permute(order)
+	relabel(h, func(order []uint32) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	})
 }
 
 // ReorderInDegree relabels h's slots by their layer-0 in-degree, highest
 // first (ties in build order): the hubs a walk passes through most
 // together.
 func ReorderInDegree(h *HNSW) {
-	h.writeMu.Lock()
-	defer h.writeMu.Unlock()
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	indeg := make([]int, len(h.ids))
-	for s := range uint32(len(h.ids)) {
-		b := h.block(s, 0)
-		for _, x := range b[1 : 1+b[0]] {
-			indeg[x]++
+	relabel(h, func(order []uint32) {
+		indeg := make([]int, len(h.ids))
+		for s := range uint32(len(h.ids)) {
+			b := h.block(s, 0)
+			for _, x := range b[1 : 1+b[0]] {
+				indeg[x]++
+			}
 		}
-	}
-	order := make([]uint32, len(h.ids))
-	for i := range order {
-		order[i] = uint32(i)
-	}
-	slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(indeg[b], indeg[a]) })
-	h.permute(order)
+		slices.SortStableFunc(order, func(a, b uint32) int { return cmp.Compare(indeg[b], indeg[a]) })
+	})
 }
