@@ -264,9 +264,11 @@ const lockLease = 2 * time.Millisecond
 // lockLease+idleGrace while statements run in a loop, and each firing
 // wakes the runtime's other threads; at once a lease (2 ms, no grace) that
 // cost a prepared NEAREST 2-5% of its time on a 2-core machine
-// (BenchmarkNearest, 100k rows, alternated: sql/index 1.12-1.17 without
-// the grace, 1.09-1.11 with it). A waiting writer is still let in within a lease by a
-// loop, which renews the lease only when no writer holds PENDING.
+// (BenchmarkNearest, 100k rows, alternated on a shared machine: sql/index
+// 1.12-1.17 without the grace, 1.09-1.11 with it; quiet, 1.11-1.12 and
+// 1.06-1.09 with this and the 10-row result). A loop still lets a waiting
+// writer in within a lease: it renews the lease only when no writer holds
+// PENDING.
 const idleGrace = 8 * time.Millisecond
 
 // renewLocked is the end of a lingering lock's lease (nothing happens
