@@ -16,14 +16,37 @@ import (
 // time: between batches it checks its context.
 const insertBatch = 1024
 
-// A loadTally is what a load that inserts rows in one transaction (IMPORT
-// of JSON Lines or CSV, or of a Parquet or Arrow file into a table that
-// exists) has written: its rows, and the memory its transaction holds until
-// the commit, estimated as an INSERT's (rowCost), which Options.MemoryLimit
-// bounds. advice says how to load more.
+// txMemory is what a statement that writes rows in one transaction
+// (INSERT; IMPORT of JSON Lines or CSV, or of a Parquet or Arrow file into
+// a table that exists) has written: its rows, and the memory its
+// transaction holds until the commit (rowCost), which Options.MemoryLimit
+// bounds.
+type txMemory struct {
+	rows  int64
+	bytes int64
+}
+
+// add counts a row with word written into t.
+func (m *txMemory) add(t *store.Table, word string) {
+	m.rows++
+	m.bytes += rowCost(len(word), t.RowBytes())
+}
+
+// check fails the statement, verb ("INSERT INTO") and table t, when its
+// transaction holds more than limit (0: no limit); advice says how to load
+// more.
+func (m *txMemory) check(limit int64, verb string, t *store.Table, advice string) error {
+	if limit <= 0 || m.bytes <= limit {
+		return nil
+	}
+	return store.TooLarge(verb+" "+t.Name()+": the transaction holding its first "+strconv.FormatInt(m.rows, 10)+" rows",
+		m.bytes, limit, advice)
+}
+
+// A loadTally is what a load that inserts rows in one transaction has
+// written, and how to load more when that passes the memory limit.
 type loadTally struct {
-	rows   int64
-	bytes  int64
+	txMemory
 	advice string
 }
 
@@ -33,11 +56,9 @@ type loadTally struct {
 // cancelled context and hands the changed chunks to bbolt (encoded, a
 // row's word and count take a third of their decoded form).
 func (e *env) insertedRow(t *store.Table, l *loadTally, word string) error {
-	l.rows++
-	l.bytes += rowCost(len(word), t.RowBytes())
-	if limit := e.st.MemoryLimit(); limit > 0 && l.bytes > limit {
-		return store.TooLarge("IMPORT INTO "+t.Name()+": the transaction holding its first "+
-			strconv.FormatInt(l.rows, 10)+" rows", l.bytes, limit, l.advice)
+	l.add(t, word)
+	if err := l.check(e.st.MemoryLimit(), "IMPORT INTO", t, l.advice); err != nil {
+		return err
 	}
 	if l.rows%insertBatch != 0 {
 		return nil
@@ -104,7 +125,7 @@ func (e *env) insertFrom(s *query.Insert, next rowSource) (*Rows, error) {
 				n++
 				// After each row, not each batch: a batch of rows of
 				// 65536 dimensions is 256 MiB.
-				if err := w.checkMemory(e.st.MemoryLimit(), n); err != nil {
+				if err := w.checkMemory(e.st.MemoryLimit()); err != nil {
 					return err
 				}
 			}
@@ -154,11 +175,11 @@ var (
 
 // rowWriter evaluates and writes the rows of one INSERT.
 type rowWriter struct {
-	sc    *scope
-	t     *store.Table
-	s     *query.Insert
-	cols  []string // the listed columns, or nil
-	bytes int64    // what the rows written so far hold in the transaction
+	sc   *scope
+	t    *store.Table
+	s    *query.Insert
+	cols []string // the listed columns, or nil
+	mem  txMemory // the rows written so far
 }
 
 // write evaluates row r and adds it to the table.
@@ -203,7 +224,7 @@ func (w *rowWriter) put(r query.Node, row store.Row) error {
 		}
 		return plan.At(r, err)
 	}
-	w.bytes += rowCost(len(row.Word), t.RowBytes())
+	w.mem.add(t, row.Word)
 	return nil
 }
 
@@ -233,14 +254,13 @@ func rowCost(wordLen, rowBytes int) int64 {
 
 // checkMemory fails the INSERT when what its transaction holds passes the
 // memory limit (0: none).
-func (w *rowWriter) checkMemory(limit int64, rows int) error {
-	if limit <= 0 || w.bytes <= limit {
-		return nil
+func (w *rowWriter) checkMemory(limit int64) error {
+	err := w.mem.check(limit, "INSERT INTO", w.t,
+		"insert the rows in several statements, load them from a file with IMPORT, or raise the limit")
+	if err != nil {
+		return plan.At(w.s, err)
 	}
-	return plan.At(w.s, store.TooLarge(
-		"INSERT INTO "+w.t.Name()+": the transaction holding its first "+strconv.Itoa(rows)+" rows",
-		w.bytes, limit,
-		"insert the rows in several statements, load them from a file with IMPORT, or raise the limit"))
+	return nil
 }
 
 // plural returns noun, with an s unless n is 1.
