@@ -1,9 +1,6 @@
 package store
 
-import (
-	"encoding/binary"
-	"errors"
-)
+import "errors"
 
 // A bulk load's vector chunks are most of what it writes. Each is sealed
 // (checksum.go) in place, in the spare capacity its buffer is made with,
@@ -25,8 +22,7 @@ func appendSum(sums bool, p byte, x, v []byte) []byte {
 		return v
 	}
 	var buf [8]byte
-	full := append(append(buf[:0], p), x...)
-	return binary.LittleEndian.AppendUint32(v, valueSum(full, v))
+	return sealOwned(append(append(buf[:0], p), x...), v)
 }
 
 // errFormatChanged fails a load whose file changed format under it (its
