@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -193,4 +194,65 @@ func TestQuantizedIndex_Errors(t *testing.T) {
 	if info, _ := d.Table(context.Background(), "p"); info.Index == nil || info.Index.Params["quantization"] != nil {
 		t.Fatalf("index params with quantization = 'none': %+v", info.Index)
 	}
+}
+
+// TestQuantizedIndex_RescoreAfterChanges checks that rescoring reads the
+// rows' current vectors after the file's memory map moved or the table
+// changed: the chunk map of the read path (store.VectorSource) remembers
+// where each chunk lay, and must forget it then. Every score must be the
+// row's exact similarity, and the answers those of before while w is
+// unchanged.
+func TestQuantizedIndex_RescoreAfterChanges(t *testing.T) {
+	d, _ := openAt(t)
+	mustExec(t, d, "IMPORT w FROM '../index/testdata/lee24.txt' WITH (format = 'word2vec')")
+	words := []string{}
+	for _, r := range mustExec(t, d, "SELECT word FROM w ORDER BY count DESC, id LIMIT 40").Rows {
+		words = append(words, r[0].(string))
+	}
+	mustExec(t, d, "CREATE INDEX ON w USING hnsw WITH (quantization = 'int8', rescore = 10)")
+	indexed := map[string]string{}
+	for _, w := range words {
+		got, sims := nearestOf(t, d, "w", w)
+		indexed[w] = fmt.Sprint(got, sims)
+	}
+	check := func(label string, skip string) {
+		t.Helper()
+		for _, w := range words {
+			if w == skip {
+				continue
+			}
+			got, sims := nearestOf(t, d, "w", w)
+			for _, x := range got {
+				if x == skip {
+					t.Fatalf("%s: NEAREST(%s) returns the deleted %s", label, w, skip)
+				}
+			}
+			if skip == "" && fmt.Sprint(got, sims) != indexed[w] {
+				t.Fatalf("%s: NEAREST(%s) = %v %v, before %s", label, w, got, sims, indexed[w])
+			}
+			for _, x := range got {
+				s := mustExec(t, d, "SELECT SIMILARITY(?, ?) FROM w", w, x).Rows[0][0].(float32)
+				if d := sims[x] - s; d > 1e-6 || d < -1e-6 { // another kernel: last bits
+					t.Fatalf("%s: NEAREST(%s): %s scores %v, SIMILARITY %v", label, w, x, sims[x], s)
+				}
+			}
+		}
+	}
+	check("indexed", "")
+	// Grow the file well past its memory map: bbolt maps it again.
+	big := filepath.Join(t.TempDir(), "big.txt")
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "4000 1024\n")
+	for i := range 4000 {
+		fmt.Fprintf(&sb, "w%d%s\n", i, strings.Repeat(" 0.5", 1024))
+	}
+	if err := os.WriteFile(big, []byte(sb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, d, "IMPORT big FROM '"+big+"' WITH (format = 'word2vec')")
+	check("after the file grew", "")
+	mustExec(t, d, "VACUUM")
+	check("after VACUUM", "")
+	mustExec(t, d, "DELETE FROM w WHERE word = ?", words[5])
+	check("after a DELETE", words[5])
 }

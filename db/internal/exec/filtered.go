@@ -214,7 +214,7 @@ func (e *env) searchAmong(t *store.Table, q []float32, k int, opts index.SearchO
 		}
 	}
 	if via.quantized {
-		opts.Vectors = t.VectorSource()
+		opts.Vectors = e.st.VectorSource(t)
 	}
 	var res []index.Result
 	if len(indexed) > 0 {

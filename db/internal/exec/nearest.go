@@ -364,7 +364,7 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 		// SET exact = on scans the codes; either way the candidates are
 		// rescored with the table's vectors.
 		opts.Exact = via.scanCodes
-		opts.Vectors = t.VectorSource()
+		opts.Vectors = e.st.VectorSource(t)
 	}
 	// Rows deleted since the index was built are filtered out; rows added
 	// since (ids from Upto on) are searched exactly and merged in.

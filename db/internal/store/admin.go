@@ -276,6 +276,7 @@ func (d *DB) Vacuum(ctx context.Context) (before, after int64, err error) {
 	clear(d.metas)
 	d.mu.Unlock()
 	d.verified.reset()
+	d.resetChunkMaps()
 	if err := old.Close(); err != nil {
 		return before, c.size, fmt.Errorf("close the file before vacuum: %w", err)
 	}

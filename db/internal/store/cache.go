@@ -35,6 +35,8 @@ type tableCache struct {
 	// then needs no walk of the words index.
 	byWord wordSlots
 	words  *Words // names and byWord, for callers that keep them (epoch.go)
+
+	vec vecChunks // where the vector chunks lie, for rescoring (quantized.go)
 }
 
 // cached returns the cache of table t at its current version, creating an

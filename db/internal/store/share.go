@@ -178,6 +178,7 @@ func (d *DB) checkChanges() error {
 		d.stale = true // its free pages are another process's now
 	}
 	d.verified.reset() // remembered by their place in the map, which another process rewrote
+	d.resetChunkMaps()
 	if size > d.covered {
 		// Readable with a read-only handle, which the other readers'
 		// shared locks allow; a write reopens it writable.
