@@ -71,8 +71,17 @@
 // there at ef_search 192, float32 spends 65% of a query on its rows
 // (prefetch and kernel) and 19% on links and visited marks; int8 40% on
 // its codes, 36% on its bit-packed links and visited marks (decoding,
-// and waiting for 2-3 lines a node), 8% rescoring: what the smaller rows
-// save, the packed links spend. SearchOptions.Exact scans every code instead of walking
+// and waiting for 2-3 lines a node), 8% rescoring. The packing itself
+// costs nothing measurable: one int8 graph searched with its links
+// unpacked and then packed (written and read back) ran at 1.00-1.07x
+// the unpacked speed packed, by CPU at ef_search 176 and 704, alternated
+// in blocks of 20 queries. Two separate builds, one kept unpacked, had
+// shown the packed one 10-20% slower: multi-threaded builds of the same
+// rows make different graphs, and their speeds differ that much. Each
+// index searched alone, int8 (rescore 4) ran at 1.15-1.27x float32 by
+// CPU at ef_search 176 and 1.18-1.25x at 704 on the peers' 331,479 word
+// vectors (three alternated runs, a shared machine). SearchOptions.Exact
+// scans every code instead of walking
 // the graph (SET exact = on): for 1,536-d LLM-shaped rows a binary scan
 // reads 192 bytes a row instead of 6,144.
 //
