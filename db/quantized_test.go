@@ -256,3 +256,22 @@ func TestQuantizedIndex_RescoreAfterChanges(t *testing.T) {
 	mustExec(t, d, "DELETE FROM w WHERE word = ?", words[5])
 	check("after a DELETE", words[5])
 }
+
+// TestQuantizedIndex_RescoreSmallTable checks that writes to another
+// table, which free pages of the file and reuse them, leave a small
+// table's rescored answers as they were: the chunk map remembers where
+// its chunks lie, and they must not have moved.
+func TestQuantizedIndex_RescoreSmallTable(t *testing.T) {
+	d, _ := openAt(t)
+	mustExec(t, d, "CREATE TABLE s (dim = 4); INSERT INTO s VALUES ('a', [1, 0, 0, 0]), ('b', [0.9, 0.1, 0, 0]), ('c', [0, 1, 0, 0]), ('d', [0, 0.8, 0.6, 0])")
+	mustExec(t, d, "CREATE INDEX ON s USING hnsw WITH (quantization = 'int8', rescore = 4)")
+	mustExec(t, d, "CREATE TABLE u (dim = 4)")
+	want, wantSims := nearestOf(t, d, "s", "a")
+	for i := range 50 {
+		mustExec(t, d, fmt.Sprintf("INSERT INTO u VALUES ('w%d', [%d, 1, 2, 3])", i, i+1))
+		got, sims := nearestOf(t, d, "s", "a")
+		if fmt.Sprint(got, sims) != fmt.Sprint(want, wantSims) {
+			t.Fatalf("after %d writes to another table: NEAREST('a') = %v %v, before %v %v", i+1, got, sims, want, wantSims)
+		}
+	}
+}

@@ -32,7 +32,11 @@ func IndexQuantization(ix *IndexInfo) index.Quantization {
 // Table.Vector cost a descent of bbolt's tree and a lookup in the
 // checksum cache, several cache misses a row.
 func (d *DB) VectorSource(t *Table) func(id uint32, dst []float32) error {
-	if t.verified == nil || len(t.dirtyVec) > 0 {
+	// Only a read transaction's pages stay put; and a bucket kept inline
+	// in its parent's page (root 0: too small for pages of its own; not
+	// seen for tables, which hold sub-buckets) moves whenever that page is
+	// rewritten for a neighbour.
+	if t.verified == nil || len(t.dirtyVec) > 0 || t.b.Root() == 0 {
 		return func(id uint32, dst []float32) error { return t.Vector(dst, id) }
 	}
 	m := d.cached(t).chunkMap(t)
