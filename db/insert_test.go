@@ -3,6 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -153,6 +154,32 @@ func TestExec_Insert_MemoryLimit(t *testing.T) {
 				t.Errorf("COUNT(*) = %d, want the 0 rows the DELETE left", got)
 			}
 		})
+	}
+}
+
+// TestExec_InsertSelect_MemoryLimit checks that INSERT ... SELECT, which
+// writes every row in one transaction as INSERT ... VALUES does, is
+// bounded by the same memory limit and changes nothing when it passes it.
+func TestExec_InsertSelect_MemoryLimit(t *testing.T) {
+	d, err := db.Open(filepath.Join(t.TempDir(), "t.db"), &db.Options{MemoryLimit: 128 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	mustExec(t, d, "CREATE TABLE src (dim = 64); CREATE TABLE t (dim = 64)")
+	for i := range 5 { // 500 rows, each INSERT within the limit
+		script := strings.Replace(insertScript(100, 64, ""), "INTO t", "INTO src", 1)
+		execLong(t, d, strings.ReplaceAll(script, "('w", fmt.Sprintf("('s%d_", i)))
+	}
+	mustExec(t, d, "INSERT INTO t SELECT word, vector FROM src ORDER BY id LIMIT 50") // well within
+	_, err = d.Exec(context.Background(), "INSERT INTO t SELECT word, vector FROM src ORDER BY id DESC LIMIT 400")
+	want := "1:1: INSERT INTO t: the transaction holding its first 190 rows needs about 128 KiB, " +
+		"over the memory limit of 128 KiB; insert the rows in several statements, load them from a file with IMPORT, or raise the limit"
+	if !errors.Is(err, db.ErrTooLarge) || err.Error() != want {
+		t.Fatalf("INSERT ... SELECT of 400 rows of 256 bytes with a limit of 128 KiB = %.300v, want ErrTooLarge: %s", err, want)
+	}
+	if got := rowCount(t, d); got != 50 {
+		t.Errorf("COUNT(*) = %d, want the 50 rows of the first INSERT", got)
 	}
 }
 

@@ -32,8 +32,15 @@ func (e *env) insertSelect(s *query.Insert) (*Rows, error) {
 			if err := w.putValues(s.Select, targets, r); err != nil {
 				return err
 			}
+			// The transaction's memory is bounded as an INSERT ... VALUES's.
+			if err := w.checkMemory(e.st.MemoryLimit()); err != nil {
+				return err
+			}
 			if (i+1)%insertBatch == 0 {
 				if err := e.ctx.Err(); err != nil {
+					return err
+				}
+				if err := t.FlushChunks(); err != nil {
 					return err
 				}
 			}
