@@ -99,7 +99,7 @@
 // run between chunks even during a long build; writers (Add, Delete) are
 // serialised. Filter functions run on the searching goroutine while the read
 // lock is held: they must not call back into the index. Each concurrent HNSW
-// search uses 2 bytes of scratch per node, pooled.
+// search uses a bit of scratch per node (its visited marks), pooled.
 //
 // # Caveats
 //

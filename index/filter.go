@@ -56,7 +56,7 @@ func (h *HNSW) SearchAmong(ctx context.Context, q []float32, k int, ids []uint32
 	defer h.putSearcher(sr)
 	acc := acceptor{ex: newExcluder(opts.Exclude), filter: opts.Filter}
 	top := topK{k: k}
-	vis, epoch := sr.visited, sr.epoch
+	vis := &sr.visited
 	// The index's own vectors are compared in batches of amongBatch (the
 	// kernels prefetch each batch's rows while comparing); vectors read
 	// through opts.Vectors one at a time.
@@ -80,10 +80,10 @@ func (h *HNSW) SearchAmong(ctx context.Context, q []float32, k int, ids []uint32
 			}
 		}
 		s, ok := h.liveSlot(id)
-		if !ok || vis[s] == epoch {
+		if !ok || vis.has(s) {
 			continue
 		}
-		vis[s] = epoch
+		vis.mark(s)
 		if !h.accepts(&acc, s) {
 			continue
 		}

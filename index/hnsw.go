@@ -238,8 +238,7 @@ func (h *HNSW) maxM(l int) int {
 // searcher holds the scratch space of one search, reused through a pool so
 // that a query allocates almost nothing.
 type searcher struct {
-	visited []uint16
-	epoch   uint16
+	visited visitedSet
 	cand    minHeap
 	res     maxHeap
 	buf     []uint32
@@ -261,15 +260,9 @@ func (h *HNSW) getSearcher(n int) *searcher {
 	if s == nil {
 		s = &searcher{}
 	}
-	if len(s.visited) < n {
-		s.visited = make([]uint16, max(n, cap(h.ids)))
-		s.epoch = 0
-	}
-	s.epoch++
-	if s.epoch == 0 {
-		clear(s.visited)
-		s.epoch = 1
-	}
+	s.visited.grow(max(n, cap(h.ids)))
+	s.visited.listMarks(len(s.visited.bits) > clearWords)
+	s.visited.reset()
 	s.hold = 0
 	return s
 }
@@ -359,7 +352,7 @@ func setLinks(lk *locks, b []uint32, ns []node) {
 // every node the walk did not reach, so that a graph with unreachable nodes
 // or a filter that admits few rows still yields the exact best rows.
 func (h *HNSW) scanRest(ctx context.Context, s *searcher, q []float32, ef int, acc *acceptor) error {
-	vis, epoch := s.visited, s.epoch
+	vis := &s.visited
 	for i := range h.ids {
 		x := uint32(i)
 		if i&0xffff == 0xffff {
@@ -367,7 +360,7 @@ func (h *HNSW) scanRest(ctx context.Context, s *searcher, q []float32, ef int, a
 				return err
 			}
 		}
-		if vis[x] == epoch || !(acc.all || h.accepts(acc, x)) {
+		if vis.has(x) || !(acc.all || h.accepts(acc, x)) {
 			continue
 		}
 		d := h.slotDist(s, q, x)
@@ -383,13 +376,10 @@ func (h *HNSW) scanRest(ctx context.Context, s *searcher, q []float32, ef int, a
 func (h *HNSW) searchBuild(lk *locks, s *searcher, q []float32, ep node, ef, l int) {
 	s.cand = s.cand[:0]
 	s.res = s.res[:0]
-	s.epoch++
-	if s.epoch == 0 {
-		clear(s.visited)
-		s.epoch = 1
-	}
-	vis, epoch := s.visited, s.epoch
-	vis[ep.s] = epoch
+	s.visited.listMarks(true) // a search per row and layer: clear what it visited
+	s.visited.reset()
+	s.visited.mark(ep.s)
+	vis := s.visited.bits
 	lower := float32(math.Inf(1))
 	if !h.isDeleted(ep.s) {
 		s.res.push(ep)
@@ -409,11 +399,12 @@ func (h *HNSW) searchBuild(lk *locks, s *searcher, q []float32, ep node, ef, l i
 		}
 		s.fresh = s.fresh[:0]
 		for _, x := range h.neighbours(lk, s, c.s, l) {
-			if vis[x] != epoch {
-				vis[x] = epoch
+			if bit := uint64(1) << (x & 63); vis[x>>6]&bit == 0 {
+				vis[x>>6] |= bit
 				s.fresh = append(s.fresh, x)
 			}
 		}
+		s.visited.noteMarked(s.fresh) // a build's: listed
 		for i, d := range h.distBatch(s, q) {
 			x := s.fresh[i]
 			if len(s.res) < ef || d < lower {
@@ -883,6 +874,6 @@ func (h *HNSW) MemoryBytes() int64 {
 func (s *searcher) holdOut(hold uint32) {
 	s.hold = hold
 	if hold != 0 {
-		s.visited[hold-1] = s.epoch
+		s.visited.mark(hold - 1)
 	}
 }

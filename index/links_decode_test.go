@@ -30,15 +30,14 @@ func TestPackedLinks_AppendUnvisited(t *testing.T) {
 			}
 		}
 		p := packLinks(links, n, m0)
-		vis := make([]uint16, n)
+		vis := make([]uint64, (n+63)/64)
 		for s := range n {
 			if n > 5000 && s%97 != 0 && s != n-1 {
 				continue
 			}
 			want := p.appendTo(nil, uint32(s))
-			epoch := uint16(s%65535 + 1)
 			clear(vis)
-			got := p.appendUnvisited(nil, uint32(s), vis, epoch)
+			got := p.appendUnvisited(nil, uint32(s), vis)
 			var dedup []uint32
 			seen := map[uint32]bool{}
 			for _, x := range want {

@@ -51,16 +51,16 @@ func packLinks(links0 []uint32, n, m0 int) *packedLinks {
 	return p
 }
 
-// appendUnvisited appends to dst the links of slot s that are not marked
-// epoch in vis, marking them: the layer-0 step of a walk. Each link is one
+// appendUnvisited appends to dst the links of slot s whose bits in vis
+// (a visitedSet's) are clear, setting them: the layer-0 step of a walk. Each link is one
 // unaligned 8-byte load at its first byte, shifted and masked (a link of
 // up to 32 bits starts at most 7 bits into its byte, so 39 bits cover it;
 // the spare word keeps the last load inside words).
-func (p *packedLinks) appendUnvisited(dst []uint32, s uint32, vis []uint16, epoch uint16) []uint32 {
+func (p *packedLinks) appendUnvisited(dst []uint32, s uint32, vis []uint64) []uint32 {
 	if p.le == nil {
 		for _, x := range p.appendTo(nil, s) {
-			if vis[x] != epoch {
-				vis[x] = epoch
+			if bit := uint64(1) << (x & 63); vis[x>>6]&bit == 0 {
+				vis[x>>6] |= bit
 				dst = append(dst, x)
 			}
 		}
@@ -73,8 +73,8 @@ func (p *packedLinks) appendUnvisited(dst []uint32, s uint32, vis []uint16, epoc
 	for range p.cnt[s] {
 		x := uint32(binary.LittleEndian.Uint64(b[pos>>3:]) >> (pos & 7) & mask)
 		pos += w
-		if vis[x] != epoch {
-			vis[x] = epoch
+		if bit := uint64(1) << (x & 63); vis[x>>6]&bit == 0 {
+			vis[x>>6] |= bit
 			dst = append(dst, x)
 		}
 	}

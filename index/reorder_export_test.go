@@ -50,7 +50,7 @@ func VisitedLocality(h *HNSW, q []float32, ef int) (slots, lines, pages int) {
 	ls, ps := map[int]bool{}, map[int]bool{}
 	row := 4 * h.dim
 	for x := range h.ids {
-		if s.visited[x] != s.epoch {
+		if !s.visited.has(uint32(x)) {
 			continue
 		}
 		slots++

@@ -24,7 +24,7 @@ import (
 func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node, ef int, acc *acceptor) (exhausted bool, err error) {
 	s.cand = s.cand[:0]
 	s.res = s.res[:0]
-	s.visited[ep.s] = s.epoch
+	s.visited.mark(ep.s)
 	lower := float32(math.Inf(1))
 	if h.accepts(acc, ep.s) {
 		s.res.push(ep)
@@ -66,15 +66,26 @@ func (h *HNSW) searchBase(ctx context.Context, s *searcher, q []float32, ep node
 // appendUnvisited appends to dst the layer-0 neighbours of slot c that the
 // search has not visited, marking them visited.
 func (h *HNSW) appendUnvisited(s *searcher, c uint32, dst []uint32) []uint32 {
-	vis, epoch := s.visited, s.epoch
+	start := len(dst)
 	if h.packed != nil {
-		return h.packed.appendUnvisited(dst, c, vis, epoch)
+		dst = h.packed.appendUnvisited(dst, c, s.visited.bits)
+	} else {
+		dst = h.appendUnvisited0(s.visited.bits, c, dst)
 	}
+	if s.visited.list {
+		s.visited.noteMarked(dst[start:])
+	}
+	return dst
+}
+
+// appendUnvisited0 is appendUnvisited on the unpacked links, marking in
+// vis.
+func (h *HNSW) appendUnvisited0(vis []uint64, c uint32, dst []uint32) []uint32 {
 	stride := h.m0 + 1
 	b := h.links0[int(c)*stride : int(c)*stride+stride]
 	for _, x := range b[1 : 1+b[0]] {
-		if vis[x] != epoch {
-			vis[x] = epoch
+		if bit := uint64(1) << (x & 63); vis[x>>6]&bit == 0 {
+			vis[x>>6] |= bit
 			dst = append(dst, x)
 		}
 	}
