@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/embeddb/embeddb/db"
+	"github.com/embeddb/embeddb/index"
 )
 
 // randomVectors returns n seeded random vectors of length dim.
@@ -151,7 +153,11 @@ func vectorLiteral(v []float32) string {
 // plan searches the index at the calibrated ef_search takes the express
 // path with that setting (the answers are the ordinary path's), follows a
 // new SET recall at once, and leaves to the ordinary path the exact
-// search that a recall of 1 plans.
+// search that a recall of 1 plans. The high target is the best recall the
+// index's calibration reached, rounded down: the index of these 300 rows
+// is built on several threads, and about one build in a hundred stops its
+// calibration (a plateau on 30 rows) below 0.99, and then SET recall =
+// 0.99 plans an exact search, correctly but not what this test is about.
 func TestStmt_ExpressRecall(t *testing.T) {
 	d, _ := expressDB(t)
 	s, err := d.Prepare(expressSQL)
@@ -159,7 +165,12 @@ func TestStmt_ExpressRecall(t *testing.T) {
 		t.Fatal(err)
 	}
 	vecs := randomVectors(20, 8, 9)
-	for _, r := range []string{"0.99", "0.9", "0.99", "1", "0.95"} {
+	hi := calibratedTop(t, d, "t")
+	if hi < 0.9 {
+		t.Fatalf("calibration reached recall %v at best, want at least 0.9 on 300 rows", hi)
+	}
+	top := strconv.FormatFloat(hi, 'f', 2, 64)
+	for _, r := range []string{top, "0.9", top, "1", "0.85"} {
 		mustExec(t, d, "SET recall = "+r)
 		exact := r == "1"
 		plan := mustExec(t, d, "EXPLAIN "+expressSQL, "w0", 5).Rows[0][0].(string)
@@ -175,4 +186,26 @@ func TestStmt_ExpressRecall(t *testing.T) {
 			}
 		}
 	}
+}
+
+// calibratedTop is the best recall@10 below 1 that table's index reached
+// in its calibration (DESCRIBE's index.recall_calibration), rounded down to
+// two decimals: a target SET recall can meet through the graph.
+func calibratedTop(t *testing.T, d *db.DB, table string) float64 {
+	t.Helper()
+	var raw string
+	for _, r := range mustExec(t, d, "DESCRIBE "+table).Rows {
+		if fmt.Sprint(r[0]) == "index.recall_calibration" {
+			raw = fmt.Sprint(r[1])
+		}
+	}
+	c, err := index.ParseCalibration(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := 0.0
+	for _, p := range c.Points {
+		best = max(best, p.Recall)
+	}
+	return math.Floor(min(best, 0.99)*100+1e-9) / 100
 }
