@@ -1,7 +1,6 @@
 package store
 
 import (
-	"fmt"
 	"sync"
 
 	"github.com/embeddb/embeddb/index"
@@ -81,8 +80,7 @@ func (c *tableCache) chunkMap(t *Table) *vecChunks {
 
 // row returns the stored bytes of row id's vector.
 func (m *vecChunks) row(t *Table, id uint32) ([]byte, error) {
-	rb := t.meta.rowBytes()
-	chunk, slot := t.chunkOf(id)
+	chunk, _ := t.chunkOf(id)
 	m.mu.Lock()
 	var v []byte
 	if int(chunk) < len(m.bodies) {
@@ -96,10 +94,7 @@ func (m *vecChunks) row(t *Table, id uint32) ([]byte, error) {
 		}
 		m.keep(chunk, v)
 	}
-	if len(v) < (slot+1)*rb {
-		return nil, fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, Quote(t.name), id)
-	}
-	return v[slot*rb : (slot+1)*rb], nil
+	return t.vectorIn(v, id)
 }
 
 // keep remembers chunk's verified bytes v.

@@ -133,9 +133,7 @@ func (t *Table) Vector(dst []float32, id uint32) error {
 // vectorBytes returns the stored bytes of row id's vector, valid only in
 // the transaction.
 func (t *Table) vectorBytes(id uint32) ([]byte, error) {
-	rb := t.meta.rowBytes()
-	chunk, slot := t.chunkOf(id)
-	off := slot * rb
+	chunk, _ := t.chunkOf(id)
 	v, ok := t.dirtyVec[chunk]
 	if !ok {
 		var err error
@@ -143,6 +141,14 @@ func (t *Table) vectorBytes(id uint32) ([]byte, error) {
 			return nil, err
 		}
 	}
+	return t.vectorIn(v, id)
+}
+
+// vectorIn returns row id's vector within v, the bytes of its chunk.
+func (t *Table) vectorIn(v []byte, id uint32) ([]byte, error) {
+	rb := t.meta.rowBytes()
+	_, slot := t.chunkOf(id)
+	off := slot * rb
 	if len(v) < off+rb {
 		return nil, fmt.Errorf("%w: table %s: vector of row %d is missing", ErrCorrupt, Quote(t.name), id)
 	}
