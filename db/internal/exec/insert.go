@@ -52,15 +52,22 @@ type loadTally struct {
 
 // insertedRow is called by a load after each row it inserts into t, with
 // the row's word. It fails the load when its transaction would hold more
-// than the memory limit, and every insertBatch rows it stops for a
-// cancelled context and hands the changed chunks to bbolt (encoded, a
-// row's word and count take a third of their decoded form).
+// than the memory limit, and ends a batch every insertBatch rows
+// (batchEnd).
 func (e *env) insertedRow(t *store.Table, l *loadTally, word string) error {
 	l.add(t, word)
 	if err := l.check(e.st.MemoryLimit(), "IMPORT INTO", t, l.advice); err != nil {
 		return err
 	}
-	if l.rows%insertBatch != 0 {
+	return e.batchEnd(t, l.rows)
+}
+
+// batchEnd is called by a statement that inserts rows one by one into t,
+// after its rows-th: at the end of every insertBatch rows it stops for a
+// cancelled context and hands the changed chunks to bbolt (encoded, a
+// row's word and count take a third of their decoded form).
+func (e *env) batchEnd(t *store.Table, rows int64) error {
+	if rows%insertBatch != 0 {
 		return nil
 	}
 	if err := e.ctx.Err(); err != nil {

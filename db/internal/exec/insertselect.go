@@ -36,13 +36,8 @@ func (e *env) insertSelect(s *query.Insert) (*Rows, error) {
 			if err := w.checkMemory(e.st.MemoryLimit()); err != nil {
 				return err
 			}
-			if (i+1)%insertBatch == 0 {
-				if err := e.ctx.Err(); err != nil {
-					return err
-				}
-				if err := t.FlushChunks(); err != nil {
-					return err
-				}
+			if err := e.batchEnd(t, int64(i+1)); err != nil {
+				return err
 			}
 		}
 		n = len(rows)
