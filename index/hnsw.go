@@ -399,8 +399,7 @@ func (h *HNSW) searchBuild(lk *locks, s *searcher, q []float32, ep node, ef, l i
 		}
 		s.fresh = s.fresh[:0]
 		for _, x := range h.neighbours(lk, s, c.s, l) {
-			if bit := uint64(1) << (x & 63); vis[x>>6]&bit == 0 {
-				vis[x>>6] |= bit
+			if firstVisit(vis, x) {
 				s.fresh = append(s.fresh, x)
 			}
 		}

@@ -59,8 +59,7 @@ func packLinks(links0 []uint32, n, m0 int) *packedLinks {
 func (p *packedLinks) appendUnvisited(dst []uint32, s uint32, vis []uint64) []uint32 {
 	if p.le == nil {
 		for _, x := range p.appendTo(nil, s) {
-			if bit := uint64(1) << (x & 63); vis[x>>6]&bit == 0 {
-				vis[x>>6] |= bit
+			if firstVisit(vis, x) {
 				dst = append(dst, x)
 			}
 		}
@@ -73,8 +72,7 @@ func (p *packedLinks) appendUnvisited(dst []uint32, s uint32, vis []uint64) []ui
 	for range p.cnt[s] {
 		x := uint32(binary.LittleEndian.Uint64(b[pos>>3:]) >> (pos & 7) & mask)
 		pos += w
-		if bit := uint64(1) << (x & 63); vis[x>>6]&bit == 0 {
-			vis[x>>6] |= bit
+		if firstVisit(vis, x) {
 			dst = append(dst, x)
 		}
 	}

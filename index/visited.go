@@ -42,13 +42,24 @@ func (v *visitedSet) listMarks(on bool) {
 	v.list = on
 }
 
+// firstVisit marks slot x in bits (a visitedSet's) and reports whether it
+// was unmarked: the walks' inner loops call it on the bits directly, and
+// list what it admitted with noteMarked.
+func firstVisit(bits []uint64, x uint32) bool {
+	w, bit := x>>6, uint64(1)<<(x&63)
+	if bits[w]&bit != 0 {
+		return false
+	}
+	bits[w] |= bit
+	return true
+}
+
 // has reports whether slot x is marked.
 func (v *visitedSet) has(x uint32) bool { return v.bits[x>>6]&(1<<(x&63)) != 0 }
 
 // mark marks slot x.
 func (v *visitedSet) mark(x uint32) {
-	v.bits[x>>6] |= 1 << (x & 63)
-	if v.list {
+	if firstVisit(v.bits, x) && v.list {
 		v.noteMarked([]uint32{x})
 	}
 }

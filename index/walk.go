@@ -84,8 +84,7 @@ func (h *HNSW) appendUnvisited0(vis []uint64, c uint32, dst []uint32) []uint32 {
 	stride := h.m0 + 1
 	b := h.links0[int(c)*stride : int(c)*stride+stride]
 	for _, x := range b[1 : 1+b[0]] {
-		if bit := uint64(1) << (x & 63); vis[x>>6]&bit == 0 {
-			vis[x>>6] |= bit
+		if firstVisit(vis, x) {
 			dst = append(dst, x)
 		}
 	}
