@@ -193,13 +193,7 @@ func TestStmt_ExpressRecall(t *testing.T) {
 // two decimals: a target SET recall can meet through the graph.
 func calibratedTop(t *testing.T, d *db.DB, table string) float64 {
 	t.Helper()
-	var raw string
-	for _, r := range mustExec(t, d, "DESCRIBE "+table).Rows {
-		if fmt.Sprint(r[0]) == "index.recall_calibration" {
-			raw = fmt.Sprint(r[1])
-		}
-	}
-	c, err := index.ParseCalibration(raw)
+	c, err := index.ParseCalibration(describeProps(t, d, table)["index.recall_calibration"])
 	if err != nil {
 		t.Fatal(err)
 	}

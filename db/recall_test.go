@@ -176,14 +176,21 @@ func TestQuantizedIndex_DefaultRescore(t *testing.T) {
 	if !strings.Contains(plan, "rescoring the best 4 × k") {
 		t.Errorf("EXPLAIN: %s", plan)
 	}
-	props := map[string]string{}
-	for _, r := range mustExec(t, d, "DESCRIBE w").Rows {
-		props[fmt.Sprint(r[0])] = fmt.Sprint(r[1])
-	}
+	props := describeProps(t, d, "w")
 	if props["index.rescore"] != "4" {
 		t.Errorf("DESCRIBE index.rescore = %q, want 4", props["index.rescore"])
 	}
 	if !strings.HasPrefix(props["index.recall_calibration"], "k=10 queries=175 ") {
 		t.Errorf("DESCRIBE index.recall_calibration = %q, want the calibration on 175 rows (a tenth of 1,750)", props["index.recall_calibration"])
 	}
+}
+
+// describeProps is DESCRIBE table as property -> value, both as text.
+func describeProps(tb testing.TB, d *db.DB, table string) map[string]string {
+	tb.Helper()
+	props := map[string]string{}
+	for _, r := range mustExec(tb, d, "DESCRIBE "+table).Rows {
+		props[fmt.Sprint(r[0])] = fmt.Sprint(r[1])
+	}
+	return props
 }
