@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -126,5 +127,65 @@ func TestShared_LeaseRenewal(t *testing.T) {
 	b.SetTimeout(-1) // do not wait: the lock must be free
 	if err := b.Insert(ctx, "t", Row{Word: "y", Vector: []float32{3, 4}}); err != nil {
 		t.Fatalf("a write beside an idle handle: %v", err)
+	}
+}
+
+// TestShared_ReopenKeepsSharedLock: a reader that reopens its bbolt handle
+// read-only (at a read-only Open, or when another process's commit grew
+// the file past its map) keeps its shared lock throughout. Given back for
+// the reopen, a writer of another process waiting on PENDING took the file
+// in between, and the reader failed with "lost the file's lock while
+// reopening it" (seen in CI at a read-only Open).
+func TestShared_ReopenKeepsSharedLock(t *testing.T) {
+	if !sharedLocking {
+		t.Skip("files are shared only on Linux")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "r.db")
+	w, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	r, err := Open(path, &Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	// The other process: a descriptor of its own. Once the reader holds
+	// its shared lock, PENDING is taken, as by a writer that waits for the
+	// readers to drain before its commit.
+	other, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := r.lk.beginRead(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := rangeLock(other, lockPending, rangeWrite); err != nil || !ok {
+		t.Fatalf("PENDING: %v, %v", ok, err)
+	}
+	r.lk.mu.Lock()
+	err = r.lk.besideBolt(false, func() error {
+		if ok, _ := flockTry(other, exclusiveLock); ok {
+			t.Error("another process took the file while the reader reopened its handle")
+			flockTry(other, unlocked)
+		}
+		return r.openHandle(false)
+	})
+	r.lk.mu.Unlock()
+	if err != nil {
+		t.Errorf("reopening read-only beside a waiting writer: %v", err)
+	}
+	if ok, _ := flockTry(other, exclusiveLock); ok {
+		t.Error("the reader's shared lock is gone after the reopen")
+	}
+	r.lk.endRead()
+	r.lk.mu.Lock()
+	r.lk.unlockLocked() // as the lease's end would
+	r.lk.mu.Unlock()
+	if ok, _ := flockTry(other, exclusiveLock); !ok {
+		t.Error("the writer cannot take the file once the reader gave its lock back")
 	}
 }

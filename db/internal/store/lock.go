@@ -533,12 +533,22 @@ func (l *fileLock) endWrite() {
 	l.wmu.Unlock()
 }
 
-// withoutFlock runs fn with the process's flock given back for a moment,
-// and takes it again: bbolt's Open locks its own descriptor of the file,
-// which the lock on ours would conflict with. The caller holds mu and
-// RESERVED and PENDING, so no other process can take the file meanwhile.
-func (l *fileLock) withoutFlock(fn func() error) error {
+// besideBolt runs fn, which opens a bbolt handle (writable or not) on
+// bbolt's own descriptor of the file. bbolt flocks that descriptor: shared
+// for a read-only handle, exclusive for a writable one.
+//
+// A shared lock held here admits bbolt's shared one, and is kept: given
+// back even for a moment, a writer of another process waiting on PENDING
+// could take the file and this process could not take its lock again.
+// Otherwise the process's flock is given back while fn runs and taken
+// again: the caller then holds RESERVED and PENDING (or, opening read-only
+// with no flock, RESERVED), so no other process can take the file
+// meanwhile.
+func (l *fileLock) besideBolt(writable bool, fn func() error) error {
 	mode := l.mode
+	if mode == sharedLock && !writable {
+		return fn()
+	}
 	l.unlockLocked()
 	err := fn()
 	if mode != unlocked {

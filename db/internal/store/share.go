@@ -76,7 +76,7 @@ func openSharedOnce(path string, o Options) (d *DB, again bool, err error) {
 		metas: make(map[uint64]cachedMeta), byName: make(map[string]namedMeta),
 		graphs: make(map[uint64]hnswEntry), toks: make(map[uint64]tokEntry)}
 	l.mu.Lock()
-	err = l.withoutFlock(func() error { return d.openHandle(!o.ReadOnly) })
+	err = l.besideBolt(!o.ReadOnly, func() error { return d.openHandle(!o.ReadOnly) })
 	l.mu.Unlock()
 	if err != nil {
 		return nil, false, err
@@ -103,12 +103,13 @@ type openedError struct{ err error }
 func (e *openedError) Error() string { return e.err.Error() }
 
 // openHandle opens the bbolt handle (writable or not), closing the one
-// there was. The caller holds the process's locks with its flock given
-// back (fileLock.withoutFlock), and no transaction of the process runs.
+// there was. The caller holds the process's locks, its flock given back
+// unless a shared one admits bbolt's (fileLock.besideBolt), and no
+// transaction of the process runs.
 func (d *DB) openHandle(writable bool) error {
 	bo := boltOptions(d.opts)
 	bo.ReadOnly = !writable
-	bo.Timeout = time.Nanosecond // its flock cannot be refused: see withoutFlock
+	bo.Timeout = time.Nanosecond // its flock cannot be refused: see besideBolt
 	bdb, file, err := openBolt(d.path, bo)
 	if err != nil {
 		return err
@@ -182,7 +183,7 @@ func (d *DB) checkChanges() error {
 	if size > d.covered {
 		// Readable with a read-only handle, which the other readers'
 		// shared locks allow; a write reopens it writable.
-		if err := d.lk.withoutFlock(func() error { return d.openHandle(false) }); err != nil {
+		if err := d.lk.besideBolt(false, func() error { return d.openHandle(false) }); err != nil {
 			return err
 		}
 	}
@@ -198,7 +199,7 @@ func (d *DB) readyToWrite(alone bool) error {
 	if !alone {
 		return errNotAlone
 	}
-	return d.lk.withoutFlock(func() error { return d.openHandle(true) })
+	return d.lk.besideBolt(true, func() error { return d.openHandle(true) })
 }
 
 // committed notes a commit of this process: its own change is no news.
