@@ -80,7 +80,15 @@
 // rows make different graphs, and their speeds differ that much. Each
 // index searched alone, int8 (rescore 4) ran at 1.15-1.27x float32 by
 // CPU at ef_search 176 and 1.18-1.25x at 704 on the peers' 331,479 word
-// vectors (three alternated runs, a shared machine). SearchOptions.Exact
+// vectors (three alternated runs, a shared machine). That is near the
+// ceiling rows allow: BenchmarkRowFetch_Int8VsFloat32 fetches and scores
+// batches of 20 random rows of a table that size, as an expansion does,
+// and int8 codes cost 0.63x what float32 rows cost (1.57-1.61x as fast,
+// five quiet runs), not 0.25x: a 100-byte code still spans two cache
+// lines and waits as long for the first. With 65% of a float32 query on
+// its rows and the rest the same for both, int8 can be at most
+// 1/(0.35 + 0.65/1.6) = 1.32x as fast; twice as fast would need rows 4.3x
+// cheaper to fetch. SearchOptions.Exact
 // scans every code instead of walking
 // the graph (SET exact = on): for 1,536-d LLM-shaped rows a binary scan
 // reads 192 bytes a row instead of 6,144.

@@ -87,3 +87,10 @@ func GroundTruth(h *HNSW, qs []float32, hold []int64, k int) ([][]uint32, error)
 	}
 	return h.groundTruth(context.Background(), cq, CalibrateOptions{K: k, Workers: 2})
 }
+
+// AdviseHugeF32 and AdviseHugeU8 ask for huge pages under s, as an index
+// does under its rows and codes.
+func AdviseHugeF32(s []float32) { adviseHuge(s) }
+
+// AdviseHugeU8: see AdviseHugeF32.
+func AdviseHugeU8(s []uint8) { adviseHuge(s) }
