@@ -114,6 +114,24 @@ def verdict(qual, model, key):
     return best, means[best], gap, gap >= -BAR[key], se
 
 
+def gensim_meeting(qual, model):
+    """Which of gensim's own modes meet the bar on both figures of a cell: the bar takes the
+    better mode per figure, so where one mode leads analogy and the other WS-353, neither does."""
+    meets = []
+    for t in GENSIM_MODES:
+        ok = True
+        for key in ("analogy_acc", "ws353_spearman"):
+            means = [statistics.mean(cell(qual, g, model, key)) for g in GENSIM_MODES
+                     if cell(qual, g, model, key)]
+            mine = cell(qual, t, model, key)
+            if not means or not mine:
+                return "-"
+            ok = ok and statistics.mean(mine) >= max(means) - BAR[key]
+        if ok:
+            meets.append("file" if t == "gensim" else "iter")
+    return " and ".join(meets) or "neither"
+
+
 def var_of_mean(xs):
     return statistics.variance(xs) / len(xs) if len(xs) > 1 else 0.0
 
@@ -148,7 +166,7 @@ def load_cells(works):
 
 def quality_main(works):
     names = {"word2vec": "Word2Vec", "fasttext": "FastText", "sg": "skip-gram", "cbow": "CBOW"}
-    rows, failed = [], 0
+    rows, failed, neither = [], 0, 0
     for (corpus, kind), (qual, train, stats) in load_cells(works).items():
         for model in sorted(set(q["model"] for q in qual), key=lambda m: m != "sg"):
             seeds = len(cell(qual, "embeddb", model, "analogy_acc"))
@@ -165,10 +183,14 @@ def quality_main(works):
                     failed += not v[3]
                     out.append(f"{'met' if v[3] else 'MISSED'} ({v[2]:+.4f} +- {v[4]:.4f} vs "
                                f"{'file' if v[0] == 'gensim' else 'iter'})")
+            g = gensim_meeting(qual, model)
+            neither += g == "neither"
+            out.append(g)
             out.append(cpu_ratio(train, model))
             rows.append(out)
     cols = ["corpus", "model", "seeds", "embeddb analogy", "gensim file", "gensim iter", "analogy verdict",
-            "embeddb WS-353", "gensim file", "gensim iter", "WS-353 verdict", "words/CPU-s vs gensim file"]
+            "embeddb WS-353", "gensim file", "gensim iter", "WS-353 verdict", "gensim modes meeting the bar",
+            "words/CPU-s vs gensim file"]
     print("\n| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
     for r in rows:
@@ -176,7 +198,8 @@ def quality_main(works):
     print(f"\nembeddb: mean +- sample sd (min-max) over its seeds; gensim: mean (number of seeds). "
           f"Bar: embeddb's mean >= the better gensim mode's mean - {BAR['analogy_acc']} analogy, "
           f"- {BAR['ws353_spearman']} rho. Verdict: embeddb's mean minus that mean, +- the standard error "
-          f"of the difference (from both sides' seed spread). Cells missing the bar: {failed}.")
+          f"of the difference (from both sides' seed spread). Cells missing the bar: {failed}. "
+          f"Cells where neither of gensim's modes meets it on both figures: {neither}.")
     print("Speed: embeddb's words per CPU-second of the whole process over gensim corpus_file's, "
           "median over seeds (runs under nice on a possibly shared machine: CPU ratios, not wall).")
 
