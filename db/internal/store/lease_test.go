@@ -189,3 +189,57 @@ func TestShared_ReopenKeepsSharedLock(t *testing.T) {
 		t.Error("the writer cannot take the file once the reader gave its lock back")
 	}
 }
+
+// TestShared_ReopenWaitsOutAReaderSteppingBack: a writer that reopens its
+// bbolt handle gives its exclusive flock back for the reopen, holding
+// PENDING. A reader of another process may take its flock in that moment,
+// before it sees PENDING and steps back: the writer waits it out instead
+// of failing with "lost the file's lock while reopening it".
+func TestShared_ReopenWaitsOutAReaderSteppingBack(t *testing.T) {
+	if !sharedLocking {
+		t.Skip("files are shared only on Linux")
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.db")
+	w, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	other, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := w.lk.beginWrite(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.lk.commitLock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stepped := make(chan struct{})
+	w.lk.mu.Lock()
+	err = w.lk.besideBolt(true, func() error {
+		err := w.openHandle(true)
+		// The reader's flock, taken as bbolt gave its own back; it sees
+		// PENDING and lets go a moment later.
+		if ok, ferr := flockTry(other, sharedLock); ferr != nil || !ok {
+			t.Errorf("the reader's flock: %v, %v", ok, ferr)
+		}
+		time.AfterFunc(20*time.Millisecond, func() { flockTry(other, unlocked); close(stepped) })
+		return err
+	})
+	mode := w.lk.mode
+	w.lk.mu.Unlock()
+	<-stepped
+	if err != nil {
+		t.Errorf("reopening writable beside a reader stepping back: %v", err)
+	}
+	if mode != exclusiveLock {
+		t.Errorf("after the reopen the writer holds %v, want the exclusive lock", mode)
+	}
+	w.lk.endWrite()
+	if err := w.Update(ctx, func(*Tx) error { return nil }); err != nil {
+		t.Errorf("a write after the reopen: %v", err)
+	}
+}

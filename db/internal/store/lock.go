@@ -552,17 +552,37 @@ func (l *fileLock) besideBolt(writable bool, fn func() error) error {
 	l.unlockLocked()
 	err := fn()
 	if mode != unlocked {
-		ok, lerr := flockTry(l.f, mode)
-		if lerr == nil && !ok {
-			lerr = fmt.Errorf("%w: lost the file's lock while reopening it", ErrLocked)
-		}
-		if lerr != nil {
+		if lerr := l.retakeFlock(mode); lerr != nil {
 			return lerr
 		}
 		l.mode = mode
 	}
 	return err
 }
+
+// retakeFlock takes the flock of mode again after besideBolt gave it
+// back. RESERVED and PENDING keep the other processes' writers and readers
+// out, but a reader takes its flock a moment before it looks at PENDING
+// and steps back (trySharedLocked): that holder is waited out, for at most
+// retakeFor. A flock held longer belongs to a tool that knows nothing of
+// PENDING (bbolt's own, an older embeddb).
+func (l *fileLock) retakeFlock(mode lockMode) error {
+	deadline := time.Now().Add(retakeFor)
+	for {
+		ok, err := flockTry(l.f, mode)
+		if err != nil || ok {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%w: lost the file's lock while reopening it", ErrLocked)
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+}
+
+// retakeFor bounds retakeFlock's wait: a reader stepping back holds its
+// flock for microseconds, unless its process is descheduled meanwhile.
+const retakeFor = time.Second
 
 // pin takes every lock for the life of the handle (Options.Exclusive), or
 // the shared lock for a read-only one.
