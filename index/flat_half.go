@@ -93,12 +93,13 @@ func (f *Flat) halfScores(q []float32, start int, sc []float32) {
 		}
 		return
 	}
-	vec.DotRowsHalf(f.elem, q, rows, sc)
 	if f.metric == Cosine {
-		for i := range sc {
-			sc[i] *= f.inv[start+i]
-		}
+		// Scaled by the rows' inverse norms in the kernel: a second pass
+		// over the scores cost 3-4% of the scan.
+		vec.DotRowsHalfScaled(f.elem, q, rows, f.inv[start:start+len(sc)], sc)
+		return
 	}
+	vec.DotRowsHalf(f.elem, q, rows, sc)
 }
 
 // halfVector returns a copy of stored row s, unit length under Cosine.

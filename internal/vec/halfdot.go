@@ -11,9 +11,25 @@ package vec
 
 // DotRowsHalf stores in out[r] the dot product of q with row r of rows,
 // rows being len(out) contiguous rows of len(q) elements of type e
-// (Float16 or BFloat16, held as their bit patterns). It panics if rows is
-// too short or e is not a 16-bit type.
+// (Float16 or BFloat16, held as their bit patterns). It may read (never
+// write) up to 7 elements past the last row, where rows' capacity allows.
+// It panics if rows is too short or e is not a 16-bit type.
 func DotRowsHalf(e Elem, q []float32, rows []uint16, out []float32) {
+	dotRowsHalf(e, q, rows, nil, out)
+}
+
+// DotRowsHalfScaled is [DotRowsHalf] with out[r] multiplied by scale[r]
+// (a row's inverse norm, for cosine scores) in the same pass. It panics if
+// scale is shorter than out.
+func DotRowsHalfScaled(e Elem, q []float32, rows []uint16, scale, out []float32) {
+	if len(scale) < len(out) {
+		panic("vec: internal error: DotRowsHalfScaled scale too short")
+	}
+	dotRowsHalf(e, q, rows, scale, out)
+}
+
+// dotRowsHalf is DotRowsHalf, scaled by scale unless it is nil.
+func dotRowsHalf(e Elem, q []float32, rows []uint16, scale, out []float32) {
 	if len(out) == 0 {
 		return
 	}
@@ -21,29 +37,41 @@ func DotRowsHalf(e Elem, q []float32, rows []uint16, out []float32) {
 	if len(rows) < len(out)*dim {
 		panic("vec: internal error: DotRowsHalf out of range")
 	}
+	one := func(r int) float32 {
+		d := DotHalf(e, q, rows[r*dim:r*dim+dim])
+		if scale != nil {
+			d *= scale[r]
+		}
+		return d
+	}
 	n8 := dim &^ 7
 	asm := n8 > 0 && (e == BFloat16 && useAVX2 || e == Float16 && useF16C)
 	if !asm {
 		for r := range out {
-			out[r] = DotHalf(e, q, rows[r*dim:r*dim+dim])
+			out[r] = one(r)
 		}
 		return
 	}
 	n := len(out)
-	if n8 != dim {
+	if n8 != dim && cap(rows) < n*dim+8-(dim-n8) {
 		// The kernel reads a row's tail 8 elements at a time, past the
-		// row: the last row, whose tail ends the slice, is done here.
+		// row: the last row, whose 8 would run past rows' capacity, is
+		// done here. (A block of a longer array has room after it.)
 		n--
-		out[n] = DotHalf(e, q, rows[n*dim:n*dim+dim])
+		out[n] = one(n)
 		if n == 0 {
 			return
 		}
 	}
 	mask := &tailMasks[dim-n8]
+	var sc *float32
+	if scale != nil {
+		sc = &scale[0]
+	}
 	if e == BFloat16 {
-		dotRowsBF16AVX2(&q[0], &rows[0], n8, dim, n, &out[0], &mask[0])
+		dotRowsBF16AVX2(&q[0], &rows[0], n8, dim, n, &out[0], &mask[0], sc)
 	} else {
-		dotRowsF16AVX2(&q[0], &rows[0], n8, dim, n, &out[0], &mask[0])
+		dotRowsF16AVX2(&q[0], &rows[0], n8, dim, n, &out[0], &mask[0], sc)
 	}
 }
 

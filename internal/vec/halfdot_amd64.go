@@ -18,10 +18,11 @@ func hasF16C() bool {
 // r (rows dim elements apart), for r < nrows. n8 = dim &^ 7 > 0; mask
 // holds dim-n8 lanes of all ones, then zeros. When dim > n8 a row's last
 // elements are read 8 at a time, past the row's end: the caller leaves
-// the last row of its slice to the Go code.
+// the last row of its slice to the Go code. A scale that is not nil
+// multiplies out[r] by scale[r].
 
 //go:noescape
-func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)
+func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32, scale *float32)
 
 //go:noescape
-func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)
+func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32, scale *float32)

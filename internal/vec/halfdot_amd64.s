@@ -9,10 +9,12 @@
 // with VMASKMOVPS, which never touches the masked lanes. Reading 8
 // elements there runs past the row, into the next one: the caller never
 // passes the last row of its slice with a tail. Rows are read in order;
-// each 32 elements (a 64-byte line) prefetch the line 1 KiB ahead.
+// each 32 elements (a 64-byte line) prefetch the line 2 KiB ahead. When
+// scale is not nil, out[r] is the dot product times scale[r] (a row's
+// inverse norm, for cosine), so the scores need no second pass.
 
-// func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)
-TEXT ·dotRowsBF16AVX2(SB), NOSPLIT, $0-56
+// func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32, scale *float32)
+TEXT ·dotRowsBF16AVX2(SB), NOSPLIT, $0-64
 	MOVQ q+0(FP), SI
 	MOVQ rows+8(FP), DI
 	MOVQ n8+16(FP), R8
@@ -21,6 +23,7 @@ TEXT ·dotRowsBF16AVX2(SB), NOSPLIT, $0-56
 	MOVQ nrows+32(FP), R10
 	MOVQ out+40(FP), R11
 	MOVQ mask+48(FP), DX
+	MOVQ scale+56(FP), BX
 	VMOVDQU (DX), Y15
 	MOVQ dim+24(FP), R12
 	SUBQ R8, R12
@@ -37,7 +40,7 @@ hb32:
 	LEAQ 32(CX), AX
 	CMPQ AX, R8
 	JG   hb8
-	PREFETCHT0 1024(DI)(CX*2)
+	PREFETCHT0 2048(DI)(CX*2)
 	VPMOVZXWD (DI)(CX*2), Y4
 	VPMOVZXWD 16(DI)(CX*2), Y5
 	VPMOVZXWD 32(DI)(CX*2), Y6
@@ -78,6 +81,12 @@ hbred:
 	VADDPS X1, X0, X0
 	VHADDPS X0, X0, X0
 	VHADDPS X0, X0, X0
+	TESTQ BX, BX
+	JE    hbstore
+	VMULSS (BX), X0, X0
+	ADDQ $4, BX
+
+hbstore:
 	VMOVSS X0, (R11)
 	ADDQ $4, R11
 	ADDQ R9, DI
@@ -86,8 +95,8 @@ hbred:
 	VZEROUPPER
 	RET
 
-// func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32)
-TEXT ·dotRowsF16AVX2(SB), NOSPLIT, $0-56
+// func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32, scale *float32)
+TEXT ·dotRowsF16AVX2(SB), NOSPLIT, $0-64
 	MOVQ q+0(FP), SI
 	MOVQ rows+8(FP), DI
 	MOVQ n8+16(FP), R8
@@ -96,6 +105,7 @@ TEXT ·dotRowsF16AVX2(SB), NOSPLIT, $0-56
 	MOVQ nrows+32(FP), R10
 	MOVQ out+40(FP), R11
 	MOVQ mask+48(FP), DX
+	MOVQ scale+56(FP), BX
 	VMOVDQU (DX), Y15
 	MOVQ dim+24(FP), R12
 	SUBQ R8, R12
@@ -112,7 +122,7 @@ hf32:
 	LEAQ 32(CX), AX
 	CMPQ AX, R8
 	JG   hf8
-	PREFETCHT0 1024(DI)(CX*2)
+	PREFETCHT0 2048(DI)(CX*2)
 	VCVTPH2PS (DI)(CX*2), Y4
 	VCVTPH2PS 16(DI)(CX*2), Y5
 	VCVTPH2PS 32(DI)(CX*2), Y6
@@ -147,6 +157,12 @@ hfred:
 	VADDPS X1, X0, X0
 	VHADDPS X0, X0, X0
 	VHADDPS X0, X0, X0
+	TESTQ BX, BX
+	JE    hfstore
+	VMULSS (BX), X0, X0
+	ADDQ $4, BX
+
+hfstore:
 	VMOVSS X0, (R11)
 	ADDQ $4, R11
 	ADDQ R9, DI

@@ -79,12 +79,19 @@ func TestDotRowsHalf_MatchesGo(t *testing.T) {
 				q, m := c[0], halfRows(e, c[1])
 				out := make([]float32, rows)
 				DotRowsHalf(e, q, m, out)
+				// Scaled, each score is the unscaled one times its
+				// scale, rounded once: equal bit for bit.
+				scale, scaled := randVec(rng, rows), make([]float32, rows)
+				DotRowsHalfScaled(e, q, m, scale, scaled)
 				for r := range rows {
 					row := m[r*n : r*n+n]
 					sum, mag := halfRef(e, q, row)
 					label := e.String() + "/" + name
 					checkHalf(t, label+"/asm", float64(out[r]), sum, mag, n)
 					checkHalf(t, label+"/go", float64(DotHalf(e, q, row)), sum, mag, n)
+					if want := out[r] * scale[r]; math.Float32bits(scaled[r]) != math.Float32bits(want) && !(isNaN32(want) && isNaN32(scaled[r])) {
+						t.Errorf("%s/scaled: row %d = %v, want %v × %v = %v", label, r, scaled[r], out[r], scale[r], want)
+					}
 				}
 			}
 		}
@@ -92,8 +99,9 @@ func TestDotRowsHalf_MatchesGo(t *testing.T) {
 }
 
 // TestDotRowsHalf_TailIsolated puts NaN at the start of every other row:
-// the kernel reads a row's tail 8 elements at a time, past its end, and
-// must clear the lanes it reads from the next row before any arithmetic.
+// the kernel reads a row's tail 8 elements at a time, past its end (into
+// the slice's capacity after its last row), and must clear the lanes it
+// reads from the next row before any arithmetic.
 func TestDotRowsHalf_TailIsolated(t *testing.T) {
 	for _, e := range []Elem{Float16, BFloat16} {
 		nan := uint16(0x7e00)
@@ -107,12 +115,20 @@ func TestDotRowsHalf_TailIsolated(t *testing.T) {
 			for r := 1; r < rows; r += 2 {
 				m[r*dim] = nan
 			}
-			out := make([]float32, rows)
+			out, scaled := make([]float32, rows), make([]float32, rows)
 			DotRowsHalf(e, q, m, out)
+			DotRowsHalfScaled(e, q, m, fill(rows, func(int) float32 { return 2 }), scaled)
 			for r := 0; r < rows; r += 2 {
-				if want := float32(dim) / 2; out[r] != want {
-					t.Errorf("%v dim %d row %d = %v, want %v", e, dim, r, out[r], want)
+				if want := float32(dim) / 2; out[r] != want || scaled[r] != 2*want {
+					t.Errorf("%v dim %d row %d = %v, scaled by 2 %v, want %v", e, dim, r, out[r], scaled[r], want)
 				}
+			}
+			// A slice that stops before a NaN row: the kernel does its
+			// last row too, reading on into the capacity beyond it.
+			part := make([]float32, rows-1)
+			DotRowsHalf(e, q, m[:(rows-1)*dim], part)
+			if want := float32(dim) / 2; part[rows-2] != want {
+				t.Errorf("%v dim %d, rows cut before a NaN row: last row = %v, want %v", e, dim, part[rows-2], want)
 			}
 		}
 	}
@@ -142,6 +158,9 @@ func TestDotRowsHalf_Panics(t *testing.T) {
 	for name, f := range map[string]func(){
 		"Short":   func() { DotRowsHalf(BFloat16, make([]float32, 8), make([]uint16, 15), make([]float32, 2)) },
 		"Float32": func() { DotRowsHalf(Float32, make([]float32, 3), make([]uint16, 3), make([]float32, 1)) },
+		"Scale": func() {
+			DotRowsHalfScaled(BFloat16, make([]float32, 8), make([]uint16, 16), make([]float32, 1), make([]float32, 2))
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
@@ -177,3 +196,5 @@ func BenchmarkDotRowsHalf(b *testing.B) {
 		})
 	}
 }
+
+func isNaN32(x float32) bool { return x != x }
