@@ -170,3 +170,79 @@ hfstore:
 	JNZ  hfrow
 	VZEROUPPER
 	RET
+
+// The 16-lane bfloat16 kernel (AVX-512 F and BW): two 16-wide FMA
+// accumulators over 32 elements (one 64-byte line, prefetched 2 KiB
+// ahead), then 16 at a time to n16, then the row's last dim-n16 elements
+// with a masked load (opmask K1), which reads nothing past the row, so
+// every row of the slice is done here. Same scaling as above.
+//
+// func dotRowsBF16AVX512(q *float32, rows *uint16, n16, dim, nrows int, out *float32, tail uint64, scale *float32)
+TEXT ·dotRowsBF16AVX512(SB), NOSPLIT, $0-64
+	MOVQ q+0(FP), SI
+	MOVQ rows+8(FP), DI
+	MOVQ n16+16(FP), R8
+	MOVQ dim+24(FP), R9
+	SHLQ $1, R9
+	MOVQ nrows+32(FP), R10
+	MOVQ out+40(FP), R11
+	MOVQ tail+48(FP), AX
+	KMOVW AX, K1
+	MOVQ scale+56(FP), BX
+	VMOVUPS.Z (SI)(R8*4), K1, Z14
+
+zbrow:
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	XORQ CX, CX
+
+zb32:
+	LEAQ 32(CX), AX
+	CMPQ AX, R8
+	JG   zb16
+	PREFETCHT0 2048(DI)(CX*2)
+	VPMOVZXWD (DI)(CX*2), Z4
+	VPMOVZXWD 32(DI)(CX*2), Z5
+	VPSLLD $16, Z4, Z4
+	VPSLLD $16, Z5, Z5
+	VFMADD231PS (SI)(CX*4), Z4, Z0
+	VFMADD231PS 64(SI)(CX*4), Z5, Z1
+	MOVQ AX, CX
+	JMP  zb32
+
+zb16:
+	CMPQ CX, R8
+	JGE  zbtail
+	VPMOVZXWD (DI)(CX*2), Z4
+	VPSLLD $16, Z4, Z4
+	VFMADD231PS (SI)(CX*4), Z4, Z0
+	ADDQ $16, CX
+
+zbtail:
+	KORTESTW K1, K1
+	JZ   zbred
+	VPMOVZXWD.Z (DI)(CX*2), K1, Z4
+	VPSLLD $16, Z4, Z4
+	VFMADD231PS Z14, Z4, Z1
+
+zbred:
+	VADDPS Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	TESTQ BX, BX
+	JE    zbstore
+	VMULSS (BX), X0, X0
+	ADDQ $4, BX
+
+zbstore:
+	VMOVSS X0, (R11)
+	ADDQ $4, R11
+	ADDQ R9, DI
+	DECQ R10
+	JNZ  zbrow
+	VZEROUPPER
+	RET

@@ -47,12 +47,29 @@ func checkHalf(t *testing.T, name string, got, sum, mag float64, n int) {
 	}
 }
 
+// bf16Kernels runs f once with each bfloat16 kernel the CPU has: the
+// 8-lane one (AVX2) and the 16-lane one (AVX-512 BW), which DotRowsHalf
+// prefers.
+func bf16Kernels(t *testing.T, f func(*testing.T)) {
+	defer func(u bool) { useBF16x16 = u }(useBF16x16)
+	for _, wide := range []bool{false, true} {
+		if wide && !cpuBW512 {
+			t.Log("no AVX-512 BW: the 16-lane bfloat16 kernel is not checked")
+			continue
+		}
+		useBF16x16 = wide
+		t.Run(map[bool]string{false: "8lanes", true: "16lanes"}[wide], f)
+	}
+}
+
 // TestDotRowsHalf_MatchesGo compares the kernels (assembly where the CPU
 // has it) with the exact float64 answer and the portable code, for every
 // length up to 70 and embedding sizes (tails of 0-7 elements), on random
 // rows and adversarial ones: all equal, the largest and smallest values of
 // each type, subnormal float16, signed zeros, cancelling sums.
-func TestDotRowsHalf_MatchesGo(t *testing.T) {
+func TestDotRowsHalf_MatchesGo(t *testing.T) { bf16Kernels(t, testDotRowsHalfMatchesGo) }
+
+func testDotRowsHalfMatchesGo(t *testing.T) {
 	if !useAVX2 {
 		t.Log("no AVX2 (or EMBEDDB_NOASM set): the portable code is checked against float64 only")
 	}
@@ -102,7 +119,9 @@ func TestDotRowsHalf_MatchesGo(t *testing.T) {
 // the kernel reads a row's tail 8 elements at a time, past its end (into
 // the slice's capacity after its last row), and must clear the lanes it
 // reads from the next row before any arithmetic.
-func TestDotRowsHalf_TailIsolated(t *testing.T) {
+func TestDotRowsHalf_TailIsolated(t *testing.T) { bf16Kernels(t, testDotRowsHalfTailIsolated) }
+
+func testDotRowsHalfTailIsolated(t *testing.T) {
 	for _, e := range []Elem{Float16, BFloat16} {
 		nan := uint16(0x7e00)
 		if e == BFloat16 {

@@ -2,30 +2,31 @@ package vec
 
 import "os"
 
-// CPU features of the quantized kernels, detected once at start-up. The
-// cpu* values say what the CPU has (tests compare every kernel it can run
-// with the Go code); the use* values choose the kernels, and
-// EMBEDDB_NOASM=1 turns them all off.
+// CPU features of the quantized kernels (and of the 16-lane bfloat16 one,
+// which needs AVX-512 BW), detected once at start-up. The cpu* values say
+// what the CPU has (tests compare every kernel it can run with the Go
+// code); the use* values choose the kernels, and EMBEDDB_NOASM=1 turns
+// them all off.
 var (
-	cpuPOPCNT, cpuVNNI, cpuPOPCNT512 = detectQuant()
+	cpuPOPCNT, cpuBW512, cpuVNNI, cpuPOPCNT512 = detectQuant()
 
 	usePOPCNT    = cpuPOPCNT && os.Getenv("EMBEDDB_NOASM") == ""
 	useVNNI      = cpuVNNI && os.Getenv("EMBEDDB_NOASM") == ""
 	usePOPCNT512 = cpuPOPCNT512 && os.Getenv("EMBEDDB_NOASM") == ""
 )
 
-// detectQuant reports POPCNT, AVX-512 VNNI (with F, BW and VL) and AVX-512
-// VPOPCNTDQ (with F and VL). The AVX-512 ones also need AVX2 and the OS to
-// save the opmask and ZMM registers.
-func detectQuant() (popcnt, vnni, vpopcnt bool) {
+// detectQuant reports POPCNT, AVX-512 BW (with F and VL), AVX-512 VNNI
+// (with F, BW and VL) and AVX-512 VPOPCNTDQ (with F and VL). The AVX-512
+// ones also need AVX2 and the OS to save the opmask and ZMM registers.
+func detectQuant() (popcnt, bw512, vnni, vpopcnt bool) {
 	maxID, _, _, _ := cpuid(0, 0)
 	_, _, ecx1, _ := cpuid(1, 0)
 	popcnt = ecx1&(1<<23) != 0
 	if maxID < 7 || !cpuAVX2 {
-		return popcnt, false, false
+		return popcnt, false, false, false
 	}
 	if xcr0, _ := xgetbv(); xcr0&0xe6 != 0xe6 { // XMM, YMM, opmask, ZMM
-		return popcnt, false, false
+		return popcnt, false, false, false
 	}
 	_, ebx7, ecx7, _ := cpuid(7, 0)
 	const (
@@ -37,7 +38,7 @@ func detectQuant() (popcnt, vnni, vpopcnt bool) {
 	)
 	f := ebx7&(avx512f|avx512vl) == avx512f|avx512vl
 	bw := f && ebx7&avx512bw != 0
-	return popcnt, bw && ecx7&vnniBit != 0, f && ecx7&vpopBit != 0
+	return popcnt, bw, bw && ecx7&vnniBit != 0, f && ecx7&vpopBit != 0
 }
 
 // The kernels of quant_amd64.s. The int8 ones need len(w) a positive

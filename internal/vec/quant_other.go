@@ -4,6 +4,7 @@ package vec
 
 // Without amd64 assembly the portable quantized kernels always run.
 const (
+	cpuBW512     = false
 	cpuVNNI      = false
 	useVNNI      = false
 	cpuPOPCNT    = false
