@@ -15,8 +15,8 @@ import (
 
 // BenchmarkFlat_Bandwidth measures an exact search against this machine's
 // memory bandwidth in the same run: each iteration runs one query through
-// a Flat index of 1M × 100 random rows (float32, then bfloat16: half the
-// bytes) and a STREAM-style read (vec.Touch) of the very bytes the search
+// a Flat index of 1M × 100 random rows (float32, then bfloat16 and float16:
+// half the bytes) and a STREAM-style read (vec.Touch) of the very bytes the search
 // reads, both on one goroutine locked to its thread, in turn, so that the
 // load of a shared machine falls on both alike. It reports each one's GB/s
 // and the search's fraction of the read's (the "bandwidth" metric).
@@ -38,7 +38,7 @@ func BenchmarkFlat_Bandwidth(b *testing.B) {
 	ids := seqIDs(n)
 	qs := vecs[:64*dim] // any rows: the scan reads everything whatever the query
 	ctx := context.Background()
-	for _, elem := range []index.Elem{index.ElemFloat32, index.ElemBFloat16} {
+	for _, elem := range []index.Elem{index.ElemFloat32, index.ElemBFloat16, index.ElemFloat16} {
 		b.Run(fmt.Sprintf("n=%s/dim=%d/%v", sizeName(n), dim, elem), func(b *testing.B) {
 			f, err := index.NewFlatElem(dim, index.Cosine, elem)
 			if err != nil {

@@ -5,8 +5,8 @@ package vec
 // them in registers, never a whole row into a float32 buffer first, so a
 // scan reads half the bytes of a float32 scan. On amd64 with AVX2 and FMA,
 // bfloat16 is widened by a zero-extension and a 16-bit shift (it is the
-// upper half of a float32), 16 lanes at a time where the CPU has AVX-512
-// BW, 8 otherwise; float16 by F16C's VCVTPH2PS, 8 lanes; other CPUs and
+// upper half of a float32), float16 by VCVTPH2PS; 16 lanes at a time
+// where the CPU has AVX-512 BW, 8 otherwise (F16C for float16); other CPUs and
 // EMBEDDB_NOASM=1 use the Go code, which widens one element at a time. The assembly sums in another order
 // than the Go code, so results agree to rounding, not bit for bit.
 
@@ -49,12 +49,17 @@ func dotRowsHalf(e Elem, q []float32, rows []uint16, scale, out []float32) {
 	if scale != nil {
 		sc = &scale[0]
 	}
-	if n16 := dim &^ 15; e == BFloat16 && useBF16x16 && n16 > 0 {
-		// Half the instructions of the 8-lane kernel per element: an
-		// exact scan of 1M × 100 rows then keeps up with the memory
-		// (0.80-0.85 of a STREAM-style read over 14 runs, against
-		// 0.70-0.84 for the 8-lane kernel).
-		dotRowsBF16AVX512(&q[0], &rows[0], n16, dim, len(out), &out[0], uint64(1)<<(dim-n16)-1, sc)
+	if n16 := dim &^ 15; useHalf16 && n16 > 0 {
+		// Half the instructions of the 8-lane kernels per element: an
+		// exact scan of 1M × 100 bfloat16 rows then keeps up with the
+		// memory (0.80-0.85 of a STREAM-style read over 14 runs,
+		// against 0.70-0.84 for the 8-lane kernel).
+		tail := uint64(1)<<(dim-n16) - 1
+		if e == BFloat16 {
+			dotRowsBF16AVX512(&q[0], &rows[0], n16, dim, len(out), &out[0], tail, sc)
+		} else {
+			dotRowsF16AVX512(&q[0], &rows[0], n16, dim, len(out), &out[0], tail, sc)
+		}
 		return
 	}
 	n8 := dim &^ 7

@@ -246,3 +246,71 @@ zbstore:
 	JNZ  zbrow
 	VZEROUPPER
 	RET
+
+// The 16-lane float16 kernel: the same, widening with AVX-512's VCVTPH2PS.
+//
+// func dotRowsF16AVX512(q *float32, rows *uint16, n16, dim, nrows int, out *float32, tail uint64, scale *float32)
+TEXT ·dotRowsF16AVX512(SB), NOSPLIT, $0-64
+	MOVQ q+0(FP), SI
+	MOVQ rows+8(FP), DI
+	MOVQ n16+16(FP), R8
+	MOVQ dim+24(FP), R9
+	SHLQ $1, R9
+	MOVQ nrows+32(FP), R10
+	MOVQ out+40(FP), R11
+	MOVQ tail+48(FP), AX
+	KMOVW AX, K1
+	MOVQ scale+56(FP), BX
+	VMOVUPS.Z (SI)(R8*4), K1, Z14
+
+zfrow:
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	XORQ CX, CX
+
+zf32:
+	LEAQ 32(CX), AX
+	CMPQ AX, R8
+	JG   zf16
+	PREFETCHT0 2048(DI)(CX*2)
+	VCVTPH2PS (DI)(CX*2), Z4
+	VCVTPH2PS 32(DI)(CX*2), Z5
+	VFMADD231PS (SI)(CX*4), Z4, Z0
+	VFMADD231PS 64(SI)(CX*4), Z5, Z1
+	MOVQ AX, CX
+	JMP  zf32
+
+zf16:
+	CMPQ CX, R8
+	JGE  zftail
+	VCVTPH2PS (DI)(CX*2), Z4
+	VFMADD231PS (SI)(CX*4), Z4, Z0
+	ADDQ $16, CX
+
+zftail:
+	KORTESTW K1, K1
+	JZ   zfred
+	VCVTPH2PS.Z (DI)(CX*2), K1, Z4
+	VFMADD231PS Z14, Z4, Z1
+
+zfred:
+	VADDPS Z1, Z0, Z0
+	VEXTRACTF64X4 $1, Z0, Y1
+	VADDPS Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPS X1, X0, X0
+	VHADDPS X0, X0, X0
+	VHADDPS X0, X0, X0
+	TESTQ BX, BX
+	JE    zfstore
+	VMULSS (BX), X0, X0
+	ADDQ $4, BX
+
+zfstore:
+	VMOVSS X0, (R11)
+	ADDQ $4, R11
+	ADDQ R9, DI
+	DECQ R10
+	JNZ  zfrow
+	VZEROUPPER
+	RET

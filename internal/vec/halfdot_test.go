@@ -47,17 +47,17 @@ func checkHalf(t *testing.T, name string, got, sum, mag float64, n int) {
 	}
 }
 
-// bf16Kernels runs f once with each bfloat16 kernel the CPU has: the
-// 8-lane one (AVX2) and the 16-lane one (AVX-512 BW), which DotRowsHalf
-// prefers.
-func bf16Kernels(t *testing.T, f func(*testing.T)) {
-	defer func(u bool) { useBF16x16 = u }(useBF16x16)
+// halfKernels runs f once with each set of 16-bit kernels the CPU has:
+// the 8-lane ones (AVX2, F16C) and the 16-lane ones (AVX-512 BW), which
+// DotRowsHalf prefers.
+func halfKernels(t *testing.T, f func(*testing.T)) {
+	defer func(u bool) { useHalf16 = u }(useHalf16)
 	for _, wide := range []bool{false, true} {
 		if wide && !cpuBW512 {
-			t.Log("no AVX-512 BW: the 16-lane bfloat16 kernel is not checked")
+			t.Log("no AVX-512 BW: the 16-lane kernels are not checked")
 			continue
 		}
-		useBF16x16 = wide
+		useHalf16 = wide
 		t.Run(map[bool]string{false: "8lanes", true: "16lanes"}[wide], f)
 	}
 }
@@ -67,7 +67,7 @@ func bf16Kernels(t *testing.T, f func(*testing.T)) {
 // length up to 70 and embedding sizes (tails of 0-7 elements), on random
 // rows and adversarial ones: all equal, the largest and smallest values of
 // each type, subnormal float16, signed zeros, cancelling sums.
-func TestDotRowsHalf_MatchesGo(t *testing.T) { bf16Kernels(t, testDotRowsHalfMatchesGo) }
+func TestDotRowsHalf_MatchesGo(t *testing.T) { halfKernels(t, testDotRowsHalfMatchesGo) }
 
 func testDotRowsHalfMatchesGo(t *testing.T) {
 	if !useAVX2 {
@@ -119,7 +119,7 @@ func testDotRowsHalfMatchesGo(t *testing.T) {
 // the kernel reads a row's tail 8 elements at a time, past its end (into
 // the slice's capacity after its last row), and must clear the lanes it
 // reads from the next row before any arithmetic.
-func TestDotRowsHalf_TailIsolated(t *testing.T) { bf16Kernels(t, testDotRowsHalfTailIsolated) }
+func TestDotRowsHalf_TailIsolated(t *testing.T) { halfKernels(t, testDotRowsHalfTailIsolated) }
 
 func testDotRowsHalfTailIsolated(t *testing.T) {
 	for _, e := range []Elem{Float16, BFloat16} {
