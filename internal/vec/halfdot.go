@@ -49,7 +49,8 @@ func dotRowsHalf(e Elem, q []float32, rows []uint16, scale, out []float32) {
 	if scale != nil {
 		sc = &scale[0]
 	}
-	if n16 := dim &^ 15; useHalf16 && n16 > 0 {
+	half := e == BFloat16 || e == Float16 // anything else panics in DotHalf
+	if n16 := dim &^ 15; useHalf16 && half && n16 > 0 {
 		// Half the instructions of the 8-lane kernels per element: an
 		// exact scan of 1M × 100 bfloat16 rows then keeps up with the
 		// memory (0.80-0.85 of a STREAM-style read over 14 runs,

@@ -177,6 +177,8 @@ func TestDotRowsHalf_Panics(t *testing.T) {
 	for name, f := range map[string]func(){
 		"Short":   func() { DotRowsHalf(BFloat16, make([]float32, 8), make([]uint16, 15), make([]float32, 2)) },
 		"Float32": func() { DotRowsHalf(Float32, make([]float32, 3), make([]uint16, 3), make([]float32, 1)) },
+		// Wide enough for the 16-lane kernels, which must refuse it too.
+		"Float32Wide": func() { DotRowsHalf(Float32, make([]float32, 32), make([]uint16, 32), make([]float32, 1)) },
 		"Scale": func() {
 			DotRowsHalfScaled(BFloat16, make([]float32, 8), make([]uint16, 16), make([]float32, 1), make([]float32, 2))
 		},
