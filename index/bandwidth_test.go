@@ -15,9 +15,9 @@ import (
 
 // BenchmarkFlat_Bandwidth measures an exact search against this machine's
 // memory bandwidth in the same run: each iteration runs one query through
-// a Flat index of 1M × 100 random rows (float32, then bfloat16 and float16:
-// half the bytes) and a STREAM-style read (vec.Touch) of the very bytes the search
-// reads, both on one goroutine locked to its thread, in turn, so that the
+// a Flat index of 1M × 100 random rows (float32, then bfloat16 and
+// float16: half the bytes) and a STREAM-style read (vec.Touch) of the very
+// bytes the search reads, both on one goroutine locked to its thread, in turn, so that the
 // load of a shared machine falls on both alike. It reports each one's GB/s
 // and the search's fraction of the read's (the "bandwidth" metric).
 // EMBEDDB_BENCH_ROWS changes the number of rows (the default takes about

@@ -6,9 +6,10 @@ package vec
 // scan reads half the bytes of a float32 scan. On amd64 with AVX2 and FMA,
 // bfloat16 is widened by a zero-extension and a 16-bit shift (it is the
 // upper half of a float32), float16 by VCVTPH2PS; 16 lanes at a time
-// where the CPU has AVX-512 BW, 8 otherwise (F16C for float16); other CPUs and
-// EMBEDDB_NOASM=1 use the Go code, which widens one element at a time. The assembly sums in another order
-// than the Go code, so results agree to rounding, not bit for bit.
+// where the CPU has AVX-512 BW, 8 otherwise (F16C for float16). Other
+// CPUs and EMBEDDB_NOASM=1 use the Go code, which widens one element at a
+// time. The assembly sums in another order than the Go code, so results
+// agree to rounding, not bit for bit.
 
 // DotRowsHalf stores in out[r] the dot product of q with row r of rows,
 // rows being len(out) contiguous rows of len(q) elements of type e

@@ -21,8 +21,8 @@ func hasF16C() bool {
 // r (rows dim elements apart), for r < nrows. n8 = dim &^ 7 > 0; mask
 // holds dim-n8 lanes of all ones, then zeros. When dim > n8 a row's last
 // elements are read 8 at a time, past the row's end: the caller leaves
-// the last row of its slice to the Go code. A scale that is not nil
-// multiplies out[r] by scale[r].
+// the last row of its slice to the Go code unless the slice's capacity
+// covers those 8. A scale that is not nil multiplies out[r] by scale[r].
 
 //go:noescape
 func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32, scale *float32)
@@ -30,10 +30,11 @@ func dotRowsBF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32,
 //go:noescape
 func dotRowsF16AVX2(q *float32, rows *uint16, n8, dim, nrows int, out *float32, mask *uint32, scale *float32)
 
-// dotRowsBF16AVX512 and dotRowsF16AVX512 are the 16-lane kernels: n16 = dim &^ 15 > 0, and tail
-// holds a bit for each of the row's last dim-n16 elements, which it reads
-// with a masked load, never past the row: it can do every row of a slice.
-// A scale that is not nil multiplies out[r] by scale[r].
+// dotRowsBF16AVX512 and dotRowsF16AVX512 are the 16-lane kernels:
+// n16 = dim &^ 15 > 0, and tail holds a bit for each of the row's last
+// dim-n16 elements, which they read with a masked load, never past the
+// row: they can do every row of a slice. A scale that is not nil
+// multiplies out[r] by scale[r].
 //
 //go:noescape
 func dotRowsBF16AVX512(q *float32, rows *uint16, n16, dim, nrows int, out *float32, tail uint64, scale *float32)

@@ -80,8 +80,9 @@ store: \
 // with the mask (before any arithmetic, so that whatever they hold cannot
 // turn into NaN), and multiplied by the query's last elements, read once
 // with VMASKMOVPS, which never touches the masked lanes. Reading 8
-// elements there runs past the row, into the next one: the caller never
-// passes the last row of its slice with a tail. Rows are read in order;
+// elements there runs past the row, into the next one: the caller passes
+// the last row of its slice only when the slice's capacity covers those 8.
+// Rows are read in order;
 // each 32 elements (a 64-byte line) prefetch the line 2 KiB ahead. When
 // scale is not nil, out[r] is the dot product times scale[r] (a row's
 // inverse norm, for cosine), so the scores need no second pass.

@@ -2,8 +2,8 @@ package vec
 
 import "os"
 
-// CPU features of the quantized kernels (and of the 16-lane bfloat16 one,
-// which needs AVX-512 BW), detected once at start-up. The cpu* values say
+// CPU features of the quantized kernels (and of the 16-lane 16-bit ones
+// of halfdot_amd64.s, which need AVX-512 BW), detected once at start-up. The cpu* values say
 // what the CPU has (tests compare every kernel it can run with the Go
 // code); the use* values choose the kernels, and EMBEDDB_NOASM=1 turns
 // them all off.
