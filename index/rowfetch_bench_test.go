@@ -43,26 +43,27 @@ func BenchmarkRowFetch_Int8VsFloat32(b *testing.B) {
 	}
 	// Two streams of indexes, one per kind, so that neither finds rows the
 	// other left in the caches.
-	draws := make([]uint32, 1<<20)
-	for i := range draws {
-		draws[i] = rng.Uint32N(n)
+	const stream = 1 << 19
+	drawsF, drawsQ := make([]uint32, stream), make([]uint32, stream)
+	for i := range stream {
+		drawsF[i], drawsQ[i] = rng.Uint32N(n), rng.Uint32N(n)
 	}
 	outF, outQ := make([]float32, batch), make([]int32, batch)
 	lockThread()
 	defer unlockThread()
 	var tf, tq time.Duration
-	pf, pq := 0, len(draws)/2
+	pf, pq := 0, 0 // where each stream's next batch starts
 	for b.Loop() {
 		t0 := time.Now()
-		idx := draws[pf : pf+batch]
+		idx := drawsF[pf : pf+batch]
 		vec.PrefetchRows(rows, dim, idx)
 		vec.DotBatch(q, rows, idx, outF)
-		pf = (pf + batch + int(math.Float32bits(outF[0])&1)) % (len(draws)/2 - batch)
+		pf = (pf + batch + int(math.Float32bits(outF[0])&1)) % (stream - batch)
 		t1 := time.Now()
-		idx = draws[pq : pq+batch]
+		idx = drawsQ[pq : pq+batch]
 		vec.PrefetchRowsStride(codes, dim, dim, idx)
 		vec.DotU8BatchStride(w, codes, dim, idx, outQ)
-		pq = len(draws)/2 + (pq-len(draws)/2+batch+int(outQ[0]&1))%(len(draws)/2-batch)
+		pq = (pq + batch + int(outQ[0]&1)) % (stream - batch)
 		tq += time.Since(t1)
 		tf += t1.Sub(t0)
 	}
