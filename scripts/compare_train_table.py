@@ -117,18 +117,14 @@ def verdict(qual, model, key):
 def gensim_meeting(qual, model):
     """Which of gensim's own modes meet the bar on both figures of a cell: the bar takes the
     better mode per figure, so where one mode leads analogy and the other WS-353, neither does."""
-    meets = []
-    for t in GENSIM_MODES:
-        ok = True
-        for key in ("analogy_acc", "ws353_spearman"):
-            means = [statistics.mean(cell(qual, g, model, key)) for g in GENSIM_MODES
-                     if cell(qual, g, model, key)]
-            mine = cell(qual, t, model, key)
-            if not means or not mine:
-                return "-"
-            ok = ok and statistics.mean(mine) >= max(means) - BAR[key]
-        if ok:
-            meets.append("file" if t == "gensim" else "iter")
+    keys = ("analogy_acc", "ws353_spearman")
+    means = {(t, k): statistics.mean(cell(qual, t, model, k)) for t in GENSIM_MODES for k in keys
+             if cell(qual, t, model, k)}
+    if len(means) < len(GENSIM_MODES) * len(keys):
+        return "-"
+    bar = {k: max(means[t, k] for t in GENSIM_MODES) - BAR[k] for k in keys}
+    meets = ["file" if t == "gensim" else "iter" for t in GENSIM_MODES
+             if all(means[t, k] >= bar[k] for k in keys)]
     return " and ".join(meets) or "neither"
 
 
