@@ -4,4 +4,4 @@ package vec
 
 import "unsafe"
 
-func touchAVX2(p unsafe.Pointer, n int) uint64 { panic(noAsm) }
+func touchAVX2(p unsafe.Pointer, n, ahead int) uint64 { panic(noAsm) }

@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// TestTouch compares Touch with a plain XOR of little-endian words, for
-// lengths around the 128-byte step.
+// TestTouch compares Touch and TouchAhead with a plain XOR of
+// little-endian words, for lengths around the 128-byte step.
 func TestTouch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for _, n := range []int{0, 1, 7, 8, 127, 128, 129, 255, 256, 1000, 4099} {
@@ -25,6 +25,11 @@ func TestTouch(t *testing.T) {
 		want ^= binary.LittleEndian.Uint64(tail[:])
 		if got := Touch(b); got != want {
 			t.Errorf("Touch(%d bytes) = %#x, want %#x", n, got, want)
+		}
+		for _, ahead := range []int{0, 512, -1} {
+			if got := TouchAhead(b, ahead); got != want {
+				t.Errorf("TouchAhead(%d bytes, %d) = %#x, want %#x", n, ahead, got, want)
+			}
 		}
 	}
 	if got := len(AsBytes([]uint16{1, 2, 3})); got != 6 {
