@@ -38,9 +38,15 @@ import (
 // when set; the queries are the file's. EMBEDDB_BENCH_EFS lists the
 // ef_search values, one sub-benchmark each ("0 64 256" by default; 0 is
 // the index's own).
+//
+// With EMBEDDB_BENCH_QUANT=int8 (or binary; with EMBEDDB_INDEX_DATA only)
+// the index is quantized, rescoring EMBEDDB_BENCH_RESCORE (2) × k
+// candidates: the SQL path reads them from the table, the bare search from
+// the data's rows in memory, as the peers' runner's bare index does, so
+// that the ratio includes what reading rows from the table costs.
 func BenchmarkNearest_Vector(b *testing.B) {
 	ctx := context.Background()
-	d, qs, dim := vectorBenchTable(b)
+	d, qs, dim, direct := vectorBenchTable(b)
 	defer d.Close()
 	h := nearestGraph(b, d)
 	efs := []int{0, 64, 256}
@@ -59,13 +65,14 @@ func BenchmarkNearest_Vector(b *testing.B) {
 			if _, err := d.Exec(ctx, fmt.Sprintf("SET ef_search = %d", ef)); err != nil {
 				b.Fatal(err)
 			}
-			benchVectorPaths(b, d, h, qs, dim, ef)
+			benchVectorPaths(b, d, h, qs, dim, ef, direct)
 		})
 	}
 }
 
-// benchVectorPaths runs the two paths of BenchmarkNearest_Vector at ef.
-func benchVectorPaths(b *testing.B, d *DB, h *index.HNSW, qs []float32, dim, ef int) {
+// benchVectorPaths runs the two paths of BenchmarkNearest_Vector at ef;
+// the bare search takes its other options from bare.
+func benchVectorPaths(b *testing.B, d *DB, h *index.HNSW, qs []float32, dim, ef int, bare index.SearchOptions) {
 	const k = 10
 	ctx := context.Background()
 	stmt, err := d.Prepare("SELECT NEAREST(?, 10) FROM t")
@@ -101,7 +108,9 @@ func benchVectorPaths(b *testing.B, d *DB, h *index.HNSW, qs []float32, dim, ef 
 		rows.Close()
 	}
 	runDirect := func(i int) {
-		res, err := h.Search(ctx, query(i), k, index.SearchOptions{EfSearch: ef})
+		o := bare
+		o.EfSearch = ef
+		res, err := h.Search(ctx, query(i), k, o)
 		if err != nil || len(res) != k {
 			b.Fatalf("%d results, %v", len(res), err)
 		}
@@ -156,15 +165,19 @@ func benchVectorPaths(b *testing.B, d *DB, h *index.HNSW, qs []float32, dim, ef 
 }
 
 // vectorBenchTable opens BenchmarkNearest_Vector's table t and returns its
-// queries and their dimension.
-func vectorBenchTable(b *testing.B) (*DB, []float32, int) {
+// queries, their dimension and the options of the bare search.
+func vectorBenchTable(b *testing.B) (*DB, []float32, int, index.SearchOptions) {
 	ctx := context.Background()
 	d, path, built := openNearestFile(b)
 	dir := os.Getenv("EMBEDDB_INDEX_DATA")
+	quant := os.Getenv("EMBEDDB_BENCH_QUANT")
 	if dir == "" {
+		if quant != "" {
+			b.Fatal("EMBEDDB_BENCH_QUANT needs EMBEDDB_INDEX_DATA")
+		}
 		const dim = 100
 		n, _, vecs, _ := nearestTable(b, d, path, built, dim)
-		return d, heldOutQueries(vecs, n, dim, 1024), dim
+		return d, heldOutQueries(vecs, n, dim, 1024), dim, index.SearchOptions{}
 	}
 	var meta struct {
 		N, Dim, NQ int
@@ -177,13 +190,31 @@ func vectorBenchTable(b *testing.B) (*DB, []float32, int) {
 		b.Fatalf("EMBEDDB_INDEX_DATA: %v", err)
 	}
 	qs := readFloat32s(b, filepath.Join(dir, "queries.f32"), meta.NQ*meta.Dim)
+	var direct index.SearchOptions
+	var base []float32
+	with := "m = 16, ef_construction = 200"
+	if quant != "" {
+		rescore := 2
+		if v, err := strconv.Atoi(os.Getenv("EMBEDDB_BENCH_RESCORE")); err == nil && v > 0 {
+			rescore = v
+		}
+		with += fmt.Sprintf(", quantization = '%s', rescore = %d", quant, rescore)
+		base = readFloat32s(b, filepath.Join(dir, "base.f32"), meta.N*meta.Dim)
+		direct.Rescore = rescore
+		direct.Vectors = func(id uint32, dst []float32) error {
+			copy(dst, base[int(id)*meta.Dim:int(id+1)*meta.Dim])
+			return nil
+		}
+	}
 	if built {
 		if info, err := d.Table(ctx, "t"); err != nil || info.Rows != int64(meta.N) {
 			b.Fatalf("%s: table t does not hold the %d rows of %s (%v); remove the file to build it again", path, meta.N, dir, err)
 		}
-		return d, qs, meta.Dim
+		return d, qs, meta.Dim, direct
 	}
-	base := readFloat32s(b, filepath.Join(dir, "base.f32"), meta.N*meta.Dim)
+	if base == nil {
+		base = readFloat32s(b, filepath.Join(dir, "base.f32"), meta.N*meta.Dim)
+	}
 	words := make([]string, meta.N)
 	for i := range words {
 		words[i] = "r" + strconv.Itoa(i)
@@ -196,12 +227,12 @@ func vectorBenchTable(b *testing.B) (*DB, []float32, int) {
 		_, err = w.Commit()
 	}
 	if err == nil {
-		_, err = d.Exec(ctx, "CREATE INDEX ON t USING hnsw WITH (m = 16, ef_construction = 200)")
+		_, err = d.Exec(ctx, "CREATE INDEX ON t USING hnsw WITH ("+with+")")
 	}
 	if err != nil {
 		b.Fatal(err)
 	}
-	return d, qs, meta.Dim
+	return d, qs, meta.Dim, direct
 }
 
 // heldOutQueries returns nq queries near rows of vecs (n rows of dim) but
