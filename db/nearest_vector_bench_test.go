@@ -46,7 +46,7 @@ import (
 // that the ratio includes what reading rows from the table costs.
 func BenchmarkNearest_Vector(b *testing.B) {
 	ctx := context.Background()
-	d, qs, dim, direct := vectorBenchTable(b)
+	d, qs, dim, bare := vectorBenchTable(b)
 	defer d.Close()
 	h := nearestGraph(b, d)
 	efs := []int{0, 64, 256}
@@ -65,7 +65,7 @@ func BenchmarkNearest_Vector(b *testing.B) {
 			if _, err := d.Exec(ctx, fmt.Sprintf("SET ef_search = %d", ef)); err != nil {
 				b.Fatal(err)
 			}
-			benchVectorPaths(b, d, h, qs, dim, ef, direct)
+			benchVectorPaths(b, d, h, qs, dim, ef, bare)
 		})
 	}
 }
@@ -190,7 +190,7 @@ func vectorBenchTable(b *testing.B) (*DB, []float32, int, index.SearchOptions) {
 		b.Fatalf("EMBEDDB_INDEX_DATA: %v", err)
 	}
 	qs := readFloat32s(b, filepath.Join(dir, "queries.f32"), meta.NQ*meta.Dim)
-	var direct index.SearchOptions
+	var bare index.SearchOptions
 	var base []float32
 	with := "m = 16, ef_construction = 200"
 	if quant != "" {
@@ -200,8 +200,8 @@ func vectorBenchTable(b *testing.B) (*DB, []float32, int, index.SearchOptions) {
 		}
 		with += fmt.Sprintf(", quantization = '%s', rescore = %d", quant, rescore)
 		base = readFloat32s(b, filepath.Join(dir, "base.f32"), meta.N*meta.Dim)
-		direct.Rescore = rescore
-		direct.Vectors = func(id uint32, dst []float32) error {
+		bare.Rescore = rescore
+		bare.Vectors = func(id uint32, dst []float32) error {
 			copy(dst, base[int(id)*meta.Dim:int(id+1)*meta.Dim])
 			return nil
 		}
@@ -210,7 +210,7 @@ func vectorBenchTable(b *testing.B) (*DB, []float32, int, index.SearchOptions) {
 		if info, err := d.Table(ctx, "t"); err != nil || info.Rows != int64(meta.N) {
 			b.Fatalf("%s: table t does not hold the %d rows of %s (%v); remove the file to build it again", path, meta.N, dir, err)
 		}
-		return d, qs, meta.Dim, direct
+		return d, qs, meta.Dim, bare
 	}
 	if base == nil {
 		base = readFloat32s(b, filepath.Join(dir, "base.f32"), meta.N*meta.Dim)
@@ -232,7 +232,7 @@ func vectorBenchTable(b *testing.B) (*DB, []float32, int, index.SearchOptions) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return d, qs, meta.Dim, direct
+	return d, qs, meta.Dim, bare
 }
 
 // heldOutQueries returns nq queries near rows of vecs (n rows of dim) but
