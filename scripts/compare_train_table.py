@@ -99,10 +99,15 @@ def cell(qual, tool, model, key):
             and q.get(key) is not None]
 
 
+def mode_means(qual, model, key):
+    """{gensim mode: its mean} of one figure, for the modes that have it."""
+    return {t: statistics.mean(cell(qual, t, model, key)) for t in GENSIM_MODES
+            if cell(qual, t, model, key)}
+
+
 def verdict(qual, model, key):
     """(best gensim mode, its mean, embeddb mean - that mean, met) for one figure."""
-    means = {t: statistics.mean(cell(qual, t, model, key)) for t in GENSIM_MODES
-             if cell(qual, t, model, key)}
+    means = mode_means(qual, model, key)
     mine = cell(qual, "embeddb", model, key)
     if not means or not mine:
         return None
@@ -117,14 +122,11 @@ def verdict(qual, model, key):
 def gensim_meeting(qual, model):
     """Which of gensim's own modes meet the bar on both figures of a cell: the bar takes the
     better mode per figure, so where one mode leads analogy and the other WS-353, neither does."""
-    keys = ("analogy_acc", "ws353_spearman")
-    means = {(t, k): statistics.mean(cell(qual, t, model, k)) for t in GENSIM_MODES for k in keys
-             if cell(qual, t, model, k)}
-    if len(means) < len(GENSIM_MODES) * len(keys):
+    means = {k: mode_means(qual, model, k) for k in ("analogy_acc", "ws353_spearman")}
+    if any(len(m) < len(GENSIM_MODES) for m in means.values()):
         return "-"
-    bar = {k: max(means[t, k] for t in GENSIM_MODES) - BAR[k] for k in keys}
     meets = ["file" if t == "gensim" else "iter" for t in GENSIM_MODES
-             if all(means[t, k] >= bar[k] for k in keys)]
+             if all(m[t] >= max(m.values()) - BAR[k] for k, m in means.items())]
     return " and ".join(meets) or "neither"
 
 
