@@ -111,8 +111,9 @@ const subwordsFlush = 8 << 20
 // runs: it commits every subwordsFlush bytes and collects after each commit, to keep TRAIN's
 // peak memory near the matrix's own size (gensim's FastText holds the same matrix).
 //
-// IMPORT passes collect = false: it holds the file's matrices as well, so collecting often
-// saves proportionally less and costs more than it saves in time.
+// IMPORT passes collect = false: it holds the file's matrices as well, so collecting every
+// 8 MiB saves proportionally less; its flushes of 64 MiB commit on another goroutine, which
+// collects after each (BlobWriter.flushAsync).
 func WriteSubwords(w *BulkWriter, m *trainer.Model, collect bool) error {
 	o := m.Options
 	return writeNgrams(w, o.MinN, o.MaxN, o.Bucket, m.Dim, m.Ngrams, collect)
