@@ -139,15 +139,23 @@ func HammingBatch(q, codes []uint64, idx []uint32, out []int32) {
 
 // HammingRows stores in out[r] the Hamming distance of q and row r of
 // codes, for every r < len(out). With AVX-512 VPOPCNTDQ and rows of 8 or
-// more words, one assembly call scans all the rows.
+// more words, or AVX2 or POPCNT and rows of 4 or more, one assembly call
+// scans all the rows.
 func HammingRows(q, codes []uint64, out []int32) {
 	n := len(q)
 	if len(out) == 0 {
 		return
 	}
 	_ = codes[len(out)*n-1:]
-	if usePOPCNT512 && n >= 8 {
+	switch {
+	case usePOPCNT512 && n >= 8:
 		hammingRowsVPOPCNT(&q[0], &codes[0], n, len(out), &out[0])
+		return
+	case useAVX2 && usePOPCNT && n >= 4:
+		hammingRowsAVX2(&q[0], &codes[0], n, len(out), &out[0])
+		return
+	case usePOPCNT && n >= 4:
+		hammingRowsPOPCNT(&q[0], &codes[0], n, len(out), &out[0])
 		return
 	}
 	for r := range out {

@@ -72,3 +72,16 @@ func dotU8BatchVNNI(w []int16, codes []uint8, stride int, idx []uint32, out []in
 //
 //go:noescape
 func hammingRowsVPOPCNT(q, codes *uint64, words, nrows int, out *int32)
+
+// hammingRowsPOPCNT is hammingRowsVPOPCNT with the scalar POPCNT, for
+// CPUs without AVX-512 VPOPCNTDQ; words >= 4.
+//
+//go:noescape
+func hammingRowsPOPCNT(q, codes *uint64, words, nrows int, out *int32)
+
+// hammingRowsAVX2 is hammingRowsVPOPCNT with AVX2's nibble lookups (and
+// POPCNT for the last words of a row), for CPUs without AVX-512
+// VPOPCNTDQ; words >= 4.
+//
+//go:noescape
+func hammingRowsAVX2(q, codes *uint64, words, nrows int, out *int32)

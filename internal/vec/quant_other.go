@@ -22,3 +22,5 @@ func dotU8BatchAVX2(w []int16, codes []uint8, stride int, idx []uint32, out []in
 func dotU8BatchVNNI(w []int16, codes []uint8, stride int, idx []uint32, out []int32) { panic(noAsm) }
 
 func hammingRowsVPOPCNT(q, codes *uint64, words, nrows int, out *int32) { panic(noAsm) }
+func hammingRowsPOPCNT(q, codes *uint64, words, nrows int, out *int32)  { panic(noAsm) }
+func hammingRowsAVX2(q, codes *uint64, words, nrows int, out *int32)    { panic(noAsm) }
