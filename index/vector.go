@@ -18,11 +18,7 @@ func DotProduct(a, b []float32) (float32, error) {
 
 // Norm returns the Euclidean length of v, accumulated in float64.
 func Norm(v []float32) float64 {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
-	return math.Sqrt(s)
+	return math.Sqrt(vec.SumSquares(v))
 }
 
 // Normalize returns a new unit-length copy of v, as gensim's unitvec does.
@@ -43,10 +39,7 @@ func Normalize(v []float32) ([]float32, error) {
 
 // scaleInto stores v / n into dst.
 func scaleInto(dst, v []float32, n float64) {
-	inv := float32(1 / n)
-	for i, x := range v {
-		dst[i] = x * inv
-	}
+	vec.Scale(dst, v, float32(1/n))
 }
 
 // normalizeInPlace scales v to unit length; a zero vector stays zero.
