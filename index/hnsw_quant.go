@@ -250,6 +250,10 @@ func (h *HNSW) blockDists(sr *searcher, q []float32, lo, hi int) []float32 {
 func (h *HNSW) scanAll(ctx context.Context, sr *searcher, q []float32, keep int, acc *acceptor) error {
 	sr.res = sr.res[:0]
 	const block = 1024
+	// full and worst are len(sr.res) >= keep and sr.res[0].d, kept in
+	// registers: most rows fail the test, and reloading the heap for each
+	// cost more than a binary code's Hamming distance.
+	full, worst := false, float32(0)
 	for lo := 0; lo < len(h.ids); lo += block {
 		if lo&0xffff == 0 {
 			if err := ctx.Err(); err != nil {
@@ -258,11 +262,14 @@ func (h *HNSW) scanAll(ctx context.Context, sr *searcher, q []float32, keep int,
 		}
 		hi := min(lo+block, len(h.ids))
 		for i, d := range h.blockDists(sr, q, lo, hi) {
-			if len(sr.res) >= keep && d >= sr.res[0].d {
+			if full && d >= worst {
 				continue
 			}
 			if x := uint32(lo + i); acc.all || h.accepts(acc, x) {
 				sr.res.pushBounded(node{d, x}, keep)
+				if full = len(sr.res) >= keep; full {
+					worst = sr.res[0].d
+				}
 			}
 		}
 	}
