@@ -11,12 +11,12 @@ package vec
 // as the Go code's separate ones do, and both sum in the same order.
 
 // SumSquares returns the sum of the squares of v, each computed exactly in
-// float64 and summed in float64 in a fixed order: sixteen lanes (element i
-// in lane i%16) over the first len(v)&^15 elements, the lanes added
-// pairwise (lane l of each group of four first, then the four sums as
-// (t0+t2)+(t1+t3)), then the remaining elements in order. It is +Inf or
-// NaN exactly when v holds a NaN or an infinity: a float32's square cannot
-// overflow a float64, nor can the sum of fewer than 2^200 of them.
+// float64 and summed in float64 in a fixed order: sixteen running sums s
+// over the first len(v)&^15 elements (element i into s[i%16]); then t[l] =
+// (s[l]+s[4+l]) + (s[8+l]+s[12+l]) for l < 4; then (t[0]+t[2]) +
+// (t[1]+t[3]), to which the remaining elements are added in order. It is
+// +Inf or NaN exactly when v holds a NaN or an infinity: a float32's
+// square is below 2^256, so no sum of as many as a slice holds overflows.
 func SumSquares(v []float32) float64 {
 	if useAVX2 && len(v) >= 16 {
 		return sumSquaresAVX2(v)
