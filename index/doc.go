@@ -242,4 +242,16 @@
 // together, and a random order is slower (0.92x the build order at ef
 // 176, 2,797 pages a query): breadth-first order only matches that, and
 // ordering by layer-0 in-degree (hubs first) gave 1.03x (2,092 pages).
+//
+// # Vamana's alpha (measured, left out)
+//
+// DiskANN's neighbour pruning keeps a candidate unless alpha times its
+// distance to a kept neighbour is below its distance to the node, with
+// alpha above 1 keeping more long edges. Applied to the heuristic above
+// (on cosine distance 1 - dot) and measured on the 331,479 word vectors
+// (M 16, ef_construction 200, 2 workers, 5,000 held-out queries, Zen 3),
+// alpha 1.1 and 1.2 built in 63 and 69 s against 62, and at equal
+// ef_search gave lower recall (ef 176: 0.9501 and 0.9445 against 0.9507;
+// ef 704: 0.9884 and 0.9853 against 0.9901) for 2-8% more queries a
+// second: at equal recall, no faster.
 package index
