@@ -252,6 +252,7 @@
 // (M 16, ef_construction 200, 2 workers, 5,000 held-out queries, Zen 3),
 // alpha 1.1 and 1.2 built in 63 and 69 s against 62, and at equal
 // ef_search gave lower recall (ef 176: 0.9501 and 0.9445 against 0.9507;
-// ef 704: 0.9884 and 0.9853 against 0.9901) for 2-8% more queries a
-// second: at equal recall, no faster.
+// ef 704: 0.9884 and 0.9853 against 0.9901) at 0.94-1.11x the queries
+// per second (alpha 1.2, two alternated rounds): at equal recall, no
+// faster.
 package index
