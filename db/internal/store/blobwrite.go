@@ -48,8 +48,10 @@ func sealOwned(key, v []byte) []byte {
 // surfaces at the next flush, wait or Close. The parts go back to the free list only when
 // wait has seen their commit end, so the caller may go on filling others at once.
 //
-// After each commit that goroutine runs the collector (a flush is blobFlush, 64 MiB, so
-// this is a collection per 64 MiB written, off the filling goroutine's path). Measured on
+// After each full flush's commit that goroutine runs the collector: a collection per
+// blobFlush (64 MiB) written, off the filling goroutine's path, and none for a blob that
+// fits in one flush, or for the last, partial flush of any (no commit follows to reuse
+// what it frees). Measured on
 // the IMPORT of a 1,000,000-word, 2,000,000-bucket .bin (Zen 3, scripts/compare_fasttext_bin.py
 // alternating both builds): 8.3-10.1 s against 12.3-13.4 s without, system time 3.5-4.6 s
 // against 6.8-8.3 s, peak RSS 2.9 GB against 4.2 GB.
@@ -59,14 +61,18 @@ func (w *BlobWriter) flushAsync(parts [][]byte) error {
 	}
 	done := make(chan flushedParts, 1)
 	w.inflight = done
+	full := len(parts)*blobPart >= blobFlush
 	go func() {
 		err := w.commitParts(parts)
-		// bbolt copied the flush into page buffers it allocated for this commit, garbage
-		// now. Collect them, so the next commit's buffers reuse their memory: left to the
-		// collector's own pace (at twice a heap that holds the model's matrices) every
-		// commit faulted in fresh pages, and on a 1M-word .bin (2 GB of blobs) the kernel's
-		// page faults took more than a quarter of the IMPORT's time.
-		runtime.GC()
+		if full {
+			// bbolt copied the flush into page buffers it allocated for this commit,
+			// garbage now. Collect them, so the next commit's buffers reuse their
+			// memory: left to the collector's own pace (at twice a heap that holds the
+			// model's matrices) every commit faulted in fresh pages, and on a 1M-word
+			// .bin (2 GB of blobs) the kernel's page faults took more than a quarter of
+			// the IMPORT's time.
+			runtime.GC()
+		}
 		done <- flushedParts{err, parts}
 	}()
 	return nil
