@@ -51,10 +51,9 @@ func sealOwned(key, v []byte) []byte {
 // After each full flush's commit that goroutine runs the collector: a collection per
 // blobFlush (64 MiB) written, off the filling goroutine's path, and none for a blob that
 // fits in one flush, or for the last, partial flush of any (no commit follows to reuse
-// what it frees). Measured on
-// the IMPORT of a 1,000,000-word, 2,000,000-bucket .bin (Zen 3, scripts/compare_fasttext_bin.py
-// alternating both builds): 8.3-10.1 s against 12.3-13.4 s without, system time 3.5-4.6 s
-// against 6.8-8.3 s, peak RSS 2.9 GB against 4.2 GB.
+// what it frees). Measured on the IMPORT of a 1,000,000-word, 2,000,000-bucket .bin (Zen 3,
+// scripts/compare_fasttext_bin.py alternating both builds): 8.3-10.1 s against 12.3-13.4 s
+// without, system time 3.5-4.6 s against 6.8-8.3 s, peak RSS 2.9 GB against 4.2 GB.
 func (w *BlobWriter) flushAsync(parts [][]byte) error {
 	if err := w.wait(); err != nil {
 		return err
