@@ -218,7 +218,7 @@ func (e *env) searchAmong(t *store.Table, q []float32, k int, opts index.SearchO
 	}
 	var res []index.Result
 	if len(indexed) > 0 {
-		if res, err = h.SearchAmong(e.ctx, q, k, indexed, opts); err != nil {
+		if res, err = noRows(h.SearchAmong(e.ctx, q, k, indexed, opts)); err != nil {
 			return nil, err
 		}
 	}

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"errors"
 	"slices"
 
 	"github.com/embeddb/embeddb/db/internal/plan"
@@ -353,7 +354,7 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 		if err != nil {
 			return nil, err
 		}
-		return f.Search(e.ctx, q, k, opts)
+		return noRows(f.Search(e.ctx, q, k, opts))
 	}
 	h, err := e.st.HNSW(t)
 	if err != nil {
@@ -378,7 +379,7 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 			return inner == nil || inner(id)
 		}
 	}
-	res, err := h.SearchFiltered(e.ctx, q, k, via.sel, opts)
+	res, err := noRows(h.SearchFiltered(e.ctx, q, k, via.sel, opts))
 	if err != nil {
 		return nil, err
 	}
@@ -390,6 +391,18 @@ func (e *env) search(t *store.Table, q []float32, k int, opts index.SearchOption
 		return nil, err
 	}
 	return mergeResults(res, delta, k), nil
+}
+
+// noRows answers a search of an index with no live rows as an empty answer,
+// as a sort of an empty table's rows is one, rather than index.ErrEmpty: the
+// table is empty, every row the index was built from has been deleted, or
+// the index was built on an empty table (CREATE INDEX before INSERT, as
+// pgvector users write it) and the rows added since are searched apart.
+func noRows(res []index.Result, err error) ([]index.Result, error) {
+	if errors.Is(err, index.ErrEmpty) {
+		return nil, nil
+	}
+	return res, err
 }
 
 // graphOptions sets the options of a search of the index graph that the
