@@ -390,13 +390,10 @@ func (h *HNSW) exactScore(sr *searcher, q []float32, c node, quant bool, source 
 		if err := source(h.ids[c.s], v); err != nil {
 			return 0, err
 		}
-		// One pass finds a NaN or an infinity (the sum of squares is then not
-		// finite) and the length, which normalizeInPlace would compute again.
-		ss := vec.SumSquares(v)
-		if math.IsNaN(ss) || math.IsInf(ss, 0) {
-			if err := CheckFinite(v); err != nil {
-				return 0, err
-			}
+		// One pass checks the row and measures it, for the scaling below.
+		ss, err := checkedSumSquares(v)
+		if err != nil {
+			return 0, err
 		}
 		if h.opts.Metric == Cosine && ss > 0 {
 			scaleInto(v, v, math.Sqrt(ss))

@@ -25,16 +25,29 @@ func Norm(v []float32) float64 {
 // It returns an error wrapping ErrNotFinite if v holds a NaN or an infinity,
 // and ErrZeroVector if v is all zeros.
 func Normalize(v []float32) ([]float32, error) {
-	if err := CheckFinite(v); err != nil {
+	ss, err := checkedSumSquares(v)
+	if err != nil {
 		return nil, err
 	}
-	n := Norm(v)
-	if n == 0 {
+	if ss == 0 {
 		return nil, ErrZeroVector
 	}
 	out := make([]float32, len(v))
-	scaleInto(out, v, n)
+	scaleInto(out, v, math.Sqrt(ss))
 	return out, nil
+}
+
+// checkedSumSquares returns the sum of v's squares (Norm's, squared), or
+// CheckFinite's error when v holds a NaN or an infinity: the sum is then
+// not finite, so one pass both checks v and measures it.
+func checkedSumSquares(v []float32) (float64, error) {
+	ss := vec.SumSquares(v)
+	if math.IsNaN(ss) || math.IsInf(ss, 0) {
+		if err := CheckFinite(v); err != nil {
+			return 0, err
+		}
+	}
+	return ss, nil
 }
 
 // scaleInto stores v / n into dst.
