@@ -244,6 +244,7 @@ type searcher struct {
 	buf     []uint32
 	sorted  []node
 	sel     []node
+	linked  []layerLinks // an insertion's chosen neighbours, per layer, until it links back
 	keep    []node
 	tmp     []node
 	fresh   []uint32   // unvisited neighbours of the node being expanded
@@ -500,6 +501,7 @@ func (h *HNSW) insert(lk *locks, s *searcher, slot uint32) {
 	for l := top; l > level; l-- {
 		cur = h.greedy(lk, s, q, cur, l)
 	}
+	s.linked = s.linked[:0]
 	for l := min(level, top); l >= 0; l-- {
 		h.searchBuild(lk, s, q, cur, h.opts.EfConstruction, l)
 		cands := s.drainSorted()
@@ -510,10 +512,21 @@ func (h *HNSW) insert(lk *locks, s *searcher, slot uint32) {
 		lk.lock(slot)
 		setLinks(lk, h.block(slot, l), s.sel)
 		lk.unlock(slot)
-		for _, n := range s.sel {
-			h.link(lk, s, n.s, slot, n.d, l)
-		}
+		s.keepLinks(l)
 		cur = cands[0]
+	}
+	// Link back only now that every layer's list of slot is set. Linked
+	// back on an upper layer at once, slot could be reached there by a
+	// parallel insertion and become its entry to the layer below while
+	// slot's list on that layer was still empty: that insertion would
+	// then find slot alone and keep it as its only neighbour. (hnswlib
+	// holds the node's lock for the whole insertion instead, and every
+	// reader takes it; neighbours reads without locks.) Serially the order
+	// changes nothing: layer l's back-links do not touch layer l-1.
+	for _, ll := range s.linked {
+		for _, n := range ll.sel {
+			h.link(lk, s, n.s, slot, n.d, ll.layer)
+		}
 	}
 	if holding {
 		h.entry, h.top = slot, level
@@ -521,6 +534,24 @@ func (h *HNSW) insert(lk *locks, s *searcher, slot uint32) {
 			lk.entry.Unlock()
 		}
 	}
+}
+
+// layerLinks are the neighbours an insertion chose on one layer.
+type layerLinks struct {
+	layer int
+	sel   []node
+}
+
+// keepLinks saves s.sel as the neighbours chosen on layer l, reusing the
+// slices of earlier insertions.
+func (s *searcher) keepLinks(l int) {
+	if len(s.linked) < cap(s.linked) {
+		s.linked = s.linked[:len(s.linked)+1]
+	} else {
+		s.linked = append(s.linked, layerLinks{})
+	}
+	ll := &s.linked[len(s.linked)-1]
+	ll.layer, ll.sel = l, append(ll.sel[:0], s.sel...)
 }
 
 // link adds newSlot, at distance d, to the neighbours of n on layer l; when

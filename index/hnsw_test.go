@@ -92,6 +92,30 @@ func TestHNSW_Recall_WordVectors(t *testing.T) {
 	}
 }
 
+// TestHNSW_ParallelBuild_Recall checks that a build by two goroutines
+// makes as good a graph as a serial one. On a small graph, whose upper
+// layers hold a few dozen nodes, an insertion often meets a node the other
+// goroutine is still inserting; before insert linked back last, such a
+// node could be reached on a layer whose list was still empty, and
+// parallel builds averaged 0.988 recall@10 here against 0.992 serially
+// (int8 codes: 0.985 against 0.991 over 30 seeds, the lowest 0.972);
+// now both are 0.992.
+func TestHNSW_ParallelBuild_Recall(t *testing.T) {
+	wv := readWordVectors(t, filepath.Join("testdata", "lee24.txt"))
+	const seeds = 6
+	var mean [2]float64
+	for w := range mean {
+		for seed := range int64(seeds) {
+			o := index.Options{Workers: w + 1, Seed: seed + 1}
+			mean[w] += quantRecall(t, wv.dim, wv.vecs, o, index.SearchOptions{}, 7) / seeds
+		}
+	}
+	t.Logf("recall@10, mean of %d seeds: serial %.4f, 2 goroutines %.4f", seeds, mean[0], mean[1])
+	if mean[1] < mean[0]-0.002 {
+		t.Errorf("2 goroutines build a worse graph: recall@10 %.4f, serial %.4f", mean[1], mean[0])
+	}
+}
+
 func TestHNSW_FilterRecall(t *testing.T) {
 	const n, dim, nq = 3000, 16, 100
 	vecs := clustered(12, n, dim)
