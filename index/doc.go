@@ -101,11 +101,13 @@
 // # Concurrency
 //
 // [Flat] and [HNSW] are safe for concurrent use. Searches share a read lock
-// and run in parallel. HNSW.Add inserts with Options.Workers goroutines
-// (a node's list is changed under its lock and read without one, by
-// atomic loads), 1,024 rows at a time under the write lock, so searches
-// run between chunks even during a long build; writers (Add, Delete) are
-// serialised. Filter functions run on the searching goroutine while the read
+// and run in parallel. HNSW.Add inserts with Options.Workers goroutines,
+// 1,024 rows at a time under the write lock, so searches run between
+// chunks even during a long build; writers (Add, Delete) are serialised.
+// During a parallel insertion a node's list is changed under its lock and
+// read without one, by atomic loads, and a new node is linked back only
+// after its own lists on all its layers are set, so that no insertion
+// steps down through a node whose list below is still empty. Filter functions run on the searching goroutine while the read
 // lock is held: they must not call back into the index. Each concurrent HNSW
 // search uses a bit of scratch per node (its visited marks), pooled.
 //
