@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/internal/testrace"
 )
 
 // calibrationTolerance is how far below the asked recall the recall on
@@ -17,6 +18,7 @@ const calibrationTolerance = 0.03
 // queries that are not in the index (drawn like its rows), that the
 // setting chosen for each recall target reaches it within the tolerance.
 func TestHNSW_Calibrate(t *testing.T) {
+	testrace.Skip(t)
 	const n, nq, dim = 6000, 300, 32
 	all := latent(5, n+nq+index.DefaultCalibrationQueries, dim, 12)
 	vecs, qs, calQs := all[:n*dim], all[n*dim:(n+nq)*dim], all[(n+nq)*dim:]

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/internal/testrace"
 )
 
 // meanRecall searches every query in both indexes and returns the mean
@@ -38,6 +39,7 @@ func meanRecall(tb testing.TB, got, exact index.Index, qs []float32, dim, k int,
 }
 
 func TestHNSW_Recall(t *testing.T) {
+	testrace.Skip(t)
 	const n, dim, nq = 4000, 32, 200
 	vecs := clustered(11, n, dim)
 	qs := queriesNear(11, n, dim, nq)
@@ -101,6 +103,7 @@ func TestHNSW_Recall_WordVectors(t *testing.T) {
 // (int8 codes: 0.985 against 0.991 over 30 seeds, the lowest 0.972);
 // now both are 0.992.
 func TestHNSW_ParallelBuild_Recall(t *testing.T) {
+	testrace.Skip(t)
 	wv := readWordVectors(t, filepath.Join("testdata", "lee24.txt"))
 	const seeds = 6
 	var mean [2]float64

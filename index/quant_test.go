@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/internal/testrace"
 )
 
 // quantRecall builds a quantized index over vecs and returns its mean
@@ -65,6 +66,7 @@ func quantRecall(t *testing.T, dim int, vecs []float32, o index.Options, so inde
 // on 256-d clustered vectors, through the graph and by an exact scan of
 // the codes.
 func TestHNSW_Quantized_Recall(t *testing.T) {
+	testrace.Skip(t)
 	wv := readWordVectors(t, filepath.Join("testdata", "lee24.txt"))
 	synth := clustered(21, 4000, 256)
 	lat := latent(22, 4000, 256, 32)

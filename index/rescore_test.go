@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/embeddb/embeddb/index"
+	"github.com/embeddb/embeddb/internal/testrace"
 )
 
 // TestHNSW_RescoreCut checks that skipping the candidates whose codes
@@ -13,6 +14,7 @@ import (
 // the graph and by the exact scan of codes, for every metric), and counts
 // the full rows it saves reading.
 func TestHNSW_RescoreCut(t *testing.T) {
+	testrace.Skip(t)
 	const n, nq, dim = 3000, 100, 70
 	all := latent(9, n+nq, dim, 10)
 	vecs, qs := all[:n*dim], all[n*dim:]

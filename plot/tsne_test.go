@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/embeddb/embeddb/internal/testrace"
 	"github.com/embeddb/embeddb/plot"
 )
 
@@ -14,6 +15,7 @@ import (
 // 0.02 of sklearn's TSNE (recorded by testdata/golden.sh), for Barnes-Hut
 // on 2,000 word vectors and for the exact method on 300.
 func TestTSNE_Sklearn(t *testing.T) {
+	testrace.Skip(t)
 	if testing.Short() {
 		t.Skip("t-SNE of 2,000 points takes seconds; skipped with -short")
 	}
