@@ -17,12 +17,12 @@ all: lint test build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/embeddb ./cmd/embeddb
 
-# The tests that measure answers on thousands of rows and call
-# testrace.Skip: 10-30x slower under -race, they run in make test's second
-# pass, without it (internal/testrace says why; its test holds these lists
-# to the calls).
-RACEFREE      := TestTSNE_Sklearn|TestHNSW_Recall|TestHNSW_ParallelBuild_Recall|TestHNSW_Quantized_Recall|TestHNSW_Calibrate|TestHNSW_RescoreCut
-RACEFREE_PKGS := ./index ./plot
+# The tests that call testrace.Skip: they measure answers on thousands of
+# rows or drive the command (built without -race) in other processes, run
+# 4-30x slower under -race, and run in make test's second pass, without it
+# (internal/testrace says why; its test holds these lists to the calls).
+RACEFREE      := TestTSNE_Sklearn|TestHNSW_Recall|TestHNSW_ParallelBuild_Recall|TestHNSW_Quantized_Recall|TestHNSW_Calibrate|TestHNSW_RescoreCut|TestTorture|TestFlip
+RACEFREE_PKGS := ./index ./plot ./internal/torture
 
 # The whole test suite, as CI runs it: everything under the race detector,
 # then the RACEFREE tests without it.

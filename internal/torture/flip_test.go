@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/embeddb/embeddb/internal/testrace"
 )
 
 var (
@@ -25,6 +27,7 @@ var (
 // an error (stored values carry checksums). A short run is part of the test suite; make torture-flip
 // runs 1000 rounds.
 func TestFlip(t *testing.T) {
+	testrace.Skip(t)
 	if testing.Short() {
 		t.Skip("the flip run builds the command and runs it hundreds of times; skipped with -short")
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/embeddb/embeddb/db"
+	"github.com/embeddb/embeddb/internal/testrace"
 )
 
 var (
@@ -35,6 +36,7 @@ func TestTortureReader(t *testing.T) {
 // while it writes. A short run is part of the test suite; make torture
 // runs hundreds of rounds.
 func TestTorture(t *testing.T) {
+	testrace.Skip(t)
 	if testing.Short() {
 		t.Skip("the torture test builds the command and runs it many times; skipped with -short")
 	}
