@@ -107,9 +107,10 @@
 // During a parallel insertion a node's list is changed under its lock and
 // read without one, by atomic loads, and a new node is linked back only
 // after its own lists on all its layers are set, so that no insertion
-// steps down through a node whose list below is still empty. Filter functions run on the searching goroutine while the read
-// lock is held: they must not call back into the index. Each concurrent HNSW
-// search uses a bit of scratch per node (its visited marks), pooled.
+// steps down through a node whose list below is still empty. Filter
+// functions run on the searching goroutine while the read lock is held:
+// they must not call back into the index. Each concurrent HNSW search uses
+// a bit of scratch per node (its visited marks), pooled.
 //
 // # Caveats
 //
